@@ -1,0 +1,291 @@
+// The wire contract between the Parley server and its clients: event names, payload
+// shapes, acknowledgements and the zod schemas the server validates every payload with.
+// Shared by server and client, so it imports nothing but zod.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Event names. The original system's names stay exactly as spelled on the wire (misspellings
+// included); the constants give them readable names in code.
+// ---------------------------------------------------------------------------------------------
+export const Events = {
+  createUser: 'creatingNewUser',
+  userCreated: 'newUserCrated',
+  requestConversationsAndUsers: 'requestConversationsAndUsers',
+  receiveConversationsAndUsers: 'recieveConversationsAndUsers',
+  sendMessage: 'sendMessage',
+  channelUpdate: 'channelUpdate',
+  isDrafting: 'isDrafting',
+  requestVerificationCode: 'requestVerificationCode',
+  verifyCode: 'verifyCode',
+  verificationCodeDelivered: 'verificationCodeDelivered',
+  requestMessages: 'requestMessages',
+  signOut: 'signOut',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Limits and rules shared by both sides (the client validates early, the server decides).
+// ---------------------------------------------------------------------------------------------
+export const Limits = {
+  codeLength: 6,
+  codeValidityMs: 10 * 60_000,
+  codeResendAfterMs: 30_000,
+  codeMaxAttempts: 5,
+  nameMinGraphemes: 3, // "more than 2 characters"
+  nameMaxGraphemes: 64,
+  messageMaxChars: 4000,
+  pageMaxLimit: 100,
+  pageDefaultLimit: 50,
+  draftingExpiryMs: 6_000,
+  /** Socket.IO maxHttpBufferSize: a 4000-character message in UTF-8 plus envelope fits easily. */
+  maxPayloadBytes: 64 * 1024,
+} as const;
+
+/** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
+export function graphemeLength(text: string): number {
+  let count = 0;
+  for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    count += 1;
+  }
+  return count;
+}
+
+export function isValidName(name: string): boolean {
+  const length = graphemeLength(name.trim());
+  return length >= Limits.nameMinGraphemes && length <= Limits.nameMaxGraphemes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain shapes.
+// ---------------------------------------------------------------------------------------------
+export const E164Schema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be in E.164 form');
+export const VerificationCodeSchema = z.string().regex(/^\d{6}$/, 'code must be 6 digits');
+const IdSchema = z.string().min(1).max(64);
+/** Client-chosen id that makes a resend idempotent. */
+export const ClientMessageIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 letters, digits, - or _');
+
+/** Never a remote URL: a local asset key the renderer bundles, or generated initials. */
+export const AvatarSchema = z.object({
+  initials: z.string().max(4),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i),
+  asset: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+});
+export type Avatar = z.infer<typeof AvatarSchema>;
+
+export const UserSchema = z.object({
+  id: IdSchema,
+  firstName: z.string(),
+  lastName: z.string(),
+  avatar: AvatarSchema,
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** The current user's own record carries the phone too. */
+export const SelfUserSchema = UserSchema.extend({ phone: E164Schema });
+export type SelfUser = z.infer<typeof SelfUserSchema>;
+
+export const MessageSchema = z.object({
+  id: IdSchema,
+  conversationId: IdSchema,
+  authorId: IdSchema,
+  text: z.string(),
+  /** epoch ms, assigned by the server */
+  sentAt: z.number().int(),
+  /** Position in the conversation, 0-based and gap-free: orders history and drives catch-up. */
+  seq: z.number().int().nonnegative(),
+  clientMessageId: z.string().nullable(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const ConversationKindSchema = z.enum(['direct', 'group']);
+export type ConversationKind = z.infer<typeof ConversationKindSchema>;
+
+/** What `channelUpdate` carries: everything but the history, so its size is constant. */
+export const ConversationSummarySchema = z.object({
+  id: IdSchema,
+  kind: ConversationKindSchema,
+  title: z.string(),
+  memberIds: z.array(IdSchema),
+  lastMessage: MessageSchema.nullable(),
+  /** Members currently drafting, as user ids. */
+  drafting: z.array(IdSchema),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
+
+export const ConversationSchema = ConversationSummarySchema.extend({
+  /** The latest page, oldest first. */
+  messages: z.array(MessageSchema),
+  /** Whether older messages exist before `messages[0]`. */
+  hasMore: z.boolean(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Acknowledgements.
+// ---------------------------------------------------------------------------------------------
+export const ErrorCodes = [
+  'invalid_payload',
+  'unauthenticated',
+  'already_authenticated',
+  'invalid_token',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'resend_too_soon',
+  'code_not_requested',
+  'code_incorrect',
+  'code_expired',
+  'code_dead',
+  'verification_invalid',
+  'text_empty',
+  'text_too_long',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  /** When the same request may succeed again (rate limits, resend countdown). */
+  retryAfterMs?: number;
+  /** Wrong code: how many attempts the code has left. */
+  triesLeft?: number;
+}
+
+export type AckOk<T extends object = object> = { ok: true } & T;
+export type AckError = { ok: false; error: ProtocolError };
+export type Ack<T extends object = object> = AckOk<T> | AckError;
+export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server payloads (validated at the server boundary).
+// ---------------------------------------------------------------------------------------------
+export const RequestVerificationCodeSchema = z.strictObject({ phone: E164Schema });
+export type RequestVerificationCode = z.infer<typeof RequestVerificationCodeSchema>;
+
+export const VerifyCodeSchema = z.strictObject({ phone: E164Schema, code: VerificationCodeSchema });
+export type VerifyCode = z.infer<typeof VerifyCodeSchema>;
+
+const NameSchema = z
+  .string()
+  .max(256)
+  .transform((name) => name.trim())
+  .refine(isValidName, 'names must be more than 2 characters (and at most 64)');
+
+export const CreateUserSchema = z.strictObject({
+  phone: E164Schema,
+  firstName: NameSchema,
+  lastName: NameSchema,
+  verificationToken: z.string().min(1).max(128),
+});
+export type CreateUser = z.input<typeof CreateUserSchema>;
+
+export const RequestConversationsAndUsersSchema = z.strictObject({}).optional();
+
+export const SendMessageSchema = z.strictObject({
+  conversationId: IdSchema,
+  text: z.string().max(Limits.messageMaxChars * 4),
+  clientMessageId: ClientMessageIdSchema,
+});
+export type SendMessage = z.infer<typeof SendMessageSchema>;
+
+export const IsDraftingSchema = z.strictObject({
+  conversationId: IdSchema,
+  isDrafting: z.boolean(),
+});
+export type IsDrafting = z.infer<typeof IsDraftingSchema>;
+
+export const RequestMessagesSchema = z.strictObject({
+  conversationId: IdSchema,
+  /** Page backwards: messages with seq < before. */
+  before: z.number().int().nonnegative().optional(),
+  /** Catch up forwards: messages with seq > after (after a reconnect). */
+  after: z.number().int().min(-1).optional(),
+  limit: z.number().int().min(1).max(Limits.pageMaxLimit).optional(),
+});
+export type RequestMessages = z.infer<typeof RequestMessagesSchema>;
+
+export const SignOutSchema = z.strictObject({}).optional();
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client payloads.
+// ---------------------------------------------------------------------------------------------
+export interface VerificationCodeDelivered {
+  phone: string;
+  code: string;
+}
+export interface UserCreated {
+  id: string;
+}
+export interface ConversationsAndUsers {
+  currentUserId: string;
+  /** All users the current user can see, the current user included. */
+  users: User[];
+  conversations: Conversation[];
+}
+export interface ChannelUpdate {
+  conversation: ConversationSummary;
+  /** The message that caused the update, or null for drafting-only updates. */
+  message: Message | null;
+}
+
+// Ack payloads.
+export interface CodeRequested {
+  /** The resend countdown: a new code may be requested after this many ms. */
+  resendAfterMs: number;
+  expiresInMs: number;
+}
+export type CodeVerified =
+  | { registered: false; verificationToken: string }
+  | { registered: true; verificationToken: string; user: SelfUser; sessionToken: string };
+export interface UserSignedIn {
+  user: SelfUser;
+  sessionToken: string;
+}
+export interface MessageSent {
+  message: Message;
+}
+export interface MessagesPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO's typed-event interfaces.
+// ---------------------------------------------------------------------------------------------
+export interface ClientToServerEvents {
+  requestVerificationCode: (
+    payload: RequestVerificationCode,
+    ack: AckCallback<CodeRequested>,
+  ) => void;
+  verifyCode: (payload: VerifyCode, ack: AckCallback<CodeVerified>) => void;
+  creatingNewUser: (payload: CreateUser, ack: AckCallback<UserSignedIn>) => void;
+  requestConversationsAndUsers: (payload: object | undefined, ack: AckCallback) => void;
+  sendMessage: (payload: SendMessage, ack: AckCallback<MessageSent>) => void;
+  isDrafting: (payload: IsDrafting, ack: AckCallback) => void;
+  requestMessages: (payload: RequestMessages, ack: AckCallback<MessagesPage>) => void;
+  signOut: (payload: object | undefined, ack: AckCallback) => void;
+}
+
+export interface ServerToClientEvents {
+  verificationCodeDelivered: (payload: VerificationCodeDelivered) => void;
+  newUserCrated: (payload: UserCreated) => void;
+  recieveConversationsAndUsers: (payload: ConversationsAndUsers) => void;
+  channelUpdate: (payload: ChannelUpdate) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  /** Set once the socket is authenticated (handshake token or a just-created user). */
+  userId?: string;
+}
+
+/** Handshake `auth` a client sends: a session token once it has one. */
+export interface HandshakeAuth {
+  token?: string;
+}
