@@ -1,0 +1,36 @@
+import type { InspectionRecord, ParleyBridge } from '../../preload/bridge.ts';
+import { Platform, isExternalWebUrl } from './Platform.ts';
+
+/** The desktop shell: every capability goes through the preload bridge (`window.parley`). */
+export class ElectronPlatform extends Platform {
+  readonly kind = 'electron';
+  readonly #bridge: ParleyBridge;
+
+  constructor(bridge: ParleyBridge) {
+    super();
+    this.#bridge = bridge;
+  }
+
+  serverUrl(): string {
+    return this.#bridge.serverUrl;
+  }
+
+  override getSessionToken(): Promise<string | null> {
+    return this.#bridge.getSessionToken();
+  }
+
+  override setSessionToken(token: string | null): Promise<void> {
+    return this.#bridge.setSessionToken(token);
+  }
+
+  override openExternal(url: string): void {
+    // Main checks the URL again; refusing here just saves a round trip. A refusal is not news
+    // to the user (nothing opens), so the rejection is swallowed.
+    if (!isExternalWebUrl(url)) return;
+    this.#bridge.openExternal(url).catch(() => {});
+  }
+
+  override publishInspection(record: InspectionRecord): void {
+    this.#bridge.inspector.publish(record);
+  }
+}

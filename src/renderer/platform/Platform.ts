@@ -1,0 +1,44 @@
+// What the renderer may ask of the place it runs in (element-web's BasePlatform, cut down).
+import type { InspectionRecord } from '../../preload/bridge.ts';
+
+// Each capability has a safe default here, so a platform only overrides what it can do better
+// and the views never ask "am I in Electron?".
+
+/** Why a platform could not keep the session token; the app treats it as "not signed in". */
+export class PlatformStorageError extends Error {
+  override readonly name = 'PlatformStorageError';
+}
+
+export abstract class Platform {
+  /** 'electron' inside the desktop shell, 'web' in a browser tab. */
+  abstract readonly kind: 'electron' | 'web';
+
+  /** Base URL of the chat server the socket connects to. */
+  abstract serverUrl(): string;
+
+  /** The saved session token, or null when nobody is signed in on this device. */
+  async getSessionToken(): Promise<string | null> {
+    return null;
+  }
+
+  /** Saves the session token (null forgets it). The default keeps nothing between launches. */
+  async setSessionToken(_token: string | null): Promise<void> {}
+
+  /** Opens an http(s) link outside the app; anything else is refused. */
+  openExternal(url: string): void {
+    if (!isExternalWebUrl(url)) return;
+    globalThis.open?.(url, '_blank', 'noopener,noreferrer');
+  }
+
+  /** Hands a machine inspection event to the state inspector, when one can listen. */
+  publishInspection(_record: InspectionRecord): void {}
+}
+
+export function isExternalWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,5 @@
+export { Platform, PlatformStorageError, isExternalWebUrl } from './Platform.ts';
+export { ElectronPlatform } from './ElectronPlatform.ts';
+export { WebPlatform, sessionTokenStorageKey, inspectorChannelName } from './WebPlatform.ts';
+export { createPlatform } from './createPlatform.ts';
+export { PlatformProvider, usePlatform } from './PlatformContext.tsx';

@@ -1,0 +1,121 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { InspectionRecord, ParleyBridge } from '../../../../src/preload/bridge.ts';
+import {
+  ElectronPlatform,
+  WebPlatform,
+  createPlatform,
+  inspectorChannelName,
+  sessionTokenStorageKey,
+} from '../../../../src/renderer/platform/index.ts';
+
+function fakeBridge(): ParleyBridge & { saved: string | null; published: InspectionRecord[] } {
+  const bridge = {
+    platform: 'electron' as const,
+    serverUrl: 'http://127.0.0.1:4321',
+    saved: null as string | null,
+    published: [] as InspectionRecord[],
+    getSessionToken: vi.fn(async () => bridge.saved),
+    setSessionToken: vi.fn(async (token: string | null) => {
+      bridge.saved = token;
+    }),
+    openExternal: vi.fn(async (_url: string) => {}),
+    inspector: {
+      publish: (record: InspectionRecord) => bridge.published.push(record),
+      subscribe: () => () => {},
+    },
+  };
+  return bridge;
+}
+
+afterEach(() => {
+  delete window.parley;
+  localStorage.clear();
+  vi.restoreAllMocks();
+});
+
+describe('createPlatform', () => {
+  it('chooses the web platform in a browser tab (no bridge)', () => {
+    const platform = createPlatform(window);
+    expect(platform).toBeInstanceOf(WebPlatform);
+    expect(platform.kind).toBe('web');
+  });
+
+  it('chooses the Electron platform when the preload bridge exists', () => {
+    window.parley = fakeBridge();
+    const platform = createPlatform(window);
+    expect(platform).toBeInstanceOf(ElectronPlatform);
+    expect(platform.serverUrl()).toBe('http://127.0.0.1:4321');
+  });
+});
+
+describe('WebPlatform', () => {
+  it('talks to the server at the page origin', () => {
+    expect(new WebPlatform(window).serverUrl()).toBe(window.location.origin);
+  });
+
+  it('keeps the session token in localStorage across platform instances (reloads)', async () => {
+    await new WebPlatform(window).setSessionToken('tok-1');
+    expect(localStorage.getItem(sessionTokenStorageKey)).toBe('tok-1');
+    expect(await new WebPlatform(window).getSessionToken()).toBe('tok-1');
+    await new WebPlatform(window).setSessionToken(null);
+    expect(await new WebPlatform(window).getSessionToken()).toBeNull();
+  });
+
+  it('reports no saved session when storage is unavailable, and refuses to save loudly', async () => {
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    const platform = new WebPlatform(window);
+    expect(await platform.getSessionToken()).toBeNull();
+    await expect(platform.setSessionToken('tok')).rejects.toThrow(/refused to store/);
+  });
+
+  it('opens only http(s) links, in a new tab without opener', () => {
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const platform = new WebPlatform(window);
+    platform.openExternal('javascript:alert(1)');
+    platform.openExternal('file:///etc/passwd');
+    platform.openExternal('not a url');
+    expect(open).not.toHaveBeenCalled();
+    platform.openExternal('https://example.com/a');
+    expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
+  });
+
+  it('publishes inspection records to other tabs of the origin', async () => {
+    const listener = new BroadcastChannel(inspectorChannelName);
+    const received = new Promise<unknown>((resolve) => {
+      listener.onmessage = (event) => resolve(event.data);
+    });
+    new WebPlatform(window).publishInspection({ machine: 'onboarding', state: 'phone' });
+    expect(await received).toEqual({ machine: 'onboarding', state: 'phone' });
+    listener.close();
+  });
+});
+
+describe('ElectronPlatform', () => {
+  it('stores the token and publishes inspections through the bridge', async () => {
+    const bridge = fakeBridge();
+    const platform = new ElectronPlatform(bridge);
+    await platform.setSessionToken('secret');
+    expect(bridge.setSessionToken).toHaveBeenCalledWith('secret');
+    expect(await platform.getSessionToken()).toBe('secret');
+    platform.publishInspection({ machine: 'session' });
+    expect(bridge.published).toEqual([{ machine: 'session' }]);
+  });
+
+  it('asks the bridge to open only http(s) links and survives a refusal', async () => {
+    const bridge = fakeBridge();
+    bridge.openExternal = vi.fn(async () => {
+      throw new Error('refused by main');
+    });
+    const platform = new ElectronPlatform(bridge);
+    platform.openExternal('file:///etc/passwd');
+    expect(bridge.openExternal).not.toHaveBeenCalled();
+    platform.openExternal('https://example.com');
+    expect(bridge.openExternal).toHaveBeenCalledWith('https://example.com');
+  });
+});
