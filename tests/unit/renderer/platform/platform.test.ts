@@ -15,11 +15,11 @@ function fakeBridge(): ParleyBridge & { saved: string | null; published: Inspect
     serverUrl: 'http://127.0.0.1:4321',
     saved: null as string | null,
     published: [] as InspectionRecord[],
-    getSessionToken: vi.fn(async () => bridge.saved),
-    setSessionToken: vi.fn(async (token: string | null) => {
+    getSessionToken: vi.fn<ParleyBridge['getSessionToken']>(async () => bridge.saved),
+    setSessionToken: vi.fn<ParleyBridge['setSessionToken']>(async (token: string | null) => {
       bridge.saved = token;
     }),
-    openExternal: vi.fn(async (_url: string) => {}),
+    openExternal: vi.fn<ParleyBridge['openExternal']>(async (_url: string) => {}),
     inspector: {
       publish: (record: InspectionRecord) => bridge.published.push(record),
       subscribe: () => () => {},
@@ -109,7 +109,7 @@ describe('ElectronPlatform', () => {
 
   it('asks the bridge to open only http(s) links and survives a refusal', async () => {
     const bridge = fakeBridge();
-    bridge.openExternal = vi.fn(async () => {
+    bridge.openExternal = vi.fn<ParleyBridge['openExternal']>(async () => {
       throw new Error('refused by main');
     });
     const platform = new ElectronPlatform(bridge);
