@@ -9,8 +9,10 @@ import {
   sessionTokenStorageKey,
 } from '../../../../src/renderer/platform/index.ts';
 
-function fakeBridge(): ParleyBridge & { saved: string | null; published: InspectionRecord[] } {
-  const bridge = {
+type FakeBridge = ParleyBridge & { saved: string | null; published: InspectionRecord[] };
+
+function fakeBridge(): FakeBridge {
+  const bridge: FakeBridge = {
     platform: 'electron' as const,
     serverUrl: 'http://127.0.0.1:4321',
     saved: null as string | null,
