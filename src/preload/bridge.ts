@@ -1,0 +1,42 @@
+// The contract of `window.parley`, the only door between the Electron main process and the
+// renderer. Types only: the preload implements it, the renderer imports it with `import type`
+// and treats a missing `window.parley` as "running in a browser".
+
+/** A JSON value: what survives structured cloning over IPC unchanged. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/**
+ * One observation of a running machine, sent from the app window to the State Inspector.
+ * The visualizer defines and validates its fields; the shell only relays JSON objects.
+ */
+export type InspectionRecord = { [key: string]: JsonValue };
+
+export interface ParleyBridge {
+  readonly platform: 'electron';
+  /** The chat server this app talks to: the embedded one or PARLEY_SERVER_URL. */
+  readonly serverUrl: string;
+  /** The session token, decrypted from the OS keychain-backed store (null when signed out). */
+  getSessionToken(): Promise<string | null>;
+  /** Saves the session token encrypted; null forgets it (sign out). */
+  setSessionToken(token: string | null): Promise<void>;
+  /** Opens an http(s) URL in the system browser; rejects any other URL. */
+  openExternal(url: string): Promise<void>;
+  readonly inspector: {
+    /** Sends a record to the State Inspector window (dropped when it is not open). */
+    publish(record: InspectionRecord): void;
+    /** Receives records in the State Inspector window; returns the unsubscribe function. */
+    subscribe(listener: (record: InspectionRecord) => void): () => void;
+  };
+}
+
+declare global {
+  interface Window {
+    parley?: ParleyBridge;
+  }
+}

@@ -1,0 +1,44 @@
+// Builds the `window.parley` object from Electron's ipcRenderer. Kept apart from preload.ts so
+// tests can hand it a fake ipcRenderer.
+import type { IpcRenderer, IpcRendererEvent } from 'electron';
+import type { InspectionRecord, ParleyBridge } from './bridge.ts';
+import { IpcChannels, serverUrlSwitch } from './ipcChannels.ts';
+
+type BridgeIpc = Pick<IpcRenderer, 'invoke' | 'send' | 'on' | 'removeListener'>;
+
+/** The server URL main passed in `additionalArguments`; an error if it is absent or not http(s). */
+export function serverUrlFromArgv(argv: readonly string[]): string {
+  const argument = argv.find((arg) => arg.startsWith(serverUrlSwitch));
+  const value = argument?.slice(serverUrlSwitch.length) ?? '';
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`Parley preload: no valid ${serverUrlSwitch}<http(s) URL> argument`);
+  }
+  return url.origin;
+}
+
+export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBridge {
+  const serverUrl = serverUrlFromArgv(argv);
+  return {
+    platform: 'electron',
+    serverUrl,
+    getSessionToken: () => ipc.invoke(IpcChannels.getSessionToken) as Promise<string | null>,
+    setSessionToken: async (token) => {
+      await ipc.invoke(IpcChannels.setSessionToken, token);
+    },
+    openExternal: async (url) => {
+      await ipc.invoke(IpcChannels.openExternal, url);
+    },
+    inspector: {
+      publish: (record) => ipc.send(IpcChannels.publishInspection, record),
+      subscribe: (listener) => {
+        // Wrap so the renderer never sees the IpcRendererEvent (it exposes `sender`).
+        const relay = (_event: IpcRendererEvent, record: InspectionRecord) => listener(record);
+        ipc.on(IpcChannels.inspectionRecord, relay);
+        return () => {
+          ipc.removeListener(IpcChannels.inspectionRecord, relay);
+        };
+      },
+    },
+  };
+}

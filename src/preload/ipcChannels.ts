@@ -1,0 +1,17 @@
+// IPC channel names, shared by the preload (sender) and the main process (handlers) so the two
+// cannot drift apart. Each channel carries exactly one request shape, validated in main.
+export const IpcChannels = {
+  /** invoke: () -> string | null */
+  getSessionToken: 'parley:session-token:get',
+  /** invoke: (token: string | null) -> void */
+  setSessionToken: 'parley:session-token:set',
+  /** invoke: (url: string) -> void; rejects URLs that are not http(s) */
+  openExternal: 'parley:open-external',
+  /** send, app window -> main: (record: InspectionRecord) */
+  publishInspection: 'parley:inspector:publish',
+  /** main -> State Inspector window: (record: InspectionRecord) */
+  inspectionRecord: 'parley:inspector:record',
+} as const;
+
+/** The command-line switch that carries the chat server URL into the (sandboxed) preload. */
+export const serverUrlSwitch = '--parley-server-url=';
