@@ -20,6 +20,8 @@ export const Events = {
   verificationCodeDelivered: 'verificationCodeDelivered',
   requestMessages: 'requestMessages',
   signOut: 'signOut',
+  /** Server -> members of a conversation a new user just joined (so they can show that user). */
+  userJoined: 'userJoined',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -46,6 +48,13 @@ export function graphemeLength(text: string): number {
   for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
     count += 1;
   }
+  return count;
+}
+
+/** Message length as the 4000-character limit counts it: Unicode code points. */
+export function messageLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
   return count;
 }
 
@@ -227,6 +236,11 @@ export interface ConversationsAndUsers {
   users: User[];
   conversations: Conversation[];
 }
+export interface UserJoined {
+  user: User;
+  /** Conversations (of the receiver) the user is now a member of. */
+  conversationIds: string[];
+}
 export interface ChannelUpdate {
   conversation: ConversationSummary;
   /** The message that caused the update, or null for drafting-only updates. */
@@ -276,6 +290,7 @@ export interface ServerToClientEvents {
   newUserCrated: (payload: UserCreated) => void;
   recieveConversationsAndUsers: (payload: ConversationsAndUsers) => void;
   channelUpdate: (payload: ChannelUpdate) => void;
+  userJoined: (payload: UserJoined) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -283,6 +298,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   /** Set once the socket is authenticated (handshake token or a just-created user). */
   userId?: string;
+  /** sha-256 of the session token the socket authenticated with, so signOut can revoke it. */
+  sessionTokenHash?: string;
 }
 
 /** Handshake `auth` a client sends: a session token once it has one. */

@@ -1,0 +1,213 @@
+// The Parley chat server: one HTTP server carrying Socket.IO (and, optionally, the built
+// renderer), wired to a store, a code sender and a clock that callers may replace.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { handshakeAuthenticator } from './auth.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type ChatSocket, type CodeSender, createDevelopmentCodeSender } from './codeSender.ts';
+import { conversationRoom, type ServerContext, userRoom } from './context.ts';
+import { MemoryDraftingStore } from './drafting/memory.ts';
+import { DraftingTracker } from './drafting/tracker.ts';
+import type { DraftingStore } from './drafting/types.ts';
+import { bindEvent, errorAck, splitArguments } from './handlers/bind.ts';
+import {
+  broadcastChannelUpdate,
+  isDrafting,
+  requestConversationsAndUsers,
+  requestMessages,
+  sendMessage,
+  signOut,
+} from './handlers/conversations.ts';
+import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
+import { createStaticHandler } from './http/staticFiles.ts';
+import { createConsoleLogger, type Logger } from './logger.ts';
+import {
+  type ClientToServerEvents,
+  Events,
+  type InterServerEvents,
+  Limits,
+  type ServerToClientEvents,
+  type SocketData,
+} from './protocol.ts';
+import { MemoryStore } from './store/memory.ts';
+import type { Store } from './store/types.ts';
+import { MemoryVerificationStore } from './verification/memory.ts';
+import { VerificationService } from './verification/service.ts';
+import type { VerificationStore } from './verification/types.ts';
+import { seedWorld } from './world.ts';
+
+export interface ChatServerOptions {
+  /** Default 127.0.0.1: loopback only unless asked otherwise. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default: a fresh MemoryStore (closed with the server). */
+  store?: Store;
+  /** Default: the development sender (stdout line + `verificationCodeDelivered`). */
+  codeSender?: CodeSender;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** When given, this folder (the built renderer) is served at `/`. */
+  staticDir?: string;
+  /** Default: one-line console logging. */
+  logger?: Logger;
+  /** Default: in memory. */
+  verificationStore?: VerificationStore;
+  /** Default: in memory. */
+  draftingStore?: DraftingStore;
+}
+
+export interface ChatServer {
+  /** `http://<host>:<port>` */
+  url: string;
+  io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+  httpServer: http.Server;
+  close(): Promise<void>;
+}
+
+/** Wire names of every client event the server answers. */
+const knownEvents = new Set<string>([
+  Events.requestVerificationCode,
+  Events.verifyCode,
+  Events.createUser,
+  Events.requestConversationsAndUsers,
+  Events.sendMessage,
+  Events.isDrafting,
+  Events.requestMessages,
+  Events.signOut,
+]);
+
+function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+  const host = options.host ?? '127.0.0.1';
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? new MemoryStore();
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createConsoleLogger();
+
+  const notFound = (_request: http.IncomingMessage, response: http.ServerResponse): void => {
+    response.statusCode = 404;
+    response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    response.end('not found');
+  };
+  const httpServer = http.createServer(
+    options.staticDir ? createStaticHandler(options.staticDir) : notFound,
+  );
+
+  const io: ServerContext['io'] = new Server(httpServer, {
+    // Deliberate: a 4000-character message plus envelope fits; anything bigger is refused.
+    maxHttpBufferSize: Limits.maxPayloadBytes,
+    // Helps reconnects resume quickly; correctness never depends on it (clients re-sync).
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    serveClient: false,
+  });
+
+  let context: ServerContext;
+  const drafting = new DraftingTracker(
+    options.draftingStore ?? new MemoryDraftingStore(),
+    clock,
+    (conversationId) => {
+      void (async () => {
+        const conversation = await store.getConversation(conversationId);
+        if (conversation) await broadcastChannelUpdate(context, conversation, null);
+      })().catch((error: unknown) =>
+        logger.error('drafting expiry failed', {
+          conversation: conversationId,
+          reason: String(error),
+        }),
+      );
+    },
+  );
+  context = {
+    io,
+    store,
+    clock,
+    logger,
+    codeSender: options.codeSender ?? createDevelopmentCodeSender(),
+    verification: new VerificationService(
+      options.verificationStore ?? new MemoryVerificationStore(),
+      clock,
+    ),
+    drafting,
+  };
+
+  await seedWorld(store, clock);
+
+  io.use(handshakeAuthenticator(context));
+  io.on('connection', (socket) => onConnection(context, socket));
+  io.engine.on('connection_error', (error: { code?: number; message?: string }) => {
+    logger.warn('transport refused', { code: error.code, reason: error.message });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: formatUrl(host, port),
+    io,
+    httpServer,
+    close() {
+      closing ??= (async () => {
+        drafting.close();
+        await io.close();
+        if (ownsStore) await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function onConnection(context: ServerContext, socket: ChatSocket): void {
+  bindEvent(context, socket, Events.requestVerificationCode, requestVerificationCode);
+  bindEvent(context, socket, Events.verifyCode, verifyCode);
+  bindEvent(context, socket, Events.createUser, createUser);
+  bindEvent(context, socket, Events.requestConversationsAndUsers, requestConversationsAndUsers);
+  bindEvent(context, socket, Events.sendMessage, sendMessage);
+  bindEvent(context, socket, Events.isDrafting, isDrafting);
+  bindEvent(context, socket, Events.requestMessages, requestMessages);
+  bindEvent(context, socket, Events.signOut, signOut);
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (knownEvents.has(event)) return;
+    context.logger.warn('bad input', {
+      event: String(event).slice(0, 64),
+      socket: socket.id,
+      code: 'invalid_payload',
+      reason: 'unknown event',
+    });
+    const { ack } = splitArguments(args);
+    ack?.(errorAck('invalid_payload', 'unknown event'));
+  });
+  socket.on('disconnecting', () => {
+    void clearDraftsOfLastSocket(context, socket).catch((error: unknown) =>
+      context.logger.error('drafting cleanup failed', { socket: socket.id, reason: String(error) }),
+    );
+  });
+}
+
+/** When a person's last socket goes away, their drafts stop showing at once. */
+async function clearDraftsOfLastSocket(context: ServerContext, socket: ChatSocket): Promise<void> {
+  const { userId } = socket.data;
+  if (userId === undefined) return;
+  const sockets = context.io.sockets.adapter.rooms.get(userRoom(userId));
+  if (sockets && [...sockets].some((id) => id !== socket.id)) return;
+  const prefix = conversationRoom('');
+  const conversationIds = [...socket.rooms]
+    .filter((room) => room.startsWith(prefix))
+    .map((room) => room.slice(prefix.length));
+  for (const conversationId of conversationIds) {
+    if (!(await context.drafting.stop(conversationId, userId))) continue;
+    const conversation = await context.store.getConversation(conversationId);
+    if (conversation) await broadcastChannelUpdate(context, conversation, null);
+  }
+}

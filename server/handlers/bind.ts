@@ -1,0 +1,117 @@
+// The server boundary for one client event: who may send it, validation against its schema,
+// the acknowledgement, and the promise that nothing a client sends can crash the server.
+import type { z } from 'zod';
+import type { ChatSocket } from '../codeSender.ts';
+import type { ServerContext } from '../context.ts';
+import type { Ack, AckError, ErrorCode } from '../protocol.ts';
+
+/** Who may send an event: onboarding events before sign-in, the rest after. */
+export type Audience = 'unauthenticated' | 'authenticated';
+
+export interface EventHandler<Schema extends z.ZodType> {
+  audience: Audience;
+  schema: Schema;
+  handle(context: ServerContext, socket: ChatSocket, payload: z.output<Schema>): Promise<Ack>;
+}
+
+/** A helper so each handler's payload type is inferred from its schema. */
+export function defineHandler<Schema extends z.ZodType>(
+  handler: EventHandler<Schema>,
+): EventHandler<Schema> {
+  return handler;
+}
+
+export function errorAck(code: ErrorCode, message: string): AckError {
+  return { ok: false, error: { code, message } };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
+    .join('; ');
+}
+
+type AckFunction = (response: Ack) => void;
+
+/** Splits Socket.IO's listener arguments into (payload, ack): the ack is a trailing function. */
+export function splitArguments(args: unknown[]): { payload: unknown; ack: AckFunction | null } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as AckFunction) : null;
+  const payload = ack && args.length === 1 ? undefined : args[0];
+  return { payload, ack };
+}
+
+export function bindEvent<Schema extends z.ZodType>(
+  context: ServerContext,
+  socket: ChatSocket,
+  event: string,
+  handler: EventHandler<Schema>,
+): void {
+  const { logger } = context;
+  const respond = (ack: AckFunction | null, response: Ack): void => {
+    if (!ack) return;
+    try {
+      ack(response);
+    } catch (error) {
+      logger.error('ack failed', { event, socket: socket.id, reason: String(error) });
+    }
+  };
+  const refuse = (ack: AckFunction | null, response: AckError, payloadInfo?: string): void => {
+    logger.warn('bad input', {
+      event,
+      socket: socket.id,
+      user: socket.data.userId,
+      code: response.error.code,
+      reason: payloadInfo ?? response.error.message,
+    });
+    respond(ack, response);
+  };
+
+  const listener = async (...args: unknown[]): Promise<void> => {
+    const { payload, ack } = splitArguments(args);
+    const signedIn = socket.data.userId !== undefined;
+    if (handler.audience === 'authenticated' && !signedIn) {
+      refuse(ack, errorAck('unauthenticated', `${event} needs a signed-in socket`));
+      return;
+    }
+    if (handler.audience === 'unauthenticated' && signedIn) {
+      refuse(
+        ack,
+        errorAck('already_authenticated', `${event} is for onboarding: already signed in`),
+      );
+      return;
+    }
+    const parsed = handler.schema.safeParse(payload);
+    if (!parsed.success) {
+      refuse(ack, errorAck('invalid_payload', describeIssues(parsed.error)));
+      return;
+    }
+    let response: Ack;
+    try {
+      response = await handler.handle(context, socket, parsed.data);
+    } catch (error) {
+      logger.error('handler failed', {
+        event,
+        socket: socket.id,
+        user: socket.data.userId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      respond(ack, errorAck('internal', 'the server could not handle this request'));
+      return;
+    }
+    if (!response.ok) {
+      logger.info('request refused', {
+        event,
+        socket: socket.id,
+        user: socket.data.userId,
+        code: response.error.code,
+      });
+    }
+    respond(ack, response);
+  };
+  // Listener arguments are untrusted until the schema has parsed them, hence the cast.
+  socket.on(event as never, ((...args: unknown[]) => void listener(...args)) as never);
+}

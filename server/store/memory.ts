@@ -1,0 +1,184 @@
+// The in-memory Store: the default for development and tests. Every method returns copies, as
+// a database would, so callers cannot mutate stored state by accident.
+import { randomUUID } from 'node:crypto';
+import type { Message } from '../protocol.ts';
+import type {
+  AppendResult,
+  MessagePage,
+  NewConversation,
+  NewSystemMessage,
+  NewUser,
+  NewUserMessage,
+  PageQuery,
+  Session,
+  Store,
+  StoredConversation,
+  StoredUser,
+} from './types.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStore implements Store {
+  #users = new Map<string, StoredUser>();
+  #userIdByPhone = new Map<string, string>();
+  #sessions = new Map<string, Session>();
+  #conversations = new Map<string, StoredConversation>();
+  /** Per conversation, index = seq. */
+  #messages = new Map<string, Message[]>();
+  /** `${senderId}\n${clientMessageId}` -> message; the UNIQUE (sender, clientMessageId) rule. */
+  #messageByClientId = new Map<string, Message>();
+  /** `${conversationId}\n${senderId}` -> sends so far. */
+  #sendCounts = new Map<string, number>();
+
+  async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
+    if (input.phone !== null) {
+      const existingId = this.#userIdByPhone.get(input.phone);
+      const existing = existingId === undefined ? undefined : this.#users.get(existingId);
+      if (existing) return { user: copy(existing), created: false };
+    }
+    const id = input.id ?? randomUUID();
+    if (this.#users.has(id)) throw new Error(`user ${id} already exists`);
+    const user: StoredUser = { ...copy(input), id };
+    this.#users.set(id, user);
+    if (user.phone !== null) this.#userIdByPhone.set(user.phone, id);
+    return { user: copy(user), created: true };
+  }
+
+  async getUser(id: string): Promise<StoredUser | null> {
+    const user = this.#users.get(id);
+    return user ? copy(user) : null;
+  }
+
+  async getUserByPhone(phone: string): Promise<StoredUser | null> {
+    const id = this.#userIdByPhone.get(phone);
+    return id === undefined ? null : this.getUser(id);
+  }
+
+  async getUsers(ids: readonly string[]): Promise<StoredUser[]> {
+    return ids.flatMap((id) => {
+      const user = this.#users.get(id);
+      return user ? [copy(user)] : [];
+    });
+  }
+
+  async createSession(session: Session): Promise<void> {
+    this.#sessions.set(session.tokenHash, copy(session));
+  }
+
+  async getSession(tokenHash: string): Promise<Session | null> {
+    const session = this.#sessions.get(tokenHash);
+    return session ? copy(session) : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.#sessions.delete(tokenHash);
+  }
+
+  async createConversation(input: NewConversation): Promise<StoredConversation> {
+    const id = input.id ?? randomUUID();
+    if (this.#conversations.has(id)) throw new Error(`conversation ${id} already exists`);
+    const conversation: StoredConversation = {
+      ...copy(input),
+      id,
+      memberIds: [...new Set(input.memberIds)],
+    };
+    this.#conversations.set(id, conversation);
+    this.#messages.set(id, []);
+    return copy(conversation);
+  }
+
+  async getConversation(id: string): Promise<StoredConversation | null> {
+    const conversation = this.#conversations.get(id);
+    return conversation ? copy(conversation) : null;
+  }
+
+  async listConversationsOf(userId: string): Promise<StoredConversation[]> {
+    return [...this.#conversations.values()]
+      .filter((conversation) => conversation.memberIds.includes(userId))
+      .map(copy);
+  }
+
+  async addMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    const conversation = this.#requireConversation(conversationId);
+    if (!conversation.memberIds.includes(userId)) conversation.memberIds.push(userId);
+    return copy(conversation);
+  }
+
+  async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
+    return copy(this.#append(input.conversationId, input.authorId, input.text, input.sentAt, null));
+  }
+
+  async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
+    this.#requireConversation(input.conversationId);
+    const idempotencyKey = `${input.senderId}\n${input.clientMessageId}`;
+    const original = this.#messageByClientId.get(idempotencyKey);
+    if (original) return { message: copy(original), duplicate: true };
+
+    const countKey = `${input.conversationId}\n${input.senderId}`;
+    const sendIndex = this.#sendCounts.get(countKey) ?? 0;
+    const authorId = input.authorFor(sendIndex);
+    const message = this.#append(
+      input.conversationId,
+      authorId,
+      input.text,
+      input.sentAt,
+      input.clientMessageId,
+    );
+    this.#sendCounts.set(countKey, sendIndex + 1);
+    this.#messageByClientId.set(idempotencyKey, message);
+    return { message: copy(message), duplicate: false };
+  }
+
+  async getLastMessage(conversationId: string): Promise<Message | null> {
+    const messages = this.#messages.get(conversationId) ?? [];
+    const last = messages.at(-1);
+    return last ? copy(last) : null;
+  }
+
+  async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
+    const all = this.#messages.get(conversationId) ?? [];
+    const upper = Math.min(query.before ?? all.length, all.length); // exclusive
+    if (query.after !== undefined) {
+      const lower = Math.max(query.after + 1, 0);
+      const end = Math.min(lower + query.limit, upper);
+      return { messages: all.slice(lower, Math.max(lower, end)).map(copy), hasMore: end < upper };
+    }
+    const start = Math.max(0, upper - query.limit);
+    return { messages: all.slice(start, upper).map(copy), hasMore: start > 0 };
+  }
+
+  async getSendCount(conversationId: string, senderId: string): Promise<number> {
+    return this.#sendCounts.get(`${conversationId}\n${senderId}`) ?? 0;
+  }
+
+  async close(): Promise<void> {}
+
+  #requireConversation(id: string): StoredConversation {
+    const conversation = this.#conversations.get(id);
+    if (!conversation) throw new Error(`conversation ${id} does not exist`);
+    return conversation;
+  }
+
+  #append(
+    conversationId: string,
+    authorId: string,
+    text: string,
+    sentAt: number,
+    clientMessageId: string | null,
+  ): Message {
+    this.#requireConversation(conversationId);
+    const messages = this.#messages.get(conversationId) ?? [];
+    const message: Message = {
+      id: randomUUID(),
+      conversationId,
+      authorId,
+      text,
+      sentAt,
+      seq: messages.length,
+      clientMessageId,
+    };
+    messages.push(message);
+    this.#messages.set(conversationId, messages);
+    return message;
+  }
+}
