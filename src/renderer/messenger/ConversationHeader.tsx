@@ -1,0 +1,50 @@
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
+
+export interface ConversationHeaderProps {
+  title: string;
+  avatar: AvatarPerson;
+  /** "Vegeta is typing…" while someone types; otherwise who is in the conversation. */
+  typingText: string | null;
+  membersText: string;
+}
+
+export function ConversationHeader({
+  title,
+  avatar,
+  typingText,
+  membersText,
+}: ConversationHeaderProps) {
+  return (
+    <Box
+      component="header"
+      sx={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: 1.5,
+        px: 2,
+        py: 1,
+        borderBottom: 1,
+        borderColor: 'divider',
+      }}
+    >
+      <Avatar user={avatar} size={40} />
+      <Box sx={{ minWidth: 0 }}>
+        <Typography variant="subtitle1" component="h2" noWrap sx={{ fontWeight: 600 }}>
+          {title}
+        </Typography>
+        {/* A live region, so a screen reader hears when someone starts typing. */}
+        <Typography
+          variant="body2"
+          color={typingText ? 'primary' : 'text.secondary'}
+          noWrap
+          role="status"
+          aria-live="polite"
+        >
+          {typingText ?? membersText}
+        </Typography>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,101 @@
+import { useId } from 'react';
+import Badge from '@mui/material/Badge';
+import Box from '@mui/material/Box';
+import ListItemAvatar from '@mui/material/ListItemAvatar';
+import ListItemButton from '@mui/material/ListItemButton';
+import Typography from '@mui/material/Typography';
+import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
+import { formatListTime } from './formatTime.ts';
+
+// Read by screen readers, not drawn: "…" alone says nothing when spoken.
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
+/** What one sidebar entry shows. */
+export interface ConversationListRow {
+  id: string;
+  title: string;
+  /** A DM shows the other person; a group its own picture. */
+  avatar: AvatarPerson;
+  /** The last message as the sidebar tells it: "You: …" or "Goku: …" in groups. */
+  preview: string;
+  lastActivityAt: number | null;
+  unreadCount: number;
+  /** Someone else in the conversation is typing. */
+  isDrafting: boolean;
+}
+
+export interface ConversationListItemProps {
+  row: ConversationListRow;
+  selected: boolean;
+  now: number;
+  onSelect: (conversationId: string) => void;
+}
+
+/**
+ * A button named by the conversation's title alone (so "Vegeta" finds it); the preview, time,
+ * typing and unread count describe it.
+ */
+export function ConversationListItem({ row, selected, now, onSelect }: ConversationListItemProps) {
+  const titleId = useId();
+  const detailsId = useId();
+  const unreadLabel = row.unreadCount > 0 ? `${row.unreadCount} unread` : '';
+  return (
+    <ListItemButton
+      selected={selected}
+      aria-current={selected ? 'true' : undefined}
+      aria-labelledby={titleId}
+      aria-describedby={detailsId}
+      onClick={() => onSelect(row.id)}
+      sx={{ gap: 1.5, py: 1 }}
+    >
+      <ListItemAvatar sx={{ minWidth: 0 }}>
+        <Avatar user={row.avatar} size={44} />
+      </ListItemAvatar>
+      <Box sx={{ flex: 1, minWidth: 0 }}>
+        <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1 }}>
+          <Typography id={titleId} noWrap sx={{ flex: 1, fontWeight: 600 }}>
+            {row.title}
+          </Typography>
+          {row.lastActivityAt !== null && (
+            <Typography variant="caption" color="text.secondary" sx={{ flexShrink: 0 }}>
+              {formatListTime(row.lastActivityAt, now)}
+            </Typography>
+          )}
+        </Box>
+        <Box id={detailsId} sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+          <Typography
+            variant="body2"
+            color={row.isDrafting ? 'primary' : 'text.secondary'}
+            noWrap
+            sx={{ flex: 1 }}
+          >
+            {row.isDrafting ? (
+              <>
+                <span aria-hidden="true">…</span>
+                <span style={visuallyHidden}>typing</span>
+              </>
+            ) : (
+              row.preview
+            )}
+          </Typography>
+          {row.unreadCount > 0 && (
+            <Badge
+              color="primary"
+              badgeContent={row.unreadCount}
+              max={999}
+              aria-label={unreadLabel}
+              sx={{ mr: 1.5, '& .MuiBadge-badge': { position: 'static', transform: 'none' } }}
+            />
+          )}
+        </Box>
+      </Box>
+    </ListItemButton>
+  );
+}

@@ -1,0 +1,157 @@
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import Box from '@mui/material/Box';
+import Fab from '@mui/material/Fab';
+import LinearProgress from '@mui/material/LinearProgress';
+import Typography from '@mui/material/Typography';
+import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import { DaySeparator } from './DaySeparator.tsx';
+import { MessageBubble } from './MessageBubble.tsx';
+import type { LogRow } from './logRows.ts';
+import { useNow } from './useNow.ts';
+
+export interface MessageLogProps {
+  rows: readonly LogRow[];
+  isGroup: boolean;
+  /** Older messages exist on the server before the first row. */
+  hasMore: boolean;
+  isLoadingOlder: boolean;
+  onLoadOlder: () => void;
+  onRetry: (messageKey: string) => void;
+}
+
+/** Older history is asked for while the reader is this close to the top. */
+const LOAD_OLDER_WITHIN_PX = 400;
+/** Farther than this from the newest message, offer a way back. */
+const JUMP_TO_LATEST_AFTER_PX = 300;
+
+/**
+ * The conversation's messages, virtualized: only the rows near the viewport exist in the DOM,
+ * each measured after render so rows of any height line up. The list is anchored to its end,
+ * so it opens at the newest message, follows new ones while the reader is at the bottom, and
+ * keeps the reader's place when an older page is prepended above.
+ */
+export function MessageLog({
+  rows,
+  isGroup,
+  hasMore,
+  isLoadingOlder,
+  onLoadOlder,
+  onRetry,
+}: MessageLogProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow();
+  // The virtualizer is mutable by design (it measures rows as they mount), which React Compiler
+  // cannot memoize; this component is not compiled, and nothing memoized receives the instance.
+  // oxlint-disable-next-line react/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 60),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 80,
+    overscan: 4,
+  });
+
+  // Open at the newest message (the log is remounted per conversation).
+  useLayoutEffect(() => {
+    virtualizer.scrollToEnd();
+  }, [virtualizer]);
+
+  // The user's own new message always brings the log down to it, even when scrolled up.
+  const lastRow = rows.at(-1);
+  const ownLastKey = lastRow?.kind === 'message' && lastRow.isOwn ? lastRow.key : undefined;
+  const previousOwnLastKey = useRef(ownLastKey);
+  useLayoutEffect(() => {
+    if (ownLastKey !== undefined && ownLastKey !== previousOwnLastKey.current) {
+      virtualizer.scrollToEnd();
+    }
+    previousOwnLastKey.current = ownLastKey;
+  }, [ownLastKey, virtualizer]);
+
+  const lastScrollTop = useRef(0);
+  const maybeLoadOlder = () => {
+    const element = scrollRef.current;
+    if (!element) return;
+    // Only the reader moving up counts: the log's own settling at mount can pass near the top.
+    const movingUp = element.scrollTop < lastScrollTop.current;
+    lastScrollTop.current = element.scrollTop;
+    if (!hasMore || isLoadingOlder) return;
+    const fitsWithoutScrolling = element.scrollHeight <= element.clientHeight;
+    if (fitsWithoutScrolling || (movingUp && element.scrollTop < LOAD_OLDER_WITHIN_PX)) {
+      onLoadOlder();
+    }
+  };
+  // A first page too short to scroll can never produce a scroll event: ask right away.
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (element && element.scrollHeight <= element.clientHeight) maybeLoadOlder();
+  });
+
+  const showJumpToLatest = virtualizer.getDistanceFromEnd() > JUMP_TO_LATEST_AFTER_PX;
+
+  return (
+    <Box sx={{ position: 'relative', flex: 1, minHeight: 0 }}>
+      {isLoadingOlder && (
+        <LinearProgress
+          aria-label="Loading older messages"
+          sx={{ position: 'absolute', top: 0, left: 0, right: 0, zIndex: 1 }}
+        />
+      )}
+      <Box
+        ref={scrollRef}
+        role="log"
+        aria-label="Messages"
+        tabIndex={0}
+        onScroll={maybeLoadOlder}
+        sx={{ height: '100%', overflowY: 'auto', overflowAnchor: 'none', outline: 'none' }}
+      >
+        {rows.length === 0 ? (
+          <Typography color="text.secondary" sx={{ textAlign: 'center', mt: 4 }}>
+            No messages yet. Say hello!
+          </Typography>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    width: '100%',
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                >
+                  {row.kind === 'day' ? (
+                    <DaySeparator sentAt={row.sentAt} now={now} />
+                  ) : (
+                    <MessageBubble row={row} isGroup={isGroup} onRetry={onRetry} />
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </Box>
+      {showJumpToLatest && (
+        <Fab
+          size="small"
+          color="primary"
+          aria-label="Jump to latest"
+          onClick={() => virtualizer.scrollToEnd({ behavior: 'smooth' })}
+          sx={{ position: 'absolute', right: 16, bottom: 16 }}
+        >
+          <KeyboardArrowDownIcon />
+        </Fab>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,80 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConversationList } from '../../../../src/renderer/messenger/ConversationList.tsx';
+import type { ConversationListRow } from '../../../../src/renderer/messenger/ConversationListItem.tsx';
+import { formatClockTime } from '../../../../src/renderer/messenger/formatTime.ts';
+import { goku, NOON, vegeta } from './fixtures.ts';
+
+afterEach(cleanup);
+
+const dm: ConversationListRow = {
+  id: 'c-dm',
+  title: 'Vegeta Prince',
+  avatar: vegeta,
+  preview: 'You: Hello',
+  lastActivityAt: NOON,
+  unreadCount: 0,
+  isDrafting: false,
+};
+const group: ConversationListRow = {
+  id: 'c-group',
+  title: 'Capsule Corp',
+  avatar: { firstName: 'Capsule', lastName: 'Corp', avatar: { initials: 'CC', color: '#aa3300' } },
+  preview: 'Goku: Training at noon',
+  lastActivityAt: NOON,
+  unreadCount: 3,
+  isDrafting: false,
+};
+
+function renderList(rows: ConversationListRow[], selectedId: string | null = null) {
+  const onSelect = vi.fn<(conversationId: string) => void>();
+  render(<ConversationList rows={rows} selectedId={selectedId} onSelect={onSelect} />);
+  return { onSelect, list: screen.getByRole('list', { name: 'Conversations' }) };
+}
+
+describe('ConversationList', () => {
+  it('lists conversations as buttons named by their title, described by their preview', () => {
+    const { list } = renderList([dm, group]);
+    const dmButton = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const groupButton = within(list).getByRole('button', { name: 'Capsule Corp' });
+    expect(dmButton.getAttribute('aria-describedby')).toBeTruthy();
+    expect(within(dmButton).getByText('You: Hello')).toBeTruthy();
+    expect(within(groupButton).getByText('Goku: Training at noon')).toBeTruthy();
+  });
+
+  it('shows the DM’s other person’s avatar', () => {
+    const { list } = renderList([dm]);
+    const button = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    expect(within(button).getByRole('img', { name: 'Vegeta Prince' })).toBeTruthy();
+  });
+
+  it('shows the unread count and the last activity time', () => {
+    const justNow = Date.now();
+    const { list } = renderList([{ ...group, lastActivityAt: justNow }]);
+    const button = within(list).getByRole('button', { name: 'Capsule Corp' });
+    expect(within(button).getByText('3')).toBeTruthy();
+    expect(within(button).getByLabelText('3 unread')).toBeTruthy();
+    expect(within(button).getByText(formatClockTime(justNow))).toBeTruthy();
+  });
+
+  it('shows "…" instead of the preview while someone is typing', () => {
+    const { list } = renderList([{ ...dm, isDrafting: true }]);
+    const button = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    expect(within(button).getByText('…')).toBeTruthy();
+    expect(within(button).queryByText('You: Hello')).toBeNull();
+  });
+
+  it('marks the selected conversation and reports clicks', async () => {
+    const { list, onSelect } = renderList([dm, { ...group, avatar: goku }], 'c-group');
+    expect(
+      within(list).getByRole('button', { name: 'Capsule Corp' }).getAttribute('aria-current'),
+    ).toBe('true');
+    expect(
+      within(list).getByRole('button', { name: 'Vegeta Prince' }).getAttribute('aria-current'),
+    ).toBeNull();
+    await userEvent.click(within(list).getByRole('button', { name: 'Vegeta Prince' }));
+    expect(onSelect).toHaveBeenCalledWith('c-dm');
+  });
+});
