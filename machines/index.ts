@@ -1,0 +1,38 @@
+// The registry of every Parley machine. The visualizer, the diagram exporter and the
+// model-based tests all read it, so a machine added here is drawn and tested by all three.
+import type { AnyStateMachine } from 'xstate';
+import { appMachine } from './app.ts';
+import { messengerMachine } from './messenger.ts';
+import { onboardingMachine } from './onboarding.ts';
+import { sessionMachine } from './session.ts';
+
+export interface MachineEntry {
+  name: string;
+  purpose: string;
+  machine: AnyStateMachine;
+}
+
+export const registry: readonly MachineEntry[] = [
+  {
+    name: 'onboarding',
+    purpose: 'Phone number, SMS code and name, up to a signed-in user and session token.',
+    machine: onboardingMachine,
+  },
+  {
+    name: 'session',
+    purpose: 'The connection to the chat server: connect, sync, reconnect with backoff, outbox.',
+    machine: sessionMachine,
+  },
+  {
+    name: 'messenger',
+    purpose: 'Conversations, selection, drafts and drafting signals, optimistic messages, history.',
+    machine: messengerMachine,
+  },
+  {
+    name: 'app',
+    purpose: 'Restores a saved session, runs onboarding or the signed-in messenger, signs out.',
+    machine: appMachine,
+  },
+];
+
+export { appMachine, messengerMachine, onboardingMachine, sessionMachine };

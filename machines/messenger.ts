@@ -1,0 +1,477 @@
+// Messenger: what the signed-in user sees and does: conversations and users as synced and
+// updated by the server, the selected conversation, per-conversation drafts and drafting
+// signals, optimistic messages and older pages. It never talks to the socket: it reports
+// requests to its parent (the app machine), which relays them to the session, and receives the
+// session's reports the same way (see machines/app.ts).
+import { assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import type {
+  ChannelUpdate,
+  Conversation,
+  ConversationsAndUsers,
+  Message,
+  ProtocolError,
+  User,
+} from '../server/protocol.ts';
+import { Limits } from '../server/protocol.ts';
+import type { MessengerRequest, OutgoingMessage, SessionReport } from './session.ts';
+
+export interface MessengerInput {
+  /** Unique per app run: client message ids are `<prefix>-<n>` (letters, digits, - or _). */
+  clientIdPrefix: string;
+}
+
+export interface ConversationState extends Conversation {
+  /** Messages from others that arrived while this conversation was not open. */
+  unread: number;
+  loadingHistory: boolean;
+  historyError: string | null;
+}
+
+/** A message of the user's that the server has not acknowledged yet, or refused. */
+export interface PendingMessage extends OutgoingMessage {
+  status: 'sending' | 'failed';
+  error: string | null;
+}
+
+/** Per conversation: whether the server was told we are drafting, and whether that is recent. */
+export type DraftingSignal = 'idle' | 'fresh' | 'stale';
+
+export interface MessengerContext {
+  clientIdPrefix: string;
+  nextClientId: number;
+  currentUserId: string | null;
+  users: Record<string, User>;
+  conversations: Record<string, ConversationState>;
+  /** Conversation ids in the order the server listed them. */
+  conversationIds: string[];
+  selectedConversationId: string | null;
+  drafts: Record<string, string>;
+  drafting: Record<string, DraftingSignal>;
+  pending: PendingMessage[];
+}
+
+/** Events the views send. */
+export type MessengerViewEvent =
+  | { type: 'conversation.selected'; conversationId: string }
+  | { type: 'conversation.closed' }
+  /** The composer's whole new text, for the selected conversation. */
+  | { type: 'draft.changed'; text: string }
+  /** Send the selected conversation's draft. */
+  | { type: 'message.submitted' }
+  | { type: 'message.retried'; clientMessageId: string }
+  /** Load the page before the oldest loaded message. */
+  | { type: 'history.requested'; conversationId: string };
+
+/** Timers the messenger sets itself (delayed raises). */
+export type DraftingTimerEvent =
+  | { type: 'drafting.idleElapsed'; conversationId: string }
+  | { type: 'drafting.refreshDue'; conversationId: string };
+
+export type MessengerEvent = MessengerViewEvent | DraftingTimerEvent | SessionReport;
+
+export const messengerEventTypes = [
+  'conversation.selected',
+  'conversation.closed',
+  'draft.changed',
+  'message.submitted',
+  'message.retried',
+  'history.requested',
+  'drafting.idleElapsed',
+  'drafting.refreshDue',
+  'session.synced',
+  'session.channelUpdate',
+  'session.messageAcked',
+  'session.messageRejected',
+  'session.messagesLoaded',
+  'session.historyFailed',
+] as const satisfies readonly MessengerEvent['type'][];
+
+/** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
+export const draftingTiming = { refreshMs: 3_000, idleMs: 3_000 } as const;
+
+const refreshTimerId = (conversationId: string): string => `drafting.refresh.${conversationId}`;
+const idleTimerId = (conversationId: string): string => `drafting.idle.${conversationId}`;
+
+function tellParent(
+  self: AnyActorRef,
+  send: (event: MessengerRequest) => void,
+  event: MessengerRequest,
+) {
+  // A messenger run on its own (tests, the visualizer) has no session to tell.
+  if (self._parent) send(event);
+}
+
+function insertMessages(existing: Message[], incoming: Message[]): Message[] {
+  const byId = new Map(existing.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function fromSync(
+  data: ConversationsAndUsers,
+  previous: MessengerContext,
+): Partial<MessengerContext> {
+  const users: Record<string, User> = {};
+  for (const user of data.users) users[user.id] = user;
+  const conversations: Record<string, ConversationState> = {};
+  for (const conversation of data.conversations) {
+    const before = previous.conversations[conversation.id];
+    conversations[conversation.id] = {
+      ...conversation,
+      // A resync after a reconnect keeps older pages already loaded and the unread count.
+      messages: insertMessages(before?.messages ?? [], conversation.messages),
+      hasMore:
+        before && before.messages.length > conversation.messages.length
+          ? before.hasMore
+          : conversation.hasMore,
+      unread: before?.unread ?? 0,
+      loadingHistory: false,
+      historyError: null,
+    };
+  }
+  const selected = previous.selectedConversationId;
+  return {
+    currentUserId: data.currentUserId,
+    users,
+    conversations,
+    conversationIds: data.conversations.map((conversation) => conversation.id),
+    selectedConversationId: selected && conversations[selected] ? selected : null,
+  };
+}
+
+const failureText = (error: ProtocolError | undefined): string =>
+  error?.message ?? 'The server did not accept the message.';
+
+export const messengerMachine = setup({
+  types: {
+    context: {} as MessengerContext,
+    events: {} as MessengerEvent,
+    input: {} as MessengerInput,
+  },
+  delays: {
+    draftingRefresh: draftingTiming.refreshMs,
+    draftingIdle: draftingTiming.idleMs,
+  },
+  guards: {
+    isSyncPayload: ({ event }) => {
+      assertEvent(event, 'session.synced');
+      return (
+        typeof event.data === 'object' &&
+        event.data !== null &&
+        Array.isArray(event.data.users) &&
+        Array.isArray(event.data.conversations)
+      );
+    },
+    isChannelUpdatePayload: ({ event }) => {
+      assertEvent(event, 'session.channelUpdate');
+      return typeof event.update?.conversation?.id === 'string';
+    },
+    isKnownConversation: ({ context, event }) => {
+      assertEvent(event, [
+        'conversation.selected',
+        'session.messagesLoaded',
+        'session.historyFailed',
+      ]);
+      return (
+        typeof event.conversationId === 'string' && event.conversationId in context.conversations
+      );
+    },
+    hasText: ({ event }) => {
+      assertEvent(event, 'draft.changed');
+      return typeof event.text === 'string';
+    },
+    canSendDraft: ({ context }) => {
+      const id = context.selectedConversationId;
+      const text = id ? (context.drafts[id] ?? '').trim() : '';
+      return text.length > 0 && text.length <= Limits.messageMaxChars;
+    },
+    canLoadHistory: ({ context, event }) => {
+      assertEvent(event, 'history.requested');
+      const conversation = context.conversations[event.conversationId];
+      return conversation !== undefined && conversation.hasMore && !conversation.loadingHistory;
+    },
+    isPendingMessage: ({ context, event }) => {
+      assertEvent(event, ['session.messageAcked', 'session.messageRejected']);
+      return context.pending.some((entry) => entry.clientMessageId === event.clientMessageId);
+    },
+    isFailedMessage: ({ context, event }) => {
+      assertEvent(event, 'message.retried');
+      return context.pending.some(
+        (entry) => entry.clientMessageId === event.clientMessageId && entry.status === 'failed',
+      );
+    },
+    isDraftingSignalled: ({ context, event }) => {
+      assertEvent(event, ['drafting.idleElapsed', 'drafting.refreshDue']);
+      return (context.drafting[event.conversationId] ?? 'idle') !== 'idle';
+    },
+  },
+  actions: {
+    assignSync: assign(({ context, event }) => {
+      assertEvent(event, 'session.synced');
+      return fromSync(event.data, context);
+    }),
+    mergeChannelUpdate: assign(({ context, event }) => {
+      assertEvent(event, 'session.channelUpdate');
+      const { conversation: summary, message } = event.update as ChannelUpdate;
+      const before = context.conversations[summary.id];
+      const isNew = message !== null && !before?.messages.some((m) => m.id === message.id);
+      const fromOther = message !== null && message.authorId !== context.currentUserId;
+      const unseen = isNew && fromOther && context.selectedConversationId !== summary.id;
+      const conversation: ConversationState = {
+        ...summary,
+        messages: message
+          ? insertMessages(before?.messages ?? [], [message])
+          : (before?.messages ?? []),
+        hasMore: before?.hasMore ?? (message !== null && message.seq > 0),
+        unread: (before?.unread ?? 0) + (unseen ? 1 : 0),
+        loadingHistory: before?.loadingHistory ?? false,
+        historyError: before?.historyError ?? null,
+      };
+      const pending = message?.clientMessageId
+        ? context.pending.filter((entry) => entry.clientMessageId !== message.clientMessageId)
+        : context.pending;
+      return {
+        conversations: { ...context.conversations, [summary.id]: conversation },
+        conversationIds: before
+          ? context.conversationIds
+          : [...context.conversationIds, summary.id],
+        pending,
+      };
+    }),
+    select: assign(({ context, event }) => {
+      assertEvent(event, 'conversation.selected');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return {};
+      return {
+        selectedConversationId: event.conversationId,
+        conversations: {
+          ...context.conversations,
+          [event.conversationId]: { ...conversation, unread: 0 },
+        },
+      };
+    }),
+    unselect: assign({ selectedConversationId: null }),
+    assignDraft: assign(({ context, event }) => {
+      assertEvent(event, 'draft.changed');
+      const id = context.selectedConversationId;
+      if (!id) return {};
+      return { drafts: { ...context.drafts, [id]: event.text.slice(0, Limits.messageMaxChars) } };
+    }),
+    signalDrafting: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, 'draft.changed');
+      const conversationId = context.selectedConversationId;
+      if (!conversationId) return;
+      const signal = context.drafting[conversationId] ?? 'idle';
+      const send = (isDrafting: boolean) =>
+        tellParent(self, (e) => enqueue.sendParent(e), {
+          type: 'messenger.draftingChanged',
+          conversationId,
+          isDrafting,
+        });
+      enqueue.cancel(idleTimerId(conversationId));
+      if (event.text.trim().length === 0) {
+        if (signal !== 'idle') {
+          send(false);
+          enqueue.cancel(refreshTimerId(conversationId));
+          enqueue.assign({ drafting: { ...context.drafting, [conversationId]: 'idle' } });
+        }
+        return;
+      }
+      if (signal !== 'fresh') {
+        send(true);
+        enqueue.assign({ drafting: { ...context.drafting, [conversationId]: 'fresh' } });
+        enqueue.raise(
+          { type: 'drafting.refreshDue', conversationId },
+          { delay: 'draftingRefresh', id: refreshTimerId(conversationId) },
+        );
+      }
+      enqueue.raise(
+        { type: 'drafting.idleElapsed', conversationId },
+        { delay: 'draftingIdle', id: idleTimerId(conversationId) },
+      );
+    }),
+    markDraftingStale: assign(({ context, event }) => {
+      assertEvent(event, 'drafting.refreshDue');
+      return { drafting: { ...context.drafting, [event.conversationId]: 'stale' as const } };
+    }),
+    stopDrafting: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, 'drafting.idleElapsed');
+      const { conversationId } = event;
+      tellParent(self, (e) => enqueue.sendParent(e), {
+        type: 'messenger.draftingChanged',
+        conversationId,
+        isDrafting: false,
+      });
+      enqueue.cancel(refreshTimerId(conversationId));
+      enqueue.assign({ drafting: { ...context.drafting, [conversationId]: 'idle' } });
+    }),
+    sendDraft: enqueueActions(({ context, self, enqueue }) => {
+      const conversationId = context.selectedConversationId;
+      if (!conversationId) return;
+      const text = (context.drafts[conversationId] ?? '').trim();
+      const clientMessageId = `${context.clientIdPrefix}-${context.nextClientId}`;
+      const message: OutgoingMessage = { conversationId, text, clientMessageId };
+      if ((context.drafting[conversationId] ?? 'idle') !== 'idle') {
+        tellParent(self, (e) => enqueue.sendParent(e), {
+          type: 'messenger.draftingChanged',
+          conversationId,
+          isDrafting: false,
+        });
+      }
+      enqueue.cancel(idleTimerId(conversationId));
+      enqueue.cancel(refreshTimerId(conversationId));
+      enqueue.assign({
+        nextClientId: context.nextClientId + 1,
+        drafts: { ...context.drafts, [conversationId]: '' },
+        drafting: { ...context.drafting, [conversationId]: 'idle' },
+        pending: [...context.pending, { ...message, status: 'sending', error: null }],
+      });
+      tellParent(self, (e) => enqueue.sendParent(e), { type: 'messenger.messageSent', message });
+    }),
+    retryMessage: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, 'message.retried');
+      const entry = context.pending.find((p) => p.clientMessageId === event.clientMessageId);
+      if (!entry) return;
+      enqueue.assign({
+        pending: context.pending.map((p) =>
+          p === entry ? { ...p, status: 'sending' as const, error: null } : p,
+        ),
+      });
+      const { conversationId, text, clientMessageId } = entry;
+      tellParent(self, (e) => enqueue.sendParent(e), {
+        type: 'messenger.messageSent',
+        message: { conversationId, text, clientMessageId },
+      });
+    }),
+    confirmMessage: assign(({ context, event }) => {
+      assertEvent(event, 'session.messageAcked');
+      const { message } = event;
+      const conversation = context.conversations[message.conversationId];
+      return {
+        pending: context.pending.filter((p) => p.clientMessageId !== event.clientMessageId),
+        conversations: conversation
+          ? {
+              ...context.conversations,
+              [conversation.id]: {
+                ...conversation,
+                messages: insertMessages(conversation.messages, [message]),
+              },
+            }
+          : context.conversations,
+      };
+    }),
+    failMessage: assign(({ context, event }) => {
+      assertEvent(event, 'session.messageRejected');
+      return {
+        pending: context.pending.map((p) =>
+          p.clientMessageId === event.clientMessageId
+            ? { ...p, status: 'failed' as const, error: failureText(event.error) }
+            : p,
+        ),
+      };
+    }),
+    requestHistory: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, 'history.requested');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return;
+      enqueue.assign({
+        conversations: {
+          ...context.conversations,
+          [conversation.id]: { ...conversation, loadingHistory: true, historyError: null },
+        },
+      });
+      const oldest = conversation.messages[0];
+      tellParent(self, (e) => enqueue.sendParent(e), {
+        type: 'messenger.historyRequested',
+        conversationId: conversation.id,
+        ...(oldest ? { before: oldest.seq } : {}),
+      });
+    }),
+    prependHistory: assign(({ context, event }) => {
+      assertEvent(event, 'session.messagesLoaded');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return {};
+      return {
+        conversations: {
+          ...context.conversations,
+          [conversation.id]: {
+            ...conversation,
+            messages: insertMessages(conversation.messages, event.messages ?? []),
+            hasMore: event.hasMore === true,
+            loadingHistory: false,
+            historyError: null,
+          },
+        },
+      };
+    }),
+    failHistory: assign(({ context, event }) => {
+      assertEvent(event, 'session.historyFailed');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return {};
+      return {
+        conversations: {
+          ...context.conversations,
+          [conversation.id]: {
+            ...conversation,
+            loadingHistory: false,
+            historyError: event.error?.message ?? 'Could not load older messages.',
+          },
+        },
+      };
+    }),
+  },
+}).createMachine({
+  id: 'messenger',
+  context: ({ input }) => ({
+    clientIdPrefix: input.clientIdPrefix,
+    nextClientId: 1,
+    currentUserId: null,
+    users: {},
+    conversations: {},
+    conversationIds: [],
+    selectedConversationId: null,
+    drafts: {},
+    drafting: {},
+    pending: [],
+  }),
+  initial: 'loading',
+  states: {
+    loading: {
+      on: {
+        'session.synced': { guard: 'isSyncPayload', target: 'ready', actions: 'assignSync' },
+      },
+    },
+    ready: {
+      initial: 'browsing',
+      on: {
+        'session.synced': { guard: 'isSyncPayload', actions: 'assignSync' },
+        'session.channelUpdate': { guard: 'isChannelUpdatePayload', actions: 'mergeChannelUpdate' },
+        'session.messageAcked': { guard: 'isPendingMessage', actions: 'confirmMessage' },
+        'session.messageRejected': { guard: 'isPendingMessage', actions: 'failMessage' },
+        'session.messagesLoaded': { guard: 'isKnownConversation', actions: 'prependHistory' },
+        'session.historyFailed': { guard: 'isKnownConversation', actions: 'failHistory' },
+        'conversation.selected': {
+          guard: 'isKnownConversation',
+          target: '.viewing',
+          actions: 'select',
+        },
+        'message.retried': { guard: 'isFailedMessage', actions: 'retryMessage' },
+        'drafting.refreshDue': { guard: 'isDraftingSignalled', actions: 'markDraftingStale' },
+        'drafting.idleElapsed': { guard: 'isDraftingSignalled', actions: 'stopDrafting' },
+      },
+      states: {
+        browsing: {},
+        viewing: {
+          on: {
+            'conversation.closed': { target: 'browsing', actions: 'unselect' },
+            'draft.changed': { guard: 'hasText', actions: ['signalDrafting', 'assignDraft'] },
+            'message.submitted': { guard: 'canSendDraft', actions: 'sendDraft' },
+            'history.requested': { guard: 'canLoadHistory', actions: 'requestHistory' },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type MessengerMachine = typeof messengerMachine;
