@@ -1,0 +1,60 @@
+// The chat server the app talks to: by default one embedded in the main process on a free
+// loopback port, so Parley works out of the box; PARLEY_SERVER_URL points it at a remote one
+// instead. Quitting the app stops the embedded server (its sockets close cleanly).
+import type { App } from 'electron';
+import { createChatServer } from '../../server/chatServer.ts';
+import { remoteServerUrl } from './serverUrl.ts';
+
+export interface ChatBackend {
+  /** The origin the renderer connects to. */
+  url: string;
+  /** True when this process runs the server. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts a chat server and says where it listens (injectable for tests). */
+export type StartServer = () => Promise<{ url: string; close(): Promise<void> }>;
+
+const startLoopbackServer: StartServer = () => createChatServer({ host: '127.0.0.1', port: 0 });
+
+/** Throws InvalidServerUrlError when PARLEY_SERVER_URL is set but unusable. */
+export async function startChatBackend(
+  env: Record<string, string | undefined>,
+  startServer: StartServer = startLoopbackServer,
+): Promise<ChatBackend> {
+  const remote = remoteServerUrl(env);
+  if (remote) return { url: remote, embedded: false, stop: async () => {} };
+  const server = await startServer();
+  let stopping: Promise<void> | null = null;
+  return {
+    url: new URL(server.url).origin,
+    embedded: true,
+    stop: () => (stopping ??= server.close()),
+  };
+}
+
+/** How long quitting waits for the server to close its sockets. */
+export const stopTimeoutMs = 3_000;
+
+/** Holds the quit until the backend has stopped (or the timeout passed), then quits. */
+export function stopBackendOnQuit(app: Pick<App, 'on' | 'quit'>, backend: ChatBackend): void {
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, stopTimeoutMs);
+    });
+    Promise.race([backend.stop(), timeout])
+      .catch((error: unknown) =>
+        console.error('Parley: the chat server did not stop cleanly', error),
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        stopped = true;
+        app.quit();
+      });
+  });
+}

@@ -1,0 +1,26 @@
+// Every IPC handler the main process offers, registered in one place so the full surface the
+// renderer can reach is visible at a glance (channel names: src/preload/ipcChannels.ts).
+import type { IpcMain } from 'electron';
+import type { AppPages } from './appPages.ts';
+import { type InspectorRelay, registerInspectorRelayIpc } from './inspectorRelay.ts';
+import { registerOpenExternalIpc } from './openExternalIpc.ts';
+import { registerSessionTokenIpc } from './sessionTokenIpc.ts';
+import type { SessionTokenStore } from './sessionTokenStore.ts';
+
+export interface IpcHandlerOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'on'>;
+  appPages: AppPages;
+  tokenStore: SessionTokenStore;
+  relay: InspectorRelay;
+}
+
+export function registerIpcHandlers({
+  ipcMain,
+  appPages,
+  tokenStore,
+  relay,
+}: IpcHandlerOptions): void {
+  registerSessionTokenIpc(ipcMain, tokenStore, appPages);
+  registerOpenExternalIpc(ipcMain, appPages);
+  registerInspectorRelayIpc(ipcMain, relay, appPages);
+}

@@ -1,0 +1,41 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import { appMenuTemplate } from '../../../src/main/appMenu.ts';
+
+vi.mock('electron', () => import('./fakeElectron.ts'));
+
+function submenu(
+  template: MenuItemConstructorOptions[],
+  label: string,
+): MenuItemConstructorOptions[] {
+  const menu = template.find((item) => item.label === label);
+  return (menu?.submenu ?? []) as MenuItemConstructorOptions[];
+}
+const roles = (items: MenuItemConstructorOptions[]) =>
+  items.map((item) => item.role).filter(Boolean);
+
+describe('the application menu', () => {
+  it('has File > Quit', () => {
+    const template = appMenuTemplate({ isDev: false, isMac: false, openStateInspector: () => {} });
+    expect(roles(submenu(template, 'File'))).toEqual(['quit']);
+  });
+
+  it('offers reload and DevTools only in development', () => {
+    const packaged = appMenuTemplate({ isDev: false, isMac: false, openStateInspector: () => {} });
+    const dev = appMenuTemplate({ isDev: true, isMac: false, openStateInspector: () => {} });
+    expect(roles(submenu(packaged, 'View'))).not.toEqual(expect.arrayContaining(['reload']));
+    expect(roles(submenu(packaged, 'View'))).not.toContain('toggleDevTools');
+    expect(roles(submenu(dev, 'View'))).toEqual(
+      expect.arrayContaining(['reload', 'toggleDevTools']),
+    );
+  });
+
+  it('opens the State Inspector from Window > State Inspector', () => {
+    const openStateInspector = vi.fn<() => void>();
+    const template = appMenuTemplate({ isDev: false, isMac: false, openStateInspector });
+    const item = submenu(template, 'Window').find((entry) => entry.label === 'State Inspector');
+    expect(item?.accelerator).toBe('CmdOrCtrl+Alt+I');
+    (item!.click as () => void)();
+    expect(openStateInspector).toHaveBeenCalledOnce();
+  });
+});

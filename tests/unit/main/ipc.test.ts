@@ -1,0 +1,169 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAppPages } from '../../../src/main/appPages.ts';
+import { createInspectorRelay } from '../../../src/main/inspectorRelay.ts';
+import { registerIpcHandlers } from '../../../src/main/ipcHandlers.ts';
+import { isTrustedSender } from '../../../src/main/ipcSender.ts';
+import { createSessionTokenStore } from '../../../src/main/sessionTokenStore.ts';
+import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
+import { FakeWebContents, shell } from './fakeElectron.ts';
+
+vi.mock('electron', () => import('./fakeElectron.ts'));
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+/** An IPC event as Electron builds it: the frame that sent it, top-level unless a parent is given. */
+function from(url: string, parent: object | null = null) {
+  return { senderFrame: { url, parent } };
+}
+const mainWindowPage = from('parley://main_window/index.html');
+const inspectorPage = from('parley://inspector_window/index.html');
+
+async function setUp() {
+  const handlers = new Map<string, Handler>();
+  const ipcMain = {
+    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
+    on: (channel: string, handler: Handler) => handlers.set(channel, handler),
+  };
+  const cipher = {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) => Buffer.from(`sealed:${text}`),
+    decryptString: (data: Buffer) => data.toString().replace(/^sealed:/, ''),
+  };
+  const dir = await mkdtemp(path.join(tmpdir(), 'parley-ipc-'));
+  const tokenStore = createSessionTokenStore(path.join(dir, 'token.bin'), cipher);
+  const relay = createInspectorRelay();
+  const appPages = createAppPages({});
+  registerIpcHandlers({ ipcMain: ipcMain as never, appPages, tokenStore, relay });
+  const call = async (channel: string, event: unknown, ...args: unknown[]) =>
+    handlers.get(channel)!(event, ...args);
+  return { call, relay, tokenStore };
+}
+
+beforeEach(() => shell.openExternal.mockClear());
+
+describe('IPC sender validation', () => {
+  const appPages = createAppPages({ inspector_window: 'http://localhost:5174/' });
+
+  it('accepts the top-level frame of an allowed app page', () => {
+    expect(isTrustedSender(mainWindowPage as never, appPages, ['main_window'])).toBe(true);
+    expect(
+      isTrustedSender(from('http://localhost:5174/') as never, appPages, ['inspector_window']),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['another origin', from('https://evil.example/')],
+    ['a file page', from('file:///tmp/index.html')],
+    ['an app page embedded in a frame', from('parley://main_window/index.html', {})],
+    ['a frame that is gone', { senderFrame: null }],
+    ['an app page not allowed on this channel', inspectorPage],
+    ['a lookalike dev origin', from('http://localhost:5175/')],
+  ])('rejects %s', (_what, event) => {
+    expect(isTrustedSender(event as never, appPages, ['main_window'])).toBe(false);
+  });
+});
+
+describe('session token IPC', () => {
+  it('round-trips the token for the app window', async () => {
+    const { call } = await setUp();
+    await expect(call(IpcChannels.getSessionToken, mainWindowPage)).resolves.toBeNull();
+    await call(IpcChannels.setSessionToken, mainWindowPage, 'tok_abc.123');
+    await expect(call(IpcChannels.getSessionToken, mainWindowPage)).resolves.toBe('tok_abc.123');
+    await call(IpcChannels.setSessionToken, mainWindowPage, null);
+    await expect(call(IpcChannels.getSessionToken, mainWindowPage)).resolves.toBeNull();
+  });
+
+  it('refuses pages from other origins and the inspector window', async () => {
+    const { call, tokenStore } = await setUp();
+    await tokenStore.set('secret');
+    await expect(call(IpcChannels.getSessionToken, from('https://evil.example/'))).rejects.toThrow(
+      /not an app page/,
+    );
+    await expect(call(IpcChannels.getSessionToken, inspectorPage)).rejects.toThrow(
+      /not an app page/,
+    );
+    await expect(
+      call(IpcChannels.setSessionToken, from('https://evil.example/'), 'x'),
+    ).rejects.toThrow(/not an app page/);
+    await expect(tokenStore.get()).resolves.toBe('secret');
+  });
+
+  it.each([[42], [''], ['has space'], ['x'.repeat(2000)], [{ token: 'x' }], [undefined]])(
+    'rejects the malformed token %j',
+    async (token) => {
+      const { call, tokenStore } = await setUp();
+      await tokenStore.set('kept');
+      await expect(call(IpcChannels.setSessionToken, mainWindowPage, token)).rejects.toThrow(
+        /expected|invalid|too|token/i,
+      );
+      await expect(tokenStore.get()).resolves.toBe('kept');
+    },
+  );
+});
+
+describe('open-external IPC', () => {
+  it('opens an https link in the system browser', async () => {
+    const { call } = await setUp();
+    await call(IpcChannels.openExternal, mainWindowPage, 'https://example.com/');
+    expect(shell.openExternal).toHaveBeenCalledWith('https://example.com/');
+  });
+
+  it.each(['javascript:alert(1)', 'file:///etc/passwd', 'nonsense', 7])(
+    'refuses %j',
+    async (url) => {
+      const { call } = await setUp();
+      await expect(call(IpcChannels.openExternal, mainWindowPage, url)).rejects.toThrow(
+        /only http\(s\)/,
+      );
+      expect(shell.openExternal).not.toHaveBeenCalled();
+    },
+  );
+
+  it('refuses a foreign sender even with a good URL', async () => {
+    const { call } = await setUp();
+    await expect(
+      call(IpcChannels.openExternal, from('https://evil.example/'), 'https://example.com/'),
+    ).rejects.toThrow(/not an app page/);
+    expect(shell.openExternal).not.toHaveBeenCalled();
+  });
+});
+
+describe('inspection relay', () => {
+  it('forwards the app window’s records to the inspector, replaying recent ones on attach', async () => {
+    const { call, relay } = await setUp();
+    await call(IpcChannels.publishInspection, mainWindowPage, { machine: 'app', seq: 1 });
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    await call(IpcChannels.publishInspection, mainWindowPage, { machine: 'app', seq: 2 });
+    expect(inspector.sent).toEqual([
+      { channel: IpcChannels.inspectionRecord, args: [{ machine: 'app', seq: 1 }] },
+      { channel: IpcChannels.inspectionRecord, args: [{ machine: 'app', seq: 2 }] },
+    ]);
+  });
+
+  it('drops records from other senders and records that are not JSON objects', async () => {
+    const { call, relay } = await setUp();
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    await call(IpcChannels.publishInspection, from('https://evil.example/'), { machine: 'x' });
+    await call(IpcChannels.publishInspection, inspectorPage, { machine: 'x' });
+    await call(IpcChannels.publishInspection, mainWindowPage, 'a string');
+    await call(IpcChannels.publishInspection, mainWindowPage, [1, 2]);
+    await call(IpcChannels.publishInspection, mainWindowPage, { big: 'x'.repeat(300_000) });
+    expect(inspector.sent).toEqual([]);
+  });
+
+  it('keeps only the most recent records and stops sending to a detached inspector', () => {
+    const relay = createInspectorRelay(2);
+    for (const seq of [1, 2, 3]) relay.publish({ seq });
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    expect(inspector.sent.map(({ args }) => args[0])).toEqual([{ seq: 2 }, { seq: 3 }]);
+    relay.detach(inspector as never);
+    relay.publish({ seq: 4 });
+    expect(inspector.sent).toHaveLength(2);
+  });
+});
