@@ -1,0 +1,280 @@
+// Draws a laid-out statechart as SVG. The page renders it live; the exporter renders the very
+// same component with renderToStaticMarkup, so the exported file is the page's drawing. Only
+// presentation attributes (no CSS, no generated ids), so the markup is byte-for-byte stable.
+// Written with createElement rather than JSX because Node runs the exporter by stripping
+// types, and JSX is not erasable syntax.
+import { createElement as h, type KeyboardEvent, type ReactElement } from 'react';
+import type { LaidOutEdge, LaidOutState, Point, StatechartLayout } from '../layout.ts';
+import type { TransitionStructure } from '../structure.ts';
+import { fontFamily } from '../textMeasure.ts';
+
+/** Review marks: diff (added, removed, changed) and model coverage (uncovered). */
+export type Mark = 'added' | 'removed' | 'changed' | 'uncovered';
+
+export const markColors: Record<Mark, string> = {
+  added: '#2e7d32',
+  removed: '#c62828',
+  changed: '#e68a00',
+  uncovered: '#8e24aa',
+};
+
+export const markTitles: Record<Mark, string> = {
+  added: 'added',
+  removed: 'removed',
+  changed: 'changed',
+  uncovered: 'untested: no model-based test path takes it',
+};
+
+const ink = '#37474f';
+const activeFill = '#e3f2fd';
+const activeStroke = '#1565c0';
+
+export interface StatechartSvgProps {
+  layout: StatechartLayout;
+  /** Accessible name of the drawing, e.g. the machine name. */
+  title: string;
+  /** Prefix for the SVG's marker ids, unique per drawing on one page. */
+  idPrefix?: string;
+  activeStateIds?: ReadonlySet<string>;
+  /** Transitions that can be taken now: their labels are drawn as buttons. */
+  enabledTransitionIds?: ReadonlySet<string>;
+  onTransitionClick?: (transition: TransitionStructure) => void;
+  stateMarks?: ReadonlyMap<string, Mark>;
+  transitionMarks?: ReadonlyMap<string, Mark>;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function pathData(points: readonly Point[]): string {
+  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x)} ${round(p.y)}`).join(' ');
+}
+
+function stateBox(laidOut: LaidOutState, active: boolean, mark: Mark | undefined): ReactElement {
+  const { state, x, y, width, height, details } = laidOut;
+  const removed = mark === 'removed';
+  const stroke = mark ? markColors[mark] : active ? activeStroke : ink;
+  const shape =
+    state.type === 'history'
+      ? h('circle', {
+          cx: round(x + width / 2),
+          cy: round(y + height / 2),
+          r: round(Math.min(width, height) / 2),
+          fill: '#fff',
+          stroke,
+        })
+      : h('rect', {
+          x: round(x),
+          y: round(y),
+          width: round(width),
+          height: round(height),
+          rx: 8,
+          fill: active ? activeFill : '#fff',
+          fillOpacity: state.children.length > 0 && !active ? 0.6 : undefined,
+          stroke,
+          strokeWidth: active || mark ? 2.5 : 1.2,
+          strokeDasharray: removed || laidOut.isRegion ? '6 4' : undefined,
+        });
+  const finalRing =
+    state.type === 'final'
+      ? h('rect', {
+          x: round(x + 4),
+          y: round(y + 4),
+          width: round(width - 8),
+          height: round(height - 8),
+          rx: 6,
+          fill: 'none',
+          stroke,
+        })
+      : null;
+  const key = h(
+    'text',
+    {
+      x: round(x + 10),
+      y: round(y + 18),
+      fontFamily,
+      fontSize: 13,
+      fontWeight: 600,
+      fill: mark ? markColors[mark] : ink,
+      textDecoration: removed ? 'line-through' : undefined,
+    },
+    state.type === 'parallel' ? `${state.key} ‖` : state.key,
+  );
+  const lines = details.map((line, index) =>
+    h(
+      'text',
+      {
+        key: line,
+        x: round(x + 10),
+        y: round(y + 34 + index * 14),
+        fontFamily,
+        fontSize: 11,
+        fill: '#546e7a',
+      },
+      line,
+    ),
+  );
+  return h(
+    'g',
+    {
+      key: state.id,
+      role: 'group',
+      'aria-label': state.key,
+      'aria-current': active ? 'true' : undefined,
+      'data-state-id': state.id,
+      opacity: removed ? 0.55 : undefined,
+    },
+    h('title', null, mark ? `${state.id} (${markTitles[mark]})` : state.id),
+    shape,
+    finalRing,
+    key,
+    ...lines,
+  );
+}
+
+interface EdgeOptions {
+  idPrefix: string;
+  mark: Mark | undefined;
+  enabled: boolean;
+  onClick: ((transition: TransitionStructure) => void) | undefined;
+}
+
+function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
+  const { transition, label } = edge;
+  const { idPrefix, mark, enabled, onClick } = options;
+  const color = mark ? markColors[mark] : enabled ? activeStroke : ink;
+  const dashed = mark === 'removed' || mark === 'uncovered' || transition.kind === 'always';
+  const clickable = enabled && onClick !== undefined;
+  const send = () => onClick?.(transition);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      send();
+    }
+  };
+  const tooltip = [
+    transition.id,
+    transition.actions.length > 0 ? `actions: ${transition.actions.join(', ')}` : '',
+    mark ? markTitles[mark] : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const labelElement = label
+    ? h(
+        'g',
+        {
+          role: clickable ? 'button' : undefined,
+          tabIndex: clickable ? 0 : undefined,
+          'aria-label': clickable ? label.text : undefined,
+          cursor: clickable ? 'pointer' : undefined,
+          onClick: clickable ? send : undefined,
+          onKeyDown: clickable ? onKeyDown : undefined,
+        },
+        h('title', null, tooltip),
+        h('rect', {
+          x: round(label.x),
+          y: round(label.y),
+          width: round(label.width),
+          height: round(label.height),
+          rx: 4,
+          fill: clickable ? activeFill : '#fff',
+          stroke: clickable || mark ? color : 'none',
+        }),
+        h(
+          'text',
+          {
+            x: round(label.x + 6),
+            y: round(label.y + 13),
+            fontFamily,
+            fontSize: 11,
+            fill: color,
+            textDecoration: mark === 'removed' ? 'line-through' : undefined,
+          },
+          label.text,
+        ),
+      )
+    : null;
+  return h(
+    'g',
+    {
+      key: edge.key,
+      'data-transition-id': transition.id,
+      opacity: mark === 'removed' ? 0.55 : undefined,
+    },
+    h('path', {
+      d: pathData(edge.points),
+      fill: 'none',
+      stroke: color,
+      strokeWidth: mark || enabled ? 2 : 1.2,
+      strokeDasharray: dashed ? '5 4' : undefined,
+      markerEnd: `url(#${idPrefix}-arrow-${mark ?? (enabled ? 'enabled' : 'plain')})`,
+    }),
+    labelElement,
+  );
+}
+
+const arrowKinds = ['plain', 'enabled', 'added', 'removed', 'changed', 'uncovered'] as const;
+const arrowColor = (kind: (typeof arrowKinds)[number]) =>
+  kind === 'plain' ? ink : kind === 'enabled' ? activeStroke : markColors[kind];
+
+export function StatechartSvg(props: StatechartSvgProps): ReactElement {
+  const { layout, title, idPrefix = 'statechart' } = props;
+  const markers = arrowKinds.map((kind) =>
+    h(
+      'marker',
+      {
+        key: kind,
+        id: `${idPrefix}-arrow-${kind}`,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto-start-reverse',
+      },
+      h('path', { d: 'M0 0 L10 5 L0 10 z', fill: arrowColor(kind) }),
+    ),
+  );
+  const initials = layout.initials.map((initial) =>
+    h(
+      'g',
+      { key: `${initial.parentId}#initial`, 'aria-hidden': 'true' },
+      h('circle', { cx: initial.center.x, cy: initial.center.y, r: 5, fill: ink }),
+      h('path', {
+        d: pathData(initial.points),
+        fill: 'none',
+        stroke: ink,
+        strokeWidth: 1.2,
+        markerEnd: `url(#${idPrefix}-arrow-plain)`,
+      }),
+    ),
+  );
+  return h(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      role: 'figure',
+      'aria-label': title,
+      width: layout.width,
+      height: layout.height,
+      viewBox: `0 0 ${layout.width} ${layout.height}`,
+    },
+    h('defs', null, ...markers),
+    h('rect', { width: layout.width, height: layout.height, fill: '#fafafa' }),
+    ...layout.states.map((laidOut) =>
+      stateBox(
+        laidOut,
+        props.activeStateIds?.has(laidOut.state.id) ?? false,
+        props.stateMarks?.get(laidOut.state.id),
+      ),
+    ),
+    ...initials,
+    ...layout.edges.map((edge) =>
+      edgeElement(edge, {
+        idPrefix,
+        mark: props.transitionMarks?.get(edge.transition.id),
+        enabled: props.enabledTransitionIds?.has(edge.transition.id) ?? false,
+        onClick: props.onTransitionClick,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,62 @@
+// The inspection record: one machine actor's snapshot after an event, as the app publishes it
+// and the visualizer follows it. Depends on zod only, so the chat server's relay, the Electron
+// renderer and the visualizer page all validate with the same schema.
+import { z } from 'zod';
+
+/** Generous bounds: records are capped by `toInspectionRecord`, this rejects abuse. */
+export const inspectionRecordMaxBytes = 256 * 1024;
+
+const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(JsonValueSchema),
+    z.record(z.string(), JsonValueSchema),
+  ]),
+);
+
+/** XState state values: a key, or nested objects of keys for compound and parallel states. */
+const StateValueSchema: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.record(z.string(), StateValueSchema)]),
+);
+
+export const InspectionRecordSchema = z
+  .object({
+    kind: z.literal('snapshot'),
+    /** Id of the machine (its root state id), matched against the registry's machines. */
+    machineId: z.string().min(1).max(200),
+    /** The actor's session id: distinguishes two actors of the same machine. */
+    sessionId: z.string().min(1).max(200),
+    /** The root actor's id, so a viewer can group a system's actors. */
+    rootId: z.string().max(200),
+    status: z.enum(['active', 'done', 'error', 'stopped']),
+    value: StateValueSchema,
+    context: JsonValueSchema,
+    event: z.looseObject({ type: z.string().min(1).max(500) }),
+    /** Milliseconds since the epoch, on the publisher's clock. */
+    at: z.number().int().nonnegative(),
+  })
+  .refine((record) => JSON.stringify(record).length <= inspectionRecordMaxBytes, {
+    message: `record larger than ${inspectionRecordMaxBytes} bytes`,
+  });
+
+export type InspectionRecord = z.infer<typeof InspectionRecordSchema> & {
+  value: StateValue;
+  event: { type: string; [key: string]: unknown };
+};
+
+export type StateValue = string | { [key: string]: StateValue };
+
+/** Socket.IO events of the `/inspect` namespace. */
+export const inspectEvents = {
+  /** app -> relay, with an ack `{ ok: true } | { ok: false, error }`. */
+  publish: 'inspect.publish',
+  /** relay -> viewers. */
+  record: 'inspect.record',
+} as const;
+
+/** Handshake `auth` of the `/inspect` namespace: which side of the relay a socket is. */
+export const InspectAuthSchema = z.object({ role: z.enum(['publisher', 'viewer']) });
+export type InspectRole = z.infer<typeof InspectAuthSchema>['role'];
