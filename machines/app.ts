@@ -17,7 +17,7 @@ export interface AppInput {
   online: boolean;
   /** Unique per app run (e.g. a random UUID without dashes): prefixes client message ids. */
   clientIdPrefix: string;
-  /** Clock for onboarding's resend countdown (defaults to Date.now). */
+  /** Clock for onboarding's resend countdown and optimistic messages (defaults to Date.now). */
   now?: () => number;
   /** Random source for the reconnect jitter (defaults to Math.random). */
   random?: () => number;
@@ -167,7 +167,7 @@ export const appMachine = setup({
         {
           id: 'messenger',
           src: 'messenger',
-          input: ({ context }) => ({ clientIdPrefix: context.clientIdPrefix }),
+          input: ({ context }) => ({ clientIdPrefix: context.clientIdPrefix, now: context.now }),
         },
       ],
       on: {

@@ -18,6 +18,8 @@ import type { MessengerRequest, OutgoingMessage, SessionReport } from './session
 export interface MessengerInput {
   /** Unique per app run: client message ids are `<prefix>-<n>` (letters, digits, - or _). */
   clientIdPrefix: string;
+  /** Clock for when an optimistic message was written (defaults to Date.now). */
+  now?: () => number;
 }
 
 export interface ConversationState extends Conversation {
@@ -29,6 +31,8 @@ export interface ConversationState extends Conversation {
 
 /** A message of the user's that the server has not acknowledged yet, or refused. */
 export interface PendingMessage extends OutgoingMessage {
+  /** When the user sent it (epoch ms, injected clock): where it sits in the log until acked. */
+  createdAt: number;
   status: 'sending' | 'failed';
   error: string | null;
 }
@@ -38,6 +42,7 @@ export type DraftingSignal = 'idle' | 'fresh' | 'stale';
 
 export interface MessengerContext {
   clientIdPrefix: string;
+  now: () => number;
   nextClientId: number;
   currentUserId: string | null;
   users: Record<string, User>;
@@ -324,7 +329,10 @@ export const messengerMachine = setup({
         nextClientId: context.nextClientId + 1,
         drafts: { ...context.drafts, [conversationId]: '' },
         drafting: { ...context.drafting, [conversationId]: 'idle' },
-        pending: [...context.pending, { ...message, status: 'sending', error: null }],
+        pending: [
+          ...context.pending,
+          { ...message, createdAt: context.now(), status: 'sending', error: null },
+        ],
       });
       tellParent(self, (e) => enqueue.sendParent(e), { type: 'messenger.messageSent', message });
     }),
@@ -424,6 +432,7 @@ export const messengerMachine = setup({
   id: 'messenger',
   context: ({ input }) => ({
     clientIdPrefix: input.clientIdPrefix,
+    now: input.now ?? Date.now,
     nextClientId: 1,
     currentUserId: null,
     users: {},

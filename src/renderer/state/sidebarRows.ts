@@ -1,0 +1,58 @@
+// The conversation list: most recent activity first, with the preview the original showed.
+import type { MessengerContext } from '../../../machines/messenger.ts';
+import { conversationIdentity, type AvatarPerson } from './people.ts';
+
+export interface SidebarRow {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string;
+  /** A DM shows the other person; a group its own picture. */
+  avatar: AvatarPerson;
+  /** "You: …" for the user's own last message; "Goku: …" for others' in groups. */
+  preview: string;
+  /** The last message's time (epoch ms), null for an empty conversation. */
+  lastActivityAt: number | null;
+  unreadCount: number;
+  /** Someone other than the user is typing: the row shows "…". */
+  isDrafting: boolean;
+  selected: boolean;
+}
+
+export function toSidebarRows(context: MessengerContext): SidebarRow[] {
+  const { users, currentUserId } = context;
+  const rows: SidebarRow[] = [];
+  for (const id of context.conversationIds) {
+    const conversation = context.conversations[id];
+    if (!conversation) continue;
+    const { title, avatar } = conversationIdentity(conversation, users, currentUserId);
+    const last = conversation.lastMessage;
+    let preview = '';
+    if (last) {
+      if (last.authorId === currentUserId) preview = `You: ${last.text}`;
+      else if (conversation.kind === 'group') {
+        const author = users[last.authorId];
+        preview = author ? `${author.firstName}: ${last.text}` : last.text;
+      } else preview = last.text;
+    }
+    rows.push({
+      id,
+      kind: conversation.kind,
+      title,
+      avatar,
+      preview,
+      lastActivityAt: last?.sentAt ?? null,
+      unreadCount: conversation.unread,
+      isDrafting: conversation.drafting.some((userId) => userId !== currentUserId),
+      selected: context.selectedConversationId === id,
+    });
+  }
+  // Most recent first; conversations without messages keep the server's order at the end.
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort(
+      (a, b) =>
+        (b.row.lastActivityAt ?? -Infinity) - (a.row.lastActivityAt ?? -Infinity) ||
+        a.index - b.index,
+    )
+    .map(({ row }) => row);
+}
