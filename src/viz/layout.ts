@@ -71,7 +71,7 @@ export function stateDetails(state: StateStructure): string[] {
 }
 
 function minimumWidth(state: StateStructure, details: string[]): number {
-  const keyWidth = textWidth(state.key, 13) + 24;
+  const keyWidth = textWidth(state.key, 14) + 24; // 13px bold is about 14px regular
   const detailWidth = Math.max(0, ...details.map((line) => textWidth(line, 11) + 16));
   return Math.max(72, keyWidth, detailWidth);
 }
