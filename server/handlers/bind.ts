@@ -44,6 +44,19 @@ export function splitArguments(args: unknown[]): { payload: unknown; ack: AckFun
   return { payload, ack };
 }
 
+/**
+ * Each socket's events are handled one after another, in arrival order: two quick sends keep
+ * their order, and a request made after a send sees it.
+ */
+const socketQueues = new WeakMap<ChatSocket, Promise<void>>();
+
+function enqueue(socket: ChatSocket, task: () => Promise<void>): void {
+  const previous = socketQueues.get(socket) ?? Promise.resolve();
+  // task never rejects (it catches everything itself); the catch is a second safety net.
+  const next = previous.then(task).catch(() => {});
+  socketQueues.set(socket, next);
+}
+
 export function bindEvent<Schema extends z.ZodType>(
   context: ServerContext,
   socket: ChatSocket,
@@ -113,5 +126,8 @@ export function bindEvent<Schema extends z.ZodType>(
     respond(ack, response);
   };
   // Listener arguments are untrusted until the schema has parsed them, hence the cast.
-  socket.on(event as never, ((...args: unknown[]) => void listener(...args)) as never);
+  socket.on(
+    event as never,
+    ((...args: unknown[]) => enqueue(socket, () => listener(...args))) as never,
+  );
 }
