@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importScript, runScript } from './spawnScript.ts';
+
+const { webBuildIsStale } = await importScript<{
+  webBuildIsStale(root: string, outputDir: string): boolean;
+}>('scripts/web.mjs');
+
+const rendererExists = existsSync(
+  path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
+);
+
+describe('npm run web', () => {
+  // Building the whole renderer on a busy 2-core machine can take a while.
+  it.runIf(rendererExists)(
+    'serves the built renderer with a CSP header and the chat server on one origin, and stops on SIGTERM',
+    async () => {
+      const web = runScript('scripts/web.mjs', ['--port', '0']);
+      try {
+        const url = await web.listening;
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+        const page = await fetch(`${url}/`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toMatch(/text\/html/);
+        expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+        expect(await page.text()).toMatch(/<title>Parley<\/title>/);
+        const handshake = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+        expect(handshake.status).toBe(200);
+        await handshake.text();
+        expect(await web.stop()).toBe(0); // SIGTERM closes it cleanly
+      } finally {
+        await web.stop();
+      }
+    },
+    180_000,
+  );
+
+  it.skipIf(rendererExists)('says clearly that there is no renderer to serve yet', async () => {
+    const web = runScript('scripts/web.mjs', ['--port', '0']);
+    expect(await web.exited).toBe(1);
+    expect(web.output()).toMatch(
+      /no renderer to serve yet \(src\/renderer\/index\.html is missing\)/,
+    );
+  });
+
+  it('refuses a bad port with the usage', async () => {
+    const web = runScript('scripts/web.mjs', ['--port', 'eighty']);
+    expect(await web.exited).toBe(2);
+    expect(web.output()).toMatch(/--port must be 0-65535, got 'eighty'[\s\S]*usage: npm run web/);
+  });
+});
+
+describe('the web build freshness check', () => {
+  async function project() {
+    const root = await mkdtemp(path.join(tmpdir(), 'parley-web-'));
+    await mkdir(path.join(root, 'src/renderer/views'), { recursive: true });
+    await mkdir(path.join(root, 'machines'), { recursive: true });
+    await mkdir(path.join(root, 'server'), { recursive: true });
+    await mkdir(path.join(root, 'out'), { recursive: true });
+    const old = new Date('2026-01-01T00:00:00Z');
+    for (const file of ['src/renderer/views/App.tsx', 'machines/app.ts', 'server/protocol.ts']) {
+      await writeFile(path.join(root, file), '');
+      await utimes(path.join(root, file), old, old);
+    }
+    for (const dir of ['src/renderer/views', 'src/renderer', 'machines', 'server']) {
+      await utimes(path.join(root, dir), old, old);
+    }
+    return { root, out: path.join(root, 'out') };
+  }
+  async function touch(file: string, date: Date) {
+    await writeFile(file, 'x');
+    await utimes(file, date, date);
+  }
+
+  it('rebuilds when there is no build yet', async () => {
+    const { root, out } = await project();
+    expect(webBuildIsStale(root, out)).toBe(true);
+  });
+
+  it('does not rebuild when the build is newer than every source', async () => {
+    const { root, out } = await project();
+    await touch(path.join(out, 'index.html'), new Date('2026-02-01T00:00:00Z'));
+    expect(webBuildIsStale(root, out)).toBe(false);
+  });
+
+  it.each(['src/renderer/views/App.tsx', 'machines/app.ts', 'server/protocol.ts'])(
+    'rebuilds when %s changed after the build',
+    async (source) => {
+      const { root, out } = await project();
+      await touch(path.join(out, 'index.html'), new Date('2026-02-01T00:00:00Z'));
+      await touch(path.join(root, source), new Date('2026-03-01T00:00:00Z'));
+      expect(webBuildIsStale(root, out)).toBe(true);
+    },
+  );
+});
