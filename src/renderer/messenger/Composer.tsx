@@ -8,25 +8,25 @@ import { Limits } from '../../../server/protocol.ts';
 export interface ComposerProps {
   /** The conversation's draft, held by the messenger machine. */
   value: string;
+  /** The machine would accept a send (something besides whitespace, within the limit). */
+  canSend: boolean;
   onChange: (text: string) => void;
   onSend: () => void;
 }
 
-/** Whether a draft is worth sending: something besides whitespace, within the server's limit. */
-export function canSend(text: string): boolean {
-  return text.trim().length > 0 && text.length <= Limits.messageMaxChars;
-}
+/** Past this share of the limit the field counts the characters left. */
+const COUNT_FROM = 0.9 * Limits.messageMaxChars;
 
 /** The message field: Enter sends, Shift+Enter starts a new line. */
-export function Composer({ value, onChange, onSend }: ComposerProps) {
-  const sendable = canSend(value);
-  const overLimit = value.length - Limits.messageMaxChars;
-
+export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
+  const send = () => {
+    if (canSend) onSend();
+  };
   const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // An IME composing a character uses Enter to commit it, not to send.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
-    if (sendable) onSend();
+    send();
   };
 
   return (
@@ -34,7 +34,7 @@ export function Composer({ value, onChange, onSend }: ComposerProps) {
       component="form"
       onSubmit={(event) => {
         event.preventDefault();
-        if (sendable) onSend();
+        send();
       }}
       sx={{
         display: 'flex',
@@ -56,11 +56,16 @@ export function Composer({ value, onChange, onSend }: ComposerProps) {
         size="small"
         autoComplete="off"
         autoFocus
-        error={overLimit > 0}
-        helperText={overLimit > 0 ? `${overLimit} characters over the limit` : undefined}
-        slotProps={{ htmlInput: { 'aria-label': 'Message' } }}
+        helperText={
+          value.length >= COUNT_FROM
+            ? `${Limits.messageMaxChars - value.length} characters left`
+            : undefined
+        }
+        slotProps={{
+          htmlInput: { 'aria-label': 'Message', maxLength: Limits.messageMaxChars },
+        }}
       />
-      <IconButton type="submit" color="primary" aria-label="Send" disabled={!sendable}>
+      <IconButton type="submit" color="primary" aria-label="Send" disabled={!canSend}>
         <SendIcon />
       </IconButton>
     </Box>

@@ -1,26 +1,17 @@
 import Alert from '@mui/material/Alert';
-
-export type ConnectionProblem = 'reconnecting' | 'offline';
+import type { SessionBanner } from '../state/index.ts';
 
 export interface ConnectionBannerProps {
-  problem: ConnectionProblem;
+  banner: SessionBanner;
 }
 
-const messages: Record<ConnectionProblem, string> = {
-  reconnecting: 'Connection lost. Reconnecting…',
-  offline: 'You are offline. Messages will be sent when you are back online.',
-};
+const severity = { connecting: 'info', reconnecting: 'warning', offline: 'error' } as const;
 
 /** Says why messages are not going out right now; they wait in the outbox meanwhile. */
-export function ConnectionBanner({ problem }: ConnectionBannerProps) {
+export function ConnectionBanner({ banner }: ConnectionBannerProps) {
   return (
-    <Alert
-      role="status"
-      severity={problem === 'offline' ? 'error' : 'warning'}
-      square
-      sx={{ borderRadius: 0 }}
-    >
-      {messages[problem]}
+    <Alert role="status" severity={severity[banner.problem]} sx={{ borderRadius: 0 }}>
+      {banner.text}
     </Alert>
   );
 }

@@ -4,7 +4,8 @@ import Box from '@mui/material/Box';
 import ListItemAvatar from '@mui/material/ListItemAvatar';
 import ListItemButton from '@mui/material/ListItemButton';
 import Typography from '@mui/material/Typography';
-import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
+import { Avatar } from '../components/Avatar.tsx';
+import type { SidebarRow } from '../state/index.ts';
 import { formatListTime } from './formatTime.ts';
 
 // Read by screen readers, not drawn: "…" alone says nothing when spoken.
@@ -17,23 +18,8 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
-/** What one sidebar entry shows. */
-export interface ConversationListRow {
-  id: string;
-  title: string;
-  /** A DM shows the other person; a group its own picture. */
-  avatar: AvatarPerson;
-  /** The last message as the sidebar tells it: "You: …" or "Goku: …" in groups. */
-  preview: string;
-  lastActivityAt: number | null;
-  unreadCount: number;
-  /** Someone else in the conversation is typing. */
-  isDrafting: boolean;
-}
-
 export interface ConversationListItemProps {
-  row: ConversationListRow;
-  selected: boolean;
+  row: SidebarRow;
   now: number;
   onSelect: (conversationId: string) => void;
 }
@@ -42,7 +28,8 @@ export interface ConversationListItemProps {
  * A button named by the conversation's title alone (so "Vegeta" finds it); the preview, time,
  * typing and unread count describe it.
  */
-export function ConversationListItem({ row, selected, now, onSelect }: ConversationListItemProps) {
+export function ConversationListItem({ row, now, onSelect }: ConversationListItemProps) {
+  const { selected } = row;
   const titleId = useId();
   const detailsId = useId();
   const unreadLabel = row.unreadCount > 0 ? `${row.unreadCount} unread` : '';

@@ -1,33 +1,64 @@
+import { useMemo } from 'react';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import type { OpenConversationView } from '../state/index.ts';
 import { Composer } from './Composer.tsx';
-import { ConversationHeader, type ConversationHeaderProps } from './ConversationHeader.tsx';
-import { MessageLog, type MessageLogProps } from './MessageLog.tsx';
+import { ConversationHeader } from './ConversationHeader.tsx';
+import { MessageLog } from './MessageLog.tsx';
+import { buildLogRows } from './logRows.ts';
 
 export interface ConversationViewProps {
-  header: ConversationHeaderProps;
-  log: MessageLogProps;
-  draft: string;
+  conversation: OpenConversationView;
   onDraftChange: (text: string) => void;
   onSend: () => void;
+  onLoadOlder: () => void;
+  onRetry: (clientMessageId: string) => void;
 }
 
-/** One open conversation: who it is with, its messages, and the field to write the next one. */
+/**
+ * One open conversation: who it is with, its messages, and the field to write the next one.
+ * The parent keys it by conversation, so the log opens at the newest message of each.
+ */
 export function ConversationView({
-  header,
-  log,
-  draft,
+  conversation,
   onDraftChange,
   onSend,
+  onLoadOlder,
+  onRetry,
 }: ConversationViewProps) {
+  const { messages, usersById } = conversation;
+  const rows = useMemo(() => buildLogRows(messages, usersById), [messages, usersById]);
   return (
     <Box
       component="section"
-      aria-label={header.title}
+      aria-label={conversation.title}
       sx={{ display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0 }}
     >
-      <ConversationHeader {...header} />
-      <MessageLog {...log} />
-      <Composer value={draft} onChange={onDraftChange} onSend={onSend} />
+      <ConversationHeader
+        title={conversation.title}
+        avatar={conversation.avatar}
+        typingText={conversation.typingText}
+        membersText={conversation.membersText}
+      />
+      {conversation.historyError && (
+        <Alert severity="warning" sx={{ borderRadius: 0 }}>
+          {conversation.historyError}
+        </Alert>
+      )}
+      <MessageLog
+        rows={rows}
+        isGroup={conversation.kind === 'group'}
+        hasMore={conversation.hasMore}
+        isLoadingOlder={conversation.loadingHistory}
+        onLoadOlder={onLoadOlder}
+        onRetry={onRetry}
+      />
+      <Composer
+        value={conversation.draft}
+        canSend={conversation.canSend}
+        onChange={onDraftChange}
+        onSend={onSend}
+      />
     </Box>
   );
 }

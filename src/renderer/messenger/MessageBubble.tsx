@@ -6,7 +6,8 @@ import ErrorIcon from '@mui/icons-material/Error';
 import ScheduleIcon from '@mui/icons-material/Schedule';
 import { Avatar } from '../components/Avatar.tsx';
 import { formatClockTime } from './formatTime.ts';
-import type { DeliveryStatus, MessageRow } from './logRows.ts';
+import type { DeliveryStatus } from '../state/index.ts';
+import type { MessageRow } from './logRows.ts';
 
 export interface MessageBubbleProps {
   row: MessageRow;
@@ -22,7 +23,8 @@ const AVATAR_SIZE = 32;
  * Kept to a handful of elements because the log draws dozens of these while scrolling.
  */
 export function MessageBubble({ row, isGroup, onRetry }: MessageBubbleProps) {
-  const { message, isOwn, author } = row;
+  const { message, author } = row;
+  const { isOwn } = message;
   const authorName = isOwn ? 'You' : author ? `${author.firstName} ${author.lastName}` : 'Unknown';
   const showAuthor = isGroup && !isOwn && row.startsRun;
   return (
@@ -85,6 +87,7 @@ export function MessageBubble({ row, isGroup, onRetry }: MessageBubbleProps) {
             size="small"
             color="inherit"
             variant="outlined"
+            title={message.error ?? undefined}
             onClick={() => onRetry(message.key)}
             sx={{ mt: 0.5, py: 0, minWidth: 0 }}
           >

@@ -62,7 +62,7 @@ export function MessageLog({
 
   // The user's own new message always brings the log down to it, even when scrolled up.
   const lastRow = rows.at(-1);
-  const ownLastKey = lastRow?.kind === 'message' && lastRow.isOwn ? lastRow.key : undefined;
+  const ownLastKey = lastRow?.kind === 'message' && lastRow.message.isOwn ? lastRow.key : undefined;
   const previousOwnLastKey = useRef(ownLastKey);
   useLayoutEffect(() => {
     if (ownLastKey !== undefined && ownLastKey !== previousOwnLastKey.current) {

@@ -1,19 +1,9 @@
-// Turns a conversation's messages into the rows the virtualized log draws: day separators
-// between calendar days, and per message which side it sits on and whether it opens a run
-// of messages from the same person (the run's first message carries their name and avatar).
+// Turns the open conversation's messages into the rows the virtualized log draws: day
+// separators between calendar days, and for each message whether it opens a run of messages
+// from the same person (the run's first message carries their name and avatar in groups).
 import type { User } from '../../../server/protocol.ts';
+import type { OpenConversationMessage } from '../state/index.ts';
 import { isSameDay } from './formatTime.ts';
-
-export type DeliveryStatus = 'sending' | 'sent' | 'failed';
-
-export interface LogMessage {
-  /** Stable for the message's whole life, so the optimistic copy and the confirmed one are one row. */
-  key: string;
-  authorId: string;
-  text: string;
-  sentAt: number;
-  status: DeliveryStatus;
-}
 
 export interface DayRow {
   kind: 'day';
@@ -24,22 +14,20 @@ export interface DayRow {
 export interface MessageRow {
   kind: 'message';
   key: string;
-  message: LogMessage;
-  isOwn: boolean;
+  message: OpenConversationMessage;
   author: User | undefined;
-  /** First of a run by the same person on the same day: show their name and avatar (groups). */
+  /** First of a run by the same person on the same day. */
   startsRun: boolean;
 }
 
 export type LogRow = DayRow | MessageRow;
 
 export function buildLogRows(
-  messages: readonly LogMessage[],
-  currentUserId: string,
+  messages: readonly OpenConversationMessage[],
   usersById: ReadonlyMap<string, User>,
 ): LogRow[] {
   const rows: LogRow[] = [];
-  let previous: LogMessage | undefined;
+  let previous: OpenConversationMessage | undefined;
   for (const message of messages) {
     const newDay = previous === undefined || !isSameDay(previous.sentAt, message.sentAt);
     if (newDay) rows.push({ kind: 'day', key: `day:${message.key}`, sentAt: message.sentAt });
@@ -47,7 +35,6 @@ export function buildLogRows(
       kind: 'message',
       key: message.key,
       message,
-      isOwn: message.authorId === currentUserId,
       author: usersById.get(message.authorId),
       startsRun: newDay || previous?.authorId !== message.authorId,
     });

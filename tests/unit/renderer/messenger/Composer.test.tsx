@@ -17,6 +17,7 @@ function renderComposer(initial = '') {
     return (
       <Composer
         value={draft}
+        canSend={draft.trim().length > 0}
         onChange={(text) => {
           onChange(text);
           setDraft(text);
@@ -70,11 +71,16 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenCalledWith('Kakarot');
   });
 
-  it('refuses a message over the server’s limit and says by how much', async () => {
-    const { sendButton, field, onSend } = renderComposer('x'.repeat(Limits.messageMaxChars + 2));
-    expect(sendButton).toHaveProperty('disabled', true);
-    expect(screen.getByText('2 characters over the limit')).toBeTruthy();
-    await userEvent.type(field, '{Enter}');
-    expect(onSend).not.toHaveBeenCalled();
+  it('counts down near the server’s limit and takes no more than it', async () => {
+    const { field } = renderComposer('x'.repeat(Limits.messageMaxChars - 3));
+    expect(screen.getByText('3 characters left')).toBeTruthy();
+    await userEvent.type(field, 'abcdef');
+    expect((field as HTMLTextAreaElement).value).toHaveLength(Limits.messageMaxChars);
+    expect(screen.getByText('0 characters left')).toBeTruthy();
+  });
+
+  it('leaves Send disabled when the machine says the draft cannot be sent', () => {
+    render(<Composer value="hello" canSend={false} onChange={() => {}} onSend={() => {}} />);
+    expect(screen.getAllByRole('button', { name: 'Send' }).at(-1)).toHaveProperty('disabled', true);
   });
 });

@@ -3,7 +3,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConversationList } from '../../../../src/renderer/messenger/ConversationList.tsx';
-import type { ConversationListRow } from '../../../../src/renderer/messenger/ConversationListItem.tsx';
+import type { SidebarRow as ConversationListRow } from '../../../../src/renderer/state/index.ts';
 import { formatClockTime } from '../../../../src/renderer/messenger/formatTime.ts';
 import { goku, NOON, vegeta } from './fixtures.ts';
 
@@ -11,6 +11,8 @@ afterEach(cleanup);
 
 const dm: ConversationListRow = {
   id: 'c-dm',
+  kind: 'direct',
+  selected: false,
   title: 'Vegeta Prince',
   avatar: vegeta,
   preview: 'You: Hello',
@@ -20,6 +22,8 @@ const dm: ConversationListRow = {
 };
 const group: ConversationListRow = {
   id: 'c-group',
+  kind: 'group',
+  selected: false,
   title: 'Capsule Corp',
   avatar: { firstName: 'Capsule', lastName: 'Corp', avatar: { initials: 'CC', color: '#aa3300' } },
   preview: 'Goku: Training at noon',
@@ -28,9 +32,9 @@ const group: ConversationListRow = {
   isDrafting: false,
 };
 
-function renderList(rows: ConversationListRow[], selectedId: string | null = null) {
+function renderList(rows: ConversationListRow[]) {
   const onSelect = vi.fn<(conversationId: string) => void>();
-  render(<ConversationList rows={rows} selectedId={selectedId} onSelect={onSelect} />);
+  render(<ConversationList rows={rows} onSelect={onSelect} />);
   return { onSelect, list: screen.getByRole('list', { name: 'Conversations' }) };
 }
 
@@ -67,7 +71,7 @@ describe('ConversationList', () => {
   });
 
   it('marks the selected conversation and reports clicks', async () => {
-    const { list, onSelect } = renderList([dm, { ...group, avatar: goku }], 'c-group');
+    const { list, onSelect } = renderList([dm, { ...group, avatar: goku, selected: true }]);
     expect(
       within(list).getByRole('button', { name: 'Capsule Corp' }).getAttribute('aria-current'),
     ).toBe('true');

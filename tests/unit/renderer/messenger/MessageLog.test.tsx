@@ -6,7 +6,8 @@ import {
   MessageLog,
   type MessageLogProps,
 } from '../../../../src/renderer/messenger/MessageLog.tsx';
-import { buildLogRows, type LogMessage } from '../../../../src/renderer/messenger/logRows.ts';
+import { buildLogRows } from '../../../../src/renderer/messenger/logRows.ts';
+import type { OpenConversationMessage as LogMessage } from '../../../../src/renderer/state/index.ts';
 import { bulma, goku, me, message, NOON, usersById, vegeta } from './fixtures.ts';
 import { ROW_HEIGHT, useFakeLayout } from './fakeLayout.ts';
 
@@ -20,7 +21,7 @@ function renderLog(messages: LogMessage[], props: Partial<MessageLogProps> = {})
   };
   const view = (next: LogMessage[], nextProps: Partial<MessageLogProps> = props) => (
     <MessageLog
-      rows={buildLogRows(next, me.id, usersById)}
+      rows={buildLogRows(next, usersById)}
       isGroup={false}
       hasMore={false}
       isLoadingOlder={false}

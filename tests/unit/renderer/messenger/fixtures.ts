@@ -1,5 +1,5 @@
 import type { User } from '../../../../server/protocol.ts';
-import type { LogMessage } from '../../../../src/renderer/messenger/logRows.ts';
+import type { OpenConversationMessage } from '../../../../src/renderer/state/index.ts';
 
 function person(id: string, firstName: string, lastName: string, asset?: string): User {
   return {
@@ -28,14 +28,16 @@ export function message(
   index: number,
   authorId: string,
   text: string,
-  overrides: Partial<LogMessage> = {},
-): LogMessage {
+  overrides: Partial<OpenConversationMessage> = {},
+): OpenConversationMessage {
   return {
     key: `m-${index}`,
     authorId,
     text,
     sentAt: NOON + index * MINUTE,
     status: 'sent',
+    isOwn: authorId === me.id,
+    error: null,
     ...overrides,
   };
 }

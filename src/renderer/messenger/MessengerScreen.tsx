@@ -1,0 +1,77 @@
+import type { JSX } from 'react';
+import { useAtomValue, useSetAtom } from 'jotai';
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import { useAppAtoms } from './appAtomsContext.ts';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { ConversationList } from './ConversationList.tsx';
+import { ConversationView } from './ConversationView.tsx';
+import { SIDEBAR_WIDTH } from './layout.ts';
+import { MessengerSkeleton } from './MessengerSkeleton.tsx';
+
+/**
+ * The signed-in screen: the conversation list beside the open conversation, a skeleton until
+ * the first sync, and a banner while messages cannot flow. Everything shown comes from the
+ * atoms; everything done is an event to the messenger machine.
+ */
+export function MessengerScreen(): JSX.Element {
+  const atoms = useAppAtoms();
+  const ready = useAtomValue(atoms.messengerReadyAtom);
+  const banner = useAtomValue(atoms.sessionBannerAtom);
+  const rows = useAtomValue(atoms.sidebarRowsAtom);
+  const conversation = useAtomValue(atoms.openConversationAtom);
+  const send = useSetAtom(atoms.sendToMessengerAtom);
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      {banner && <ConnectionBanner banner={banner} />}
+      <Box sx={{ flex: 1, minHeight: 0 }}>
+        {!ready ? (
+          <MessengerSkeleton />
+        ) : (
+          <Box sx={{ display: 'flex', height: '100%' }}>
+            <Box
+              component="nav"
+              aria-label="Conversation list"
+              sx={{
+                width: SIDEBAR_WIDTH,
+                flexShrink: 0,
+                overflowY: 'auto',
+                borderRight: 1,
+                borderColor: 'divider',
+              }}
+            >
+              <ConversationList
+                rows={rows}
+                onSelect={(conversationId) =>
+                  send({ type: 'conversation.selected', conversationId })
+                }
+              />
+            </Box>
+            <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
+              {conversation ? (
+                <ConversationView
+                  key={conversation.id}
+                  conversation={conversation}
+                  onDraftChange={(text) => send({ type: 'draft.changed', text })}
+                  onSend={() => send({ type: 'message.submitted' })}
+                  onLoadOlder={() =>
+                    send({ type: 'history.requested', conversationId: conversation.id })
+                  }
+                  onRetry={(clientMessageId) => send({ type: 'message.retried', clientMessageId })}
+                />
+              ) : (
+                <Typography
+                  color="text.secondary"
+                  sx={{ height: '100%', display: 'grid', placeItems: 'center' }}
+                >
+                  Choose a conversation to start chatting.
+                </Typography>
+              )}
+            </Box>
+          </Box>
+        )}
+      </Box>
+    </Box>
+  );
+}
