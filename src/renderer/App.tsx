@@ -1,0 +1,73 @@
+import CssBaseline from '@mui/material/CssBaseline';
+import { ThemeProvider } from '@mui/material/styles';
+import {
+  Provider as JotaiProvider,
+  useAtomValue,
+  useSetAtom,
+  type Atom,
+  type createStore,
+} from 'jotai';
+import { useEffect } from 'react';
+import type { VerificationCodeDelivered } from '../../server/protocol.ts';
+import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx';
+import { LoadingState } from './components/LoadingState.tsx';
+import { MessengerPlaceholder } from './components/MessengerPlaceholder.tsx';
+import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
+import type { Platform } from './platform/Platform.ts';
+import { PlatformProvider } from './platform/PlatformContext.tsx';
+import type { AppAtoms } from './state/index.ts';
+import { theme } from './theme.ts';
+
+export interface AppProps {
+  platform: Platform;
+  atoms: AppAtoms;
+  store: ReturnType<typeof createStore>;
+  simulatedSmsAtom: Atom<VerificationCodeDelivered | null>;
+}
+
+/** The root: platform, theme, Jotai store and atoms, then the screen the app machine is in. */
+export function App({ platform, atoms, store, simulatedSmsAtom }: AppProps) {
+  return (
+    <PlatformProvider platform={platform}>
+      <ThemeProvider theme={theme}>
+        <CssBaseline enableColorScheme />
+        <JotaiProvider store={store}>
+          <AppAtomsProvider atoms={atoms}>
+            <NetworkStatusRelay />
+            <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+          </AppAtomsProvider>
+        </JotaiProvider>
+      </ThemeProvider>
+    </PlatformProvider>
+  );
+}
+
+function CurrentScreen({ simulatedSmsAtom }: Pick<AppProps, 'simulatedSmsAtom'>) {
+  const screen = useAtomValue(useAppAtoms().screenAtom);
+  switch (screen) {
+    case 'restoring':
+      return <LoadingState fullScreen label="Restoring your session…" />;
+    case 'onboarding':
+      return <OnboardingScreen simulatedSmsAtom={simulatedSmsAtom} />;
+    case 'messenger':
+      return <MessengerPlaceholder />;
+    case 'signingOut':
+      return <LoadingState fullScreen label="Signing out…" />;
+  }
+}
+
+/** Tells the app machine when the OS says the network went away or came back. */
+function NetworkStatusRelay() {
+  const send = useSetAtom(useAppAtoms().sendToAppAtom);
+  useEffect(() => {
+    const online = () => send({ type: 'network.online' });
+    const offline = () => send({ type: 'network.offline' });
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    return () => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+    };
+  }, [send]);
+  return null;
+}

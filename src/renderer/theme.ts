@@ -1,0 +1,29 @@
+import { createTheme } from '@mui/material/styles';
+
+// One theme with a light and a dark scheme. The 'media' selector makes the CSS variables follow
+// the OS (prefers-color-scheme) with no script and nothing stored, so the app switches when the
+// OS does, even while open.
+export const theme = createTheme({
+  cssVariables: { colorSchemeSelector: 'media' },
+  colorSchemes: {
+    light: {
+      palette: {
+        primary: { main: '#3949ab' },
+        secondary: { main: '#ef6c00' },
+        background: { default: '#f4f5fa', paper: '#ffffff' },
+      },
+    },
+    dark: {
+      palette: {
+        primary: { main: '#8c9eff' },
+        secondary: { main: '#ffb74d' },
+        background: { default: '#101218', paper: '#181b24' },
+      },
+    },
+  },
+  shape: { borderRadius: 10 },
+  typography: { fontFamily: 'Roboto, system-ui, sans-serif' },
+  components: {
+    MuiButton: { defaultProps: { disableElevation: true } },
+  },
+});

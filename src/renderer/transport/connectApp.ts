@@ -1,0 +1,30 @@
+// The app machine with every actor it declares provided by this transport: the one place the
+// renderer turns pure machines into ones that talk to the chat server.
+import { appMachine, type AppMachine } from '../../../machines/app.ts';
+import { onboardingMachine } from '../../../machines/onboarding.ts';
+import { sessionMachine } from '../../../machines/session.ts';
+import type { Platform } from '../platform/Platform.ts';
+import { createAppActors } from './appActors.ts';
+import { createOnboardingActors } from './onboardingActors.ts';
+import { createOnboardingConnection, type OnboardingConnection } from './onboardingConnection.ts';
+import { createSessionSocketActor } from './sessionSocket.ts';
+
+export interface ConnectedApp {
+  machine: AppMachine;
+  /** Onboarding's socket: the simulated SMS arrives here. */
+  onboardingConnection: OnboardingConnection;
+}
+
+export function connectApp(platform: Platform): ConnectedApp {
+  const onboardingConnection = createOnboardingConnection(platform.serverUrl());
+  const machine = appMachine.provide({
+    actors: {
+      ...createAppActors(platform),
+      onboarding: onboardingMachine.provide({
+        actors: createOnboardingActors(onboardingConnection),
+      }),
+      session: sessionMachine.provide({ actors: { socket: createSessionSocketActor() } }),
+    },
+  });
+  return { machine, onboardingConnection };
+}
