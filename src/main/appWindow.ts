@@ -42,6 +42,8 @@ export function createAppWindow(options: AppWindowOptions): BrowserWindow {
   hardenWebContents(window.webContents, options.appPages);
   // Shown once painted, so the user never sees a blank white frame.
   window.once('ready-to-show', () => window.show());
+  // A page that fails to load never gets ready-to-show; an invisible running app is worse.
+  window.webContents.once('did-fail-load', () => window.show());
   window.loadURL(options.appPages.urlOf(options.entry)).catch((error: unknown) => {
     console.error(`Parley: the ${options.entry} page did not load`, error);
   });

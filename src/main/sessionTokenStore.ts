@@ -1,6 +1,8 @@
 // The session token, encrypted with Electron's safeStorage (the OS keychain / libsecret /
 // DPAPI) in a file under userData. Where the OS offers no encryption the token is kept in
-// memory only: signing in again beats leaving a bearer token on disk in clear text.
+// memory only: signing in again beats leaving a bearer token on disk in clear text. On Linux
+// without a secret service Electron falls back to 'basic_text' (a fixed, public key), which
+// counts as no encryption.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
@@ -10,7 +12,13 @@ export interface SessionTokenStore {
   set(token: string | null): Promise<void>;
 }
 
-type TokenCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
+type TokenCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
+  Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
+
+function encryptsForReal(cipher: TokenCipher): boolean {
+  if (!cipher.isEncryptionAvailable()) return false;
+  return process.platform !== 'linux' || cipher.getSelectedStorageBackend?.() !== 'basic_text';
+}
 
 function isMissingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
@@ -20,7 +28,7 @@ export function createSessionTokenStore(file: string, cipher: TokenCipher): Sess
   let memoryOnly: string | null = null;
   return {
     async get() {
-      if (!cipher.isEncryptionAvailable()) return memoryOnly;
+      if (!encryptsForReal(cipher)) return memoryOnly;
       let encrypted: Buffer;
       try {
         encrypted = await readFile(file);
@@ -37,7 +45,7 @@ export function createSessionTokenStore(file: string, cipher: TokenCipher): Sess
       }
     },
     async set(token) {
-      if (!cipher.isEncryptionAvailable()) {
+      if (!encryptsForReal(cipher)) {
         memoryOnly = token;
         return;
       }

@@ -56,6 +56,16 @@ describe('the app window', () => {
     expect(window.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
   });
 
+  it('stays hidden until painted, and shows even when its page fails to load', () => {
+    const painted = openMainWindow();
+    expect(painted.visible).toBe(false);
+    painted.emit('ready-to-show');
+    expect(painted.visible).toBe(true);
+    const failed = openMainWindow();
+    failed.webContents.emit('did-fail-load');
+    expect(failed.visible).toBe(true);
+  });
+
   it('loads its own entry from the app scheme when packaged', () => {
     expect(openMainWindow().webContents.getURL()).toBe('parley://main_window/index.html');
   });

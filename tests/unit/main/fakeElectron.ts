@@ -54,7 +54,10 @@ export class FakeBrowserWindow extends EventEmitter {
     this.webContents.url = url;
     return Promise.resolve();
   }
-  show(): void {}
+  visible = false;
+  show(): void {
+    this.visible = true;
+  }
   focus(): void {
     this.focused = true;
   }

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { createSessionTokenStore } from '../../../src/main/sessionTokenStore.ts';
 
 /** A reversible stand-in for safeStorage: XOR with a key, so the file never holds the token. */
-function fakeCipher(available = true) {
+function fakeCipher(available = true, backend = 'gnome_libsecret') {
   const seal = (data: Buffer) => Buffer.from(data.map((byte) => byte ^ 0x5a));
   return {
     isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend as 'gnome_libsecret' | 'basic_text',
     encryptString: (text: string) => seal(Buffer.from(text)),
     decryptString: (data: Buffer) => {
       if (data.length === 0) throw new Error('Error while decrypting the ciphertext');
@@ -54,4 +55,13 @@ describe('session token storage', () => {
     await expect(store.get()).resolves.toBe('tok_secret_123');
     await expect(createSessionTokenStore(file, fakeCipher(false)).get()).resolves.toBeNull();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'treats Linux’s basic_text fallback (a public key) as no encryption',
+    async () => {
+      const file = await tokenFile();
+      await createSessionTokenStore(file, fakeCipher(true, 'basic_text')).set('tok_secret_123');
+      expect(existsSync(file)).toBe(false);
+    },
+  );
 });
