@@ -12,6 +12,8 @@ const config: ForgeConfig = {
     asar: true,
     name: 'Parley',
     executableName: 'parley',
+    // Ship only the Vite bundles (as the Vite plugin's default does), minus web mode's build.
+    ignore: (file: string) => file !== '' && !/^\/\.vite($|\/build|\/renderer)/.test(file),
   },
   rebuildConfig: {},
   makers: [
