@@ -38,6 +38,7 @@ describe('npm run web', () => {
     180_000,
   );
 
+  // Only meaningful before the renderer exists (a checkout that has no views yet).
   it.skipIf(rendererExists)('says clearly that there is no renderer to serve yet', async () => {
     const web = runScript('scripts/web.mjs', ['--port', '0']);
     expect(await web.exited).toBe(1);
