@@ -8,8 +8,12 @@ import { appScheme, rendererEntries } from './appPages.ts';
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
+  // corsEnabled: Vite emits `<script type="module" crossorigin>`, a CORS-mode request.
   protocol.registerSchemesAsPrivileged([
-    { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    {
+      scheme: appScheme,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
   ]);
 }
 

@@ -27,7 +27,10 @@ describe('the parley:// scheme', () => {
   it('is registered as a secure standard scheme', () => {
     registerAppScheme();
     expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      { scheme: 'parley', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      {
+        scheme: 'parley',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+      },
     ]);
   });
 
