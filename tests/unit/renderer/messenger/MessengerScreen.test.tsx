@@ -1,0 +1,249 @@
+// @vitest-environment jsdom
+// The messenger screen over the real app, session and messenger machines and the real atoms;
+// only the socket is fake (a scripted server the test answers for).
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createStore, Provider } from 'jotai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppAtomsContext } from '../../../../src/renderer/messenger/appAtomsContext.ts';
+import { MessengerScreen } from '../../../../src/renderer/messenger/MessengerScreen.tsx';
+import type { AppAtoms } from '../../../../src/renderer/state/index.ts';
+import { dmId, dmSummary, FakeChatServer, groupId, signedInAtoms, world } from './fakeChat.ts';
+import { goku, me, vegeta } from './fixtures.ts';
+import { useFakeLayout } from './fakeLayout.ts';
+
+useFakeLayout();
+
+let atoms: AppAtoms | undefined;
+afterEach(() => {
+  cleanup();
+  atoms?.stop();
+  atoms = undefined;
+});
+
+async function renderSignedIn() {
+  const server = new FakeChatServer();
+  atoms = signedInAtoms(server);
+  render(
+    <Provider store={createStore()}>
+      <AppAtomsContext value={atoms}>
+        <MessengerScreen />
+      </AppAtomsContext>
+    </Provider>,
+  );
+  await waitFor(() => expect(server.sent('socket.sync')).toHaveLength(1));
+  return server;
+}
+
+async function renderSynced() {
+  const server = await renderSignedIn();
+  act(() => server.sync());
+  return { server, list: await screen.findByRole('list', { name: 'Conversations' }) };
+}
+
+async function openConversation(list: HTMLElement, title: string) {
+  await userEvent.click(within(list).getByRole('button', { name: title }));
+  return screen.getByRole('log', { name: 'Messages' });
+}
+
+describe('MessengerScreen', () => {
+  it('shows a skeleton and a "Connecting…" banner until the first sync', async () => {
+    const server = await renderSignedIn();
+    expect(screen.getByRole('progressbar', { name: 'Loading conversations' })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toMatch(/Connecting…/);
+    expect(screen.queryByRole('list', { name: 'Conversations' })).toBeNull();
+
+    act(() => server.sync());
+    expect(await screen.findByRole('list', { name: 'Conversations' })).toBeTruthy();
+    expect(screen.queryByRole('progressbar', { name: 'Loading conversations' })).toBeNull();
+    expect(screen.queryByText(/Connecting…/)).toBeNull();
+  });
+
+  it('shows "Reconnecting…" when the connection drops, over the conversations', async () => {
+    const { server } = await renderSynced();
+    act(() => server.emit({ type: 'socket.disconnected', reason: 'transport close' }));
+    expect((await screen.findByRole('status')).textContent).toMatch(/Reconnecting…/);
+    expect(screen.getByRole('list', { name: 'Conversations' })).toBeTruthy();
+  });
+
+  it('previews the DM plainly and the group with the sender’s first name', async () => {
+    const { list } = await renderSynced();
+    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const group = within(list).getByRole('button', { name: 'Capsule Corp' });
+    expect(within(dm).getByText('Say something worth my time.')).toBeTruthy();
+    expect(within(dm).getByRole('img', { name: 'Vegeta Prince' })).toBeTruthy();
+    expect(within(group).getByText('Bulma: Be gentle with it.')).toBeTruthy();
+  });
+
+  it('sends with Enter: the message shows as sending, then sent, and the preview says "You: "', async () => {
+    const { server, list } = await renderSynced();
+    const log = await openConversation(list, 'Vegeta Prince');
+    const field = screen.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'Hello Vegeta{Enter}');
+
+    const [sent] = server.sent('socket.sendMessage');
+    expect(sent?.message).toMatchObject({ conversationId: dmId, text: 'Hello Vegeta' });
+    expect((field as HTMLTextAreaElement).value).toBe('');
+    const mine = within(log).getByRole('article', { name: 'You' });
+    expect(within(mine).getByText('Hello Vegeta')).toBeTruthy();
+    expect(within(mine).getByTitle('Sending')).toBeTruthy();
+
+    act(() => server.accept(sent!.message.clientMessageId, me.id, dmSummary()));
+    expect(within(log).getByRole('article', { name: 'You' })).toBe(mine);
+    expect(within(mine).getByTitle('Sent')).toBeTruthy();
+    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    expect(within(dm).getByText('You: Hello Vegeta')).toBeTruthy();
+  });
+
+  it('shows a message the server authored as Vegeta on his side', async () => {
+    const { server, list } = await renderSynced();
+    const log = await openConversation(list, 'Vegeta Prince');
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Second{Enter}');
+    const [sent] = server.sent('socket.sendMessage');
+    act(() => server.accept(sent!.message.clientMessageId, vegeta.id, dmSummary()));
+    const articles = within(log).getAllByRole('article');
+    expect(articles.at(-1)).toBe(
+      within(log).getAllByRole('article', { name: 'Vegeta Prince' }).at(-1),
+    );
+    expect(within(articles.at(-1)!).getByText('Second')).toBeTruthy();
+  });
+
+  it('marks a refused message as not sent and sends it again on Retry', async () => {
+    const { server, list } = await renderSynced();
+    const log = await openConversation(list, 'Vegeta Prince');
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Doomed{Enter}');
+    const [sent] = server.sent('socket.sendMessage');
+    const clientMessageId = sent!.message.clientMessageId;
+    act(() =>
+      server.emit({
+        type: 'socket.messageRejected',
+        clientMessageId,
+        error: { code: 'rate_limited', message: 'Slow down' },
+      }),
+    );
+    const mine = within(log).getByRole('article', { name: 'You' });
+    expect(within(mine).getByTitle('Not sent')).toBeTruthy();
+
+    await userEvent.click(within(mine).getByRole('button', { name: 'Retry' }));
+    const resends = server.sent('socket.sendMessage');
+    expect(resends).toHaveLength(2);
+    expect(resends[1]?.message.clientMessageId).toBe(clientMessageId);
+    expect(within(mine).getByTitle('Sending')).toBeTruthy();
+    expect(within(mine).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('tells the server the user is drafting on the first keystroke', async () => {
+    const { server, list } = await renderSynced();
+    await openConversation(list, 'Vegeta Prince');
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Hm');
+    expect(server.sent('socket.sendDrafting')).toEqual([
+      { type: 'socket.sendDrafting', conversationId: dmId, isDrafting: true },
+    ]);
+  });
+
+  it('shows "Vegeta is typing…" in the header and "…" in the sidebar while he drafts', async () => {
+    const { server, list } = await renderSynced();
+    await openConversation(list, 'Vegeta Prince');
+    const header = screen.getByRole('banner');
+    expect(within(header).queryByText('Vegeta is typing…')).toBeNull();
+
+    act(() =>
+      server.emit({
+        type: 'socket.channelUpdate',
+        update: {
+          conversation: {
+            ...dmSummary([vegeta.id]),
+            lastMessage: null,
+          },
+          message: null,
+        },
+      }),
+    );
+    expect(within(header).getByText('Vegeta is typing…')).toBeTruthy();
+    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    expect(within(dm).getByText('…')).toBeTruthy();
+  });
+
+  it('shows names and avatars on others’ messages in the group', async () => {
+    const { list } = await renderSynced();
+    const log = await openConversation(list, 'Capsule Corp');
+    const goku = within(log).getAllByRole('article', { name: 'Goku Son' });
+    expect(goku).toHaveLength(2);
+    expect(within(goku[0]!).getByText('Goku')).toBeTruthy();
+    expect(within(goku[0]!).getByRole('img', { name: 'Goku Son' })).toBeTruthy();
+    const bulma = within(log).getAllByRole('article', { name: 'Bulma Briefs' });
+    expect(within(bulma[0]!).getByRole('img', { name: 'Bulma Briefs' })).toBeTruthy();
+    const mine = within(log).getByRole('article', { name: 'You' });
+    expect(within(mine).queryByRole('img', { name: 'Ada Lovelace' })).toBeNull();
+    expect(screen.getByRole('banner').textContent).toMatch(/Goku, Bulma and you/);
+  });
+
+  it('counts unread messages in conversations that are not open', async () => {
+    const { server, list } = await renderSynced();
+    await openConversation(list, 'Capsule Corp');
+    act(() =>
+      server.emit({
+        type: 'socket.channelUpdate',
+        update: {
+          conversation: { ...dmSummary(), lastMessage: null },
+          message: {
+            id: 'dm-1',
+            conversationId: dmId,
+            authorId: vegeta.id,
+            text: 'Kakarot!',
+            sentAt: Date.now(),
+            seq: 1,
+            clientMessageId: null,
+          },
+        },
+      }),
+    );
+    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    expect(within(dm).getByLabelText('1 unread')).toBeTruthy();
+    await userEvent.click(dm);
+    expect(within(dm).queryByLabelText('1 unread')).toBeNull();
+  });
+
+  it('loads the page before the oldest message and shows it above', async () => {
+    const server = await renderSignedIn();
+    const data = world();
+    const group = data.conversations.find((conversation) => conversation.id === groupId)!;
+    group.messages = group.messages.map((message) => ({ ...message, seq: message.seq + 10 }));
+    group.hasMore = true;
+    act(() => server.sync(data));
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    // One short page does not fill the view, so the older one is asked for at once.
+    const log = await openConversation(list, 'Capsule Corp');
+    expect(server.sent('socket.requestMessages')).toEqual([
+      expect.objectContaining({
+        type: 'socket.requestMessages',
+        conversationId: groupId,
+        before: 10,
+      }),
+    ]);
+    expect(screen.getByRole('progressbar', { name: 'Loading older messages' })).toBeTruthy();
+
+    act(() =>
+      server.emit({
+        type: 'socket.messagesLoaded',
+        conversationId: groupId,
+        hasMore: false,
+        messages: [
+          {
+            id: 'old-9',
+            conversationId: groupId,
+            authorId: goku.id,
+            text: 'An older message',
+            sentAt: group.messages[0]!.sentAt - 60_000,
+            seq: 9,
+            clientMessageId: null,
+          },
+        ],
+      }),
+    );
+    const articles = within(log).getAllByRole('article');
+    expect(within(articles[0]!).getByText('An older message')).toBeTruthy();
+    expect(screen.queryByRole('progressbar', { name: 'Loading older messages' })).toBeNull();
+    expect(server.sent('socket.requestMessages')).toHaveLength(1);
+  });
+});
