@@ -125,6 +125,7 @@ export const appMachine = setup({
   states: {
     restoring: {
       invoke: {
+        id: 'loadSessionToken',
         src: 'loadSessionToken',
         onDone: [
           { guard: 'hasSavedToken', target: 'signedIn', actions: 'assignSavedToken' },
@@ -143,6 +144,7 @@ export const appMachine = setup({
     },
     savingToken: {
       invoke: {
+        id: 'saveSessionToken',
         src: 'saveSessionToken',
         input: ({ context }) => ({ token: context.sessionToken ?? '' }),
         onDone: { target: 'signedIn' },
@@ -180,6 +182,7 @@ export const appMachine = setup({
     },
     signingOut: {
       invoke: {
+        id: 'revokeSession',
         src: 'revokeSession',
         input: ({ context }) => ({
           serverUrl: context.serverUrl,
@@ -191,6 +194,7 @@ export const appMachine = setup({
     },
     clearingToken: {
       invoke: {
+        id: 'clearSessionToken',
         src: 'clearSessionToken',
         onDone: { target: 'onboarding', actions: 'forgetSession' },
         onError: { target: 'onboarding', actions: 'forgetSession' },
