@@ -160,7 +160,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     close() {
       closing ??= (async () => {
         drafting.close();
-        await io.close();
+        const ioClosed = io.close();
+        // Keep-alive HTTP connections (static files, polling) must not hold shutdown up.
+        httpServer.closeAllConnections();
+        await ioClosed;
         if (ownsStore) await store.close();
       })();
       return closing;
