@@ -28,6 +28,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Real PostgreSQL, Redis and several server processes: one file at a time.
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
