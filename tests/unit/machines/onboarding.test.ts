@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
-import type { CodeVerified } from '../../../server/protocol.ts';
+import type { CodeVerified, CreateUser, UserSignedIn } from '../../../server/protocol.ts';
 import { onboardingMachine } from '../../../machines/onboarding.ts';
 import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
 import { me } from '../../model/fixtures.ts';
@@ -11,7 +11,7 @@ const codeSent = { resendAfterMs: 30_000, expiresInMs: 600_000 };
 function start(answers: {
   requestCode?: (input: { phone: string }) => Promise<typeof codeSent>;
   verifyCode?: (input: { phone: string; code: string }) => Promise<CodeVerified>;
-  createUser?: (input: unknown) => Promise<{ user: typeof me; sessionToken: string }>;
+  createUser?: (input: CreateUser) => Promise<UserSignedIn>;
 }) {
   const calls: { actor: string; input: unknown }[] = [];
   const record =
@@ -28,7 +28,7 @@ function start(answers: {
           record('requestCode', answers.requestCode ?? (async () => codeSent)),
         ),
         verifyCode: fromPromise(record('verifyCode', answers.verifyCode)),
-        createUser: fromPromise(record('createUser', answers.createUser)),
+        createUser: fromPromise<UserSignedIn, CreateUser>(record('createUser', answers.createUser)),
       },
     }),
     { input: { locale: 'en-US', now: () => clock.now() }, clock },
