@@ -68,8 +68,9 @@ function stateBox(laidOut: LaidOutState, active: boolean, mark: Mark | undefined
           width: round(width),
           height: round(height),
           rx: 8,
-          fill: active ? activeFill : '#fff',
-          fillOpacity: state.children.length > 0 && !active ? 0.6 : undefined,
+          // Only leaf states fill when active: a filled compound state would tint its children.
+          fill: active && state.children.length === 0 ? activeFill : '#fff',
+          fillOpacity: state.children.length > 0 ? 0.6 : undefined,
           stroke,
           strokeWidth: active || mark ? 2.5 : 1.2,
           strokeDasharray: removed || laidOut.isRegion ? '6 4' : undefined,

@@ -1,0 +1,109 @@
+// Simulate mode: the machine runs in the page with inert actors; the transitions possible now
+// are buttons on the diagram; a payload editor supplies event fields (or an actor's output or
+// error); the log shows the context after each step.
+import { Alert, Box, Button, TextField, Typography } from '@mui/material';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { AnyStateMachine } from 'xstate';
+import { Simulator } from '../simulate/simulator.ts';
+import type { MachineStructure, TransitionStructure } from '../structure.ts';
+import { EventLog, stateValueText } from './EventLog.tsx';
+
+export interface SimulationControls {
+  activeIds: ReadonlySet<string>;
+  enabledTransitionIds: ReadonlySet<string>;
+  fire(transition: TransitionStructure): void;
+}
+
+export function parseJson(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : 'invalid JSON' };
+  }
+}
+
+export function useSimulation(
+  machine: AnyStateMachine,
+  structure: MachineStructure,
+  inputText: string,
+) {
+  const simulator = useMemo(() => {
+    const input = parseJson(inputText);
+    return new Simulator(machine, structure, input.ok ? input.value : {});
+  }, [machine, structure, inputText]);
+  useEffect(() => {
+    simulator.start();
+    return () => simulator.stop();
+  }, [simulator]);
+  const view = useSyncExternalStore(
+    (listener) => simulator.subscribe(listener),
+    () => simulator.getView(),
+  );
+  return { simulator, view };
+}
+
+interface SimulatePanelProps {
+  simulator: Simulator;
+  view: ReturnType<Simulator['getView']>;
+  inputText: string;
+  onInputChange(text: string): void;
+  payloadText: string;
+  onPayloadChange(text: string): void;
+  payloadError: string | null;
+}
+
+export function SimulatePanel(props: SimulatePanelProps) {
+  const { view, simulator } = props;
+  const [draftInput, setDraftInput] = useState(props.inputText);
+  const items = view.log.map((entry) => ({
+    key: String(entry.step),
+    eventType: entry.eventType,
+    summary: `${stateValueText(entry.value)}${entry.changed ? '' : ' (no change)'}`,
+    detail: `event: ${JSON.stringify(entry.event)}\ncontext: ${JSON.stringify(entry.context, null, 1)}`,
+  }));
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, height: '100%' }}>
+      <Typography variant="body2">
+        Active: <strong>{stateValueText(view.value)}</strong> ({view.status}). Click a highlighted
+        transition to take it.
+      </Typography>
+      {view.error ? <Alert severity="error">{view.error}</Alert> : null}
+      <TextField
+        label="Event payload (JSON)"
+        helperText={
+          props.payloadError ??
+          'Fields of the event; for done(…) the actor output, for error(…) the error.'
+        }
+        error={props.payloadError !== null}
+        multiline
+        minRows={3}
+        size="small"
+        value={props.payloadText}
+        onChange={(e) => props.onPayloadChange(e.target.value)}
+        slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
+      />
+      <TextField
+        label="Machine input (JSON)"
+        multiline
+        minRows={2}
+        size="small"
+        value={draftInput}
+        onChange={(e) => setDraftInput(e.target.value)}
+        slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
+      />
+      <Button
+        variant="outlined"
+        onClick={() => {
+          if (draftInput !== props.inputText) props.onInputChange(draftInput);
+          else simulator.start();
+        }}
+      >
+        Reset
+      </Button>
+      <EventLog items={items} />
+    </Box>
+  );
+}

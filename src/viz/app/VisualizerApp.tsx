@@ -1,0 +1,309 @@
+// The visualizer page: machine list, the statechart, and the mode panel (simulate, live, diff),
+// with model coverage overlaid when `coverage/model-coverage.json` exists.
+import {
+  Box,
+  CssBaseline,
+  FormControlLabel,
+  List,
+  ListItemButton,
+  ListItemText,
+  Switch,
+  Tab,
+  Tabs,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AnyStateMachine } from 'xstate';
+import { activeStateIds } from '../activeStates.ts';
+import { StatechartSvg, type Mark } from '../components/StatechartSvg.ts';
+import { diffMachines } from '../diff/compare.ts';
+import { diffOverlay } from '../diff/overlay.ts';
+import { startLiveFeed, type FeedStatus } from '../live/liveFeed.ts';
+import type { InspectionRecord } from '../live/recordSchema.ts';
+import { sampleInputs } from '../simulate/sampleInputs.ts';
+import { extractStructure, type MachineStructure, type TransitionStructure } from '../structure.ts';
+import type { DiffBase, ModelCoverage } from '../structureSchema.ts';
+import { fetchAppUrl, fetchCoverage, fetchDiffBase, hasVizServer } from './api.ts';
+import { DiffPanel } from './DiffPanel.tsx';
+import { LivePanel } from './LivePanel.tsx';
+import { parseJson, SimulatePanel, useSimulation } from './SimulatePanel.tsx';
+import { useStatechartLayout } from './useStatechartLayout.ts';
+
+export interface VisualizerEntry {
+  name: string;
+  purpose: string;
+  machine: AnyStateMachine;
+}
+
+type Mode = 'simulate' | 'live' | 'diff';
+type LiveRecord = InspectionRecord & { seq: number };
+
+const maxRecords = 500;
+
+function Diagram(props: {
+  structure: MachineStructure;
+  title: string;
+  activeIds?: ReadonlySet<string>;
+  enabled?: ReadonlySet<string>;
+  onFire?: (t: TransitionStructure) => void;
+  stateMarks?: ReadonlyMap<string, Mark>;
+  transitionMarks?: ReadonlyMap<string, Mark>;
+}) {
+  const layout = useStatechartLayout(props.structure);
+  if (!layout) return <Typography sx={{ p: 2 }}>Laying out {props.title}…</Typography>;
+  return (
+    <StatechartSvg
+      layout={layout}
+      title={`${props.title} statechart`}
+      idPrefix="page"
+      {...(props.activeIds ? { activeStateIds: props.activeIds } : {})}
+      {...(props.enabled ? { enabledTransitionIds: props.enabled } : {})}
+      {...(props.onFire ? { onTransitionClick: props.onFire } : {})}
+      {...(props.stateMarks ? { stateMarks: props.stateMarks } : {})}
+      {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
+    />
+  );
+}
+
+function useLiveRecords(appUrl: string | null | undefined) {
+  const [records, setRecords] = useState<LiveRecord[]>([]);
+  const [statuses, setStatuses] = useState<FeedStatus[]>([]);
+  useEffect(() => {
+    if (appUrl === undefined) return;
+    let seq = 0;
+    return startLiveFeed({
+      appUrl,
+      onRecord: (record) =>
+        setRecords((previous) => [...previous.slice(-(maxRecords - 1)), { ...record, seq: seq++ }]),
+      onStatus: (status) =>
+        setStatuses((previous) => [...previous.filter((s) => s.source !== status.source), status]),
+    });
+  }, [appUrl]);
+  return { records, statuses };
+}
+
+function SimulatedDiagram(props: {
+  entry: VisualizerEntry;
+  structure: MachineStructure;
+  transitionMarks: ReadonlyMap<string, Mark> | undefined;
+  inputText: string;
+  onInputChange(text: string): void;
+}) {
+  const { simulator, view } = useSimulation(props.entry.machine, props.structure, props.inputText);
+  const [payloadText, setPayloadText] = useState('{}');
+  const [payloadError, setPayloadError] = useState<string | null>(null);
+  const fire = useCallback(
+    (transition: TransitionStructure) => {
+      const payload = parseJson(payloadText);
+      if (!payload.ok) {
+        setPayloadError(`Payload is not JSON: ${payload.error}`);
+        return;
+      }
+      setPayloadError(null);
+      simulator.fire(transition, payload.value);
+    },
+    [payloadText, simulator],
+  );
+  return (
+    <>
+      <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
+        <Diagram
+          structure={props.structure}
+          title={props.entry.name}
+          activeIds={view.activeIds}
+          enabled={view.enabledTransitionIds}
+          onFire={fire}
+          {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
+        />
+      </Box>
+      <Box component="aside" sx={sidePanel}>
+        <SimulatePanel
+          simulator={simulator}
+          view={view}
+          inputText={props.inputText}
+          onInputChange={props.onInputChange}
+          payloadText={payloadText}
+          onPayloadChange={setPayloadText}
+          payloadError={payloadError}
+        />
+      </Box>
+    </>
+  );
+}
+
+const sidePanel = {
+  width: 360,
+  flexShrink: 0,
+  borderLeft: '1px solid #ddd',
+  p: 1.5,
+  overflow: 'auto',
+  display: 'flex',
+  flexDirection: 'column',
+} as const;
+
+export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[] }) {
+  const [selectedName, setSelectedName] = useState(entries[0]?.name ?? '');
+  const [mode, setMode] = useState<Mode>(() => (window.parley ? 'live' : 'simulate'));
+  const [inputs, setInputs] = useState<Record<string, string>>({});
+  const [appUrl, setAppUrl] = useState<string | null | undefined>(undefined);
+  const [coverage, setCoverage] = useState<ModelCoverage | null>(null);
+  const [showCoverage, setShowCoverage] = useState(true);
+  const [diffBase, setDiffBase] = useState<DiffBase | null>(null);
+  const [diffError, setDiffError] = useState<string | null>(null);
+  const [diffLoading, setDiffLoading] = useState(false);
+
+  useEffect(() => {
+    void fetchAppUrl().then(setAppUrl);
+    void fetchCoverage().then(setCoverage);
+  }, []);
+  const live = useLiveRecords(appUrl);
+
+  const structures = useMemo(
+    () => new Map(entries.map((e) => [e.name, extractStructure(e.machine)])),
+    [entries],
+  );
+  const entry = entries.find((e) => e.name === selectedName) ?? entries[0];
+  const structure = entry ? structures.get(entry.name) : undefined;
+
+  const coverageMarks = useMemo(() => {
+    const forMachine = coverage?.machines.find((m) => m.name === entry?.name);
+    if (!forMachine || !showCoverage) return undefined;
+    return new Map<string, Mark>(forMachine.uncoveredTransitionIds.map((id) => [id, 'uncovered']));
+  }, [coverage, entry, showCoverage]);
+
+  const liveRecords = useMemo(
+    () => live.records.filter((r) => r.machineId === entry?.machine.id),
+    [live.records, entry],
+  );
+  const liveActive = useMemo(() => {
+    const latest = liveRecords.at(-1);
+    return structure && latest ? activeStateIds(structure, latest.value) : new Set<string>();
+  }, [liveRecords, structure]);
+
+  const diff = useMemo(() => {
+    if (!diffBase || !entry || !structure) return null;
+    const base = diffBase.machines.find((m) => m.name === entry.name)?.structure ?? null;
+    const result = diffMachines(base, structure);
+    return { result, overlay: diffOverlay(base, structure, result) };
+  }, [diffBase, entry, structure]);
+
+  const loadDiff = (ref: string) => {
+    setDiffLoading(true);
+    setDiffError(null);
+    fetchDiffBase(ref)
+      .then(setDiffBase)
+      .catch((error: unknown) =>
+        setDiffError(error instanceof Error ? error.message : String(error)),
+      )
+      .finally(() => setDiffLoading(false));
+  };
+
+  if (!entry || !structure) return <Typography>No machines in the registry.</Typography>;
+  const uncoveredCount = coverageMarks?.size ?? 0;
+
+  return (
+    <Box sx={{ display: 'flex', height: '100vh', fontFamily: 'Roboto, sans-serif' }}>
+      <CssBaseline />
+      <Box component="nav" aria-label="Machines" sx={{ width: 220, borderRight: '1px solid #ddd' }}>
+        <Typography variant="h6" sx={{ px: 2, pt: 1.5 }}>
+          Machines
+        </Typography>
+        <List>
+          {entries.map((e) => (
+            <ListItemButton
+              key={e.name}
+              selected={e.name === entry.name}
+              aria-current={e.name === entry.name ? 'true' : undefined}
+              aria-label={e.name}
+              onClick={() => setSelectedName(e.name)}
+            >
+              <ListItemText
+                primary={e.name}
+                secondary={e.purpose}
+                slotProps={{ secondary: { sx: { fontSize: 11 } } }}
+              />
+            </ListItemButton>
+          ))}
+        </List>
+      </Box>
+      <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+        <Box
+          sx={{
+            display: 'flex',
+            alignItems: 'center',
+            gap: 2,
+            px: 1,
+            borderBottom: '1px solid #ddd',
+          }}
+        >
+          <Tabs value={mode} onChange={(_e, value: Mode) => setMode(value)} aria-label="Mode">
+            <Tab value="simulate" label="Simulate" />
+            <Tab value="live" label="Live" />
+            <Tab value="diff" label="Diff" />
+          </Tabs>
+          {coverage ? (
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={showCoverage}
+                  onChange={(e) => setShowCoverage(e.target.checked)}
+                />
+              }
+              label={`Model coverage${showCoverage ? ` (${uncoveredCount} untested)` : ''}`}
+            />
+          ) : null}
+        </Box>
+        <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
+          {mode === 'simulate' ? (
+            <SimulatedDiagram
+              key={entry.name}
+              entry={entry}
+              structure={structure}
+              transitionMarks={coverageMarks}
+              inputText={inputs[entry.name] ?? JSON.stringify(sampleInputs[entry.name] ?? {})}
+              onInputChange={(text) =>
+                setInputs((previous) => ({ ...previous, [entry.name]: text }))
+              }
+            />
+          ) : (
+            <>
+              <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
+                {mode === 'diff' && diff ? (
+                  <Diagram
+                    structure={diff.overlay.structure}
+                    title={entry.name}
+                    stateMarks={diff.overlay.stateMarks}
+                    transitionMarks={diff.overlay.transitionMarks}
+                  />
+                ) : (
+                  <Diagram
+                    structure={structure}
+                    title={entry.name}
+                    activeIds={mode === 'live' ? liveActive : new Set()}
+                    {...(coverageMarks ? { transitionMarks: coverageMarks } : {})}
+                  />
+                )}
+              </Box>
+              <Box component="aside" sx={sidePanel}>
+                {mode === 'live' ? (
+                  <LivePanel records={liveRecords} statuses={live.statuses} />
+                ) : (
+                  <DiffPanel
+                    available={hasVizServer()}
+                    loadedRef={diffBase?.ref ?? null}
+                    error={diffError}
+                    loading={diffLoading}
+                    onLoad={loadDiff}
+                    name={entry.name}
+                    machineId={structure.id}
+                    diff={diff?.result ?? null}
+                  />
+                )}
+              </Box>
+            </>
+          )}
+        </Box>
+      </Box>
+    </Box>
+  );
+}
