@@ -2,7 +2,7 @@
 // senders views use, and the derived view models. The app passes its socket-backed machine;
 // tests pass one provided with fakes. Views read these atoms and send events, nothing else.
 import { atom, type Atom, type WritableAtom } from 'jotai/vanilla';
-import { createActor, type ActorRefFrom } from 'xstate';
+import { createActor, type ActorOptions, type ActorRefFrom } from 'xstate';
 import type { AppEvent, AppInput, AppMachine } from '../../../machines/app.ts';
 import type { MessengerEvent, MessengerViewEvent } from '../../../machines/messenger.ts';
 import type { OnboardingEvent } from '../../../machines/onboarding.ts';
@@ -54,8 +54,15 @@ interface AppChildren {
   messenger?: { getSnapshot(): MessengerSnapshot; send(event: MessengerEvent): void };
 }
 
-export function createAppAtoms(machine: AppMachine, input: AppInput): AppAtoms {
-  const appActor = createActor(machine, { input });
+/** Actor options the caller may add: a clock (tests) and an inspector (the live visualizer). */
+export type AppActorOptions = Pick<ActorOptions<AppMachine>, 'clock' | 'inspect'>;
+
+export function createAppAtoms(
+  machine: AppMachine,
+  input: AppInput,
+  options: AppActorOptions = {},
+): AppAtoms {
+  const appActor = createActor(machine, { ...options, input });
   const children = () => appActor.getSnapshot().children as AppChildren;
   const read = (): MachineSnapshots => {
     const app = appActor.getSnapshot();

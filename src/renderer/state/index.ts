@@ -1,5 +1,10 @@
 // The renderer's state: atoms mirroring the machines, and the view models derived from them.
-export { createAppAtoms, type AppAtoms, type Screen } from './createAppAtoms.ts';
+export {
+  createAppAtoms,
+  type AppActorOptions,
+  type AppAtoms,
+  type Screen,
+} from './createAppAtoms.ts';
 export { atomMirroringActorTree } from './mirror.ts';
 export type {
   AppSnapshot,
