@@ -38,7 +38,8 @@ export function ConversationView({
         title={conversation.title}
         avatar={conversation.avatar}
         typingText={conversation.typingText}
-        membersText={conversation.membersText}
+        // A DM's title already names the one other member.
+        membersText={conversation.kind === 'direct' ? 'Direct message' : conversation.membersText}
       />
       {conversation.historyError && (
         <Alert severity="warning" sx={{ borderRadius: 0 }}>

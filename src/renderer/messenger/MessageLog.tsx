@@ -53,6 +53,8 @@ export function MessageLog({
     followOnAppend: true,
     scrollEndThreshold: 80,
     overscan: 4,
+    // Breathing room so the newest bubble does not touch the composer.
+    paddingEnd: 12,
   });
 
   // Open at the newest message (the log is remounted per conversation).

@@ -144,7 +144,7 @@ describe('MessengerScreen', () => {
   it('shows "Vegeta is typing…" in the header and "…" in the sidebar while he drafts', async () => {
     const { server, list } = await renderSynced();
     await openConversation(list, 'Vegeta Prince');
-    const header = screen.getByRole('banner');
+    const header = screen.getByRole('region', { name: 'Vegeta Prince' });
     expect(within(header).queryByText('Vegeta is typing…')).toBeNull();
 
     act(() =>
@@ -175,7 +175,8 @@ describe('MessengerScreen', () => {
     expect(within(bulma[0]!).getByRole('img', { name: 'Bulma Briefs' })).toBeTruthy();
     const mine = within(log).getByRole('article', { name: 'You' });
     expect(within(mine).queryByRole('img', { name: 'Ada Lovelace' })).toBeNull();
-    expect(screen.getByRole('banner').textContent).toMatch(/Goku, Bulma and you/);
+    const region = screen.getByRole('region', { name: 'Capsule Corp' });
+    expect(within(region).getByRole('status').textContent).toBe('Goku, Bulma and you');
   });
 
   it('counts unread messages in conversations that are not open', async () => {

@@ -1,0 +1,175 @@
+// The messenger in a real browser against a real server: the seeded world (Vegeta's DM and the
+// Capsule Corp group), the original's alternating authorship, previews, group names and
+// avatars, and the typing indicator, all found by role and accessible name.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './support/bootstrap.ts';
+import { conversationList, freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
+import { projectDir } from './support/webBuild.ts';
+
+const e2e = useE2E();
+
+const vegetaTitle = 'Vegeta Saiyan';
+const groupTitle = 'Capsule Corp';
+
+const conversationButton = (page: Page, title: string): Locator =>
+  conversationList(page).getByRole('button', { name: title, exact: true });
+const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
+const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
+/** The open conversation (a region named by its title). */
+const conversation = (page: Page, title: string): Locator =>
+  page.getByRole('region', { name: title });
+/** Under the title: who is in the conversation, or who is typing. */
+const conversationStatus = (page: Page, title: string): Locator =>
+  conversation(page, title).getByRole('status');
+
+async function openConversation(page: Page, title: string): Promise<void> {
+  await conversationButton(page, title).click();
+  await conversation(page, title)
+    .getByRole('heading', { name: title })
+    .waitFor({ timeout: stepTimeoutMs });
+}
+
+/** Types and sends with Enter, then waits until the server has confirmed it. */
+async function send(page: Page, text: string): Promise<void> {
+  await composer(page).pressSequentially(text);
+  await composer(page).press('Enter');
+  await messages(page)
+    .getByRole('article')
+    .filter({ hasText: text })
+    .waitFor({ timeout: stepTimeoutMs });
+  await messages(page)
+    .getByRole('img', { name: 'Sending' })
+    .first()
+    .waitFor({ state: 'detached', timeout: stepTimeoutMs });
+}
+
+async function articleNames(page: Page): Promise<string[]> {
+  return messages(page)
+    .getByRole('article')
+    .evaluateAll((articles) => articles.map((article) => article.getAttribute('aria-label') ?? ''));
+}
+
+describe('messenger', () => {
+  it('lists the conversations after loading, with their previews', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await expect(conversationButton(page, vegetaTitle).isVisible()).resolves.toBe(true);
+    await expect(conversationButton(page, groupTitle).isVisible()).resolves.toBe(true);
+    // The DM shows Vegeta's picture and his opening line; the group the sender's first name.
+    await expect(
+      conversationButton(page, vegetaTitle).getByRole('img', { name: vegetaTitle }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(conversationButton(page, vegetaTitle).textContent()).resolves.toContain(
+      'So you finally showed up',
+    );
+    await expect(conversationButton(page, groupTitle).textContent()).resolves.toContain(
+      'Goku: Sure thing!',
+    );
+    await shots.take(page, 'conversation-list');
+  });
+
+  it('alternates the Vegeta DM between the person and Vegeta over 4 sends', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    await expect(articleNames(page)).resolves.toEqual([vegetaTitle]);
+
+    await send(page, 'Hello, Vegeta.');
+    await expect(conversationButton(page, vegetaTitle).textContent()).resolves.toContain(
+      'You: Hello, Vegeta.',
+    );
+    await send(page, 'Training today?');
+    await send(page, 'I will take that as a yes.');
+    await send(page, 'Whatever.');
+
+    await expect(articleNames(page)).resolves.toEqual([
+      vegetaTitle, // his opening line
+      'You',
+      vegetaTitle,
+      'You',
+      vegetaTitle,
+    ]);
+    // Own messages sit on the right, Vegeta's on the left.
+    const sides = await messages(page)
+      .getByRole('article')
+      .evaluateAll((articles) =>
+        articles.map((article) => getComputedStyle(article).justifyContent),
+      );
+    expect(sides).toEqual(['flex-start', 'flex-end', 'flex-start', 'flex-end', 'flex-start']);
+    // The last message is Vegeta's: no "You: " before it.
+    const preview = await conversationButton(page, vegetaTitle).textContent();
+    expect(preview).toContain('Whatever.');
+    expect(preview).not.toContain('You: Whatever.');
+    const shot = await shots.take(page, 'vegeta-dm');
+    mkdirSync(path.join(projectDir, 'test-results'), { recursive: true });
+    copyFileSync(shot, path.join(projectDir, 'test-results', 'messenger.png'));
+  });
+
+  it('previews the group with "You: " for own messages and first names for others', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, groupTitle);
+    await send(page, 'Hi everyone!');
+    await expect(conversationButton(page, groupTitle).textContent()).resolves.toContain(
+      'You: Hi everyone!',
+    );
+    // The second send is a character's turn: Goku, first in the group's rotation.
+    await send(page, 'Who is hungry?');
+    await expect(conversationButton(page, groupTitle).textContent()).resolves.toContain(
+      'Goku: Who is hungry?',
+    );
+    await shots.take(page, 'group-previews');
+  });
+
+  it('shows names and avatars on others’ messages in the group', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, groupTitle);
+    // Earlier tests' people (all "Ada") joined the same group on this server.
+    await expect(conversationStatus(page, groupTitle).textContent()).resolves.toMatch(
+      /^Goku, Bulma, Piccolo(, Ada)* and you$/,
+    );
+    const bulma = messages(page).getByRole('article', { name: 'Bulma Briefs' }).first();
+    await expect(bulma.textContent()).resolves.toContain('Bulma');
+    await expect(bulma.getByRole('img', { name: 'Bulma Briefs' }).isVisible()).resolves.toBe(true);
+    const goku = messages(page).getByRole('article', { name: 'Goku Son' }).first();
+    await expect(goku.getByRole('img', { name: 'Goku Son' }).isVisible()).resolves.toBe(true);
+    await send(page, 'Count me in.');
+    const mine = messages(page).getByRole('article', { name: 'You' });
+    await expect(mine.getByRole('img', { name: 'Ada Lovelace' }).count()).resolves.toBe(0);
+    await shots.take(page, 'group-view');
+  });
+
+  it('shows Vegeta typing while the person drafts on his turn, as the protocol says', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    // The person's own turn: drafting is shown as themselves, which they do not see.
+    await composer(page).pressSequentially('First');
+    await composer(page).press('Enter');
+    await messages(page).getByRole('img', { name: 'Sent' }).first().waitFor();
+    await expect(conversationStatus(page, vegetaTitle).textContent()).resolves.toBe(
+      'Direct message',
+    );
+
+    // The next message will be Vegeta's, so drafting it shows him typing, in the header
+    // and as "…" in his row of the list.
+    await composer(page).pressSequentially('Sec');
+    await conversationStatus(page, vegetaTitle)
+      .getByText('Vegeta is typing…')
+      .waitFor({ timeout: stepTimeoutMs });
+    await conversationButton(page, vegetaTitle)
+      .getByText('…', { exact: true })
+      .waitFor({ timeout: stepTimeoutMs });
+    await shots.take(page, 'vegeta-typing');
+
+    // Clearing the text stops it.
+    await composer(page).fill('');
+    await conversationStatus(page, vegetaTitle)
+      .getByText('Vegeta is typing…')
+      .waitFor({ state: 'detached', timeout: stepTimeoutMs });
+  });
+});
