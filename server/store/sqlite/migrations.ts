@@ -1,0 +1,128 @@
+// The SQLite schema as an ordered list of migrations. Each runs once, inside a transaction,
+// and is recorded in `schema_migrations`; a database written by a newer Parley is refused
+// rather than guessed at. Append new migrations; never edit one that has shipped.
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, sessions, conversations, messages',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('person', 'bot')),
+        first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL,
+        avatar TEXT NOT NULL CHECK (json_valid(avatar)),
+        phone TEXT UNIQUE,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Only the sha-256 of a session token is kept: a copied database holds no usable token.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+        user_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- position keeps join order: the order bots take their authorship turns in.
+      CREATE TABLE conversation_members (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        user_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      ) STRICT;
+      CREATE INDEX members_by_user ON conversation_members (user_id);
+
+      -- sender_id and client_message_id are NULL for the world's own messages (many NULLs are
+      -- allowed by UNIQUE); for a person's send the pair is the idempotency key.
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        author_id TEXT NOT NULL,
+        sender_id TEXT,
+        client_message_id TEXT,
+        text TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        UNIQUE (conversation_id, seq),
+        UNIQUE (sender_id, client_message_id),
+        CHECK ((sender_id IS NULL) = (client_message_id IS NULL))
+      ) STRICT;
+
+      CREATE TABLE send_counts (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        sender_id TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (conversation_id, sender_id)
+      ) STRICT;
+    `,
+  },
+];
+
+export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
+
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+}
+
+/** The versions recorded in the database, creating the version table on first use. */
+function appliedVersions(db: DatabaseSync): Set<number> {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const rows = db.prepare('SELECT version FROM schema_migrations').all();
+  return new Set(rows.map((row) => Number(row.version)));
+}
+
+/** Brings the schema up to date; returns the versions it applied (empty when current). */
+export function migrate(
+  db: DatabaseSync,
+  pending: readonly Migration[] = migrations,
+  now: () => number = Date.now,
+): number[] {
+  const applied = appliedVersions(db);
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...pending.map((migration) => migration.version));
+  if (newest > known) {
+    throw new SchemaTooNewError(
+      `this database has schema version ${newest}, newer than this Parley knows (${known}): ` +
+        'upgrade Parley or point it at another data folder',
+    );
+  }
+  const ran: number[] = [];
+  for (const migration of pending) {
+    if (applied.has(migration.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    ran.push(migration.version);
+  }
+  return ran;
+}

@@ -1,0 +1,414 @@
+// The SQLite Store (node:sqlite, built into Node and Electron: no native build). Every write
+// commits before its promise resolves, and with WAL + synchronous=FULL a commit is on disk, so
+// whatever the server acknowledged survives kill -9 and power loss.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
+import type {
+  AppendResult,
+  MessagePage,
+  NewConversation,
+  NewSystemMessage,
+  NewUser,
+  NewUserMessage,
+  PageQuery,
+  Session,
+  Store,
+  StoredConversation,
+  StoredUser,
+  UserKind,
+} from '../types.ts';
+import { migrate } from './migrations.ts';
+
+/** How long a write waits for another connection's lock (another process on the same file). */
+const busyTimeoutMs = 5_000;
+
+type Row = Record<string, SQLInputValue>;
+
+const text = (value: unknown): string => String(value);
+const integer = (value: unknown): number => Number(value);
+
+function userFromRow(row: Row): StoredUser {
+  return {
+    id: text(row.id),
+    kind: text(row.kind) as UserKind,
+    firstName: text(row.first_name),
+    lastName: text(row.last_name),
+    avatar: AvatarSchema.parse(JSON.parse(text(row.avatar))),
+    phone: row.phone === null ? null : text(row.phone),
+    createdAt: integer(row.created_at),
+  };
+}
+
+function messageFromRow(row: Row): Message {
+  return {
+    id: text(row.id),
+    conversationId: text(row.conversation_id),
+    authorId: text(row.author_id),
+    text: text(row.text),
+    sentAt: integer(row.sent_at),
+    seq: integer(row.seq),
+    clientMessageId: row.client_message_id === null ? null : text(row.client_message_id),
+  };
+}
+
+export interface SqliteStoreOptions {
+  /** Default FULL. NORMAL would survive kill -9 too, but not an OS crash or power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export class SqliteStore implements Store {
+  readonly file: string;
+  #db: DatabaseSync;
+  #statements = new Map<string, StatementSync>();
+
+  /** Opens (creating the folder and file if needed) and migrates the database at `file`. */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const db = new DatabaseSync(file, {
+      timeout: busyTimeoutMs,
+      enableForeignKeyConstraints: true,
+    });
+    try {
+      // WAL: readers never block the writer, and a commit is one append + fsync.
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db, file);
+  }
+
+  private constructor(db: DatabaseSync, file: string) {
+    this.#db = db;
+    this.file = file;
+  }
+
+  async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
+    return this.#transaction(() => {
+      if (input.phone !== null) {
+        const existing = this.#get('SELECT * FROM users WHERE phone = ?', input.phone);
+        if (existing) return { user: userFromRow(existing), created: false };
+      }
+      const id = input.id ?? randomUUID();
+      if (this.#get('SELECT id FROM users WHERE id = ?', id)) {
+        throw new Error(`user ${id} already exists`);
+      }
+      this.#run(
+        `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        id,
+        input.kind,
+        input.firstName,
+        input.lastName,
+        JSON.stringify(AvatarSchema.parse(input.avatar)),
+        input.phone,
+        input.createdAt,
+      );
+      return { user: { ...structuredClone(input), id }, created: true };
+    });
+  }
+
+  async getUser(id: string): Promise<StoredUser | null> {
+    const row = this.#get('SELECT * FROM users WHERE id = ?', id);
+    return row ? userFromRow(row) : null;
+  }
+
+  async getUserByPhone(phone: string): Promise<StoredUser | null> {
+    const row = this.#get('SELECT * FROM users WHERE phone = ?', phone);
+    return row ? userFromRow(row) : null;
+  }
+
+  async getUsers(ids: readonly string[]): Promise<StoredUser[]> {
+    const rows = this.#all(
+      'SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(ids),
+    );
+    const byId = new Map(rows.map((row) => [text(row.id), userFromRow(row)]));
+    return ids.flatMap((id) => {
+      const user = byId.get(id);
+      return user ? [structuredClone(user)] : [];
+    });
+  }
+
+  async createSession(session: Session): Promise<void> {
+    this.#run(
+      'INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)',
+      session.tokenHash,
+      session.userId,
+      session.createdAt,
+    );
+  }
+
+  async getSession(tokenHash: string): Promise<Session | null> {
+    const row = this.#get('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
+    if (!row) return null;
+    return {
+      tokenHash: text(row.token_hash),
+      userId: text(row.user_id),
+      createdAt: integer(row.created_at),
+    };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.#run('DELETE FROM sessions WHERE token_hash = ?', tokenHash);
+  }
+
+  async createConversation(input: NewConversation): Promise<StoredConversation> {
+    const id = input.id ?? randomUUID();
+    const kind = ConversationKindSchema.parse(input.kind);
+    const memberIds = [...new Set(input.memberIds)];
+    this.#transaction(() => {
+      if (this.#get('SELECT id FROM conversations WHERE id = ?', id)) {
+        throw new Error(`conversation ${id} already exists`);
+      }
+      this.#run(
+        'INSERT INTO conversations (id, kind, title, created_at) VALUES (?, ?, ?, ?)',
+        id,
+        kind,
+        input.title,
+        input.createdAt,
+      );
+      for (const [position, userId] of memberIds.entries()) {
+        this.#run(
+          'INSERT INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)',
+          id,
+          userId,
+          position,
+        );
+      }
+    });
+    return { id, kind, title: input.title, memberIds, createdAt: input.createdAt };
+  }
+
+  async getConversation(id: string): Promise<StoredConversation | null> {
+    return this.#conversation(id);
+  }
+
+  async listConversationsOf(userId: string): Promise<StoredConversation[]> {
+    // rowid order is insertion order: "oldest first" as the contract asks.
+    const rows = this.#all(
+      `SELECT c.id FROM conversations c
+       JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = ?
+       ORDER BY c.rowid`,
+      userId,
+    );
+    return rows.flatMap((row) => {
+      const conversation = this.#conversation(text(row.id));
+      return conversation ? [conversation] : [];
+    });
+  }
+
+  async addMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    return this.#transaction(() => {
+      this.#requireConversation(conversationId);
+      this.#run(
+        `INSERT INTO conversation_members (conversation_id, user_id, position)
+         SELECT ?1, ?2, COALESCE(MAX(position) + 1, 0) FROM conversation_members
+         WHERE conversation_id = ?1
+         ON CONFLICT (conversation_id, user_id) DO NOTHING`,
+        conversationId,
+        userId,
+      );
+      return this.#requireConversation(conversationId);
+    });
+  }
+
+  async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
+    return this.#transaction(() =>
+      this.#append(input.conversationId, input.authorId, input.text, input.sentAt, null, null),
+    );
+  }
+
+  async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
+    // One transaction: the duplicate check, the send counter and the message row commit
+    // together or not at all, so a crash never leaves a counted send without its message.
+    return this.#transaction(() => {
+      this.#requireConversation(input.conversationId);
+      const original = this.#get(
+        'SELECT * FROM messages WHERE sender_id = ? AND client_message_id = ?',
+        input.senderId,
+        input.clientMessageId,
+      );
+      if (original) return { message: messageFromRow(original), duplicate: true };
+
+      const sendIndex = this.#sendCount(input.conversationId, input.senderId);
+      const message = this.#append(
+        input.conversationId,
+        input.authorFor(sendIndex),
+        input.text,
+        input.sentAt,
+        input.senderId,
+        input.clientMessageId,
+      );
+      this.#run(
+        `INSERT INTO send_counts (conversation_id, sender_id, count) VALUES (?, ?, 1)
+         ON CONFLICT (conversation_id, sender_id) DO UPDATE SET count = count + 1`,
+        input.conversationId,
+        input.senderId,
+      );
+      return { message, duplicate: false };
+    });
+  }
+
+  async getLastMessage(conversationId: string): Promise<Message | null> {
+    const row = this.#get(
+      'SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1',
+      conversationId,
+    );
+    return row ? messageFromRow(row) : null;
+  }
+
+  async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    if (query.after !== undefined) {
+      // One extra row tells whether more follow within the window.
+      const rows = this.#all(
+        `SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ?
+         ORDER BY seq ASC LIMIT ?`,
+        conversationId,
+        query.after,
+        before,
+        query.limit + 1,
+      );
+      return {
+        messages: rows.slice(0, query.limit).map(messageFromRow),
+        hasMore: rows.length > query.limit,
+      };
+    }
+    const rows = this.#all(
+      `SELECT * FROM messages WHERE conversation_id = ? AND seq < ?
+       ORDER BY seq DESC LIMIT ?`,
+      conversationId,
+      before,
+      query.limit + 1,
+    );
+    return {
+      messages: rows.slice(0, query.limit).reverse().map(messageFromRow),
+      hasMore: rows.length > query.limit,
+    };
+  }
+
+  async getSendCount(conversationId: string, senderId: string): Promise<number> {
+    return this.#sendCount(conversationId, senderId);
+  }
+
+  /** The durability settings in force on this connection (for diagnostics and tests). */
+  durability(): { journalMode: string; synchronous: 'FULL' | 'NORMAL' | 'OTHER' } {
+    const journalMode = text(this.#get('PRAGMA journal_mode')?.journal_mode);
+    const level = integer(this.#get('PRAGMA synchronous')?.synchronous);
+    return { journalMode, synchronous: level === 2 ? 'FULL' : level === 1 ? 'NORMAL' : 'OTHER' };
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #sendCount(conversationId: string, senderId: string): number {
+    const row = this.#get(
+      'SELECT count FROM send_counts WHERE conversation_id = ? AND sender_id = ?',
+      conversationId,
+      senderId,
+    );
+    return row ? integer(row.count) : 0;
+  }
+
+  #conversation(id: string): StoredConversation | null {
+    const row = this.#get('SELECT * FROM conversations WHERE id = ?', id);
+    if (!row) return null;
+    const members = this.#all(
+      'SELECT user_id FROM conversation_members WHERE conversation_id = ? ORDER BY position',
+      id,
+    );
+    return {
+      id: text(row.id),
+      kind: ConversationKindSchema.parse(row.kind),
+      title: text(row.title),
+      memberIds: members.map((member) => text(member.user_id)),
+      createdAt: integer(row.created_at),
+    };
+  }
+
+  #requireConversation(id: string): StoredConversation {
+    const conversation = this.#conversation(id);
+    if (!conversation) throw new Error(`conversation ${id} does not exist`);
+    return conversation;
+  }
+
+  /** Must run inside a transaction: the next seq is read and taken in one step. */
+  #append(
+    conversationId: string,
+    authorId: string,
+    body: string,
+    sentAt: number,
+    senderId: string | null,
+    clientMessageId: string | null,
+  ): Message {
+    this.#requireConversation(conversationId);
+    const next = this.#get(
+      'SELECT COALESCE(MAX(seq) + 1, 0) AS seq FROM messages WHERE conversation_id = ?',
+      conversationId,
+    );
+    const message: Message = {
+      id: randomUUID(),
+      conversationId,
+      authorId,
+      text: body,
+      sentAt,
+      seq: integer(next?.seq ?? 0),
+      clientMessageId,
+    };
+    this.#run(
+      `INSERT INTO messages
+         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      message.id,
+      conversationId,
+      message.seq,
+      authorId,
+      senderId,
+      clientMessageId,
+      body,
+      sentAt,
+    );
+    return message;
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot interleave. */
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.#statement(sql).get(...params) as Row | undefined;
+  }
+
+  #all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.#statement(sql).all(...params) as Row[];
+  }
+
+  #run(sql: string, ...params: SQLInputValue[]): void {
+    this.#statement(sql).run(...params);
+  }
+}

@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  latestSchemaVersion,
+  migrate,
+  SchemaTooNewError,
+} from '../../server/store/sqlite/migrations.ts';
+import { SqliteStore } from '../../server/store/sqlite/store.ts';
+import { describeStoreContract } from './storeContract.ts';
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function tempFile(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'parley-sqlite-'));
+  folders.push(folder);
+  return path.join(folder, 'nested', 'parley.db');
+}
+
+describeStoreContract('SqliteStore (file)', () => SqliteStore.open(tempFile()));
+describeStoreContract('SqliteStore (:memory:)', () => SqliteStore.open(':memory:'));
+
+async function storeWithRoom(file = tempFile()) {
+  const store = SqliteStore.open(file);
+  const room = await store.createConversation({
+    kind: 'group',
+    title: 'Room',
+    memberIds: ['a', 'b'],
+    createdAt: 1,
+  });
+  return { store, room, file };
+}
+
+describe('SqliteStore on disk', () => {
+  it('uses WAL with synchronous=FULL and records its schema version', async () => {
+    const { store, file } = await storeWithRoom();
+    await store.close();
+    const db = new DatabaseSync(file, { readOnly: true });
+    expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      Array.from({ length: latestSchemaVersion }, (_, index) => ({ version: index + 1 })),
+    );
+    db.close();
+    // synchronous is per connection: ask the store's own.
+    const reopened = SqliteStore.open(file);
+    expect(reopened.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    await reopened.close();
+    const relaxed = SqliteStore.open(file, { synchronous: 'NORMAL' });
+    expect(relaxed.durability().synchronous).toBe('NORMAL');
+    await relaxed.close();
+  });
+
+  it('keeps everything across close and reopen, without migrating twice', async () => {
+    const { store, room, file } = await storeWithRoom();
+    const { user } = await store.createUser({
+      kind: 'person',
+      firstName: 'Trunks',
+      lastName: 'Briefs',
+      avatar: { initials: 'TB', color: '#1565c0' },
+      phone: '+14155550100',
+      createdAt: 1,
+    });
+    await store.createSession({ tokenHash: 'f'.repeat(64), userId: user.id, createdAt: 2 });
+    const sent = await store.appendUserMessage({
+      conversationId: room.id,
+      senderId: 'a',
+      clientMessageId: 'm1',
+      text: 'kept',
+      sentAt: 3,
+      authorFor: () => 'a',
+    });
+    await store.close();
+
+    const reopened = SqliteStore.open(file);
+    expect(await reopened.getUserByPhone('+14155550100')).toEqual(user);
+    expect(await reopened.getSession('f'.repeat(64))).toMatchObject({ userId: user.id });
+    expect(await reopened.getLastMessage(room.id)).toEqual(sent.message);
+    expect(await reopened.getSendCount(room.id, 'a')).toBe(1);
+    expect(await reopened.listConversationsOf('b')).toEqual([room]);
+    await reopened.close();
+
+    const db = new DatabaseSync(file);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a database written by a newer Parley', async () => {
+    const { store, file } = await storeWithRoom();
+    await store.close();
+    const db = new DatabaseSync(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      latestSchemaVersion + 1,
+      'from the future',
+      0,
+    );
+    db.close();
+    expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
+  });
+
+  it('rolls a failed migration back entirely', () => {
+    const db = new DatabaseSync(':memory:');
+    const broken = [{ version: 1, name: 'half', sql: 'CREATE TABLE a (x); CREATE TABLE (' }];
+    expect(() => migrate(db, broken)).toThrow(/syntax error/);
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'a'").all(),
+    ).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('enforces UNIQUE (sender, clientMessageId) in the schema itself', async () => {
+    const { store, room, file } = await storeWithRoom();
+    await store.appendUserMessage({
+      conversationId: room.id,
+      senderId: 'a',
+      clientMessageId: 'once',
+      text: 'x',
+      sentAt: 1,
+      authorFor: () => 'a',
+    });
+    await store.close();
+    const db = new DatabaseSync(file);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO messages (id, conversation_id, seq, author_id, sender_id,
+             client_message_id, text, sent_at) VALUES ('other', ?, 99, 'a', 'a', 'once', 'y', 1)`,
+        )
+        .run(room.id),
+    ).toThrow(/UNIQUE constraint failed: messages.sender_id, messages.client_message_id/);
+    db.close();
+  });
+
+  it('stores nothing when a send fails half-way (message, seq and counter are one transaction)', async () => {
+    const { store, room } = await storeWithRoom();
+    await expect(
+      store.appendUserMessage({
+        conversationId: room.id,
+        senderId: 'a',
+        clientMessageId: 'boom',
+        text: 'x',
+        sentAt: 1,
+        authorFor: () => {
+          throw new Error('author lookup failed');
+        },
+      }),
+    ).rejects.toThrow('author lookup failed');
+    expect(await store.getSendCount(room.id, 'a')).toBe(0);
+    expect(await store.getLastMessage(room.id)).toBeNull();
+    // And the connection is usable afterwards (no transaction left open).
+    const next = await store.appendUserMessage({
+      conversationId: room.id,
+      senderId: 'a',
+      clientMessageId: 'boom',
+      text: 'y',
+      sentAt: 2,
+      authorFor: () => 'a',
+    });
+    expect(next).toMatchObject({ duplicate: false, message: { seq: 0, text: 'y' } });
+    await store.close();
+  });
+
+  it('round-trips unicode edge cases: NUL, RTL marks, zero-width joiners, astral emoji', async () => {
+    const { store, room } = await storeWithRoom();
+    const text = 'a\u0000b \u202Eevil\u202C 👩\u200D👩\u200D👧 \u200F𝔘';
+    const { message } = await store.appendUserMessage({
+      conversationId: room.id,
+      senderId: 'a',
+      clientMessageId: 'unicode',
+      text,
+      sentAt: 1,
+      authorFor: () => 'a',
+    });
+    expect(message.text).toBe(text);
+    expect((await store.getLastMessage(room.id))?.text).toBe(text);
+    await store.close();
+  });
+
+  it('lets two connections to one file see each other’s writes (a restart while another reads)', async () => {
+    const file = tempFile();
+    const first = SqliteStore.open(file);
+    const second = SqliteStore.open(file);
+    const room = await first.createConversation({
+      kind: 'group',
+      title: 'Shared',
+      memberIds: ['a'],
+      createdAt: 1,
+    });
+    expect(await second.getConversation(room.id)).toEqual(room);
+    await first.close();
+    await second.close();
+  });
+});
