@@ -1,0 +1,119 @@
+// The PostgreSQL schema as an ordered list of migrations. Each runs once, in its own
+// transaction, recorded in parley_schema_migrations. Several nodes may start at the same moment:
+// a transaction-scoped advisory lock (one per schema) lets exactly one of them migrate while the
+// others wait and then find nothing left to do. Never edit a released migration: append one.
+import type { Pool } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('person', 'bot')),
+        first_name text NOT NULL,
+        last_name text NOT NULL,
+        avatar jsonb NOT NULL,
+        phone text UNIQUE,
+        created_at bigint NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        user_id text NOT NULL,
+        created_at bigint NOT NULL
+      );
+
+      -- message_count is the next seq: the row is locked (FOR UPDATE) by every append, which
+      -- serializes appends per conversation across all nodes.
+      CREATE TABLE conversations (
+        id text PRIMARY KEY,
+        position bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        kind text NOT NULL CHECK (kind IN ('direct', 'group')),
+        title text NOT NULL,
+        created_at bigint NOT NULL,
+        message_count integer NOT NULL DEFAULT 0
+      );
+
+      -- position: join order, the order bot turns rotate in.
+      CREATE TABLE conversation_members (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        user_id text NOT NULL,
+        position integer NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+      CREATE INDEX conversation_members_by_user ON conversation_members (user_id);
+
+      CREATE TABLE messages (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        id text NOT NULL UNIQUE,
+        author_id text NOT NULL,
+        sender_id text,
+        client_message_id text,
+        text text NOT NULL,
+        sent_at bigint NOT NULL,
+        PRIMARY KEY (conversation_id, seq),
+        -- A resent message is stored once. NULLs (system messages) never collide.
+        CONSTRAINT messages_sender_client_message_id UNIQUE (sender_id, client_message_id)
+      );
+
+      -- Per person and conversation: drives the bot alternation.
+      CREATE TABLE send_counts (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        sender_id text NOT NULL,
+        sends integer NOT NULL,
+        PRIMARY KEY (conversation_id, sender_id)
+      );
+    `,
+  },
+];
+
+export const migrationsTable = 'parley_schema_migrations';
+
+/** Applies every pending migration; returns the versions applied by this call. */
+export async function migrate(pool: Pool): Promise<number[]> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':parley-migrations'))`,
+    );
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${migrationsTable} (
+         version integer PRIMARY KEY,
+         name text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT version FROM ${migrationsTable}`,
+    );
+    const applied = new Set(rows.map((row) => row.version));
+    const pending = migrations.filter((migration) => !applied.has(migration.version));
+    for (const migration of pending) {
+      await client.query(migration.sql);
+      await client.query(`INSERT INTO ${migrationsTable} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    await client.query('COMMIT');
+    return pending.map((migration) => migration.version);
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

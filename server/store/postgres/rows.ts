@@ -1,0 +1,76 @@
+// Rows as PostgreSQL returns them, and their mapping to the store's records. bigint columns
+// arrive as strings (pg does not guess at precision); epoch milliseconds fit a double exactly.
+import type { Avatar, ConversationKind, Message } from '../../protocol.ts';
+import type { StoredConversation, StoredUser, UserKind } from '../types.ts';
+
+export interface UserRow {
+  id: string;
+  kind: UserKind;
+  first_name: string;
+  last_name: string;
+  avatar: Avatar;
+  phone: string | null;
+  created_at: string;
+}
+
+export interface ConversationRow {
+  id: string;
+  kind: ConversationKind;
+  title: string;
+  created_at: string;
+  member_ids: string[];
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  author_id: string;
+  text: string;
+  sent_at: string;
+  seq: number;
+  client_message_id: string | null;
+}
+
+export const userColumns = 'id, kind, first_name, last_name, avatar, phone, created_at';
+
+export const messageColumns =
+  'id, conversation_id, author_id, text, sent_at, seq, client_message_id';
+
+/** Members in join order, as one array column next to the conversation's own columns. */
+export const conversationColumns = `c.id, c.kind, c.title, c.created_at,
+  ARRAY(SELECT m.user_id FROM conversation_members m
+        WHERE m.conversation_id = c.id ORDER BY m.position) AS member_ids`;
+
+export function toUser(row: UserRow): StoredUser {
+  return {
+    id: row.id,
+    kind: row.kind,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    avatar: row.avatar,
+    phone: row.phone,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toConversation(row: ConversationRow): StoredConversation {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    memberIds: row.member_ids,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    authorId: row.author_id,
+    text: row.text,
+    sentAt: Number(row.sent_at),
+    seq: row.seq,
+    clientMessageId: row.client_message_id,
+  };
+}

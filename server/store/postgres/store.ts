@@ -1,0 +1,410 @@
+// The PostgreSQL Store: what several server nodes share. Every multi-row change is one
+// transaction; appends lock their conversation's row (SELECT ... FOR UPDATE), so two nodes
+// sending into one conversation take turns: seq stays gap-free and unique, and the per-person
+// send counter that drives the bot alternation is read and bumped by one node at a time.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../../logger.ts';
+import type { Message } from '../../protocol.ts';
+import type {
+  AppendResult,
+  MessagePage,
+  NewConversation,
+  NewSystemMessage,
+  NewUser,
+  NewUserMessage,
+  PageQuery,
+  Session,
+  Store,
+  StoredConversation,
+  StoredUser,
+} from '../types.ts';
+import { migrate } from './migrations.ts';
+import {
+  type ConversationRow,
+  conversationColumns,
+  type MessageRow,
+  messageColumns,
+  toConversation,
+  toMessage,
+  toUser,
+  type UserRow,
+  userColumns,
+} from './rows.ts';
+
+export interface PostgresStoreOptions {
+  /** A libpq URL, e.g. `postgres://parley@db:5432/parley`. `?options=-c search_path=s` works. */
+  connectionString: string;
+  /** Pool size per node. Default 10. */
+  maxConnections?: number;
+  /** Where idle-connection failures are reported (a restarting database, say). */
+  logger?: Logger;
+}
+
+type Queryable = Pool | PoolClient;
+
+const uniqueViolation = '23505';
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const candidate = error as { code?: string; constraint?: string } | null;
+  return candidate?.code === uniqueViolation && candidate.constraint === constraint;
+}
+
+/** Connects, applies pending migrations, and returns the ready store. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+  });
+  // An idle client's connection can drop (database restart); the pool replaces it. Without a
+  // listener the 'error' event would crash the process.
+  pool.on('error', (error) => {
+    options.logger?.error('postgres idle connection failed', { reason: error.message });
+  });
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresStore(pool);
+}
+
+export class PostgresStore implements Store {
+  #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /**
+   * Runs `work` while holding a cluster-wide lock named `name` (a session advisory lock), so
+   * one-time work such as seeding the world happens on one node while the others wait.
+   */
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    const key = `current_schema() || ':' || $1::text`;
+    try {
+      await client.query(`SELECT pg_advisory_lock(hashtext(${key}))`, [name]);
+      try {
+        return await work();
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext(${key}))`, [name]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
+    const { rows } = await this.#pool.query<UserRow>(
+      `INSERT INTO users (${userColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (phone) DO NOTHING
+       RETURNING ${userColumns}`,
+      [
+        input.id ?? randomUUID(),
+        input.kind,
+        input.firstName,
+        input.lastName,
+        JSON.stringify(input.avatar),
+        input.phone,
+        input.createdAt,
+      ],
+    );
+    const inserted = rows[0];
+    if (inserted) return { user: toUser(inserted), created: true };
+    // Only a phone conflict lands here (an id conflict raises): that phone's account wins.
+    const existing = input.phone === null ? null : await this.getUserByPhone(input.phone);
+    if (!existing) throw new Error('user insert neither created nor found a user');
+    return { user: existing, created: false };
+  }
+
+  async getUser(id: string): Promise<StoredUser | null> {
+    const { rows } = await this.#pool.query<UserRow>(
+      `SELECT ${userColumns} FROM users WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async getUserByPhone(phone: string): Promise<StoredUser | null> {
+    const { rows } = await this.#pool.query<UserRow>(
+      `SELECT ${userColumns} FROM users WHERE phone = $1`,
+      [phone],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async getUsers(ids: readonly string[]): Promise<StoredUser[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.#pool.query<UserRow>(
+      `SELECT ${userColumns} FROM users WHERE id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    const byId = new Map(rows.map((row) => [row.id, toUser(row)]));
+    return ids.flatMap((id) => {
+      const user = byId.get(id);
+      return user ? [user] : [];
+    });
+  }
+
+  async createSession(session: Session): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO sessions (token_hash, user_id, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (token_hash) DO UPDATE SET user_id = $2, created_at = $3`,
+      [session.tokenHash, session.userId, session.createdAt],
+    );
+  }
+
+  async getSession(tokenHash: string): Promise<Session | null> {
+    const { rows } = await this.#pool.query<{
+      token_hash: string;
+      user_id: string;
+      created_at: string;
+    }>('SELECT token_hash, user_id, created_at FROM sessions WHERE token_hash = $1', [tokenHash]);
+    const row = rows[0];
+    return row
+      ? { tokenHash: row.token_hash, userId: row.user_id, createdAt: Number(row.created_at) }
+      : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async createConversation(input: NewConversation): Promise<StoredConversation> {
+    const id = input.id ?? randomUUID();
+    const memberIds = [...new Set(input.memberIds)];
+    await this.#transaction(async (client) => {
+      await client.query(
+        'INSERT INTO conversations (id, kind, title, created_at) VALUES ($1, $2, $3, $4)',
+        [id, input.kind, input.title, input.createdAt],
+      );
+      await client.query(
+        `INSERT INTO conversation_members (conversation_id, user_id, position)
+         SELECT $1, member.user_id, member.position - 1
+         FROM unnest($2::text[]) WITH ORDINALITY AS member (user_id, position)`,
+        [id, memberIds],
+      );
+    });
+    return { id, kind: input.kind, title: input.title, memberIds, createdAt: input.createdAt };
+  }
+
+  async getConversation(id: string): Promise<StoredConversation | null> {
+    return this.#getConversation(this.#pool, id);
+  }
+
+  async listConversationsOf(userId: string): Promise<StoredConversation[]> {
+    const { rows } = await this.#pool.query<ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations c
+       WHERE EXISTS (SELECT 1 FROM conversation_members m
+                     WHERE m.conversation_id = c.id AND m.user_id = $1)
+       ORDER BY c.position`,
+      [userId],
+    );
+    return rows.map(toConversation);
+  }
+
+  async addMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    return this.#transaction(async (client) => {
+      await this.#lockConversation(client, conversationId);
+      await client.query(
+        `INSERT INTO conversation_members (conversation_id, user_id, position)
+         SELECT $1, $2, COALESCE(MAX(position) + 1, 0)
+         FROM conversation_members WHERE conversation_id = $1
+         ON CONFLICT (conversation_id, user_id) DO NOTHING`,
+        [conversationId, userId],
+      );
+      const conversation = await this.#getConversation(client, conversationId);
+      if (!conversation) throw new Error(`conversation ${conversationId} does not exist`);
+      return conversation;
+    });
+  }
+
+  async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
+    return this.#transaction(async (client) => {
+      const seq = await this.#lockConversation(client, input.conversationId);
+      return this.#insertMessage(client, seq, {
+        conversationId: input.conversationId,
+        authorId: input.authorId,
+        senderId: null,
+        clientMessageId: null,
+        text: input.text,
+        sentAt: input.sentAt,
+      });
+    });
+  }
+
+  async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
+    try {
+      return await this.#transaction(async (client) => {
+        const seq = await this.#lockConversation(client, input.conversationId);
+        const original = await this.#findByClientId(client, input.senderId, input.clientMessageId);
+        if (original) return { message: original, duplicate: true };
+        const { rows } = await client.query<{ sends: number }>(
+          'SELECT sends FROM send_counts WHERE conversation_id = $1 AND sender_id = $2',
+          [input.conversationId, input.senderId],
+        );
+        const sendIndex = rows[0]?.sends ?? 0;
+        const message = await this.#insertMessage(client, seq, {
+          conversationId: input.conversationId,
+          authorId: input.authorFor(sendIndex),
+          senderId: input.senderId,
+          clientMessageId: input.clientMessageId,
+          text: input.text,
+          sentAt: input.sentAt,
+        });
+        await client.query(
+          `INSERT INTO send_counts (conversation_id, sender_id, sends) VALUES ($1, $2, 1)
+           ON CONFLICT (conversation_id, sender_id) DO UPDATE SET sends = send_counts.sends + 1`,
+          [input.conversationId, input.senderId],
+        );
+        return { message, duplicate: false };
+      });
+    } catch (error) {
+      // The same (sender, clientMessageId) raced in through another conversation's lock.
+      if (!isUniqueViolation(error, 'messages_sender_client_message_id')) throw error;
+      const original = await this.#findByClientId(
+        this.#pool,
+        input.senderId,
+        input.clientMessageId,
+      );
+      if (!original) throw error;
+      return { message: original, duplicate: true };
+    }
+  }
+
+  async getLastMessage(conversationId: string): Promise<Message | null> {
+    const { rows } = await this.#pool.query<MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1
+       ORDER BY seq DESC LIMIT 1`,
+      [conversationId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
+    const limit = Math.max(0, query.limit);
+    // One row more than asked says whether more exist beyond the page.
+    const forwards = query.after !== undefined;
+    const { rows } = await this.#pool.query<MessageRow>(
+      `SELECT ${messageColumns} FROM messages
+       WHERE conversation_id = $1
+         AND ($2::integer IS NULL OR seq > $2)
+         AND ($3::integer IS NULL OR seq < $3)
+       ORDER BY seq ${forwards ? 'ASC' : 'DESC'}
+       LIMIT $4`,
+      [conversationId, query.after ?? null, query.before ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit).map(toMessage);
+    if (!forwards) page.reverse();
+    return { messages: page, hasMore: rows.length > limit };
+  }
+
+  async getSendCount(conversationId: string, senderId: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ sends: number }>(
+      'SELECT sends FROM send_counts WHERE conversation_id = $1 AND sender_id = $2',
+      [conversationId, senderId],
+    );
+    return rows[0]?.sends ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // A connection that cannot roll back is discarded rather than reused.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Locks the conversation's row until the transaction ends; returns the next seq. */
+  async #lockConversation(client: PoolClient, conversationId: string): Promise<number> {
+    const { rows } = await client.query<{ message_count: number }>(
+      'SELECT message_count FROM conversations WHERE id = $1 FOR UPDATE',
+      [conversationId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`conversation ${conversationId} does not exist`);
+    return row.message_count;
+  }
+
+  async #insertMessage(
+    client: PoolClient,
+    seq: number,
+    input: {
+      conversationId: string;
+      authorId: string;
+      senderId: string | null;
+      clientMessageId: string | null;
+      text: string;
+      sentAt: number;
+    },
+  ): Promise<Message> {
+    const message: Message = {
+      id: randomUUID(),
+      conversationId: input.conversationId,
+      authorId: input.authorId,
+      text: input.text,
+      sentAt: input.sentAt,
+      seq,
+      clientMessageId: input.clientMessageId,
+    };
+    await client.query(
+      `INSERT INTO messages
+         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        message.id,
+        message.conversationId,
+        seq,
+        message.authorId,
+        input.senderId,
+        message.clientMessageId,
+        message.text,
+        message.sentAt,
+      ],
+    );
+    await client.query('UPDATE conversations SET message_count = $2 WHERE id = $1', [
+      input.conversationId,
+      seq + 1,
+    ]);
+    return message;
+  }
+
+  async #findByClientId(
+    queryable: Queryable,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<Message | null> {
+    const { rows } = await queryable.query<MessageRow>(
+      `SELECT ${messageColumns} FROM messages
+       WHERE sender_id = $1 AND client_message_id = $2`,
+      [senderId, clientMessageId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async #getConversation(queryable: Queryable, id: string): Promise<StoredConversation | null> {
+    const { rows } = await queryable.query<ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations c WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+}

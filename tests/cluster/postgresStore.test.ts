@@ -1,0 +1,154 @@
+// The PostgreSQL store: the shared store contract, then what only a shared database must get
+// right: migrations that run once however many nodes start together, and appends from several
+// nodes (separate pools) into one conversation that never duplicate a seq or break the bot
+// alternation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, migrations } from '../../server/store/postgres/migrations.ts';
+import { openPostgresStore, type PostgresStore } from '../../server/store/postgres/store.ts';
+import { describeStoreContract } from '../server/storeContract.ts';
+import { createSchema, dropSchemas, requirePostgres } from './services.ts';
+import pg from 'pg';
+
+const schemas: string[] = [];
+
+async function freshStore(): Promise<PostgresStore> {
+  const schema = await createSchema();
+  schemas.push(schema.name);
+  return openPostgresStore({ connectionString: schema.url, maxConnections: 4 });
+}
+
+beforeAll(requirePostgres);
+afterAll(() => dropSchemas(schemas));
+
+describeStoreContract('PostgresStore', freshStore);
+
+/** Polls pg_locks until some session waits for an advisory lock. */
+async function waitForAdvisoryLockWaiter(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 500; attempt += 1) {
+      const { rows } = await client.query<{ waiting: number }>(
+        `SELECT count(*)::integer AS waiting FROM pg_locks
+         WHERE locktype = 'advisory' AND NOT granted`,
+      );
+      if ((rows[0]?.waiting ?? 0) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no session ever waited for the advisory lock');
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgresStore on a shared database', () => {
+  it('migrates once when several nodes start at the same moment, and records the version', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pools = Array.from(
+      { length: 3 },
+      () => new pg.Pool({ connectionString: schema.url, max: 2 }),
+    );
+    try {
+      const applied = await Promise.all(pools.map((pool) => migrate(pool)));
+      // Exactly one node applied everything; the others found nothing to do.
+      expect(applied.flat().sort()).toEqual(migrations.map((migration) => migration.version));
+      const { rows } = await pools[0]!.query('SELECT version, name FROM parley_schema_migrations');
+      expect(rows).toEqual(migrations.map(({ version, name }) => ({ version, name })));
+      expect(await migrate(pools[0]!)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('keeps seq unique and gap-free and the alternation intact when three nodes append at once', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const nodes = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        openPostgresStore({ connectionString: schema.url, maxConnections: 4 }),
+      ),
+    );
+    try {
+      const room = await nodes[0]!.createConversation({
+        kind: 'direct',
+        title: 'Vegeta',
+        memberIds: ['me', 'vegeta'],
+        createdAt: 1,
+      });
+      const sends = Array.from({ length: 60 }, (_, index) =>
+        nodes[index % 3]!.appendUserMessage({
+          conversationId: room.id,
+          senderId: 'me',
+          clientMessageId: `m${index}`,
+          text: `message ${index}`,
+          sentAt: index,
+          authorFor: (sendIndex) => (sendIndex % 2 === 0 ? 'me' : 'vegeta'),
+        }),
+      );
+      // The same message resent through two other nodes while the first is in flight.
+      const resends = [1, 2].map((node) =>
+        nodes[node]!.appendUserMessage({
+          conversationId: room.id,
+          senderId: 'me',
+          clientMessageId: 'm0',
+          text: 'message 0',
+          sentAt: 0,
+          authorFor: () => 'me',
+        }),
+      );
+      await Promise.all([...sends, ...resends]);
+
+      const { messages } = await nodes[2]!.listMessages(room.id, { limit: 100 });
+      expect(messages.map((message) => message.seq)).toEqual(
+        Array.from({ length: 60 }, (_, index) => index),
+      );
+      expect(new Set(messages.map((message) => message.clientMessageId)).size).toBe(60);
+      expect(messages.map((message) => message.authorId)).toEqual(
+        messages.map((_, index) => (index % 2 === 0 ? 'me' : 'vegeta')),
+      );
+      expect(await nodes[1]!.getSendCount(room.id, 'me')).toBe(60);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+    }
+  });
+
+  it('runs lock-guarded work on one node at a time', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const nodes = await Promise.all(
+      [1, 2].map(() => openPostgresStore({ connectionString: schema.url, maxConnections: 3 })),
+    );
+    try {
+      const timeline: string[] = [];
+      let releaseFirst!: () => void;
+      const firstMayFinish = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let firstEntered!: () => void;
+      const firstIn = new Promise<void>((resolve) => (firstEntered = resolve));
+      const first = nodes[0]!.withLock('seed', async () => {
+        timeline.push('first in');
+        firstEntered();
+        await firstMayFinish;
+        timeline.push('first out');
+      });
+      await firstIn;
+      const second = nodes[1]!.withLock('seed', async () => {
+        timeline.push('second in');
+      });
+      // Let the first finish only once the second is seen waiting on the lock.
+      await waitForAdvisoryLockWaiter(schema.url);
+      expect(timeline).toEqual(['first in']);
+      releaseFirst();
+      await Promise.all([first, second]);
+      expect(timeline).toEqual(['first in', 'first out', 'second in']);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+    }
+  });
+
+  it('fails to open with a clear error when the database cannot be reached', async () => {
+    await expect(
+      openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
