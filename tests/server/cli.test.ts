@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, request } from './harness.ts';
@@ -13,6 +16,8 @@ function startCli(...args: string[]) {
   const child = spawn(process.execPath, ['server/cli.ts', ...args], {
     cwd: new URL('../..', import.meta.url),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The default data folder is per user: keep these runs out of the real one.
+    env: { ...process.env, XDG_DATA_HOME: mkdtempSync(path.join(tmpdir(), 'parley-cli-')) },
   });
   children.push(child);
   const stdout = createInterface({ input: child.stdout! });
