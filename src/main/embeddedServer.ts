@@ -1,8 +1,14 @@
 // The chat server the app talks to: by default one embedded in the main process on a free
-// loopback port, so Parley works out of the box; PARLEY_SERVER_URL points it at a remote one
-// instead. Quitting the app stops the embedded server (its sockets close cleanly).
-import type { App } from 'electron';
+// loopback port, keeping its data in SQLite under the app's user-data folder, so Parley works
+// out of the box; PARLEY_SERVER_URL points it at a remote one instead. Quitting the app stops
+// the embedded server (its sockets close cleanly) and then closes the database.
+import path from 'node:path';
+import electron, { type App } from 'electron';
 import { createChatServer } from '../../server/chatServer.ts';
+import { MemoryStore } from '../../server/store/memory.ts';
+import { databaseFileIn } from '../../server/store/sqlite/location.ts';
+import { SqliteStore } from '../../server/store/sqlite/store.ts';
+import type { Store } from '../../server/store/types.ts';
 import { remoteServerUrl } from './serverUrl.ts';
 
 export interface ChatBackend {
@@ -16,7 +22,38 @@ export interface ChatBackend {
 /** Starts a chat server and says where it listens (injectable for tests). */
 export type StartServer = () => Promise<{ url: string; close(): Promise<void> }>;
 
-const startLoopbackServer: StartServer = () => createChatServer({ host: '127.0.0.1', port: 0 });
+/** The folder under userData that holds the embedded server's database. */
+export const embeddedDataFolder = 'chat-server';
+
+/**
+ * A loopback server keeping its data in `dataDir` (null: in memory). The server does not own
+ * a store it is given, so closing closes the database after the server.
+ */
+export function loopbackServer(dataDir: string | null): StartServer {
+  return async () => {
+    const store: Store =
+      dataDir === null ? new MemoryStore() : SqliteStore.open(databaseFileIn(dataDir));
+    try {
+      const server = await createChatServer({ host: '127.0.0.1', port: 0, store });
+      return {
+        url: server.url,
+        close: () => server.close().finally(() => store.close()),
+      };
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  };
+}
+
+/**
+ * Inside Electron: userData/chat-server/parley.db. The main-process unit tests mock electron
+ * without `app`; there is no user-data folder then, and the server keeps data in memory.
+ */
+const startLoopbackServer: StartServer = () => {
+  const userData = electron.app?.getPath('userData');
+  return loopbackServer(userData ? path.join(userData, embeddedDataFolder) : null)();
+};
 
 /** Throws InvalidServerUrlError when PARLEY_SERVER_URL is set but unusable. */
 export async function startChatBackend(
