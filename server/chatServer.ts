@@ -2,7 +2,7 @@
 // renderer), wired to a store, a code sender and a clock that callers may replace.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { handshakeAuthenticator } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type ChatSocket, type CodeSender, createDevelopmentCodeSender } from './codeSender.ts';
@@ -56,6 +56,13 @@ export interface ChatServerOptions {
   verificationStore?: VerificationStore;
   /** Default: in memory. */
   draftingStore?: DraftingStore;
+  /** Default: Socket.IO's in-memory adapter (one node). A cluster passes its Redis adapter. */
+  adapter?: ServerOptions['adapter'];
+  /**
+   * Subscribes to drafts that lapsed without this node's timer seeing them (they were started
+   * through a node that has since died); returns an unsubscribe. Clustered servers pass one.
+   */
+  watchDraftingLapses?: (onLapsed: (conversationId: string) => void) => () => void;
 }
 
 export interface ChatServer {
@@ -104,24 +111,27 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     // Helps reconnects resume quickly; correctness never depends on it (clients re-sync).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     serveClient: false,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
   let context: ServerContext;
+  const onDraftingLapsed = (conversationId: string): void => {
+    void (async () => {
+      const conversation = await store.getConversation(conversationId);
+      if (conversation) await broadcastChannelUpdate(context, conversation, null);
+    })().catch((error: unknown) =>
+      logger.error('drafting expiry failed', {
+        conversation: conversationId,
+        reason: String(error),
+      }),
+    );
+  };
   const drafting = new DraftingTracker(
     options.draftingStore ?? new MemoryDraftingStore(),
     clock,
-    (conversationId) => {
-      void (async () => {
-        const conversation = await store.getConversation(conversationId);
-        if (conversation) await broadcastChannelUpdate(context, conversation, null);
-      })().catch((error: unknown) =>
-        logger.error('drafting expiry failed', {
-          conversation: conversationId,
-          reason: String(error),
-        }),
-      );
-    },
+    onDraftingLapsed,
   );
+  const stopWatchingLapses = options.watchDraftingLapses?.(onDraftingLapsed);
   context = {
     io,
     store,
@@ -160,6 +170,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     close() {
       closing ??= (async () => {
         drafting.close();
+        stopWatchingLapses?.();
         const ioClosed = io.close();
         // Keep-alive HTTP connections (static files, polling) must not hold shutdown up.
         httpServer.closeAllConnections();
