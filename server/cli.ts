@@ -3,18 +3,26 @@
 // SIGINT/SIGTERM close it. Data is kept in SQLite unless `--memory` asks otherwise.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createChatServer } from './chatServer.ts';
+import { type ChatServerOptions, createChatServer } from './chatServer.ts';
+import { systemClock } from './clock.ts';
+import { createConsoleLogger } from './logger.ts';
 import { MemoryStore } from './store/memory.ts';
 import { databaseFileIn, defaultDataDir } from './store/sqlite/location.ts';
 import { SqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/types.ts';
 
-const usage = `usage: npm run server -- [--port <n>] [--host <h>] [--data <dir> | --memory] [--static <dir>]
+const usage = `usage: npm run server -- [--port <n>] [--host <h>] [--data <dir> | --memory | --postgres <url>]
+                          [--redis <url> [--redis-prefix <p>]] [--static <dir>]
   --port <n>      port to listen on; 0 picks a free one (default 0)
   --host <h>      interface to bind (default 127.0.0.1)
   --data <dir>    keep users, sessions and messages in <dir>/parley.db
                   (default ${defaultDataDir()})
   --memory        keep everything in memory: lost when the server stops (tests, demos)
+  --postgres <url>  keep data in PostgreSQL, shared by every node of a cluster
+                  (default: $PARLEY_DATABASE_URL when set)
+  --redis <url>   join a cluster: fan-out, codes and drafting through Redis; needs --postgres
+                  (default: $PARLEY_REDIS_URL when set)
+  --redis-prefix <p>  prefix of every Redis key and stream (default: $PARLEY_REDIS_PREFIX or parley:)
   --static <dir>  also serve this folder (the built renderer) at /
   --help          show this help`;
 
@@ -24,6 +32,10 @@ interface CliOptions {
   staticDir: string | undefined;
   /** null: in memory. */
   dataDir: string | null;
+  /** Set: PostgreSQL instead of SQLite or memory. */
+  postgresUrl: string | null;
+  redisUrl: string | null;
+  redisPrefix: string | undefined;
 }
 
 function fail(message: string): never {
@@ -44,6 +56,9 @@ function parseCli(argv: string[]): CliOptions {
         static: { type: 'string' },
         data: { type: 'string' },
         memory: { type: 'boolean', default: false },
+        postgres: { type: 'string' },
+        redis: { type: 'string' },
+        'redis-prefix': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -62,7 +77,25 @@ function parseCli(argv: string[]): CliOptions {
   if (values.memory && values.data !== undefined) fail('--data and --memory exclude each other');
   if (values.data !== undefined && values.data.trim() === '') fail('--data must not be empty');
   const dataDir = values.memory ? null : path.resolve(values.data ?? defaultDataDir());
-  return { port, host: values.host, staticDir: values.static, dataDir };
+  // An explicit --data or --memory wins over the environment's database.
+  const localStoreAsked = values.memory || values.data !== undefined;
+  const postgresUrl =
+    values.postgres ?? (localStoreAsked ? null : process.env.PARLEY_DATABASE_URL || null);
+  const redisUrl =
+    values.redis ?? (postgresUrl === null ? null : process.env.PARLEY_REDIS_URL || null);
+  if (postgresUrl !== null && localStoreAsked) fail('--postgres excludes --data and --memory');
+  // Nodes that fan out to each other must share one store.
+  if (redisUrl !== null && postgresUrl === null) fail('--redis needs --postgres');
+  const redisPrefix = values['redis-prefix'] ?? (process.env.PARLEY_REDIS_PREFIX || undefined);
+  return {
+    port,
+    host: values.host,
+    staticDir: values.static,
+    dataDir,
+    postgresUrl,
+    redisUrl,
+    redisPrefix,
+  };
 }
 
 function openStore(dataDir: string | null): Store {
@@ -77,20 +110,50 @@ function openStore(dataDir: string | null): Store {
   }
 }
 
+/** PostgreSQL (and Redis): loaded only when asked for, so neither is needed otherwise. */
+async function openClusterNode(postgresUrl: string, options: CliOptions) {
+  const { prepareClusterNode, redactUrl } = await import('./cluster/node.ts');
+  try {
+    const node = await prepareClusterNode({
+      postgresUrl,
+      redisUrl: options.redisUrl,
+      keyPrefix: options.redisPrefix,
+      logger: createConsoleLogger(),
+      clock: systemClock,
+    });
+    const lines = [`data: PostgreSQL ${redactUrl(postgresUrl)}`];
+    if (options.redisUrl !== null) lines.push(`cluster: Redis ${redactUrl(options.redisUrl)}`);
+    return { ...node, lines };
+  } catch (error) {
+    process.stderr.write(
+      `parley server: cannot reach PostgreSQL or Redis: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
+
 const options = parseCli(process.argv.slice(2));
-const store = openStore(options.dataDir);
+const clusterNode =
+  options.postgresUrl === null ? null : await openClusterNode(options.postgresUrl, options);
+const store = clusterNode?.store ?? openStore(options.dataDir);
+const clusterOptions: Partial<ChatServerOptions> = clusterNode?.serverOptions ?? {};
 const server = await createChatServer({
   port: options.port,
   host: options.host,
   staticDir: options.staticDir,
   store,
+  ...clusterOptions,
 });
 console.log(`listening on ${server.url}`);
-console.log(
-  options.dataDir === null
-    ? 'data: in memory (--memory): nothing is kept after the server stops'
-    : `data: ${databaseFileIn(options.dataDir)}`,
-);
+if (clusterNode) {
+  for (const line of clusterNode.lines) console.log(line);
+} else {
+  console.log(
+    options.dataDir === null
+      ? 'data: in memory (--memory): nothing is kept after the server stops'
+      : `data: ${databaseFileIn(options.dataDir)}`,
+  );
+}
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
@@ -102,7 +165,7 @@ const stop = (signal: NodeJS.Signals): void => {
   // The server does not own a store it was given: close the database after it.
   server
     .close()
-    .then(() => store.close())
+    .then(() => (clusterNode ? clusterNode.close() : store.close()))
     .then(
       () => process.exit(0),
       (error: unknown) => {
