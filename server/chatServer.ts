@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
+import type { z } from 'zod';
 import { handshakeAuthenticator } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type ChatSocket, type CodeSender, createDevelopmentCodeSender } from './codeSender.ts';
@@ -10,7 +11,7 @@ import { conversationRoom, type ServerContext, userRoom } from './context.ts';
 import { MemoryDraftingStore } from './drafting/memory.ts';
 import { DraftingTracker } from './drafting/tracker.ts';
 import type { DraftingStore } from './drafting/types.ts';
-import { bindEvent, errorAck, splitArguments } from './handlers/bind.ts';
+import { bindEvent, errorAck, type EventHandler, splitArguments } from './handlers/bind.ts';
 import {
   broadcastChannelUpdate,
   isDrafting,
@@ -21,6 +22,7 @@ import {
 } from './handlers/conversations.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
+import { createRateLimits, type RateLimits } from './limits/rateLimits.ts';
 import { createConsoleLogger, type Logger } from './logger.ts';
 import {
   type ClientToServerEvents,
@@ -63,6 +65,8 @@ export interface ChatServerOptions {
    * through a node that has since died); returns an unsubscribe. Clustered servers pass one.
    */
   watchDraftingLapses?: (onLapsed: (conversationId: string) => void) => () => void;
+  /** Default: `createRateLimits()` (in process memory, the default rules). */
+  rateLimits?: RateLimits;
 }
 
 export interface ChatServer {
@@ -148,7 +152,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   await seedWorld(store, clock);
 
   io.use(handshakeAuthenticator(context));
-  io.on('connection', (socket) => onConnection(context, socket));
+  const rateLimits = options.rateLimits ?? createRateLimits();
+  io.on('connection', (socket) => onConnection(context, socket, rateLimits));
   io.engine.on('connection_error', (error: { code?: number; message?: string }) => {
     logger.warn('transport refused', { code: error.code, reason: error.message });
   });
@@ -182,15 +187,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   };
 }
 
-function onConnection(context: ServerContext, socket: ChatSocket): void {
-  bindEvent(context, socket, Events.requestVerificationCode, requestVerificationCode);
-  bindEvent(context, socket, Events.verifyCode, verifyCode);
-  bindEvent(context, socket, Events.createUser, createUser);
-  bindEvent(context, socket, Events.requestConversationsAndUsers, requestConversationsAndUsers);
-  bindEvent(context, socket, Events.sendMessage, sendMessage);
-  bindEvent(context, socket, Events.isDrafting, isDrafting);
-  bindEvent(context, socket, Events.requestMessages, requestMessages);
-  bindEvent(context, socket, Events.signOut, signOut);
+function onConnection(context: ServerContext, socket: ChatSocket, limits: RateLimits): void {
+  const bind = <Schema extends z.ZodType>(event: string, handler: EventHandler<Schema>) =>
+    bindEvent(context, socket, event, handler, limits);
+  bind(Events.requestVerificationCode, requestVerificationCode);
+  bind(Events.verifyCode, verifyCode);
+  bind(Events.createUser, createUser);
+  bind(Events.requestConversationsAndUsers, requestConversationsAndUsers);
+  bind(Events.sendMessage, sendMessage);
+  bind(Events.isDrafting, isDrafting);
+  bind(Events.requestMessages, requestMessages);
+  bind(Events.signOut, signOut);
   socket.onAny((event: string, ...args: unknown[]) => {
     if (knownEvents.has(event)) return;
     context.logger.warn('bad input', {

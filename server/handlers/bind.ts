@@ -3,14 +3,23 @@
 import type { z } from 'zod';
 import type { ChatSocket } from '../codeSender.ts';
 import type { ServerContext } from '../context.ts';
+import { type LimitName, type RateLimits, rateLimitedAck } from '../limits/rateLimits.ts';
 import type { Ack, AckError, ErrorCode } from '../protocol.ts';
 
 /** Who may send an event: onboarding events before sign-in, the rest after. */
 export type Audience = 'unauthenticated' | 'authenticated';
 
+/** One rate limit an event spends a point of, and the key it is counted under. */
+export interface LimitKey {
+  limit: LimitName;
+  key: string;
+}
+
 export interface EventHandler<Schema extends z.ZodType> {
   audience: Audience;
   schema: Schema;
+  /** The limits a valid request spends, checked in order before `handle`. */
+  limits?(socket: ChatSocket, payload: z.output<Schema>): readonly LimitKey[];
   handle(context: ServerContext, socket: ChatSocket, payload: z.output<Schema>): Promise<Ack>;
 }
 
@@ -57,11 +66,24 @@ function enqueue(socket: ChatSocket, task: () => Promise<void>): void {
   socketQueues.set(socket, next);
 }
 
+/** The first limit that refuses, as an error ack; null when every limit allows. */
+async function spendLimits(
+  rateLimits: RateLimits,
+  keys: readonly LimitKey[],
+): Promise<AckError | null> {
+  for (const { limit, key } of keys) {
+    const verdict = await rateLimits.consume(limit, key);
+    if (!verdict.allowed) return rateLimitedAck(verdict.retryAfterMs);
+  }
+  return null;
+}
+
 export function bindEvent<Schema extends z.ZodType>(
   context: ServerContext,
   socket: ChatSocket,
   event: string,
   handler: EventHandler<Schema>,
+  rateLimits: RateLimits,
 ): void {
   const { logger } = context;
   const respond = (ack: AckFunction | null, response: Ack): void => {
@@ -104,7 +126,8 @@ export function bindEvent<Schema extends z.ZodType>(
     }
     let response: Ack;
     try {
-      response = await handler.handle(context, socket, parsed.data);
+      const refused = await spendLimits(rateLimits, handler.limits?.(socket, parsed.data) ?? []);
+      response = refused ?? (await handler.handle(context, socket, parsed.data));
     } catch (error) {
       logger.error('handler failed', {
         event,

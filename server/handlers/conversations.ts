@@ -66,6 +66,7 @@ export const requestConversationsAndUsers = defineHandler({
 export const sendMessage = defineHandler({
   audience: 'authenticated',
   schema: SendMessageSchema,
+  limits: (socket) => [{ limit: 'sendMessage', key: signedInUserId(socket) }],
   async handle(context, socket, { conversationId, text, clientMessageId }) {
     const userId = signedInUserId(socket);
     const trimmed = text.trim();
@@ -98,6 +99,7 @@ export const sendMessage = defineHandler({
 export const isDrafting = defineHandler({
   audience: 'authenticated',
   schema: IsDraftingSchema,
+  limits: (socket) => [{ limit: 'isDrafting', key: signedInUserId(socket) }],
   async handle(context, socket, { conversationId, isDrafting: drafting }) {
     const userId = signedInUserId(socket);
     const conversation = await memberConversation(context, userId, conversationId);

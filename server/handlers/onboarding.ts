@@ -17,6 +17,11 @@ import { defineHandler } from './bind.ts';
 export const requestVerificationCode = defineHandler({
   audience: 'unauthenticated',
   schema: RequestVerificationCodeSchema,
+  // Per connection first, so one client spraying numbers does not use up their quotas.
+  limits: (socket, { phone }) => [
+    { limit: 'codeRequestsPerConnection', key: socket.id },
+    { limit: 'codeRequestsPerPhone', key: phone },
+  ],
   async handle(context, socket, { phone }) {
     const issued = await context.verification.issueCode(phone);
     if (!issued.ok) return { ok: false, error: issued.error };
@@ -38,6 +43,8 @@ export const requestVerificationCode = defineHandler({
 export const verifyCode = defineHandler({
   audience: 'unauthenticated',
   schema: VerifyCodeSchema,
+  // Each code dies after 5 wrong guesses; this caps guesses across fresh codes too.
+  limits: (_socket, { phone }) => [{ limit: 'codeAttemptsPerPhone', key: phone }],
   async handle(context, socket, { phone, code }) {
     const verified = await context.verification.verify(phone, code);
     if (!verified.ok) return { ok: false, error: verified.error };

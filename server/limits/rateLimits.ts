@@ -1,0 +1,114 @@
+// Per-user and per-phone rate limits, counted by rate-limiter-flexible. The limiters come from
+// a factory so a cluster can count in Redis (RateLimiterRedis) instead of in process memory.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AckError } from '../protocol.ts';
+
+/** What is limited, and by which key. */
+export type LimitName =
+  /** sendMessage, per user. */
+  | 'sendMessage'
+  /** isDrafting, per user. */
+  | 'isDrafting'
+  /** requestVerificationCode, per phone (SMS cost and harassment of one number). */
+  | 'codeRequestsPerPhone'
+  /** requestVerificationCode, per connection (one client spraying many numbers). */
+  | 'codeRequestsPerConnection'
+  /** verifyCode, per phone (guessing across fresh codes). */
+  | 'codeAttemptsPerPhone';
+
+export interface LimitRule {
+  points: number;
+  /** Seconds over which `points` may be spent. */
+  durationSeconds: number;
+}
+
+/**
+ * Generous for people, tight for scripts. Sends: 10/s sustained is beyond any typist but stops
+ * a flood. Drafting: the client refreshes every 3 s; 30 per 10 s leaves room for many tabs.
+ * Codes: the 30 s resend countdown already applies; these cap what a day of retries can cost.
+ */
+export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
+  sendMessage: { points: 50, durationSeconds: 5 },
+  isDrafting: { points: 30, durationSeconds: 10 },
+  codeRequestsPerPhone: { points: 5, durationSeconds: 60 * 60 },
+  codeRequestsPerConnection: { points: 10, durationSeconds: 10 * 60 },
+  codeAttemptsPerPhone: { points: 15, durationSeconds: 60 * 60 },
+};
+
+/** The part of rate-limiter-flexible's limiter Parley uses (RateLimiterMemory, ...Redis). */
+export interface PointLimiter {
+  consume(key: string | number, points?: number): Promise<RateLimiterRes>;
+}
+
+export interface LimiterOptions {
+  /** Unique per limit, so several limiters can share one Redis. */
+  keyPrefix: string;
+  points: number;
+  /** Seconds. */
+  duration: number;
+}
+
+/** Builds one limiter; e.g. `(options) => new RateLimiterRedis({ storeClient, ...options })`. */
+export type LimiterFactory = (name: LimitName, options: LimiterOptions) => PointLimiter;
+
+export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+export interface RateLimits {
+  /** Spends one point of `name` for `key`; refused when none is left. */
+  consume(name: LimitName, key: string): Promise<LimitVerdict>;
+}
+
+export interface RateLimitsOptions {
+  /** Default: RateLimiterMemory (one process). */
+  storeFactory?: LimiterFactory;
+  /** Overrides per limit (tests, deployments with other needs). */
+  rules?: Partial<Record<LimitName, LimitRule>>;
+}
+
+const memoryLimiter: LimiterFactory = (_name, options) => new RateLimiterMemory(options);
+
+export function createRateLimits(options: RateLimitsOptions = {}): RateLimits {
+  const factory = options.storeFactory ?? memoryLimiter;
+  const rules = { ...defaultLimitRules, ...options.rules };
+  const limiters = new Map<LimitName, PointLimiter>();
+  for (const name of Object.keys(rules) as LimitName[]) {
+    const rule = rules[name];
+    limiters.set(
+      name,
+      factory(name, {
+        keyPrefix: `parley-limit-${name}`,
+        points: rule.points,
+        duration: rule.durationSeconds,
+      }),
+    );
+  }
+  return {
+    async consume(name, key) {
+      const limiter = limiters.get(name);
+      if (!limiter) throw new Error(`no rate limit named ${name}`);
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (rejection) {
+        // rate-limiter-flexible rejects with a RateLimiterRes when the points are spent, and
+        // with an Error when its store fails: only the first is a refusal.
+        if (rejection instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(rejection.msBeforeNext)) };
+        }
+        throw rejection;
+      }
+    },
+  };
+}
+
+/** The error ack for a refused request. */
+export function rateLimitedAck(retryAfterMs: number): AckError {
+  return {
+    ok: false,
+    error: {
+      code: 'rate_limited',
+      message: `too many requests: try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+      retryAfterMs,
+    },
+  };
+}
