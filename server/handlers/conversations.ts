@@ -1,7 +1,7 @@
 // Signed-in events: the conversation list, sending, drafting, history pages, sign-out.
 import { authorForSend } from '../authorship.ts';
 import type { ChatSocket } from '../codeSender.ts';
-import { conversationRoom, type ServerContext } from '../context.ts';
+import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
 import {
   Events,
   IsDraftingSchema,
@@ -69,6 +69,8 @@ export const sendMessage = defineHandler({
   limits: (socket) => [{ limit: 'sendMessage', key: signedInUserId(socket) }],
   async handle(context, socket, { conversationId, text, clientMessageId }) {
     const userId = signedInUserId(socket);
+    // A lone surrogate cannot be stored as UTF-8: it would come back changed after a restart.
+    if (!text.isWellFormed()) return errorAck('invalid_payload', 'text: not well-formed Unicode');
     const trimmed = text.trim();
     if (trimmed.length === 0) return errorAck('text_empty', 'a message needs some text');
     if (messageLength(trimmed) > Limits.messageMaxChars) {
@@ -140,8 +142,19 @@ export const signOut = defineHandler({
     const { sessionTokenHash, userId } = socket.data;
     if (sessionTokenHash !== undefined) await context.store.deleteSession(sessionTokenHash);
     context.logger.info('user signed out', { user: userId, socket: socket.id });
+    // Every socket signed in with this token (other windows, other nodes) loses it too: a
+    // revoked token must not keep acting through a connection opened before the sign-out.
+    const sameSession =
+      userId === undefined ? [] : await context.io.in(userRoom(userId)).fetchSockets();
     // Disconnect once the ack has been written, so the client hears the answer first.
-    setImmediate(() => socket.disconnect(true));
+    setImmediate(() => {
+      for (const other of sameSession) {
+        if (other.id !== socket.id && other.data.sessionTokenHash === sessionTokenHash) {
+          other.disconnect(true);
+        }
+      }
+      socket.disconnect(true);
+    });
     return { ok: true };
   },
 });

@@ -12,7 +12,12 @@ import {
 import type { StoredConversation, StoredUser } from '../store/types.ts';
 import { publicUser, summaryOf } from '../views.ts';
 import { welcomeNewUser } from '../world.ts';
-import { defineHandler } from './bind.ts';
+import { defineHandler, errorAck } from './bind.ts';
+
+/** Names are shown everywhere: no lone surrogates (not storable) and no control characters. */
+function isPrintableName(name: string): boolean {
+  return name.isWellFormed() && !/\p{Cc}/u.test(name);
+}
 
 export const requestVerificationCode = defineHandler({
   audience: 'unauthenticated',
@@ -68,6 +73,12 @@ export const createUser = defineHandler({
   audience: 'unauthenticated',
   schema: CreateUserSchema,
   async handle(context, socket, { phone, firstName, lastName, verificationToken }) {
+    if (![firstName, lastName].every(isPrintableName)) {
+      return errorAck(
+        'invalid_payload',
+        'names must be well-formed text without control characters',
+      );
+    }
     const redeemed = await context.verification.redeem(phone, verificationToken);
     if (!redeemed.ok) return { ok: false, error: redeemed.error };
     const id = randomUUID();
