@@ -1,0 +1,94 @@
+// Sizes and durations of each kind of run. The full run is what docs/benchmarks.md publishes;
+// quick keeps every figure but shortens and trims it; smoke only proves everything still runs.
+import type { ClusterProfile } from './suites/cluster.ts';
+import type { RendererProfile } from './suites/renderer.ts';
+import type { LoadProfile } from './suites/serverLoad.ts';
+
+export type ProfileName = 'full' | 'quick' | 'smoke';
+
+export interface Profile {
+  load: LoadProfile;
+  payloadMembers: number[];
+  cluster: ClusterProfile;
+  renderer: RendererProfile;
+  modelTests: boolean;
+}
+
+/**
+ * 5 messages a second into one group: a very busy 1,000-person group, and below what bare
+ * Socket.IO and the load generator sustain at 1,000 members on 2 cores, so the latency
+ * figures measure the server rather than a queue.
+ */
+const ratePerSecond = 5;
+
+const fullLoad: LoadProfile = {
+  sizes: [10, 100, 1000],
+  ratePerSecond,
+  warmupMs: 2_000,
+  durationMs: 12_000,
+  saturateMs: 6_000,
+  saturateSenders: 10,
+  saturateWindow: 2,
+  stores: ['memory', 'sqlite'],
+};
+
+export const profiles: Record<ProfileName, Profile> = {
+  full: {
+    load: fullLoad,
+    payloadMembers: [100, 1000],
+    cluster: { ...fullLoad, clients: 1000, nodeCounts: [1, 2, 3] },
+    renderer: {
+      histories: [10, 1_000, 10_000],
+      sidebarConversations: 1_000,
+      keystrokes: 60,
+      repeats: 5,
+    },
+    modelTests: true,
+  },
+  quick: {
+    load: {
+      ...fullLoad,
+      warmupMs: 1_000,
+      durationMs: 4_000,
+      saturateMs: 3_000,
+      stores: ['memory'],
+    },
+    payloadMembers: [1000],
+    cluster: {
+      ...fullLoad,
+      warmupMs: 1_000,
+      durationMs: 3_000,
+      saturateMs: 2_000,
+      clients: 1000,
+      nodeCounts: [1, 2, 3],
+    },
+    renderer: {
+      histories: [10, 1_000, 10_000],
+      sidebarConversations: 1_000,
+      keystrokes: 30,
+      repeats: 2,
+    },
+    modelTests: false,
+  },
+  smoke: {
+    load: {
+      ...fullLoad,
+      sizes: [10, 100],
+      warmupMs: 300,
+      durationMs: 1_500,
+      saturateMs: 1_000,
+      stores: ['memory', 'sqlite'],
+    },
+    payloadMembers: [],
+    cluster: {
+      ...fullLoad,
+      warmupMs: 300,
+      durationMs: 1_500,
+      saturateMs: 1_000,
+      clients: 50,
+      nodeCounts: [1, 2],
+    },
+    renderer: { histories: [10, 1_000], sidebarConversations: 100, keystrokes: 10, repeats: 1 },
+    modelTests: false,
+  },
+};

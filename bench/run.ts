@@ -1,0 +1,100 @@
+// `npm run bench` (full), `npm run bench -- --quick` (under 3 minutes on 2 cores) and
+// `--quick --smoke` (CI: under 90 s, fails only on a crash, never on timing). Prints the tables
+// and writes bench/results/latest.json (smoke: bench/results/smoke.tmp.json).
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  environment,
+  formatTable,
+  type Results,
+  type Row,
+  skippedRow,
+  writeResults,
+} from './lib/rows.ts';
+import { runCluster } from './suites/cluster.ts';
+import { runModelTests } from './suites/modelTests.ts';
+import { runPayload } from './suites/payload.ts';
+import { profiles, type ProfileName } from './profiles.ts';
+import { runRenderer } from './suites/renderer.ts';
+import { runServerLoad } from './suites/serverLoad.ts';
+
+const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer]
+  (none)     the full run: the figures docs/benchmarks.md publishes
+  --quick    smaller durations and sizes, under 3 minutes on 2 cores
+  --smoke    with --quick in CI: fails only on a crash, writes smoke.tmp.json
+  --only x   just the server or just the renderer part`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (values.only !== undefined && values.only !== 'server' && values.only !== 'renderer') {
+  console.error(usage);
+  process.exit(2);
+}
+
+const mode: ProfileName = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+const profile = profiles[mode];
+const log = (line: string) => console.log(`[bench ${mode}] ${line}`);
+const started = performance.now();
+
+/** A suite that fails becomes a row saying so: in smoke mode only a crash of the bench fails. */
+async function guarded(name: string, suite: () => Promise<Row[]>): Promise<Row[]> {
+  try {
+    return await suite();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`${name} failed: ${reason}`);
+    failures.push(`${name}: ${reason.split('\n')[0]}`);
+    return [skippedRow(name, '-', '-', `failed: ${reason.split('\n')[0]}`)];
+  }
+}
+const failures: string[] = [];
+
+const server: Row[] = [];
+const renderer: Row[] = [];
+if (values.only !== 'renderer') {
+  server.push(...(await guarded('server load', () => runServerLoad(profile.load, log))));
+  server.push(
+    ...(await guarded('channelUpdate payload', () =>
+      runPayload(profile.load.stores, profile.payloadMembers, log),
+    )),
+  );
+  server.push(...(await guarded('cluster', () => runCluster(profile.cluster, log))));
+}
+if (values.only !== 'server') {
+  renderer.push(...(await guarded('renderer', () => runRenderer(profile.renderer, log))));
+  if (profile.modelTests)
+    renderer.push(...(await guarded('model tests', () => runModelTests(log))));
+}
+
+const results: Results = {
+  server,
+  renderer,
+  env: { ...environment(mode), seconds: Math.round((performance.now() - started) / 1000) },
+};
+console.log(formatTable('Server', server));
+console.log(formatTable('Renderer and developer figures', renderer));
+const file = path.join(
+  import.meta.dirname,
+  'results',
+  mode === 'smoke' || values.only
+    ? `${mode}${values.only ? `-${values.only}` : ''}.tmp.json`
+    : 'latest.json',
+);
+writeResults(file, results);
+console.log(
+  `\n${mode} run took ${results.env.seconds} s; wrote ${path.relative(process.cwd(), file)}`,
+);
+if (failures.length > 0) {
+  console.error(`\nsuites that failed:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}

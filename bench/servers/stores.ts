@@ -1,0 +1,57 @@
+// The store a bench node runs on: in memory, SQLite (a fresh file), or a PostgreSQL cluster
+// node (with Redis fan-out when a Redis URL is given), each opened the way the CLI opens it.
+import { systemClock } from '../../server/clock.ts';
+import type { Logger } from '../../server/logger.ts';
+import { MemoryStore } from '../../server/store/memory.ts';
+import { SqliteStore } from '../../server/store/sqlite/store.ts';
+import type { Store } from '../../server/store/types.ts';
+import type { ChatServerOptions } from '../../server/chatServer.ts';
+
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+
+export interface StoreLocation {
+  dataFile?: string | undefined;
+  postgresUrl?: string | undefined;
+  redisUrl?: string | undefined;
+  redisKeyPrefix?: string | undefined;
+}
+
+export interface BenchStore {
+  store: Store;
+  /** Spread into createChatServer's options (the Redis adapter and shared state, clustered). */
+  serverOptions: Partial<ChatServerOptions>;
+  close(): Promise<void>;
+}
+
+export async function openBenchStore(
+  kind: StoreKind,
+  location: StoreLocation,
+  logger: Logger,
+): Promise<BenchStore> {
+  switch (kind) {
+    case 'memory': {
+      const store = new MemoryStore();
+      return { store, serverOptions: {}, close: () => store.close() };
+    }
+    case 'sqlite': {
+      if (!location.dataFile) throw new Error('the SQLite store needs --data <file>');
+      const store = SqliteStore.open(location.dataFile);
+      return { store, serverOptions: {}, close: () => store.close() };
+    }
+    case 'postgres': {
+      if (!location.postgresUrl) throw new Error('a PostgreSQL node needs --postgres <url>');
+      // Loaded only here: the other stores never need pg or redis.
+      const { prepareClusterNode } = await import('../../server/cluster/node.ts');
+      const node = await prepareClusterNode({
+        postgresUrl: location.postgresUrl,
+        redisUrl: location.redisUrl ?? null,
+        keyPrefix: location.redisKeyPrefix,
+        logger,
+        clock: systemClock,
+      });
+      return { store: node.store, serverOptions: node.serverOptions, close: () => node.close() };
+    }
+    default:
+      throw new Error(`unknown store kind ${String(kind)}`);
+  }
+}

@@ -1,0 +1,32 @@
+// The developers' figure: wall time of `npm run test:model` (the model-based suite and its
+// coverage table), run as a developer runs it.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { type Row, row } from '../lib/rows.ts';
+
+const projectDir = path.resolve(import.meta.dirname, '../..');
+
+export async function runModelTests(log: (line: string) => void): Promise<Row[]> {
+  log('model: npm run test:model');
+  const started = performance.now();
+  const { code, tail } = await new Promise<{ code: number | null; tail: string }>((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'test:model'], {
+      cwd: projectDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('close', (exitCode) => resolve({ code: exitCode, tail: output }));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const tests = /Tests\s+(\d+) passed/.exec(tail)?.[1];
+  const note =
+    code === 0
+      ? `${tests ?? '?'} tests passed`
+      : `test:model exited ${code}: ${tail.trim().split('\n').at(-1) ?? ''}`;
+  return [row('npm run test:model, wall time', 'whole suite', seconds, 's', { note })];
+}

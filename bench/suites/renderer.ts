@@ -1,0 +1,274 @@
+// Renderer figures in headless Chromium against web mode: opening conversations as history
+// grows, keystroke-to-paint with a long sidebar, and cold start. Times are taken inside the
+// page (performance.now, a frame callback then a task: the frame has been painted), so the
+// browser driver's own round trips are not counted, except for cold start (see its rows).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuild, launchChromium, projectDir, webDir } from '../lib/browser.ts';
+import { onboardThroughProtocol } from '../lib/onboard.ts';
+import { type Row, row } from '../lib/rows.ts';
+import { summarize } from '../lib/stats.ts';
+import type { SeededUsers } from '../servers/parleyNode.ts';
+import { startParley } from './targets.ts';
+
+export interface RendererProfile {
+  histories: number[];
+  sidebarConversations: number;
+  keystrokes: number;
+  repeats: number;
+}
+
+const tokenKey = 'parley.sessionToken';
+
+async function signedInPage(browser: Browser, url: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  await context.addInitScript(([key, value]) => window.localStorage.setItem(key, value), [
+    tokenKey,
+    token,
+  ] as const);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole('list', { name: 'Conversations' }).waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const conversationButton = (page: Page, title: string) =>
+  page
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('button', { name: title, exact: true });
+
+interface Opened {
+  ms: number;
+  logNodes: number;
+}
+
+/** Clicks the conversation and waits, in the page, until its latest message is painted. */
+async function openAndTime(page: Page, title: string): Promise<Opened> {
+  const button = await conversationButton(page, title).elementHandle({ timeout: 30_000 });
+  if (!button) throw new Error(`no conversation titled ${title}`);
+  return button.evaluate(
+    (element, latest) =>
+      new Promise<{ ms: number; logNodes: number }>((resolve, reject) => {
+        const started = performance.now();
+        const painted = () => {
+          const log = document.querySelector('[role="log"][aria-label="Messages"]');
+          if (!log?.textContent?.includes(latest)) return false;
+          requestAnimationFrame(() =>
+            setTimeout(() =>
+              resolve({
+                ms: performance.now() - started,
+                logNodes: log.querySelectorAll('*').length + 1,
+              }),
+            ),
+          );
+          return true;
+        };
+        const observer = new MutationObserver(() => {
+          if (painted()) observer.disconnect();
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`"${latest}" was not painted within 30 s`));
+        }, 30_000);
+        (element as HTMLElement).click();
+      }),
+    `${title} latest`,
+  );
+}
+
+async function measureHistories(
+  browser: Browser,
+  profile: RendererProfile,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const server = await startParley({ store: 'memory', staticDir: webDir });
+  try {
+    const { tokens, userIds } = await server.request<SeededUsers>('seedUsers', { count: 1 });
+    const titles = profile.histories.map((size) => `History ${size}`);
+    for (const [index, size] of profile.histories.entries()) {
+      log(`renderer: seeding a conversation with ${size} messages`);
+      await server.request('seedConversations', {
+        userId: userIds[0],
+        titles: [titles[index]],
+        messagesEach: size,
+      });
+    }
+    const page = await signedInPage(browser, server.info.url, tokens[0] ?? '');
+    const samples = new Map<number, Opened[]>();
+    for (let repeat = 0; repeat < profile.repeats; repeat += 1) {
+      for (const [index, size] of profile.histories.entries()) {
+        const opened = await openAndTime(page, titles[index] ?? '');
+        samples.set(size, [...(samples.get(size) ?? []), opened]);
+      }
+    }
+    await page.context().close();
+    return profile.histories.flatMap((size) => {
+      const opened = samples.get(size) ?? [];
+      const size_ = `${size} messages`;
+      const times = summarize(opened.map((item) => item.ms));
+      return [
+        row('open conversation -> latest messages painted (median)', size_, times.p50, 'ms', {
+          note: `${opened.length} opens, first ${Math.round(opened[0]?.ms ?? Number.NaN)} ms`,
+        }),
+        row(
+          'DOM nodes in the message log',
+          size_,
+          Math.max(...opened.map((item) => item.logNodes)),
+          'nodes',
+        ),
+      ];
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureKeystrokes(
+  browser: Browser,
+  profile: RendererProfile,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const server = await startParley({ store: 'memory', staticDir: webDir });
+  try {
+    const { tokens, userIds } = await server.request<SeededUsers>('seedUsers', { count: 1 });
+    log(`renderer: seeding ${profile.sidebarConversations} conversations`);
+    const titles = Array.from(
+      { length: profile.sidebarConversations },
+      (_, index) => `Sidebar ${index + 1}`,
+    );
+    await server.request(
+      'seedConversations',
+      { userId: userIds[0], titles, messagesEach: 1 },
+      600_000,
+    );
+    const page = await signedInPage(browser, server.info.url, tokens[0] ?? '');
+    const rendered = await page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button')
+      .count();
+    await conversationButton(page, 'Capsule Corp').click();
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.click();
+    await page.evaluate(() => {
+      const samples = { paint: [] as number[], work: [] as number[] };
+      (window as unknown as { benchKeys: typeof samples }).benchKeys = samples;
+      document.addEventListener(
+        'keydown',
+        (event) => {
+          const started = event.timeStamp;
+          // After this task (handlers and React's synchronous commit for a discrete event).
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => samples.work.push(performance.now() - started);
+          setTimeout(() => channel.port2.postMessage(null));
+          // After the next frame has been produced.
+          requestAnimationFrame(() =>
+            setTimeout(() => samples.paint.push(performance.now() - started)),
+          );
+        },
+        true,
+      );
+    });
+    const text = 'The gravity room is fixed, come and train with us this evening!';
+    await composer.pressSequentially(text.repeat(4).slice(0, profile.keystrokes), { delay: 40 });
+    await page.waitForFunction(
+      (count) =>
+        (window as unknown as { benchKeys: { paint: number[] } }).benchKeys.paint.length >= count,
+      profile.keystrokes,
+    );
+    const samples = await page.evaluate(
+      () => (window as unknown as { benchKeys: { paint: number[]; work: number[] } }).benchKeys,
+    );
+    await page.context().close();
+    const paint = summarize(samples.paint);
+    const work = summarize(samples.work);
+    const size = `${profile.sidebarConversations} conversations`;
+    const note = `${samples.paint.length} keystrokes; ${rendered} sidebar rows in the DOM`;
+    return [
+      row('keystroke -> next frame painted p50', size, paint.p50, 'ms', { note }),
+      row('keystroke -> next frame painted p95', size, paint.p95, 'ms', { note }),
+      row('keystroke -> input handled and committed p95', size, work.p95, 'ms', { note }),
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+/** `npm run web`'s entry, started fresh: the process, then the page, as a person would. */
+async function measureColdStart(browser: Browser, log: (line: string) => void): Promise<Row[]> {
+  log('renderer: cold start of web mode');
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(projectDir, 'scripts/web.mjs'), '--port', '0'], {
+    cwd: projectDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PARLEY_RATE_LIMITS: 'off' },
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) =>
+        reject(new Error(`web mode exited ${code}: ${output.slice(-800)}`)),
+      );
+    });
+    const listening = performance.now() - started;
+
+    const fresh = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const page = await fresh.newPage();
+    const onboardingStart = performance.now();
+    await page.goto(url);
+    await page.getByRole('textbox', { name: /Phone number/ }).waitFor({ timeout: 60_000 });
+    const toOnboarding = performance.now() - onboardingStart;
+    await fresh.close();
+
+    const token = await onboardThroughProtocol(url, '+15550009999');
+    const messengerStart = performance.now();
+    const signedIn = await signedInPage(browser, url, token);
+    const toMessenger = performance.now() - messengerStart;
+    await signedIn.context().close();
+
+    const note = 'new browser context (empty cache); includes the driver round trip';
+    return [
+      row('cold start: web mode process -> listening', 'fresh process', listening, 'ms', {
+        note: 'renderer already built',
+      }),
+      row('cold start: page load -> onboarding visible', 'fresh process', toOnboarding, 'ms', {
+        note,
+      }),
+      row('cold start: page load -> messenger (signed in)', 'fresh process', toMessenger, 'ms', {
+        note,
+      }),
+      row(
+        'cold start: process start -> onboarding visible',
+        'fresh process',
+        listening + toOnboarding,
+        'ms',
+      ),
+    ];
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+export async function runRenderer(
+  profile: RendererProfile,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  await ensureWebBuild(log);
+  const browser = await launchChromium();
+  try {
+    return [
+      ...(await measureHistories(browser, profile, log)),
+      ...(await measureKeystrokes(browser, profile, log)),
+      ...(await measureColdStart(browser, log)),
+    ];
+  } finally {
+    await browser.close();
+  }
+}

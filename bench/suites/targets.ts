@@ -1,0 +1,55 @@
+// Starting the servers under test: a Parley node on a chosen store, or the bare baseline.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BareServerInfo } from '../bareServer.ts';
+import { type BenchChild, startChild } from '../lib/ipc.ts';
+import type { ParleyNodeInfo } from '../servers/parleyNode.ts';
+import type { StoreKind } from '../servers/stores.ts';
+
+export type ServerInfo = ParleyNodeInfo | BareServerInfo;
+
+/** Relaxes the server's rate limits: 1,000 people sending from one loopback address would
+ * otherwise measure the limiter, not the server. */
+export const benchServerEnv = { PARLEY_RATE_LIMITS: 'off' } as const;
+
+const gcFlags = ['--expose-gc'];
+
+export interface ParleyTarget {
+  store: StoreKind;
+  postgresUrl?: string;
+  redisUrl?: string;
+  redisKeyPrefix?: string;
+  staticDir?: string;
+}
+
+export async function startParley(
+  target: ParleyTarget,
+): Promise<BenchChild<ParleyNodeInfo> & { cleanup(): void }> {
+  const args = ['--store', target.store];
+  let dataDir: string | undefined;
+  if (target.store === 'sqlite') {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+    args.push('--data', path.join(dataDir, 'parley.sqlite'));
+  }
+  if (target.postgresUrl) args.push('--postgres', target.postgresUrl);
+  if (target.redisUrl) args.push('--redis', target.redisUrl);
+  if (target.redisKeyPrefix) args.push('--redis-prefix', target.redisKeyPrefix);
+  if (target.staticDir) args.push('--static', target.staticDir);
+  const child = await startChild<ParleyNodeInfo>('servers/parleyNode.ts', {
+    args,
+    env: benchServerEnv,
+    execArgv: gcFlags,
+  });
+  return {
+    ...child,
+    cleanup() {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBare(): Promise<BenchChild<BareServerInfo> & { cleanup(): void }> {
+  const child = await startChild<BareServerInfo>('bareServer.ts', { execArgv: gcFlags });
+  return { ...child, cleanup() {} };
+}
