@@ -1,11 +1,13 @@
 // Joining a cluster: what a node needs so that several nodes behind one address act as one
 // server. Socket.IO broadcasts travel through Redis Streams (the adapter that keeps connection
-// state recovery working across nodes), and onboarding codes and drafting move from the node's
-// memory to Redis. Imported lazily by the CLI, only when `--redis` is given.
+// state recovery working across nodes), and onboarding codes, drafting and rate limits move
+// from the node's memory to Redis. Imported lazily by the CLI, only when `--redis` is given.
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { ChatServerOptions } from '../chatServer.ts';
+import { createRateLimits } from '../limits/rateLimits.ts';
 import type { Logger } from '../logger.ts';
 import { RedisDraftingStore, sweepLapsedDrafts } from './draftingStore.ts';
+import { redisLimiterFactory } from './rateLimits.ts';
 import { connectRedis, type RedisClient } from './redisClient.ts';
 import { RedisVerificationStore } from './verificationStore.ts';
 
@@ -18,7 +20,10 @@ export interface ClusterOptions {
 }
 
 export type ClusterServerOptions = Required<
-  Pick<ChatServerOptions, 'adapter' | 'verificationStore' | 'draftingStore' | 'watchDraftingLapses'>
+  Pick<
+    ChatServerOptions,
+    'adapter' | 'verificationStore' | 'draftingStore' | 'watchDraftingLapses' | 'rateLimits'
+  >
 >;
 
 export interface Cluster {
@@ -47,6 +52,7 @@ export async function joinCluster(options: ClusterOptions): Promise<Cluster> {
       }),
       verificationStore: new RedisVerificationStore(redis, keyPrefix),
       draftingStore,
+      rateLimits: createRateLimits({ storeFactory: redisLimiterFactory(redis, keyPrefix) }),
       watchDraftingLapses: (onLapsed) =>
         sweepLapsedDrafts(draftingStore, onLapsed, (error) =>
           options.logger.error('drafting sweep failed', { reason: String(error) }),

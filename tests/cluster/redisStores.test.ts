@@ -4,9 +4,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { RedisDraftingStore } from '../../server/cluster/draftingStore.ts';
+import { redisLimiterFactory } from '../../server/cluster/rateLimits.ts';
 import { connectRedis, type RedisClient } from '../../server/cluster/redisClient.ts';
 import { RedisVerificationStore } from '../../server/cluster/verificationStore.ts';
 import { DraftingTracker } from '../../server/drafting/tracker.ts';
+import { createRateLimits } from '../../server/limits/rateLimits.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { Limits } from '../../server/protocol.ts';
 import { VerificationService } from '../../server/verification/service.ts';
@@ -124,5 +126,23 @@ describe('RedisDraftingStore', () => {
     expect(await stores[1]!.list('room-c')).toEqual([]);
     expect((await stores[0]!.list('room-d')).map((entry) => entry.drafterId)).toEqual(['bulma']);
     expect(await stores[0]!.claimLapsed(now)).toEqual([]);
+  });
+});
+
+describe('rate limits in Redis', () => {
+  it('spends one allowance however the requests are spread over nodes', async () => {
+    const [one, two] = [await node(), await node()];
+    const rules = { sendMessage: { points: 3, durationSeconds: 60 } };
+    const limits = [one, two].map((client) =>
+      createRateLimits({ storeFactory: redisLimiterFactory(client, prefix), rules }),
+    );
+    const verdicts = [];
+    for (let index = 0; index < 4; index += 1) {
+      verdicts.push(await limits[index % 2]!.consume('sendMessage', 'user-1'));
+    }
+    expect(verdicts.slice(0, 3)).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    expect(verdicts[3]).toMatchObject({ allowed: false, retryAfterMs: expect.any(Number) });
+    // Someone else's allowance is untouched.
+    expect(await limits[1]!.consume('sendMessage', 'user-2')).toEqual({ allowed: true });
   });
 });
