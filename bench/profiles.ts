@@ -30,6 +30,7 @@ const fullLoad: LoadProfile = {
   saturateSenders: 10,
   saturateWindow: 2,
   stores: ['memory', 'sqlite'],
+  prototypeAt: 1000,
 };
 
 export const profiles: Record<ProfileName, Profile> = {
@@ -39,7 +40,7 @@ export const profiles: Record<ProfileName, Profile> = {
     cluster: { ...fullLoad, clients: 1000, nodeCounts: [1, 2, 3] },
     renderer: {
       histories: [10, 1_000, 10_000],
-      sidebarConversations: 1_000,
+      sidebarConversations: [0, 1_000],
       keystrokes: 60,
       repeats: 5,
     },
@@ -64,7 +65,7 @@ export const profiles: Record<ProfileName, Profile> = {
     },
     renderer: {
       histories: [10, 1_000, 10_000],
-      sidebarConversations: 1_000,
+      sidebarConversations: [0, 1_000],
       keystrokes: 30,
       repeats: 2,
     },
@@ -78,6 +79,7 @@ export const profiles: Record<ProfileName, Profile> = {
       durationMs: 1_500,
       saturateMs: 1_000,
       stores: ['memory', 'sqlite'],
+      prototypeAt: undefined,
     },
     payloadMembers: [],
     cluster: {
@@ -88,7 +90,7 @@ export const profiles: Record<ProfileName, Profile> = {
       clients: 50,
       nodeCounts: [1, 2],
     },
-    renderer: { histories: [10, 1_000], sidebarConversations: 100, keystrokes: 10, repeats: 1 },
+    renderer: { histories: [10, 1_000], sidebarConversations: [100], keystrokes: 10, repeats: 1 },
     modelTests: false,
   },
 };

@@ -6,6 +6,7 @@ import { MemoryStore } from '../../server/store/memory.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import type { Store } from '../../server/store/types.ts';
 import type { ChatServerOptions } from '../../server/chatServer.ts';
+import { benchRateLimits } from './limits.ts';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
@@ -31,12 +32,20 @@ export async function openBenchStore(
   switch (kind) {
     case 'memory': {
       const store = new MemoryStore();
-      return { store, serverOptions: {}, close: () => store.close() };
+      return {
+        store,
+        serverOptions: { rateLimits: benchRateLimits() },
+        close: () => store.close(),
+      };
     }
     case 'sqlite': {
       if (!location.dataFile) throw new Error('the SQLite store needs --data <file>');
       const store = SqliteStore.open(location.dataFile);
-      return { store, serverOptions: {}, close: () => store.close() };
+      return {
+        store,
+        serverOptions: { rateLimits: benchRateLimits() },
+        close: () => store.close(),
+      };
     }
     case 'postgres': {
       if (!location.postgresUrl) throw new Error('a PostgreSQL node needs --postgres <url>');
@@ -49,7 +58,30 @@ export async function openBenchStore(
         logger,
         clock: systemClock,
       });
-      return { store: node.store, serverOptions: node.serverOptions, close: () => node.close() };
+      if (!location.redisUrl) {
+        return {
+          store: node.store,
+          serverOptions: { ...node.serverOptions, rateLimits: benchRateLimits() },
+          close: () => node.close(),
+        };
+      }
+      // Clustered limits count in Redis; the node does not hand out its client, so the
+      // limiter gets its own connection to the same Redis and key prefix.
+      const { connectRedis } = await import('../../server/cluster/redisClient.ts');
+      const { redisLimiterFactory } = await import('../../server/cluster/rateLimits.ts');
+      const limiterRedis = await connectRedis(location.redisUrl, logger);
+      const prefix = location.redisKeyPrefix ?? 'parley:';
+      return {
+        store: node.store,
+        serverOptions: {
+          ...node.serverOptions,
+          rateLimits: benchRateLimits(redisLimiterFactory(limiterRedis, prefix)),
+        },
+        async close() {
+          await node.close();
+          if (limiterRedis.isOpen) await limiterRedis.close();
+        },
+      };
     }
     default:
       throw new Error(`unknown store kind ${String(kind)}`);

@@ -20,6 +20,8 @@ export interface LoadProfile {
   saturateSenders: number;
   saturateWindow: number;
   stores: StoreKind[];
+  /** Also measure servers/slimUpdates.ts's proposal at this many clients (memory store). */
+  prototypeAt?: number;
 }
 
 export interface LoadMeasurement {
@@ -30,7 +32,9 @@ export interface LoadMeasurement {
   connectMs: number;
 }
 
-type Target = { kind: 'parley'; store: StoreKind } | { kind: 'bare' };
+type Target =
+  | { kind: 'parley'; store: StoreKind; prototypeSlimUpdates?: boolean }
+  | { kind: 'bare' };
 
 export async function startLoadGenerator(): Promise<BenchChild<{ pid: number }>> {
   return startChild<{ pid: number }>('load/loadGenerator.ts', {});
@@ -43,7 +47,12 @@ export async function measureLoad(
   profile: LoadProfile,
 ): Promise<LoadMeasurement> {
   const server =
-    target.kind === 'bare' ? await startBare() : await startParley({ store: target.store });
+    target.kind === 'bare'
+      ? await startBare()
+      : await startParley({
+          store: target.store,
+          prototypeSlimUpdates: target.prototypeSlimUpdates ?? false,
+        });
   const load = await startLoadGenerator();
   try {
     const info: ServerInfo = server.info;
@@ -97,14 +106,13 @@ function loadNote(measurement: LoadMeasurement): string | undefined {
 }
 
 export function loadRows(
-  store: StoreKind,
+  label: string,
   clients: number,
   parley: LoadMeasurement,
   bare: LoadMeasurement,
   profile: LoadProfile,
 ): Row[] {
   const size = `${clients} clients`;
-  const label = `${store} store`;
   const rows = latencyFigures.map(([name, pick, p]) => {
     const note = loadNote(parley);
     return row(`${name} @${profile.ratePerSecond} msg/s (${label})`, size, pick(parley)[p], 'ms', {
@@ -154,7 +162,20 @@ export async function runServerLoad(
     for (const store of profile.stores) {
       log(`server: Parley (${store} store) with ${clients} clients`);
       const parley = await measureLoad({ kind: 'parley', store }, clients, profile);
-      rows.push(...loadRows(store, clients, parley, bare, profile));
+      rows.push(...loadRows(`${store} store`, clients, parley, bare, profile));
+    }
+    if (profile.prototypeAt === clients) {
+      log(
+        `server: Parley (memory store, prototype: no memberIds in message updates) with ${clients} clients`,
+      );
+      const slim = await measureLoad(
+        { kind: 'parley', store: 'memory', prototypeSlimUpdates: true },
+        clients,
+        profile,
+      );
+      rows.push(
+        ...loadRows('memory store, PROTOTYPE without memberIds', clients, slim, bare, profile),
+      );
     }
   }
   return rows;

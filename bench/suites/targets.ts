@@ -9,10 +9,6 @@ import type { StoreKind } from '../servers/stores.ts';
 
 export type ServerInfo = ParleyNodeInfo | BareServerInfo;
 
-/** Relaxes the server's rate limits: 1,000 people sending from one loopback address would
- * otherwise measure the limiter, not the server. */
-export const benchServerEnv = { PARLEY_RATE_LIMITS: 'off' } as const;
-
 const gcFlags = ['--expose-gc'];
 
 export interface ParleyTarget {
@@ -21,6 +17,8 @@ export interface ParleyTarget {
   redisUrl?: string;
   redisKeyPrefix?: string;
   staticDir?: string;
+  /** The measured proposal in servers/slimUpdates.ts. */
+  prototypeSlimUpdates?: boolean;
 }
 
 export async function startParley(
@@ -36,9 +34,9 @@ export async function startParley(
   if (target.redisUrl) args.push('--redis', target.redisUrl);
   if (target.redisKeyPrefix) args.push('--redis-prefix', target.redisKeyPrefix);
   if (target.staticDir) args.push('--static', target.staticDir);
+  if (target.prototypeSlimUpdates) args.push('--prototype-slim-updates');
   const child = await startChild<ParleyNodeInfo>('servers/parleyNode.ts', {
     args,
-    env: benchServerEnv,
     execArgv: gcFlags,
   });
   return {
