@@ -11,7 +11,7 @@ import { useEffect } from 'react';
 import type { VerificationCodeDelivered } from '../../server/protocol.ts';
 import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx';
 import { LoadingState } from './components/LoadingState.tsx';
-import { MessengerPlaceholder } from './components/MessengerPlaceholder.tsx';
+import { MessengerScreen } from './messenger/MessengerScreen.tsx';
 import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
 import type { Platform } from './platform/Platform.ts';
 import { PlatformProvider } from './platform/PlatformContext.tsx';
@@ -50,7 +50,7 @@ function CurrentScreen({ simulatedSmsAtom }: Pick<AppProps, 'simulatedSmsAtom'>)
     case 'onboarding':
       return <OnboardingScreen simulatedSmsAtom={simulatedSmsAtom} />;
     case 'messenger':
-      return <MessengerPlaceholder />;
+      return <MessengerScreen />;
     case 'signingOut':
       return <LoadingState fullScreen label="Signing out…" />;
   }

@@ -24,6 +24,8 @@ export const theme = createTheme({
   shape: { borderRadius: 10 },
   typography: { fontFamily: 'Roboto, system-ui, sans-serif' },
   components: {
+    // The screens fill the window; the message log scrolls inside it, never the page.
+    MuiCssBaseline: { styleOverrides: { 'html, body, #root': { height: '100%' } } },
     MuiButton: { defaultProps: { disableElevation: true } },
   },
 });

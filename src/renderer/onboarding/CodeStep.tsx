@@ -20,6 +20,8 @@ export interface CodeStepProps {
   canResend: boolean;
   /** A new code is being requested. */
   resending: boolean;
+  /** After a wrong code: attempts left on this code. */
+  triesLeft: number | null;
   /** When resend becomes possible (epoch ms), from the machine. */
   resendAvailableAt: number | null;
   failure: string | null;
@@ -51,7 +53,7 @@ export function CodeStep(props: CodeStepProps) {
         label="Verification code"
         value={props.code}
         autoFocus
-        helperText={verifying ? 'Checking the code…' : ' '}
+        helperText={verifying ? 'Checking the code…' : triesLeftText(props.triesLeft)}
         onChange={(event) => props.onCodeChange(event.target.value)}
         onPaste={(event) => {
           event.preventDefault();
@@ -69,29 +71,31 @@ export function CodeStep(props: CodeStepProps) {
       <BusyButton busy={verifying} disabled={!props.canSubmit}>
         Verify
       </BusyButton>
-      <Stack
-        direction="row"
-        spacing={1}
-        sx={{ justifyContent: 'space-between', alignItems: 'center' }}
-      >
-        <Button onClick={props.onChangeNumber} disabled={verifying}>
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'flex-start' }}>
+        <Button onClick={props.onChangeNumber} sx={{ whiteSpace: 'nowrap' }}>
           Change number
         </Button>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-          {countingDown && (
-            <Typography id={resendHintId} variant="body2" color="text.secondary">
-              You can resend in {formatCountdown(secondsLeft)}
-            </Typography>
-          )}
+        <Stack sx={{ alignItems: 'flex-end' }}>
           <Button
             onClick={props.onResend}
-            disabled={!canResend || verifying}
+            disabled={!canResend}
             aria-describedby={countingDown ? resendHintId : undefined}
+            sx={{ whiteSpace: 'nowrap' }}
           >
             Resend code
           </Button>
+          {countingDown && (
+            <Typography id={resendHintId} variant="caption" color="text.secondary" sx={{ pr: 1 }}>
+              You can resend in {formatCountdown(secondsLeft)}
+            </Typography>
+          )}
         </Stack>
       </Stack>
     </StepForm>
   );
+}
+
+function triesLeftText(triesLeft: number | null): string {
+  if (triesLeft === null) return ' ';
+  return `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left`;
 }

@@ -2,6 +2,7 @@ import Autocomplete, { createFilterOptions } from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import TextField from '@mui/material/TextField';
 import { useMemo } from 'react';
+import { supportsFlagEmoji } from './flagSupport.ts';
 import { countryOptions, searchTextOf, type CountryOption } from './countries.ts';
 
 export interface CountrySelectProps {
@@ -16,7 +17,7 @@ const filterCountries = createFilterOptions<CountryOption>({ stringify: searchTe
 
 /** A searchable country picker ("Country"): flag, name and calling code per row. */
 export function CountrySelect({ country, locale, disabled = false, onChange }: CountrySelectProps) {
-  const options = useMemo(() => countryOptions(locale), [locale]);
+  const options = useMemo(() => countryOptions(locale, supportsFlagEmoji()), [locale]);
   const selected = options.find((option) => option.country === country) ?? null;
   return (
     <Autocomplete

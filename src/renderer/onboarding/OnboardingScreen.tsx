@@ -75,6 +75,7 @@ export function OnboardingScreen({
                 canResend={view.canResend}
                 resending={view.resending}
                 resendAvailableAt={view.resendAvailableAt}
+                triesLeft={view.triesLeft}
                 failure={view.failure}
                 {...(now ? { now } : {})}
                 onCodeChange={(text) => send({ type: 'code.changed', text })}

@@ -5,6 +5,7 @@ export interface CountryOption {
   callingCode: string;
   /** The country's name in the user's language. */
   name: string;
+  /** The flag emoji, or the ISO code where the system draws no flag glyphs. */
   flag: string;
 }
 
@@ -16,7 +17,7 @@ export function flagOf(country: string): string {
 }
 
 /** Every country libphonenumber-js knows, named in `locale`, sorted by name. */
-export function countryOptions(locale: string): CountryOption[] {
+export function countryOptions(locale: string, withFlagEmoji = true): CountryOption[] {
   let names: Intl.DisplayNames | null = null;
   try {
     names = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
@@ -29,7 +30,7 @@ export function countryOptions(locale: string): CountryOption[] {
       country,
       callingCode,
       name: names?.of(country) ?? country,
-      flag: flagOf(country),
+      flag: withFlagEmoji ? flagOf(country) : country,
     }))
     .sort((a, b) => collator.compare(a.name, b.name));
 }

@@ -1,0 +1,307 @@
+// @vitest-environment jsdom
+// Every generated onboarding path (tests/model/onboardingPaths.ts), executed against the real
+// onboarding views inside the real App: the user types, pastes, picks and clicks by role and
+// name; fake request actors settle when the path says; a fake clock ends the resend countdown.
+// At each step the screen must show what the machine's expected state and facts say.
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent, { type UserEvent } from '@testing-library/user-event';
+import { atom, createStore } from 'jotai';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fromPromise, type StateValue } from 'xstate';
+import { appMachine } from '../../machines/app.ts';
+import { messengerMachine } from '../../machines/messenger.ts';
+import { onboardingMachine } from '../../machines/onboarding.ts';
+import { toProtocolFailure, userMessageFor } from '../../machines/protocolFailure.ts';
+import { sessionMachine } from '../../machines/session.ts';
+import type {
+  CodeRequested,
+  CodeVerified,
+  CreateUser,
+  UserSignedIn,
+} from '../../server/protocol.ts';
+import { App } from '../../src/renderer/App.tsx';
+import { WebPlatform } from '../../src/renderer/platform/WebPlatform.ts';
+import { createAppAtoms } from '../../src/renderer/state/index.ts';
+import { silentCallback } from './inertActors.ts';
+import {
+  onboardingPaths,
+  userActionFor,
+  type Facts,
+  type ModelPath,
+  type UserAction,
+} from './onboardingPaths.ts';
+
+type ActorName = 'requestCode' | 'verifyCode' | 'createUser';
+
+/** Promise actors whose calls wait until the path settles them. */
+class FakeRequests {
+  readonly #pending = new Map<
+    ActorName,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  >();
+
+  actor<TOutput, TInput>(name: ActorName) {
+    return fromPromise<TOutput, TInput>(
+      () =>
+        new Promise<TOutput>((resolve, reject) => {
+          this.#pending.set(name, { resolve: resolve as (v: unknown) => void, reject });
+        }),
+    );
+  }
+
+  settle(name: ActorName, outcome: 'done' | 'error', value: unknown): void {
+    const call = this.#pending.get(name);
+    if (!call) throw new Error(`the path settles ${name}, but the app has no ${name} request open`);
+    this.#pending.delete(name);
+    if (outcome === 'done') call.resolve(value);
+    else call.reject(value);
+  }
+}
+
+function startApp() {
+  const requests = new FakeRequests();
+  const machine = appMachine.provide({
+    actors: {
+      loadSessionToken: fromPromise<string | null>(async () => null),
+      saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
+      clearSessionToken: fromPromise<void>(async () => {}),
+      revokeSession: fromPromise<void, { serverUrl: string; token: string }>(async () => {}),
+      onboarding: onboardingMachine.provide({
+        actors: {
+          requestCode: requests.actor<CodeRequested, { phone: string }>('requestCode'),
+          verifyCode: requests.actor<CodeVerified, { phone: string; code: string }>('verifyCode'),
+          createUser: requests.actor<UserSignedIn, CreateUser>('createUser'),
+        },
+      }),
+      session: sessionMachine.provide({ actors: { socket: silentCallback() } }),
+      messenger: messengerMachine,
+    },
+  });
+  const atoms = createAppAtoms(machine, {
+    serverUrl: 'http://127.0.0.1:1',
+    locale: 'en-US',
+    online: true,
+    clientIdPrefix: 'p',
+  });
+  render(
+    <App
+      platform={new WebPlatform(window)}
+      atoms={atoms}
+      store={createStore()}
+      simulatedSmsAtom={atom(null)}
+    />,
+  );
+  return { requests, atoms };
+}
+
+// ---- what the user sees --------------------------------------------------------------------
+
+const field = (name: string) => screen.queryByRole('textbox', { name }) as HTMLInputElement | null;
+const button = (name: string) => screen.getByRole('button', { name });
+const regionName = new Intl.DisplayNames(['en-US'], { type: 'region' });
+
+/** What a person can tell from the screen, in the terms the model's states and facts use. */
+interface Seen {
+  step: 'phone' | 'code' | 'name' | 'none';
+  /** The step's main action shows it is working (requesting, verifying, creating). */
+  busy?: boolean;
+  /** The step's main action can be pressed (Next, Finish). */
+  canSubmit?: boolean;
+  codeDigits?: number;
+  /** "N tries left" beside the code field. */
+  triesLeft?: number | null;
+  resendEnabled?: boolean;
+  /** The first sentence of the error shown, or null. */
+  failure?: string | null;
+}
+
+const firstSentence = (text: string) => text.split('.')[0] ?? text;
+
+function seenOnScreen(): Seen {
+  const alert = screen.queryByRole('alert');
+  const failure = alert ? firstSentence(alert.textContent ?? '') : null;
+  const phone = field('Phone number');
+  const code = field('Verification code');
+  const first = field('First name');
+  if (phone) {
+    const next = button('Next');
+    return {
+      step: 'phone',
+      busy: next.getAttribute('aria-busy') === 'true',
+      canSubmit: !next.hasAttribute('disabled'),
+      failure,
+    };
+  }
+  if (code) {
+    const description = document.getElementById(code.getAttribute('aria-describedby') ?? '');
+    const tries = /^(\d+) tr(y|ies) left/.exec(description?.textContent ?? '');
+    return {
+      step: 'code',
+      busy: button('Verify').getAttribute('aria-busy') === 'true',
+      codeDigits: /^\d*$/.test(code.value) ? code.value.length : -1,
+      triesLeft: tries ? Number(tries[1]) : null,
+      resendEnabled: !button('Resend code').hasAttribute('disabled'),
+      failure,
+    };
+  }
+  if (first) {
+    const finish = button('Finish');
+    return {
+      step: 'name',
+      busy: finish.getAttribute('aria-busy') === 'true',
+      canSubmit: !finish.hasAttribute('disabled'),
+      failure,
+    };
+  }
+  return { step: 'none' };
+}
+
+/** What the screen must show for a model state and its facts. */
+function expectedOnScreen(value: StateValue, facts: Facts): Seen {
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  const inside = JSON.stringify(value);
+  const failure =
+    facts.failure === null
+      ? null
+      : firstSentence(
+          userMessageFor(
+            toProtocolFailure({ code: facts.failure, message: String(facts.failure) }),
+          ),
+        );
+  switch (top) {
+    case 'phone':
+    case 'requestingCode':
+      return {
+        step: 'phone',
+        busy: top === 'requestingCode',
+        canSubmit: top === 'phone' && facts.validPhone === true,
+        failure,
+      };
+    case 'code':
+      return {
+        step: 'code',
+        busy: inside.includes('"verifying"'),
+        codeDigits: facts.codeLength as number,
+        // While verifying, the field's description says so instead.
+        triesLeft: inside.includes('"verifying"') ? null : (facts.triesLeft as number | null),
+        resendEnabled: inside.includes('"available"'),
+        failure,
+      };
+    case 'name':
+    case 'creatingUser':
+      return {
+        step: 'name',
+        busy: top === 'creatingUser',
+        canSubmit: top === 'name' && facts.firstNameValid === true && facts.lastNameValid === true,
+        failure,
+      };
+    default:
+      return { step: 'none' };
+  }
+}
+
+// ---- what the user does --------------------------------------------------------------------
+
+const fieldNames = {
+  phone: 'Phone number',
+  code: 'Verification code',
+  firstName: 'First name',
+  lastName: 'Last name',
+} as const;
+const buttonNames = {
+  next: 'Next',
+  verify: 'Verify',
+  resend: 'Resend code',
+  changeNumber: 'Change number',
+  createAccount: 'Finish',
+} as const;
+
+async function perform(user: UserEvent, action: UserAction, requests: FakeRequests): Promise<void> {
+  switch (action.kind) {
+    case 'type': {
+      const input = field(fieldNames[action.field]) as HTMLInputElement;
+      if (input.disabled || input.readOnly) return; // the person cannot type here now
+      // Replace what the field shows with the new text, keystroke by keystroke.
+      await user.click(input);
+      if (action.text === '') await user.clear(input);
+      else
+        await user.type(input, action.text, {
+          initialSelectionStart: 0,
+          initialSelectionEnd: input.value.length,
+        });
+      return;
+    }
+    case 'paste': {
+      const input = field(fieldNames[action.field]) as HTMLInputElement;
+      if (input.disabled || input.readOnly) return;
+      await user.click(input);
+      input.setSelectionRange(0, input.value.length);
+      await user.paste(action.text);
+      return;
+    }
+    case 'selectCountry': {
+      const country = screen.getByRole('combobox', { name: 'Country' });
+      await user.click(country);
+      await user.clear(country);
+      const name = regionName.of(action.country) ?? action.country;
+      await user.type(country, name);
+      const listbox = await screen.findByRole('listbox');
+      await user.click(within(listbox).getAllByRole('option', { name: new RegExp(name) })[0]!);
+      return;
+    }
+    case 'click': {
+      await user.click(button(buttonNames[action.button]));
+      return;
+    }
+    case 'settle': {
+      const actor = action.actor === 'resendCode' ? 'requestCode' : action.actor;
+      await act(async () => requests.settle(actor, action.outcome, action.value));
+      return;
+    }
+    case 'advanceClock': {
+      await act(async () => {
+        vi.advanceTimersByTime(60_000);
+      });
+      return;
+    }
+  }
+}
+
+// ---- the paths -----------------------------------------------------------------------------
+
+const paths: ModelPath[] = onboardingPaths();
+
+beforeEach(() => {
+  // Time moves on its own (so typing and waiting work) and jumps when the path says.
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('onboarding views follow every generated onboarding path', () => {
+  it('has paths to run', () => {
+    expect(paths.length).toBeGreaterThan(20);
+  });
+
+  it.each(paths.map((path, index) => [index + 1, path.description, path] as const))(
+    'path %i: %s',
+    async (_index, _description, path) => {
+      const user = userEvent.setup({ delay: null });
+      const { requests } = startApp();
+      await screen.findByRole('textbox', { name: 'Phone number' });
+      expect(seenOnScreen()).toEqual(expectedOnScreen(path.initial.value, path.initial.facts));
+      for (const [index, step] of path.steps.entries()) {
+        await perform(user, userActionFor(step.event), requests);
+        const where = `step ${index + 1} (${step.event.type})`;
+        await waitFor(() =>
+          expect({ where, ...seenOnScreen() }).toEqual({
+            where,
+            ...expectedOnScreen(step.expected.value, step.expected.facts),
+          }),
+        );
+      }
+    },
+  );
+});
