@@ -34,7 +34,8 @@ export class Screenshots {
       this.dir,
       `${String(this.#count).padStart(2, '0')}-${slugOf(screen)}.png`,
     );
-    await page.screenshot({ path: file, fullPage: true });
+    // Transitions frozen: a button mid-fade would look disabled when it is not.
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
     return file;
   }
 
