@@ -12,14 +12,23 @@ import { createSimulatedSmsAtom } from './onboarding/simulatedSms.ts';
 import { createPlatform } from './platform/createPlatform.ts';
 import { createAppAtoms } from './state/index.ts';
 import { connectApp } from './transport/connectApp.ts';
+import { connectInspectPublisher } from './transport/inspectPublisher.ts';
+import { toInspectionRecord } from '../viz/live/record.ts';
+import type { InspectionRecord } from '../preload/bridge.ts';
 
-const platform = createPlatform();
+const platform = createPlatform(window, connectInspectPublisher);
 const { machine, onboardingConnection } = connectApp(platform);
 const atoms = createAppAtoms(machine, {
   serverUrl: platform.serverUrl(),
   locale: navigator.language,
   online: navigator.onLine,
   clientIdPrefix: crypto.randomUUID().replaceAll('-', ''),
+});
+
+// Every machine snapshot in the tree goes to the state inspector (if the platform has one).
+atoms.appActor.system.inspect((event) => {
+  const record = toInspectionRecord(event);
+  if (record) platform.publishInspection(record as unknown as InspectionRecord);
 });
 
 const root = document.getElementById('root');

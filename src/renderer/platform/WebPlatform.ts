@@ -3,21 +3,31 @@ import { Platform, PlatformStorageError } from './Platform.ts';
 
 /** localStorage key of the session token in web mode. */
 export const sessionTokenStorageKey = 'parley.sessionToken';
-/** BroadcastChannel a visualizer tab on the same origin listens to in web mode. */
-export const inspectorChannelName = 'parley.inspector';
+/** The query flag (`?inspect`) that turns on publishing to the visualizer in web mode. */
+export const inspectQueryFlag = 'inspect';
+
+/** Where inspection records go in web mode (the transport's `/inspect` publisher). */
+export type InspectChannelFactory = (serverUrl: string) => {
+  publish(record: InspectionRecord): void;
+};
 
 /**
  * A browser tab: the page and the chat server share an origin (`npm run web`), the token lives
- * in localStorage, and inspection events go to other tabs of the same origin.
+ * in localStorage, and, when the page was opened with `?inspect`, inspection records go to the
+ * server's `/inspect` relay for the visualizer.
  */
 export class WebPlatform extends Platform {
   readonly kind = 'web';
   readonly #window: Window;
-  #inspectorChannel: BroadcastChannel | null = null;
+  readonly #openInspectChannel: InspectChannelFactory | null;
+  #inspectChannel: ReturnType<InspectChannelFactory> | null = null;
 
-  constructor(win: Window) {
+  /** `openInspectChannel` is only used when the page URL carries `?inspect`. */
+  constructor(win: Window, openInspectChannel: InspectChannelFactory | null = null) {
     super();
     this.#window = win;
+    const wanted = new URL(win.location.href).searchParams.has(inspectQueryFlag);
+    this.#openInspectChannel = wanted ? openInspectChannel : null;
   }
 
   serverUrl(): string {
@@ -43,12 +53,8 @@ export class WebPlatform extends Platform {
   }
 
   override publishInspection(record: InspectionRecord): void {
-    if (typeof BroadcastChannel === 'undefined') return;
-    this.#inspectorChannel ??= new BroadcastChannel(inspectorChannelName);
-    try {
-      this.#inspectorChannel.postMessage(record);
-    } catch {
-      // A closed channel (page unloading): the inspector misses one record.
-    }
+    if (this.#openInspectChannel === null) return;
+    this.#inspectChannel ??= this.#openInspectChannel(this.serverUrl());
+    this.#inspectChannel.publish(record);
   }
 }

@@ -1,5 +1,10 @@
 export { Platform, PlatformStorageError, isExternalWebUrl } from './Platform.ts';
 export { ElectronPlatform } from './ElectronPlatform.ts';
-export { WebPlatform, sessionTokenStorageKey, inspectorChannelName } from './WebPlatform.ts';
+export {
+  WebPlatform,
+  sessionTokenStorageKey,
+  inspectQueryFlag,
+  type InspectChannelFactory,
+} from './WebPlatform.ts';
 export { createPlatform } from './createPlatform.ts';
 export { PlatformProvider, usePlatform } from './PlatformContext.tsx';

@@ -5,7 +5,6 @@ import {
   ElectronPlatform,
   WebPlatform,
   createPlatform,
-  inspectorChannelName,
   sessionTokenStorageKey,
 } from '../../../../src/renderer/platform/index.ts';
 
@@ -87,14 +86,26 @@ describe('WebPlatform', () => {
     expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
   });
 
-  it('publishes inspection records to other tabs of the origin', async () => {
-    const listener = new BroadcastChannel(inspectorChannelName);
-    const received = new Promise<unknown>((resolve) => {
-      listener.onmessage = (event) => resolve(event.data);
-    });
-    new WebPlatform(window).publishInspection({ machine: 'onboarding', state: 'phone' });
-    expect(await received).toEqual({ machine: 'onboarding', state: 'phone' });
-    listener.close();
+  it('publishes inspection records to the /inspect relay only when the page asks (?inspect)', () => {
+    const published: InspectionRecord[] = [];
+    const opened: string[] = [];
+    const open = (url: string) => {
+      opened.push(url);
+      return { publish: (record: InspectionRecord) => published.push(record) };
+    };
+    new WebPlatform(window, open).publishInspection({ machine: 'onboarding' });
+    expect(opened).toEqual([]);
+
+    window.history.replaceState(null, '', '/?inspect');
+    const platform = new WebPlatform(window, open);
+    platform.publishInspection({ machine: 'onboarding', state: 'phone' });
+    platform.publishInspection({ machine: 'onboarding', state: 'code' });
+    window.history.replaceState(null, '', '/');
+    expect(opened).toEqual([window.location.origin]);
+    expect(published).toEqual([
+      { machine: 'onboarding', state: 'phone' },
+      { machine: 'onboarding', state: 'code' },
+    ]);
   });
 });
 
