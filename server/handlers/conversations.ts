@@ -90,9 +90,10 @@ export const sendMessage = defineHandler({
       sentAt: context.clock.now(),
       authorFor: (sendIndex) => authorForSend(userId, botIds, sendIndex),
     });
-    // A resend after a lost ack: members already heard about the original.
-    if (duplicate) return { ok: true, message };
-    await context.drafting.stop(conversationId, userId);
+    // A resend after a lost ack. The original was stored, but the node that stored it may have
+    // died before broadcasting it, so tell the members again: clients merge messages by id, so
+    // hearing it twice is harmless, while never hearing it would leave a gap until a resync.
+    if (!duplicate) await context.drafting.stop(conversationId, userId);
     await broadcastChannelUpdate(context, conversation, message);
     return { ok: true, message };
   },
