@@ -10,11 +10,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createSimulatedSmsAtom } from './onboarding/simulatedSms.ts';
 import { createPlatform } from './platform/createPlatform.ts';
+import { createInspectionQueue } from './platform/inspectionQueue.ts';
 import { createAppAtoms } from './state/index.ts';
 import { connectApp } from './transport/connectApp.ts';
 import { connectInspectPublisher } from './transport/inspectPublisher.ts';
-import { toInspectionRecord } from '../viz/live/record.ts';
-import type { InspectionRecord } from '../preload/bridge.ts';
 
 const platform = createPlatform(window, connectInspectPublisher);
 const { machine, onboardingConnection } = connectApp(platform);
@@ -25,11 +24,13 @@ const atoms = createAppAtoms(machine, {
   clientIdPrefix: crypto.randomUUID().replaceAll('-', ''),
 });
 
-// Every machine snapshot in the tree goes to the state inspector (if the platform has one).
-atoms.appActor.system.inspect((event) => {
-  const record = toInspectionRecord(event);
-  if (record) platform.publishInspection(record as unknown as InspectionRecord);
-});
+// Every machine snapshot in the tree goes to the state inspector, when the platform has one
+// (desktop: always; web: pages opened with ?inspect), queued so transitions never wait on it.
+if (platform.publishesInspection) {
+  atoms.appActor.system.inspect(
+    createInspectionQueue({ publish: (record) => platform.publishInspection(record) }),
+  );
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

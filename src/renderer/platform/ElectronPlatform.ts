@@ -30,6 +30,11 @@ export class ElectronPlatform extends Platform {
     this.#bridge.openExternal(url).catch(() => {});
   }
 
+  /** Always: main keeps recent records, so a State Inspector opened later shows history. */
+  override get publishesInspection(): boolean {
+    return true;
+  }
+
   override publishInspection(record: InspectionRecord): void {
     this.#bridge.inspector.publish(record);
   }

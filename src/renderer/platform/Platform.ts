@@ -30,7 +30,15 @@ export abstract class Platform {
     globalThis.open?.(url, '_blank', 'noopener,noreferrer');
   }
 
-  /** Hands a machine inspection event to the state inspector, when one can listen. */
+  /**
+   * Whether inspection records go anywhere. When false the app does not inspect its machines
+   * at all, so normal use pays nothing for the state inspector.
+   */
+  get publishesInspection(): boolean {
+    return false;
+  }
+
+  /** Hands a machine inspection record to the state inspector, when one can listen. */
   publishInspection(_record: InspectionRecord): void {}
 }
 

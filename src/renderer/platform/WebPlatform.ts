@@ -52,6 +52,10 @@ export class WebPlatform extends Platform {
     }
   }
 
+  override get publishesInspection(): boolean {
+    return this.#openInspectChannel !== null;
+  }
+
   override publishInspection(record: InspectionRecord): void {
     if (this.#openInspectChannel === null) return;
     this.#inspectChannel ??= this.#openInspectChannel(this.serverUrl());

@@ -8,3 +8,10 @@ export {
 } from './WebPlatform.ts';
 export { createPlatform } from './createPlatform.ts';
 export { PlatformProvider, usePlatform } from './PlatformContext.tsx';
+export {
+  createInspectionQueue,
+  whenIdle,
+  defaultMaxPending,
+  type FlushScheduler,
+  type InspectionQueueOptions,
+} from './inspectionQueue.ts';

@@ -2,8 +2,12 @@
 // app passes `inspect: (event) => { const r = toInspectionRecord(event); if (r) publish(r); }`
 // to createActor. Only machine snapshots are kept: they carry the state value to highlight.
 import type { InspectionEvent } from 'xstate';
-import { toJsonSafe } from './jsonSafe.ts';
-import type { InspectionRecord, StateValue } from './recordSchema.ts';
+import { defaultLimits, toJsonSafe, type JsonSafeLimits } from './jsonSafe.ts';
+import {
+  inspectionRecordTargetBytes,
+  type InspectionRecord,
+  type StateValue,
+} from './recordSchema.ts';
 
 export { InspectionRecordSchema, type InspectionRecord } from './recordSchema.ts';
 
@@ -30,6 +34,25 @@ function isMachineSnapshot(snapshot: unknown): snapshot is MachineSnapshotLike {
   );
 }
 
+/** Tried when a record made with the default limits is too big for the wire. */
+const compactLimits: JsonSafeLimits = {
+  maxDepth: 4,
+  maxStringLength: 80,
+  maxArrayItems: 10,
+  maxObjectKeys: 30,
+  maxNodes: 300,
+};
+
+const utf8 = new TextEncoder();
+function fitsTarget(record: InspectionRecord): boolean {
+  return utf8.encode(JSON.stringify(record)).byteLength <= inspectionRecordTargetBytes;
+}
+
+/**
+ * The record of a machine snapshot, or null for other inspection events. Its size is bounded
+ * (whatever the context holds): default limits first, compact ones if that is too big, and as
+ * a last resort the context and event payload replaced by a note.
+ */
 export function toInspectionRecord(
   inspectionEvent: InspectionEvent,
   now: () => number = Date.now,
@@ -38,19 +61,31 @@ export function toInspectionRecord(
   const machineId = machineIdOf(inspectionEvent.actorRef);
   const { snapshot } = inspectionEvent;
   if (machineId === null || !isMachineSnapshot(snapshot)) return null;
-  const event = toJsonSafe(inspectionEvent.event);
+  const at = Math.max(0, Math.trunc(now()));
+  const build = (limits: JsonSafeLimits): InspectionRecord => {
+    const event = toJsonSafe(inspectionEvent.event, limits);
+    return {
+      kind: 'snapshot',
+      machineId,
+      sessionId: inspectionEvent.actorRef.sessionId,
+      rootId: inspectionEvent.rootId,
+      status: snapshot.status,
+      value: toJsonSafe(snapshot.value) as StateValue,
+      context: toJsonSafe(snapshot.context, limits),
+      event: {
+        ...(event && typeof event === 'object' && !Array.isArray(event) ? event : {}),
+        type: inspectionEvent.event.type,
+      },
+      at,
+    };
+  };
+  for (const limits of [defaultLimits, compactLimits]) {
+    const record = build(limits);
+    if (fitsTarget(record)) return record;
+  }
   return {
-    kind: 'snapshot',
-    machineId,
-    sessionId: inspectionEvent.actorRef.sessionId,
-    rootId: inspectionEvent.rootId,
-    status: snapshot.status,
-    value: toJsonSafe(snapshot.value) as StateValue,
-    context: toJsonSafe(snapshot.context),
-    event: {
-      ...(event && typeof event === 'object' && !Array.isArray(event) ? event : {}),
-      type: inspectionEvent.event.type,
-    },
-    at: Math.max(0, Math.trunc(now())),
+    ...build({ ...compactLimits, maxNodes: 0 }),
+    context: { '…': 'context too large to show' },
+    event: { type: inspectionEvent.event.type.slice(0, 500) },
   };
 }

@@ -6,6 +6,12 @@ import { z } from 'zod';
 /** Generous bounds: records are capped by `toInspectionRecord`, this rejects abuse. */
 export const inspectionRecordMaxBytes = 256 * 1024;
 
+/**
+ * What `toInspectionRecord` keeps a record under, in UTF-8 bytes of its JSON: well inside the
+ * chat server's 64 KiB Socket.IO frame limit (a bigger frame would cut the publisher off).
+ */
+export const inspectionRecordTargetBytes = 48 * 1024;
+
 const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([
     z.null(),

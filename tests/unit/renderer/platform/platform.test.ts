@@ -93,11 +93,15 @@ describe('WebPlatform', () => {
       opened.push(url);
       return { publish: (record: InspectionRecord) => published.push(record) };
     };
-    new WebPlatform(window, open).publishInspection({ machine: 'onboarding' });
+    const plain = new WebPlatform(window, open);
+    expect(plain.publishesInspection).toBe(false);
+    plain.publishInspection({ machine: 'onboarding' });
     expect(opened).toEqual([]);
 
     window.history.replaceState(null, '', '/?inspect');
+    expect(new WebPlatform(window, null).publishesInspection).toBe(false);
     const platform = new WebPlatform(window, open);
+    expect(platform.publishesInspection).toBe(true);
     platform.publishInspection({ machine: 'onboarding', state: 'phone' });
     platform.publishInspection({ machine: 'onboarding', state: 'code' });
     window.history.replaceState(null, '', '/');
@@ -116,6 +120,7 @@ describe('ElectronPlatform', () => {
     await platform.setSessionToken('secret');
     expect(bridge.setSessionToken).toHaveBeenCalledWith('secret');
     expect(await platform.getSessionToken()).toBe('secret');
+    expect(platform.publishesInspection).toBe(true);
     platform.publishInspection({ machine: 'session' });
     expect(bridge.published).toEqual([{ machine: 'session' }]);
   });

@@ -1,0 +1,191 @@
+// Inspection records stay small and cheap whatever a machine's context holds: the messenger
+// with a 10,000-message conversation must not make records (or keystrokes) grow with it.
+import { describe, expect, it } from 'vitest';
+import { createActor, type InspectionEvent } from 'xstate';
+import { messengerMachine } from '../../../machines/messenger.ts';
+import type { ConversationsAndUsers, Message } from '../../../server/protocol.ts';
+import { budgetMarker, defaultLimits, toJsonSafe } from '../../../src/viz/live/jsonSafe.ts';
+import { toInspectionRecord } from '../../../src/viz/live/record.ts';
+import {
+  InspectionRecordSchema,
+  inspectionRecordTargetBytes,
+} from '../../../src/viz/live/recordSchema.ts';
+
+const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
+
+/** An array that counts how many of its items were read. */
+function countingArray<T>(items: T[]): { array: T[]; reads: () => number } {
+  let reads = 0;
+  const array = new Proxy(items, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { array, reads: () => reads };
+}
+
+function messages(conversationId: string, count: number, text = 'hello there'): Message[] {
+  return Array.from({ length: count }, (_, seq) => ({
+    id: `${conversationId}-m${seq}`,
+    conversationId,
+    authorId: seq % 2 ? 'u-me' : 'u-vegeta',
+    text: `${text} ${seq}`,
+    sentAt: 1_700_000_000_000 + seq,
+    seq,
+    clientMessageId: null,
+  }));
+}
+
+function bigWorld(messageCount: number, conversationCount: number): ConversationsAndUsers {
+  const avatar = { initials: 'AB', color: '#336699' };
+  return {
+    currentUserId: 'u-me',
+    users: [
+      { id: 'u-me', firstName: 'Ada', lastName: 'Lovelace', avatar },
+      { id: 'u-vegeta', firstName: 'Vegeta', lastName: 'Prince', avatar },
+    ],
+    conversations: Array.from({ length: conversationCount }, (_, index) => {
+      const id = `c${index}`;
+      const history = messages(id, index === 0 ? messageCount : 3);
+      return {
+        id,
+        kind: 'direct' as const,
+        title: `Conversation ${index}`,
+        memberIds: ['u-me', 'u-vegeta'],
+        lastMessage: history.at(-1) ?? null,
+        drafting: [],
+        messages: history,
+        hasMore: false,
+      };
+    }),
+  };
+}
+
+describe('toJsonSafe budgets', () => {
+  it('reads a bounded number of items however long an array is', () => {
+    const long = countingArray(Array.from({ length: 10_000 }, (_, i) => ({ i })));
+    const converted = toJsonSafe({ list: long.array }) as { list: unknown[] };
+    expect(converted.list).toHaveLength(defaultLimits.maxArrayItems + 1);
+    expect(converted.list.at(-1)).toBe(`… ${10_000 - defaultLimits.maxArrayItems} more`);
+    expect(long.reads()).toBeLessThanOrEqual(defaultLimits.maxArrayItems);
+  });
+
+  it('spends its node budget breadth-first, so top-level keys always show', () => {
+    const deep = { a: { b: { c: { d: 'deep' } } }, z: 'last key', n: 1 };
+    const converted = toJsonSafe(deep, { ...defaultLimits, maxNodes: 5 });
+    // root, a, z, n, b: five nodes; c is cut.
+    expect(converted).toEqual({ a: { b: { c: budgetMarker } }, z: 'last key', n: 1 });
+  });
+
+  it('keeps key order, drops functions, nulls dropped array items, reports extra keys', () => {
+    const converted = toJsonSafe({
+      first: 1,
+      fn: () => {},
+      list: [1, undefined, () => {}, 'x'],
+      last: { ...Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i])) },
+    }) as Record<string, unknown>;
+    expect(Object.keys(converted)).toEqual(['first', 'list', 'last']);
+    expect(converted['list']).toEqual([1, null, null, 'x']);
+    const last = converted['last'] as Record<string, unknown>;
+    expect(Object.keys(last)).toHaveLength(defaultLimits.maxObjectKeys + 1);
+    expect(last['…']).toBe('10 more keys');
+    expect(Object.keys(last).at(-1)).toBe('…');
+  });
+
+  it('marks a shared object that is not a cycle as itself, and a cycle as circular', () => {
+    const shared = { name: 'shared' };
+    const loop: Record<string, unknown> = { shared, again: shared };
+    loop['self'] = { parent: loop };
+    expect(toJsonSafe(loop)).toEqual({
+      shared: { name: 'shared' },
+      again: { name: 'shared' },
+      self: { parent: '[circular]' },
+    });
+  });
+
+  it('converts Maps, Sets, Dates and errors', () => {
+    expect(
+      toJsonSafe({
+        map: new Map([[1, 'one']]),
+        set: new Set(['a', 'b']),
+        when: new Date(0),
+        error: Object.assign(new RangeError('too far'), { code: 'E_FAR' }),
+      }),
+    ).toEqual({
+      map: { '1': 'one' },
+      set: ['a', 'b'],
+      when: '1970-01-01T00:00:00.000Z',
+      error: { name: 'RangeError', message: 'too far', code: 'E_FAR' },
+    });
+  });
+});
+
+describe('inspection records of the messenger with 10,000 messages', () => {
+  function runMessenger(world: ConversationsAndUsers, keystrokes: string[]) {
+    const events: InspectionEvent[] = [];
+    const actor = createActor(messengerMachine, {
+      input: { clientIdPrefix: 'test' },
+      inspect: (event) => events.push(event),
+    }).start();
+    actor.send({ type: 'session.synced', data: world });
+    actor.send({ type: 'conversation.selected', conversationId: 'c0' });
+    for (const text of keystrokes) actor.send({ type: 'draft.changed', text });
+    actor.stop();
+    return events;
+  }
+
+  it('stay under the wire budget, valid, with the draft the user typed', () => {
+    const events = runMessenger(bigWorld(10_000, 1_000), ['H', 'He', 'Hey']);
+    const records = events.flatMap((event) => toInspectionRecord(event) ?? []);
+    const afterKeystrokes = records.filter((r) => r.event.type === 'draft.changed');
+    expect(afterKeystrokes).toHaveLength(3);
+    for (const record of records) {
+      expect(utf8Bytes(record)).toBeLessThanOrEqual(inspectionRecordTargetBytes);
+      expect(InspectionRecordSchema.safeParse(record).success).toBe(true);
+    }
+    const last = afterKeystrokes.at(-1)!;
+    expect(last.context).toMatchObject({ selectedConversationId: 'c0', drafts: { c0: 'Hey' } });
+    expect(last.event).toEqual({ type: 'draft.changed', text: 'Hey' });
+  });
+
+  it('read the same few messages whether the conversation holds 100 or 10,000', () => {
+    const readsFor = (count: number) => {
+      const events = runMessenger(bigWorld(count, 2), ['x']);
+      const keystroke = events.findLast(
+        (e) => e.type === '@xstate.snapshot' && e.event.type === 'draft.changed',
+      ) as InspectionEvent & { type: '@xstate.snapshot' };
+      // Count reads of the history the machine holds now.
+      const context = (keystroke.snapshot as unknown as { context: unknown }).context as {
+        conversations: Record<string, { messages: Message[] }>;
+      };
+      const c0 = context.conversations['c0']!;
+      expect(c0.messages).toHaveLength(count);
+      const counted = countingArray(c0.messages);
+      const snapshot = Object.assign(Object.create(keystroke.snapshot), {
+        context: {
+          ...context,
+          conversations: { ...context.conversations, c0: { ...c0, messages: counted.array } },
+        },
+      });
+      toInspectionRecord({ ...keystroke, snapshot });
+      return counted.reads();
+    };
+    const small = readsFor(100);
+    expect(small).toBeGreaterThan(0);
+    expect(readsFor(10_000)).toBe(small);
+  });
+
+  it('fall back to compact limits, then to a note, when the context is huge text', () => {
+    const world = bigWorld(60, 60);
+    for (const conversation of world.conversations) {
+      conversation.messages = messages(conversation.id, 60, '語'.repeat(2_000));
+    }
+    const records = runMessenger(world, ['x']).flatMap((e) => toInspectionRecord(e) ?? []);
+    for (const record of records) {
+      expect(utf8Bytes(record)).toBeLessThanOrEqual(inspectionRecordTargetBytes);
+    }
+    const keystroke = records.find((r) => r.event.type === 'draft.changed')!;
+    expect(keystroke.context).toMatchObject({ drafts: { c0: 'x' } });
+  });
+});
