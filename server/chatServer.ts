@@ -22,6 +22,7 @@ import {
 } from './handlers/conversations.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
+import { attachInspectRelay } from './inspectRelay.ts';
 import { createRateLimits, type RateLimits } from './limits/rateLimits.ts';
 import { createConsoleLogger, type Logger } from './logger.ts';
 import {
@@ -67,6 +68,12 @@ export interface ChatServerOptions {
   watchDraftingLapses?: (onLapsed: (conversationId: string) => void) => () => void;
   /** Default: `createRateLimits()` (in process memory, the default rules). */
   rateLimits?: RateLimits;
+  /**
+   * Default true: the `/inspect` namespace relaying the web app's machine snapshots to
+   * `npm run viz -- --app <url>` (loopback only, see below). The desktop app feeds its State
+   * Inspector over IPC and turns this off.
+   */
+  inspectRelay?: boolean;
 }
 
 export interface ChatServer {
@@ -88,6 +95,11 @@ const knownEvents = new Set<string>([
   Events.requestMessages,
   Events.signOut,
 ]);
+
+function isLoopbackOrigin(origin: string): boolean {
+  const hostname = URL.parse(origin)?.hostname ?? '';
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
 
 function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -154,6 +166,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   io.use(handshakeAuthenticator(context));
   const rateLimits = options.rateLimits ?? createRateLimits();
   io.on('connection', (socket) => onConnection(context, socket, rateLimits));
+  if (options.inspectRelay ?? true) {
+    // Trust: inspection records carry the user's own messages and drafts, and the relay has no
+    // token. So only loopback sockets may publish or view (attachInspectRelay), and from a
+    // browser only pages served from a loopback origin: WebSockets skip CORS, so any website
+    // open in the same browser could otherwise connect to 127.0.0.1 and watch.
+    attachInspectRelay(io).use((socket, next) => {
+      const { origin } = socket.handshake.headers;
+      if (origin === undefined || isLoopbackOrigin(origin)) next();
+      else next(new Error('forbidden: the inspector accepts pages from loopback origins only'));
+    });
+  }
   io.engine.on('connection_error', (error: { code?: number; message?: string }) => {
     logger.warn('transport refused', { code: error.code, reason: error.message });
   });
