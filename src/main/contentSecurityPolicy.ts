@@ -1,6 +1,9 @@
-// The Content-Security-Policy of every app page: scripts and styles from the app only, network
-// only to the chat server. Emotion (MUI) injects <style> elements, hence 'unsafe-inline' for
-// styles; in development Vite's React refresh preamble is an inline script and HMR a websocket.
+// The Content-Security-Policy of every app page (the main window and the State Inspector):
+// scripts from the app only, network only to the chat server. What the pages need beyond
+// 'self', and why: Emotion (MUI, both windows) injects <style> elements, hence 'unsafe-inline'
+// for styles; Vite inlines small assets as data: URLs (the avatar SVGs in the main window,
+// @fontsource's .woff fonts in both); in development Vite's React refresh preamble is an
+// inline script and HMR a websocket. Nothing else (no blob:, no remote hosts).
 export interface CspOptions {
   /** The chat server's origin, e.g. http://127.0.0.1:50123. */
   serverUrl: string;
@@ -22,7 +25,7 @@ export function contentSecurityPolicy({ serverUrl, devServerUrls = [] }: CspOpti
     'default-src': ["'self'"],
     'script-src': ["'self'", ...(isDev ? ["'unsafe-inline'"] : [])],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:'],
+    'img-src': ["'self'", 'data:'],
     'font-src': ["'self'", 'data:'],
     'connect-src': [
       "'self'",
@@ -35,7 +38,7 @@ export function contentSecurityPolicy({ serverUrl, devServerUrls = [] }: CspOpti
     'form-action': ["'none'"],
     'frame-ancestors': ["'none'"],
     'frame-src': ["'none'"],
-    'worker-src': ["'self'", 'blob:'],
+    'worker-src': ["'self'"],
   };
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(' ')}`)

@@ -5,10 +5,8 @@
 import path from 'node:path';
 import electron, { type App } from 'electron';
 import { createChatServer } from '../../server/chatServer.ts';
-import { MemoryStore } from '../../server/store/memory.ts';
 import { databaseFileIn } from '../../server/store/sqlite/location.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
-import type { Store } from '../../server/store/types.ts';
 import { remoteServerUrl } from './serverUrl.ts';
 
 export interface ChatBackend {
@@ -26,15 +24,20 @@ export type StartServer = () => Promise<{ url: string; close(): Promise<void> }>
 export const embeddedDataFolder = 'chat-server';
 
 /**
- * A loopback server keeping its data in `dataDir` (null: in memory). The server does not own
- * a store it is given, so closing closes the database after the server.
+ * A loopback server keeping its data in SQLite under `dataDir`. The server does not own a store
+ * it is given, so closing closes the database after the server. No /inspect relay: the
+ * desktop's State Inspector is fed over IPC, so nothing else on the machine can watch.
  */
-export function loopbackServer(dataDir: string | null): StartServer {
+export function loopbackServer(dataDir: string): StartServer {
   return async () => {
-    const store: Store =
-      dataDir === null ? new MemoryStore() : SqliteStore.open(databaseFileIn(dataDir));
+    const store = SqliteStore.open(databaseFileIn(dataDir));
     try {
-      const server = await createChatServer({ host: '127.0.0.1', port: 0, store });
+      const server = await createChatServer({
+        host: '127.0.0.1',
+        port: 0,
+        store,
+        inspectRelay: false,
+      });
       return {
         url: server.url,
         close: () => server.close().finally(() => store.close()),
@@ -46,14 +49,9 @@ export function loopbackServer(dataDir: string | null): StartServer {
   };
 }
 
-/**
- * Inside Electron: userData/chat-server/parley.db. The main-process unit tests mock electron
- * without `app`; there is no user-data folder then, and the server keeps data in memory.
- */
-const startLoopbackServer: StartServer = () => {
-  const userData = electron.app?.getPath('userData');
-  return loopbackServer(userData ? path.join(userData, embeddedDataFolder) : null)();
-};
+/** Inside Electron: userData/chat-server/parley.db. */
+const startLoopbackServer: StartServer = () =>
+  loopbackServer(path.join(electron.app.getPath('userData'), embeddedDataFolder))();
 
 /** Throws InvalidServerUrlError when PARLEY_SERVER_URL is set but unusable. */
 export async function startChatBackend(

@@ -1,20 +1,45 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it, vi } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   type ChatBackend,
+  embeddedDataFolder,
   type StartServer,
   startChatBackend,
   stopBackendOnQuit,
 } from '../../../src/main/embeddedServer.ts';
+import { databaseFileIn } from '../../../server/store/sqlite/location.ts';
 import { InvalidServerUrlError, remoteServerUrl } from '../../../src/main/serverUrl.ts';
 
+import { app } from './fakeElectron.ts';
+
 vi.mock('electron', () => import('./fakeElectron.ts'));
+afterAll(() => app.removeAppPaths());
 
 /** Socket.IO answers an Engine.IO polling handshake: proof the chat server is listening. */
 async function socketIoHandshake(origin: string): Promise<number> {
   const response = await fetch(`${origin}/socket.io/?EIO=4&transport=polling`);
   await response.text();
   return response.status;
+}
+
+/** Whether a namespace exists (a Socket.IO client gets "Invalid namespace" otherwise). */
+async function namespaceAnswers(origin: string, namespace: string): Promise<boolean> {
+  const socket = io(`${origin}${namespace}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    auth: { role: 'viewer' },
+  });
+  try {
+    return await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('connect_error', (error) => resolve(!/Invalid namespace/.test(error.message)));
+    });
+  } finally {
+    socket.close();
+  }
 }
 
 describe('the embedded chat server', () => {
@@ -25,6 +50,11 @@ describe('the embedded chat server', () => {
       expect(backend.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(backend.url).not.toMatch(/:0$/);
       expect(await socketIoHandshake(backend.url)).toBe(200);
+      // Its data lives in SQLite under the app's user-data folder, so it survives a relaunch.
+      const database = databaseFileIn(path.join(app.getPath('userData'), embeddedDataFolder));
+      expect(existsSync(database)).toBe(true);
+      // No /inspect relay: the desktop's State Inspector is fed over IPC.
+      expect(await namespaceAnswers(backend.url, '/inspect')).toBe(false);
     } finally {
       await backend.stop();
     }

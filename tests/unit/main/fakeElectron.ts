@@ -1,8 +1,11 @@
-// A stand-in for the `electron` module (whose binary cannot run here): just enough of
+// A stand-in for the `electron` module (whose binary cannot run here): just enough of app,
 // BrowserWindow, WebContents, shell, protocol and net for the main-process modules, with
 // everything they register kept so tests can drive it like Electron would.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 
@@ -113,5 +116,24 @@ export const Menu = {
   buildFromTemplate: vi.fn<(template: unknown) => unknown>((template) => template),
 };
 
+/** Electron's named folders, each under one temporary root made on first use. */
+const appPathNames = ['home', 'appData', 'userData', 'sessionData', 'temp', 'logs'] as const;
+type AppPathName = (typeof appPathNames)[number];
+let appPathsRoot: string | null = null;
+
+export const app = {
+  getPath(name: AppPathName): string {
+    // Electron throws for names it does not know; so does the fake.
+    if (!appPathNames.includes(name)) throw new Error(`Failed to get '${name}' path`);
+    appPathsRoot ??= mkdtempSync(path.join(tmpdir(), 'parley-fake-electron-'));
+    return path.join(appPathsRoot, name);
+  },
+  /** Tests call this in afterAll: removes every folder getPath handed out. */
+  removeAppPaths(): void {
+    if (appPathsRoot) rmSync(appPathsRoot, { recursive: true, force: true });
+    appPathsRoot = null;
+  },
+};
+
 export const BrowserWindow = FakeBrowserWindow;
-export default { BrowserWindow, shell, protocol, net, Menu };
+export default { app, BrowserWindow, shell, protocol, net, Menu };

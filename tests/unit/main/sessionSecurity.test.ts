@@ -53,6 +53,24 @@ describe('the Content-Security-Policy', () => {
     ]);
   });
 
+  it('lets the main window show the avatar SVGs Vite inlines as data: URLs, and nothing remote', () => {
+    expect(directive(policy, 'img-src')).toEqual(["'self'", 'data:']);
+  });
+
+  it('lets the State Inspector (and the app) use Emotion’s inline styles and inlined fonts', () => {
+    expect(directive(policy, 'style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(directive(policy, 'font-src')).toEqual(["'self'", 'data:']);
+  });
+
+  it('keeps every other kind of content to the app, and the page out of frames and forms', () => {
+    expect(directive(policy, 'default-src')).toEqual(["'self'"]);
+    expect(directive(policy, 'worker-src')).toEqual(["'self'"]);
+    expect(directive(policy, 'frame-src')).toEqual(["'none'"]);
+    expect(directive(policy, 'frame-ancestors')).toEqual(["'none'"]);
+    expect(directive(policy, 'form-action')).toEqual(["'none'"]);
+    expect(policy).not.toMatch(/blob:|\*|https?:\/\/(?!127\.0\.0\.1:41234)/);
+  });
+
   it('allows the Vite dev server’s inline refresh preamble and HMR socket only in development', () => {
     const dev = contentSecurityPolicy({
       serverUrl: 'http://127.0.0.1:41234',
