@@ -27,6 +27,8 @@ export interface ConversationState extends Conversation {
   unread: number;
   loadingHistory: boolean;
   historyError: string | null;
+  /** A catch-up request (messages after a hole in `messages`) is on its way. */
+  catchingUp: boolean;
 }
 
 /** A message of the user's that the server has not acknowledged yet, or refused. */
@@ -53,6 +55,8 @@ export interface MessengerContext {
   drafts: Record<string, string>;
   drafting: Record<string, DraftingSignal>;
   pending: PendingMessage[];
+  /** A resync was asked for because a message or member named a user we do not know. */
+  resyncRequested: boolean;
 }
 
 /** Events the views send. */
@@ -89,6 +93,9 @@ export const messengerEventTypes = [
   'session.messageRejected',
   'session.messagesLoaded',
   'session.historyFailed',
+  'session.userJoined',
+  'session.caughtUp',
+  'session.catchUpFailed',
 ] as const satisfies readonly MessengerEvent['type'][];
 
 /** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
@@ -106,10 +113,49 @@ function tellParent(
   if (self._parent) send(event);
 }
 
+/** Merges by seq (a conversation's seq is unique and gap-free): a message heard twice shows once. */
 function insertMessages(existing: Message[], incoming: Message[]): Message[] {
-  const byId = new Map(existing.map((message) => [message.id, message]));
-  for (const message of incoming) byId.set(message.id, message);
-  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+  const bySeq = new Map(existing.map((message) => [message.seq, message]));
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The seq of the last message before the first hole in `messages` (sorted by seq), or null when
+ * they run without a hole. Older pages not loaded yet are not a hole: only what lies between two
+ * known messages is, e.g. what was written while the connection was down, beyond the page the
+ * resync brought.
+ */
+export function lastSeqBeforeHole(messages: readonly Message[]): number | null {
+  for (let index = 1; index < messages.length; index += 1) {
+    const previous = messages[index - 1];
+    const current = messages[index];
+    if (previous && current && current.seq > previous.seq + 1) return previous.seq;
+  }
+  return null;
+}
+
+/**
+ * Pending messages minus those the server turns out to have stored (their ack was lost with the
+ * connection): shown once, as delivered, not twice.
+ */
+function withoutDelivered(
+  pending: PendingMessage[],
+  messages: readonly Message[],
+): PendingMessage[] {
+  const delivered = new Set(
+    messages.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])),
+  );
+  if (delivered.size === 0) return pending;
+  return pending.filter((entry) => !delivered.has(entry.clientMessageId));
+}
+
+/** Ids a conversation refers to (members, authors) that are not among `users`. */
+function hasUnknownPeople(conversation: ConversationState, users: Record<string, User>): boolean {
+  return (
+    conversation.memberIds.some((id) => !(id in users)) ||
+    conversation.messages.some((message) => !(message.authorId in users))
+  );
 }
 
 function fromSync(
@@ -132,12 +178,19 @@ function fromSync(
       unread: before?.unread ?? 0,
       loadingHistory: false,
       historyError: null,
+      // Whatever was asked over an earlier connection will not be answered: ask again.
+      catchingUp: false,
     };
   }
   const selected = previous.selectedConversationId;
   return {
     currentUserId: data.currentUserId,
     users,
+    resyncRequested: false,
+    pending: withoutDelivered(
+      previous.pending,
+      data.conversations.flatMap((conversation) => conversation.messages),
+    ),
     conversations,
     conversationIds: data.conversations.map((conversation) => conversation.id),
     selectedConversationId: selected && conversations[selected] ? selected : null,
@@ -176,6 +229,8 @@ export const messengerMachine = setup({
         'conversation.selected',
         'session.messagesLoaded',
         'session.historyFailed',
+        'session.caughtUp',
+        'session.catchUpFailed',
       ]);
       return (
         typeof event.conversationId === 'string' && event.conversationId in context.conversations
@@ -205,6 +260,10 @@ export const messengerMachine = setup({
         (entry) => entry.clientMessageId === event.clientMessageId && entry.status === 'failed',
       );
     },
+    isUserJoinedPayload: ({ event }) => {
+      assertEvent(event, 'session.userJoined');
+      return typeof event.user?.id === 'string' && Array.isArray(event.conversationIds);
+    },
     isDraftingSignalled: ({ context, event }) => {
       assertEvent(event, ['drafting.idleElapsed', 'drafting.refreshDue']);
       return (context.drafting[event.conversationId] ?? 'idle') !== 'idle';
@@ -231,6 +290,7 @@ export const messengerMachine = setup({
         unread: (before?.unread ?? 0) + (unseen ? 1 : 0),
         loadingHistory: before?.loadingHistory ?? false,
         historyError: before?.historyError ?? null,
+        catchingUp: before?.catchingUp ?? false,
       };
       const pending = message?.clientMessageId
         ? context.pending.filter((entry) => entry.clientMessageId !== message.clientMessageId)
@@ -242,6 +302,82 @@ export const messengerMachine = setup({
           : [...context.conversationIds, summary.id],
         pending,
       };
+    }),
+    addJoinedUser: assign(({ context, event }) => {
+      assertEvent(event, 'session.userJoined');
+      const { user, conversationIds } = event;
+      const conversations = { ...context.conversations };
+      for (const id of conversationIds) {
+        const conversation = conversations[id];
+        if (conversation && !conversation.memberIds.includes(user.id)) {
+          conversations[id] = { ...conversation, memberIds: [...conversation.memberIds, user.id] };
+        }
+      }
+      return { users: { ...context.users, [user.id]: user }, conversations };
+    }),
+    /** Asks for the messages after each hole (a conversation asks once until answered). */
+    catchUpHoles: enqueueActions(({ context, self, enqueue }) => {
+      const conversations = { ...context.conversations };
+      let asked = false;
+      for (const conversation of Object.values(context.conversations)) {
+        if (conversation.catchingUp) continue;
+        const after = lastSeqBeforeHole(conversation.messages);
+        if (after === null) continue;
+        conversations[conversation.id] = { ...conversation, catchingUp: true };
+        asked = true;
+        tellParent(self, (e) => enqueue.sendParent(e), {
+          type: 'messenger.catchUpRequested',
+          conversationId: conversation.id,
+          after,
+        });
+      }
+      if (asked) enqueue.assign({ conversations });
+    }),
+    mergeCaughtUp: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, 'session.caughtUp');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return;
+      const page = Array.isArray(event.messages) ? event.messages : [];
+      const messages = insertMessages(conversation.messages, page);
+      const after = lastSeqBeforeHole(messages);
+      // Page on while the server has more and a hole is left. An empty page would ask for the
+      // same thing forever, so it ends the catch-up (the next sync looks again).
+      const more = event.hasMore === true && page.length > 0 && after !== null;
+      enqueue.assign({
+        conversations: {
+          ...context.conversations,
+          [conversation.id]: { ...conversation, messages, catchingUp: more },
+        },
+        pending: withoutDelivered(context.pending, page),
+      });
+      if (more) {
+        tellParent(self, (e) => enqueue.sendParent(e), {
+          type: 'messenger.catchUpRequested',
+          conversationId: conversation.id,
+          after,
+        });
+      }
+    }),
+    endCatchUp: assign(({ context, event }) => {
+      assertEvent(event, 'session.catchUpFailed');
+      const conversation = context.conversations[event.conversationId];
+      if (!conversation) return {};
+      return {
+        conversations: {
+          ...context.conversations,
+          [conversation.id]: { ...conversation, catchingUp: false },
+        },
+      };
+    }),
+    /** A user we do not know (their `userJoined` was missed): sync conversations and users. */
+    resyncIfUnknownPeople: enqueueActions(({ context, self, enqueue }) => {
+      if (context.resyncRequested) return;
+      const unknown = Object.values(context.conversations).some((conversation) =>
+        hasUnknownPeople(conversation, context.users),
+      );
+      if (!unknown) return;
+      enqueue.assign({ resyncRequested: true });
+      tellParent(self, (e) => enqueue.sendParent(e), { type: 'messenger.resyncRequested' });
     }),
     select: assign(({ context, event }) => {
       assertEvent(event, 'conversation.selected');
@@ -442,6 +578,7 @@ export const messengerMachine = setup({
     drafts: {},
     drafting: {},
     pending: [],
+    resyncRequested: false,
   }),
   initial: 'loading',
   states: {
@@ -453,11 +590,23 @@ export const messengerMachine = setup({
     ready: {
       initial: 'browsing',
       on: {
-        'session.synced': { guard: 'isSyncPayload', actions: 'assignSync' },
-        'session.channelUpdate': { guard: 'isChannelUpdatePayload', actions: 'mergeChannelUpdate' },
+        'session.synced': { guard: 'isSyncPayload', actions: ['assignSync', 'catchUpHoles'] },
+        'session.channelUpdate': {
+          guard: 'isChannelUpdatePayload',
+          actions: ['mergeChannelUpdate', 'catchUpHoles', 'resyncIfUnknownPeople'],
+        },
+        'session.userJoined': { guard: 'isUserJoinedPayload', actions: 'addJoinedUser' },
+        'session.caughtUp': {
+          guard: 'isKnownConversation',
+          actions: ['mergeCaughtUp', 'resyncIfUnknownPeople'],
+        },
+        'session.catchUpFailed': { guard: 'isKnownConversation', actions: 'endCatchUp' },
         'session.messageAcked': { guard: 'isPendingMessage', actions: 'confirmMessage' },
         'session.messageRejected': { guard: 'isPendingMessage', actions: 'failMessage' },
-        'session.messagesLoaded': { guard: 'isKnownConversation', actions: 'prependHistory' },
+        'session.messagesLoaded': {
+          guard: 'isKnownConversation',
+          actions: ['prependHistory', 'resyncIfUnknownPeople'],
+        },
         'session.historyFailed': { guard: 'isKnownConversation', actions: 'failHistory' },
         'conversation.selected': {
           guard: 'isKnownConversation',

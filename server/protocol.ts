@@ -221,52 +221,78 @@ export type RequestMessages = z.infer<typeof RequestMessagesSchema>;
 export const SignOutSchema = z.strictObject({}).optional();
 
 // ---------------------------------------------------------------------------------------------
-// Server -> client payloads.
+// Server -> client payloads and ack values. One schema per shape, its type inferred from it: the
+// server builds these values, the client parses them (types do not validate, and a newer or
+// broken server could send anything). Plain (not strict) objects: a field a newer server adds is
+// dropped by the client, not refused.
 // ---------------------------------------------------------------------------------------------
-export interface VerificationCodeDelivered {
-  phone: string;
-  code: string;
-}
-export interface UserCreated {
-  id: string;
-}
-export interface ConversationsAndUsers {
-  currentUserId: string;
-  /** All users the current user can see, the current user included. */
-  users: User[];
-  conversations: Conversation[];
-}
-export interface UserJoined {
-  user: User;
-  /** Conversations (of the receiver) the user is now a member of. */
-  conversationIds: string[];
-}
-export interface ChannelUpdate {
-  conversation: ConversationSummary;
-  /** The message that caused the update, or null for drafting-only updates. */
-  message: Message | null;
-}
+export const VerificationCodeDeliveredSchema = z.object({
+  phone: z.string(),
+  code: z.string().regex(/^\d+$/),
+});
+export type VerificationCodeDelivered = z.infer<typeof VerificationCodeDeliveredSchema>;
 
-// Ack payloads.
-export interface CodeRequested {
+export const UserCreatedSchema = z.object({ id: IdSchema });
+export type UserCreated = z.infer<typeof UserCreatedSchema>;
+
+export const ConversationsAndUsersSchema = z.object({
+  currentUserId: IdSchema,
+  /** All users the current user can see, the current user included. */
+  users: z.array(UserSchema),
+  conversations: z.array(ConversationSchema),
+});
+export type ConversationsAndUsers = z.infer<typeof ConversationsAndUsersSchema>;
+
+export const UserJoinedSchema = z.object({
+  user: UserSchema,
+  /** Conversations (of the receiver) the user is now a member of. */
+  conversationIds: z.array(IdSchema),
+});
+export type UserJoined = z.infer<typeof UserJoinedSchema>;
+
+export const ChannelUpdateSchema = z.object({
+  conversation: ConversationSummarySchema,
+  /** The message that caused the update, or null for drafting-only updates. */
+  message: MessageSchema.nullable(),
+});
+export type ChannelUpdate = z.infer<typeof ChannelUpdateSchema>;
+
+// Ack values (what follows `ok: true`).
+/** An ack that carries nothing but `ok: true`. */
+export const NoValueSchema = z.object({});
+
+export const CodeRequestedSchema = z.object({
   /** The resend countdown: a new code may be requested after this many ms. */
-  resendAfterMs: number;
-  expiresInMs: number;
-}
-export type CodeVerified =
-  | { registered: false; verificationToken: string }
-  | { registered: true; verificationToken: string; user: SelfUser; sessionToken: string };
-export interface UserSignedIn {
-  user: SelfUser;
-  sessionToken: string;
-}
-export interface MessageSent {
-  message: Message;
-}
-export interface MessagesPage {
-  messages: Message[];
-  hasMore: boolean;
-}
+  resendAfterMs: z.number().nonnegative(),
+  expiresInMs: z.number().nonnegative(),
+});
+export type CodeRequested = z.infer<typeof CodeRequestedSchema>;
+
+export const CodeVerifiedSchema = z.discriminatedUnion('registered', [
+  z.object({ registered: z.literal(false), verificationToken: z.string().min(1) }),
+  z.object({
+    registered: z.literal(true),
+    verificationToken: z.string().min(1),
+    user: SelfUserSchema,
+    sessionToken: z.string().min(1),
+  }),
+]);
+export type CodeVerified = z.infer<typeof CodeVerifiedSchema>;
+
+export const UserSignedInSchema = z.object({
+  user: SelfUserSchema,
+  sessionToken: z.string().min(1),
+});
+export type UserSignedIn = z.infer<typeof UserSignedInSchema>;
+
+export const MessageSentSchema = z.object({ message: MessageSchema });
+export type MessageSent = z.infer<typeof MessageSentSchema>;
+
+export const MessagesPageSchema = z.object({
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+});
+export type MessagesPage = z.infer<typeof MessagesPageSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Socket.IO's typed-event interfaces.

@@ -134,6 +134,14 @@ const acked = {
   clientMessageId: 'p-1',
 };
 
+/** Someone who joins the group after the first sync. */
+const newcomer = {
+  id: 'u-newcomer',
+  firstName: 'Alan',
+  lastName: 'Turing',
+  avatar: { initials: 'AT', color: '#336699' },
+};
+
 const sessionModel: MachineModel = {
   name: 'session',
   machine: sessionMachine.provide({ actors: { socket: silentCallback() } }),
@@ -150,8 +158,15 @@ const sessionModel: MachineModel = {
     { type: 'socket.synced', data: syncData() },
     { type: 'socket.syncFailed', error: serverError('internal') },
     { type: 'socket.channelUpdate', update: groupUpdate() },
+    { type: 'socket.userJoined', joined: { user: newcomer, conversationIds: ['c-group'] } },
     { type: 'socket.messageAcked', clientMessageId: 'p-1', message: acked },
     { type: 'socket.messageRejected', clientMessageId: 'p-1', error: serverError('text_too_long') },
+    {
+      type: 'socket.messageRejected',
+      clientMessageId: 'p-1',
+      error: { ...serverError('rate_limited'), retryAfterMs: 500 },
+    },
+    { type: 'socket.messageRejected', clientMessageId: 'p-1', error: serverError('internal') },
     {
       type: 'socket.messagesLoaded',
       conversationId: 'c-group',
@@ -159,12 +174,23 @@ const sessionModel: MachineModel = {
       hasMore: false,
     },
     { type: 'socket.messagesFailed', conversationId: 'c-group', error: serverError('internal') },
+    {
+      type: 'socket.caughtUp',
+      conversationId: 'c-group',
+      after: 5,
+      messages: [groupUpdate().message!],
+      hasMore: false,
+    },
+    { type: 'socket.catchUpFailed', conversationId: 'c-group', error: serverError('internal') },
     { type: 'messenger.messageSent', message: outgoing },
+    { type: 'messenger.catchUpRequested', conversationId: 'c-group', after: 5 },
+    { type: 'messenger.resyncRequested' },
     { type: 'messenger.draftingChanged', conversationId: 'c-vegeta', isDrafting: true },
     { type: 'messenger.historyRequested', conversationId: 'c-group', before: 5 },
     { type: 'network.online' },
     { type: 'network.offline' },
     { type: 'xstate.after.reconnectBackoff.session.reconnecting' },
+    { type: 'xstate.after.rateLimitWait.session.connection.live.rateLimited' },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as SessionContext;
@@ -207,6 +233,19 @@ const messengerModel: MachineModel = {
         hasMore: false,
       },
       { type: 'session.historyFailed', conversationId: 'c-group', error: serverError('internal') },
+      { type: 'session.userJoined', user: newcomer, conversationIds: ['c-group'] },
+      {
+        type: 'session.caughtUp',
+        conversationId: 'c-group',
+        after: 5,
+        messages: [groupUpdate().message!],
+        hasMore: false,
+      },
+      {
+        type: 'session.catchUpFailed',
+        conversationId: 'c-group',
+        error: serverError('internal'),
+      },
     ];
     // One optimistic message at a time keeps the graph finite.
     if (context.pending.length === 0) events.push({ type: 'message.submitted' });

@@ -3,8 +3,8 @@
 // token on the server over a short-lived socket authenticated with it.
 import { fromPromise } from 'xstate';
 import type { Platform } from '../platform/Platform.ts';
+import { NoValueSchema } from '../../../server/protocol.ts';
 import { requestTimeoutMs, settle } from './request.ts';
-import { NoValueSchema } from './schemas.ts';
 import { createSocket, type ParleySocket } from './socket.ts';
 
 export interface AppActorOptions {

@@ -2,15 +2,17 @@
 // by the onboarding connection. Each resolves with the validated ack value or rejects with a
 // ProtocolFailure (server error code, or `network` on timeout).
 import { fromPromise } from 'xstate';
-import type {
-  CodeRequested,
-  CodeVerified,
-  CreateUser,
-  UserSignedIn,
+import {
+  type CodeRequested,
+  CodeRequestedSchema,
+  type CodeVerified,
+  CodeVerifiedSchema,
+  type CreateUser,
+  type UserSignedIn,
+  UserSignedInSchema,
 } from '../../../server/protocol.ts';
 import type { OnboardingConnection } from './onboardingConnection.ts';
 import { requestTimeoutMs, settle } from './request.ts';
-import { CodeRequestedSchema, CodeVerifiedSchema, UserSignedInSchema } from './schemas.ts';
 
 export interface OnboardingActorOptions {
   timeoutMs?: number;

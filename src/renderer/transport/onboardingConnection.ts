@@ -1,8 +1,10 @@
 // The unauthenticated socket onboarding talks over. It opens on the first request and closes
 // once onboarding has produced a session (the session machine then opens its own, with the
 // token), so a signed-in user never keeps a second socket open.
-import type { VerificationCodeDelivered } from '../../../server/protocol.ts';
-import { VerificationCodeDeliveredSchema } from './schemas.ts';
+import {
+  type VerificationCodeDelivered,
+  VerificationCodeDeliveredSchema,
+} from '../../../server/protocol.ts';
 import { createSocket, type ParleySocket } from './socket.ts';
 
 export type CodeDeliveredListener = (delivery: VerificationCodeDelivered) => void;

@@ -2,17 +2,23 @@
 // connection per attempt, with Socket.IO's own reconnection off because the machine owns
 // backoff. Socket events become SocketEvents; SocketCommands become emits with ack timeouts.
 // Nothing here throws into the machine: every failure is an event.
+//
+// A new socket per attempt means Socket.IO's connection state recovery never applies (it needs
+// the same client socket to come back with its pid and offset): missed messages are caught up
+// by seq instead, which also works after a server restart (see machines/session.ts).
 import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent } from '../../../machines/session.ts';
-import type { ConversationsAndUsers, ErrorCode } from '../../../server/protocol.ts';
-import { requestTimeoutMs, settle, toProtocolError } from './request.ts';
 import {
   ChannelUpdateSchema,
+  type ConversationsAndUsers,
   ConversationsAndUsersSchema,
+  type ErrorCode,
   MessageSentSchema,
   MessagesPageSchema,
   NoValueSchema,
-} from './schemas.ts';
+  UserJoinedSchema,
+} from '../../../server/protocol.ts';
+import { requestTimeoutMs, settle, toProtocolError } from './request.ts';
 import { createSocket, type ParleySocket } from './socket.ts';
 
 /** `connect_error` messages that mean "this token will never work": sign in again. */
@@ -59,6 +65,10 @@ export function createSessionSocketActor({
       socket.on('channelUpdate', (payload) => {
         const parsed = ChannelUpdateSchema.safeParse(payload);
         if (parsed.success) send({ type: 'socket.channelUpdate', update: parsed.data });
+      });
+      socket.on('userJoined', (payload) => {
+        const parsed = UserJoinedSchema.safeParse(payload);
+        if (parsed.success) send({ type: 'socket.userJoined', joined: parsed.data });
       });
 
       receive((command) => runCommand(socket, command, send, sync, timeoutMs));
@@ -169,6 +179,23 @@ function runCommand(
           send({ type: 'socket.messagesLoaded', conversationId, messages, hasMore }),
         (error: unknown) =>
           send({ type: 'socket.messagesFailed', conversationId, error: toProtocolError(error) }),
+      );
+      return;
+    }
+    case 'socket.catchUp': {
+      const { conversationId, after, limit } = command;
+      settle(
+        withTimeout.emitWithAck('requestMessages', {
+          conversationId,
+          after,
+          ...(limit !== undefined ? { limit } : {}),
+        }),
+        MessagesPageSchema,
+      ).then(
+        ({ messages, hasMore }) =>
+          send({ type: 'socket.caughtUp', conversationId, after, messages, hasMore }),
+        (error: unknown) =>
+          send({ type: 'socket.catchUpFailed', conversationId, error: toProtocolError(error) }),
       );
       return;
     }

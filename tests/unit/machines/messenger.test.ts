@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, SimulatedClock, type AnyActorRef } from 'xstate';
+import type { ConversationsAndUsers, Message, User } from '../../../server/protocol.ts';
 import {
   draftingTiming,
+  lastSeqBeforeHole,
   messengerMachine,
   type MessengerContext,
   type MessengerEvent,
 } from '../../../machines/messenger.ts';
 import type { MessengerRequest } from '../../../machines/session.ts';
-import { groupUpdate, me, olderGroupMessages, syncData } from '../../model/fixtures.ts';
+import {
+  goku,
+  groupUpdate,
+  me,
+  message,
+  olderGroupMessages,
+  syncData,
+} from '../../model/fixtures.ts';
 
 /** The messenger as the app runs it: a child whose requests the parent (here: the test) hears. */
 function start() {
@@ -34,6 +43,57 @@ function start() {
 const drafting = (requests: MessengerRequest[]) =>
   requests.flatMap((request) =>
     request.type === 'messenger.draftingChanged' ? [request.isDrafting] : [],
+  );
+
+const alan: User = {
+  id: 'u-alan',
+  firstName: 'Alan',
+  lastName: 'Turing',
+  avatar: { initials: 'AT', color: '#336699' },
+};
+
+/** Alan (whom the messenger may not know yet) writes in the group. */
+function fromAlan(seq: number) {
+  const update = groupUpdate('Hello all', seq);
+  const sent = { ...update.message!, authorId: alan.id };
+  return {
+    conversation: {
+      ...update.conversation,
+      memberIds: [...update.conversation.memberIds, alan.id],
+      lastMessage: sent,
+    },
+    message: sent,
+  };
+}
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+const groupRange = (from: number, to: number): Message[] =>
+  range(from, to).map((seq) =>
+    message({
+      id: `m-g-${seq}`,
+      seq,
+      conversationId: 'c-group',
+      authorId: goku.id,
+      text: `#${seq}`,
+    }),
+  );
+
+/** A sync whose group page holds seqs from..to. */
+function syncWithGroupPage(from: number, to: number): ConversationsAndUsers {
+  const data = syncData();
+  const group = data.conversations[1]!;
+  group.messages = groupRange(from, to);
+  group.lastMessage = group.messages.at(-1) ?? null;
+  return data;
+}
+
+const catchUps = (requests: MessengerRequest[]) =>
+  requests.flatMap((r) =>
+    r.type === 'messenger.catchUpRequested'
+      ? [{ conversationId: r.conversationId, after: r.after }]
+      : [],
   );
 
 describe('messenger machine', () => {
@@ -96,9 +156,9 @@ describe('messenger machine', () => {
     send({
       type: 'session.messageRejected',
       clientMessageId: 'run1-1',
-      error: { code: 'internal', message: 'boom' },
+      error: { code: 'text_too_long', message: 'too long' },
     });
-    expect(context().pending).toMatchObject([{ status: 'failed', error: 'boom' }]);
+    expect(context().pending).toMatchObject([{ status: 'failed', error: 'too long' }]);
     send({ type: 'message.retried', clientMessageId: 'run1-1' });
     expect(requests.filter((r) => r.type === 'messenger.messageSent')).toHaveLength(2);
     expect(context().pending.map((p) => p.status)).toEqual(['sending']);
@@ -161,6 +221,144 @@ describe('messenger machine', () => {
     expect(requests.filter((r) => r.type === 'messenger.historyRequested')).toHaveLength(1);
   });
 
+  it('learns who joined: the user, and their membership of the conversations named', () => {
+    const { send, requests, context } = start();
+    send({
+      type: 'session.userJoined',
+      user: alan,
+      conversationIds: ['c-group', 'c-unknown'],
+    });
+    expect(context().users[alan.id]).toEqual(alan);
+    expect(context().conversations['c-group']?.memberIds).toEqual([
+      me.id,
+      goku.id,
+      'u-bulma',
+      alan.id,
+    ]);
+    expect(context().conversations['c-vegeta']?.memberIds).not.toContain(alan.id);
+    send({ type: 'session.userJoined', user: alan, conversationIds: ['c-group'] });
+    expect(
+      context().conversations['c-group']?.memberIds.filter((id) => id === alan.id),
+    ).toHaveLength(1);
+    // Their message then has a known author: no resync needed.
+    send({ type: 'session.channelUpdate', update: fromAlan(6) });
+    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toEqual([]);
+  });
+
+  it('asks for one resync when an update names someone it does not know, until it is answered', () => {
+    const { send, requests, context } = start();
+    send({ type: 'session.channelUpdate', update: fromAlan(6) });
+    send({ type: 'session.channelUpdate', update: fromAlan(7) });
+    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toHaveLength(1);
+    expect(context().resyncRequested).toBe(true);
+    const data = syncData();
+    data.users.push(alan);
+    data.conversations[1]!.memberIds.push(alan.id);
+    send({ type: 'session.synced', data });
+    expect(context().users[alan.id]).toEqual(alan);
+    expect(context().resyncRequested).toBe(false);
+  });
+
+  it('after a reconnect, catches up the messages between what it had and the new page, page by page, without duplicates', () => {
+    const { send, requests, context } = start();
+    send({ type: 'session.channelUpdate', update: groupUpdate('Before the drop', 6) });
+    // Reconnected: the resync brings the latest page, 200-249; 7-199 were missed.
+    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
+    expect(catchUps(requests)).toEqual([{ conversationId: 'c-group', after: 6 }]);
+    expect(context().conversations['c-group']?.catchingUp).toBe(true);
+    // A second update while catching up does not ask twice.
+    send({ type: 'session.channelUpdate', update: groupUpdate('Live', 250) });
+    expect(catchUps(requests)).toHaveLength(1);
+    send({
+      type: 'session.caughtUp',
+      conversationId: 'c-group',
+      after: 6,
+      messages: groupRange(7, 106),
+      hasMore: true,
+    });
+    expect(catchUps(requests)).toEqual([
+      { conversationId: 'c-group', after: 6 },
+      { conversationId: 'c-group', after: 106 },
+    ]);
+    // The last page overlaps what the resync brought: merged by seq, shown once.
+    send({
+      type: 'session.caughtUp',
+      conversationId: 'c-group',
+      after: 106,
+      messages: groupRange(107, 206),
+      hasMore: true,
+    });
+    expect(catchUps(requests)).toHaveLength(2);
+    const group = context().conversations['c-group'];
+    expect(group?.catchingUp).toBe(false);
+    expect(group?.messages.map((m) => m.seq)).toEqual(range(5, 250));
+    expect(lastSeqBeforeHole(group?.messages ?? [])).toBeNull();
+  });
+
+  it('stops catching up on a failure or an empty page; the next sync asks again', () => {
+    const { send, requests, context } = start();
+    send({ type: 'session.channelUpdate', update: groupUpdate('Before the drop', 6) });
+    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
+    send({
+      type: 'session.catchUpFailed',
+      conversationId: 'c-group',
+      error: { code: 'internal', message: 'x' },
+    });
+    expect(context().conversations['c-group']?.catchingUp).toBe(false);
+    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
+    expect(catchUps(requests)).toHaveLength(2);
+    send({
+      type: 'session.caughtUp',
+      conversationId: 'c-group',
+      after: 6,
+      messages: [],
+      hasMore: true,
+    });
+    expect(catchUps(requests)).toHaveLength(2);
+    expect(context().conversations['c-group']?.catchingUp).toBe(false);
+  });
+
+  it('a message whose ack was lost is shown once, as delivered, when a resync or catch-up shows it stored', () => {
+    const { send, context } = start();
+    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+    for (const text of ['one', 'two']) {
+      send({ type: 'draft.changed', text });
+      send({ type: 'message.submitted' });
+    }
+    expect(context().pending.map((p) => p.clientMessageId)).toEqual(['run1-1', 'run1-2']);
+    const data = syncData();
+    const one = message({
+      id: 'm-1',
+      seq: 1,
+      authorId: me.id,
+      text: 'one',
+      clientMessageId: 'run1-1',
+    });
+    data.conversations[0]!.messages.push(one);
+    send({ type: 'session.synced', data });
+    expect(context().pending.map((p) => p.clientMessageId)).toEqual(['run1-2']);
+    const two = message({
+      id: 'm-2',
+      seq: 2,
+      authorId: 'u-vegeta',
+      text: 'two',
+      clientMessageId: 'run1-2',
+    });
+    send({
+      type: 'session.caughtUp',
+      conversationId: 'c-vegeta',
+      after: 1,
+      messages: [two],
+      hasMore: false,
+    });
+    expect(context().pending).toEqual([]);
+    expect(context().conversations['c-vegeta']?.messages.map((m) => m.text)).toEqual([
+      'Kakarot is late again.',
+      'one',
+      'two',
+    ]);
+  });
+
   it('ignores unknown and malformed events without throwing', () => {
     const { send, messenger, context } = start();
     const before = context();
@@ -173,6 +371,9 @@ describe('messenger machine', () => {
       { type: 'message.retried', clientMessageId: 'nope' },
       { type: 'draft.changed' },
       { type: 'history.requested', conversationId: 'nope' },
+      { type: 'session.userJoined', user: null, conversationIds: ['c-group'] },
+      { type: 'session.caughtUp', conversationId: 'nope', after: 1, messages: [], hasMore: true },
+      { type: 'session.catchUpFailed', conversationId: 'nope' },
     ]) {
       send(event as never);
     }

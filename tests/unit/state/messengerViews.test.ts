@@ -81,11 +81,11 @@ describe('openConversationAtom and typingTextAtom', () => {
     emit({
       type: 'socket.messageRejected',
       clientMessageId,
-      error: { code: 'internal', message: 'Server error' },
+      error: { code: 'text_too_long', message: 'Too long' },
     });
     expect(store.get(atoms.openConversationAtom)?.messages[1]).toMatchObject({
       status: 'failed',
-      error: 'Server error',
+      error: 'Too long',
       key: clientMessageId,
     });
     store.set(atoms.sendToMessengerAtom, { type: 'message.retried', clientMessageId });

@@ -151,6 +151,44 @@ describe('session socket actor against a real server', () => {
     expect(['not_found', 'forbidden']).toContain(failed.error.code);
   });
 
+  it('catches up by seq: the messages after `after`, paged, and a refused catch-up as catchUpFailed', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    await nextEvent(actor, 'socket.connected');
+    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
+    const group = synced.data.conversations.find((c) => c.kind === 'group')!;
+    let since = command(actor, {
+      type: 'socket.catchUp',
+      conversationId: group.id,
+      after: 0,
+      limit: 2,
+    });
+    const page = await nextEvent(actor, 'socket.caughtUp', since);
+    expect(page).toMatchObject({ conversationId: group.id, after: 0, hasMore: true });
+    expect(page.messages.map((m) => m.seq)).toEqual([1, 2]);
+    since = command(actor, {
+      type: 'socket.catchUp',
+      conversationId: 'nobody-knows-this',
+      after: 0,
+    });
+    const failed = await nextEvent(actor, 'socket.catchUpFailed', since);
+    expect(['not_found', 'forbidden']).toContain(failed.error.code);
+  });
+
+  it('reports userJoined when someone new joins the group', async () => {
+    const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
+    const actor = open(sessionToken);
+    await nextEvent(actor, 'socket.connected');
+    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
+    const group = synced.data.conversations.find((c) => c.kind === 'group')!;
+    const { user: alan } = await signUp(server.url, 'Alan', 'Turing');
+    const joined = await nextEvent(actor, 'socket.userJoined');
+    expect(joined.joined).toEqual({
+      user: { id: alan.id, firstName: 'Alan', lastName: 'Turing', avatar: alan.avatar },
+      conversationIds: [group.id],
+    });
+  });
+
   it('reports a refused token as authRejected (invalid_token)', async () => {
     const actor = open('not-a-session-token');
     const rejected = await nextEvent(actor, 'socket.authRejected');
