@@ -17,6 +17,7 @@ import { runPayload } from './suites/payload.ts';
 import { profiles, type ProfileName } from './profiles.ts';
 import { runRenderer } from './suites/renderer.ts';
 import { runServerLoad } from './suites/serverLoad.ts';
+import { judgeTargets } from './targets.ts';
 
 const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer]
   (none)     the full run: the figures docs/benchmarks.md publishes
@@ -83,6 +84,10 @@ const results: Results = {
 };
 console.log(formatTable('Server', server));
 console.log(formatTable('Renderer and developer figures', renderer));
+console.log('\nTargets (issue 7)');
+for (const { target, result, met } of judgeTargets(results)) {
+  console.log(`  ${met === null ? 'n/a   ' : met ? 'met   ' : 'MISSED'}  ${target}: ${result}`);
+}
 const file = path.join(
   import.meta.dirname,
   'results',

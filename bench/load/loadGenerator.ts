@@ -20,6 +20,8 @@ interface InFlight {
   sender: number;
   /** Members that heard it so far (the sender's own copy not counted). */
   heardBy: number;
+  /** Sent after the warm-up: its deliveries are recorded. */
+  measured: boolean;
 }
 
 export interface ConnectParams {
@@ -64,7 +66,6 @@ export interface SaturateResult {
 const clients: Client[] = [];
 const inFlight = new Map<string, InFlight>();
 const deliveries = new SampleBuffer();
-let recording = false;
 let runCounter = 0;
 let deliveriesWaiting = 0;
 let onAllDelivered: (() => void) | null = null;
@@ -74,7 +75,7 @@ function onChannelUpdate(receiver: Client, update: Delivered): void {
   if (typeof id !== 'string') return;
   const entry = inFlight.get(id);
   if (!entry || entry.sender === receiver.index) return;
-  if (recording) deliveries.push(performance.now() - entry.sentAt);
+  if (entry.measured) deliveries.push(performance.now() - entry.sentAt);
   entry.heardBy += 1;
   deliveriesWaiting -= 1;
   if (entry.heardBy === clients.length - 1) inFlight.delete(id);
@@ -119,9 +120,14 @@ async function connect({ urls, tokens, concurrency = 50 }: ConnectParams) {
   return { connected: clients.length, ms: performance.now() - started };
 }
 
-function send(client: Client, conversationId: string): Promise<boolean> {
+function send(client: Client, conversationId: string, measured = false): Promise<boolean> {
   const clientMessageId = `b${runCounter}-${client.index}-${Math.random().toString(36).slice(2)}`;
-  inFlight.set(clientMessageId, { sentAt: performance.now(), sender: client.index, heardBy: 0 });
+  inFlight.set(clientMessageId, {
+    sentAt: performance.now(),
+    sender: client.index,
+    heardBy: 0,
+    measured,
+  });
   deliveriesWaiting += clients.length - 1;
   return client.socket
     .timeout(30_000)
@@ -179,14 +185,13 @@ async function fixedLoad(params: FixedLoadParams): Promise<FixedLoadResult> {
     if (due - started >= total) break;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    recording = performance.now() - started >= params.warmupMs;
-    const measured = recording;
+    const measured = performance.now() - started >= params.warmupMs;
     const client = clients[tick % clients.length];
     if (!client) break;
     const sentAt = performance.now();
     sent += 1;
     pending.push(
-      send(client, params.conversationId).then((ok) => {
+      send(client, params.conversationId, measured).then((ok) => {
         if (!ok) failed += 1;
         else if (measured) acks.push(performance.now() - sentAt);
       }),
@@ -194,7 +199,6 @@ async function fixedLoad(params: FixedLoadParams): Promise<FixedLoadResult> {
   }
   await Promise.all(pending);
   const missing = await drained(30_000);
-  recording = false;
   return {
     ack: summarize(acks.values()),
     delivery: summarize(deliveries.values()),
