@@ -1,6 +1,8 @@
 // `npm run web -- --port <n>`: Parley in a browser. Builds the renderer into .vite/web when it
 // is missing or older than its sources, then serves it and the chat server from one origin and
-// prints `listening on http://127.0.0.1:<n>`. SIGINT/SIGTERM close the server cleanly.
+// prints `listening on http://127.0.0.1:<n>`, then where the data lives. Like the server CLI it
+// keeps data in SQLite (the per-user data folder, or `--data <dir>`) so accounts survive a
+// restart; `--memory` keeps nothing. SIGINT/SIGTERM close the server, then the database.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,9 +14,12 @@ const rendererPage = path.join(projectDir, 'src/renderer/index.html');
 /** Everything the web build is made from: a change to any of these means rebuild. */
 const buildInputs = ['src/renderer', 'machines', 'server/protocol.ts', 'vite.renderer.config.ts'];
 
-const usage = `usage: npm run web -- [--port <n>] [--host <h>]
-  --port <n>  port to listen on; 0 picks a free one (default 0)
-  --host <h>  interface to bind (default 127.0.0.1)`;
+const usage = `usage: npm run web -- [--port <n>] [--host <h>] [--data <dir> | --memory]
+  --port <n>    port to listen on; 0 picks a free one (default 0)
+  --host <h>    interface to bind (default 127.0.0.1)
+  --data <dir>  keep users, sessions and messages in <dir>/parley.db
+                (default: the per-user data folder, as for npm run server)
+  --memory      keep everything in memory: lost when the server stops`;
 
 export class WebModeError extends Error {
   name = 'WebModeError';
@@ -57,14 +62,54 @@ export async function buildRenderer() {
   }
 }
 
-/** Builds if needed, then starts the chat server serving .vite/web. Resolves to the server. */
-export async function startWebMode({ port = 0, host = '127.0.0.1' } = {}) {
+/**
+ * The store for `dataDir` (null: in memory) and a line saying where the data lives. The server
+ * modules are loaded here, not at the top, so `--help` and argument errors stay instant.
+ */
+async function openStore(dataDir) {
+  if (dataDir === null) {
+    const { MemoryStore } = await import('../server/store/memory.ts');
+    return {
+      store: new MemoryStore(),
+      where: 'data: in memory (--memory): nothing is kept after the server stops',
+    };
+  }
+  const { databaseFileIn } = await import('../server/store/sqlite/location.ts');
+  const { SqliteStore } = await import('../server/store/sqlite/store.ts');
+  const file = databaseFileIn(dataDir);
+  try {
+    return { store: SqliteStore.open(file), where: `data: ${file}` };
+  } catch (error) {
+    throw new WebModeError(
+      `web mode: cannot open the data folder ${dataDir}: ${error?.message ?? error}`,
+    );
+  }
+}
+
+/**
+ * Builds if needed, then starts the chat server serving .vite/web on its store. Resolves to
+ * `{ url, where, close() }`; `close` stops the server, then closes the database.
+ */
+export async function startWebMode({ port = 0, host = '127.0.0.1', dataDir = null } = {}) {
   if (webBuildIsStale()) {
     console.log('web mode: building the renderer into .vite/web …');
     await buildRenderer();
   }
   const { createChatServer } = await import('../server/chatServer.ts');
-  return createChatServer({ host, port, staticDir: webDir });
+  const { store, where } = await openStore(dataDir);
+  let server;
+  try {
+    server = await createChatServer({ host, port, staticDir: webDir, store });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    where,
+    // The server does not own a store it was given: close the database after it.
+    close: () => server.close().then(() => store.close()),
+  };
 }
 
 export function parseWebArgs(argv) {
@@ -74,6 +119,8 @@ export function parseWebArgs(argv) {
     options: {
       port: { type: 'string', default: '0' },
       host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      memory: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -81,7 +128,30 @@ export function parseWebArgs(argv) {
   if (!/^\d+$/.test(values.port) || port > 65_535) {
     throw new WebModeError(`--port must be 0-65535, got '${values.port}'`);
   }
-  return { port, host: values.host, help: values.help };
+  if (values.memory && values.data !== undefined) {
+    throw new WebModeError('--data and --memory exclude each other');
+  }
+  if (values.data !== undefined && values.data.trim() === '') {
+    throw new WebModeError('--data must not be empty');
+  }
+  return {
+    port,
+    host: values.host,
+    // undefined: the default folder, resolved when the store opens (see dataDirOf).
+    dataDir: values.memory
+      ? null
+      : values.data === undefined
+        ? undefined
+        : path.resolve(values.data),
+    help: values.help,
+  };
+}
+
+/** `--data`, or the per-user data folder the server CLI uses too. */
+async function dataDirOf(parsed) {
+  if (parsed !== undefined) return parsed;
+  const { defaultDataDir } = await import('../server/store/sqlite/location.ts');
+  return defaultDataDir();
 }
 
 /** The command: start, print the URL, close cleanly on SIGINT/SIGTERM. */
@@ -99,12 +169,13 @@ export async function runWebMode(argv) {
   }
   let server;
   try {
-    server = await startWebMode(options);
+    server = await startWebMode({ ...options, dataDir: await dataDirOf(options.dataDir) });
   } catch (error) {
     console.error(error instanceof WebModeError ? error.message : error);
     process.exit(1);
   }
   console.log(`listening on ${server.url}`);
+  console.log(server.where);
   const stop = () => {
     // A close that hangs must still end the process.
     setTimeout(() => process.exit(1), 5_000).unref();

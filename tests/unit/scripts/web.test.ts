@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSocket } from '../../../src/renderer/transport/socket.ts';
+import { signUp } from '../renderer/transport/realServer.ts';
 import { importScript, runScript } from './spawnScript.ts';
 
 const { webBuildIsStale } = await importScript<{
@@ -13,15 +15,35 @@ const rendererExists = existsSync(
   path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
 );
 
+/** A per-user data folder of its own, so no test writes to the real one. */
+async function dataHome(): Promise<NodeJS.ProcessEnv> {
+  return { XDG_DATA_HOME: await mkdtemp(path.join(tmpdir(), 'parley-web-home-')) };
+}
+
+/** Whether the server accepts this session token (the handshake signs the socket in). */
+function tokenAccepted(url: string, token: string): Promise<boolean> {
+  const socket = createSocket(url, { token, reconnection: false });
+  return new Promise<boolean>((resolve) => {
+    socket.once('connect', () => resolve(true));
+    socket.once('connect_error', () => resolve(false));
+    socket.connect();
+  }).finally(() => socket.disconnect());
+}
+
 describe('npm run web', () => {
   // Building the whole renderer on a busy 2-core machine can take a while.
   it.runIf(rendererExists)(
     'serves the built renderer with a CSP header and the chat server on one origin, and stops on SIGTERM',
     async () => {
-      const web = runScript('scripts/web.mjs', ['--port', '0']);
+      const env = await dataHome();
+      const web = runScript('scripts/web.mjs', ['--port', '0'], env);
       try {
         const url = await web.listening;
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+        // Like the server CLI: SQLite in the per-user data folder by default.
+        await expect
+          .poll(() => web.output())
+          .toContain(`data: ${path.join(env.XDG_DATA_HOME!, 'parley', 'parley.db')}`);
         const page = await fetch(`${url}/`);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-type')).toMatch(/text\/html/);
@@ -45,6 +67,41 @@ describe('npm run web', () => {
     expect(web.output()).toMatch(
       /no renderer to serve yet \(src\/renderer\/index\.html is missing\)/,
     );
+  });
+
+  it.runIf(rendererExists)(
+    'keeps accounts in --data across a restart; --memory forgets them',
+    async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-web-data-'));
+      const first = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
+      let account: Awaited<ReturnType<typeof signUp>>;
+      try {
+        account = await signUp(await first.listening, 'Ada', 'Lovelace');
+        expect(first.output()).toContain(`data: ${path.join(dataDir, 'parley.db')}`);
+      } finally {
+        expect(await first.stop()).toBe(0);
+      }
+      const second = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
+      try {
+        expect(await tokenAccepted(await second.listening, account.sessionToken)).toBe(true);
+      } finally {
+        await second.stop();
+      }
+      const inMemory = runScript('scripts/web.mjs', ['--port', '0', '--memory']);
+      try {
+        expect(await tokenAccepted(await inMemory.listening, account.sessionToken)).toBe(false);
+        expect(inMemory.output()).toContain('data: in memory (--memory)');
+      } finally {
+        await inMemory.stop();
+      }
+    },
+    180_000,
+  );
+
+  it('refuses --data with --memory, with the usage', async () => {
+    const web = runScript('scripts/web.mjs', ['--memory', '--data', '/tmp/x'], await dataHome());
+    expect(await web.exited).toBe(2);
+    expect(web.output()).toMatch(/--data and --memory exclude each other[\s\S]*usage: npm run web/);
   });
 
   it('refuses a bad port with the usage', async () => {
