@@ -13,7 +13,8 @@ import { createPlatform } from './platform/createPlatform.ts';
 import { createInspectionQueue } from './platform/inspectionQueue.ts';
 import { createAppAtoms } from './state/index.ts';
 import { connectApp } from './transport/connectApp.ts';
-import { connectInspectPublisher } from './transport/inspectPublisher.ts';
+// The publishing end of the visualizer's channel, with a connection of its own (see there).
+import { connectInspectPublisher } from '../viz/live/socketChannel.ts';
 
 const platform = createPlatform(window, connectInspectPublisher);
 const { machine, onboardingConnection } = connectApp(platform);

@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { loadRegistryAt } from './diff/loadRegistry.ts';
+import { inspectingAppUrl } from './live/recordSchema.ts';
 import { extractStructure } from './structure.ts';
 import { ModelCoverageSchema } from './structureSchema.ts';
 
@@ -191,7 +192,11 @@ if (import.meta.main) {
     const repoDir = gitTopLevel() ?? projectDir;
     const { server, url } = await startVizServer({ port, appUrl, repoDir });
     console.log(`listening on ${url}`);
-    if (appUrl) console.log(`viz: following the app at ${appUrl} (live mode)`);
+    if (appUrl) {
+      console.log(`viz: following the app at ${appUrl} (live mode)`);
+      // The web app publishes only when asked, so normal use costs nothing.
+      console.log(`viz: open the app at ${inspectingAppUrl(appUrl)} to see it move`);
+    }
     const stop = () => {
       server.closeAllConnections();
       server.close(() => process.exit(0));

@@ -1,10 +1,11 @@
 import type { InspectionRecord } from '../../preload/bridge.ts';
+import { inspectQueryFlag } from '../../viz/live/recordSchema.ts';
 import { Platform, PlatformStorageError } from './Platform.ts';
+
+export { inspectQueryFlag };
 
 /** localStorage key of the session token in web mode. */
 export const sessionTokenStorageKey = 'parley.sessionToken';
-/** The query flag (`?inspect`) that turns on publishing to the visualizer in web mode. */
-export const inspectQueryFlag = 'inspect';
 
 /** Where inspection records go in web mode (the transport's `/inspect` publisher). */
 export type InspectChannelFactory = (serverUrl: string) => {

@@ -2,12 +2,16 @@
 // selected machine's latest state, the log lists its events.
 import { Alert, Box, Typography } from '@mui/material';
 import type { FeedStatus } from '../live/liveFeed.ts';
-import type { InspectionRecord } from '../live/recordSchema.ts';
+import { inspectingAppUrl, type InspectionRecord } from '../live/recordSchema.ts';
 import { EventLog, stateValueText } from './EventLog.tsx';
 
 export function LivePanel(props: {
   records: readonly (InspectionRecord & { seq: number })[];
   statuses: readonly FeedStatus[];
+  /** The web app this page follows (`npm run viz -- --app`), if any. */
+  appUrl: string | null;
+  /** Whether any machine has been heard from yet. */
+  heardFromApp: boolean;
 }) {
   const latest = props.records.at(-1);
   return (
@@ -25,6 +29,15 @@ export function LivePanel(props: {
           </Typography>
         ))
       )}
+      {props.appUrl && !props.heardFromApp ? (
+        <Alert severity="info">
+          The web app publishes its machines only when asked: open it at{' '}
+          <a href={inspectingAppUrl(props.appUrl)} target="_blank" rel="noreferrer">
+            {inspectingAppUrl(props.appUrl)}
+          </a>
+          .
+        </Alert>
+      ) : null}
       <Typography variant="body2">
         {latest ? (
           <>

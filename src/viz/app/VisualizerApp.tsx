@@ -286,7 +286,12 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
               </Box>
               <Box component="aside" sx={sidePanel}>
                 {mode === 'live' ? (
-                  <LivePanel records={liveRecords} statuses={live.statuses} />
+                  <LivePanel
+                    records={liveRecords}
+                    statuses={live.statuses}
+                    appUrl={appUrl ?? null}
+                    heardFromApp={live.records.length > 0}
+                  />
                 ) : (
                   <DiffPanel
                     available={hasVizServer()}

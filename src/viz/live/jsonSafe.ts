@@ -18,6 +18,8 @@ export interface JsonSafeLimits {
   maxObjectKeys: number;
   /** Values converted in all (containers and leaves); the rest show as `…`. */
   maxNodes: number;
+  /** Object keys whose values are replaced by `[redacted]` (secrets such as tokens). */
+  redactKeys?: RegExp;
 }
 
 export const defaultLimits: JsonSafeLimits = {
@@ -165,6 +167,10 @@ export function toJsonSafe(value: unknown, limits: JsonSafeLimits = defaultLimit
     // Keys are created now, in order, so filling them later keeps that order.
     const out: { [key: string]: JsonValue } = {};
     for (const [key, entryValue] of entries) {
+      if (limits.redactKeys?.test(key)) {
+        out[key] = '[redacted]';
+        continue;
+      }
       out[key] = null;
       queue.push({
         value: entryValue,

@@ -34,6 +34,14 @@ function isMachineSnapshot(snapshot: unknown): snapshot is MachineSnapshotLike {
   );
 }
 
+/**
+ * Secrets never leave the app in a record (the session and verification tokens live in the
+ * onboarding and app contexts): a designer needs to see that one is there, not its value.
+ */
+export const secretKeys = /token|secret|password/i;
+
+const recordLimits: JsonSafeLimits = { ...defaultLimits, redactKeys: secretKeys };
+
 /** Tried when a record made with the default limits is too big for the wire. */
 const compactLimits: JsonSafeLimits = {
   maxDepth: 4,
@@ -41,6 +49,7 @@ const compactLimits: JsonSafeLimits = {
   maxArrayItems: 10,
   maxObjectKeys: 30,
   maxNodes: 300,
+  redactKeys: secretKeys,
 };
 
 const utf8 = new TextEncoder();
@@ -79,7 +88,7 @@ export function toInspectionRecord(
       at,
     };
   };
-  for (const limits of [defaultLimits, compactLimits]) {
+  for (const limits of [recordLimits, compactLimits]) {
     const record = build(limits);
     if (fitsTarget(record)) return record;
   }

@@ -63,6 +63,19 @@ export const inspectEvents = {
   record: 'inspect.record',
 } as const;
 
+/**
+ * The query flag that makes the web app publish its machines to the `/inspect` relay. Off by
+ * default so normal use opens no extra socket and converts nothing.
+ */
+export const inspectQueryFlag = 'inspect';
+
+/** The address to open the web app at so that `npm run viz -- --app <appUrl>` sees it move. */
+export function inspectingAppUrl(appUrl: string): string {
+  const url = new URL(appUrl);
+  url.searchParams.set(inspectQueryFlag, '');
+  return url.href.replace(/=$/, '');
+}
+
 /** Handshake `auth` of the `/inspect` namespace: which side of the relay a socket is. */
 export const InspectAuthSchema = z.object({ role: z.enum(['publisher', 'viewer']) });
 export type InspectRole = z.infer<typeof InspectAuthSchema>['role'];

@@ -4,7 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 import { InspectionRecordSchema, inspectEvents, type InspectionRecord } from './recordSchema.ts';
 
 export interface InspectPublisher {
-  publish(record: InspectionRecord): void;
+  /** Any record-shaped object: the relay validates it (the app hands over opaque JSON). */
+  publish(record: { readonly [key: string]: unknown }): void;
   close(): void;
 }
 
@@ -18,8 +19,15 @@ export interface ViewerCallbacks {
 }
 
 function connect(appUrl: string, role: 'publisher' | 'viewer'): Socket {
-  // WebSocket only: no long-polling requests, so no CORS preflight from another loopback port.
-  return io(new URL('/inspect', appUrl).href, { auth: { role }, transports: ['websocket'] });
+  return io(new URL('/inspect', appUrl).href, {
+    auth: { role },
+    // WebSocket only: no long-polling requests, so no CORS preflight from another loopback port.
+    transports: ['websocket'],
+    // A connection of its own: socket.io-client would otherwise multiplex this namespace onto
+    // the app's chat socket (same origin), so the inspector could disturb (or be torn down
+    // with) the connection the person is chatting over.
+    forceNew: true,
+  });
 }
 
 export function connectInspectPublisher(appUrl: string): InspectPublisher {

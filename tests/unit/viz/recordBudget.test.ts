@@ -1,13 +1,14 @@
 // Inspection records stay small and cheap whatever a machine's context holds: the messenger
 // with a 10,000-message conversation must not make records (or keystrokes) grow with it.
 import { describe, expect, it } from 'vitest';
-import { createActor, type InspectionEvent } from 'xstate';
+import { createActor, createMachine, type InspectionEvent } from 'xstate';
 import { messengerMachine } from '../../../machines/messenger.ts';
 import type { ConversationsAndUsers, Message } from '../../../server/protocol.ts';
 import { budgetMarker, defaultLimits, toJsonSafe } from '../../../src/viz/live/jsonSafe.ts';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
 import {
   InspectionRecordSchema,
+  inspectingAppUrl,
   inspectionRecordTargetBytes,
 } from '../../../src/viz/live/recordSchema.ts';
 
@@ -187,5 +188,41 @@ describe('inspection records of the messenger with 10,000 messages', () => {
     }
     const keystroke = records.find((r) => r.event.type === 'draft.changed')!;
     expect(keystroke.context).toMatchObject({ drafts: { c0: 'x' } });
+  });
+});
+
+describe('records leave secrets behind', () => {
+  it('redacts tokens in context and events, keeping the keys so a reviewer sees they exist', () => {
+    const signedIn = createMachine({
+      id: 'signedIn',
+      context: {
+        user: { firstName: 'Bulma' },
+        sessionToken: 'st-secret',
+        verificationToken: 'vt-secret',
+      },
+      on: { 'token.refreshed': {} },
+    });
+    const events: InspectionEvent[] = [];
+    const actor = createActor(signedIn, { inspect: (e) => events.push(e) }).start();
+    actor.send({ type: 'token.refreshed', accessToken: 'at-secret' } as never);
+    const records = events.flatMap((e) => toInspectionRecord(e) ?? []);
+    expect(JSON.stringify(records)).not.toMatch(/secret/);
+    expect(records.at(-1)).toMatchObject({
+      context: {
+        user: { firstName: 'Bulma' },
+        sessionToken: '[redacted]',
+        verificationToken: '[redacted]',
+      },
+      event: { type: 'token.refreshed', accessToken: '[redacted]' },
+    });
+  });
+});
+
+describe('inspectingAppUrl', () => {
+  it('is the app address with the ?inspect flag that makes the web app publish', () => {
+    expect(inspectingAppUrl('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000/?inspect');
+    expect(inspectingAppUrl('http://127.0.0.1:4000/?lang=fr')).toBe(
+      'http://127.0.0.1:4000/?lang=fr&inspect',
+    );
   });
 });

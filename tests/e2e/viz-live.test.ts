@@ -1,0 +1,128 @@
+// Live mode against the real web app: the visualizer (`npm run viz -- --app <url>`, here
+// startVizServer in-process) follows a person onboarding in another browser context, through
+// the chat server's /inspect relay, highlighting each onboarding state as the app reaches it
+// and logging the app's events.
+import type { Server } from 'node:http';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, startVizServer } from '../../src/viz/serve.ts';
+import { inspectingAppUrl } from '../../src/viz/live/recordSchema.ts';
+import { useE2E } from './support/bootstrap.ts';
+import {
+  codeStep,
+  freshUsPhone,
+  nameStep,
+  phoneStep,
+  readSimulatedSms,
+  stepTimeoutMs,
+  waitForCodeStep,
+  waitForMessenger,
+  waitForNameStep,
+  waitForPhoneStep,
+} from './support/onboarding.ts';
+
+const e2e = useE2E();
+let viz: { server: Server; url: string } | null = null;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  viz = await startVizServer({ port: 0, appUrl: e2e.server.url });
+});
+
+afterAll(async () => {
+  viz?.server.closeAllConnections();
+  await new Promise((resolve) => viz?.server.close(resolve) ?? resolve(undefined));
+});
+
+/** The diagram's state `key`, once the visualizer highlights it as active. */
+function activeState(page: Page, key: string): Locator {
+  return page
+    .getByRole('group', { name: key, exact: true })
+    .and(page.locator('[aria-current="true"]'))
+    .first();
+}
+
+async function waitForActive(page: Page, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    await activeState(page, key).waitFor({ state: 'attached', timeout: stepTimeoutMs });
+  }
+}
+
+/** The log's entries as `event → state` lines, oldest first. */
+async function logLines(log: Locator): Promise<string[]> {
+  const summaries = await log.locator('summary').allInnerTexts();
+  return summaries.map((line) => line.trim());
+}
+
+describe('the visualizer in live mode', () => {
+  it('follows a person onboarding in the web app, state by state, with its events', async () => {
+    const visualizer = e2e.page; // its own browser context
+    await visualizer.setViewportSize({ width: 1500, height: 1000 });
+    await visualizer.goto(viz!.url);
+    await visualizer.getByRole('button', { name: 'onboarding', exact: true }).click();
+    await visualizer.getByRole('tab', { name: 'Live' }).click();
+    // Connected to the app's relay, and telling the designer how to make the app publish.
+    await visualizer
+      .getByText(`app at ${e2e.server.url}: connected`)
+      .waitFor({ timeout: stepTimeoutMs });
+    const hint = visualizer.getByRole('link', { name: inspectingAppUrl(e2e.server.url) });
+    await hint.waitFor({ timeout: stepTimeoutMs });
+    await e2e.shots.take(visualizer, 'live waiting for the app');
+
+    const app = await e2e.openPerson('app');
+    await app.goto(inspectingAppUrl(e2e.server.url));
+    await waitForPhoneStep(app);
+    await waitForActive(visualizer, 'phone');
+    await hint.waitFor({ state: 'detached', timeout: stepTimeoutMs });
+
+    await phoneStep.phone(app).pressSequentially(freshUsPhone());
+    await phoneStep.next(app).click();
+    await waitForCodeStep(app);
+    await waitForActive(visualizer, 'code', 'editing', 'countingDown');
+    expect(
+      await visualizer
+        .getByRole('group', { name: 'phone', exact: true })
+        .first()
+        .getAttribute('aria-current'),
+    ).toBeNull();
+    await e2e.shots.take(visualizer, 'live code step');
+
+    await codeStep.code(app).pressSequentially(await readSimulatedSms(app));
+    await waitForNameStep(app);
+    await waitForActive(visualizer, 'name');
+
+    await nameStep.first(app).pressSequentially('Bulma');
+    await nameStep.last(app).pressSequentially('Brief');
+    await nameStep.finish(app).click();
+    await waitForMessenger(app);
+    await waitForActive(visualizer, 'done');
+    await e2e.shots.take(visualizer, 'live done');
+
+    // The log holds the app's own events, in the order the person caused them.
+    const lines = await logLines(visualizer.getByRole('log', { name: 'Event log' }));
+    const firstIndex = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    const milestones = [
+      /^xstate\.init → phone$/,
+      /^phone\.changed → phone$/,
+      /^phone\.submitted → requestingCode$/,
+      /→ \{"code":\{"entry":"editing","resend":"countingDown"\}\}$/,
+      /^code\.changed → \{"code":\{"entry":"verifying"/,
+      /→ name$/,
+      /^firstName\.changed → name$/,
+      /^name\.submitted → creatingUser$/,
+      /→ done$/,
+    ];
+    const positions = milestones.map(firstIndex);
+    expect(positions, lines.join('\n')).not.toContain(-1);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    // Context travels with each step: opening the entry shows the name the person typed.
+    const log = visualizer.getByRole('log', { name: 'Event log' });
+    const nameEntry = log
+      .locator('details')
+      .filter({ has: visualizer.locator('summary', { hasText: 'name.submitted → creatingUser' }) })
+      .first();
+    await nameEntry.locator('summary').click();
+    await nameEntry.getByText('"firstName": "Bulma"').waitFor({ timeout: stepTimeoutMs });
+    await e2e.shots.take(visualizer, 'live log entry');
+  });
+});
