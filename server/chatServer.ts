@@ -96,11 +96,6 @@ const knownEvents = new Set<string>([
   Events.signOut,
 ]);
 
-function isLoopbackOrigin(origin: string): boolean {
-  const hostname = URL.parse(origin)?.hostname ?? '';
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -166,17 +161,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   io.use(handshakeAuthenticator(context));
   const rateLimits = options.rateLimits ?? createRateLimits();
   io.on('connection', (socket) => onConnection(context, socket, rateLimits));
-  if (options.inspectRelay ?? true) {
-    // Trust: inspection records carry the user's own messages and drafts, and the relay has no
-    // token. So only loopback sockets may publish or view (attachInspectRelay), and from a
-    // browser only pages served from a loopback origin: WebSockets skip CORS, so any website
-    // open in the same browser could otherwise connect to 127.0.0.1 and watch.
-    attachInspectRelay(io).use((socket, next) => {
-      const { origin } = socket.handshake.headers;
-      if (origin === undefined || isLoopbackOrigin(origin)) next();
-      else next(new Error('forbidden: the inspector accepts pages from loopback origins only'));
-    });
-  }
+  // Loopback clients and loopback pages only: see attachInspectRelay for the trust decision.
+  if (options.inspectRelay ?? true) attachInspectRelay(io);
   io.engine.on('connection_error', (error: { code?: number; message?: string }) => {
     logger.warn('transport refused', { code: error.code, reason: error.message });
   });

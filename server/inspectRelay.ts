@@ -51,6 +51,11 @@ export function isLoopbackAddress(address: string): boolean {
   );
 }
 
+function isLoopbackOrigin(origin: string): boolean {
+  const hostname = URL.parse(origin)?.hostname ?? '';
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
 export function attachInspectRelay(
   io: Server,
   options: InspectRelayOptions = {},
@@ -58,9 +63,18 @@ export function attachInspectRelay(
   // The chat server is typed with the chat events; this namespace has its own.
   const namespace = io.of('/inspect') as unknown as InspectNamespace;
 
+  // Trust: inspection records carry the user's own messages and drafts, and the relay has no
+  // token. So only loopback sockets may publish or view, and from a browser only pages served
+  // from a loopback origin: WebSockets skip CORS, so any website open in the same browser could
+  // otherwise connect to 127.0.0.1 and watch. Local tools send no Origin.
   namespace.use((socket, next) => {
     if (!options.allowRemote && !isLoopbackAddress(socket.handshake.address)) {
       next(new Error('forbidden: the inspector accepts loopback clients only'));
+      return;
+    }
+    const { origin } = socket.handshake.headers;
+    if (!options.allowRemote && origin !== undefined && !isLoopbackOrigin(origin)) {
+      next(new Error('forbidden: the inspector accepts pages from loopback origins only'));
       return;
     }
     const auth = InspectAuthSchema.safeParse(socket.handshake.auth);

@@ -41,7 +41,8 @@ export function contentSecurityPolicy(host: string | undefined): string {
     "img-src 'self' data:",
     // Emotion (MUI) injects <style> elements at run time.
     "style-src 'self' 'unsafe-inline'",
-    "font-src 'self'",
+    // @fontsource's fonts are inlined by Vite as data: URLs.
+    "font-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

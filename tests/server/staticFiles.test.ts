@@ -45,6 +45,7 @@ describe('serving the built renderer (staticDir)', () => {
     expect(csp).toContain(`connect-src 'self' ws://${host}`);
     expect(csp).toContain("img-src 'self' data:");
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("font-src 'self' data:");
     expect(csp).not.toMatch(/https?:/);
 
     expect((await get(test.url, '/assets/app.js')).headers['content-type']).toBe(

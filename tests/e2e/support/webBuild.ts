@@ -8,6 +8,7 @@ export const webDir = path.join(projectDir, '.vite/web');
 const buildInputs = [
   'src/renderer',
   'machines',
+  'src/viz/live',
   'server/protocol.ts',
   'vite.renderer.config.ts',
   'package-lock.json',
