@@ -316,11 +316,16 @@ export const messengerMachine = setup({
       return { users: { ...context.users, [user.id]: user }, conversations };
     }),
     /** Asks for the messages after each hole (a conversation asks once until answered). */
-    catchUpHoles: enqueueActions(({ context, self, enqueue }) => {
+    catchUpHoles: enqueueActions(({ context, event, self, enqueue }) => {
+      // After a sync every conversation may have one; after an update only the one it touched.
+      const candidates =
+        event.type === 'session.channelUpdate'
+          ? [context.conversations[event.update.conversation.id]]
+          : Object.values(context.conversations);
       const conversations = { ...context.conversations };
       let asked = false;
-      for (const conversation of Object.values(context.conversations)) {
-        if (conversation.catchingUp) continue;
+      for (const conversation of candidates) {
+        if (!conversation || conversation.catchingUp) continue;
         const after = lastSeqBeforeHole(conversation.messages);
         if (after === null) continue;
         conversations[conversation.id] = { ...conversation, catchingUp: true };
@@ -370,12 +375,17 @@ export const messengerMachine = setup({
       };
     }),
     /** A user we do not know (their `userJoined` was missed): sync conversations and users. */
-    resyncIfUnknownPeople: enqueueActions(({ context, self, enqueue }) => {
+    resyncIfUnknownPeople: enqueueActions(({ context, event, self, enqueue }) => {
+      assertEvent(event, ['session.channelUpdate', 'session.caughtUp', 'session.messagesLoaded']);
       if (context.resyncRequested) return;
-      const unknown = Object.values(context.conversations).some((conversation) =>
-        hasUnknownPeople(conversation, context.users),
-      );
-      if (!unknown) return;
+      // Only the conversation this event touched: a whole-list scan per update would cost more
+      // with every conversation.
+      const id =
+        event.type === 'session.channelUpdate'
+          ? event.update.conversation.id
+          : event.conversationId;
+      const conversation = context.conversations[id];
+      if (!conversation || !hasUnknownPeople(conversation, context.users)) return;
       enqueue.assign({ resyncRequested: true });
       tellParent(self, (e) => enqueue.sendParent(e), { type: 'messenger.resyncRequested' });
     }),
