@@ -118,7 +118,8 @@ describe('MessengerScreen', () => {
       server.emit({
         type: 'socket.messageRejected',
         clientMessageId,
-        error: { code: 'rate_limited', message: 'Slow down' },
+        // A refusal the user must act on; rate limits and network trouble are waited out.
+        error: { code: 'text_too_long', message: 'Too long' },
       }),
     );
     const mine = within(log).getByRole('article', { name: 'You' });
