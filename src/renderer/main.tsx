@@ -14,7 +14,7 @@ import { createInspectionQueue } from './platform/inspectionQueue.ts';
 import { createAppAtoms } from './state/index.ts';
 import { connectApp } from './transport/connectApp.ts';
 // The publishing end of the visualizer's channel, with a connection of its own (see there).
-import { connectInspectPublisher } from '../viz/live/socketChannel.ts';
+import { connectInspectPublisher } from './transport/inspectPublisher.ts';
 
 const platform = createPlatform(window, connectInspectPublisher);
 const { machine, onboardingConnection } = connectApp(platform);

@@ -14,6 +14,8 @@ export function connectInspectPublisher(serverUrl: string): InspectPublisher {
   const socket = io(new URL('/inspect', serverUrl).href, {
     auth: { role: 'publisher' },
     transports: ['websocket'],
+    // Its own connection: sharing the chat socket's Manager made the chat socket connect twice.
+    forceNew: true,
   });
   return {
     // Fire and forget: a lost record only costs the inspector one frame.
