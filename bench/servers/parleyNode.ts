@@ -60,6 +60,7 @@ const options: ChatServerOptions = {
   port: 0,
   store,
   logger: quietLogger,
+  // Bench people are seeded with sessions, never onboarded through a code on this node.
   codeSender: { send: async () => {} },
   ...(values.static === undefined ? {} : { staticDir: values.static }),
   ...opened.serverOptions,

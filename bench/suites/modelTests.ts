@@ -2,6 +2,7 @@
 // coverage table), run as a developer runs it.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { type Row, row } from '../lib/rows.ts';
 
 const projectDir = path.resolve(import.meta.dirname, '../..');
@@ -23,10 +24,12 @@ export async function runModelTests(log: (line: string) => void): Promise<Row[]>
     child.once('close', (exitCode) => resolve({ code: exitCode, tail: output }));
   });
   const seconds = (performance.now() - started) / 1000;
-  const tests = /Tests\s+(\d+) passed/.exec(tail)?.[1];
+  // Vitest colours its summary; strip the escape codes before reading it.
+  const plain = stripVTControlCharacters(tail);
+  const tests = /Tests\s+(?:\d+ failed \| )?(\d+) passed/.exec(plain)?.[1];
   const note =
     code === 0
       ? `${tests ?? '?'} tests passed`
-      : `test:model exited ${code}: ${tail.trim().split('\n').at(-1) ?? ''}`;
+      : `test:model exited ${code}: ${plain.trim().split('\n').at(-1) ?? ''}`;
   return [row('npm run test:model, wall time', 'whole suite', seconds, 's', { note })];
 }

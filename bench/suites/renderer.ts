@@ -3,6 +3,8 @@
 // page (performance.now, a frame callback then a task: the frame has been painted), so the
 // browser driver's own round trips are not counted, except for cold start (see its rows).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, launchChromium, projectDir, webDir } from '../lib/browser.ts';
@@ -175,7 +177,11 @@ async function measureKeystrokes(
       });
     });
     const text = 'The gravity room is fixed, come and train with us this evening!';
-    await composer.pressSequentially(text.repeat(4).slice(0, profile.keystrokes), { delay: 40 });
+    // A slow sidebar takes hundreds of ms per key: the timeout must cover the slowest case.
+    await composer.pressSequentially(text.repeat(4).slice(0, profile.keystrokes), {
+      delay: 40,
+      timeout: profile.keystrokes * 5_000,
+    });
     await page.waitForFunction(
       (count) =>
         (window as unknown as { benchKeys: { paint: number[] } }).benchKeys.paint.length >= count,
@@ -202,11 +208,16 @@ async function measureKeystrokes(
 /** `npm run web`'s entry, started fresh: the process, then the page, as a person would. */
 async function measureColdStart(browser: Browser, log: (line: string) => void): Promise<Row[]> {
   log('renderer: cold start of web mode');
+  // A fresh data folder: a first launch (the database is created and migrated), and never the
+  // person's own data folder, which web mode uses by default.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-web-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(projectDir, 'scripts/web.mjs'), '--port', '0'], {
-    cwd: projectDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(projectDir, 'scripts/web.mjs'), '--port', '0', '--data', dataDir],
+    { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let output = '';
@@ -239,7 +250,7 @@ async function measureColdStart(browser: Browser, log: (line: string) => void): 
     const note = 'new browser context (empty cache); includes the driver round trip';
     return [
       row('cold start: web mode process -> listening', 'fresh process', listening, 'ms', {
-        note: 'renderer already built',
+        note: 'renderer already built; new SQLite data folder',
       }),
       row('cold start: page load -> onboarding visible', 'fresh process', toOnboarding, 'ms', {
         note,
@@ -256,6 +267,8 @@ async function measureColdStart(browser: Browser, log: (line: string) => void): 
     ];
   } finally {
     child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
