@@ -10,9 +10,10 @@ import {
   VerifyCodeSchema,
 } from '../protocol.ts';
 import type { StoredConversation, StoredUser } from '../store/types.ts';
-import { publicUser, summaryOf } from '../views.ts';
+import { publicUser } from '../views.ts';
 import { welcomeNewUser } from '../world.ts';
 import { defineHandler, errorAck } from './bind.ts';
+import { broadcastChannelUpdate } from './conversations.ts';
 
 /** Names are shown everywhere: no lone surrogates (not storable) and no control characters. */
 function isPrintableName(name: string): boolean {
@@ -110,12 +111,9 @@ async function announceNewMember(
   user: StoredUser,
   group: StoredConversation,
 ): Promise<void> {
-  const room = conversationRoom(group.id);
   context.io
-    .to(room)
+    .to(conversationRoom(group.id))
     .except(userRoom(user.id))
     .emit(Events.userJoined, { user: publicUser(user), conversationIds: [group.id] });
-  context.io
-    .to(room)
-    .emit(Events.channelUpdate, { conversation: await summaryOf(context, group), message: null });
+  await broadcastChannelUpdate(context, group, null);
 }
