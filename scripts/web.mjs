@@ -12,7 +12,14 @@ export const webDir = path.join(projectDir, '.vite/web');
 const rendererConfig = path.join(projectDir, 'vite.renderer.config.ts');
 const rendererPage = path.join(projectDir, 'src/renderer/index.html');
 /** Everything the web build is made from: a change to any of these means rebuild. */
-const buildInputs = ['src/renderer', 'machines', 'server/protocol.ts', 'vite.renderer.config.ts'];
+const buildInputs = [
+  'src/renderer',
+  'machines',
+  'src/viz/live', // the renderer's inspection records and the ?inspect flag
+  'server/protocol.ts',
+  'vite.renderer.config.ts',
+  'package-lock.json',
+];
 
 const usage = `usage: npm run web -- [--port <n>] [--host <h>] [--data <dir> | --memory]
   --port <n>    port to listen on; 0 picks a free one (default 0)

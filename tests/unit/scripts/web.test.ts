@@ -115,15 +115,28 @@ describe('the web build freshness check', () => {
   async function project() {
     const root = await mkdtemp(path.join(tmpdir(), 'parley-web-'));
     await mkdir(path.join(root, 'src/renderer/views'), { recursive: true });
+    await mkdir(path.join(root, 'src/viz/live'), { recursive: true });
     await mkdir(path.join(root, 'machines'), { recursive: true });
     await mkdir(path.join(root, 'server'), { recursive: true });
     await mkdir(path.join(root, 'out'), { recursive: true });
     const old = new Date('2026-01-01T00:00:00Z');
-    for (const file of ['src/renderer/views/App.tsx', 'machines/app.ts', 'server/protocol.ts']) {
+    const files = [
+      'src/renderer/views/App.tsx',
+      'src/viz/live/record.ts',
+      'machines/app.ts',
+      'server/protocol.ts',
+    ];
+    for (const file of files) {
       await writeFile(path.join(root, file), '');
       await utimes(path.join(root, file), old, old);
     }
-    for (const dir of ['src/renderer/views', 'src/renderer', 'machines', 'server']) {
+    for (const dir of [
+      'src/renderer/views',
+      'src/renderer',
+      'src/viz/live',
+      'machines',
+      'server',
+    ]) {
       await utimes(path.join(root, dir), old, old);
     }
     return { root, out: path.join(root, 'out') };
@@ -144,13 +157,15 @@ describe('the web build freshness check', () => {
     expect(webBuildIsStale(root, out)).toBe(false);
   });
 
-  it.each(['src/renderer/views/App.tsx', 'machines/app.ts', 'server/protocol.ts'])(
-    'rebuilds when %s changed after the build',
-    async (source) => {
-      const { root, out } = await project();
-      await touch(path.join(out, 'index.html'), new Date('2026-02-01T00:00:00Z'));
-      await touch(path.join(root, source), new Date('2026-03-01T00:00:00Z'));
-      expect(webBuildIsStale(root, out)).toBe(true);
-    },
-  );
+  it.each([
+    'src/renderer/views/App.tsx',
+    'src/viz/live/record.ts',
+    'machines/app.ts',
+    'server/protocol.ts',
+  ])('rebuilds when %s changed after the build', async (source) => {
+    const { root, out } = await project();
+    await touch(path.join(out, 'index.html'), new Date('2026-02-01T00:00:00Z'));
+    await touch(path.join(root, source), new Date('2026-03-01T00:00:00Z'));
+    expect(webBuildIsStale(root, out)).toBe(true);
+  });
 });
