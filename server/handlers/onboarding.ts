@@ -10,7 +10,7 @@ import {
   VerifyCodeSchema,
 } from '../protocol.ts';
 import type { StoredConversation, StoredUser } from '../store/types.ts';
-import { publicUser } from '../views.ts';
+import { publicUser, selfUser } from '../views.ts';
 import { welcomeNewUser } from '../world.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import { broadcastChannelUpdate } from './conversations.ts';
@@ -64,7 +64,7 @@ export const verifyCode = defineHandler({
       ok: true,
       registered: true,
       verificationToken,
-      user: { ...publicUser(existing), phone },
+      user: selfUser(existing),
       sessionToken,
     };
   },
@@ -101,7 +101,7 @@ export const createUser = defineHandler({
       user: user.id,
       socket: socket.id,
     });
-    return { ok: true, user: { ...publicUser(user), phone }, sessionToken };
+    return { ok: true, user: selfUser(user), sessionToken };
   },
 });
 
