@@ -3,34 +3,23 @@
 // avatars, and the typing indicator, all found by role and accessible name.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/bootstrap.ts';
-import { conversationList, freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
+import {
+  composer,
+  conversationButton,
+  conversationStatus,
+  messages,
+  openConversation,
+} from './support/messenger.ts';
+import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 import { projectDir } from './support/webBuild.ts';
 
 const e2e = useE2E();
 
 const vegetaTitle = 'Vegeta Saiyan';
 const groupTitle = 'Capsule Corp';
-
-const conversationButton = (page: Page, title: string): Locator =>
-  conversationList(page).getByRole('button', { name: title, exact: true });
-const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
-const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
-/** The open conversation (a region named by its title). */
-const conversation = (page: Page, title: string): Locator =>
-  page.getByRole('region', { name: title });
-/** Under the title: who is in the conversation, or who is typing. */
-const conversationStatus = (page: Page, title: string): Locator =>
-  conversation(page, title).getByRole('status');
-
-async function openConversation(page: Page, title: string): Promise<void> {
-  await conversationButton(page, title).click();
-  await conversation(page, title)
-    .getByRole('heading', { name: title })
-    .waitFor({ timeout: stepTimeoutMs });
-}
 
 /** Types and sends with Enter, then waits until the server has confirmed it. */
 async function send(page: Page, text: string): Promise<void> {

@@ -2,29 +2,20 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/bootstrap.ts';
-import { conversationList, freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
+import {
+  composer,
+  conversationButton,
+  conversationStatus,
+  messages,
+  openConversation,
+} from './support/messenger.ts';
+import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 
 const e2e = useE2E();
 
 const groupTitle = 'Capsule Corp';
 
-const groupButton = (page: Page): Locator =>
-  conversationList(page).getByRole('button', { name: groupTitle, exact: true });
-const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
-const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
-/** The open conversation (a region named by its title). */
-const conversation = (page: Page, title: string): Locator =>
-  page.getByRole('region', { name: title });
-/** Under the title: who is in the conversation, or who is typing. */
-const conversationStatus = (page: Page, title: string): Locator =>
-  conversation(page, title).getByRole('status');
-
-async function openGroup(page: Page): Promise<void> {
-  await groupButton(page).click();
-  await conversation(page, groupTitle)
-    .getByRole('heading', { name: groupTitle })
-    .waitFor({ timeout: stepTimeoutMs });
-}
+const groupButton = (page: Page): Locator => conversationButton(page, groupTitle);
 
 describe('real time', () => {
   it('two people chat in the group and see each other typing and writing', async () => {
@@ -32,8 +23,8 @@ describe('real time', () => {
     await onboard(ada, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
     const alan = await e2e.openPerson('person 2');
     await onboard(alan, { phone: freshUsPhone(), first: 'Alan', last: 'Turing' });
-    await openGroup(ada);
-    await openGroup(alan);
+    await openConversation(ada, groupTitle);
+    await openConversation(alan, groupTitle);
 
     // Ada types: Alan sees it in the header and as "…" in the list.
     await composer(ada).pressSequentially('Hello Al');

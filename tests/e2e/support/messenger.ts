@@ -1,0 +1,24 @@
+// The messenger as a person sees it, by role and accessible name: the conversation list's rows,
+// the open conversation, its messages and the composer.
+import type { Locator, Page } from 'playwright-core';
+import { conversationList, stepTimeoutMs } from './onboarding.ts';
+
+/** A conversation's row in the list, by its title. */
+export const conversationButton = (page: Page, title: string): Locator =>
+  conversationList(page).getByRole('button', { name: title, exact: true });
+export const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
+export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
+/** The open conversation (a region named by its title). */
+export const conversation = (page: Page, title: string): Locator =>
+  page.getByRole('region', { name: title });
+/** Under the title: who is in the conversation, or who is typing. */
+export const conversationStatus = (page: Page, title: string): Locator =>
+  conversation(page, title).getByRole('status');
+
+/** Opens a conversation from the list and waits for its view. */
+export async function openConversation(page: Page, title: string): Promise<void> {
+  await conversationButton(page, title).click();
+  await conversation(page, title)
+    .getByRole('heading', { name: title })
+    .waitFor({ timeout: stepTimeoutMs });
+}
