@@ -84,17 +84,17 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-/** Wire names of every client event the server answers. */
-const knownEvents = new Set<string>([
-  Events.requestVerificationCode,
-  Events.verifyCode,
-  Events.createUser,
-  Events.requestConversationsAndUsers,
-  Events.sendMessage,
-  Events.isDrafting,
-  Events.requestMessages,
-  Events.signOut,
-]);
+/** Every client event the server answers, by wire name; any other name is refused. */
+const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
+  [Events.requestVerificationCode]: requestVerificationCode,
+  [Events.verifyCode]: verifyCode,
+  [Events.createUser]: createUser,
+  [Events.requestConversationsAndUsers]: requestConversationsAndUsers,
+  [Events.sendMessage]: sendMessage,
+  [Events.isDrafting]: isDrafting,
+  [Events.requestMessages]: requestMessages,
+  [Events.signOut]: signOut,
+};
 
 function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -197,18 +197,11 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
 }
 
 function onConnection(context: ServerContext, socket: ChatSocket, limits: RateLimits): void {
-  const bind = <Schema extends z.ZodType>(event: string, handler: EventHandler<Schema>) =>
+  for (const [event, handler] of Object.entries(handlers)) {
     bindEvent(context, socket, event, handler, limits);
-  bind(Events.requestVerificationCode, requestVerificationCode);
-  bind(Events.verifyCode, verifyCode);
-  bind(Events.createUser, createUser);
-  bind(Events.requestConversationsAndUsers, requestConversationsAndUsers);
-  bind(Events.sendMessage, sendMessage);
-  bind(Events.isDrafting, isDrafting);
-  bind(Events.requestMessages, requestMessages);
-  bind(Events.signOut, signOut);
+  }
   socket.onAny((event: string, ...args: unknown[]) => {
-    if (knownEvents.has(event)) return;
+    if (Object.hasOwn(handlers, event)) return;
     context.logger.warn('bad input', {
       event: String(event).slice(0, 64),
       socket: socket.id,
