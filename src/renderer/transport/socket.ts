@@ -1,5 +1,6 @@
-// The only module that imports socket.io-client (the renderer's lint rules and DESIGN.md keep it
-// that way): everything else gets a typed socket from here.
+// The chat server's typed socket. The renderer's lint rules keep socket.io-client inside
+// src/renderer/transport; there, everything but the inspection publisher (a socket of its own
+// on `/inspect`) gets its socket from here.
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
