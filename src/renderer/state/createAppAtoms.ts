@@ -99,8 +99,8 @@ export function createAppAtoms(
     return context ? toSidebarRows(context) : [];
   });
   const openConversationAtom = atom((get) => {
-    const context = get(messengerContextAtom);
-    return context ? toOpenConversation(context) : null;
+    const snapshot = get(messengerSnapshotAtom);
+    return snapshot ? toOpenConversation(snapshot) : null;
   });
   const typingTextAtom = atom((get) => get(openConversationAtom)?.typingText ?? null);
   const sessionBannerAtom = atom((get) => toSessionBanner(get(sessionSnapshotAtom)));

@@ -1,9 +1,8 @@
 // The open conversation: header, messages (confirmed and optimistic, one row each for life),
 // composer state and who is typing.
 import type { User } from '../../../server/protocol.ts';
-import { Limits } from '../../../server/protocol.ts';
-import type { MessengerContext } from '../../../machines/messenger.ts';
 import { conversationIdentity, draftingFirstNames, type AvatarPerson } from './people.ts';
+import type { MessengerSnapshot } from './snapshots.ts';
 import { typingText } from './typingText.ts';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
@@ -36,6 +35,7 @@ export interface OpenConversationView {
   loadingHistory: boolean;
   historyError: string | null;
   draft: string;
+  /** The messenger would accept `message.submitted` now (its own guard decides). */
   canSend: boolean;
 }
 
@@ -45,7 +45,8 @@ function membersText(memberNames: string[]): string {
   return `${names.slice(0, -1).join(', ')} and you`;
 }
 
-export function toOpenConversation(context: MessengerContext): OpenConversationView | null {
+export function toOpenConversation(snapshot: MessengerSnapshot): OpenConversationView | null {
+  const { context } = snapshot;
   const id = context.selectedConversationId;
   const conversation = id ? context.conversations[id] : undefined;
   const currentUserId = context.currentUserId;
@@ -74,7 +75,6 @@ export function toOpenConversation(context: MessengerContext): OpenConversationV
       error: entry.error,
     }));
   const draft = context.drafts[id] ?? '';
-  const trimmed = draft.trim();
   const others = conversation.memberIds
     .filter((memberId) => memberId !== currentUserId)
     .map((memberId) => users[memberId]?.firstName ?? 'Someone');
@@ -92,6 +92,6 @@ export function toOpenConversation(context: MessengerContext): OpenConversationV
     loadingHistory: conversation.loadingHistory,
     historyError: conversation.historyError,
     draft,
-    canSend: trimmed.length > 0 && trimmed.length <= Limits.messageMaxChars,
+    canSend: snapshot.can({ type: 'message.submitted' }),
   };
 }
