@@ -1,8 +1,7 @@
 // Where live records come from, chosen by what the page runs in: the Electron inspector
-// window's bridge, the running web app's `/inspect` namespace (`npm run viz -- --app <url>`),
-// and a same-origin BroadcastChannel (a visualizer tab served by the web app itself).
+// window's bridge, and the running web app's `/inspect` namespace (`npm run viz -- --app <url>`).
 import { followBridge, inspectorBridge } from './bridgeChannel.ts';
-import { InspectionRecordSchema, type InspectionRecord } from './recordSchema.ts';
+import type { InspectionRecord } from './recordSchema.ts';
 import { connectInspectViewer } from './socketChannel.ts';
 
 export type FeedStatus = {
@@ -17,9 +16,6 @@ export interface LiveFeedOptions {
   onStatus(status: FeedStatus): void;
   scope?: unknown;
 }
-
-/** Same name as the web renderer's WebPlatform uses. */
-export const broadcastChannelName = 'parley.inspector';
 
 export function startLiveFeed(options: LiveFeedOptions): () => void {
   const stops: (() => void)[] = [];
@@ -41,14 +37,6 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
         }),
     });
     stops.push(() => viewer.close());
-  }
-  if (typeof BroadcastChannel !== 'undefined') {
-    const channel = new BroadcastChannel(broadcastChannelName);
-    channel.onmessage = (message: MessageEvent) => {
-      const parsed = InspectionRecordSchema.safeParse(message.data);
-      if (parsed.success) options.onRecord(parsed.data as InspectionRecord);
-    };
-    stops.push(() => channel.close());
   }
   return () => stops.forEach((stop) => stop());
 }
