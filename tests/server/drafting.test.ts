@@ -4,6 +4,7 @@ import { vegeta } from '../../server/world.ts';
 import {
   type Client,
   collect,
+  directConversationId,
   fetchWorld,
   nextEventWhere,
   onboard,
@@ -11,11 +12,6 @@ import {
   settle,
   startTestServer,
 } from './harness.ts';
-
-async function directId(client: Client): Promise<string> {
-  const world = await fetchWorld(client);
-  return world.conversations.find((c) => c.kind === 'direct')?.id ?? '';
-}
 
 const draftUpdate = (client: Client, conversationId: string) =>
   nextEventWhere(
@@ -31,7 +27,7 @@ describe('drafting', () => {
   it("attributes the draft to whoever authors the user's next message", async () => {
     const test = await startTestServer();
     const { client, user } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
 
     let update = draftUpdate(client, dm);
     expect(await drafting(client, dm, true)).toEqual({ ok: true });
@@ -77,7 +73,7 @@ describe('drafting', () => {
   it('expires 6 s after the last isDrafting: true', async () => {
     const test = await startTestServer();
     const { client, user } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const started = draftUpdate(client, dm);
     await drafting(client, dm, true);
     await started;
@@ -102,7 +98,7 @@ describe('drafting', () => {
   it('clears when the drafter sends', async () => {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     await drafting(client, dm, true);
     const sent = nextEventWhere(client, 'channelUpdate', (u) => u.message !== null);
     await request(client, 'sendMessage', {
@@ -118,7 +114,7 @@ describe('drafting', () => {
   it('clears on isDrafting: false', async () => {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const started = draftUpdate(client, dm);
     await drafting(client, dm, true);
     await started;

@@ -24,6 +24,7 @@ import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import {
   type Client,
   connect,
+  directConversationId,
   fetchWorld,
   onboard,
   type OnboardedUser,
@@ -188,8 +189,7 @@ async function setUp(): Promise<Fixture> {
   });
   const attacker = await onboard(test, { firstName: 'Frieza', lastName: 'Emperor' });
   const bystander = await onboard(test, { firstName: 'Krillin', lastName: 'Monk' });
-  const directOf = async (user: OnboardedUser) =>
-    (await fetchWorld(user.client)).conversations.find((c) => c.kind === 'direct')!.id;
+  const directOf = (user: OnboardedUser) => directConversationId(user.client);
   return {
     test,
     store,

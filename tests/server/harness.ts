@@ -193,3 +193,10 @@ export async function fetchWorld(client: Client) {
   if (!ack.ok) throw new Error(`requestConversationsAndUsers failed: ${ack.error.code}`);
   return received;
 }
+
+/** The id of the user's DM with Vegeta. */
+export async function directConversationId(client: Client): Promise<string> {
+  const direct = (await fetchWorld(client)).conversations.find((c) => c.kind === 'direct');
+  if (!direct) throw new Error('the user has no direct conversation');
+  return direct.id;
+}

@@ -4,7 +4,7 @@ import { vegeta } from '../../server/world.ts';
 import {
   type Client,
   collect,
-  fetchWorld,
+  directConversationId,
   nextEvent,
   nextEventWhere,
   onboard,
@@ -12,13 +12,6 @@ import {
   settle,
   startTestServer,
 } from './harness.ts';
-
-async function directId(client: Client): Promise<string> {
-  const world = await fetchWorld(client);
-  const direct = world.conversations.find((c) => c.kind === 'direct');
-  if (!direct) throw new Error('no DM');
-  return direct.id;
-}
 
 async function send(client: Client, conversationId: string, text: string, clientMessageId: string) {
   const ack = await request(client, 'sendMessage', { conversationId, text, clientMessageId });
@@ -30,7 +23,7 @@ describe('authorship alternation', () => {
   it('alternates user, Vegeta, user, Vegeta, ... in the DM', async () => {
     const test = await startTestServer();
     const { client, user } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const authors = [];
     for (let index = 0; index < 6; index += 1) {
       authors.push((await send(client, dm, `message ${index}`, `dm-${index}`)).authorId);
@@ -61,7 +54,7 @@ describe('authorship alternation', () => {
     const test = await startTestServer();
     const alice = await onboard(test, { firstName: 'Alice', lastName: 'Liddell' });
     const bob = await onboard(test, { firstName: 'Bobby', lastName: 'Tables' });
-    const dm = await directId(alice.client);
+    const dm = await directConversationId(alice.client);
 
     expect((await send(alice.client, 'capsule-corp', 'a0', 'a0')).authorId).toBe(alice.user.id);
     expect((await send(alice.client, 'capsule-corp', 'a1', 'a1')).authorId).toBe('goku');
@@ -106,7 +99,7 @@ describe('sendMessage errors store nothing', () => {
   ])('refuses %s', async (_case, change, code) => {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const updates = collect(client, 'channelUpdate');
     const payload = { conversationId: dm, text: 'fine', clientMessageId: 'e1', ...change };
     const ack = await request(client, 'sendMessage', payload);
@@ -122,7 +115,7 @@ describe('sendMessage errors store nothing', () => {
   it('accepts exactly 4000 characters, counting emoji as one each', async () => {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const text = '😀'.repeat(Limits.messageMaxChars);
     expect((await send(client, dm, text, 'long')).text).toBe(text);
   });
@@ -131,7 +124,7 @@ describe('sendMessage errors store nothing', () => {
     const test = await startTestServer();
     const alice = await onboard(test, { firstName: 'Alice', lastName: 'Liddell' });
     const bob = await onboard(test, { firstName: 'Bobby', lastName: 'Tables' });
-    const aliceDm = await directId(alice.client);
+    const aliceDm = await directConversationId(alice.client);
     expect(
       await request(bob.client, 'sendMessage', {
         conversationId: aliceDm,
@@ -145,9 +138,9 @@ describe('sendMessage errors store nothing', () => {
   it('trims the text it stores', async () => {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    expect((await send(client, await directId(client), '  hi there \n', 't1')).text).toBe(
-      'hi there',
-    );
+    expect(
+      (await send(client, await directConversationId(client), '  hi there \n', 't1')).text,
+    ).toBe('hi there');
   });
 });
 
@@ -155,7 +148,7 @@ describe('idempotent sends', () => {
   it('acks a repeated clientMessageId with the original and stores nothing new', async () => {
     const test = await startTestServer();
     const { client, user } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     const original = await send(client, dm, 'only once', 'same-id');
     const updates = collect(client, 'channelUpdate');
     const repeat = await send(client, dm, 'only once', 'same-id');
@@ -186,7 +179,7 @@ describe('requestMessages', () => {
   async function conversationWith(count: number) {
     const test = await startTestServer();
     const { client } = await onboard(test);
-    const dm = await directId(client);
+    const dm = await directConversationId(client);
     // Seed history straight into the store: the paging, not the sending, is under test.
     for (let index = 1; index < count; index += 1) {
       await test.store.appendSystemMessage({
@@ -274,7 +267,7 @@ describe('channelUpdate size', () => {
     for (const historyLength of [10, 1000]) {
       const test = await startTestServer();
       const { client } = await onboard(test);
-      const dm = await directId(client);
+      const dm = await directConversationId(client);
       for (let index = 1; index < historyLength; index += 1) {
         await test.store.appendSystemMessage({
           conversationId: dm,
