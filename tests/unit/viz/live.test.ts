@@ -1,5 +1,5 @@
-// The live pipeline without the app: a machine actor's inspect events become records, a
-// publisher sends them through the /inspect relay, a viewer receives them validated.
+// The live pipeline without the app: a machine actor's inspect events become records, the web
+// app's publisher sends them through the /inspect relay, a viewer receives them validated.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -7,6 +7,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, createMachine, fromPromise, type InspectionEvent } from 'xstate';
 import { attachInspectRelay, isLoopbackAddress } from '../../../server/inspectRelay.ts';
+import { createInspectionQueue } from '../../../src/renderer/platform/inspectionQueue.ts';
+import { connectInspectPublisher } from '../../../src/renderer/transport/inspectPublisher.ts';
 import { activeStateIds } from '../../../src/viz/activeStates.ts';
 import { toJsonSafe } from '../../../src/viz/live/jsonSafe.ts';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
@@ -15,10 +17,7 @@ import {
   inspectEvents,
   type InspectionRecord,
 } from '../../../src/viz/live/recordSchema.ts';
-import {
-  connectInspectPublisher,
-  connectInspectViewer,
-} from '../../../src/viz/live/socketChannel.ts';
+import { connectInspectViewer } from '../../../src/viz/live/socketChannel.ts';
 import { extractStructure } from '../../../src/viz/structure.ts';
 import { featureMachine } from './fixtures.ts';
 
@@ -141,14 +140,14 @@ describe('the /inspect relay', () => {
     let viewerReady = () => {};
     await new Promise<void>((resolve) => (viewerReady = resolve));
 
+    // The web app's own publishing path (src/renderer/main.tsx), flushed at once.
     const publisher = connectInspectPublisher(url);
     sockets.push(publisher);
-    const actor = createActor(featureMachine, {
-      inspect: (event) => {
-        const record = toInspectionRecord(event);
-        if (record) publisher.publish(record);
-      },
-    }).start();
+    const inspect = createInspectionQueue({
+      publish: (record) => publisher.publish(record),
+      schedule: (flush) => flush(),
+    });
+    const actor = createActor(featureMachine, { inspect }).start();
     actor.send({ type: 'go' });
     await gotTwo;
     actor.stop();
