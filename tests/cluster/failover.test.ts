@@ -3,7 +3,7 @@
 // `requestMessages { after: lastSeenSeq }`; nothing acknowledged is lost or stored twice; a
 // draft it held still lapses), and Redis restarted while messages flow (delivery resumes).
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../server/protocol.ts';
 import { groupConversation } from '../../server/world.ts';
 import type { Client } from '../server/harness.ts';
@@ -12,43 +12,14 @@ import {
   connectTo,
   history,
   killNode,
-  type NodeProcess,
   onboardAt,
   request,
-  startNode,
-  stopAll,
+  useCluster,
   waitUntil,
 } from './nodes.ts';
-import {
-  createSchema,
-  deleteRedisKeys,
-  dropSchemas,
-  redisUrl,
-  requirePostgres,
-  requireRedis,
-  uniqueName,
-} from './services.ts';
 
 const group = groupConversation.id;
-const redisPrefix = `${uniqueName('failover')}:`;
-let schemaName = '';
-let nodes: NodeProcess[] = [];
-
-beforeAll(async () => {
-  await requirePostgres();
-  await requireRedis();
-  const schema = await createSchema();
-  schemaName = schema.name;
-  nodes = await Promise.all(
-    [1, 2, 3].map(() => startNode({ postgresUrl: schema.url, redisUrl, redisPrefix })),
-  );
-});
-
-afterAll(async () => {
-  await stopAll();
-  await dropSchemas(schemaName ? [schemaName] : []);
-  await deleteRedisKeys(redisPrefix);
-});
+const nodes = useCluster('failover');
 
 /** Rejects as soon as the socket drops, instead of waiting out the ack timeout. */
 function requestUnlessDropped(client: Client, event: string, payload: unknown) {

@@ -1,7 +1,7 @@
 // Three real server processes sharing PostgreSQL and Redis, people connected to different
 // nodes: what one sends reaches the others once and in order, drafting shows (and lapses)
 // everywhere, and the bot alternation holds whichever node each send goes through.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorForSend } from '../../server/authorship.ts';
 import type { ConversationsAndUsers, Message } from '../../server/protocol.ts';
 import { groupCharacters, groupConversation, vegeta } from '../../server/world.ts';
@@ -9,44 +9,14 @@ import {
   collectMessages,
   connectTo,
   history,
-  type NodeProcess,
   onboardAt,
   request,
-  startNode,
-  stopAll,
+  useCluster,
   waitUntil,
 } from './nodes.ts';
-import {
-  createSchema,
-  deleteRedisKeys,
-  dropSchemas,
-  redisUrl,
-  requirePostgres,
-  requireRedis,
-  uniqueName,
-} from './services.ts';
 
 const group = groupConversation.id;
-const redisPrefix = `${uniqueName('fanout')}:`;
-let schemaName = '';
-let nodes: NodeProcess[] = [];
-
-beforeAll(async () => {
-  await requirePostgres();
-  await requireRedis();
-  const schema = await createSchema();
-  schemaName = schema.name;
-  // Started together: migrations and the world's seeding must happen once, not three times.
-  nodes = await Promise.all(
-    [1, 2, 3].map(() => startNode({ postgresUrl: schema.url, redisUrl, redisPrefix })),
-  );
-});
-
-afterAll(async () => {
-  await stopAll();
-  await dropSchemas(schemaName ? [schemaName] : []);
-  await deleteRedisKeys(redisPrefix);
-});
+const nodes = useCluster('fanout');
 
 const node = (index: number): string => {
   const found = nodes[index];

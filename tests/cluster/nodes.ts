@@ -5,8 +5,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { io as connectClient } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import type { Client } from '../server/harness.ts';
 import type { Ack, Message, SelfUser } from '../../server/protocol.ts';
+import {
+  createSchema,
+  deleteRedisKeys,
+  dropSchemas,
+  redisUrl,
+  requirePostgres,
+  requireRedis,
+  uniqueName,
+} from './services.ts';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -74,6 +84,35 @@ export async function stopAll(): Promise<void> {
   for (const client of clients) client.disconnect();
   clients.clear();
   await Promise.all([...processes].map((node) => killNode(node, 'SIGTERM')));
+}
+
+/**
+ * This test file's cluster: three nodes on a fresh schema and Redis prefix named after `name`,
+ * started before the file's tests and removed with everything they stored after them. The
+ * returned array fills in once the nodes listen.
+ */
+export function useCluster(name: string): NodeProcess[] {
+  const nodes: NodeProcess[] = [];
+  const redisPrefix = `${uniqueName(name)}:`;
+  let schemaName = '';
+  beforeAll(async () => {
+    await requirePostgres();
+    await requireRedis();
+    const schema = await createSchema();
+    schemaName = schema.name;
+    // Started together: migrations and the world's seeding must happen once, not three times.
+    nodes.push(
+      ...(await Promise.all(
+        [1, 2, 3].map(() => startNode({ postgresUrl: schema.url, redisUrl, redisPrefix })),
+      )),
+    );
+  });
+  afterAll(async () => {
+    await stopAll();
+    await dropSchemas(schemaName ? [schemaName] : []);
+    await deleteRedisKeys(redisPrefix);
+  });
+  return nodes;
 }
 
 /** A WebSocket-only client without automatic reconnection: tests choose where it goes. */
