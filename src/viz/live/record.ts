@@ -1,6 +1,6 @@
-// Turns XState `inspect` events into inspection records for the visualizer's live mode. The
-// app passes `inspect: (event) => { const r = toInspectionRecord(event); if (r) publish(r); }`
-// to createActor. Only machine snapshots are kept: they carry the state value to highlight.
+// Turns XState `inspect` events into inspection records for the visualizer's live mode (the
+// app calls it from its inspection queue, src/renderer/platform/inspectionQueue.ts, when idle).
+// Only machine snapshots are kept: they carry the state value to highlight.
 import type { InspectionEvent } from 'xstate';
 import { defaultLimits, toJsonSafe, type JsonSafeLimits } from './jsonSafe.ts';
 import {
@@ -8,8 +8,6 @@ import {
   type InspectionRecord,
   type StateValue,
 } from './recordSchema.ts';
-
-export { InspectionRecordSchema, type InspectionRecord } from './recordSchema.ts';
 
 interface MachineSnapshotLike {
   value: StateValue;
