@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Limits } from '../../server/protocol.ts';
 import {
-  codeFromLines,
   connect,
   createClient,
   fetchWorld,
   onboard,
   request,
+  requestAndVerify,
   startTestServer,
   uniquePhone,
 } from './harness.ts';
@@ -99,11 +99,7 @@ describe('sessions', () => {
     const first = await onboard(test);
     const client = await connect(test.url);
     test.clock.advance(Limits.codeResendAfterMs);
-    await request(client, 'requestVerificationCode', { phone: first.phone });
-    const verified = await request(client, 'verifyCode', {
-      phone: first.phone,
-      code: codeFromLines(test.codeLines, first.phone),
-    });
+    const verified = await requestAndVerify(test, client, first.phone);
     const secondToken = verified.ok && verified.registered ? verified.sessionToken : '';
     const viaFirst = await connect(test.url, first.sessionToken);
     const viaSecond = await connect(test.url, secondToken);

@@ -157,6 +157,16 @@ export function codeFromLines(lines: readonly string[], phone: string): string {
   return line.slice(-6);
 }
 
+/** Requests a code for `phone` and answers it with the code the server printed: the verifyCode ack. */
+export async function requestAndVerify(
+  test: TestServer,
+  client: Client,
+  phone: string,
+): Promise<Ack<any>> {
+  await request(client, 'requestVerificationCode', { phone });
+  return request(client, 'verifyCode', { phone, code: codeFromLines(test.codeLines, phone) });
+}
+
 export interface OnboardedUser {
   client: Client;
   user: SelfUser;

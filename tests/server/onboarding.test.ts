@@ -11,6 +11,7 @@ import {
   request,
   startTestServer,
   uniquePhone,
+  requestAndVerify,
 } from './harness.ts';
 
 const otherCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -179,11 +180,7 @@ describe('onboarding', () => {
     const test = await startTestServer();
     const client = await connect(test.url);
     const phone = uniquePhone();
-    await request(client, 'requestVerificationCode', { phone });
-    const verified = await request(client, 'verifyCode', {
-      phone,
-      code: codeFromLines(test.codeLines, phone),
-    });
+    const verified = await requestAndVerify(test, client, phone);
     const created = await request(client, 'creatingNewUser', {
       phone,
       firstName,
@@ -217,11 +214,7 @@ describe('onboarding', () => {
     const test = await startTestServer();
     const client = await connect(test.url);
     const phone = uniquePhone();
-    await request(client, 'requestVerificationCode', { phone });
-    const verified = await request(client, 'verifyCode', {
-      phone,
-      code: codeFromLines(test.codeLines, phone),
-    });
+    const verified = await requestAndVerify(test, client, phone);
     const created = await request(client, 'creatingNewUser', {
       phone: uniquePhone(),
       firstName: 'Trunks',
@@ -238,11 +231,7 @@ describe('onboarding', () => {
 
     const client = await connect(test.url);
     test.clock.advance(Limits.codeResendAfterMs);
-    await request(client, 'requestVerificationCode', { phone: first.phone });
-    const verified = await request(client, 'verifyCode', {
-      phone: first.phone,
-      code: codeFromLines(test.codeLines, first.phone),
-    });
+    const verified = await requestAndVerify(test, client, first.phone);
     expect(verified).toMatchObject({
       ok: true,
       registered: true,
@@ -265,11 +254,7 @@ describe('onboarding', () => {
 
     const verifier = await connect(test.url);
     test.clock.advance(Limits.codeResendAfterMs);
-    await request(verifier, 'requestVerificationCode', { phone: first.phone });
-    const verified = await request(verifier, 'verifyCode', {
-      phone: first.phone,
-      code: codeFromLines(test.codeLines, first.phone),
-    });
+    const verified = await requestAndVerify(test, verifier, first.phone);
     // Another, unauthenticated socket finishes with the token (e.g. an older client).
     const other = await connect(test.url);
     const created = await request(other, 'creatingNewUser', {
