@@ -4,13 +4,17 @@ import type { IpcMain, WebContents } from 'electron';
 import { z } from 'zod';
 import type { InspectionRecord } from '../preload/bridge.ts';
 import { IpcChannels } from '../preload/ipcChannels.ts';
+import { inspectionRecordMaxBytes } from '../viz/live/recordSchema.ts';
 import type { AppPages } from './appPages.ts';
 import { isTrustedSender } from './ipcSender.ts';
 
-const maxRecordBytes = 256 * 1024;
+/** Any JSON object within the size the visualizer's own schema accepts. */
 const InspectionRecordSchema = z
   .record(z.string(), z.json())
-  .refine((record) => JSON.stringify(record).length <= maxRecordBytes, 'record too large');
+  .refine(
+    (record) => JSON.stringify(record).length <= inspectionRecordMaxBytes,
+    'record too large',
+  );
 
 export interface InspectorRelay {
   /** Keeps the record and forwards it to the inspector window if one is attached. */
