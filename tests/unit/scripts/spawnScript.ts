@@ -2,6 +2,8 @@
 // than on a timer, for the line that says it is listening (or for it to exit).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -10,6 +12,14 @@ const projectDir = path.resolve(import.meta.dirname, '../../..');
 /** Imports a plain-JS script's exports (typed by the caller: the scripts ship no .d.ts). */
 export async function importScript<Module>(script: string): Promise<Module> {
   return (await import(pathToFileURL(path.join(projectDir, script)).href)) as Module;
+}
+
+/**
+ * An environment with a per-user data folder of its own, so no script started by a test (web
+ * mode keeps its data there by default) writes to the real one.
+ */
+export async function dataHome(): Promise<NodeJS.ProcessEnv> {
+  return { XDG_DATA_HOME: await mkdtemp(path.join(tmpdir(), 'parley-web-home-')) };
 }
 
 export interface RunningScript {

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importScript, runScript } from './spawnScript.ts';
+import { dataHome, importScript, runScript } from './spawnScript.ts';
 
 const { downloadElectron, electronBinaryPath } = await importScript<{
   electronBinaryPath(electronDir: string, env: NodeJS.ProcessEnv): string | null;
@@ -55,6 +55,7 @@ describe('npm start without an Electron binary', () => {
     async () => {
       const electronDir = await fakeElectronPackage({ installed: false });
       const start = runScript('scripts/start.mjs', ['--port', '0'], {
+        ...(await dataHome()),
         PARLEY_ELECTRON_DIR: electronDir,
       });
       try {

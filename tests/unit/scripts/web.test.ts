@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSocket } from '../../../src/renderer/transport/socket.ts';
 import { signUp } from '../renderer/transport/realServer.ts';
-import { importScript, runScript } from './spawnScript.ts';
+import { dataHome, importScript, runScript } from './spawnScript.ts';
 
 const { webBuildIsStale } = await importScript<{
   webBuildIsStale(root: string, outputDir: string): boolean;
@@ -14,11 +14,6 @@ const { webBuildIsStale } = await importScript<{
 const rendererExists = existsSync(
   path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
 );
-
-/** A per-user data folder of its own, so no test writes to the real one. */
-async function dataHome(): Promise<NodeJS.ProcessEnv> {
-  return { XDG_DATA_HOME: await mkdtemp(path.join(tmpdir(), 'parley-web-home-')) };
-}
 
 /** Whether the server accepts this session token (the handshake signs the socket in). */
 function tokenAccepted(url: string, token: string): Promise<boolean> {
