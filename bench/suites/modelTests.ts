@@ -30,6 +30,11 @@ export async function runModelTests(log: (line: string) => void): Promise<Row[]>
   const note =
     code === 0
       ? `${tests ?? '?'} tests passed`
-      : `test:model exited ${code}: ${plain.trim().split('\n').at(-1) ?? ''}`;
+      : `test:model exited ${code}: ${
+          plain
+            .split('\n')
+            .findLast((line) => /uncovered|failed|error/i.test(line))
+            ?.trim() ?? 'see its output'
+        }`;
   return [row('npm run test:model, wall time', 'whole suite', seconds, 's', { note })];
 }
