@@ -2,7 +2,7 @@ import type { JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { useAppAtoms } from './appAtomsContext.ts';
+import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';

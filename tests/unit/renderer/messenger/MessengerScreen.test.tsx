@@ -5,7 +5,7 @@ import { act, cleanup, render, screen, waitFor, within } from '@testing-library/
 import userEvent from '@testing-library/user-event';
 import { createStore, Provider } from 'jotai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppAtomsContext } from '../../../../src/renderer/messenger/appAtomsContext.ts';
+import { AppAtomsContext } from '../../../../src/renderer/components/AppAtomsContext.tsx';
 import { MessengerScreen } from '../../../../src/renderer/messenger/MessengerScreen.tsx';
 import type { AppAtoms } from '../../../../src/renderer/state/index.ts';
 import { dmId, dmSummary, FakeChatServer, groupId, signedInAtoms, world } from './fakeChat.ts';
