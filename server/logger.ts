@@ -23,12 +23,26 @@ export function formatLogLine(level: LogLevel, message: string, fields: LogField
   return parts.join(' ');
 }
 
-export function createConsoleLogger(): Logger {
+/** A logger that hands each formatted line, with its level, to one sink. */
+export function createLineLogger(write: (line: string, level: LogLevel) => void): Logger {
   return {
-    info: (message, fields) => console.log(formatLogLine('info', message, fields)),
-    warn: (message, fields) => console.warn(formatLogLine('warn', message, fields)),
-    error: (message, fields) => console.error(formatLogLine('error', message, fields)),
+    info: (message, fields) => write(formatLogLine('info', message, fields), 'info'),
+    warn: (message, fields) => write(formatLogLine('warn', message, fields), 'warn'),
+    error: (message, fields) => write(formatLogLine('error', message, fields), 'error'),
   };
+}
+
+export function createConsoleLogger(): Logger {
+  return createLineLogger((line, level) => {
+    if (level === 'info') console.log(line);
+    else if (level === 'warn') console.warn(line);
+    else console.error(line);
+  });
+}
+
+/** Collects the lines in an array (tests, and e2e logs kept on failure). */
+export function createCapturingLogger(lines: string[]): Logger {
+  return createLineLogger((line) => lines.push(line));
 }
 
 export const silentLogger: Logger = {

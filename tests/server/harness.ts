@@ -9,7 +9,7 @@ import {
 } from '../../server/chatServer.ts';
 import { ManualClock } from '../../server/clock.ts';
 import { createDevelopmentCodeSender } from '../../server/codeSender.ts';
-import { formatLogLine, type Logger } from '../../server/logger.ts';
+import { createCapturingLogger } from '../../server/logger.ts';
 import type {
   Ack,
   ClientToServerEvents,
@@ -38,13 +38,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-export function capturingLogger(lines: string[]): Logger {
-  return {
-    info: (message, fields) => lines.push(formatLogLine('info', message, fields)),
-    warn: (message, fields) => lines.push(formatLogLine('warn', message, fields)),
-    error: (message, fields) => lines.push(formatLogLine('error', message, fields)),
-  };
-}
+export const capturingLogger = createCapturingLogger;
 
 export async function startTestServer(options: ChatServerOptions = {}): Promise<TestServer> {
   const clock = new ManualClock();

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createChatServer, type ChatServer } from '../../../server/chatServer.ts';
 import { createDevelopmentCodeSender } from '../../../server/codeSender.ts';
-import { formatLogLine, type Logger } from '../../../server/logger.ts';
+import { createCapturingLogger } from '../../../server/logger.ts';
 import { Screenshots } from './artifacts.ts';
 import { launchChromium } from './browser.ts';
 import { ensureWebBuild, webDir } from './webBuild.ts';
@@ -35,14 +35,6 @@ interface PerTest {
   contexts: BrowserContext[];
   browserLog: string[];
   serverLogStart: number;
-}
-
-function capturingLogger(lines: string[]): Logger {
-  return {
-    info: (message, fields) => lines.push(formatLogLine('info', message, fields)),
-    warn: (message, fields) => lines.push(formatLogLine('warn', message, fields)),
-    error: (message, fields) => lines.push(formatLogLine('error', message, fields)),
-  };
 }
 
 /** `describe > test` names without the file, for the results folder. */
@@ -84,7 +76,7 @@ export function useE2E(): E2E {
       host: '127.0.0.1',
       port: 0,
       staticDir: webDir,
-      logger: capturingLogger(serverLog),
+      logger: createCapturingLogger(serverLog),
       codeSender: createDevelopmentCodeSender({ print: (line) => serverLog.push(line) }),
     });
     try {
