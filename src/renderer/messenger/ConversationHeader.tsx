@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
@@ -10,7 +11,8 @@ export interface ConversationHeaderProps {
   membersText: string;
 }
 
-export function ConversationHeader({
+/** Memoized: typing in the composer changes none of its props. */
+export const ConversationHeader = memo(function ConversationHeader({
   title,
   avatar,
   typingText,
@@ -47,4 +49,4 @@ export function ConversationHeader({
       </Box>
     </Box>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import Badge from '@mui/material/Badge';
 import Box from '@mui/material/Box';
 import ListItemAvatar from '@mui/material/ListItemAvatar';
@@ -26,9 +26,13 @@ export interface ConversationListItemProps {
 
 /**
  * A button named by the conversation's title alone (so "Vegeta" finds it); the preview, time,
- * typing and unread count describe it.
+ * typing and unread count describe it. Memoized: the sidebar re-renders only the rows that changed.
  */
-export function ConversationListItem({ row, now, onSelect }: ConversationListItemProps) {
+export const ConversationListItem = memo(function ConversationListItem({
+  row,
+  now,
+  onSelect,
+}: ConversationListItemProps) {
   const { selected } = row;
   const titleId = useId();
   const detailsId = useId();
@@ -85,4 +89,4 @@ export function ConversationListItem({ row, now, onSelect }: ConversationListIte
       </Box>
     </ListItemButton>
   );
-}
+});

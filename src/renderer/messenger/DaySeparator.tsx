@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import { formatDayLabel } from './formatTime.ts';
 
@@ -7,7 +8,7 @@ export interface DaySeparatorProps {
 }
 
 /** "Today", "Yesterday" or the date, centred between two days of messages. */
-export function DaySeparator({ sentAt, now }: DaySeparatorProps) {
+export const DaySeparator = memo(function DaySeparator({ sentAt, now }: DaySeparatorProps) {
   return (
     <Box sx={{ display: 'flex', justifyContent: 'center', py: 1 }}>
       <Box
@@ -25,4 +26,4 @@ export function DaySeparator({ sentAt, now }: DaySeparatorProps) {
       </Box>
     </Box>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
@@ -20,9 +21,14 @@ const AVATAR_SIZE = 32;
 
 /**
  * One message: the user's own on the right in the accent colour, everyone else's on the left.
- * Kept to a handful of elements because the log draws dozens of these while scrolling.
+ * Kept to a handful of elements because the log draws dozens of these while scrolling, and
+ * memoized: a row object is rebuilt only when its message changes.
  */
-export function MessageBubble({ row, isGroup, onRetry }: MessageBubbleProps) {
+export const MessageBubble = memo(function MessageBubble({
+  row,
+  isGroup,
+  onRetry,
+}: MessageBubbleProps) {
   const { message, author } = row;
   const { isOwn } = message;
   const authorName = isOwn ? 'You' : author ? `${author.firstName} ${author.lastName}` : 'Unknown';
@@ -97,7 +103,7 @@ export function MessageBubble({ row, isGroup, onRetry }: MessageBubbleProps) {
       </Box>
     </Box>
   );
-}
+});
 
 function StatusIcon({ status }: { status: DeliveryStatus }) {
   const iconSx = { fontSize: 14 };

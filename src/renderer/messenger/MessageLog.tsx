@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import Fab from '@mui/material/Fab';
@@ -29,9 +29,10 @@ const JUMP_TO_LATEST_AFTER_PX = 300;
  * The conversation's messages, virtualized: only the rows near the viewport exist in the DOM,
  * each measured after render so rows of any height line up. The list is anchored to its end,
  * so it opens at the newest message, follows new ones while the reader is at the bottom, and
- * keeps the reader's place when an older page is prepended above.
+ * keeps the reader's place when an older page is prepended above. Memoized: the composer's
+ * keystrokes change none of its props, so typing never re-renders the log.
  */
-export function MessageLog({
+export const MessageLog = memo(function MessageLog({
   rows,
   isGroup,
   hasMore,
@@ -156,4 +157,4 @@ export function MessageLog({
       )}
     </Box>
   );
-}
+});

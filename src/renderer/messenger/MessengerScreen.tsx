@@ -1,4 +1,4 @@
-import type { JSX } from 'react';
+import { useCallback, type JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -21,6 +21,21 @@ export function MessengerScreen(): JSX.Element {
   const rows = useAtomValue(atoms.sidebarRowsAtom);
   const conversation = useAtomValue(atoms.openConversationAtom);
   const send = useSetAtom(atoms.sendToMessengerAtom);
+  // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
+  const selectConversation = useCallback(
+    (conversationId: string) => send({ type: 'conversation.selected', conversationId }),
+    [send],
+  );
+  const changeDraft = useCallback((text: string) => send({ type: 'draft.changed', text }), [send]);
+  const sendDraft = useCallback(() => send({ type: 'message.submitted' }), [send]);
+  const retry = useCallback(
+    (clientMessageId: string) => send({ type: 'message.retried', clientMessageId }),
+    [send],
+  );
+  const openConversationId = conversation?.id;
+  const loadOlder = useCallback(() => {
+    if (openConversationId) send({ type: 'history.requested', conversationId: openConversationId });
+  }, [send, openConversationId]);
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
@@ -36,29 +51,21 @@ export function MessengerScreen(): JSX.Element {
               sx={{
                 width: SIDEBAR_WIDTH,
                 flexShrink: 0,
-                overflowY: 'auto',
                 borderRight: 1,
                 borderColor: 'divider',
               }}
             >
-              <ConversationList
-                rows={rows}
-                onSelect={(conversationId) =>
-                  send({ type: 'conversation.selected', conversationId })
-                }
-              />
+              <ConversationList rows={rows} onSelect={selectConversation} />
             </Box>
             <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
               {conversation ? (
                 <ConversationView
                   key={conversation.id}
                   conversation={conversation}
-                  onDraftChange={(text) => send({ type: 'draft.changed', text })}
-                  onSend={() => send({ type: 'message.submitted' })}
-                  onLoadOlder={() =>
-                    send({ type: 'history.requested', conversationId: conversation.id })
-                  }
-                  onRetry={(clientMessageId) => send({ type: 'message.retried', clientMessageId })}
+                  onDraftChange={changeDraft}
+                  onSend={sendDraft}
+                  onLoadOlder={loadOlder}
+                  onRetry={retry}
                 />
               ) : (
                 <Typography

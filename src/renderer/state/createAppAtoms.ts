@@ -8,9 +8,9 @@ import type { MessengerEvent, MessengerViewEvent } from '../../../machines/messe
 import type { OnboardingEvent } from '../../../machines/onboarding.ts';
 import { atomMirroringActorTree } from './mirror.ts';
 import { toOnboardingView, type OnboardingView } from './onboardingView.ts';
-import { toOpenConversation, type OpenConversationView } from './openConversation.ts';
+import { createOpenConversationSelector, type OpenConversationView } from './openConversation.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
-import { toSidebarRows, type SidebarRow } from './sidebarRows.ts';
+import { createSidebarRowsSelector, type SidebarRow } from './sidebarRows.ts';
 import type {
   MachineSnapshots,
   MessengerSnapshot,
@@ -94,13 +94,18 @@ export function createAppAtoms(
     return snapshot ? toOnboardingView(snapshot) : null;
   });
   const messengerContextAtom = atom((get) => get(messengerSnapshotAtom)?.context ?? null);
+  // Memoized per app: a keystroke's snapshot returns the same rows and the same message list,
+  // so Jotai (which compares with Object.is) does not re-render the sidebar or the log.
+  const selectSidebarRows = createSidebarRowsSelector();
+  const noRows: SidebarRow[] = [];
   const sidebarRowsAtom = atom((get) => {
     const context = get(messengerContextAtom);
-    return context ? toSidebarRows(context) : [];
+    return context ? selectSidebarRows(context) : noRows;
   });
+  const selectOpenConversation = createOpenConversationSelector();
   const openConversationAtom = atom((get) => {
     const snapshot = get(messengerSnapshotAtom);
-    return snapshot ? toOpenConversation(snapshot) : null;
+    return snapshot ? selectOpenConversation(snapshot) : null;
   });
   const typingTextAtom = atom((get) => get(openConversationAtom)?.typingText ?? null);
   const sessionBannerAtom = atom((get) => toSessionBanner(get(sessionSnapshotAtom)));

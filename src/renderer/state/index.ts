@@ -14,8 +14,9 @@ export type {
   SessionSnapshot,
 } from './snapshots.ts';
 export { toOnboardingView, type OnboardingStep, type OnboardingView } from './onboardingView.ts';
-export { toSidebarRows, type SidebarRow } from './sidebarRows.ts';
+export { createSidebarRowsSelector, toSidebarRows, type SidebarRow } from './sidebarRows.ts';
 export {
+  createOpenConversationSelector,
   toOpenConversation,
   type DeliveryStatus,
   type OpenConversationMessage,

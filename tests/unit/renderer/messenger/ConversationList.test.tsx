@@ -6,6 +6,9 @@ import { ConversationList } from '../../../../src/renderer/messenger/Conversatio
 import type { SidebarRow as ConversationListRow } from '../../../../src/renderer/state/index.ts';
 import { formatClockTime } from '../../../../src/renderer/messenger/formatTime.ts';
 import { goku, NOON, vegeta } from './fixtures.ts';
+import { useFakeLayout } from './fakeLayout.ts';
+
+useFakeLayout();
 
 afterEach(cleanup);
 

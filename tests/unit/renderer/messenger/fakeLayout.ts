@@ -1,5 +1,6 @@
-// jsdom does no layout: every element is 0 px tall, so a virtualizer would think everything
-// fits. These stubs give the message log a viewport and each row a height, which is all the
+// jsdom does no layout: every element is 0 px tall, so a virtualizer would show nothing.
+// These stubs give the two virtualized scrollers (the message log, and the box the
+// "Conversations" list scrolls in) a viewport and each row a height, which is all the
 // virtualizer reads (clientHeight of the scroller, offsetHeight of a measured row), and give
 // elements the scrollTo jsdom lacks.
 import { afterEach, beforeEach } from 'vitest';
@@ -7,8 +8,11 @@ import { afterEach, beforeEach } from 'vitest';
 export const VIEWPORT_HEIGHT = 600;
 export const ROW_HEIGHT = 60;
 
-function isLog(element: HTMLElement): boolean {
-  return element.getAttribute('role') === 'log';
+function isVirtualScroller(element: HTMLElement): boolean {
+  return (
+    element.getAttribute('role') === 'log' ||
+    element.firstElementChild?.getAttribute('aria-label') === 'Conversations'
+  );
 }
 
 export function useFakeLayout(): void {
@@ -19,16 +23,16 @@ export function useFakeLayout(): void {
   };
   beforeEach(() => {
     stub('clientHeight', function () {
-      return isLog(this) ? VIEWPORT_HEIGHT : 0;
+      return isVirtualScroller(this) ? VIEWPORT_HEIGHT : 0;
     });
     stub('clientWidth', function () {
-      return isLog(this) ? 800 : 0;
+      return isVirtualScroller(this) ? 800 : 0;
     });
     stub('offsetHeight', function () {
       return this.hasAttribute('data-index') ? ROW_HEIGHT : 0;
     });
     stub('scrollHeight', function () {
-      if (!isLog(this)) return 0;
+      if (!isVirtualScroller(this)) return 0;
       const sizer = this.firstElementChild as HTMLElement | null;
       return Number.parseFloat(sizer?.style.height ?? '0') || 0;
     });
