@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConversationList } from '../../../../src/renderer/messenger/ConversationList.tsx';
@@ -83,5 +83,35 @@ describe('ConversationList', () => {
     ).toBeNull();
     await userEvent.click(within(list).getByRole('button', { name: 'Vegeta Prince' }));
     expect(onSelect).toHaveBeenCalledWith('c-dm');
+  });
+});
+
+describe('ConversationList with a thousand conversations', () => {
+  const many = Array.from({ length: 1000 }, (_, index) => ({
+    ...group,
+    id: `c-${index}`,
+    title: `Sidebar ${index + 1}`,
+  }));
+
+  it('keeps only a screenful of entries in the DOM, each placed in the whole list', () => {
+    const { list } = renderList(many);
+    const buttons = within(list).getAllByRole('button');
+    expect(buttons.length).toBeGreaterThan(5);
+    expect(buttons.length).toBeLessThan(30);
+    expect(within(list).getByRole('button', { name: 'Sidebar 1' })).toBeTruthy();
+    expect(within(list).queryByRole('button', { name: 'Sidebar 1000' })).toBeNull();
+    const [first] = within(list).getAllByRole('listitem');
+    expect(first?.getAttribute('aria-setsize')).toBe('1000');
+    expect(first?.getAttribute('aria-posinset')).toBe('1');
+  });
+
+  it('brings the last conversations in when scrolled to the end', async () => {
+    const { list } = renderList(many);
+    const scroller = list.parentElement as HTMLElement;
+    act(() => scroller.scrollTo({ top: scroller.scrollHeight }));
+    const last = await within(list).findByRole('button', { name: 'Sidebar 1000' });
+    expect(last).toBeTruthy();
+    expect(within(list).queryByRole('button', { name: 'Sidebar 1' })).toBeNull();
+    expect(within(list).getAllByRole('button').length).toBeLessThan(30);
   });
 });
