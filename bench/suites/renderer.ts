@@ -149,7 +149,8 @@ async function measureKeystrokes(
       .getByRole('list', { name: 'Conversations' })
       .getByRole('button')
       .count();
-    await conversationButton(page, 'Capsule Corp').click();
+    // The sidebar is virtualized: open whichever conversation is at the top.
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button').first().click();
     const composer = page.getByRole('textbox', { name: 'Message' });
     await composer.click();
     await page.evaluate(() => {
@@ -193,8 +194,9 @@ async function measureKeystrokes(
     await page.context().close();
     const paint = summarize(samples.paint);
     const work = summarize(samples.work);
-    const size = `${rendered} conversations`;
-    const note = `${samples.paint.length} keystrokes; every sidebar row is in the DOM`;
+    // The seeded world gives each person two conversations (the Vegeta DM and the group).
+    const size = `${extraConversations + 2} conversations`;
+    const note = `${samples.paint.length} keystrokes; ${rendered} sidebar rows in the DOM (virtualized)`;
     return [
       row('keystroke -> next frame painted p50', size, paint.p50, 'ms', { note }),
       row('keystroke -> next frame painted p95', size, paint.p95, 'ms', { note }),
