@@ -224,6 +224,12 @@ export const messengerMachine = setup({
       assertEvent(event, 'session.channelUpdate');
       return typeof event.update?.conversation?.id === 'string';
     },
+    /** Updates carry no member list, so only a conversation known from the sync can take one. */
+    isUpdateOfKnownConversation: ({ context, event }) => {
+      assertEvent(event, 'session.channelUpdate');
+      const id = event.update?.conversation?.id;
+      return typeof id === 'string' && id in context.conversations;
+    },
     isKnownConversation: ({ context, event }) => {
       assertEvent(event, [
         'conversation.selected',
@@ -278,28 +284,27 @@ export const messengerMachine = setup({
       assertEvent(event, 'session.channelUpdate');
       const { conversation: summary, message } = event.update as ChannelUpdate;
       const before = context.conversations[summary.id];
-      const isNew = message !== null && !before?.messages.some((m) => m.id === message.id);
+      // Guarded by isUpdateOfKnownConversation: an unknown one is synced whole instead.
+      if (!before) return {};
+      const isNew = message !== null && !before.messages.some((m) => m.id === message.id);
       const fromOther = message !== null && message.authorId !== context.currentUserId;
       const unseen = isNew && fromOther && context.selectedConversationId !== summary.id;
+      // The summary has no member list: members stay as the sync and userJoined left them.
       const conversation: ConversationState = {
-        ...summary,
-        messages: message
-          ? insertMessages(before?.messages ?? [], [message])
-          : (before?.messages ?? []),
-        hasMore: before?.hasMore ?? (message !== null && message.seq > 0),
-        unread: (before?.unread ?? 0) + (unseen ? 1 : 0),
-        loadingHistory: before?.loadingHistory ?? false,
-        historyError: before?.historyError ?? null,
-        catchingUp: before?.catchingUp ?? false,
+        ...before,
+        id: summary.id,
+        kind: summary.kind,
+        title: summary.title,
+        lastMessage: summary.lastMessage,
+        drafting: summary.drafting,
+        messages: message ? insertMessages(before.messages, [message]) : before.messages,
+        unread: before.unread + (unseen ? 1 : 0),
       };
       const pending = message?.clientMessageId
         ? context.pending.filter((entry) => entry.clientMessageId !== message.clientMessageId)
         : context.pending;
       return {
         conversations: { ...context.conversations, [summary.id]: conversation },
-        conversationIds: before
-          ? context.conversationIds
-          : [...context.conversationIds, summary.id],
         pending,
       };
     }),
@@ -374,8 +379,11 @@ export const messengerMachine = setup({
         },
       };
     }),
-    /** A user we do not know (their `userJoined` was missed): sync conversations and users. */
-    resyncIfUnknownPeople: enqueueActions(({ context, event, self, enqueue }) => {
+    /**
+     * A user we do not know (their `userJoined` was missed), or an update for a conversation we
+     * were not synced with (joined since): sync conversations and users.
+     */
+    resyncIfUnknown: enqueueActions(({ context, event, self, enqueue }) => {
       assertEvent(event, ['session.channelUpdate', 'session.caughtUp', 'session.messagesLoaded']);
       if (context.resyncRequested) return;
       // Only the conversation this event touched: a whole-list scan per update would cost more
@@ -385,7 +393,7 @@ export const messengerMachine = setup({
           ? event.update.conversation.id
           : event.conversationId;
       const conversation = context.conversations[id];
-      if (!conversation || !hasUnknownPeople(conversation, context.users)) return;
+      if (conversation && !hasUnknownPeople(conversation, context.users)) return;
       enqueue.assign({ resyncRequested: true });
       tellParent(self, (e) => enqueue.sendParent(e), { type: 'messenger.resyncRequested' });
     }),
@@ -601,21 +609,24 @@ export const messengerMachine = setup({
       initial: 'browsing',
       on: {
         'session.synced': { guard: 'isSyncPayload', actions: ['assignSync', 'catchUpHoles'] },
-        'session.channelUpdate': {
-          guard: 'isChannelUpdatePayload',
-          actions: ['mergeChannelUpdate', 'catchUpHoles', 'resyncIfUnknownPeople'],
-        },
+        'session.channelUpdate': [
+          {
+            guard: 'isUpdateOfKnownConversation',
+            actions: ['mergeChannelUpdate', 'catchUpHoles', 'resyncIfUnknown'],
+          },
+          { guard: 'isChannelUpdatePayload', actions: 'resyncIfUnknown' },
+        ],
         'session.userJoined': { guard: 'isUserJoinedPayload', actions: 'addJoinedUser' },
         'session.caughtUp': {
           guard: 'isKnownConversation',
-          actions: ['mergeCaughtUp', 'resyncIfUnknownPeople'],
+          actions: ['mergeCaughtUp', 'resyncIfUnknown'],
         },
         'session.catchUpFailed': { guard: 'isKnownConversation', actions: 'endCatchUp' },
         'session.messageAcked': { guard: 'isPendingMessage', actions: 'confirmMessage' },
         'session.messageRejected': { guard: 'isPendingMessage', actions: 'failMessage' },
         'session.messagesLoaded': {
           guard: 'isKnownConversation',
-          actions: ['prependHistory', 'resyncIfUnknownPeople'],
+          actions: ['prependHistory', 'resyncIfUnknown'],
         },
         'session.historyFailed': { guard: 'isKnownConversation', actions: 'failHistory' },
         'conversation.selected': {

@@ -113,19 +113,25 @@ export type Message = z.infer<typeof MessageSchema>;
 export const ConversationKindSchema = z.enum(['direct', 'group']);
 export type ConversationKind = z.infer<typeof ConversationKindSchema>;
 
-/** What `channelUpdate` carries: everything but the history, so its size is constant. */
+/**
+ * What `channelUpdate` carries: neither the history nor the member list, so its size depends on
+ * neither (a member list rode on every message to every member: ~40 KB at 1,000 members).
+ * Membership comes from the sync (`Conversation.memberIds`) and from `userJoined`.
+ */
 export const ConversationSummarySchema = z.object({
   id: IdSchema,
   kind: ConversationKindSchema,
   title: z.string(),
-  memberIds: z.array(IdSchema),
   lastMessage: MessageSchema.nullable(),
   /** Members currently drafting, as user ids. */
   drafting: z.array(IdSchema),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
+/** A conversation as the sync delivers it: the summary, its members and the latest page. */
 export const ConversationSchema = ConversationSummarySchema.extend({
+  /** In join order; kept up to date afterwards by `userJoined`. */
+  memberIds: z.array(IdSchema),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */

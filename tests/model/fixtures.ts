@@ -102,11 +102,19 @@ export function groupUpdate(
       id: 'c-group',
       kind: 'group',
       title: 'Capsule Corp',
-      memberIds: [me.id, goku.id, bulma.id],
       lastMessage: newMessage,
       drafting,
     },
     message: newMessage,
+  };
+}
+
+/** Goku opens a group the user joined after their last sync: the messenger does not know it. */
+export function newConversationUpdate(): ChannelUpdate {
+  const update = groupUpdate('Welcome', 0);
+  return {
+    conversation: { ...update.conversation, id: 'c-new', title: 'New group' },
+    message: { ...update.message!, id: 'm-new-0', conversationId: 'c-new' },
   };
 }
 

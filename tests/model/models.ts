@@ -9,7 +9,13 @@ import { onboardingMachine, type OnboardingContext } from '../../machines/onboar
 import { toE164 } from '../../machines/phone.ts';
 import { ProtocolFailure } from '../../machines/protocolFailure.ts';
 import { sessionMachine, type SessionContext } from '../../machines/session.ts';
-import { groupUpdate, me, olderGroupMessages, syncData } from './fixtures.ts';
+import {
+  groupUpdate,
+  me,
+  newConversationUpdate,
+  olderGroupMessages,
+  syncData,
+} from './fixtures.ts';
 import { pendingForever, silentCallback } from './inertActors.ts';
 import type { MachineModel, ModelEvent } from './modelKit.ts';
 
@@ -226,6 +232,7 @@ const messengerModel: MachineModel = {
       { type: 'drafting.refreshDue', conversationId: 'c-group' },
       { type: 'drafting.idleElapsed', conversationId: 'c-group' },
       { type: 'session.channelUpdate', update: groupUpdate() },
+      { type: 'session.channelUpdate', update: newConversationUpdate() },
       {
         type: 'session.messagesLoaded',
         conversationId: 'c-group',

@@ -92,7 +92,11 @@ describe('the world a new user meets', () => {
       user: { id: bob.user.id, firstName: 'Bobby', lastName: 'Tables', avatar: bob.user.avatar },
       conversationIds: ['capsule-corp'],
     });
-    expect((await groupUpdate).conversation.memberIds).toContain(bob.user.id);
+    // The update carries no member list (userJoined said it); Alice's next sync has Bob in it.
+    expect((await groupUpdate).conversation).not.toHaveProperty('memberIds');
+    const aliceWorld = await fetchWorld(alice.client);
+    const group = aliceWorld.conversations.find((c) => c.id === 'capsule-corp');
+    expect(group?.memberIds).toContain(bob.user.id);
 
     const bobWorld = await fetchWorld(bob.client);
     expect(bobWorld.users.map((u) => u.id)).toContain(alice.user.id);

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Limits } from '../../server/protocol.ts';
 import { vegeta } from '../../server/world.ts';
 import {
   type Client,
   collect,
+  connect,
   directConversationId,
+  fetchWorld,
   nextEvent,
   nextEventWhere,
   onboard,
@@ -48,6 +50,18 @@ describe('authorship alternation', () => {
       user.id,
       'goku',
     ]);
+  });
+
+  it("finds the group's characters once, not by reading every member's record on each send", async () => {
+    const test = await startTestServer();
+    const { client, user } = await onboard(test);
+    const authors = [(await send(client, 'capsule-corp', 'first', 'g-0')).authorId];
+    const reads = vi.spyOn(test.store, 'getUsers');
+    for (let index = 1; index < 4; index += 1) {
+      authors.push((await send(client, 'capsule-corp', `hello ${index}`, `g-${index}`)).authorId);
+    }
+    expect(authors).toEqual([user.id, 'goku', user.id, 'bulma']);
+    expect(reads).not.toHaveBeenCalled();
   });
 
   it('keeps the count per user and per conversation', async () => {
@@ -283,6 +297,45 @@ describe('channelUpdate size', () => {
     const [small = 0, large = 0] = sizes;
     // Only the digits of `seq` may differ (9 vs 999, twice: message and lastMessage).
     expect(large - small).toBeLessThanOrEqual(4);
+    expect(small).toBeLessThan(2_000);
+  });
+
+  it('does not grow with the group (3 vs 300 members), though the sync lists them all', async () => {
+    const sizes: number[] = [];
+    for (const memberCount of [3, 300]) {
+      const test = await startTestServer();
+      const { user, sessionToken } = await onboard(test);
+      const others = [];
+      for (let index = 1; index < memberCount; index += 1) {
+        const { user: other } = await test.store.createUser({
+          kind: 'person',
+          firstName: 'Member',
+          lastName: `Number ${index}`,
+          avatar: { initials: 'MN', color: '#336699' },
+          phone: `+1202555${String(index).padStart(4, '0')}`,
+          createdAt: test.clock.now(),
+        });
+        others.push(other.id);
+      }
+      await test.store.createConversation({
+        id: 'crowd',
+        kind: 'group',
+        title: 'Crowd',
+        memberIds: [user.id, ...others],
+        createdAt: test.clock.now(),
+      });
+      // A new connection joins the rooms of the conversations the user now belongs to.
+      const client = await connect(test.url, sessionToken);
+      const world = await fetchWorld(client);
+      expect(world.conversations.find((c) => c.id === 'crowd')?.memberIds).toHaveLength(
+        memberCount,
+      );
+      const update = nextEvent(client, 'channelUpdate');
+      await send(client, 'crowd', 'the new message', 'size-probe');
+      sizes.push(JSON.stringify(await update).length);
+    }
+    const [small = 0, large = 0] = sizes;
+    expect(large).toBe(small);
     expect(small).toBeLessThan(2_000);
   });
 });

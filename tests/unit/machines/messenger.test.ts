@@ -14,6 +14,7 @@ import {
   groupUpdate,
   me,
   message,
+  newConversationUpdate,
   olderGroupMessages,
   syncData,
 } from '../../model/fixtures.ts';
@@ -56,14 +57,7 @@ const alan: User = {
 function fromAlan(seq: number) {
   const update = groupUpdate('Hello all', seq);
   const sent = { ...update.message!, authorId: alan.id };
-  return {
-    conversation: {
-      ...update.conversation,
-      memberIds: [...update.conversation.memberIds, alan.id],
-      lastMessage: sent,
-    },
-    message: sent,
-  };
+  return { conversation: { ...update.conversation, lastMessage: sent }, message: sent };
 }
 
 const range = (from: number, to: number) =>
@@ -200,6 +194,42 @@ describe('messenger machine', () => {
     expect(context().conversations['c-group']?.unread).toBe(0);
     send({ type: 'session.channelUpdate', update: groupUpdate('Two', 7) });
     expect(context().conversations['c-group']?.unread).toBe(0);
+  });
+
+  it('keeps the members it knows when an update (which carries none) arrives', () => {
+    const { send, context } = start();
+    send({ type: 'session.userJoined', user: alan, conversationIds: ['c-group'] });
+    const alanWrote = fromAlan(6);
+    send({ type: 'session.channelUpdate', update: alanWrote });
+    send({
+      type: 'session.channelUpdate',
+      update: { conversation: { ...alanWrote.conversation, drafting: [goku.id] }, message: null },
+    });
+    const group = context().conversations['c-group'];
+    expect(group?.memberIds).toEqual([me.id, goku.id, 'u-bulma', alan.id]);
+    expect(group?.lastMessage?.authorId).toBe(alan.id);
+    expect(group?.drafting).toEqual([goku.id]);
+  });
+
+  it('syncs once, rather than showing a conversation without members, when an update is for one it does not know', () => {
+    const { send, requests, context } = start();
+    const elsewhere = newConversationUpdate();
+    send({ type: 'session.channelUpdate', update: elsewhere });
+    send({ type: 'session.channelUpdate', update: elsewhere });
+    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toHaveLength(1);
+    expect(context().conversations['c-new']).toBeUndefined();
+    expect(context().conversationIds).toEqual(['c-vegeta', 'c-group']);
+    const data = syncData();
+    data.conversations.push({
+      ...elsewhere.conversation,
+      memberIds: [me.id, goku.id],
+      messages: [elsewhere.message!],
+      hasMore: false,
+    });
+    send({ type: 'session.synced', data });
+    expect(context().conversations['c-new']?.memberIds).toEqual([me.id, goku.id]);
+    expect(context().conversations['c-new']?.messages.map((m) => m.text)).toEqual(['Welcome']);
+    expect(context().resyncRequested).toBe(false);
   });
 
   it('loads older pages before the oldest message, prepends them, and stops when there are no more', () => {

@@ -139,7 +139,7 @@ export class FakeChatServer {
 }
 
 export function dmSummary(drafting: string[] = []): Omit<ConversationSummary, 'lastMessage'> {
-  return { id: dmId, kind: 'direct', title: 'Vegeta', memberIds: [me.id, vegeta.id], drafting };
+  return { id: dmId, kind: 'direct', title: 'Vegeta', drafting };
 }
 
 /** The app's atoms over the real machines, signed in with a saved token, talking to `server`. */
