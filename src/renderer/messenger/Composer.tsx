@@ -50,8 +50,6 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={handleKeyDown}
         placeholder="Message"
-        multiline
-        maxRows={6}
         fullWidth
         size="small"
         autoComplete="off"
@@ -62,7 +60,15 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
             : undefined
         }
         slotProps={{
-          htmlInput: { 'aria-label': 'Message', maxLength: Limits.messageMaxChars },
+          // A plain textarea that grows with CSS (field-sizing) rather than MUI's multiline
+          // autosize, which measures the layout in JavaScript on every keystroke.
+          input: { inputComponent: 'textarea' },
+          htmlInput: {
+            'aria-label': 'Message',
+            maxLength: Limits.messageMaxChars,
+            rows: 1,
+            style: { fieldSizing: 'content', maxHeight: '9em', resize: 'none', overflowY: 'auto' },
+          },
         }}
       />
       <IconButton type="submit" color="primary" aria-label="Send" disabled={!canSend}>
