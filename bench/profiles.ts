@@ -30,7 +30,6 @@ const fullLoad: LoadProfile = {
   saturateSenders: 10,
   saturateWindow: 2,
   stores: ['memory', 'sqlite'],
-  prototypeAt: 1000,
 };
 
 export const profiles: Record<ProfileName, Profile> = {
@@ -79,7 +78,6 @@ export const profiles: Record<ProfileName, Profile> = {
       durationMs: 1_500,
       saturateMs: 1_000,
       stores: ['memory', 'sqlite'],
-      prototypeAt: undefined,
     },
     payloadMembers: [],
     cluster: {

@@ -30,19 +30,11 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   const ack = (p: string, label: string) =>
     find(server, `send->ack ${p} @${rate} msg/s (${label})`, at1000);
   const ackRatios = [ratioOf(ack('p50', 'memory store')), ratioOf(ack('p99', 'memory store'))];
-  const prototypeRatios = [
-    ratioOf(ack('p50', 'memory store, PROTOTYPE without memberIds')),
-    ratioOf(ack('p99', 'memory store, PROTOTYPE without memberIds')),
-  ];
   const allMet = (ratios: (number | null)[], limit: number) =>
     ratios.every((ratio) => ratio !== null) ? ratios.every((ratio) => (ratio ?? 0) <= limit) : null;
   verdicts.push({
     target: 'send->ack p50 and p99 at 1,000 clients within 1.3x of bare Socket.IO',
-    result:
-      `p50 ${ackRatios[0] ?? '?'}x, p99 ${ackRatios[1] ?? '?'}x (memory store)` +
-      (prototypeRatios[0] === null
-        ? ''
-        : `; with the memberIds prototype ${prototypeRatios[0]}x, ${prototypeRatios[1]}x`),
+    result: `p50 ${ackRatios[0] ?? '?'}x, p99 ${ackRatios[1] ?? '?'}x (memory store)`,
     met: allMet(ackRatios, 1.3),
   });
   const rss = find(server, 'RSS per idle authenticated connection (memory store)', at1000);
@@ -58,7 +50,7 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   const sizeRatio = ratioOf(large);
   verdicts.push({
     target: 'channelUpdate the same size at 10 and 10,000 messages',
-    result: `${shown(small)} and ${shown(large)}${crowd ? `; but ${shown(crowd)} with 1,000 members` : ''}`,
+    result: `${shown(small)} and ${shown(large)}${crowd ? `; ${shown(crowd)} with 1,000 members` : ''}`,
     // A few bytes of longer ids and seq digits are not growth with history.
     met: sizeRatio === null ? null : Math.abs(sizeRatio - 1) < 0.05,
   });

@@ -12,7 +12,6 @@ import { createToken, hashToken } from '../../server/tokens.ts';
 import { groupConversation, welcomeNewUser } from '../../server/world.ts';
 import { measureMemoryAfterGc } from '../lib/memory.ts';
 import { serveParent } from '../lib/ipc.ts';
-import { dropMemberIdsFromMessageUpdates } from './slimUpdates.ts';
 import { openBenchStore, type StoreKind } from './stores.ts';
 
 export interface ParleyNodeInfo {
@@ -33,7 +32,6 @@ const { values } = parseArgs({
     redis: { type: 'string' },
     'redis-prefix': { type: 'string' },
     static: { type: 'string' },
-    'prototype-slim-updates': { type: 'boolean', default: false },
   },
 });
 
@@ -66,7 +64,6 @@ const options: ChatServerOptions = {
   ...opened.serverOptions,
 };
 const server = await createChatServer(options);
-if (values['prototype-slim-updates']) dropMemberIdsFromMessageUpdates(server.io as never);
 
 let seededSoFar = 0;
 

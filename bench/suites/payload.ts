@@ -1,5 +1,5 @@
-// channelUpdate wire bytes as the history grows (10 -> 10,000 messages) and, for contrast, as
-// the group grows (members are seeded, only two of them connect).
+// channelUpdate wire bytes as the history grows (10 -> 10,000 messages) and as the group grows
+// (members are seeded, only two of them connect): neither may change them.
 import { type Row, row } from '../lib/rows.ts';
 import type { SeededUsers } from '../servers/parleyNode.ts';
 import type { StoreKind } from '../servers/stores.ts';
@@ -74,7 +74,7 @@ export async function runPayload(
       rows.push(
         row(name, `10 messages, ${members} members`, byMembers.get(10) ?? null, 'B', {
           baseline: small,
-          note: 'baseline: the 10-member figure; memberIds rides on every update',
+          note: 'baseline: the 10-member figure',
         }),
       );
     }

@@ -20,8 +20,6 @@ export interface LoadProfile {
   saturateSenders: number;
   saturateWindow: number;
   stores: StoreKind[];
-  /** Also measure servers/slimUpdates.ts's proposal at this many clients (memory store). */
-  prototypeAt?: number;
 }
 
 export interface LoadMeasurement {
@@ -32,9 +30,7 @@ export interface LoadMeasurement {
   connectMs: number;
 }
 
-type Target =
-  | { kind: 'parley'; store: StoreKind; prototypeSlimUpdates?: boolean }
-  | { kind: 'bare' };
+type Target = { kind: 'parley'; store: StoreKind } | { kind: 'bare' };
 
 export async function startLoadGenerator(): Promise<BenchChild<{ pid: number }>> {
   return startChild<{ pid: number }>('load/loadGenerator.ts', {});
@@ -47,12 +43,7 @@ export async function measureLoad(
   profile: LoadProfile,
 ): Promise<LoadMeasurement> {
   const server =
-    target.kind === 'bare'
-      ? await startBare()
-      : await startParley({
-          store: target.store,
-          prototypeSlimUpdates: target.prototypeSlimUpdates ?? false,
-        });
+    target.kind === 'bare' ? await startBare() : await startParley({ store: target.store });
   const load = await startLoadGenerator();
   try {
     const info: ServerInfo = server.info;
@@ -163,19 +154,6 @@ export async function runServerLoad(
       log(`server: Parley (${store} store) with ${clients} clients`);
       const parley = await measureLoad({ kind: 'parley', store }, clients, profile);
       rows.push(...loadRows(`${store} store`, clients, parley, bare, profile));
-    }
-    if (profile.prototypeAt === clients) {
-      log(
-        `server: Parley (memory store, prototype: no memberIds in message updates) with ${clients} clients`,
-      );
-      const slim = await measureLoad(
-        { kind: 'parley', store: 'memory', prototypeSlimUpdates: true },
-        clients,
-        profile,
-      );
-      rows.push(
-        ...loadRows('memory store, PROTOTYPE without memberIds', clients, slim, bare, profile),
-      );
     }
   }
   return rows;

@@ -17,8 +17,6 @@ export interface ParleyTarget {
   redisUrl?: string;
   redisKeyPrefix?: string;
   staticDir?: string;
-  /** The measured proposal in servers/slimUpdates.ts. */
-  prototypeSlimUpdates?: boolean;
 }
 
 export async function startParley(
@@ -34,7 +32,6 @@ export async function startParley(
   if (target.redisUrl) args.push('--redis', target.redisUrl);
   if (target.redisKeyPrefix) args.push('--redis-prefix', target.redisKeyPrefix);
   if (target.staticDir) args.push('--static', target.staticDir);
-  if (target.prototypeSlimUpdates) args.push('--prototype-slim-updates');
   const child = await startChild<ParleyNodeInfo>('servers/parleyNode.ts', {
     args,
     execArgv: gcFlags,
