@@ -55,8 +55,9 @@ export function webBuildIsStale(root = projectDir, outputDir = webDir) {
   return buildInputs.some((input) => newestModification(path.join(root, input)) > builtAt);
 }
 
-export async function buildRenderer() {
-  if (!existsSync(rendererPage)) {
+/** Builds the renderer into .vite/web; `page` is its entry (a parameter so tests can miss it). */
+export async function buildRenderer(page = rendererPage) {
+  if (!existsSync(page)) {
     throw new WebModeError(
       'web mode: there is no renderer to serve yet (src/renderer/index.html is missing).',
     );

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,13 +6,10 @@ import { createSocket } from '../../../src/renderer/transport/socket.ts';
 import { signUp } from '../renderer/transport/realServer.ts';
 import { dataHome, importScript, runScript } from './spawnScript.ts';
 
-const { webBuildIsStale } = await importScript<{
+const { webBuildIsStale, buildRenderer } = await importScript<{
   webBuildIsStale(root: string, outputDir: string): boolean;
+  buildRenderer(page?: string): Promise<void>;
 }>('scripts/web.mjs');
-
-const rendererExists = existsSync(
-  path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
-);
 
 /** Whether the server accepts this session token (the handshake signs the socket in). */
 function tokenAccepted(url: string, token: string): Promise<boolean> {
@@ -27,71 +23,60 @@ function tokenAccepted(url: string, token: string): Promise<boolean> {
 
 describe('npm run web', () => {
   // Building the whole renderer on a busy 2-core machine can take a while.
-  it.runIf(rendererExists)(
-    'serves the built renderer with a CSP header and the chat server on one origin, and stops on SIGTERM',
-    async () => {
-      const env = await dataHome();
-      const web = runScript('scripts/web.mjs', ['--port', '0'], env);
-      try {
-        const url = await web.listening;
-        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
-        // Like the server CLI: SQLite in the per-user data folder by default.
-        await expect
-          .poll(() => web.output())
-          .toContain(`data: ${path.join(env.XDG_DATA_HOME!, 'parley', 'parley.db')}`);
-        const page = await fetch(`${url}/`);
-        expect(page.status).toBe(200);
-        expect(page.headers.get('content-type')).toMatch(/text\/html/);
-        expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
-        expect(await page.text()).toMatch(/<title>Parley<\/title>/);
-        const handshake = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
-        expect(handshake.status).toBe(200);
-        await handshake.text();
-        expect(await web.stop()).toBe(0); // SIGTERM closes it cleanly
-      } finally {
-        await web.stop();
-      }
-    },
-    180_000,
-  );
+  it('serves the built renderer with a CSP header and the chat server on one origin, and stops on SIGTERM', async () => {
+    const env = await dataHome();
+    const web = runScript('scripts/web.mjs', ['--port', '0'], env);
+    try {
+      const url = await web.listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      // Like the server CLI: SQLite in the per-user data folder by default.
+      await expect
+        .poll(() => web.output())
+        .toContain(`data: ${path.join(env.XDG_DATA_HOME!, 'parley', 'parley.db')}`);
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(await page.text()).toMatch(/<title>Parley<\/title>/);
+      const handshake = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+      expect(handshake.status).toBe(200);
+      await handshake.text();
+      expect(await web.stop()).toBe(0); // SIGTERM closes it cleanly
+    } finally {
+      await web.stop();
+    }
+  }, 180_000);
 
-  // Only meaningful before the renderer exists (a checkout that has no views yet).
-  it.skipIf(rendererExists)('says clearly that there is no renderer to serve yet', async () => {
-    const web = runScript('scripts/web.mjs', ['--port', '0']);
-    expect(await web.exited).toBe(1);
-    expect(web.output()).toMatch(
-      /no renderer to serve yet \(src\/renderer\/index\.html is missing\)/,
-    );
+  it('says clearly that there is no renderer to serve when its page is missing', async () => {
+    await expect(
+      buildRenderer(path.join(tmpdir(), 'no-such-renderer', 'index.html')),
+    ).rejects.toThrow(/no renderer to serve yet \(src\/renderer\/index\.html is missing\)/);
   });
 
-  it.runIf(rendererExists)(
-    'keeps accounts in --data across a restart; --memory forgets them',
-    async () => {
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-web-data-'));
-      const first = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
-      let account: Awaited<ReturnType<typeof signUp>>;
-      try {
-        account = await signUp(await first.listening, 'Ada', 'Lovelace');
-        expect(first.output()).toContain(`data: ${path.join(dataDir, 'parley.db')}`);
-      } finally {
-        expect(await first.stop()).toBe(0);
-      }
-      const second = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
-      try {
-        expect(await tokenAccepted(await second.listening, account.sessionToken)).toBe(true);
-      } finally {
-        await second.stop();
-      }
-      const inMemory = runScript('scripts/web.mjs', ['--port', '0', '--memory']);
-      try {
-        expect(await tokenAccepted(await inMemory.listening, account.sessionToken)).toBe(false);
-        expect(inMemory.output()).toContain('data: in memory (--memory)');
-      } finally {
-        await inMemory.stop();
-      }
-    },
-    180_000,
-  );
+  it('keeps accounts in --data across a restart; --memory forgets them', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-web-data-'));
+    const first = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
+    let account: Awaited<ReturnType<typeof signUp>>;
+    try {
+      account = await signUp(await first.listening, 'Ada', 'Lovelace');
+      expect(first.output()).toContain(`data: ${path.join(dataDir, 'parley.db')}`);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    const second = runScript('scripts/web.mjs', ['--port', '0', '--data', dataDir]);
+    try {
+      expect(await tokenAccepted(await second.listening, account.sessionToken)).toBe(true);
+    } finally {
+      await second.stop();
+    }
+    const inMemory = runScript('scripts/web.mjs', ['--port', '0', '--memory']);
+    try {
+      expect(await tokenAccepted(await inMemory.listening, account.sessionToken)).toBe(false);
+      expect(inMemory.output()).toContain('data: in memory (--memory)');
+    } finally {
+      await inMemory.stop();
+    }
+  }, 180_000);
 
   it('refuses --data with --memory, with the usage', async () => {
     const web = runScript('scripts/web.mjs', ['--memory', '--data', '/tmp/x'], await dataHome());
