@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,10 +8,6 @@ const { downloadElectron, electronBinaryPath } = await importScript<{
   electronBinaryPath(electronDir: string, env: NodeJS.ProcessEnv): string | null;
   downloadElectron(electronDir: string, timeoutMs: number): boolean;
 }>('scripts/start.mjs');
-
-const rendererExists = existsSync(
-  path.resolve(import.meta.dirname, '../../../src/renderer/index.html'),
-);
 
 /** A stand-in for node_modules/electron: optionally installed, with an installer that fails. */
 async function fakeElectronPackage({ installed }: { installed: boolean }): Promise<string> {
@@ -50,26 +45,22 @@ describe('finding the Electron binary', () => {
 });
 
 describe('npm start without an Electron binary', () => {
-  it.runIf(rendererExists)(
-    'says so in a few clear lines and serves web mode instead',
-    async () => {
-      const electronDir = await fakeElectronPackage({ installed: false });
-      const start = runScript('scripts/start.mjs', ['--port', '0'], {
-        ...(await dataHome()),
-        PARLEY_ELECTRON_DIR: electronDir,
-      });
-      try {
-        const url = await start.listening;
-        expect(start.output()).toMatch(/Electron binary is not installed/);
-        expect(start.output()).toMatch(/Running web mode instead/);
-        const page = await fetch(`${url}/`);
-        expect(page.status).toBe(200);
-        await page.text();
-        expect(await start.stop()).toBe(0); // SIGTERM closes it cleanly
-      } finally {
-        await start.stop();
-      }
-    },
-    180_000,
-  );
+  it('says so in a few clear lines and serves web mode instead', async () => {
+    const electronDir = await fakeElectronPackage({ installed: false });
+    const start = runScript('scripts/start.mjs', ['--port', '0'], {
+      ...(await dataHome()),
+      PARLEY_ELECTRON_DIR: electronDir,
+    });
+    try {
+      const url = await start.listening;
+      expect(start.output()).toMatch(/Electron binary is not installed/);
+      expect(start.output()).toMatch(/Running web mode instead/);
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      await page.text();
+      expect(await start.stop()).toBe(0); // SIGTERM closes it cleanly
+    } finally {
+      await start.stop();
+    }
+  }, 180_000);
 });
