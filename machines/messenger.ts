@@ -114,6 +114,15 @@ function tellParent(
 }
 
 /** Merges by seq (a conversation's seq is unique and gap-free): a message heard twice shows once. */
+/** The conversations, with one of them replaced by a patched copy. */
+function patchConversation(
+  context: MessengerContext,
+  conversation: ConversationState,
+  patch: Partial<ConversationState>,
+): Record<string, ConversationState> {
+  return { ...context.conversations, [conversation.id]: { ...conversation, ...patch } };
+}
+
 function insertMessages(existing: Message[], incoming: Message[]): Message[] {
   const bySeq = new Map(existing.map((message) => [message.seq, message]));
   for (const message of incoming) bySeq.set(message.seq, message);
@@ -354,10 +363,7 @@ export const messengerMachine = setup({
       // same thing forever, so it ends the catch-up (the next sync looks again).
       const more = event.hasMore === true && page.length > 0 && after !== null;
       enqueue.assign({
-        conversations: {
-          ...context.conversations,
-          [conversation.id]: { ...conversation, messages, catchingUp: more },
-        },
+        conversations: patchConversation(context, conversation, { messages, catchingUp: more }),
         pending: withoutDelivered(context.pending, page),
       });
       if (more) {
@@ -373,10 +379,7 @@ export const messengerMachine = setup({
       const conversation = context.conversations[event.conversationId];
       if (!conversation) return {};
       return {
-        conversations: {
-          ...context.conversations,
-          [conversation.id]: { ...conversation, catchingUp: false },
-        },
+        conversations: patchConversation(context, conversation, { catchingUp: false }),
       };
     }),
     /**
@@ -403,10 +406,7 @@ export const messengerMachine = setup({
       if (!conversation) return {};
       return {
         selectedConversationId: event.conversationId,
-        conversations: {
-          ...context.conversations,
-          [event.conversationId]: { ...conversation, unread: 0 },
-        },
+        conversations: patchConversation(context, conversation, { unread: 0 }),
       };
     }),
     unselect: assign({ selectedConversationId: null }),
@@ -512,13 +512,9 @@ export const messengerMachine = setup({
       return {
         pending: context.pending.filter((p) => p.clientMessageId !== event.clientMessageId),
         conversations: conversation
-          ? {
-              ...context.conversations,
-              [conversation.id]: {
-                ...conversation,
-                messages: insertMessages(conversation.messages, [message]),
-              },
-            }
+          ? patchConversation(context, conversation, {
+              messages: insertMessages(conversation.messages, [message]),
+            })
           : context.conversations,
       };
     }),
@@ -537,10 +533,10 @@ export const messengerMachine = setup({
       const conversation = context.conversations[event.conversationId];
       if (!conversation) return;
       enqueue.assign({
-        conversations: {
-          ...context.conversations,
-          [conversation.id]: { ...conversation, loadingHistory: true, historyError: null },
-        },
+        conversations: patchConversation(context, conversation, {
+          loadingHistory: true,
+          historyError: null,
+        }),
       });
       const oldest = conversation.messages[0];
       tellParent(self, (e) => enqueue.sendParent(e), {
@@ -554,16 +550,12 @@ export const messengerMachine = setup({
       const conversation = context.conversations[event.conversationId];
       if (!conversation) return {};
       return {
-        conversations: {
-          ...context.conversations,
-          [conversation.id]: {
-            ...conversation,
-            messages: insertMessages(conversation.messages, event.messages ?? []),
-            hasMore: event.hasMore === true,
-            loadingHistory: false,
-            historyError: null,
-          },
-        },
+        conversations: patchConversation(context, conversation, {
+          messages: insertMessages(conversation.messages, event.messages ?? []),
+          hasMore: event.hasMore === true,
+          loadingHistory: false,
+          historyError: null,
+        }),
       };
     }),
     failHistory: assign(({ context, event }) => {
@@ -571,14 +563,10 @@ export const messengerMachine = setup({
       const conversation = context.conversations[event.conversationId];
       if (!conversation) return {};
       return {
-        conversations: {
-          ...context.conversations,
-          [conversation.id]: {
-            ...conversation,
-            loadingHistory: false,
-            historyError: event.error?.message ?? 'Could not load older messages.',
-          },
-        },
+        conversations: patchConversation(context, conversation, {
+          loadingHistory: false,
+          historyError: event.error?.message ?? 'Could not load older messages.',
+        }),
       };
     }),
   },
