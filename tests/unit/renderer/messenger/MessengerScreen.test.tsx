@@ -1,39 +1,17 @@
 // @vitest-environment jsdom
 // The messenger screen over the real app, session and messenger machines and the real atoms;
 // only the socket is fake (a scripted server the test answers for).
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createStore, Provider } from 'jotai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppAtomsContext } from '../../../../src/renderer/components/AppAtomsContext.tsx';
-import { MessengerScreen } from '../../../../src/renderer/messenger/MessengerScreen.tsx';
-import type { AppAtoms } from '../../../../src/renderer/state/index.ts';
-import { dmId, dmSummary, FakeChatServer, groupId, signedInAtoms, world } from './fakeChat.ts';
+import { describe, expect, it } from 'vitest';
+import { dmId, dmSummary, groupId, world } from './fakeChat.ts';
 import { goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
+import { useSignedInMessenger } from './renderMessenger.tsx';
 
 useFakeLayout();
 
-let atoms: AppAtoms | undefined;
-afterEach(() => {
-  cleanup();
-  atoms?.stop();
-  atoms = undefined;
-});
-
-async function renderSignedIn() {
-  const server = new FakeChatServer();
-  atoms = signedInAtoms(server);
-  render(
-    <Provider store={createStore()}>
-      <AppAtomsContext value={atoms}>
-        <MessengerScreen />
-      </AppAtomsContext>
-    </Provider>,
-  );
-  await waitFor(() => expect(server.sent('socket.sync')).toHaveLength(1));
-  return server;
-}
+const renderSignedIn = useSignedInMessenger();
 
 async function renderSynced() {
   const server = await renderSignedIn();

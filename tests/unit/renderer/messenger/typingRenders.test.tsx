@@ -2,17 +2,14 @@
 // Typing in the composer must not re-render the sidebar's rows, the header or the message
 // bubbles: counted through the Avatar every one of them draws (the group shows avatars on
 // others' messages, the header and every sidebar row show one).
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createStore, Provider } from 'jotai';
 import { createElement } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppAtomsContext } from '../../../../src/renderer/components/AppAtomsContext.tsx';
+import { describe, expect, it, vi } from 'vitest';
 import type { AvatarProps } from '../../../../src/renderer/components/Avatar.tsx';
-import { MessengerScreen } from '../../../../src/renderer/messenger/MessengerScreen.tsx';
-import type { AppAtoms } from '../../../../src/renderer/state/index.ts';
-import { FakeChatServer, groupId, signedInAtoms } from './fakeChat.ts';
+import { groupId } from './fakeChat.ts';
 import { useFakeLayout } from './fakeLayout.ts';
+import { useSignedInMessenger } from './renderMessenger.tsx';
 import { goku } from './fixtures.ts';
 
 const avatarRenders = vi.hoisted(() => ({ names: [] as string[] }));
@@ -30,24 +27,10 @@ vi.mock('../../../../src/renderer/components/Avatar.tsx', async (importOriginal)
 
 useFakeLayout();
 
-let atoms: AppAtoms | undefined;
-afterEach(() => {
-  cleanup();
-  atoms?.stop();
-  atoms = undefined;
-});
+const renderSignedIn = useSignedInMessenger();
 
 async function openGroup() {
-  const server = new FakeChatServer();
-  atoms = signedInAtoms(server);
-  render(
-    <Provider store={createStore()}>
-      <AppAtomsContext value={atoms}>
-        <MessengerScreen />
-      </AppAtomsContext>
-    </Provider>,
-  );
-  await vi.waitFor(() => expect(server.sent('socket.sync')).toHaveLength(1));
+  const server = await renderSignedIn();
   act(() => server.sync());
   const list = await screen.findByRole('list', { name: 'Conversations' });
   await userEvent.click(within(list).getByRole('button', { name: 'Capsule Corp' }));
