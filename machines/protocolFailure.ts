@@ -64,6 +64,8 @@ export function userMessageFor(failure: ProtocolFailure): string {
       return 'Too many wrong codes. Request a new one.';
     case 'code_not_requested':
       return 'No code was sent to this number yet. Request a new one.';
+    case 'code_delivery_failed':
+      return 'We could not send the code just now. Try again in a moment.';
     case 'verification_invalid':
       return 'Your verification has expired. Please verify your number again.';
     case 'invalid_payload':

@@ -21,12 +21,14 @@ const buildInputs = [
   'package-lock.json',
 ];
 
-const usage = `usage: npm run web -- [--port <n>] [--host <h>] [--data <dir> | --memory]
+const usage = `usage: npm run web -- [--port <n>] [--host <h>] [--data <dir> | --memory] [--code-webhook <url>]
   --port <n>    port to listen on; 0 picks a free one (default 0)
   --host <h>    interface to bind (default 127.0.0.1)
   --data <dir>  keep users, sessions and messages in <dir>/parley.db
                 (default: the per-user data folder, as for npm run server)
-  --memory      keep everything in memory: lost when the server stops`;
+  --memory      keep everything in memory: lost when the server stops
+  --code-webhook <url>  send verification codes through this webhook (see npm run server -- --help)
+                instead of the development default: each code shown in the app to whoever asked`;
 
 export class WebModeError extends Error {
   name = 'WebModeError';
@@ -98,16 +100,42 @@ async function openStore(dataDir) {
  * Builds if needed, then starts the chat server serving .vite/web on its store. Resolves to
  * `{ url, where, close() }`; `close` stops the server, then closes the database.
  */
-export async function startWebMode({ port = 0, host = '127.0.0.1', dataDir = null } = {}) {
+export async function startWebMode({
+  port = 0,
+  host = '127.0.0.1',
+  dataDir = null,
+  codeWebhook = undefined,
+} = {}) {
   if (webBuildIsStale()) {
     console.log('web mode: building the renderer into .vite/web …');
     await buildRenderer();
   }
   const { createChatServer } = await import('../server/chatServer.ts');
+  const { createDevelopmentCodeSender, createWebhookCodeSender } =
+    await import('../server/codeSender.ts');
+  // Web mode is a developer's loopback server: simulated SMS unless a webhook is given.
+  let codeSender;
+  try {
+    codeSender =
+      codeWebhook === undefined
+        ? createDevelopmentCodeSender()
+        : createWebhookCodeSender({
+            url: codeWebhook,
+            ...(process.env.PARLEY_CODE_WEBHOOK_SECRET
+              ? { secret: process.env.PARLEY_CODE_WEBHOOK_SECRET }
+              : {}),
+          });
+  } catch (error) {
+    throw new WebModeError(`web mode: ${error.message}`);
+  }
+  const codes =
+    codeWebhook === undefined
+      ? 'codes: DEVELOPMENT: each code is shown in the app to whoever asked for it'
+      : `codes: sent through the webhook at ${new URL(codeWebhook).origin}`;
   const { store, where } = await openStore(dataDir);
   let server;
   try {
-    server = await createChatServer({ host, port, staticDir: webDir, store });
+    server = await createChatServer({ host, port, staticDir: webDir, store, codeSender });
   } catch (error) {
     await store.close();
     throw error;
@@ -115,6 +143,8 @@ export async function startWebMode({ port = 0, host = '127.0.0.1', dataDir = nul
   return {
     url: server.url,
     where,
+    codes,
+    inspectToken: server.inspectToken,
     // The server does not own a store it was given: close the database after it.
     close: () => server.close().then(() => store.close()),
   };
@@ -129,9 +159,14 @@ export function parseWebArgs(argv) {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       memory: { type: 'boolean', default: false },
+      'code-webhook': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
+  const codeWebhook = values['code-webhook'];
+  if (codeWebhook !== undefined && !/^https?:\/\//.test(codeWebhook)) {
+    throw new WebModeError(`--code-webhook must be an http(s) URL, got '${codeWebhook}'`);
+  }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535) {
     throw new WebModeError(`--port must be 0-65535, got '${values.port}'`);
@@ -151,6 +186,7 @@ export function parseWebArgs(argv) {
       : values.data === undefined
         ? undefined
         : path.resolve(values.data),
+    codeWebhook,
     help: values.help,
   };
 }
@@ -184,6 +220,8 @@ export async function runWebMode(argv) {
   }
   console.log(`listening on ${server.url}`);
   console.log(server.where);
+  console.log(server.codes);
+  if (server.inspectToken !== null) console.log(`inspector token: ${server.inspectToken}`);
   const stop = () => {
     // A close that hangs must still end the process.
     setTimeout(() => process.exit(1), 5_000).unref();

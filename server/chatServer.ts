@@ -6,7 +6,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { z } from 'zod';
 import { handshakeAuthenticator } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { type ChatSocket, type CodeSender, createDevelopmentCodeSender } from './codeSender.ts';
+import type { ChatSocket, CodeSender } from './codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from './context.ts';
 import { MemoryDraftingStore } from './drafting/memory.ts';
 import { DraftingTracker } from './drafting/tracker.ts';
@@ -38,6 +38,7 @@ import type { Store } from './store/types.ts';
 import { MemoryVerificationStore } from './verification/memory.ts';
 import { VerificationService } from './verification/service.ts';
 import type { VerificationStore } from './verification/types.ts';
+import { createToken } from './tokens.ts';
 import { seedWorld } from './world.ts';
 
 export interface ChatServerOptions {
@@ -47,8 +48,12 @@ export interface ChatServerOptions {
   port?: number;
   /** Default: a fresh MemoryStore (closed with the server). */
   store?: Store;
-  /** Default: the development sender (stdout line + `verificationCodeDelivered`). */
-  codeSender?: CodeSender;
+  /**
+   * How verification codes reach people. Required: there is no default, because the development
+   * sender (`createDevelopmentCodeSender`) hands the code to whoever asked for it, which lets
+   * anyone sign in as any phone number. Only explicit development setups may pass it.
+   */
+  codeSender: CodeSender;
   /** Default: the system clock. */
   clock?: Clock;
   /** When given, this folder (the built renderer) is served at `/`. */
@@ -74,6 +79,23 @@ export interface ChatServerOptions {
    * Inspector over IPC and turns this off.
    */
   inspectRelay?: boolean;
+  /**
+   * The secret every `/inspect` client must present (`auth.token`). Default: 256 random bits
+   * made at start, exposed as `ChatServer.inspectToken` for the CLI to print.
+   */
+  inspectToken?: string;
+  /**
+   * Browser origins allowed to open the chat namespace besides the server's own
+   * (`http://<host>:<port>`, and `http://localhost:<port>` when bound to loopback): the desktop
+   * app's page origin, a cluster's public origin. Clients that send no Origin (not a browser) are
+   * allowed: any web page's socket carries its Origin.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Default false. True behind a reverse proxy: a client's address (for per-address limits) is
+   * the last hop of X-Forwarded-For instead of the TCP peer, which is then always the proxy.
+   */
+  trustProxy?: boolean;
 }
 
 export interface ChatServer {
@@ -81,6 +103,8 @@ export interface ChatServer {
   url: string;
   io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   httpServer: http.Server;
+  /** What `/inspect` clients must send as `auth.token`; null when the relay is off. */
+  inspectToken: string | null;
   close(): Promise<void>;
 }
 
@@ -100,7 +124,7 @@ function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+export async function createChatServer(options: ChatServerOptions): Promise<ChatServer> {
   const host = options.host ?? '127.0.0.1';
   const ownsStore = options.store === undefined;
   const store = options.store ?? new MemoryStore();
@@ -148,7 +172,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     store,
     clock,
     logger,
-    codeSender: options.codeSender ?? createDevelopmentCodeSender(),
+    codeSender: options.codeSender,
     verification: new VerificationService(
       options.verificationStore ?? new MemoryVerificationStore(),
       clock,
@@ -161,8 +185,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   io.use(handshakeAuthenticator(context));
   const rateLimits = options.rateLimits ?? createRateLimits();
   io.on('connection', (socket) => onConnection(context, socket, rateLimits));
-  // Loopback clients and loopback pages only: see attachInspectRelay for the trust decision.
-  if (options.inspectRelay ?? true) attachInspectRelay(io);
+  // A per-run token, loopback clients and loopback pages only: see attachInspectRelay.
+  const inspectToken =
+    (options.inspectRelay ?? true) ? (options.inspectToken ?? createToken()) : null;
+  if (inspectToken !== null) attachInspectRelay(io, { token: inspectToken });
   io.engine.on('connection_error', (error: { code?: number; message?: string }) => {
     logger.warn('transport refused', { code: error.code, reason: error.message });
   });
@@ -181,6 +207,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     url: formatUrl(host, port),
     io,
     httpServer,
+    inspectToken,
     close() {
       closing ??= (async () => {
         drafting.close();

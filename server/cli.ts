@@ -5,14 +5,26 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChatServerOptions, createChatServer } from './chatServer.ts';
 import { systemClock } from './clock.ts';
+import {
+  createDevelopmentCodeSender,
+  createWebhookCodeSender,
+  webhookUrlProblem,
+} from './codeSender.ts';
+import { redactUrl } from './redactUrl.ts';
 import { createConsoleLogger } from './logger.ts';
 import { MemoryStore } from './store/memory.ts';
 import { databaseFileIn, defaultDataDir } from './store/sqlite/location.ts';
 import { SqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/types.ts';
 
-const usage = `usage: npm run server -- [--port <n>] [--host <h>] [--data <dir> | --memory | --postgres <url>]
-                          [--redis <url> [--redis-prefix <p>]] [--static <dir>]
+const usage = `usage: npm run server -- (--code-webhook <url> | --dev-codes) [--port <n>] [--host <h>]
+                          [--data <dir> | --memory | --postgres <url>] [--redis <url> [--redis-prefix <p>]]
+                          [--allow-origin <origin>]... [--trust-proxy] [--inspect] [--static <dir>]
+  --code-webhook <url>  deliver verification codes by POSTing {"phone","code","expiresInMs"} as JSON
+                  to <url> (https:, or http: to loopback), with Authorization: Bearer
+                  $PARLEY_CODE_WEBHOOK_SECRET when set (default: $PARLEY_CODE_WEBHOOK_URL)
+  --dev-codes     development only: print each code and show it in the app to whoever asked,
+                  so anyone who can reach the server can sign in as any phone number
   --port <n>      port to listen on; 0 picks a free one (default 0)
   --host <h>      interface to bind (default 127.0.0.1)
   --data <dir>    keep users, sessions and messages in <dir>/parley.db
@@ -23,6 +35,10 @@ const usage = `usage: npm run server -- [--port <n>] [--host <h>] [--data <dir> 
   --redis <url>   join a cluster: fan-out, codes and drafting through Redis; needs --postgres
                   (default: $PARLEY_REDIS_URL when set)
   --redis-prefix <p>  prefix of every Redis key and stream (default: $PARLEY_REDIS_PREFIX or parley:)
+  --allow-origin <origin>  also accept browser pages from this origin (repeatable; default:
+                  $PARLEY_ALLOWED_ORIGINS, comma-separated); the server's own origin always is
+  --trust-proxy   behind a reverse proxy: take client addresses from X-Forwarded-For
+  --inspect       clustered nodes: turn on the /inspect relay (on by default for a single node)
   --static <dir>  also serve this folder (the built renderer) at /
   --help          show this help`;
 
@@ -36,6 +52,30 @@ interface CliOptions {
   postgresUrl: string | null;
   redisUrl: string | null;
   redisPrefix: string | undefined;
+  codes: { kind: 'webhook'; url: string } | { kind: 'development' };
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  inspect: boolean;
+}
+
+const noCodeSender = `no way to deliver verification codes.
+  --code-webhook <url> (or $PARLEY_CODE_WEBHOOK_URL) sends them through your SMS gateway.
+  --dev-codes shows each code to whoever asked for it: anyone who can reach this server could
+  then sign in as any phone number, so it is for development only, and must be asked for.`;
+
+/** Each origin as `scheme://host[:port]`, or why not. */
+function parseOrigins(values: readonly string[]): string[] {
+  return values
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '')
+    .map((value) => {
+      const url = URL.parse(value);
+      if (!url || url.origin === 'null' || url.origin !== value.replace(/\/$/, '')) {
+        fail(`--allow-origin must be an origin like https://chat.example.com, got '${value}'`);
+      }
+      return url.origin;
+    });
 }
 
 function fail(message: string): never {
@@ -59,6 +99,11 @@ function parseCli(argv: string[]): CliOptions {
         postgres: { type: 'string' },
         redis: { type: 'string' },
         'redis-prefix': { type: 'string' },
+        'code-webhook': { type: 'string' },
+        'dev-codes': { type: 'boolean', default: false },
+        'allow-origin': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'boolean', default: false },
+        inspect: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -87,6 +132,19 @@ function parseCli(argv: string[]): CliOptions {
   // Nodes that fan out to each other must share one store.
   if (redisUrl !== null && postgresUrl === null) fail('--redis needs --postgres');
   const redisPrefix = values['redis-prefix'] ?? (process.env.PARLEY_REDIS_PREFIX || undefined);
+  const webhookUrl = values['code-webhook'] ?? (process.env.PARLEY_CODE_WEBHOOK_URL || undefined);
+  if (webhookUrl !== undefined && values['dev-codes']) {
+    fail('--code-webhook and --dev-codes exclude each other');
+  }
+  if (webhookUrl !== undefined) {
+    const problem = webhookUrlProblem(webhookUrl);
+    if (problem) fail(`--code-webhook ${problem}: '${webhookUrl}'`);
+  } else if (!values['dev-codes']) {
+    fail(noCodeSender);
+  }
+  const originValues = values['allow-origin'].length
+    ? values['allow-origin']
+    : [process.env.PARLEY_ALLOWED_ORIGINS ?? ''];
   return {
     port,
     host: values.host,
@@ -95,6 +153,12 @@ function parseCli(argv: string[]): CliOptions {
     postgresUrl,
     redisUrl,
     redisPrefix,
+    codes:
+      webhookUrl === undefined ? { kind: 'development' } : { kind: 'webhook', url: webhookUrl },
+    allowedOrigins: parseOrigins(originValues),
+    trustProxy: values['trust-proxy'],
+    // The relay is for one developer's loopback server; a cluster turns it on only when asked.
+    inspect: postgresUrl === null || values.inspect,
   };
 }
 
@@ -112,7 +176,7 @@ function openStore(dataDir: string | null): Store {
 
 /** PostgreSQL (and Redis): loaded only when asked for, so neither is needed otherwise. */
 async function openClusterNode(postgresUrl: string, options: CliOptions) {
-  const { prepareClusterNode, redactUrl } = await import('./cluster/node.ts');
+  const { prepareClusterNode } = await import('./cluster/node.ts');
   try {
     const node = await prepareClusterNode({
       postgresUrl,
@@ -142,6 +206,18 @@ const server = await createChatServer({
   host: options.host,
   staticDir: options.staticDir,
   store,
+  codeSender:
+    options.codes.kind === 'webhook'
+      ? createWebhookCodeSender({
+          url: options.codes.url,
+          ...(process.env.PARLEY_CODE_WEBHOOK_SECRET
+            ? { secret: process.env.PARLEY_CODE_WEBHOOK_SECRET }
+            : {}),
+        })
+      : createDevelopmentCodeSender(),
+  allowedOrigins: options.allowedOrigins,
+  trustProxy: options.trustProxy,
+  inspectRelay: options.inspect,
   ...clusterOptions,
 });
 console.log(`listening on ${server.url}`);
@@ -154,6 +230,12 @@ if (clusterNode) {
       : `data: ${databaseFileIn(options.dataDir)}`,
   );
 }
+console.log(
+  options.codes.kind === 'webhook'
+    ? `codes: sent through the webhook at ${new URL(options.codes.url).origin}`
+    : 'codes: DEVELOPMENT (--dev-codes): each code is shown to whoever asked for it; do not expose this server',
+);
+if (server.inspectToken !== null) console.log(`inspector token: ${server.inspectToken}`);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {

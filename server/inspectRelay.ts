@@ -36,6 +36,8 @@ type InspectSocket = Socket<
 >;
 
 export interface InspectRelayOptions {
+  /** The per-run secret every client must present as `auth.token`. */
+  token: string;
   /** Accept non-loopback clients (off by default: records carry the user's data). */
   allowRemote?: boolean;
 }
@@ -56,10 +58,7 @@ function isLoopbackOrigin(origin: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-export function attachInspectRelay(
-  io: Server,
-  options: InspectRelayOptions = {},
-): InspectNamespace {
+export function attachInspectRelay(io: Server, options: InspectRelayOptions): InspectNamespace {
   // The chat server is typed with the chat events; this namespace has its own.
   const namespace = io.of('/inspect') as unknown as InspectNamespace;
 

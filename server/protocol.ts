@@ -156,6 +156,7 @@ export const ErrorCodes = [
   'code_expired',
   'code_dead',
   'verification_invalid',
+  'code_delivery_failed',
   'text_empty',
   'text_too_long',
   'internal',

@@ -59,7 +59,7 @@ const options: ChatServerOptions = {
   store,
   logger: quietLogger,
   // Bench people are seeded with sessions, never onboarded through a code on this node.
-  codeSender: { send: async () => {} },
+  codeSender: { kind: 'external', send: async () => {} },
   ...(values.static === undefined ? {} : { staticDir: values.static }),
   ...opened.serverOptions,
 };

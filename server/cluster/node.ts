@@ -54,14 +54,3 @@ export async function prepareClusterNode(options: ClusterNodeOptions): Promise<C
     throw error;
   }
 }
-
-/** A URL fit for a log line: the password, if any, replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { openSession } from '../auth.ts';
 import { generatedAvatar } from '../avatars.ts';
+import { CodeDeliveryError } from '../codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
 import {
   CreateUserSchema,
@@ -32,11 +33,21 @@ export const requestVerificationCode = defineHandler({
     const issued = await context.verification.issueCode(phone);
     if (!issued.ok) return { ok: false, error: issued.error };
     try {
-      await context.codeSender.send(phone, issued.value.code, socket);
+      await context.codeSender.send({
+        phone,
+        code: issued.value.code,
+        expiresInMs: issued.value.expiresInMs,
+        requester: socket,
+      });
     } catch (error) {
       // Undelivered: forget the code so the person is not stuck behind the resend countdown.
       await context.verification.forget(phone);
-      throw error;
+      if (!(error instanceof CodeDeliveryError)) throw error;
+      context.logger.warn('code not delivered', { socket: socket.id, reason: error.message });
+      return errorAck(
+        'code_delivery_failed',
+        'the code could not be sent right now: try again in a moment',
+      );
     }
     return {
       ok: true,

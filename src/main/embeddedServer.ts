@@ -5,6 +5,7 @@
 import path from 'node:path';
 import electron, { type App } from 'electron';
 import { createChatServer } from '../../server/chatServer.ts';
+import { createDevelopmentCodeSender } from '../../server/codeSender.ts';
 import { databaseFileIn } from '../../server/store/sqlite/location.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import { remoteServerUrl } from './serverUrl.ts';
@@ -36,6 +37,9 @@ export function loopbackServer(dataDir: string): StartServer {
         host: '127.0.0.1',
         port: 0,
         store,
+        // The embedded server is the user's own, on loopback: the simulated SMS shows the code
+        // on screen. A real deployment is a remote server (PARLEY_SERVER_URL) with a real sender.
+        codeSender: createDevelopmentCodeSender(),
         inspectRelay: false,
       });
       return {

@@ -42,6 +42,7 @@ export async function startNode(settings: ClusterSettings): Promise<NodeProcess>
     process.execPath,
     [
       'server/cli.ts',
+      '--dev-codes',
       '--postgres',
       settings.postgresUrl,
       '--redis',

@@ -30,7 +30,7 @@ function startCli(...args: string[]) {
 
 describe('npm run server (server/cli.ts)', () => {
   it('prints its listening line with --port 0, serves, and exits cleanly on SIGTERM', async () => {
-    const cli = startCli('--port', '0');
+    const cli = startCli('--dev-codes', '--port', '0');
     const line = await cli.firstLine;
     expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
     const url = line.slice('listening on '.length);
@@ -49,7 +49,7 @@ describe('npm run server (server/cli.ts)', () => {
   });
 
   it('exits cleanly on SIGINT with a client still connected', async () => {
-    const cli = startCli('--port', '0', '--host', '127.0.0.1');
+    const cli = startCli('--dev-codes', '--port', '0', '--host', '127.0.0.1');
     const url = (await cli.firstLine).slice('listening on '.length);
     const client = await connect(url);
     cli.child.kill('SIGINT');

@@ -59,7 +59,7 @@ interface ServerProcess {
 async function startServer(dataDir: string, port: number): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['server/cli.ts', '--data', dataDir, '--port', String(port)],
+    ['server/cli.ts', '--dev-codes', '--data', dataDir, '--port', String(port)],
     { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(child, 'exit');

@@ -40,7 +40,9 @@ afterEach(async () => {
 
 export const capturingLogger = createCapturingLogger;
 
-export async function startTestServer(options: ChatServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<ChatServerOptions> = {},
+): Promise<TestServer> {
   const clock = new ManualClock();
   const store = new MemoryStore();
   const logs: string[] = [];

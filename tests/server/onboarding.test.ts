@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createDevelopmentCodeSender } from '../../server/codeSender.ts';
 import { createChatServer } from '../../server/chatServer.ts';
 import { Limits } from '../../server/protocol.ts';
 import {
@@ -62,7 +63,10 @@ describe('onboarding', () => {
       return true;
     });
     const logs: string[] = [];
-    const server = await createChatServer({ logger: capturingLogger(logs) });
+    const server = await createChatServer({
+      logger: capturingLogger(logs),
+      codeSender: createDevelopmentCodeSender(),
+    });
     try {
       const client = await connect(server.url);
       const phone = uniquePhone();

@@ -33,7 +33,7 @@ interface RunningCli {
 }
 
 async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
-  const child = spawn(process.execPath, ['server/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['server/cli.ts', '--dev-codes', ...args], {
     cwd: new URL('../..', import.meta.url),
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
@@ -191,10 +191,14 @@ describe('choosing where data lives', () => {
   });
 
   it('refuses --data together with --memory', async () => {
-    const child = spawn(process.execPath, ['server/cli.ts', '--memory', '--data', '/tmp/x'], {
-      cwd: new URL('../..', import.meta.url),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['server/cli.ts', '--dev-codes', '--memory', '--data', '/tmp/x'],
+      {
+        cwd: new URL('../..', import.meta.url),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)));

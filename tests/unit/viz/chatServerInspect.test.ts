@@ -4,6 +4,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatServer, type ChatServer } from '../../../server/chatServer.ts';
+import { createDevelopmentCodeSender } from '../../../server/codeSender.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import { inspectEvents, type InspectionRecord } from '../../../src/viz/live/recordSchema.ts';
 
@@ -18,6 +19,7 @@ afterEach(async () => {
 async function startServer(inspectRelay?: boolean): Promise<string> {
   const server = await createChatServer({
     logger: silentLogger,
+    codeSender: createDevelopmentCodeSender({ print: () => {} }),
     ...(inspectRelay === undefined ? {} : { inspectRelay }),
   });
   servers.push(server);

@@ -108,7 +108,7 @@ describe('the /inspect relay', () => {
   async function startRelay(): Promise<string> {
     http = createServer();
     io = new Server(http);
-    attachInspectRelay(io);
+    attachInspectRelay(io, { token: 'test-token' });
     await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   }
