@@ -49,6 +49,10 @@ export interface Session {
   tokenHash: string;
   userId: string;
   createdAt: number;
+  /** When a socket last signed in with it (epoch ms): idle sessions expire. */
+  lastSeenAt: number;
+  /** What signed in, for the user's list of sessions (a User-Agent, at most 200 chars). */
+  client: string;
 }
 
 /** A message the world writes itself (seed history, the bot's opening line). */
@@ -104,7 +108,13 @@ export interface Store {
 
   createSession(session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | null>;
+  /** Sets `lastSeenAt`; a no-op for an unknown session. */
+  touchSession(tokenHash: string, lastSeenAt: number): Promise<void>;
+  /** The user's sessions, oldest first. */
+  listSessionsOf(userId: string): Promise<Session[]>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Deletes every session last seen before `cutoff`; returns how many went. */
+  deleteSessionsIdleSince(cutoff: number): Promise<number>;
 
   createConversation(conversation: NewConversation): Promise<StoredConversation>;
   getConversation(id: string): Promise<StoredConversation | null>;
