@@ -9,6 +9,8 @@ export const appScheme = 'parley';
 export interface AppPages {
   /** The URL a window of this entry loads. */
   urlOf(entry: RendererEntry): string;
+  /** The origin that page has in Chromium (what its requests send as Origin). */
+  originOf(entry: RendererEntry): string;
   /** Which entry a URL belongs to, or null when it is not one of the app's pages. */
   entryOf(url: string): RendererEntry | null;
 }
@@ -22,11 +24,13 @@ export function createAppPages(
     const devUrl = devServerUrls[entry];
     if (devUrl) devOrigins.set(new URL(devUrl).origin, entry);
   }
+  const urlOf = (entry: RendererEntry): string => {
+    const devUrl = devServerUrls[entry];
+    return devUrl ? new URL(devUrl).href : `${appScheme}://${entry}/index.html`;
+  };
   return {
-    urlOf(entry) {
-      const devUrl = devServerUrls[entry];
-      return devUrl ? new URL(devUrl).href : `${appScheme}://${entry}/index.html`;
-    },
+    urlOf,
+    originOf: (entry) => pageOrigin(urlOf(entry)),
     entryOf(url) {
       const parsed = URL.parse(url);
       if (!parsed) return null;
@@ -39,4 +43,14 @@ export function createAppPages(
       return null;
     },
   };
+}
+
+/**
+ * The origin Chromium gives a page at `url`. Node's `URL#origin` is "null" for any scheme the
+ * WHATWG spec does not know, but `parley:` is registered as a standard scheme
+ * (appProtocol.ts), so Chromium gives it a tuple origin `parley://<host>` like http's.
+ */
+export function pageOrigin(url: string): string {
+  const parsed = new URL(url);
+  return parsed.protocol === `${appScheme}:` ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
 }

@@ -2,13 +2,19 @@
 // loopback port, keeping its data in SQLite under the app's user-data folder, so Parley works
 // out of the box; PARLEY_SERVER_URL points it at a remote one instead. Quitting the app stops
 // the embedded server (its sockets close cleanly) and then closes the database.
+//
+// Only the main window opens the chat namespace (the State Inspector is fed over IPC), so the
+// embedded server lets in that page's origin: Forge's Vite dev server in development; packaged,
+// `parley://main_window`, which every Parley server already allows (server/origins.ts). Any
+// other web page on the machine carries its own Origin and is refused.
 import path from 'node:path';
 import electron, { type App } from 'electron';
 import { createChatServer } from '../../server/chatServer.ts';
 import { createDevelopmentCodeSender } from '../../server/codeSender.ts';
 import { databaseFileIn } from '../../server/store/sqlite/location.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
-import { remoteServerUrl } from './serverUrl.ts';
+import type { AppPages } from './appPages.ts';
+import { isInsecureRemote, remoteServerUrl } from './serverUrl.ts';
 
 export interface ChatBackend {
   /** The origin the renderer connects to. */
@@ -24,12 +30,25 @@ export type StartServer = () => Promise<{ url: string; close(): Promise<void> }>
 /** The folder under userData that holds the embedded server's database. */
 export const embeddedDataFolder = 'chat-server';
 
+export interface LoopbackServerOptions {
+  /** Browser origins allowed on the chat namespace besides the server's own (see chatOrigins). */
+  allowedOrigins?: readonly string[];
+}
+
+/**
+ * The origins of the app's pages that talk to the chat server: the main window's only. The page
+ * origin, not the URL: in development Forge's Vite dev server (`http://localhost:5173`).
+ */
+export function chatOrigins(appPages: AppPages): string[] {
+  return [appPages.originOf('main_window')];
+}
+
 /**
  * A loopback server keeping its data in SQLite under `dataDir`. The server does not own a store
  * it is given, so closing closes the database after the server. No /inspect relay: the
  * desktop's State Inspector is fed over IPC, so nothing else on the machine can watch.
  */
-export function loopbackServer(dataDir: string): StartServer {
+export function loopbackServer(dataDir: string, options: LoopbackServerOptions = {}): StartServer {
   return async () => {
     const store = SqliteStore.open(databaseFileIn(dataDir));
     try {
@@ -41,6 +60,7 @@ export function loopbackServer(dataDir: string): StartServer {
         // on screen. A real deployment is a remote server (PARLEY_SERVER_URL) with a real sender.
         codeSender: createDevelopmentCodeSender(),
         inspectRelay: false,
+        allowedOrigins: options.allowedOrigins ?? [],
       });
       return {
         url: server.url,
@@ -53,17 +73,26 @@ export function loopbackServer(dataDir: string): StartServer {
   };
 }
 
-/** Inside Electron: userData/chat-server/parley.db. */
-const startLoopbackServer: StartServer = () =>
-  loopbackServer(path.join(electron.app.getPath('userData'), embeddedDataFolder))();
+/** Inside Electron: userData/chat-server/parley.db (the folder is asked for when it starts). */
+export function embeddedServer(options: LoopbackServerOptions = {}): StartServer {
+  return () =>
+    loopbackServer(path.join(electron.app.getPath('userData'), embeddedDataFolder), options)();
+}
 
 /** Throws InvalidServerUrlError when PARLEY_SERVER_URL is set but unusable. */
 export async function startChatBackend(
   env: Record<string, string | undefined>,
-  startServer: StartServer = startLoopbackServer,
+  startServer: StartServer = embeddedServer(),
 ): Promise<ChatBackend> {
   const remote = remoteServerUrl(env);
-  if (remote) return { url: remote, embedded: false, stop: async () => {} };
+  if (remote) {
+    if (isInsecureRemote(remote)) {
+      console.warn(
+        `Parley: PARLEY_ALLOW_INSECURE_SERVER=1, so the session token and messages go to ${remote} unencrypted`,
+      );
+    }
+    return { url: remote, embedded: false, stop: async () => {} };
+  }
   const server = await startServer();
   let stopping: Promise<void> | null = null;
   return {

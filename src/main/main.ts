@@ -5,7 +5,12 @@ import { installAppMenu } from './appMenu.ts';
 import { createAppPages } from './appPages.ts';
 import { handleAppScheme, registerAppScheme } from './appProtocol.ts';
 import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
-import { startChatBackend, stopBackendOnQuit } from './embeddedServer.ts';
+import {
+  chatOrigins,
+  embeddedServer,
+  startChatBackend,
+  stopBackendOnQuit,
+} from './embeddedServer.ts';
 import { createInspectorRelay } from './inspectorRelay.ts';
 import { createInspectorWindowOpener } from './inspectorWindow.ts';
 import { registerIpcHandlers } from './ipcHandlers.ts';
@@ -27,7 +32,9 @@ if (!claimSingleInstance(app, () => mainWindow)) app.quit();
 else app.whenReady().then(start).catch(failToStart);
 
 async function start(): Promise<void> {
-  const backend = await startChatBackend(process.env);
+  // A refused PARLEY_SERVER_URL rejects here and reaches the user through failToStart.
+  const allowedOrigins = chatOrigins(appPages);
+  const backend = await startChatBackend(process.env, embeddedServer({ allowedOrigins }));
   stopBackendOnQuit(app, backend);
   const devUrls = Object.values(devServerUrls).filter((url) => typeof url === 'string');
   const csp = contentSecurityPolicy({ serverUrl: backend.url, devServerUrls: devUrls });
