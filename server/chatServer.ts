@@ -4,19 +4,28 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
 import type { z } from 'zod';
-import { handshakeAuthenticator } from './auth.ts';
+import { defaultSessionIdleExpiryMs, handshakeAuthenticator } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { ChatSocket, CodeSender } from './codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from './context.ts';
 import { MemoryDraftingStore } from './drafting/memory.ts';
 import { DraftingTracker } from './drafting/tracker.ts';
 import type { DraftingStore } from './drafting/types.ts';
-import { bindEvent, errorAck, type EventHandler, splitArguments } from './handlers/bind.ts';
+import {
+  bindEvent,
+  capText,
+  errorAck,
+  type EventHandler,
+  spendConnectionBudget,
+  splitArguments,
+} from './handlers/bind.ts';
 import {
   broadcastChannelUpdate,
   isDrafting,
   requestConversationsAndUsers,
+  listSessions,
   requestMessages,
+  revokeSession,
   sendMessage,
   signOut,
 } from './handlers/conversations.ts';
@@ -38,6 +47,8 @@ import type { Store } from './store/types.ts';
 import { MemoryVerificationStore } from './verification/memory.ts';
 import { VerificationService } from './verification/service.ts';
 import type { VerificationStore } from './verification/types.ts';
+import { clientAddress } from './clientAddress.ts';
+import { forbiddenOrigin, isAllowedOrigin } from './origins.ts';
 import { createToken } from './tokens.ts';
 import { seedWorld } from './world.ts';
 
@@ -91,6 +102,8 @@ export interface ChatServerOptions {
    * allowed: any web page's socket carries its Origin.
    */
   allowedOrigins?: readonly string[];
+  /** Default 30 days (as Signal unlinks idle devices): a session unused this long ends. */
+  sessionIdleExpiryMs?: number;
   /**
    * Default false. True behind a reverse proxy: a client's address (for per-address limits) is
    * the last hop of X-Forwarded-For instead of the TCP peer, which is then always the proxy.
@@ -118,6 +131,8 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.isDrafting]: isDrafting,
   [Events.requestMessages]: requestMessages,
   [Events.signOut]: signOut,
+  [Events.listSessions]: listSessions,
+  [Events.revokeSession]: revokeSession,
 };
 
 function formatUrl(host: string, port: number): string {
@@ -143,8 +158,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   const io: ServerContext['io'] = new Server(httpServer, {
     // Deliberate: a 4000-character message plus envelope fits; anything bigger is refused.
     maxHttpBufferSize: Limits.maxPayloadBytes,
-    // Helps reconnects resume quickly; correctness never depends on it (clients re-sync).
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // No connection state recovery: it restores a socket's identity (socket.data) without
+    // asking the store, so a signed-out token came back to life through it. The Parley client
+    // opens a new socket per reconnect and catches up by seq, so it never used it anyway.
     serveClient: false,
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
@@ -178,13 +194,32 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
       clock,
     ),
     drafting,
+    limits: options.rateLimits ?? createRateLimits(),
+    sessionIdleExpiryMs: options.sessionIdleExpiryMs ?? defaultSessionIdleExpiryMs,
   };
 
   await seedWorld(store, clock);
 
+  const originPolicy = {
+    host,
+    port: () => (httpServer.address() as AddressInfo).port,
+    allowed: options.allowedOrigins ?? [],
+  };
+  io.use((socket, next) => {
+    if (isAllowedOrigin(originPolicy, socket.request)) {
+      socket.data.address = clientAddress(socket.request, options.trustProxy ?? false);
+      next();
+      return;
+    }
+    logger.warn('connection refused', {
+      event: 'handshake',
+      code: 'forbidden_origin',
+      origin: String(socket.handshake.headers.origin).slice(0, 100),
+    });
+    next(forbiddenOrigin());
+  });
   io.use(handshakeAuthenticator(context));
-  const rateLimits = options.rateLimits ?? createRateLimits();
-  io.on('connection', (socket) => onConnection(context, socket, rateLimits));
+  io.on('connection', (socket) => onConnection(context, socket));
   // A per-run token, loopback clients and loopback pages only: see attachInspectRelay.
   const inspectToken =
     (options.inspectRelay ?? true) ? (options.inspectToken ?? createToken()) : null;
@@ -202,6 +237,17 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   });
   const { port } = httpServer.address() as AddressInfo;
 
+  // Idle sessions are refused when used (auth.ts); this also removes those nobody comes back
+  // with, so the table does not keep every session ever opened.
+  const sweepSessions = (): void => {
+    store
+      .deleteSessionsIdleSince(clock.now() - context.sessionIdleExpiryMs)
+      .catch((error: unknown) => logger.error('session sweep failed', { reason: String(error) }));
+  };
+  sweepSessions();
+  const sessionSweep = setInterval(sweepSessions, 60 * 60_000);
+  sessionSweep.unref();
+
   let closing: Promise<void> | undefined;
   return {
     url: formatUrl(host, port),
@@ -211,6 +257,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     close() {
       closing ??= (async () => {
         drafting.close();
+        clearInterval(sessionSweep);
         stopWatchingLapses?.();
         const ioClosed = io.close();
         // Keep-alive HTTP connections (static files, polling) must not hold shutdown up.
@@ -223,20 +270,27 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   };
 }
 
-function onConnection(context: ServerContext, socket: ChatSocket, limits: RateLimits): void {
+function onConnection(context: ServerContext, socket: ChatSocket): void {
   for (const [event, handler] of Object.entries(handlers)) {
-    bindEvent(context, socket, event, handler, limits);
+    bindEvent(context, socket, event, handler);
   }
   socket.onAny((event: string, ...args: unknown[]) => {
     if (Object.hasOwn(handlers, event)) return;
-    context.logger.warn('bad input', {
-      event: String(event).slice(0, 64),
-      socket: socket.id,
-      code: 'invalid_payload',
-      reason: 'unknown event',
-    });
     const { ack } = splitArguments(args);
-    ack?.(errorAck('invalid_payload', 'unknown event'));
+    void spendConnectionBudget(context, socket).then((overBudget) => {
+      // Past the budget, unknown events are not even logged: a flood must not flood the log.
+      if (overBudget) {
+        ack?.(overBudget);
+        return;
+      }
+      context.logger.warn('bad input', {
+        event: capText(String(event), 64),
+        socket: socket.id,
+        code: 'invalid_payload',
+        reason: 'unknown event',
+      });
+      ack?.(errorAck('invalid_payload', 'unknown event'));
+    });
   });
   socket.on('disconnecting', () => {
     void clearDraftsOfLastSocket(context, socket).catch((error: unknown) =>

@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import type { Clock } from './clock.ts';
 import type { CodeSender } from './codeSender.ts';
 import type { DraftingTracker } from './drafting/tracker.ts';
+import type { RateLimits } from './limits/rateLimits.ts';
 import type { Logger } from './logger.ts';
 import type {
   ClientToServerEvents,
@@ -28,6 +29,10 @@ export interface ServerContext {
   codeSender: CodeSender;
   verification: VerificationService;
   drafting: DraftingTracker;
+  /** Every rate limit but the per-connection event budget (see handlers/bind.ts). */
+  limits: RateLimits;
+  /** A session unused this long is over. */
+  sessionIdleExpiryMs: number;
 }
 
 /** Every socket of a conversation's members is in its room: channelUpdate goes there. */

@@ -11,13 +11,20 @@ export interface Logger {
 
 export type LogLevel = keyof Logger;
 
+const maxFieldChars = 300;
+
 export function formatLogLine(level: LogLevel, message: string, fields: LogFields = {}): string {
   const parts = [level, message];
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     // JSON-quote values so newlines or spaces in user input cannot break the one-line format.
+    // Values often carry client input: a line echoes at most 300 characters of each.
+    const capped =
+      typeof value === 'string' && value.length > maxFieldChars
+        ? `${value.slice(0, maxFieldChars)}… (${value.length} chars)`
+        : value;
     const text =
-      typeof value === 'string' && /^[\w.:@/+-]+$/.test(value) ? value : JSON.stringify(value);
+      typeof capped === 'string' && /^[\w.:@/+-]+$/.test(capped) ? capped : JSON.stringify(capped);
     parts.push(`${key}=${text}`);
   }
   return parts.join(' ');

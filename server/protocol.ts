@@ -22,6 +22,10 @@ export const Events = {
   signOut: 'signOut',
   /** Server -> members of a conversation a new user just joined (so they can show that user). */
   userJoined: 'userJoined',
+  /** The signed-in user's sessions (devices), for a "signed-in devices" list. */
+  listSessions: 'listSessions',
+  /** Ends one of the user's sessions everywhere (another device, or this one). */
+  revokeSession: 'revokeSession',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +44,14 @@ export const Limits = {
   draftingExpiryMs: 6_000,
   /** Socket.IO maxHttpBufferSize: a 4000-character message in UTF-8 plus envelope fits easily. */
   maxPayloadBytes: 64 * 1024,
+  /**
+   * A page of history (an ack or one conversation of the sync) holds at most this many bytes
+   * of messages (UTF-8 JSON): 100 messages of 4000 four-byte characters would be 1.6 MB. A cut
+   * page says `hasMore`, and the client asks for the rest.
+   */
+  pageMaxBytes: 128 * 1024,
+  /** The longest error message an ack carries (and a log line echoes). */
+  errorMessageMaxChars: 200,
 } as const;
 
 /** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
@@ -61,6 +73,19 @@ export function messageLength(text: string): number {
 export function isValidName(name: string): boolean {
   const length = graphemeLength(name.trim());
   return length >= Limits.nameMinGraphemes && length <= Limits.nameMaxGraphemes;
+}
+
+/**
+ * Characters a name may not hold: controls (Cc) and format characters (Cf: zero-width spaces
+ * and joiners, the bidirectional overrides that turn "Vegeta" into what reads as another name).
+ */
+export function hasHiddenCharacters(name: string): boolean {
+  return /[\p{Cc}\p{Cf}]/u.test(name);
+}
+
+/** How names are compared for impersonation: width, case and spacing do not tell them apart. */
+export function nameKey(firstName: string, lastName: string): string {
+  return `${firstName} ${lastName}`.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,6 +182,7 @@ export const ErrorCodes = [
   'code_dead',
   'verification_invalid',
   'code_delivery_failed',
+  'name_not_allowed',
   'text_empty',
   'text_too_long',
   'internal',
@@ -227,6 +253,11 @@ export type RequestMessages = z.infer<typeof RequestMessagesSchema>;
 
 export const SignOutSchema = z.strictObject({}).optional();
 
+export const ListSessionsSchema = z.strictObject({}).optional();
+
+export const RevokeSessionSchema = z.strictObject({ sessionId: z.string().min(1).max(64) });
+export type RevokeSession = z.infer<typeof RevokeSessionSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Server -> client payloads and ack values. One schema per shape, its type inferred from it: the
 // server builds these values, the client parses them (types do not validate, and a newer or
@@ -295,6 +326,21 @@ export type UserSignedIn = z.infer<typeof UserSignedInSchema>;
 export const MessageSentSchema = z.object({ message: MessageSchema });
 export type MessageSent = z.infer<typeof MessageSentSchema>;
 
+export const SessionInfoSchema = z.object({
+  /** Public id for revokeSession (not the token, nor its hash). */
+  id: z.string(),
+  createdAt: z.number(),
+  lastSeenAt: z.number(),
+  /** What signed in (its User-Agent). */
+  client: z.string(),
+  /** The session this socket is signed in with. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+export const SessionListSchema = z.object({ sessions: z.array(SessionInfoSchema) });
+export type SessionList = z.infer<typeof SessionListSchema>;
+
 export const MessagesPageSchema = z.object({
   messages: z.array(MessageSchema),
   hasMore: z.boolean(),
@@ -316,6 +362,8 @@ export interface ClientToServerEvents {
   isDrafting: (payload: IsDrafting, ack: AckCallback) => void;
   requestMessages: (payload: RequestMessages, ack: AckCallback<MessagesPage>) => void;
   signOut: (payload: object | undefined, ack: AckCallback) => void;
+  listSessions: (payload: object | undefined, ack: AckCallback<SessionList>) => void;
+  revokeSession: (payload: RevokeSession, ack: AckCallback) => void;
 }
 
 export interface ServerToClientEvents {
@@ -333,6 +381,10 @@ export interface SocketData {
   userId?: string;
   /** sha-256 of the session token the socket authenticated with, so signOut can revoke it. */
   sessionTokenHash?: string;
+  /** When this socket last marked its session as used (idle expiry). */
+  sessionSeenAt?: number;
+  /** The client's address, for per-address limits (the proxy's hop when trusted). */
+  address?: string;
 }
 
 /** Handshake `auth` a client sends: a session token once it has one. */

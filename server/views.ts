@@ -2,6 +2,7 @@
 // except in a user's own record.
 import type { ServerContext } from './context.ts';
 import type {
+  Message,
   Conversation,
   ConversationsAndUsers,
   ConversationSummary,
@@ -39,11 +40,12 @@ export async function conversationOf(
   const page = await context.store.listMessages(conversation.id, {
     limit: Limits.pageDefaultLimit,
   });
+  const fitted = fitPage(page.messages, 'newest');
   return {
     ...(await summaryOf(context, conversation)),
     memberIds: conversation.memberIds,
-    messages: page.messages,
-    hasMore: page.hasMore,
+    messages: fitted.messages,
+    hasMore: page.hasMore || fitted.cut,
   };
 }
 
@@ -89,4 +91,22 @@ export async function conversationsAndUsersOf(
     users: [selfUser(user), ...others.map(publicUser)],
     conversations,
   };
+}
+
+/** The longest run of `messages` within `Limits.pageMaxBytes`, from the end it keeps. */
+export function fitPage(
+  messages: readonly Message[],
+  keep: 'newest' | 'oldest',
+): { messages: Message[]; cut: boolean } {
+  const ordered = keep === 'newest' ? [...messages].reverse() : [...messages];
+  const kept: Message[] = [];
+  let bytes = 0;
+  for (const message of ordered) {
+    bytes += Buffer.byteLength(JSON.stringify(message));
+    // One message always fits (4,000 characters are at most 16 KB): a page is never empty.
+    if (bytes > Limits.pageMaxBytes && kept.length > 0) break;
+    kept.push(message);
+  }
+  if (keep === 'newest') kept.reverse();
+  return { messages: kept, cut: kept.length < messages.length };
 }

@@ -1,10 +1,11 @@
 // The server boundary for one client event: who may send it, validation against its schema,
 // the acknowledgement, and the promise that nothing a client sends can crash the server.
 import type { z } from 'zod';
+import { keepSessionFresh } from '../auth.ts';
 import type { ChatSocket } from '../codeSender.ts';
 import type { ServerContext } from '../context.ts';
 import { type LimitName, type RateLimits, rateLimitedAck } from '../limits/rateLimits.ts';
-import type { Ack, AckError, ErrorCode } from '../protocol.ts';
+import { type Ack, type AckError, type ErrorCode, Limits } from '../protocol.ts';
 
 /** Who may send an event: onboarding events before sign-in, the rest after. */
 export type Audience = 'unauthenticated' | 'authenticated';
@@ -34,13 +35,20 @@ export function errorAck(code: ErrorCode, message: string): AckError {
   return { ok: false, error: { code, message } };
 }
 
+/** Text that came from a client is echoed at most this long (3,000 unknown keys: 58 KB). */
+export function capText(text: string, maxChars: number = Limits.errorMessageMaxChars): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
+}
+
 function describeIssues(error: z.ZodError): string {
-  return error.issues
+  const described = error.issues
     .slice(0, 3)
-    .map((issue) =>
-      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    )
+    .map((issue) => {
+      const path = issue.path.slice(0, 4).map((part) => capText(String(part), 32));
+      return capText(path.length > 0 ? `${path.join('.')}: ${issue.message}` : issue.message, 80);
+    })
     .join('; ');
+  return capText(described);
 }
 
 type AckFunction = (response: Ack) => void;
@@ -55,15 +63,50 @@ export function splitArguments(args: unknown[]): { payload: unknown; ack: AckFun
 
 /**
  * Each socket's events are handled one after another, in arrival order: two quick sends keep
- * their order, and a request made after a send sees it.
+ * their order, and a request made after a send sees it. The queue is bounded: a client that
+ * sends faster than it is answered (10,000 requests at once) is cut off instead of holding the
+ * server's memory and time hostage.
  */
-const socketQueues = new WeakMap<ChatSocket, Promise<void>>();
+interface SocketQueue {
+  tail: Promise<void>;
+  pending: number;
+}
+const socketQueues = new WeakMap<ChatSocket, SocketQueue>();
 
-function enqueue(socket: ChatSocket, task: () => Promise<void>): void {
-  const previous = socketQueues.get(socket) ?? Promise.resolve();
+/** More events than this waiting on one socket and it is disconnected. */
+export const maxPendingEventsPerSocket = 64;
+
+function enqueue(context: ServerContext, socket: ChatSocket, task: () => Promise<void>): void {
+  const queue = socketQueues.get(socket) ?? { tail: Promise.resolve(), pending: 0 };
+  socketQueues.set(socket, queue);
+  if (queue.pending >= maxPendingEventsPerSocket) {
+    if (socket.connected) {
+      context.logger.warn('socket dropped', {
+        socket: socket.id,
+        user: socket.data.userId,
+        reason: `more than ${maxPendingEventsPerSocket} events waiting`,
+      });
+      socket.disconnect(true);
+    }
+    return;
+  }
+  queue.pending += 1;
   // task never rejects (it catches everything itself); the catch is a second safety net.
-  const next = previous.then(task).catch(() => {});
-  socketQueues.set(socket, next);
+  queue.tail = queue.tail
+    .then(task)
+    .catch(() => {})
+    .finally(() => {
+      queue.pending -= 1;
+    });
+}
+
+/** Spends one of the connection's event points; the refusal ack when none is left. */
+export async function spendConnectionBudget(
+  context: ServerContext,
+  socket: ChatSocket,
+): Promise<AckError | null> {
+  const verdict = await context.limits.consume('eventsPerConnection', socket.id);
+  return verdict.allowed ? null : rateLimitedAck(verdict.retryAfterMs);
 }
 
 /** The first limit that refuses, as an error ack; null when every limit allows. */
@@ -83,7 +126,6 @@ export function bindEvent<Schema extends z.ZodType>(
   socket: ChatSocket,
   event: string,
   handler: EventHandler<Schema>,
-  rateLimits: RateLimits,
 ): void {
   const { logger } = context;
   const respond = (ack: AckFunction | null, response: Ack): void => {
@@ -107,6 +149,11 @@ export function bindEvent<Schema extends z.ZodType>(
 
   const listener = async (...args: unknown[]): Promise<void> => {
     const { payload, ack } = splitArguments(args);
+    const overBudget = await spendConnectionBudget(context, socket);
+    if (overBudget) {
+      refuse(ack, overBudget);
+      return;
+    }
     const signedIn = socket.data.userId !== undefined;
     if (handler.audience === 'authenticated' && !signedIn) {
       refuse(ack, errorAck('unauthenticated', `${event} needs a signed-in socket`));
@@ -126,7 +173,11 @@ export function bindEvent<Schema extends z.ZodType>(
     }
     let response: Ack;
     try {
-      const refused = await spendLimits(rateLimits, handler.limits?.(socket, parsed.data) ?? []);
+      const refused = await spendLimits(
+        context.limits,
+        handler.limits?.(socket, parsed.data) ?? [],
+      );
+      if (!refused && signedIn) await keepSessionFresh(context, socket);
       response = refused ?? (await handler.handle(context, socket, parsed.data));
     } catch (error) {
       logger.error('handler failed', {
@@ -151,6 +202,6 @@ export function bindEvent<Schema extends z.ZodType>(
   // Listener arguments are untrusted until the schema has parsed them, hence the cast.
   socket.on(
     event as never,
-    ((...args: unknown[]) => enqueue(socket, () => listener(...args))) as never,
+    ((...args: unknown[]) => enqueue(context, socket, () => listener(...args))) as never,
   );
 }

@@ -1,7 +1,8 @@
 // Signed-in events: the conversation list, sending, drafting, history pages, sign-out.
+import { disconnectSessions, isIdle, sessionIdOf } from '../auth.ts';
 import { authorForSend } from '../authorship.ts';
 import type { ChatSocket } from '../codeSender.ts';
-import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
+import { conversationRoom, type ServerContext } from '../context.ts';
 import {
   Events,
   IsDraftingSchema,
@@ -11,10 +12,12 @@ import {
   RequestConversationsAndUsersSchema,
   RequestMessagesSchema,
   SendMessageSchema,
+  ListSessionsSchema,
+  RevokeSessionSchema,
   SignOutSchema,
 } from '../protocol.ts';
 import type { StoredConversation } from '../store/types.ts';
-import { botIdsOf, conversationsAndUsersOf, summaryOf } from '../views.ts';
+import { botIdsOf, conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
 
@@ -55,6 +58,8 @@ export async function broadcastChannelUpdate(
 export const requestConversationsAndUsers = defineHandler({
   audience: 'authenticated',
   schema: RequestConversationsAndUsersSchema,
+  // The whole world in one answer: the dearest read there is.
+  limits: (socket) => [{ limit: 'syncPerUser', key: signedInUserId(socket) }],
   async handle(context, socket) {
     const user = await context.store.getUser(signedInUserId(socket));
     if (!user) return errorAck('unauthenticated', 'this account no longer exists');
@@ -90,6 +95,15 @@ export const sendMessage = defineHandler({
       sentAt: context.clock.now(),
       authorFor: (sendIndex) => authorForSend(userId, botIds, sendIndex),
     });
+    // The idempotency key is (sender, clientMessageId) across all conversations: a repeat into
+    // another conversation is not a resend, and broadcasting the original there would put a DM
+    // into the group's view at that seq. Refused, nothing broadcast.
+    if (duplicate && message.conversationId !== conversationId) {
+      return errorAck(
+        'invalid_payload',
+        'clientMessageId: already used for a message in another conversation',
+      );
+    }
     // A resend after a lost ack. The original was stored, but the node that stored it may have
     // died before broadcasting it, so tell the members again: clients merge messages by id, so
     // hearing it twice is harmless, while never hearing it would leave a gap until a resync.
@@ -124,6 +138,7 @@ export const isDrafting = defineHandler({
 export const requestMessages = defineHandler({
   audience: 'authenticated',
   schema: RequestMessagesSchema,
+  limits: (socket) => [{ limit: 'historyPerUser', key: signedInUserId(socket) }],
   async handle(context, socket, { conversationId, before, after, limit }) {
     const conversation = await memberConversation(context, signedInUserId(socket), conversationId);
     if (isError(conversation)) return conversation;
@@ -132,30 +147,71 @@ export const requestMessages = defineHandler({
       after,
       limit: limit ?? Limits.pageDefaultLimit,
     });
-    return { ok: true, messages: page.messages, hasMore: page.hasMore };
+    // Catching up forwards keeps the oldest (the client continues after the last); paging
+    // backwards keeps the newest (it continues before the first).
+    const fitted = fitPage(page.messages, after === undefined ? 'newest' : 'oldest');
+    return { ok: true, messages: fitted.messages, hasMore: page.hasMore || fitted.cut };
+  },
+});
+
+export const listSessions = defineHandler({
+  audience: 'authenticated',
+  schema: ListSessionsSchema,
+  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
+  async handle(context, socket) {
+    const sessions = await context.store.listSessionsOf(signedInUserId(socket));
+    return {
+      ok: true,
+      sessions: sessions
+        .filter((session) => !isIdle(context, session))
+        .map((session) => ({
+          id: sessionIdOf(session.tokenHash),
+          createdAt: session.createdAt,
+          lastSeenAt: session.lastSeenAt,
+          client: session.client,
+          current: session.tokenHash === socket.data.sessionTokenHash,
+        })),
+    };
+  },
+});
+
+export const revokeSession = defineHandler({
+  audience: 'authenticated',
+  schema: RevokeSessionSchema,
+  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
+  async handle(context, socket, { sessionId }) {
+    const userId = signedInUserId(socket);
+    const sessions = await context.store.listSessionsOf(userId);
+    const target = sessions.find((session) => sessionIdOf(session.tokenHash) === sessionId);
+    if (!target) return errorAck('not_found', 'no such session of yours');
+    await context.store.deleteSession(target.tokenHash);
+    context.logger.info('session revoked', { user: userId, socket: socket.id });
+    const revoked = new Set([target.tokenHash]);
+    await disconnectSessions(context, userId, revoked, socket);
+    // Revoking this very session is a sign-out: disconnect once the ack has been written.
+    if (target.tokenHash === socket.data.sessionTokenHash) {
+      setImmediate(() => socket.disconnect(true));
+    }
+    return { ok: true };
   },
 });
 
 export const signOut = defineHandler({
   audience: 'authenticated',
   schema: SignOutSchema,
+  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
   async handle(context, socket) {
-    const { sessionTokenHash, userId } = socket.data;
-    if (sessionTokenHash !== undefined) await context.store.deleteSession(sessionTokenHash);
+    const userId = signedInUserId(socket);
+    const { sessionTokenHash } = socket.data;
+    if (sessionTokenHash !== undefined) {
+      await context.store.deleteSession(sessionTokenHash);
+      // Every socket signed in with this token (other windows, other nodes) loses it too: a
+      // revoked token must not keep acting through a connection opened before the sign-out.
+      await disconnectSessions(context, userId, new Set([sessionTokenHash]), socket);
+    }
     context.logger.info('user signed out', { user: userId, socket: socket.id });
-    // Every socket signed in with this token (other windows, other nodes) loses it too: a
-    // revoked token must not keep acting through a connection opened before the sign-out.
-    const sameSession =
-      userId === undefined ? [] : await context.io.in(userRoom(userId)).fetchSockets();
     // Disconnect once the ack has been written, so the client hears the answer first.
-    setImmediate(() => {
-      for (const other of sameSession) {
-        if (other.id !== socket.id && other.data.sessionTokenHash === sessionTokenHash) {
-          other.disconnect(true);
-        }
-      }
-      socket.disconnect(true);
-    });
+    setImmediate(() => socket.disconnect(true));
     return { ok: true };
   },
 });

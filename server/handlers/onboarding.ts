@@ -5,29 +5,57 @@ import { generatedAvatar } from '../avatars.ts';
 import { CodeDeliveryError } from '../codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
 import {
+  type AckError,
   CreateUserSchema,
   Events,
+  hasHiddenCharacters,
+  nameKey,
   RequestVerificationCodeSchema,
   VerifyCodeSchema,
 } from '../protocol.ts';
 import type { StoredConversation, StoredUser } from '../store/types.ts';
 import { publicUser, selfUser } from '../views.ts';
-import { welcomeNewUser } from '../world.ts';
+import { groupCharacters, vegeta, welcomeNewUser } from '../world.ts';
+import { rateLimitedAck } from '../limits/rateLimits.ts';
+import type { ChatSocket } from '../codeSender.ts';
 import { defineHandler, errorAck } from './bind.ts';
+
+const addressOf = (socket: ChatSocket): string => socket.data.address ?? 'unknown';
 import { broadcastChannelUpdate } from './conversations.ts';
 
-/** Names are shown everywhere: no lone surrogates (not storable) and no control characters. */
-function isPrintableName(name: string): boolean {
-  return name.isWellFormed() && !/\p{Cc}/u.test(name);
+/** The full names of the world's imaginary characters: nobody may sign up as one of them. */
+const characterNames = new Set(
+  [vegeta, ...groupCharacters].map((character) => nameKey(character.firstName, character.lastName)),
+);
+
+/** Why these names cannot be used, or null. Names are shown everywhere, to everyone. */
+function nameProblem(firstName: string, lastName: string): AckError | null {
+  // A lone surrogate cannot be stored as UTF-8: it would come back changed after a restart.
+  if (![firstName, lastName].every((name) => name.isWellFormed())) {
+    return errorAck('invalid_payload', 'names must be well-formed text');
+  }
+  if ([firstName, lastName].some(hasHiddenCharacters)) {
+    return errorAck(
+      'name_not_allowed',
+      'names may not contain invisible, control or text-direction characters',
+    );
+  }
+  if (characterNames.has(nameKey(firstName, lastName))) {
+    return errorAck('name_not_allowed', "that is the name of one of Parley's characters");
+  }
+  return null;
 }
 
 export const requestVerificationCode = defineHandler({
   audience: 'unauthenticated',
   schema: RequestVerificationCodeSchema,
-  // Per connection first, so one client spraying numbers does not use up their quotas.
+  // Narrowest first, so one client spraying numbers uses up its own allowance before the
+  // phone's, its address's or everyone's.
   limits: (socket, { phone }) => [
     { limit: 'codeRequestsPerConnection', key: socket.id },
+    { limit: 'codeRequestsPerAddress', key: addressOf(socket) },
     { limit: 'codeRequestsPerPhone', key: phone },
+    { limit: 'codeRequestsGlobal', key: 'all' },
   ],
   async handle(context, socket, { phone }) {
     const issued = await context.verification.issueCode(phone);
@@ -60,11 +88,24 @@ export const requestVerificationCode = defineHandler({
 export const verifyCode = defineHandler({
   audience: 'unauthenticated',
   schema: VerifyCodeSchema,
-  // Each code dies after 5 wrong guesses; this caps guesses across fresh codes too.
-  limits: (_socket, { phone }) => [{ limit: 'codeAttemptsPerPhone', key: phone }],
+  // Every attempt counts against the connection and the address. Against the phone only
+  // wrong guesses count (below): a stranger's unchecked attempts must not lock its owner out.
+  limits: (socket) => [
+    { limit: 'codeAttemptsPerConnection', key: socket.id },
+    { limit: 'codeAttemptsPerAddress', key: addressOf(socket) },
+  ],
   async handle(context, socket, { phone, code }) {
+    // Each code dies after 5 wrong guesses; this caps wrong guesses across fresh codes too.
+    const allowed = await context.limits.peek('codeFailuresPerPhone', phone);
+    if (!allowed.allowed) return rateLimitedAck(allowed.retryAfterMs);
     const verified = await context.verification.verify(phone, code);
-    if (!verified.ok) return { ok: false, error: verified.error };
+    if (!verified.ok) {
+      const wrongGuess =
+        verified.error.code === 'code_incorrect' ||
+        (verified.error.code === 'code_dead' && verified.error.triesLeft !== undefined);
+      if (wrongGuess) await context.limits.consume('codeFailuresPerPhone', phone);
+      return { ok: false, error: verified.error };
+    }
     const { verificationToken } = verified.value;
     const existing = await context.store.getUserByPhone(phone);
     if (!existing) return { ok: true, registered: false, verificationToken };
@@ -84,13 +125,10 @@ export const verifyCode = defineHandler({
 export const createUser = defineHandler({
   audience: 'unauthenticated',
   schema: CreateUserSchema,
+  limits: (socket) => [{ limit: 'createUserPerConnection', key: socket.id }],
   async handle(context, socket, { phone, firstName, lastName, verificationToken }) {
-    if (![firstName, lastName].every(isPrintableName)) {
-      return errorAck(
-        'invalid_payload',
-        'names must be well-formed text without control characters',
-      );
-    }
+    const problem = nameProblem(firstName, lastName);
+    if (problem) return problem;
     const redeemed = await context.verification.redeem(phone, verificationToken);
     if (!redeemed.ok) return { ok: false, error: redeemed.error };
     const id = randomUUID();

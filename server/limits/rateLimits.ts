@@ -13,8 +13,32 @@ export type LimitName =
   | 'codeRequestsPerPhone'
   /** requestVerificationCode, per connection (one client spraying many numbers). */
   | 'codeRequestsPerConnection'
-  /** verifyCode, per phone (guessing across fresh codes). */
-  | 'codeAttemptsPerPhone';
+  /** requestVerificationCode, per client address (many connections from one place). */
+  | 'codeRequestsPerAddress'
+  /** requestVerificationCode, all together (what the SMS bill can take, whoever asks). */
+  | 'codeRequestsGlobal'
+  /** verifyCode, per connection: every attempt counts. */
+  | 'codeAttemptsPerConnection'
+  /** verifyCode, per client address: every attempt counts. */
+  | 'codeAttemptsPerAddress'
+  /**
+   * verifyCode, per phone: only wrong guesses count, so strangers cannot lock a person out
+   * by spending the phone's allowance with guesses that were never checked.
+   */
+  | 'codeFailuresPerPhone'
+  /** creatingNewUser, per connection. */
+  | 'createUserPerConnection'
+  /** requestConversationsAndUsers, per user: the dearest read (the whole world). */
+  | 'syncPerUser'
+  /** requestMessages, per user. */
+  | 'historyPerUser'
+  /** signOut, listSessions, revokeSession, per user. */
+  | 'sessionsPerUser'
+  /**
+   * Every event a connection sends, known or not, before anything else is done with it.
+   * Counted in process memory even when clustered: a connection lives on one node.
+   */
+  | 'eventsPerConnection';
 
 export interface LimitRule {
   points: number;
@@ -25,19 +49,35 @@ export interface LimitRule {
 /**
  * Generous for people, tight for scripts. Sends: 10/s sustained is beyond any typist but stops
  * a flood. Drafting: the client refreshes every 3 s; 30 per 10 s leaves room for many tabs.
- * Codes: the 30 s resend countdown already applies; these cap what a day of retries can cost.
+ * Codes: the 30 s resend countdown already applies; these cap what a day of retries can cost,
+ * per phone, per connection, per address (an office behind one NAT still fits) and in all.
+ * Sync: every (re)connect of every window asks once. History: a fast scroll or a long catch-up
+ * is a page per request.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   sendMessage: { points: 50, durationSeconds: 5 },
   isDrafting: { points: 30, durationSeconds: 10 },
   codeRequestsPerPhone: { points: 5, durationSeconds: 60 * 60 },
   codeRequestsPerConnection: { points: 10, durationSeconds: 10 * 60 },
-  codeAttemptsPerPhone: { points: 15, durationSeconds: 60 * 60 },
+  codeRequestsPerAddress: { points: 30, durationSeconds: 60 * 60 },
+  codeRequestsGlobal: { points: 600, durationSeconds: 10 * 60 },
+  codeAttemptsPerConnection: { points: 20, durationSeconds: 10 * 60 },
+  codeAttemptsPerAddress: { points: 100, durationSeconds: 60 * 60 },
+  codeFailuresPerPhone: { points: 15, durationSeconds: 60 * 60 },
+  createUserPerConnection: { points: 10, durationSeconds: 10 * 60 },
+  syncPerUser: { points: 30, durationSeconds: 60 },
+  historyPerUser: { points: 300, durationSeconds: 60 },
+  sessionsPerUser: { points: 30, durationSeconds: 60 },
+  eventsPerConnection: { points: 200, durationSeconds: 10 },
 };
+
+/** Limits whose key lives on one node: never worth a round trip to a shared store. */
+const nodeLocalLimits: ReadonlySet<LimitName> = new Set(['eventsPerConnection']);
 
 /** The part of rate-limiter-flexible's limiter Parley uses (RateLimiterMemory, ...Redis). */
 export interface PointLimiter {
   consume(key: string | number, points?: number): Promise<RateLimiterRes>;
+  get(key: string | number): Promise<RateLimiterRes | null>;
 }
 
 export interface LimiterOptions {
@@ -56,6 +96,8 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterMs: n
 export interface RateLimits {
   /** Spends one point of `name` for `key`; refused when none is left. */
   consume(name: LimitName, key: string): Promise<LimitVerdict>;
+  /** Whether a point of `name` is left for `key`, spending nothing. */
+  peek(name: LimitName, key: string): Promise<LimitVerdict>;
 }
 
 export interface RateLimitsOptions {
@@ -75,17 +117,26 @@ export function createRateLimits(options: RateLimitsOptions = {}): RateLimits {
     const rule = rules[name];
     limiters.set(
       name,
-      factory(name, {
+      (nodeLocalLimits.has(name) ? memoryLimiter : factory)(name, {
         keyPrefix: `parley-limit-${name}`,
         points: rule.points,
         duration: rule.durationSeconds,
       }),
     );
   }
+  const limiterOf = (name: LimitName): PointLimiter => {
+    const limiter = limiters.get(name);
+    if (!limiter) throw new Error(`no rate limit named ${name}`);
+    return limiter;
+  };
   return {
+    async peek(name, key) {
+      const state = await limiterOf(name).get(key);
+      if (!state || state.consumedPoints < rules[name].points) return { allowed: true };
+      return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(state.msBeforeNext)) };
+    },
     async consume(name, key) {
-      const limiter = limiters.get(name);
-      if (!limiter) throw new Error(`no rate limit named ${name}`);
+      const limiter = limiterOf(name);
       try {
         await limiter.consume(key);
         return { allowed: true };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   createRateLimits,
+  defaultLimitRules,
   type LimitName,
   type LimitRule,
 } from '../../server/limits/rateLimits.ts';
@@ -16,6 +17,7 @@ import {
   isValidName,
   Limits,
   MessageSchema,
+  SessionInfoSchema,
   type Message,
   messageLength,
   SignOutSchema,
@@ -54,6 +56,10 @@ const okShapes: Record<string, z.ZodType> = {
     ok: z.literal(true),
     messages: z.array(MessageSchema),
     hasMore: z.boolean(),
+  }),
+  [Events.listSessions]: z.object({
+    ok: z.literal(true),
+    sessions: z.array(SessionInfoSchema),
   }),
 };
 const anyOk = z.looseObject({ ok: z.literal(true) });
@@ -155,15 +161,10 @@ function payloadsFor(base: Record<string, unknown>): fc.Arbitrary<unknown> {
 // --- the fixture ----------------------------------------------------------------------------
 
 const generousRules = Object.fromEntries(
-  (
-    [
-      'sendMessage',
-      'isDrafting',
-      'codeRequestsPerPhone',
-      'codeRequestsPerConnection',
-      'codeAttemptsPerPhone',
-    ] as const
-  ).map((name): [LimitName, LimitRule] => [name, { points: 100_000, durationSeconds: 60 }]),
+  Object.keys(defaultLimitRules).map((name): [LimitName, LimitRule] => [
+    name as LimitName,
+    { points: 100_000, durationSeconds: 60 },
+  ]),
 );
 
 interface Fixture {
@@ -417,6 +418,12 @@ describe('fuzzing every client event (random and adversarial payloads)', () => {
     const invalid = payloadsFor({}).filter((payload) => !SignOutSchema.safeParse(payload).success);
     await fuzzEvent(fixture, fixture.attacker.client, Events.signOut, invalid, false);
     await fuzzEvent(fixture, fixture.anonymous, Events.signOut, payloadsFor({}));
+    // Sessions: listing is harmless; a revoke of a made-up id must find nothing to end.
+    for (const client of [fixture.attacker.client, fixture.anonymous]) {
+      await fuzzEvent(fixture, client, Events.listSessions, payloadsFor({}));
+      await fuzzEvent(fixture, client, Events.revokeSession, payloadsFor({ sessionId: 'x' }));
+    }
+    expect(await fixture.store.listSessionsOf(fixture.attacker.user.id)).toHaveLength(1);
 
     // Names Socket.IO reserves cannot be emitted by a client at all.
     const reserved = [

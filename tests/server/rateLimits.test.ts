@@ -42,7 +42,10 @@ describe('createRateLimits', () => {
 
   it('passes a store failure on as an error, not as a refusal', async () => {
     const limits = createRateLimits({
-      storeFactory: () => ({ consume: () => Promise.reject(new Error('redis is down')) }),
+      storeFactory: () => ({
+        consume: () => Promise.reject(new Error('redis is down')),
+        get: () => Promise.reject(new Error('redis is down')),
+      }),
     });
     await expect(limits.consume('sendMessage', 'u1')).rejects.toThrow('redis is down');
   });
@@ -162,10 +165,10 @@ describe('rate limits at the server boundary', () => {
     expect(test.codeLines.filter((line) => line.includes(phone))).toHaveLength(2);
   });
 
-  it('limits code attempts per phone, even a right guess once the limit is spent', async () => {
+  it('limits wrong guesses per phone, even a right guess once the limit is spent', async () => {
     const test = await startTestServer({
       rateLimits: createRateLimits({
-        rules: { codeAttemptsPerPhone: { points: 2, durationSeconds: 3600 } },
+        rules: { codeFailuresPerPhone: { points: 2, durationSeconds: 3600 } },
       }),
     });
     const phone = uniquePhone();
