@@ -84,10 +84,13 @@ async function seedUsers({ count }: { count: number }): Promise<SeededUsers> {
     });
     await welcomeNewUser(store, systemClock, user);
     const token = createToken();
+    const now = systemClock.now();
     await store.createSession({
       tokenHash: hashToken(token),
       userId: user.id,
-      createdAt: systemClock.now(),
+      createdAt: now,
+      lastSeenAt: now,
+      client: 'parley-bench',
     });
     tokens.push(token);
     userIds.push(user.id);

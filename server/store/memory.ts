@@ -15,6 +15,7 @@ import type {
   StoredConversation,
   StoredUser,
 } from './types.ts';
+import { boundClient } from './sessionClient.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -62,7 +63,10 @@ export class MemoryStore implements Store {
   }
 
   async createSession(session: Session): Promise<void> {
-    this.#sessions.set(session.tokenHash, copy(session));
+    this.#sessions.set(session.tokenHash, {
+      ...copy(session),
+      client: boundClient(session.client),
+    });
   }
 
   async getSession(tokenHash: string): Promise<Session | null> {
@@ -70,8 +74,35 @@ export class MemoryStore implements Store {
     return session ? copy(session) : null;
   }
 
+  async touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
+    const session = this.#sessions.get(tokenHash);
+    if (session) session.lastSeenAt = lastSeenAt;
+  }
+
+  async listSessionsOf(userId: string): Promise<Session[]> {
+    return [...this.#sessions.values()]
+      .filter((session) => session.userId === userId)
+      .sort(
+        (a, b) =>
+          a.createdAt - b.createdAt ||
+          (a.tokenHash < b.tokenHash ? -1 : a.tokenHash > b.tokenHash ? 1 : 0),
+      )
+      .map(copy);
+  }
+
   async deleteSession(tokenHash: string): Promise<void> {
     this.#sessions.delete(tokenHash);
+  }
+
+  async deleteSessionsIdleSince(cutoff: number): Promise<number> {
+    let deleted = 0;
+    for (const [tokenHash, session] of this.#sessions) {
+      if (session.lastSeenAt < cutoff) {
+        this.#sessions.delete(tokenHash);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {

@@ -61,6 +61,56 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('upgrades a version-1 schema: old sessions count as last seen when made, old nodes can still sign in', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    try {
+      // The schema as the release before sessions had lastSeenAt and client left it.
+      await pool.query(migrations.find((migration) => migration.version === 1)!.sql);
+      await pool.query(`CREATE TABLE parley_schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+      await pool.query(`INSERT INTO parley_schema_migrations (version, name) VALUES (1, 'x')`);
+      await pool.query(
+        `INSERT INTO sessions (token_hash, user_id, created_at) VALUES ('old1', 'u1', 1000), ('old2', 'u1', 2000)`,
+      );
+
+      const store = await openPostgresStore({ connectionString: schema.url, maxConnections: 2 });
+      try {
+        expect(await store.getSession('old1')).toEqual({
+          tokenHash: 'old1',
+          userId: 'u1',
+          createdAt: 1000,
+          lastSeenAt: 1000,
+          client: '',
+        });
+        // A node still on the previous release inserts only the old columns: it must not fail,
+        // and its session counts as seen now (not swept at once).
+        const before = Date.now();
+        await pool.query(
+          `INSERT INTO sessions (token_hash, user_id, created_at) VALUES ('fromOldNode', 'u1', 3000)`,
+        );
+        const fromOldNode = await store.getSession('fromOldNode');
+        expect(fromOldNode?.lastSeenAt).toBeGreaterThanOrEqual(before - 1000);
+        expect(await store.deleteSessionsIdleSince(2500)).toBe(2);
+        expect((await store.listSessionsOf('u1')).map((session) => session.tokenHash)).toEqual([
+          'fromOldNode',
+        ]);
+      } finally {
+        await store.close();
+      }
+      const { rows } = await pool.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'sessions'`,
+      );
+      expect(rows.map((row) => row.indexname)).toEqual(
+        expect.arrayContaining(['sessions_by_user', 'sessions_by_last_seen']),
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('keeps seq unique and gap-free and the alternation intact when three nodes append at once', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

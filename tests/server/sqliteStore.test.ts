@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   latestSchemaVersion,
   migrate,
+  migrations,
   SchemaTooNewError,
 } from '../../server/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
@@ -65,7 +66,13 @@ describe('SqliteStore on disk', () => {
       phone: '+14155550100',
       createdAt: 1,
     });
-    await store.createSession({ tokenHash: 'f'.repeat(64), userId: user.id, createdAt: 2 });
+    await store.createSession({
+      tokenHash: 'f'.repeat(64),
+      userId: user.id,
+      createdAt: 2,
+      lastSeenAt: 2,
+      client: 'Parley test',
+    });
     const sent = await store.appendUserMessage({
       conversationId: room.id,
       senderId: 'a',
@@ -78,7 +85,13 @@ describe('SqliteStore on disk', () => {
 
     const reopened = SqliteStore.open(file);
     expect(await reopened.getUserByPhone('+14155550100')).toEqual(user);
-    expect(await reopened.getSession('f'.repeat(64))).toMatchObject({ userId: user.id });
+    expect(await reopened.getSession('f'.repeat(64))).toEqual({
+      tokenHash: 'f'.repeat(64),
+      userId: user.id,
+      createdAt: 2,
+      lastSeenAt: 2,
+      client: 'Parley test',
+    });
     expect(await reopened.getLastMessage(room.id)).toEqual(sent.message);
     expect(await reopened.getSendCount(room.id, 'a')).toBe(1);
     expect(await reopened.listConversationsOf('b')).toEqual([room]);
@@ -87,6 +100,67 @@ describe('SqliteStore on disk', () => {
     const db = new DatabaseSync(file);
     expect(migrate(db)).toEqual([]);
     db.close();
+  });
+
+  it('upgrades a version-1 database: its sessions count as last seen when they were made', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A database as the release before sessions had lastSeenAt and client left it.
+    const old = new DatabaseSync(file);
+    expect(
+      migrate(
+        old,
+        migrations.filter((migration) => migration.version === 1),
+      ),
+    ).toEqual([1]);
+    const insert = old.prepare(
+      'INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)',
+    );
+    insert.run('a'.repeat(64), 'u1', 1_000);
+    insert.run('b'.repeat(64), 'u1', 2_000);
+    insert.run('c'.repeat(64), 'u2', 3_000);
+    old.close();
+
+    const store = SqliteStore.open(file);
+    expect(await store.getSession('a'.repeat(64))).toEqual({
+      tokenHash: 'a'.repeat(64),
+      userId: 'u1',
+      createdAt: 1_000,
+      lastSeenAt: 1_000,
+      client: '',
+    });
+    expect((await store.listSessionsOf('u1')).map((session) => session.lastSeenAt)).toEqual([
+      1_000, 2_000,
+    ]);
+    expect(await store.deleteSessionsIdleSince(2_500)).toBe(2);
+    expect(await store.listSessionsOf('u2')).toHaveLength(1);
+    await store.close();
+
+    const db = new DatabaseSync(file, { readOnly: true });
+    expect(db.prepare('SELECT max(version) AS version FROM schema_migrations').get()).toEqual({
+      version: latestSchemaVersion,
+    });
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions'")
+      .all()
+      .map((row) => row.name);
+    expect(indexes).toEqual(expect.arrayContaining(['sessions_by_user', 'sessions_by_last_seen']));
+    db.close();
+    // The rebuilt table still refuses what version 1 refused, and needs last_seen_at.
+    const writable = new DatabaseSync(file);
+    expect(() =>
+      writable
+        .prepare(
+          "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ('short', 'u', 1, 1)",
+        )
+        .run(),
+    ).toThrow(/CHECK constraint failed/);
+    expect(() =>
+      writable
+        .prepare('INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)')
+        .run('d'.repeat(64), 'u', 1),
+    ).toThrow(/NOT NULL constraint failed: sessions.last_seen_at/);
+    writable.close();
   });
 
   it('refuses a database written by a newer Parley', async () => {

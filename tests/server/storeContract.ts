@@ -2,7 +2,7 @@
 //   describeStoreContract('MemoryStore', () => new MemoryStore());
 // A SQLite or PostgreSQL store passes this suite before the server may use it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewUser, Store } from '../../server/store/types.ts';
+import type { NewUser, Session, Store } from '../../server/store/types.ts';
 
 const avatar = { initials: 'TB', color: '#1565c0' };
 
@@ -61,12 +61,100 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
     });
 
     describe('sessions', () => {
-      it('creates, finds and deletes by token hash', async () => {
-        const session = { tokenHash: 'a'.repeat(64), userId: 'u1', createdAt: 5 };
-        await store.createSession(session);
-        expect(await store.getSession(session.tokenHash)).toEqual(session);
-        await store.deleteSession(session.tokenHash);
-        expect(await store.getSession(session.tokenHash)).toBeNull();
+      /** A session whose token hash is `char` 64 times (SQLite checks the length). */
+      function session(char: string, overrides: Partial<Session> = {}): Session {
+        return {
+          tokenHash: char.repeat(64),
+          userId: 'u1',
+          createdAt: 5,
+          lastSeenAt: 5,
+          client: 'Parley/1.0 (Macintosh)',
+          ...overrides,
+        };
+      }
+
+      it('creates, finds and deletes by token hash, keeping lastSeenAt and client', async () => {
+        const created = session('a', { lastSeenAt: 7, client: 'Mozilla/5.0 Chrome/126' });
+        await store.createSession(created);
+        expect(await store.getSession(created.tokenHash)).toEqual(created);
+        expect(await store.getSession('b'.repeat(64))).toBeNull();
+        await store.deleteSession(created.tokenHash);
+        expect(await store.getSession(created.tokenHash)).toBeNull();
+        // Deleting an unknown session is no error.
+        await store.deleteSession(created.tokenHash);
+      });
+
+      it('deletes only the session asked for', async () => {
+        await store.createSession(session('a'));
+        await store.createSession(session('b'));
+        await store.deleteSession('a'.repeat(64));
+        expect((await store.listSessionsOf('u1')).map((s) => s.tokenHash)).toEqual([
+          'b'.repeat(64),
+        ]);
+      });
+
+      it('keeps an empty client, and bounds a long one at 200 characters', async () => {
+        await store.createSession(session('a', { client: '' }));
+        expect((await store.getSession('a'.repeat(64)))?.client).toBe('');
+        await store.createSession(session('b', { client: 'x'.repeat(500) }));
+        expect((await store.getSession('b'.repeat(64)))?.client).toBe('x'.repeat(200));
+        // Never half an emoji: a pair straddling the limit goes whole.
+        await store.createSession(session('c', { client: `${'x'.repeat(199)}👩🏽` }));
+        expect((await store.getSession('c'.repeat(64)))?.client).toBe('x'.repeat(199));
+      });
+
+      it('touches lastSeenAt, changing nothing else, and ignores unknown sessions', async () => {
+        const created = session('a', { createdAt: 10, lastSeenAt: 10 });
+        await store.createSession(created);
+        await store.touchSession(created.tokenHash, 1_700_000_000_000);
+        expect(await store.getSession(created.tokenHash)).toEqual({
+          ...created,
+          lastSeenAt: 1_700_000_000_000,
+        });
+        await store.touchSession('b'.repeat(64), 99);
+        expect(await store.getSession('b'.repeat(64))).toBeNull();
+        expect(await store.listSessionsOf('u1')).toHaveLength(1);
+      });
+
+      it("lists only the user's sessions, oldest first, ties by token hash", async () => {
+        await store.createSession(session('c', { createdAt: 30 }));
+        await store.createSession(session('d', { userId: 'u2', createdAt: 1 }));
+        await store.createSession(session('e', { createdAt: 10 }));
+        await store.createSession(session('b', { createdAt: 30 }));
+        await store.createSession(session('f', { createdAt: 20, lastSeenAt: 40 }));
+        const listed = await store.listSessionsOf('u1');
+        expect(listed.map((s) => [s.tokenHash[0], s.createdAt])).toEqual([
+          ['e', 10],
+          ['f', 20],
+          ['b', 30],
+          ['c', 30],
+        ]);
+        expect(listed[1]).toEqual(session('f', { createdAt: 20, lastSeenAt: 40 }));
+        expect((await store.listSessionsOf('u2')).map((s) => s.tokenHash[0])).toEqual(['d']);
+        expect(await store.listSessionsOf('nobody')).toEqual([]);
+      });
+
+      it('sweeps exactly the sessions last seen before the cutoff, and counts them', async () => {
+        await store.createSession(session('a', { createdAt: 1, lastSeenAt: 99 }));
+        await store.createSession(session('b', { createdAt: 1, lastSeenAt: 100 }));
+        await store.createSession(session('c', { createdAt: 1, lastSeenAt: 101 }));
+        await store.createSession(session('d', { userId: 'u2', createdAt: 1, lastSeenAt: 50 }));
+        // Created long ago but touched since: not idle.
+        await store.createSession(session('e', { createdAt: 1, lastSeenAt: 1 }));
+        await store.touchSession('e'.repeat(64), 500);
+
+        expect(await store.deleteSessionsIdleSince(100)).toBe(2);
+        expect(await store.getSession('a'.repeat(64))).toBeNull();
+        expect(await store.getSession('d'.repeat(64))).toBeNull();
+        expect((await store.listSessionsOf('u1')).map((s) => s.tokenHash[0])).toEqual([
+          'b',
+          'c',
+          'e',
+        ]);
+        expect(await store.getSession('b'.repeat(64))).toEqual(
+          session('b', { createdAt: 1, lastSeenAt: 100 }),
+        );
+        expect(await store.deleteSessionsIdleSince(100)).toBe(0);
       });
     });
 

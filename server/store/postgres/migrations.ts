@@ -74,6 +74,25 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'sessions remember when they were last seen and what signed in',
+    // A session from before this version counts as last seen when it was made. The default on
+    // last_seen_at is for nodes still running the previous release during a rolling upgrade:
+    // their INSERT names only the old columns and must not fail (nothing refuses an older node
+    // here, unlike SQLite). Every current insert sets it.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN last_seen_at bigint;
+      UPDATE sessions SET last_seen_at = created_at;
+      ALTER TABLE sessions
+        ALTER COLUMN last_seen_at SET NOT NULL,
+        ALTER COLUMN last_seen_at SET DEFAULT (extract(epoch FROM now()) * 1000)::bigint,
+        ADD COLUMN client text NOT NULL DEFAULT '';
+      -- The user's list of sessions, oldest first; the idle sweep.
+      CREATE INDEX sessions_by_user ON sessions (user_id, created_at, token_hash COLLATE "C");
+      CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
+    `,
+  },
 ];
 
 export const migrationsTable = 'parley_schema_migrations';

@@ -1,7 +1,7 @@
 // Rows as PostgreSQL returns them, and their mapping to the store's records. bigint columns
 // arrive as strings (pg does not guess at precision); epoch milliseconds fit a double exactly.
 import type { Avatar, ConversationKind, Message } from '../../protocol.ts';
-import type { StoredConversation, StoredUser, UserKind } from '../types.ts';
+import type { Session, StoredConversation, StoredUser, UserKind } from '../types.ts';
 
 export interface UserRow {
   id: string;
@@ -11,6 +11,14 @@ export interface UserRow {
   avatar: Avatar;
   phone: string | null;
   created_at: string;
+}
+
+export interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  client: string;
 }
 
 export interface ConversationRow {
@@ -33,6 +41,8 @@ export interface MessageRow {
 
 export const userColumns = 'id, kind, first_name, last_name, avatar, phone, created_at';
 
+export const sessionColumns = 'token_hash, user_id, created_at, last_seen_at, client';
+
 export const messageColumns =
   'id, conversation_id, author_id, text, sent_at, seq, client_message_id';
 
@@ -50,6 +60,16 @@ export function toUser(row: UserRow): StoredUser {
     avatar: row.avatar,
     phone: row.phone,
     createdAt: Number(row.created_at),
+  };
+}
+
+export function toSession(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash,
+    userId: row.user_id,
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    client: row.client,
   };
 }
 

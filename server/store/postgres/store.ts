@@ -20,14 +20,18 @@ import type {
   StoredConversation,
   StoredUser,
 } from '../types.ts';
+import { boundClient } from '../sessionClient.ts';
 import { migrate } from './migrations.ts';
 import {
   type ConversationRow,
   conversationColumns,
   type MessageRow,
   messageColumns,
+  type SessionRow,
+  sessionColumns,
   toConversation,
   toMessage,
+  toSession,
   toUser,
   type UserRow,
   userColumns,
@@ -151,26 +155,53 @@ export class PostgresStore implements Store {
 
   async createSession(session: Session): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO sessions (token_hash, user_id, created_at) VALUES ($1, $2, $3)
-       ON CONFLICT (token_hash) DO UPDATE SET user_id = $2, created_at = $3`,
-      [session.tokenHash, session.userId, session.createdAt],
+      `INSERT INTO sessions (${sessionColumns}) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (token_hash) DO UPDATE
+       SET user_id = $2, created_at = $3, last_seen_at = $4, client = $5`,
+      [
+        session.tokenHash,
+        session.userId,
+        session.createdAt,
+        session.lastSeenAt,
+        boundClient(session.client),
+      ],
     );
   }
 
   async getSession(tokenHash: string): Promise<Session | null> {
-    const { rows } = await this.#pool.query<{
-      token_hash: string;
-      user_id: string;
-      created_at: string;
-    }>('SELECT token_hash, user_id, created_at FROM sessions WHERE token_hash = $1', [tokenHash]);
-    const row = rows[0];
-    return row
-      ? { tokenHash: row.token_hash, userId: row.user_id, createdAt: Number(row.created_at) }
-      : null;
+    const { rows } = await this.#pool.query<SessionRow>(
+      `SELECT ${sessionColumns} FROM sessions WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  async touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
+    await this.#pool.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [
+      tokenHash,
+      lastSeenAt,
+    ]);
+  }
+
+  async listSessionsOf(userId: string): Promise<Session[]> {
+    // COLLATE "C": the same byte order as the other stores, whatever the database's locale.
+    const { rows } = await this.#pool.query<SessionRow>(
+      `SELECT ${sessionColumns} FROM sessions WHERE user_id = $1
+       ORDER BY created_at, token_hash COLLATE "C"`,
+      [userId],
+    );
+    return rows.map(toSession);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async deleteSessionsIdleSince(cutoff: number): Promise<number> {
+    const { rowCount } = await this.#pool.query('DELETE FROM sessions WHERE last_seen_at < $1', [
+      cutoff,
+    ]);
+    return rowCount ?? 0;
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {

@@ -72,6 +72,29 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'sessions remember when they were last seen and what signed in',
+    // SQLite cannot add a NOT NULL column without a default, so the table is rebuilt (nothing
+    // references it). A session from before this version counts as last seen when it was made.
+    sql: `
+      CREATE TABLE sessions_v2 (
+        token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+        user_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        client TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      INSERT INTO sessions_v2 (token_hash, user_id, created_at, last_seen_at)
+        SELECT token_hash, user_id, created_at, created_at FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_v2 RENAME TO sessions;
+      -- The user's list of sessions, oldest first, straight from the index.
+      CREATE INDEX sessions_by_user ON sessions (user_id, created_at, token_hash);
+      -- The idle sweep: DELETE ... WHERE last_seen_at < ?.
+      CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -20,6 +20,7 @@ import type {
   StoredUser,
   UserKind,
 } from '../types.ts';
+import { boundClient } from '../sessionClient.ts';
 import { migrate } from './migrations.ts';
 
 /** How long a write waits for another connection's lock (another process on the same file). */
@@ -39,6 +40,16 @@ function userFromRow(row: Row): StoredUser {
     avatar: AvatarSchema.parse(JSON.parse(text(row.avatar))),
     phone: row.phone === null ? null : text(row.phone),
     createdAt: integer(row.created_at),
+  };
+}
+
+function sessionFromRow(row: Row): Session {
+  return {
+    tokenHash: text(row.token_hash),
+    userId: text(row.user_id),
+    createdAt: integer(row.created_at),
+    lastSeenAt: integer(row.last_seen_at),
+    client: text(row.client),
   };
 }
 
@@ -137,25 +148,38 @@ export class SqliteStore implements Store {
 
   async createSession(session: Session): Promise<void> {
     this.#run(
-      'INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)',
+      `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, client)
+       VALUES (?, ?, ?, ?, ?)`,
       session.tokenHash,
       session.userId,
       session.createdAt,
+      session.lastSeenAt,
+      boundClient(session.client),
     );
   }
 
   async getSession(tokenHash: string): Promise<Session | null> {
     const row = this.#get('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
-    if (!row) return null;
-    return {
-      tokenHash: text(row.token_hash),
-      userId: text(row.user_id),
-      createdAt: integer(row.created_at),
-    };
+    return row ? sessionFromRow(row) : null;
+  }
+
+  async touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
+    this.#run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', lastSeenAt, tokenHash);
+  }
+
+  async listSessionsOf(userId: string): Promise<Session[]> {
+    return this.#all(
+      'SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at, token_hash',
+      userId,
+    ).map(sessionFromRow);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.#run('DELETE FROM sessions WHERE token_hash = ?', tokenHash);
+  }
+
+  async deleteSessionsIdleSince(cutoff: number): Promise<number> {
+    return this.#run('DELETE FROM sessions WHERE last_seen_at < ?', cutoff);
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {
@@ -408,7 +432,8 @@ export class SqliteStore implements Store {
     return this.#statement(sql).all(...params) as Row[];
   }
 
-  #run(sql: string, ...params: SQLInputValue[]): void {
-    this.#statement(sql).run(...params);
+  /** Returns how many rows changed. */
+  #run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.#statement(sql).run(...params).changes);
   }
 }
