@@ -1,0 +1,500 @@
+// The security review's attacks, each reproduced as the review wrote it, against a real server
+// on an ephemeral loopback port with real socket.io-client connections. Each test failed before
+// its fix. (Hole 1 is in cli.test.ts and codeSender.test.ts, hole 8 in
+// tests/unit/viz/chatServerInspect.test.ts, hole 11 in tests/cluster/verifyRace.test.ts, hole 12
+// in tests/unit/main/embeddedServer.test.ts.)
+import { io as connectClient } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import { desktopAppOrigin } from '../../server/origins.ts';
+import { createRateLimits } from '../../server/limits/rateLimits.ts';
+import { Limits } from '../../server/protocol.ts';
+import {
+  type Client,
+  codeFromLines,
+  collect,
+  connect,
+  createClient,
+  directConversationId,
+  fetchWorld,
+  onboard,
+  request,
+  settle,
+  startTestServer,
+  uniquePhone,
+} from './harness.ts';
+
+/** A client that sends `origin` as its Origin header, as a browser page would. */
+function connectFrom(url: string, origin: string): Promise<Client> {
+  const client: Client = connectClient(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin },
+  });
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('connect_error', (error) => {
+      client.close();
+      reject(error);
+    });
+  });
+}
+
+const generous = { points: 1_000_000, durationSeconds: 60 };
+
+describe('hole 2: a signed-out token must not come back through connection state recovery', () => {
+  it('the reconnected socket is anonymous: it cannot read, send, or hear the user', async () => {
+    const test = await startTestServer();
+    const victim = await onboard(test, { firstName: 'Chi-Chi', lastName: 'Ox-King' });
+    const bystander = await onboard(test, { firstName: 'Videl', lastName: 'Satan' });
+
+    // Connect with the token and reconnection on, and receive one broadcast.
+    const stolen: Client = connectClient(test.url, {
+      transports: ['websocket'],
+      reconnection: true,
+      reconnectionDelay: 10,
+      forceNew: true,
+      auth: { token: victim.sessionToken },
+    });
+    await new Promise<void>((resolve) => stolen.once('connect', () => resolve()));
+    const heard = collect(stolen, 'channelUpdate');
+    await request(bystander.client, 'sendMessage', {
+      conversationId: 'capsule-corp',
+      text: 'one broadcast',
+      clientMessageId: 'b1',
+    });
+    await settle(stolen);
+    expect(heard.some((update) => update.message?.text === 'one broadcast')).toBe(true);
+
+    // Close the engine, sign out from another window, and drop the token.
+    const reconnected = new Promise<void>((resolve) =>
+      stolen.io.once('reconnect', () => resolve()),
+    );
+    stolen.io.engine.close();
+    expect(await request(victim.client, 'signOut')).toEqual({ ok: true });
+    stolen.auth = {};
+    await reconnected;
+
+    expect(stolen.recovered).toBeFalsy();
+    expect(await request(stolen, 'requestConversationsAndUsers')).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    expect(
+      await request(stolen, 'sendMessage', {
+        conversationId: 'capsule-corp',
+        text: 'as the victim',
+        clientMessageId: 's1',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+
+    // The victim signs in again and writes: the old socket hears nothing of it.
+    const later = collect(stolen, 'channelUpdate');
+    const again = await connect(test.url);
+    await request(again, 'requestVerificationCode', { phone: victim.phone });
+    const verified = await request(again, 'verifyCode', {
+      phone: victim.phone,
+      code: codeFromLines(test.codeLines, victim.phone),
+    });
+    expect(verified).toMatchObject({ ok: true, registered: true });
+    await request(again, 'sendMessage', {
+      conversationId: 'capsule-corp',
+      text: 'private again',
+      clientMessageId: 'v2',
+    });
+    await settle(stolen);
+    expect(later.map((update) => update.message?.text)).not.toContain('private again');
+    stolen.close();
+  });
+
+  it('a session unused for 30 days is refused and deleted; one in use stays', async () => {
+    const test = await startTestServer();
+    const idle = await onboard(test);
+    const active = await onboard(test);
+    const day = 24 * 60 * 60_000;
+
+    // The active one is used every 20 days (a reconnect), the idle one never.
+    test.clock.advance(20 * day);
+    (await connect(test.url, active.sessionToken)).disconnect();
+    test.clock.advance(11 * day);
+
+    const refused = createClient(test.url, idle.sessionToken);
+    const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+    expect(error.message).toBe('invalid_token');
+    expect(await test.store.listSessionsOf(idle.user.id)).toEqual([]);
+    expect((await fetchWorld(await connect(test.url, active.sessionToken))).currentUserId).toBe(
+      active.user.id,
+    );
+  });
+
+  it('a live socket keeps its session fresh, hour by hour', async () => {
+    const test = await startTestServer();
+    const person = await onboard(test);
+    const day = 24 * 60 * 60_000;
+    test.clock.advance(25 * day);
+    await fetchWorld(person.client); // in use on day 25
+    test.clock.advance(25 * day);
+    expect((await fetchWorld(await connect(test.url, person.sessionToken))).currentUserId).toBe(
+      person.user.id,
+    );
+  });
+});
+
+describe('the list of signed-in sessions, with revoke', () => {
+  it('lists the user’s sessions, marks this one, and revoking another ends it everywhere', async () => {
+    const test = await startTestServer();
+    const laptop = await onboard(test);
+    // The same person signs in on a second device: a second session.
+    const phoneApp = await connect(test.url);
+    await request(phoneApp, 'requestVerificationCode', { phone: laptop.phone });
+    const second = await request(phoneApp, 'verifyCode', {
+      phone: laptop.phone,
+      code: codeFromLines(test.codeLines, laptop.phone),
+    });
+    expect(second).toMatchObject({ ok: true, registered: true });
+    const stranger = await onboard(test);
+
+    const listed = await request(laptop.client, 'listSessions');
+    expect(listed).toMatchObject({ ok: true });
+    expect(listed.sessions).toHaveLength(2);
+    expect(listed.sessions.filter((session: { current: boolean }) => session.current)).toHaveLength(
+      1,
+    );
+    for (const session of listed.sessions) {
+      expect(session).toEqual({
+        id: expect.any(String),
+        createdAt: expect.any(Number),
+        lastSeenAt: expect.any(Number),
+        client: expect.any(String),
+        current: expect.any(Boolean),
+      });
+      // Neither the token nor its hash leaves the server.
+      expect(JSON.stringify(session)).not.toContain(laptop.sessionToken);
+    }
+    const other = listed.sessions.find((session: { current: boolean }) => !session.current);
+
+    // A stranger cannot end it, even knowing its id.
+    expect(await request(stranger.client, 'revokeSession', { sessionId: other.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const disconnected = new Promise((resolve) => phoneApp.once('disconnect', resolve));
+    expect(await request(laptop.client, 'revokeSession', { sessionId: other.id })).toEqual({
+      ok: true,
+    });
+    expect(await disconnected).toBe('io server disconnect');
+    const refused = createClient(test.url, second.sessionToken);
+    const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+    expect(error.message).toBe('invalid_token');
+    expect((await request(laptop.client, 'listSessions')).sessions).toHaveLength(1);
+    expect(await request(laptop.client, 'revokeSession', { sessionId: other.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+});
+
+describe('hole 3: a clientMessageId replayed into another conversation', () => {
+  it('is refused and never reaches the group', async () => {
+    const test = await startTestServer();
+    const attacker = await onboard(test);
+    const member = await onboard(test);
+    const direct = await directConversationId(attacker.client);
+    const sent = await request(attacker.client, 'sendMessage', {
+      conversationId: direct,
+      text: 'only for Vegeta',
+      clientMessageId: 'same-id',
+    });
+    expect(sent).toMatchObject({ ok: true });
+
+    const heard = collect(member.client, 'channelUpdate');
+    const replay = await request(attacker.client, 'sendMessage', {
+      conversationId: 'capsule-corp',
+      text: 'anything',
+      clientMessageId: 'same-id',
+    });
+    expect(replay).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(replay.error.message).toContain('another conversation');
+    await settle(member.client);
+    expect(heard).toEqual([]);
+    const group = await test.store.listMessages('capsule-corp', { limit: 100 });
+    expect(group.messages.map((message) => message.text)).not.toContain('only for Vegeta');
+  });
+});
+
+describe('hole 4: the chat namespace takes only the app’s own origins', () => {
+  it('refuses a page from another origin with forbidden_origin', async () => {
+    const test = await startTestServer();
+    await expect(connectFrom(test.url, 'https://evil.example')).rejects.toMatchObject({
+      message: 'forbidden_origin',
+    });
+    // What a DNS-rebinding page looks like from the server: its own name, our port.
+    const port = new URL(test.url).port;
+    await expect(connectFrom(test.url, `http://evil.example:${port}`)).rejects.toMatchObject({
+      message: 'forbidden_origin',
+    });
+    expect(test.logs.some((line) => line.includes('forbidden_origin'))).toBe(true);
+  });
+
+  it('lets in its own pages, the desktop app, configured origins and non-browser clients', async () => {
+    const test = await startTestServer({ allowedOrigins: ['https://chat.example.com'] });
+    const port = new URL(test.url).port;
+    for (const origin of [
+      test.url,
+      `http://localhost:${port}`,
+      desktopAppOrigin,
+      'https://chat.example.com',
+    ]) {
+      (await connectFrom(test.url, origin)).close();
+    }
+    (await connect(test.url)).close();
+  });
+});
+
+describe('hole 5: unthrottled reads', () => {
+  it('10,000 requestConversationsAndUsers on one socket: it is cut off, others are served', async () => {
+    const test = await startTestServer();
+    const flooder = await onboard(test);
+    const other = await onboard(test);
+    const answered = collect(flooder.client, 'recieveConversationsAndUsers');
+    const cutOff = new Promise((resolve) => flooder.client.once('disconnect', resolve));
+    for (let index = 0; index < 10_000; index += 1) {
+      flooder.client.emit('requestConversationsAndUsers', {}, () => {});
+    }
+    expect(await cutOff).toBe('io server disconnect');
+    // At most one sync's worth of rate limit was ever answered.
+    expect(answered.length).toBeLessThanOrEqual(30);
+    expect((await fetchWorld(other.client)).currentUserId).toBe(other.user.id);
+    expect(test.logs.some((line) => line.includes('socket dropped'))).toBe(true);
+  });
+
+  it('refuses syncs past the per-user limit with rate_limited', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({ rules: { syncPerUser: { points: 3, durationSeconds: 60 } } }),
+    });
+    const { client } = await onboard(test);
+    for (let index = 0; index < 3; index += 1) {
+      expect(await request(client, 'requestConversationsAndUsers')).toEqual({ ok: true });
+    }
+    expect(await request(client, 'requestConversationsAndUsers')).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', retryAfterMs: expect.any(Number) },
+    });
+  });
+
+  it('counts every event a connection sends, unknown ones too', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({
+        rules: { eventsPerConnection: { points: 5, durationSeconds: 60 } },
+      }),
+    });
+    const client = await connect(test.url);
+    for (let index = 0; index < 5; index += 1) {
+      expect(await request(client, 'noSuchEvent', {})).toMatchObject({
+        error: { code: 'invalid_payload' },
+      });
+    }
+    expect(await request(client, 'noSuchEvent', {})).toMatchObject({
+      error: { code: 'rate_limited' },
+    });
+    expect(
+      await request(client, 'requestVerificationCode', { phone: uniquePhone() }),
+    ).toMatchObject({ error: { code: 'rate_limited' } });
+  });
+
+  it('a history page of 100 longest messages stays within the byte bound, and paging gets them all', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({
+        rules: { sendMessage: generous, eventsPerConnection: generous },
+      }),
+    });
+    const { client } = await onboard(test);
+    const direct = await directConversationId(client);
+    // 4,000 four-byte characters: the largest message there is (16 KB of UTF-8).
+    const longest = '😀'.repeat(Limits.messageMaxChars);
+    for (let index = 0; index < 100; index += 1) {
+      const sent = await request(client, 'sendMessage', {
+        conversationId: direct,
+        text: longest,
+        clientMessageId: `long-${index}`,
+      });
+      expect(sent).toMatchObject({ ok: true });
+    }
+    const request89Bytes = { conversationId: direct, limit: 100 };
+    const page = await request(client, 'requestMessages', request89Bytes);
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(Limits.pageMaxBytes + 1024);
+    expect(page.hasMore).toBe(true);
+
+    // Paging backwards from the first returns everything, once, with no gap.
+    const seqs = new Set<number>(page.messages.map((message: { seq: number }) => message.seq));
+    let before: number = page.messages[0].seq;
+    for (let more: boolean = page.hasMore; more;) {
+      const older = await request(client, 'requestMessages', { ...request89Bytes, before });
+      for (const message of older.messages) seqs.add(message.seq);
+      before = older.messages[0].seq;
+      more = older.hasMore;
+    }
+    expect(seqs.size).toBe(101); // Vegeta's opening line + 100
+    expect(Math.min(...seqs)).toBe(0);
+
+    // The sync's page of that conversation is bounded the same way.
+    const world = await fetchWorld(client);
+    const synced = world.conversations.find((conversation) => conversation.id === direct)!;
+    expect(Buffer.byteLength(JSON.stringify(synced.messages))).toBeLessThanOrEqual(
+      Limits.pageMaxBytes,
+    );
+    expect(synced.hasMore).toBe(true);
+  });
+});
+
+describe('hole 6: code requests are limited per client address and in all', () => {
+  it('one address asking for many phones over many connections is stopped', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({
+        rules: { codeRequestsPerAddress: { points: 3, durationSeconds: 3600 } },
+      }),
+    });
+    for (let index = 0; index < 3; index += 1) {
+      const client = await connect(test.url);
+      expect(
+        await request(client, 'requestVerificationCode', { phone: uniquePhone() }),
+      ).toMatchObject({ ok: true });
+      client.close();
+    }
+    const fourth = await connect(test.url);
+    expect(
+      await request(fourth, 'requestVerificationCode', { phone: uniquePhone() }),
+    ).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('behind a trusted proxy, the address is the one the proxy saw, not the peer', async () => {
+    const test = await startTestServer({
+      trustProxy: true,
+      rateLimits: createRateLimits({
+        rules: { codeRequestsPerAddress: { points: 1, durationSeconds: 3600 } },
+      }),
+    });
+    const from = async (forwardedFor: string) => {
+      const client: Client = connectClient(test.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { 'x-forwarded-for': forwardedFor },
+      });
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      const ack = await request(client, 'requestVerificationCode', { phone: uniquePhone() });
+      client.close();
+      return ack;
+    };
+    expect(await from('203.0.113.1')).toMatchObject({ ok: true });
+    expect(await from('203.0.113.2')).toMatchObject({ ok: true });
+    // A client cannot escape by claiming another address in front of the proxy's entry.
+    expect(await from('198.51.100.7, 203.0.113.1')).toMatchObject({
+      error: { code: 'rate_limited' },
+    });
+  });
+
+  it('a global cap stops many addresses together', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({
+        rules: { codeRequestsGlobal: { points: 2, durationSeconds: 600 } },
+      }),
+    });
+    const client = await connect(test.url);
+    for (let index = 0; index < 2; index += 1) {
+      expect(
+        await request(client, 'requestVerificationCode', { phone: uniquePhone() }),
+      ).toMatchObject({ ok: true });
+    }
+    const elsewhere = await connect(test.url);
+    expect(
+      await request(elsewhere, 'requestVerificationCode', { phone: uniquePhone() }),
+    ).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+});
+
+describe('hole 7: targeted lockout', () => {
+  it('15 bogus verifyCode calls for a victim’s phone do not lock out their correct code', async () => {
+    const test = await startTestServer();
+    const victimPhone = uniquePhone();
+    const attacker = await connect(test.url);
+    for (let index = 0; index < 15; index += 1) {
+      await request(attacker, 'verifyCode', { phone: victimPhone, code: '000000' });
+    }
+    const victim = await connect(test.url);
+    await request(victim, 'requestVerificationCode', { phone: victimPhone });
+    expect(
+      await request(victim, 'verifyCode', {
+        phone: victimPhone,
+        code: codeFromLines(test.codeLines, victimPhone),
+      }),
+    ).toMatchObject({ ok: true, registered: false });
+  });
+
+  it('one connection’s attempts stay limited', async () => {
+    const test = await startTestServer();
+    const attacker = await connect(test.url);
+    for (let index = 0; index < 20; index += 1) {
+      await request(attacker, 'verifyCode', { phone: uniquePhone(), code: '000000' });
+    }
+    expect(
+      await request(attacker, 'verifyCode', { phone: uniquePhone(), code: '000000' }),
+    ).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+});
+
+describe('hole 9: error acks and logs echo bounded text', () => {
+  it('3,000 unknown keys give a short error message and a short log line', async () => {
+    const test = await startTestServer();
+    const { client } = await onboard(test);
+    const payload: Record<string, string> = {
+      conversationId: 'capsule-corp',
+      text: 'x',
+      clientMessageId: 'k',
+    };
+    for (let index = 0; index < 3_000; index += 1) payload[`unknownKey${index}`] = 'v';
+    const ack = await request(client, 'sendMessage', payload);
+    expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(ack.error.message.length).toBeLessThanOrEqual(Limits.errorMessageMaxChars);
+    const line = test.logs.findLast((candidate) => candidate.includes('bad input'))!;
+    expect(line.length).toBeLessThan(1_000);
+  });
+});
+
+describe('hole 10: names that hide characters or impersonate the characters', () => {
+  async function createUserWith(firstName: string, lastName: string) {
+    const test = await startTestServer();
+    const client = await connect(test.url);
+    const phone = uniquePhone();
+    await request(client, 'requestVerificationCode', { phone });
+    const verified = await request(client, 'verifyCode', {
+      phone,
+      code: codeFromLines(test.codeLines, phone),
+    });
+    return request(client, 'creatingNewUser', {
+      phone,
+      firstName,
+      lastName,
+      verificationToken: verified.verificationToken,
+    });
+  }
+
+  it.each([
+    ['a zero-width space', 'Ve\u200Bgeta', 'Saiyan'],
+    ['a right-to-left override', '\u202Eategev', 'Saiyan'],
+    ['a byte-order mark', 'Bulma\uFEFF', 'Briefs'],
+    ["Vegeta's full name", 'Vegeta', 'Saiyan'],
+    ['a character’s name in other case and spacing', 'goku', '  SON '],
+    ['a character’s name in full-width letters', 'Ｂｕｌｍａ', 'Briefs'],
+  ])('refuses %s with name_not_allowed', async (_what, firstName, lastName) => {
+    expect(await createUserWith(firstName, lastName)).toMatchObject({
+      ok: false,
+      error: { code: 'name_not_allowed' },
+    });
+  });
+
+  it('still takes names with accents, scripts and joined emoji', async () => {
+    expect(await createUserWith('Zoë', '李小龙')).toMatchObject({ ok: true });
+    expect(await createUserWith('Vegeta', 'Fan')).toMatchObject({ ok: true });
+  });
+});
