@@ -52,7 +52,10 @@ describe('hole 2: a signed-out token must not come back through connection state
     const stolen: Client = connectClient(test.url, {
       transports: ['websocket'],
       reconnection: true,
-      reconnectionDelay: 10,
+      // Long enough to sign out and drop the token before the socket comes back.
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 300,
+      randomizationFactor: 0,
       forceNew: true,
       auth: { token: victim.sessionToken },
     });
@@ -70,7 +73,11 @@ describe('hole 2: a signed-out token must not come back through connection state
     const reconnected = new Promise<void>((resolve) =>
       stolen.io.once('reconnect', () => resolve()),
     );
+    // The server must have seen the connection go before the sign-out (the review's order).
+    const serverSide = test.server.io.sockets.sockets.get(stolen.id!)!;
+    const serverSawItGo = new Promise((resolve) => serverSide.once('disconnect', resolve));
     stolen.io.engine.close();
+    expect(await serverSawItGo).toBe('transport close');
     expect(await request(victim.client, 'signOut')).toEqual({ ok: true });
     stolen.auth = {};
     await reconnected;
