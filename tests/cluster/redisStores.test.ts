@@ -1,6 +1,7 @@
 // Onboarding and drafting state in Redis, seen from two nodes (two connections): a code asked
-// for on one node is verified on the other, wrong guesses and token redemption stay atomic
-// under races, drafts show everywhere, and each lapsed draft is claimed by exactly one node.
+// for on one node is verified on the other, tries and token redemption stay atomic under
+// races, keys live no longer than their records, drafts show everywhere, and each lapsed
+// draft is claimed by exactly one node.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/clock.ts';
 import { RedisDraftingStore } from '../../server/cluster/draftingStore.ts';
@@ -11,7 +12,11 @@ import { DraftingTracker } from '../../server/drafting/tracker.ts';
 import { createRateLimits } from '../../server/limits/rateLimits.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { Limits } from '../../server/protocol.ts';
-import { VerificationService } from '../../server/verification/service.ts';
+import { hashToken } from '../../server/tokens.ts';
+import {
+  verificationTokenValidityMs,
+  VerificationService,
+} from '../../server/verification/service.ts';
 import { deleteRedisKeys, redisUrl, requireRedis, uniqueName } from './services.ts';
 
 const prefix = `${uniqueName('redis')}:`;
@@ -53,29 +58,90 @@ describe('RedisVerificationStore', () => {
     expect(redemptions.filter((outcome) => outcome.ok)).toHaveLength(1);
   });
 
-  it('counts wrong guesses atomically across nodes and kills the code after five', async () => {
+  it('gives exactly five live attempts to twenty guesses racing on two connections', async () => {
     const [one, two] = [await node(), await node()];
     const stores = [
       new RedisVerificationStore(one, prefix),
       new RedisVerificationStore(two, prefix),
     ];
     const phone = '+14155550124';
+    const now = Date.now();
     await stores[0]!.putCode(phone, {
       code: '123456',
-      issuedAt: 1,
-      expiresAt: 1 + Limits.codeValidityMs,
+      issuedAt: now,
+      expiresAt: now + Limits.codeValidityMs,
+      keepUntil: now + Limits.codeValidityMs,
       attemptsLeft: Limits.codeMaxAttempts,
     });
-    const left = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => stores[index % 2]!.recordWrongGuess(phone)),
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => stores[index % 2]!.takeAttempt(phone, now)),
     );
-    expect(left.toSorted()).toEqual([0, 0, 0, 0, 1, 2, 3, 4]);
+    const live = attempts.flatMap((attempt) => (attempt.state === 'live' ? [attempt] : []));
+    expect(live.map((attempt) => attempt.code)).toEqual(Array(5).fill('123456'));
+    expect(live.map((attempt) => attempt.attemptsLeftAfter).toSorted()).toEqual([0, 1, 2, 3, 4]);
+    expect(attempts.filter((attempt) => attempt.state === 'dead')).toHaveLength(15);
     expect((await stores[1]!.getCode(phone))?.attemptsLeft).toBe(0);
-    expect(await stores[0]!.recordWrongGuess('+14155550999')).toBe(0);
-    expect(await stores[0]!.getCode('+14155550999')).toBeNull();
 
+    expect(await stores[0]!.takeAttempt('+14155550999', now)).toEqual({ state: 'none' });
+    expect(await stores[0]!.getCode('+14155550999')).toBeNull();
     await stores[1]!.deleteCode(phone);
     expect(await stores[0]!.getCode(phone)).toBeNull();
+  });
+
+  it('spends no try on an expired code, and lets one of two racing right guesses use it', async () => {
+    const [one, two] = [await node(), await node()];
+    const stores = [
+      new RedisVerificationStore(one, prefix),
+      new RedisVerificationStore(two, prefix),
+    ];
+    const phone = '+14155550125';
+    const now = Date.now();
+    await stores[0]!.putCode(phone, {
+      code: '012345',
+      issuedAt: now,
+      expiresAt: now + Limits.codeValidityMs,
+      keepUntil: now + Limits.codeValidityMs,
+      attemptsLeft: 2,
+    });
+    expect(await stores[1]!.takeAttempt(phone, now + Limits.codeValidityMs)).toEqual({
+      state: 'expired',
+    });
+    // Leading zero kept: the code comes back from Lua as the string it was stored as.
+    expect(await stores[1]!.takeAttempt(phone, now)).toEqual({
+      state: 'live',
+      code: '012345',
+      attemptsLeftAfter: 1,
+    });
+    expect(await stores[0]!.consumeCode(phone, '999999')).toBe(false);
+    const consumed = await Promise.all([
+      stores[0]!.consumeCode(phone, '012345'),
+      stores[1]!.consumeCode(phone, '012345'),
+    ]);
+    expect(consumed.toSorted()).toEqual([false, true]);
+    expect(await stores[0]!.getCode(phone)).toBeNull();
+  });
+
+  it('gives codes and verification tokens a TTL no longer than their lifetime', async () => {
+    const client = await node();
+    const service = new VerificationService(
+      new RedisVerificationStore(client, prefix),
+      systemClock,
+    );
+    const phone = '+14155550126';
+    const issued = await service.issueCode(phone);
+    if (!issued.ok) throw new Error(issued.error.code);
+    const codeTtl = await client.pTTL(`${prefix}verification:code:${phone}`);
+    expect(codeTtl).toBeGreaterThan(Limits.codeValidityMs - 60_000);
+    expect(codeTtl).toBeLessThanOrEqual(Limits.codeValidityMs);
+
+    const verified = await service.verify(phone, issued.value.code);
+    if (!verified.ok) throw new Error(verified.error.code);
+    const tokenKey = `${prefix}verification:token:${hashToken(verified.value.verificationToken)}`;
+    const tokenTtl = await client.pTTL(tokenKey);
+    expect(tokenTtl).toBeGreaterThan(verificationTokenValidityMs - 60_000);
+    expect(tokenTtl).toBeLessThanOrEqual(verificationTokenValidityMs);
+    // The used code went at once; a wrong guess at it now finds nothing.
+    expect(await client.exists(`${prefix}verification:code:${phone}`)).toBe(0);
   });
 });
 
