@@ -72,7 +72,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
 };
 
 /** Limits whose key lives on one node: never worth a round trip to a shared store. */
-const nodeLocalLimits: ReadonlySet<LimitName> = new Set(['eventsPerConnection']);
+export const nodeLocalLimits: ReadonlySet<LimitName> = new Set(['eventsPerConnection']);
 
 /** The part of rate-limiter-flexible's limiter Parley uses (RateLimiterMemory, ...Redis). */
 export interface PointLimiter {

@@ -479,7 +479,7 @@ describe('unicode edge cases, checked explicitly', () => {
         lastName: 'Person',
         verificationToken: 'whatever',
       }),
-    ).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    ).toMatchObject({ ok: false, error: { code: 'name_not_allowed' } });
     await checkInvariants(fixture);
   });
 });

@@ -5,6 +5,7 @@ import {
   defaultLimitRules,
   type LimiterOptions,
   type LimitName,
+  nodeLocalLimits,
 } from '../../server/limits/rateLimits.ts';
 import { connect, nextEvent, onboard, request, startTestServer, uniquePhone } from './harness.ts';
 
@@ -31,7 +32,13 @@ describe('createRateLimits', () => {
         return new RateLimiterMemory(options);
       },
     });
-    expect(built.map(([name]) => name).sort()).toEqual(Object.keys(defaultLimitRules).sort());
+    // All but the per-connection budget, which never leaves the node its connection is on.
+    expect(built.map(([name]) => name).sort()).toEqual(
+      Object.keys(defaultLimitRules)
+        .filter((name) => !nodeLocalLimits.has(name as LimitName))
+        .sort(),
+    );
+    expect(nodeLocalLimits).toEqual(new Set(['eventsPerConnection']));
     expect(new Set(built.map(([, options]) => options.keyPrefix)).size).toBe(built.length);
     const [, sendOptions] = built.find(([name]) => name === 'sendMessage')!;
     expect(sendOptions).toMatchObject({
