@@ -66,6 +66,8 @@ export function userMessageFor(failure: ProtocolFailure): string {
       return 'No code was sent to this number yet. Request a new one.';
     case 'code_delivery_failed':
       return 'We could not send the code just now. Try again in a moment.';
+    case 'name_not_allowed':
+      return "That name can't be used: it hides characters or belongs to one of Parley's characters.";
     case 'verification_invalid':
       return 'Your verification has expired. Please verify your number again.';
     case 'invalid_payload':
