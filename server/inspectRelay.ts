@@ -1,6 +1,9 @@
 // The `/inspect` namespace: relays inspection records from the Parley web app (publisher) to
 // visualizer pages (viewers) for the visualizer's live mode in web mode. Inspection data is the
-// user's own session, so by default only loopback clients may connect.
+// user's own session (messages, drafts), so a client needs the per-run inspector token the
+// server prints, and must be a page from a loopback origin on a loopback connection.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Ack } from './protocol.ts';
 import {
@@ -38,7 +41,10 @@ type InspectSocket = Socket<
 export interface InspectRelayOptions {
   /** The per-run secret every client must present as `auth.token`. */
   token: string;
-  /** Accept non-loopback clients (off by default: records carry the user's data). */
+  /**
+   * Accept non-loopback connections and pages (off by default: records carry the user's
+   * data). The token is required either way.
+   */
   allowRemote?: boolean;
 }
 
@@ -58,22 +64,66 @@ function isLoopbackOrigin(origin: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** Headers a reverse proxy adds: the TCP peer is then the proxy, not the person's machine. */
+const proxyHeaders = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'] as const;
+
+function wasProxied(headers: IncomingHttpHeaders): boolean {
+  return proxyHeaders.some((name) => headers[name] !== undefined);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Constant time in the secret: both sides are hashed to the same length first. */
+function sameToken(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** Where a person finds the token; never the token itself. */
+const tokenHint =
+  'pass the token from the chat server’s “inspector token:” line ' +
+  '(npm run viz -- --app <url> --inspect-token <token>)';
+
+/** Why a handshake is refused, or null to let it in. Messages never contain a token. */
+export function inspectRefusal(
+  handshake: { address: string; headers: IncomingHttpHeaders; auth: unknown },
+  options: InspectRelayOptions,
+): string | null {
+  // Checked first, before the token: a page that may not connect learns nothing about it.
+  if (!options.allowRemote) {
+    if (!isLoopbackAddress(handshake.address)) {
+      return 'forbidden: the inspector accepts loopback clients only';
+    }
+    if (wasProxied(handshake.headers)) {
+      return 'forbidden: the inspector refuses proxied connections; connect to the server directly';
+    }
+    // WebSockets skip CORS, so without this any website open in the same browser could
+    // connect to 127.0.0.1. A missing Origin is refused too: it is what a script behind a
+    // reverse proxy sends, while the publisher and the visualizer are both browser pages.
+    const { origin } = handshake.headers;
+    if (origin === undefined) {
+      return 'forbidden: the inspector accepts pages from loopback origins only (no Origin sent)';
+    }
+    if (!isLoopbackOrigin(origin)) {
+      return 'forbidden: the inspector accepts pages from loopback origins only';
+    }
+  }
+  const auth = (handshake.auth ?? {}) as { token?: unknown };
+  const token = InspectAuthSchema.shape.token.safeParse(auth.token);
+  if (auth.token === undefined) return `forbidden: the inspector token is missing: ${tokenHint}`;
+  if (!token.success || !sameToken(token.data, options.token)) {
+    return `forbidden: wrong inspector token: ${tokenHint}`;
+  }
+  return null;
+}
+
 export function attachInspectRelay(io: Server, options: InspectRelayOptions): InspectNamespace {
   // The chat server is typed with the chat events; this namespace has its own.
   const namespace = io.of('/inspect') as unknown as InspectNamespace;
 
-  // Trust: inspection records carry the user's own messages and drafts, and the relay has no
-  // token. So only loopback sockets may publish or view, and from a browser only pages served
-  // from a loopback origin: WebSockets skip CORS, so any website open in the same browser could
-  // otherwise connect to 127.0.0.1 and watch. Local tools send no Origin.
   namespace.use((socket, next) => {
-    if (!options.allowRemote && !isLoopbackAddress(socket.handshake.address)) {
-      next(new Error('forbidden: the inspector accepts loopback clients only'));
-      return;
-    }
-    const { origin } = socket.handshake.headers;
-    if (!options.allowRemote && origin !== undefined && !isLoopbackOrigin(origin)) {
-      next(new Error('forbidden: the inspector accepts pages from loopback origins only'));
+    const refusal = inspectRefusal(socket.handshake, options);
+    if (refusal !== null) {
+      next(new Error(refusal));
       return;
     }
     const auth = InspectAuthSchema.safeParse(socket.handshake.auth);

@@ -26,7 +26,8 @@ const atoms = createAppAtoms(machine, {
 });
 
 // Every machine snapshot in the tree goes to the state inspector, when the platform has one
-// (desktop: always; web: pages opened with ?inspect), queued so transitions never wait on it.
+// (desktop: always; web: pages opened with #inspect=<token>), queued so transitions never wait
+// on it.
 if (platform.publishesInspection) {
   atoms.appActor.system.inspect(
     createInspectionQueue({ publish: (record) => platform.publishInspection(record) }),

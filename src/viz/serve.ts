@@ -1,15 +1,16 @@
-// `npm run viz [-- --port <n>] [-- --app <url>]`: builds the visualizer page into .vite/viz when
-// its sources changed, and serves it on loopback (no internet needed). Also answers the page's
-// API: its config (the app to follow live), model coverage, and machines at a git ref (diff).
+// `npm run viz [-- --port <n>] [-- --app <url> --inspect-token <token>]`: builds the visualizer
+// page into .vite/viz when its sources changed, and serves it on loopback (no internet needed).
+// Also answers the page's API: its config (the app to follow live and the token its chat
+// server's /inspect relay asks for), model coverage, and machines at a git ref (diff).
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { loadRegistryAt } from './diff/loadRegistry.ts';
-import { inspectingAppUrl } from './live/recordSchema.ts';
+import { inspectTokenMaxLength, inspectingAppUrl } from './live/recordSchema.ts';
 import { extractStructure } from './structure.ts';
 import { ModelCoverageSchema } from './structureSchema.ts';
 
@@ -60,6 +61,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown) {
 export interface VizServerOptions {
   port?: number;
   appUrl?: string | null;
+  /** The app's inspector token (its chat server prints it); required with `appUrl`. */
+  inspectToken?: string | null;
+  /** The built page (default `.vite/viz`); tests give a folder of their own. */
+  pageDir?: string;
   /** The git repository whose history `GET /api/diff` reads (defaults to this project). */
   repoDir?: string;
 }
@@ -89,14 +94,38 @@ export function parseAppUrl(text: string): string {
   return url.origin;
 }
 
+/** Where the chat server's token is to be found, for a person who started without it. */
+export const missingTokenHelp =
+  'viz: --app needs the inspector token of that app’s chat server: copy it from the ' +
+  '“inspector token: …” line `npm run web` or `npm run server` printed after “listening on”, ' +
+  'and pass --inspect-token <token> (or set $PARLEY_INSPECT_TOKEN)';
+
+export function parseInspectToken(text: string): string {
+  const token = text.trim();
+  if (!/^[\w-]+$/.test(token) || token.length > inspectTokenMaxLength) {
+    throw new Error(
+      '--inspect-token is not a token (the server prints 43 letters, digits, - or _)',
+    );
+  }
+  return token;
+}
+
+/** The Host header names this server (DNS rebinding: another site's name pointed at 127.0.0.1). */
+function isOwnHost(host: string | undefined, port: number): boolean {
+  return ['127.0.0.1', 'localhost'].some((name) => host === `${name}:${port}`);
+}
+
 export async function startVizServer(options: VizServerOptions = {}) {
   const appUrl = options.appUrl ?? null;
+  const inspectToken = appUrl ? (options.inspectToken ?? null) : null;
+  if (appUrl && !inspectToken) throw new Error(missingTokenHelp.replace(/^viz: /, ''));
+  const pageDir = resolve(options.pageDir ?? outDir);
   const repoDir = options.repoDir ?? projectDir;
   const diffCache = new Map<string, unknown>();
   const csp = contentSecurityPolicy(appUrl);
 
   const api = async (url: URL, response: ServerResponse) => {
-    if (url.pathname === '/api/config') return sendJson(response, 200, { appUrl });
+    if (url.pathname === '/api/config') return sendJson(response, 200, { appUrl, inspectToken });
     if (url.pathname === '/api/coverage') {
       const file = join(repoDir, 'coverage', 'model-coverage.json');
       const text = await readFile(file, 'utf8').catch(() => null);
@@ -134,25 +163,43 @@ export async function startVizServer(options: VizServerOptions = {}) {
 
   const serveFile = async (url: URL, response: ServerResponse) => {
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    const file = join(outDir, relative === '' ? 'index.html' : relative);
-    if (!file.startsWith(outDir + sep) && file !== outDir) {
+    const file = join(pageDir, relative === '' ? 'index.html' : relative);
+    if (!file.startsWith(pageDir + sep) && file !== pageDir) {
       response.writeHead(403).end();
       return;
     }
-    const info = await stat(file).catch(() => null);
-    const target = info?.isFile() ? file : join(outDir, 'index.html');
+    const isFile = async (path: string) => (await stat(path).catch(() => null))?.isFile() ?? false;
+    // Any other path is one of the page's own routes: index.html.
+    const page = join(pageDir, 'index.html');
+    const target = (await isFile(file)) ? file : page;
+    if (target === page && !(await isFile(page))) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('the visualizer page is not built: npm run viz builds it\n');
+      return;
+    }
     response.writeHead(200, {
       'content-type': contentTypes[extname(target)] ?? 'application/octet-stream',
       'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
     });
-    createReadStream(target).pipe(response);
+    // A file gone mid-request (a rebuild) ends this response, not the server.
+    createReadStream(target)
+      .on('error', () => response.destroy())
+      .pipe(response);
   };
 
+  let port = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405).end();
+      return;
+    }
+    // The config carries the inspector token: only pages that reached this server by its own
+    // name may read it, not another site whose name was pointed at 127.0.0.1 (DNS rebinding).
+    if (!isOwnHost(request.headers.host, port)) {
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`open the visualizer at http://127.0.0.1:${port}\n`);
       return;
     }
     const handle = url.pathname.startsWith('/api/') ? api(url, response) : serveFile(url, response);
@@ -163,7 +210,7 @@ export async function startVizServer(options: VizServerOptions = {}) {
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  port = typeof address === 'object' && address ? address.port : 0;
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
@@ -180,22 +227,34 @@ function gitTopLevel(): string | null {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, app: { type: 'string' } },
-  });
   try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        app: { type: 'string' },
+        'inspect-token': { type: 'string' },
+      },
+    });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new Error('--port must be 0-65535');
     const appUrl = values.app ? parseAppUrl(values.app) : null;
+    // The environment keeps the token out of the process list other local users can read.
+    const tokenText = values['inspect-token'] ?? (process.env.PARLEY_INSPECT_TOKEN || null);
+    if (appUrl && tokenText === null) {
+      console.error(missingTokenHelp);
+      process.exit(2);
+    }
+    const inspectToken = appUrl && tokenText !== null ? parseInspectToken(tokenText) : null;
     await ensureBuilt();
     const repoDir = gitTopLevel() ?? projectDir;
-    const { server, url } = await startVizServer({ port, appUrl, repoDir });
+    const { server, url } = await startVizServer({ port, appUrl, inspectToken, repoDir });
     console.log(`listening on ${url}`);
-    if (appUrl) {
+    if (appUrl && inspectToken) {
       console.log(`viz: following the app at ${appUrl} (live mode)`);
-      // The web app publishes only when asked, so normal use costs nothing.
-      console.log(`viz: open the app at ${inspectingAppUrl(appUrl)} to see it move`);
+      // The web app publishes only when asked, so normal use costs nothing. The token rides in
+      // the fragment, which the browser sends to no server and puts in no Referer.
+      console.log(`viz: open the app at ${inspectingAppUrl(appUrl, inspectToken)} to see it move`);
     }
     const stop = () => {
       server.closeAllConnections();

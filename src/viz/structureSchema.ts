@@ -1,5 +1,6 @@
 // Validates machine structures received as JSON (the diff base from `npm run viz`'s server).
 import { z } from 'zod';
+import { inspectTokenMaxLength } from './live/recordSchema.ts';
 import type { MachineStructure, StateStructure } from './structure.ts';
 
 const StateStructureSchema: z.ZodType<StateStructure> = z.lazy(() =>
@@ -66,5 +67,11 @@ export const ModelCoverageSchema = z.looseObject({
 });
 export type ModelCoverage = z.infer<typeof ModelCoverageSchema>;
 
-/** `GET /api/config`: what `npm run viz` was started with. */
-export const VizConfigSchema = z.object({ appUrl: z.string().nullable() });
+/**
+ * `GET /api/config`: what `npm run viz` was started with: the web app to follow live and the
+ * chat server's inspector token its `/inspect` relay asks for (both null, or both set).
+ */
+export const VizConfigSchema = z.object({
+  appUrl: z.string().nullable(),
+  inspectToken: z.string().min(1).max(inspectTokenMaxLength).nullable(),
+});

@@ -1,8 +1,10 @@
-// Live mode against the real web app: the visualizer (`npm run viz -- --app <url>`, here
-// startVizServer in-process) follows a person onboarding in another browser context, through
-// the chat server's /inspect relay, highlighting each onboarding state as the app reaches it
-// and logging the app's events.
-import type { Server } from 'node:http';
+// Live mode against the real web app: the visualizer (`npm run viz -- --app <url>
+// --inspect-token <token>`, here startVizServer in-process) follows a person onboarding in
+// another browser context, through the chat server's /inspect relay, highlighting each
+// onboarding state as the app reaches it and logging the app's events. The token goes the way
+// a person passes it: from the server (its `inspector token:` line) to the visualizer, and from
+// the address the visualizer shows (`#inspect=<token>`) to the app page.
+import type { IncomingMessage, Server } from 'node:http';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, startVizServer } from '../../src/viz/serve.ts';
@@ -24,9 +26,16 @@ import {
 const e2e = useE2E();
 let viz: { server: Server; url: string } | null = null;
 
+/** What the chat server printed on its `inspector token:` line. */
+function printedToken(): string {
+  const token = e2e.server.inspectToken;
+  if (token === null) throw new Error('the e2e chat server runs without its /inspect relay');
+  return token;
+}
+
 beforeAll(async () => {
   await ensureBuilt();
-  viz = await startVizServer({ port: 0, appUrl: e2e.server.url });
+  viz = await startVizServer({ port: 0, appUrl: e2e.server.url, inspectToken: printedToken() });
 });
 
 afterAll(async () => {
@@ -65,14 +74,26 @@ describe('the visualizer in live mode', () => {
     await visualizer
       .getByText(`app at ${e2e.server.url}: connected`)
       .waitFor({ timeout: stepTimeoutMs });
-    const hint = visualizer.getByRole('link', { name: inspectingAppUrl(e2e.server.url) });
+    const address = inspectingAppUrl(e2e.server.url, printedToken());
+    expect(address).toBe(`${e2e.server.url}/#inspect=${printedToken()}`);
+    const hint = visualizer.getByRole('link', { name: address });
     await hint.waitFor({ timeout: stepTimeoutMs });
     await e2e.shots.take(visualizer, 'live waiting for the app');
 
+    // The person opens the address the visualizer shows, in their own browser.
+    const shown = await hint.getAttribute('href');
+    expect(shown).toBe(address);
+    // Everything the chat server receives from here on: request lines and their Referer.
+    const received: string[] = [];
+    const record = (request: IncomingMessage) =>
+      received.push(`${request.url ?? ''} referer=${request.headers.referer ?? ''}`);
+    e2e.server.httpServer.on('request', record).on('upgrade', record);
     const app = await e2e.openPerson('app');
-    await app.goto(inspectingAppUrl(e2e.server.url));
-    await waitForPhoneStep(app);
+    // The app tab is open already: pasting the address changes only its fragment, and the app
+    // starts over publishing. Heard from once it has, so the page below is the new one.
+    await app.goto(shown!);
     await waitForActive(visualizer, 'phone');
+    await waitForPhoneStep(app);
     await hint.waitFor({ state: 'detached', timeout: stepTimeoutMs });
 
     await phoneStep.phone(app).pressSequentially(freshUsPhone());
@@ -128,5 +149,10 @@ describe('the visualizer in live mode', () => {
     await nameEntry.locator('summary').click();
     await nameEntry.getByText('"firstName": "Bulma"').waitFor({ timeout: stepTimeoutMs });
     await e2e.shots.take(visualizer, 'live log entry');
+
+    // The token stayed in the fragment: no request reached the server with it, nor a Referer.
+    e2e.server.httpServer.off('request', record).off('upgrade', record);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.filter((line) => line.includes(printedToken()))).toEqual([]);
   });
 });

@@ -1,34 +1,51 @@
 import type { InspectionRecord } from '../../preload/bridge.ts';
-import { inspectQueryFlag } from '../../viz/live/recordSchema.ts';
+import { inspectFragmentKey, inspectTokenFromUrl } from '../../viz/live/recordSchema.ts';
 import { Platform, PlatformStorageError } from './Platform.ts';
 
-export { inspectQueryFlag };
+/** The key that turns inspection on, now in the fragment (`#inspect=<token>`), not the query. */
+export const inspectQueryFlag = inspectFragmentKey;
 
 /** localStorage key of the session token in web mode. */
 export const sessionTokenStorageKey = 'parley.sessionToken';
 
-/** Where inspection records go in web mode (the transport's `/inspect` publisher). */
-export type InspectChannelFactory = (serverUrl: string) => {
+/**
+ * Where inspection records go in web mode (the transport's `/inspect` publisher), with the
+ * inspector token the relay asks for.
+ */
+export type InspectChannelFactory = (
+  serverUrl: string,
+  inspectToken: string,
+) => {
   publish(record: InspectionRecord): void;
 };
 
 /**
  * A browser tab: the page and the chat server share an origin (`npm run web`), the token lives
- * in localStorage, and, when the page was opened with `?inspect`, inspection records go to the
- * server's `/inspect` relay for the visualizer.
+ * in localStorage, and, when the page was opened with `#inspect=<inspector token>` (the address
+ * `npm run viz -- --app` prints), inspection records go to the server's `/inspect` relay for
+ * the visualizer. The token rides in the fragment: it reaches no server log and no Referer.
  */
 export class WebPlatform extends Platform {
   readonly kind = 'web';
   readonly #window: Window;
   readonly #openInspectChannel: InspectChannelFactory | null;
+  readonly #inspectToken: string | null;
   #inspectChannel: ReturnType<InspectChannelFactory> | null = null;
 
-  /** `openInspectChannel` is only used when the page URL carries `?inspect`. */
+  /** `openInspectChannel` is only used when the page URL carries `#inspect=<token>`. */
   constructor(win: Window, openInspectChannel: InspectChannelFactory | null = null) {
     super();
     this.#window = win;
-    const wanted = new URL(win.location.href).searchParams.has(inspectQueryFlag);
-    this.#openInspectChannel = wanted ? openInspectChannel : null;
+    // Read at start: the machines' inspector is attached (or not) once, when the app starts.
+    this.#inspectToken = inspectTokenFromUrl(win.location.href);
+    this.#openInspectChannel = this.#inspectToken === null ? null : openInspectChannel;
+    if (openInspectChannel !== null) {
+      // The inspecting address pasted into an open tab only changes the fragment (no page
+      // load): start over with it, as with a removed or new token (the server restarted).
+      win.addEventListener('hashchange', () => {
+        if (inspectTokenFromUrl(win.location.href) !== this.#inspectToken) win.location.reload();
+      });
+    }
   }
 
   serverUrl(): string {
@@ -58,8 +75,8 @@ export class WebPlatform extends Platform {
   }
 
   override publishInspection(record: InspectionRecord): void {
-    if (this.#openInspectChannel === null) return;
-    this.#inspectChannel ??= this.#openInspectChannel(this.serverUrl());
+    if (this.#openInspectChannel === null || this.#inspectToken === null) return;
+    this.#inspectChannel ??= this.#openInspectChannel(this.serverUrl(), this.#inspectToken);
     this.#inspectChannel.publish(record);
   }
 }

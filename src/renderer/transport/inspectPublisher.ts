@@ -10,9 +10,10 @@ export interface InspectPublisher {
   close(): void;
 }
 
-export function connectInspectPublisher(serverUrl: string): InspectPublisher {
+/** `inspectToken`: the chat server's per-run token, from the page's `#inspect=<token>`. */
+export function connectInspectPublisher(serverUrl: string, inspectToken: string): InspectPublisher {
   const socket = io(new URL('/inspect', serverUrl).href, {
-    auth: { role: 'publisher' },
+    auth: { role: 'publisher', token: inspectToken },
     transports: ['websocket'],
     // Its own connection: sharing the chat socket's Manager made the chat socket connect twice.
     forceNew: true,

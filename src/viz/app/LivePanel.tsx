@@ -3,23 +3,27 @@
 import { Alert, Box, Typography } from '@mui/material';
 import type { FeedStatus } from '../live/liveFeed.ts';
 import { inspectingAppUrl, type InspectionRecord } from '../live/recordSchema.ts';
+import type { LiveApp } from './api.ts';
 import { EventLog, stateValueText } from './EventLog.tsx';
 
 export function LivePanel(props: {
   records: readonly (InspectionRecord & { seq: number })[];
   statuses: readonly FeedStatus[];
-  /** The web app this page follows (`npm run viz -- --app`), if any. */
-  appUrl: string | null;
+  /** The web app this page follows (`npm run viz -- --app --inspect-token`), if any. */
+  app: LiveApp | null;
   /** Whether any machine has been heard from yet. */
   heardFromApp: boolean;
 }) {
   const latest = props.records.at(-1);
+  // Carries the inspector token in its fragment: the app page presents it to the relay too.
+  const inspectingUrl = props.app ? inspectingAppUrl(props.app.url, props.app.inspectToken) : null;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, height: '100%' }}>
       {props.statuses.length === 0 ? (
         <Alert severity="info">
           No live source. Open this page from the desktop app (State Inspector), or start it with
-          npm run viz -- --app http://127.0.0.1:&lt;port&gt; next to the running web app.
+          npm run viz -- --app http://127.0.0.1:&lt;port&gt; --inspect-token &lt;token&gt; next to
+          the running web app (its chat server prints the token).
         </Alert>
       ) : (
         props.statuses.map((s) => (
@@ -29,11 +33,16 @@ export function LivePanel(props: {
           </Typography>
         ))
       )}
-      {props.appUrl && !props.heardFromApp ? (
+      {inspectingUrl && !props.heardFromApp ? (
         <Alert severity="info">
           The web app publishes its machines only when asked: open it at{' '}
-          <a href={inspectingAppUrl(props.appUrl)} target="_blank" rel="noreferrer">
-            {inspectingAppUrl(props.appUrl)}
+          <a
+            href={inspectingUrl}
+            target="_blank"
+            rel="noreferrer"
+            style={{ overflowWrap: 'anywhere' }}
+          >
+            {inspectingUrl}
           </a>
           .
         </Alert>

@@ -23,7 +23,7 @@ import type { InspectionRecord } from '../live/recordSchema.ts';
 import { sampleInputs } from '../simulate/sampleInputs.ts';
 import { extractStructure, type MachineStructure, type TransitionStructure } from '../structure.ts';
 import type { DiffBase, ModelCoverage } from '../structureSchema.ts';
-import { fetchAppUrl, fetchCoverage, fetchDiffBase, hasVizServer } from './api.ts';
+import { fetchCoverage, fetchDiffBase, fetchLiveApp, hasVizServer, type LiveApp } from './api.ts';
 import { DiffPanel } from './DiffPanel.tsx';
 import { LivePanel } from './LivePanel.tsx';
 import { parseJson, SimulatePanel, useSimulation } from './SimulatePanel.tsx';
@@ -65,20 +65,20 @@ function Diagram(props: {
   );
 }
 
-function useLiveRecords(appUrl: string | null | undefined) {
+function useLiveRecords(app: LiveApp | null | undefined) {
   const [records, setRecords] = useState<LiveRecord[]>([]);
   const [statuses, setStatuses] = useState<FeedStatus[]>([]);
   useEffect(() => {
-    if (appUrl === undefined) return;
+    if (app === undefined) return;
     let seq = 0;
     return startLiveFeed({
-      appUrl,
+      app,
       onRecord: (record) =>
         setRecords((previous) => [...previous.slice(-(maxRecords - 1)), { ...record, seq: seq++ }]),
       onStatus: (status) =>
         setStatuses((previous) => [...previous.filter((s) => s.source !== status.source), status]),
     });
-  }, [appUrl]);
+  }, [app]);
   return { records, statuses };
 }
 
@@ -145,7 +145,7 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const [selectedName, setSelectedName] = useState(entries[0]?.name ?? '');
   const [mode, setMode] = useState<Mode>(() => (window.parley ? 'live' : 'simulate'));
   const [inputs, setInputs] = useState<Record<string, string>>({});
-  const [appUrl, setAppUrl] = useState<string | null | undefined>(undefined);
+  const [app, setApp] = useState<LiveApp | null | undefined>(undefined);
   const [coverage, setCoverage] = useState<ModelCoverage | null>(null);
   const [showCoverage, setShowCoverage] = useState(true);
   const [diffBase, setDiffBase] = useState<DiffBase | null>(null);
@@ -153,10 +153,10 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const [diffLoading, setDiffLoading] = useState(false);
 
   useEffect(() => {
-    void fetchAppUrl().then(setAppUrl);
+    void fetchLiveApp().then(setApp);
     void fetchCoverage().then(setCoverage);
   }, []);
-  const live = useLiveRecords(appUrl);
+  const live = useLiveRecords(app);
 
   const structures = useMemo(
     () => new Map(entries.map((e) => [e.name, extractStructure(e.machine)])),
@@ -289,7 +289,7 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                   <LivePanel
                     records={liveRecords}
                     statuses={live.statuses}
-                    appUrl={appUrl ?? null}
+                    app={app ?? null}
                     heardFromApp={live.records.length > 0}
                   />
                 ) : (

@@ -21,10 +21,17 @@ async function getJson(path: string): Promise<unknown> {
 /** Served over http(s) by `npm run viz`, not from a file or the app's custom scheme. */
 export const hasVizServer = () => location.protocol === 'http:' || location.protocol === 'https:';
 
-export async function fetchAppUrl(): Promise<string | null> {
+/** The web app to follow live, and the inspector token its relay asks for. */
+export interface LiveApp {
+  url: string;
+  inspectToken: string;
+}
+
+export async function fetchLiveApp(): Promise<LiveApp | null> {
   if (!hasVizServer()) return null;
   try {
-    return VizConfigSchema.parse(await getJson('api/config')).appUrl;
+    const { appUrl, inspectToken } = VizConfigSchema.parse(await getJson('api/config'));
+    return appUrl && inspectToken ? { url: appUrl, inspectToken } : null;
   } catch {
     return null;
   }

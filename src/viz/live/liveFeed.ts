@@ -11,7 +11,8 @@ export type FeedStatus = {
 };
 
 export interface LiveFeedOptions {
-  appUrl: string | null;
+  /** The web app (`npm run viz -- --app <url> --inspect-token <token>`), if any. */
+  app: { url: string; inspectToken: string } | null;
   onRecord(record: InspectionRecord): void;
   onStatus(status: FeedStatus): void;
   scope?: unknown;
@@ -24,10 +25,10 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
     stops.push(followBridge(bridge, options.onRecord));
     options.onStatus({ source: 'Electron app', state: 'connected' });
   }
-  if (options.appUrl) {
-    const source = `app at ${options.appUrl}`;
+  if (options.app) {
+    const source = `app at ${options.app.url}`;
     options.onStatus({ source, state: 'waiting' });
-    const viewer = connectInspectViewer(options.appUrl, {
+    const viewer = connectInspectViewer(options.app.url, options.app.inspectToken, {
       onRecord: options.onRecord,
       onStatus: (state, detail) =>
         options.onStatus({

@@ -64,18 +64,39 @@ export const inspectEvents = {
 } as const;
 
 /**
- * The query flag that makes the web app publish its machines to the `/inspect` relay. Off by
- * default so normal use opens no extra socket and converts nothing.
+ * The URL fragment key that makes the web app publish its machines to the `/inspect` relay:
+ * `#inspect=<inspector token>`. Off by default so normal use opens no extra socket and converts
+ * nothing. A fragment, not a query: browsers send neither it to the server (no access log or
+ * proxy sees the token) nor in a Referer.
  */
-export const inspectQueryFlag = 'inspect';
+export const inspectFragmentKey = 'inspect';
 
-/** The address to open the web app at so that `npm run viz -- --app <appUrl>` sees it move. */
-export function inspectingAppUrl(appUrl: string): string {
+/** Upper bound of the per-run inspector token's length (the chat server makes 43 base64url characters). */
+export const inspectTokenMaxLength = 256;
+
+/**
+ * The address to open the web app at so that `npm run viz -- --app <appUrl> --inspect-token
+ * <token>` sees it move: the app page presents the token to the relay too.
+ */
+export function inspectingAppUrl(appUrl: string, token: string): string {
   const url = new URL(appUrl);
-  url.searchParams.set(inspectQueryFlag, '');
-  return url.href.replace(/=$/, '');
+  url.hash = new URLSearchParams({ [inspectFragmentKey]: token }).toString();
+  return url.href;
 }
 
-/** Handshake `auth` of the `/inspect` namespace: which side of the relay a socket is. */
-export const InspectAuthSchema = z.object({ role: z.enum(['publisher', 'viewer']) });
+/** The inspector token in a page address made by `inspectingAppUrl`, or null (not inspecting). */
+export function inspectTokenFromUrl(href: string): string | null {
+  const hash = URL.parse(href)?.hash.replace(/^#/, '') ?? '';
+  const token = new URLSearchParams(hash).get(inspectFragmentKey);
+  return token && token.length <= inspectTokenMaxLength ? token : null;
+}
+
+/**
+ * Handshake `auth` of the `/inspect` namespace: which side of the relay a socket is, and the
+ * per-run inspector token the chat server printed (`inspector token: …`).
+ */
+export const InspectAuthSchema = z.object({
+  role: z.enum(['publisher', 'viewer']),
+  token: z.string().min(1).max(inspectTokenMaxLength),
+});
 export type InspectRole = z.infer<typeof InspectAuthSchema>['role'];

@@ -13,9 +13,14 @@ export interface ViewerCallbacks {
   onStatus?(status: 'connected' | 'disconnected' | 'error', detail?: string): void;
 }
 
-export function connectInspectViewer(appUrl: string, callbacks: ViewerCallbacks): InspectViewer {
+/** `token`: the chat server's per-run inspector token, which the relay asks every client for. */
+export function connectInspectViewer(
+  appUrl: string,
+  token: string,
+  callbacks: ViewerCallbacks,
+): InspectViewer {
   const socket = io(new URL('/inspect', appUrl).href, {
-    auth: { role: 'viewer' },
+    auth: { role: 'viewer', token },
     // WebSocket only: no long-polling requests, so no CORS preflight from another loopback port.
     transports: ['websocket'],
     // A connection of its own, never multiplexed onto another socket to the same origin (as

@@ -70,6 +70,13 @@ describe('exported diagrams', () => {
     }
   });
 
+  it('says in the README how the live mode gets its inspector token, and why', async () => {
+    const readme = (await machineFiles(entries)).get('README.md') ?? '';
+    expect(readme).toContain('--inspect-token <token>');
+    expect(readme).toContain('/#inspect=<token>');
+    expect(readme).toMatch(/fragment, +which browsers never send to a server/);
+  });
+
   it('draws parallel regions, final states and initial markers in the SVG', async () => {
     const svg = (await machineFiles([fixture])).get('feature.svg') ?? '';
     expect(svg).toContain('ready ‖');

@@ -95,6 +95,9 @@ describe('toInspectionRecord', () => {
 });
 
 describe('the /inspect relay', () => {
+  const token = 'test-token';
+  // What a loopback page's socket carries (the Node client sends no Origin of its own).
+  const page = { extraHeaders: { origin: 'http://127.0.0.1:5999' } };
   let http: HttpServer | null = null;
   let io: Server | null = null;
   const sockets: { close(): void }[] = [];
@@ -105,16 +108,27 @@ describe('the /inspect relay', () => {
     http = null;
   });
 
-  async function startRelay(): Promise<string> {
+  /**
+   * `fromNode`: the app's and the page's own clients, run here in Node, which sends no Origin
+   * (a browser always does): the relay then skips its origin and address checks, which
+   * tests/unit/viz/chatServerInspect.test.ts covers. The token is checked either way.
+   */
+  async function startRelay(fromNode = false): Promise<string> {
     http = createServer();
     io = new Server(http);
-    attachInspectRelay(io, { token: 'test-token' });
+    attachInspectRelay(io, { token, allowRemote: fromNode });
     await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   }
 
   function rawSocket(url: string, auth: object): Promise<Socket> {
-    const socket = connect(`${url}/inspect`, { auth, transports: ['websocket'] });
+    const socket = connect(`${url}/inspect`, {
+      auth: { token, ...auth },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...page,
+    });
     sockets.push(socket);
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));
@@ -123,10 +137,10 @@ describe('the /inspect relay', () => {
   }
 
   it('relays an app run to a viewer, which highlights the states it reaches', async () => {
-    const url = await startRelay();
+    const url = await startRelay(true);
     const received: InspectionRecord[] = [];
     const gotTwo = new Promise<void>((resolve) => {
-      const viewer = connectInspectViewer(url, {
+      const viewer = connectInspectViewer(url, token, {
         onRecord: (record) => {
           received.push(record);
           if (received.length === 2) resolve();
@@ -141,7 +155,7 @@ describe('the /inspect relay', () => {
     await new Promise<void>((resolve) => (viewerReady = resolve));
 
     // The web app's own publishing path (src/renderer/main.tsx), flushed at once.
-    const publisher = connectInspectPublisher(url);
+    const publisher = connectInspectPublisher(url, token);
     sockets.push(publisher);
     const inspect = createInspectionQueue({
       publish: (record) => publisher.publish(record),
@@ -174,6 +188,20 @@ describe('the /inspect relay', () => {
       error: { code: 'forbidden' },
     });
     expect(await publisher.emitWithAck(inspectEvents.publish, valid)).toEqual({ ok: true });
+  });
+
+  it('tells the page why the relay refused it (a wrong token)', async () => {
+    const url = await startRelay(true);
+    const refusal = new Promise<string | undefined>((resolve) => {
+      const viewer = connectInspectViewer(url, 'not-the-token', {
+        onRecord: () => {},
+        onStatus: (status, detail) => {
+          if (status === 'error') resolve(detail);
+        },
+      });
+      sockets.push(viewer);
+    });
+    expect(await refusal).toMatch(/^forbidden: wrong inspector token: .*--inspect-token/);
   });
 
   it('refuses a handshake without a role', async () => {

@@ -9,6 +9,7 @@ import { toInspectionRecord } from '../../../src/viz/live/record.ts';
 import {
   InspectionRecordSchema,
   inspectingAppUrl,
+  inspectTokenFromUrl,
   inspectionRecordTargetBytes,
 } from '../../../src/viz/live/recordSchema.ts';
 
@@ -219,10 +220,25 @@ describe('records leave secrets behind', () => {
 });
 
 describe('inspectingAppUrl', () => {
-  it('is the app address with the ?inspect flag that makes the web app publish', () => {
-    expect(inspectingAppUrl('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000/?inspect');
-    expect(inspectingAppUrl('http://127.0.0.1:4000/?lang=fr')).toBe(
-      'http://127.0.0.1:4000/?lang=fr&inspect',
+  const token = 'dvSLKDfXAGgvKDyy5bFhRrFs7thDBMQw4qYATf4lUwI';
+
+  it('is the app address with the inspector token in the fragment, which no server sees', () => {
+    expect(inspectingAppUrl('http://127.0.0.1:4000', token)).toBe(
+      `http://127.0.0.1:4000/#inspect=${token}`,
     );
+    const withQuery = inspectingAppUrl('http://127.0.0.1:4000/?lang=fr', token);
+    expect(withQuery).toBe(`http://127.0.0.1:4000/?lang=fr#inspect=${token}`);
+    // What a browser would request, and send as a Referer: the fragment stays behind.
+    const requested = new URL(withQuery);
+    requested.hash = '';
+    expect(requested.href).not.toContain(token);
+  });
+
+  it('round-trips through the page address the app reads its token from', () => {
+    expect(inspectTokenFromUrl(inspectingAppUrl('http://127.0.0.1:4000', token))).toBe(token);
+    expect(inspectTokenFromUrl('http://127.0.0.1:4000/')).toBeNull();
+    expect(inspectTokenFromUrl('http://127.0.0.1:4000/?inspect')).toBeNull();
+    expect(inspectTokenFromUrl('http://127.0.0.1:4000/#inspect=')).toBeNull();
+    expect(inspectTokenFromUrl(`http://127.0.0.1:4000/#inspect=${'x'.repeat(300)}`)).toBeNull();
   });
 });

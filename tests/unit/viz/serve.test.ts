@@ -1,10 +1,12 @@
 // The API `npm run viz` answers for the page: config, model coverage, machines at a git ref.
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAppUrl, startVizServer } from '../../../src/viz/serve.ts';
+import { parseAppUrl, parseInspectToken, startVizServer } from '../../../src/viz/serve.ts';
 import { DiffBaseSchema } from '../../../src/viz/structureSchema.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..', '..');
@@ -23,11 +25,37 @@ async function start(options: Parameters<typeof startVizServer>[0]) {
 }
 
 describe('npm run viz server API', () => {
-  it('tells the page which app to follow live', async () => {
-    const url = await start({ appUrl: 'http://127.0.0.1:4000' });
+  it('tells the page which app to follow live, with the token its relay asks for', async () => {
+    const url = await start({ appUrl: 'http://127.0.0.1:4000', inspectToken: 'run-token' });
     expect(await (await fetch(`${url}/api/config`)).json()).toEqual({
       appUrl: 'http://127.0.0.1:4000',
+      inspectToken: 'run-token',
     });
+  });
+
+  it('refuses to follow an app without its inspector token', async () => {
+    await expect(start({ appUrl: 'http://127.0.0.1:4000' })).rejects.toThrow(
+      /inspector token: …” line/,
+    );
+  });
+
+  it('answers only requests addressed to itself (DNS rebinding would read the token)', async () => {
+    const url = await start({ appUrl: 'http://127.0.0.1:4000', inspectToken: 'run-token' });
+    const { port } = new URL(url);
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ port, path: '/api/config', headers: { host } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        req.on('error', reject).end();
+      });
+    const rebound = await get(`evil.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain('run-token');
+    expect((await get(`localhost:${port}`)).status).toBe(200);
+    expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
   });
 
   it('serves the registry machines at a git ref for the interactive diff', async () => {
@@ -61,16 +89,70 @@ describe('npm run viz server API', () => {
     }
   });
 
+  // Its own page folder, so the test needs no build (.vite/viz is absent in a fresh clone, and
+  // the server streamed the missing index.html, an uncaught ENOENT).
   it('never serves files outside the built page', async () => {
-    const url = await start({});
-    for (const path of ['/..%2F..%2Fpackage.json', '/%2e%2e/%2e%2e/package.json']) {
-      const body = await (await fetch(`${url}${path}`)).text();
-      expect(body).not.toContain('"name": "parley"');
+    const dir = await mkdtemp(join(tmpdir(), 'viz-page-'));
+    try {
+      const pageDir = join(dir, 'viz');
+      await mkdir(pageDir);
+      await writeFile(join(pageDir, 'index.html'), '<!doctype html><title>page</title>');
+      await writeFile(join(dir, 'secret.json'), '{"name": "parley"}');
+      const url = await start({ pageDir });
+      for (const path of [
+        '/..%2Fsecret.json',
+        '/%2e%2e/secret.json',
+        '/..%2F..%2Fpackage.json',
+        '/%2e%2e/%2e%2e/package.json',
+      ]) {
+        const body = await (await fetch(`${url}${path}`)).text();
+        expect(body).not.toContain('"name": "parley"');
+      }
+      expect(await (await fetch(`${url}/no-such-route`)).text()).toContain('<title>page</title>');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says the page is not built instead of failing when it is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'viz-page-'));
+    try {
+      const url = await start({ pageDir: dir });
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toMatch(/not built/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('accepts only http(s) app URLs', () => {
     expect(parseAppUrl('http://127.0.0.1:3000/some/path')).toBe('http://127.0.0.1:3000');
     expect(() => parseAppUrl('file:///etc/passwd')).toThrow(/http/);
+  });
+
+  it('accepts an inspector token as the server prints it', () => {
+    expect(parseInspectToken(' dvSLKDfXAGgvKDyy5bFhRrFs7thDBMQw4qYATf4lUwI\n')).toBe(
+      'dvSLKDfXAGgvKDyy5bFhRrFs7thDBMQw4qYATf4lUwI',
+    );
+    expect(() => parseInspectToken('inspector token: abc')).toThrow(/not a token/);
+    expect(() => parseInspectToken('x'.repeat(300))).toThrow(/not a token/);
+  });
+
+  it('npm run viz -- --app without a token says where the token is and exits 2', async () => {
+    const env = { ...process.env };
+    delete env.PARLEY_INSPECT_TOKEN;
+    const run = promisify(execFile)(
+      process.execPath,
+      [join(projectRoot, 'src', 'viz', 'serve.ts'), '--app', 'http://127.0.0.1:4000'],
+      { env, timeout: 15_000 },
+    );
+    const failure = await run.then(
+      () => null,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(/“inspector token: …” line/);
+    expect(failure?.stderr).toMatch(/--inspect-token <token>.*PARLEY_INSPECT_TOKEN/);
   });
 });
