@@ -86,11 +86,11 @@ describe('WebPlatform', () => {
     expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
   });
 
-  it('publishes inspection records to the /inspect relay only when the page asks (?inspect)', () => {
+  it('publishes inspection records to the /inspect relay only when the page carries its token', () => {
     const published: InspectionRecord[] = [];
-    const opened: string[] = [];
-    const open = (url: string) => {
-      opened.push(url);
+    const opened: [string, string][] = [];
+    const open = (url: string, token: string) => {
+      opened.push([url, token]);
       return { publish: (record: InspectionRecord) => published.push(record) };
     };
     const plain = new WebPlatform(window, open);
@@ -98,18 +98,41 @@ describe('WebPlatform', () => {
     plain.publishInspection({ machine: 'onboarding' });
     expect(opened).toEqual([]);
 
+    // The old query flag, without a token, turns nothing on.
     window.history.replaceState(null, '', '/?inspect');
+    expect(new WebPlatform(window, open).publishesInspection).toBe(false);
+
+    window.history.replaceState(null, '', '/#inspect=run-token');
     expect(new WebPlatform(window, null).publishesInspection).toBe(false);
     const platform = new WebPlatform(window, open);
     expect(platform.publishesInspection).toBe(true);
     platform.publishInspection({ machine: 'onboarding', state: 'phone' });
     platform.publishInspection({ machine: 'onboarding', state: 'code' });
     window.history.replaceState(null, '', '/');
-    expect(opened).toEqual([window.location.origin]);
+    expect(opened).toEqual([[window.location.origin, 'run-token']]);
     expect(published).toEqual([
       { machine: 'onboarding', state: 'phone' },
       { machine: 'onboarding', state: 'code' },
     ]);
+  });
+
+  it('starts over when the inspecting address is pasted into the open tab (only its fragment changes)', () => {
+    const reload = vi.fn();
+    const listeners: (() => void)[] = [];
+    const win = {
+      location: { href: 'http://127.0.0.1:4000/', origin: 'http://127.0.0.1:4000', reload },
+      addEventListener: (type: string, listener: () => void) => {
+        if (type === 'hashchange') listeners.push(listener);
+      },
+    } as unknown as Window;
+    const platform = new WebPlatform(win, () => ({ publish: () => {} }));
+    expect(platform.publishesInspection).toBe(false);
+    (win.location as { href: string }).href = 'http://127.0.0.1:4000/#other=1';
+    listeners.forEach((listener) => listener());
+    expect(reload).not.toHaveBeenCalled();
+    (win.location as { href: string }).href = 'http://127.0.0.1:4000/#inspect=run-token';
+    listeners.forEach((listener) => listener());
+    expect(reload).toHaveBeenCalledTimes(1);
   });
 });
 
