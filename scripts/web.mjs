@@ -15,7 +15,7 @@ const rendererPage = path.join(projectDir, 'src/renderer/index.html');
 const buildInputs = [
   'src/renderer',
   'machines',
-  'src/viz/live', // the renderer's inspection records and the ?inspect flag
+  'src/viz/live', // the renderer's inspection records and the #inspect=<token> fragment
   'server/protocol.ts',
   'vite.renderer.config.ts',
   'package-lock.json',

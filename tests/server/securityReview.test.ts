@@ -252,9 +252,11 @@ describe('hole 4: the chat namespace takes only the app’s own origins', () => 
       desktopAppOrigin,
       'https://chat.example.com',
     ]) {
-      (await connectFrom(test.url, origin)).close();
+      const page = await connectFrom(test.url, origin);
+      expect(page.connected).toBe(true);
+      page.close();
     }
-    (await connect(test.url)).close();
+    expect((await connect(test.url)).connected).toBe(true);
   });
 });
 

@@ -117,7 +117,7 @@ describe('WebPlatform', () => {
   });
 
   it('starts over when the inspecting address is pasted into the open tab (only its fragment changes)', () => {
-    const reload = vi.fn();
+    const reload = vi.fn<() => void>();
     const listeners: (() => void)[] = [];
     const win = {
       location: { href: 'http://127.0.0.1:4000/', origin: 'http://127.0.0.1:4000', reload },
