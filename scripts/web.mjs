@@ -28,7 +28,9 @@ const usage = `usage: npm run web -- [--port <n>] [--host <h>] [--data <dir> | -
                 (default: the per-user data folder, as for npm run server)
   --memory      keep everything in memory: lost when the server stops
   --code-webhook <url>  send verification codes through this webhook (see npm run server -- --help)
-                instead of the development default: each code shown in the app to whoever asked`;
+                instead of the development default: each code shown in the app to whoever asked
+  --dev-codes   keep the development default on a --host other than loopback, knowingly:
+                anyone who can reach the server can then sign in as any phone number`;
 
 export class WebModeError extends Error {
   name = 'WebModeError';
@@ -160,12 +162,24 @@ export function parseWebArgs(argv) {
       data: { type: 'string' },
       memory: { type: 'boolean', default: false },
       'code-webhook': { type: 'string' },
+      'dev-codes': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   const codeWebhook = values['code-webhook'];
   if (codeWebhook !== undefined && !/^https?:\/\//.test(codeWebhook)) {
     throw new WebModeError(`--code-webhook must be an http(s) URL, got '${codeWebhook}'`);
+  }
+  if (codeWebhook !== undefined && values['dev-codes']) {
+    throw new WebModeError('--code-webhook and --dev-codes exclude each other');
+  }
+  // The simulated SMS is safe only where nobody else can connect.
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(values.host);
+  if (!loopback && codeWebhook === undefined && !values['dev-codes']) {
+    throw new WebModeError(
+      `--host ${values.host} lets other machines connect, and web mode shows each verification code to whoever asked for it:\n` +
+        'anyone on the network could sign in as any phone number. Give --code-webhook <url>, or --dev-codes to accept that.',
+    );
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535) {

@@ -33,6 +33,11 @@ describe('npm run web', () => {
       await expect
         .poll(() => web.output())
         .toContain(`data: ${path.join(env.XDG_DATA_HOME!, 'parley', 'parley.db')}`);
+      // The simulated SMS is the default here, and it says so.
+      expect(web.output()).toContain(
+        'codes: DEVELOPMENT: each code is shown in the app to whoever asked for it',
+      );
+      expect(web.output()).toMatch(/inspector token: [\w-]{43}/);
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
@@ -82,6 +87,14 @@ describe('npm run web', () => {
     const web = runScript('scripts/web.mjs', ['--memory', '--data', '/tmp/x'], await dataHome());
     expect(await web.exited).toBe(2);
     expect(web.output()).toMatch(/--data and --memory exclude each other[\s\S]*usage: npm run web/);
+  });
+
+  it('refuses to show codes to the network: a non-loopback --host needs --code-webhook or --dev-codes', async () => {
+    const web = runScript('scripts/web.mjs', ['--host', '0.0.0.0', '--memory'], await dataHome());
+    expect(await web.exited).toBe(2);
+    expect(web.output()).toMatch(
+      /--host 0\.0\.0\.0 lets other machines connect[\s\S]*anyone on the network could sign in as any phone number/,
+    );
   });
 
   it('refuses a bad port with the usage', async () => {
