@@ -1,6 +1,7 @@
 // Three real server processes sharing PostgreSQL and Redis, people connected to different
 // nodes: what one sends reaches the others once and in order, drafting shows (and lapses)
 // everywhere, and the bot alternation holds whichever node each send goes through.
+import { io as connectClient } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { authorForSend } from '../../server/authorship.ts';
 import type { ConversationsAndUsers, Message } from '../../server/protocol.ts';
@@ -143,5 +144,20 @@ describe('a cluster of three nodes', () => {
     );
     const dm = await history(person.client, direct.id);
     expect(dm.map((message) => message.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps the /inspect relay off on clustered nodes (no --inspect): no token, no namespace', async () => {
+    const first = nodes[0]!;
+    expect(first.output.some((line) => line.startsWith('inspector token:'))).toBe(false);
+    const viewer = connectClient(`${first.url}/inspect`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { role: 'viewer', token: 'guess' },
+      extraHeaders: { origin: 'http://127.0.0.1:5999' },
+    });
+    const refusal = await new Promise<Error>((resolve) => viewer.once('connect_error', resolve));
+    viewer.close();
+    expect(refusal.message).toBe('Invalid namespace');
   });
 });
