@@ -77,13 +77,14 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     name: 'sessions remember when they were last seen and what signed in',
-    // A session from before this version counts as last seen when it was made. The default on
+    // A session from before this version counts as seen at the upgrade (its creation time would
+    // sign out, at the first idle sweep, everyone who has used Parley for 30 days). The default on
     // last_seen_at is for nodes still running the previous release during a rolling upgrade:
     // their INSERT names only the old columns and must not fail (nothing refuses an older node
     // here, unlike SQLite). Every current insert sets it.
     sql: `
       ALTER TABLE sessions ADD COLUMN last_seen_at bigint;
-      UPDATE sessions SET last_seen_at = created_at;
+      UPDATE sessions SET last_seen_at = (extract(epoch FROM now()) * 1000)::bigint;
       ALTER TABLE sessions
         ALTER COLUMN last_seen_at SET NOT NULL,
         ALTER COLUMN last_seen_at SET DEFAULT (extract(epoch FROM now()) * 1000)::bigint,

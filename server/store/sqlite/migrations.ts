@@ -76,7 +76,9 @@ export const migrations: readonly Migration[] = [
     version: 2,
     name: 'sessions remember when they were last seen and what signed in',
     // SQLite cannot add a NOT NULL column without a default, so the table is rebuilt (nothing
-    // references it). A session from before this version counts as last seen when it was made.
+    // references it). A session from before this version counts as seen at the upgrade: its
+    // creation time would sign out, at the first idle sweep, everyone who has used Parley for
+    // more than 30 days.
     sql: `
       CREATE TABLE sessions_v2 (
         token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
@@ -86,7 +88,8 @@ export const migrations: readonly Migration[] = [
         client TEXT NOT NULL DEFAULT ''
       ) STRICT;
       INSERT INTO sessions_v2 (token_hash, user_id, created_at, last_seen_at)
-        SELECT token_hash, user_id, created_at, created_at FROM sessions;
+        SELECT token_hash, user_id, created_at, CAST(unixepoch('subsec') * 1000 AS INTEGER)
+        FROM sessions;
       DROP TABLE sessions;
       ALTER TABLE sessions_v2 RENAME TO sessions;
       -- The user's list of sessions, oldest first, straight from the index.
