@@ -14,8 +14,11 @@ import { createToken, hashToken } from './tokens.ts';
 /** Signal unlinks a device unused for 30 days; Parley ends such a session the same way. */
 export const defaultSessionIdleExpiryMs = 30 * 24 * 60 * 60_000;
 
-/** A live socket marks its session used at most this often (a write per event would cost). */
-const sessionTouchIntervalMs = 60 * 60_000;
+/**
+ * How often sessions in use are marked used, and connected sockets' sessions checked (a write
+ * per event or per reconnect would cost an fsync each).
+ */
+export const sessionMaintenanceIntervalMs = 60 * 60_000;
 
 /** The public id of a session: stable, and no use to anyone who reads it. */
 export function sessionIdOf(tokenHash: string): string {
@@ -45,8 +48,11 @@ export async function attachUser(
   const conversations = await context.store.listConversationsOf(userId);
   socket.data.userId = userId;
   socket.data.sessionTokenHash = sessionTokenHash;
-  socket.data.sessionSeenAt = context.clock.now();
-  socket.join([userRoom(userId), ...conversations.map((item) => conversationRoom(item.id))]);
+  socket.join([
+    userRoom(userId),
+    sessionRoom(sessionTokenHash),
+    ...conversations.map((item) => conversationRoom(item.id)),
+  ]);
 }
 
 /** Issues a session token for `user` and authenticates the socket with it. */
@@ -69,32 +75,62 @@ export async function openSession(
   return sessionToken;
 }
 
+/** Every socket signed in with one session, on every node. */
+export const sessionRoom = (tokenHash: string): string => `session:${sessionIdOf(tokenHash)}`;
+
 /**
- * Keeps a long-lived socket's session from looking idle: called on each signed-in event, it
- * writes at most once an hour per socket.
+ * Disconnects every socket, on every node, signed in with this session (but `except`). A
+ * broadcast, so one slow node cannot hold the others' disconnects up.
  */
-export async function keepSessionFresh(context: ServerContext, socket: ChatSocket): Promise<void> {
-  const { sessionTokenHash, sessionSeenAt } = socket.data;
-  if (sessionTokenHash === undefined) return;
-  const now = context.clock.now();
-  if (sessionSeenAt !== undefined && now - sessionSeenAt < sessionTouchIntervalMs) return;
-  socket.data.sessionSeenAt = now;
-  await context.store.touchSession(sessionTokenHash, now);
+export function disconnectSession(
+  context: ServerContext,
+  tokenHash: string,
+  except?: ChatSocket,
+): void {
+  const room = context.io.in(sessionRoom(tokenHash));
+  (except ? room.except(except.id) : room).disconnectSockets(true);
 }
 
-/** Disconnects every socket, on every node, signed in with one of these sessions. */
-export async function disconnectSessions(
-  context: ServerContext,
-  userId: string,
-  tokenHashes: ReadonlySet<string>,
-  except?: ChatSocket,
-): Promise<void> {
-  const sockets = await context.io.in(userRoom(userId)).fetchSockets();
-  for (const other of sockets) {
-    if (other.id === except?.id) continue;
-    const hash = other.data.sessionTokenHash;
-    if (hash !== undefined && tokenHashes.has(hash)) other.disconnect(true);
+/**
+ * The sessions of this node's sockets: each one still in the store is marked used (a socket
+ * that is open is a session in use, even if it sends nothing), and sockets whose session has
+ * gone (revoked while a disconnect was lost, swept by another node) are disconnected. Then
+ * idle sessions are deleted. Runs hourly; the idle expiry is 30 days, so a connected socket's
+ * session is never idle.
+ */
+export async function maintainSessions(context: ServerContext): Promise<void> {
+  const now = context.clock.now();
+  const socketsBySession = new Map<string, ChatSocket[]>();
+  for (const socket of context.io.sockets.sockets.values()) {
+    const hash = socket.data.sessionTokenHash;
+    if (hash === undefined) continue;
+    socketsBySession.set(hash, [...(socketsBySession.get(hash) ?? []), socket]);
   }
+  for (const [hash, sockets] of socketsBySession) {
+    const session = await context.store.getSession(hash);
+    if (session) {
+      await context.store.touchSession(hash, now);
+      continue;
+    }
+    for (const socket of sockets) socket.disconnect(true);
+  }
+  await context.store.deleteSessionsIdleSince(now - context.sessionIdleExpiryMs);
+}
+
+/**
+ * Closes the race between a handshake and a sign-out: the handshake read the session, then a
+ * sign-out deleted it and disconnected the session's sockets before this one was among them.
+ * Called once the socket is connected (so any later disconnect finds it): if the session is
+ * gone now, this socket goes too.
+ */
+export async function confirmSession(context: ServerContext, socket: ChatSocket): Promise<void> {
+  const hash = socket.data.sessionTokenHash;
+  if (hash === undefined) return;
+  if (await context.store.getSession(hash)) return;
+  context.logger.info('session ended during handshake', { socket: socket.id });
+  delete socket.data.userId;
+  delete socket.data.sessionTokenHash;
+  socket.disconnect(true);
 }
 
 function invalidToken(): ExtendedError {
@@ -113,7 +149,6 @@ export function handshakeAuthenticator(context: ServerContext) {
     // Whatever an earlier connection knew is not trusted: identity comes from this handshake.
     delete socket.data.userId;
     delete socket.data.sessionTokenHash;
-    delete socket.data.sessionSeenAt;
     const auth = (socket.handshake.auth ?? {}) as HandshakeAuth & Record<string, unknown>;
     const token: unknown = auth.token;
     if (token === undefined || token === null) {
@@ -140,7 +175,11 @@ export function handshakeAuthenticator(context: ServerContext) {
         next(invalidToken());
         return;
       }
-      await context.store.touchSession(tokenHash, context.clock.now());
+      // Marked used at most hourly: reconnecting in a loop must not be a write (an fsync) each.
+      const now = context.clock.now();
+      if (now - session!.lastSeenAt >= sessionMaintenanceIntervalMs) {
+        await context.store.touchSession(tokenHash, now);
+      }
       await attachUser(context, socket, user.id, tokenHash);
       next();
     } catch (error) {

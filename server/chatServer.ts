@@ -4,7 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
 import type { z } from 'zod';
-import { defaultSessionIdleExpiryMs, handshakeAuthenticator } from './auth.ts';
+import {
+  confirmSession,
+  defaultSessionIdleExpiryMs,
+  handshakeAuthenticator,
+  maintainSessions,
+  sessionMaintenanceIntervalMs,
+} from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { ChatSocket, CodeSender } from './codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from './context.ts';
@@ -14,6 +20,7 @@ import type { DraftingStore } from './drafting/types.ts';
 import {
   bindEvent,
   capText,
+  enqueue,
   errorAck,
   type EventHandler,
   spendConnectionBudget,
@@ -48,7 +55,7 @@ import { MemoryVerificationStore } from './verification/memory.ts';
 import { VerificationService } from './verification/service.ts';
 import type { VerificationStore } from './verification/types.ts';
 import { clientAddress } from './clientAddress.ts';
-import { forbiddenOrigin, isAllowedOrigin } from './origins.ts';
+import { forbiddenOrigin, isAllowedOrigin, tooManyConnections } from './origins.ts';
 import { createToken } from './tokens.ts';
 import { seedWorld } from './world.ts';
 
@@ -118,6 +125,8 @@ export interface ChatServer {
   httpServer: http.Server;
   /** What `/inspect` clients must send as `auth.token`; null when the relay is off. */
   inspectToken: string | null;
+  /** Runs the hourly session maintenance now (tests, with a manual clock). */
+  maintainSessions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -206,17 +215,22 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     allowed: options.allowedOrigins ?? [],
   };
   io.use((socket, next) => {
-    if (isAllowedOrigin(originPolicy, socket.request)) {
-      socket.data.address = clientAddress(socket.request, options.trustProxy ?? false);
-      next();
+    if (!isAllowedOrigin(originPolicy, socket.request)) {
+      logger.warn('connection refused', {
+        event: 'handshake',
+        code: 'forbidden_origin',
+        origin: String(socket.handshake.headers.origin).slice(0, 100),
+      });
+      next(forbiddenOrigin());
       return;
     }
-    logger.warn('connection refused', {
-      event: 'handshake',
-      code: 'forbidden_origin',
-      origin: String(socket.handshake.headers.origin).slice(0, 100),
-    });
-    next(forbiddenOrigin());
+    const address = clientAddress(socket.request, options.trustProxy ?? false);
+    socket.data.address = address;
+    // Before the session is read: a reconnect loop or a socket flood costs no store work.
+    context.limits.consume('connectionsPerAddress', address).then(
+      (verdict) => next(verdict.allowed ? undefined : tooManyConnections(verdict.retryAfterMs)),
+      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+    );
   });
   io.use(handshakeAuthenticator(context));
   io.on('connection', (socket) => onConnection(context, socket));
@@ -237,15 +251,17 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
   });
   const { port } = httpServer.address() as AddressInfo;
 
-  // Idle sessions are refused when used (auth.ts); this also removes those nobody comes back
-  // with, so the table does not keep every session ever opened.
-  const sweepSessions = (): void => {
-    store
-      .deleteSessionsIdleSince(clock.now() - context.sessionIdleExpiryMs)
-      .catch((error: unknown) => logger.error('session sweep failed', { reason: String(error) }));
-  };
-  sweepSessions();
-  const sessionSweep = setInterval(sweepSessions, 60 * 60_000);
+  // Sessions in use are marked used, sockets of ended sessions closed, idle sessions deleted
+  // (auth.ts): at start and hourly.
+  const runSessionMaintenance = (): Promise<void> =>
+    maintainSessions(context).catch((error: unknown) =>
+      logger.error('session maintenance failed', { reason: String(error) }),
+    );
+  void runSessionMaintenance();
+  const sessionSweep = setInterval(
+    () => void runSessionMaintenance(),
+    sessionMaintenanceIntervalMs,
+  );
   sessionSweep.unref();
 
   let closing: Promise<void> | undefined;
@@ -254,6 +270,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     io,
     httpServer,
     inspectToken,
+    maintainSessions: runSessionMaintenance,
     close() {
       closing ??= (async () => {
         drafting.close();
@@ -271,13 +288,22 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
 }
 
 function onConnection(context: ServerContext, socket: ChatSocket): void {
+  // First in the socket's queue, so no event is handled before the session is confirmed.
+  enqueue(context, socket, () =>
+    confirmSession(context, socket).catch((error: unknown) => {
+      context.logger.error('session check failed', { socket: socket.id, reason: String(error) });
+      socket.disconnect(true);
+    }),
+  );
   for (const [event, handler] of Object.entries(handlers)) {
     bindEvent(context, socket, event, handler);
   }
   socket.onAny((event: string, ...args: unknown[]) => {
     if (Object.hasOwn(handlers, event)) return;
     const { ack } = splitArguments(args);
-    void spendConnectionBudget(context, socket).then((overBudget) => {
+    // Queued like every event, so unknown ones count against the socket's bound too.
+    enqueue(context, socket, async () => {
+      const overBudget = await spendConnectionBudget(context, socket);
       // Past the budget, unknown events are not even logged: a flood must not flood the log.
       if (overBudget) {
         ack?.(overBudget);

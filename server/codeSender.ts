@@ -1,12 +1,13 @@
 // How a verification code reaches the person: a pluggable `CodeSender`. Two ship with Parley:
 //
-// - the webhook sender, for deployments: POSTs `{ phone, code }` as JSON to a URL the operator
+// - the webhook sender, for deployments: POSTs `{ deliveryId, phone, code, expiresInMs }` as JSON to a URL the operator
 //   runs (an SMS gateway, a small function in front of Twilio, Vonage, ...), with a timeout and
 //   retries; no code change is needed to plug in a provider;
 // - the development sender, a simulated SMS: it prints the code and hands it to the socket that
 //   asked. That lets *anyone* sign in as *any* phone number, so only explicit development setups
 //   use it (the desktop app's embedded loopback server, `npm run web`, `npm run server --
 //   --dev-codes`), and the app says so on screen.
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -109,11 +110,14 @@ export function createWebhookCodeSender(options: WebhookCodeSenderOptions): Code
   if (options.secret) headers.authorization = `Bearer ${options.secret}`;
 
   /** null: delivered; otherwise why not, and whether trying again could help. */
-  async function attempt(body: string): Promise<{ reason: string; retry: boolean } | null> {
+  async function attempt(
+    body: string,
+    deliveryId: string,
+  ): Promise<{ reason: string; retry: boolean } | null> {
     try {
       const response = await post(options.url, {
         method: 'POST',
-        headers,
+        headers: { ...headers, 'idempotency-key': deliveryId },
         body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',
@@ -134,11 +138,14 @@ export function createWebhookCodeSender(options: WebhookCodeSenderOptions): Code
   return {
     kind: 'external',
     async send({ phone, code, expiresInMs }) {
-      const body = JSON.stringify({ phone, code, expiresInMs });
+      // One id for every attempt of this delivery: a retry after a timeout may reach a gateway
+      // that did get the first one, and the id lets it send the SMS once.
+      const deliveryId = randomUUID();
+      const body = JSON.stringify({ deliveryId, phone, code, expiresInMs });
       let failure: { reason: string; retry: boolean } | null = null;
       for (let index = 0; index <= retries; index += 1) {
         if (index > 0) await sleep(retryDelayMs * 2 ** (index - 1));
-        failure = await attempt(body);
+        failure = await attempt(body, deliveryId);
         if (!failure || !failure.retry) break;
       }
       if (failure) throw new CodeDeliveryError(`the code was not sent: ${failure.reason}`);

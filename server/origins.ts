@@ -25,8 +25,10 @@ function isWildcardHost(host: string): boolean {
  * trusting Host would let a DNS-rebinding site (evil.example resolving to 127.0.0.1) pass.
  */
 export function ownOrigins(host: string, port: number): string[] {
-  if (isLoopbackHost(host)) return loopbackNames.map((name) => `http://${name}:${port}`);
-  if (isWildcardHost(host)) return [];
+  // A wildcard bind listens on loopback too: pages opened as localhost are its own as well.
+  if (isLoopbackHost(host) || isWildcardHost(host)) {
+    return loopbackNames.map((name) => `http://${name}:${port}`);
+  }
   return [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
 }
 
@@ -63,6 +65,17 @@ export function forbiddenOrigin(): ExtendedError {
   error.data = {
     code: 'forbidden',
     message: 'this page may not connect to this server (its Origin is not allowed)',
+  };
+  return error;
+}
+
+/** The handshake refusal past `connectionsPerAddress`. */
+export function tooManyConnections(retryAfterMs: number): ExtendedError {
+  const error: ExtendedError = new Error('rate_limited');
+  error.data = {
+    code: 'rate_limited',
+    message: `too many connections from this address: try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+    retryAfterMs,
   };
   return error;
 }

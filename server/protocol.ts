@@ -76,16 +76,27 @@ export function isValidName(name: string): boolean {
 }
 
 /**
- * Characters a name may not hold: controls (Cc) and format characters (Cf: zero-width spaces
- * and joiners, the bidirectional overrides that turn "Vegeta" into what reads as another name).
+ * Characters a name may not hold: controls (Cc), format characters (Cf: zero-width spaces and
+ * joiners, the bidirectional overrides that turn "Vegeta" into what reads as another name),
+ * default-ignorable characters (variation selectors, the combining grapheme joiner, Hangul
+ * fillers: drawn as nothing) and blanks that are not spaces (the braille blank).
  */
 export function hasHiddenCharacters(name: string): boolean {
-  return /[\p{Cc}\p{Cf}]/u.test(name);
+  return /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u.test(name);
 }
 
-/** How names are compared for impersonation: width, case and spacing do not tell them apart. */
+/**
+ * How names are compared for impersonation: width, case, accents and combining marks, and
+ * spacing do not tell them apart ("ＶＥＧＥＴＡ  saiyan" and "Vegetà Saiyan" are Vegeta Saiyan).
+ */
 export function nameKey(firstName: string, lastName: string): string {
-  return `${firstName} ${lastName}`.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return `${firstName} ${lastName}`
+    .normalize('NFKD')
+    .replace(/[\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]/gu, '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,8 +392,6 @@ export interface SocketData {
   userId?: string;
   /** sha-256 of the session token the socket authenticated with, so signOut can revoke it. */
   sessionTokenHash?: string;
-  /** When this socket last marked its session as used (idle expiry). */
-  sessionSeenAt?: number;
   /** The client's address, for per-address limits (the proxy's hop when trusted). */
   address?: string;
 }

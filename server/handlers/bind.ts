@@ -1,7 +1,6 @@
 // The server boundary for one client event: who may send it, validation against its schema,
 // the acknowledgement, and the promise that nothing a client sends can crash the server.
 import type { z } from 'zod';
-import { keepSessionFresh } from '../auth.ts';
 import type { ChatSocket } from '../codeSender.ts';
 import type { ServerContext } from '../context.ts';
 import { type LimitName, type RateLimits, rateLimitedAck } from '../limits/rateLimits.ts';
@@ -76,7 +75,11 @@ const socketQueues = new WeakMap<ChatSocket, SocketQueue>();
 /** More events than this waiting on one socket and it is disconnected. */
 export const maxPendingEventsPerSocket = 64;
 
-function enqueue(context: ServerContext, socket: ChatSocket, task: () => Promise<void>): void {
+export function enqueue(
+  context: ServerContext,
+  socket: ChatSocket,
+  task: () => Promise<void>,
+): void {
   const queue = socketQueues.get(socket) ?? { tail: Promise.resolve(), pending: 0 };
   socketQueues.set(socket, queue);
   if (queue.pending >= maxPendingEventsPerSocket) {
@@ -177,7 +180,6 @@ export function bindEvent<Schema extends z.ZodType>(
         context.limits,
         handler.limits?.(socket, parsed.data) ?? [],
       );
-      if (!refused && signedIn) await keepSessionFresh(context, socket);
       response = refused ?? (await handler.handle(context, socket, parsed.data));
     } catch (error) {
       logger.error('handler failed', {

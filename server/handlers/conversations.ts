@@ -1,5 +1,5 @@
 // Signed-in events: the conversation list, sending, drafting, history pages, sign-out.
-import { disconnectSessions, isIdle, sessionIdOf } from '../auth.ts';
+import { disconnectSession, isIdle, sessionIdOf } from '../auth.ts';
 import { authorForSend } from '../authorship.ts';
 import type { ChatSocket } from '../codeSender.ts';
 import { conversationRoom, type ServerContext } from '../context.ts';
@@ -20,6 +20,14 @@ import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf, conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
+
+/**
+ * Session events are counted per session, not per user: a stolen session spamming them must
+ * not use up the allowance its owner needs to revoke it or sign out.
+ */
+function sessionKey(socket: ChatSocket): string {
+  return socket.data.sessionTokenHash ?? signedInUserId(socket);
+}
 
 function signedInUserId(socket: ChatSocket): string {
   const { userId } = socket.data;
@@ -157,7 +165,7 @@ export const requestMessages = defineHandler({
 export const listSessions = defineHandler({
   audience: 'authenticated',
   schema: ListSessionsSchema,
-  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
+  limits: (socket) => [{ limit: 'sessionEvents', key: sessionKey(socket) }],
   async handle(context, socket) {
     const sessions = await context.store.listSessionsOf(signedInUserId(socket));
     return {
@@ -178,7 +186,7 @@ export const listSessions = defineHandler({
 export const revokeSession = defineHandler({
   audience: 'authenticated',
   schema: RevokeSessionSchema,
-  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
+  limits: (socket) => [{ limit: 'sessionEvents', key: sessionKey(socket) }],
   async handle(context, socket, { sessionId }) {
     const userId = signedInUserId(socket);
     const sessions = await context.store.listSessionsOf(userId);
@@ -186,8 +194,7 @@ export const revokeSession = defineHandler({
     if (!target) return errorAck('not_found', 'no such session of yours');
     await context.store.deleteSession(target.tokenHash);
     context.logger.info('session revoked', { user: userId, socket: socket.id });
-    const revoked = new Set([target.tokenHash]);
-    await disconnectSessions(context, userId, revoked, socket);
+    disconnectSession(context, target.tokenHash, socket);
     // Revoking this very session is a sign-out: disconnect once the ack has been written.
     if (target.tokenHash === socket.data.sessionTokenHash) {
       setImmediate(() => socket.disconnect(true));
@@ -199,7 +206,7 @@ export const revokeSession = defineHandler({
 export const signOut = defineHandler({
   audience: 'authenticated',
   schema: SignOutSchema,
-  limits: (socket) => [{ limit: 'sessionsPerUser', key: signedInUserId(socket) }],
+  limits: (socket) => [{ limit: 'sessionEvents', key: sessionKey(socket) }],
   async handle(context, socket) {
     const userId = signedInUserId(socket);
     const { sessionTokenHash } = socket.data;
@@ -207,7 +214,7 @@ export const signOut = defineHandler({
       await context.store.deleteSession(sessionTokenHash);
       // Every socket signed in with this token (other windows, other nodes) loses it too: a
       // revoked token must not keep acting through a connection opened before the sign-out.
-      await disconnectSessions(context, userId, new Set([sessionTokenHash]), socket);
+      disconnectSession(context, sessionTokenHash, socket);
     }
     context.logger.info('user signed out', { user: userId, socket: socket.id });
     // Disconnect once the ack has been written, so the client hears the answer first.

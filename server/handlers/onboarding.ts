@@ -16,11 +16,17 @@ import {
 import type { StoredConversation, StoredUser } from '../store/types.ts';
 import { publicUser, selfUser } from '../views.ts';
 import { groupCharacters, vegeta, welcomeNewUser } from '../world.ts';
-import { rateLimitedAck } from '../limits/rateLimits.ts';
+import { type LimitName, rateLimitedAck } from '../limits/rateLimits.ts';
 import type { ChatSocket } from '../codeSender.ts';
 import { defineHandler, errorAck } from './bind.ts';
 
 const addressOf = (socket: ChatSocket): string => socket.data.address ?? 'unknown';
+
+/** The code-request limits shared by everyone asking for this phone, or for any phone. */
+const sharedCodeLimits = (phone: string): [LimitName, string][] => [
+  ['codeRequestsPerPhone', phone],
+  ['codeRequestsGlobal', 'all'],
+];
 import { broadcastChannelUpdate } from './conversations.ts';
 
 /** The full names of the world's imaginary characters: nobody may sign up as one of them. */
@@ -49,17 +55,28 @@ function nameProblem(firstName: string, lastName: string): AckError | null {
 export const requestVerificationCode = defineHandler({
   audience: 'unauthenticated',
   schema: RequestVerificationCodeSchema,
-  // Narrowest first, so one client spraying numbers uses up its own allowance before the
-  // phone's, its address's or everyone's.
-  limits: (socket, { phone }) => [
+  // Every request spends the connection's and the address's points. The phone's and
+  // everyone's are spent only by a code actually issued: refused requests (resend_too_soon)
+  // would otherwise let a stranger spend a phone's hour of codes in five quick requests.
+  limits: (socket) => [
     { limit: 'codeRequestsPerConnection', key: socket.id },
     { limit: 'codeRequestsPerAddress', key: addressOf(socket) },
-    { limit: 'codeRequestsPerPhone', key: phone },
-    { limit: 'codeRequestsGlobal', key: 'all' },
   ],
   async handle(context, socket, { phone }) {
+    for (const [limit, key] of sharedCodeLimits(phone)) {
+      const left = await context.limits.peek(limit, key);
+      if (!left.allowed) return rateLimitedAck(left.retryAfterMs);
+    }
     const issued = await context.verification.issueCode(phone);
     if (!issued.ok) return { ok: false, error: issued.error };
+    for (const [limit, key] of sharedCodeLimits(phone)) {
+      const spent = await context.limits.consume(limit, key);
+      if (!spent.allowed) {
+        // Spent by another request in the meantime: this code is not sent.
+        await context.verification.forget(phone);
+        return rateLimitedAck(spent.retryAfterMs);
+      }
+    }
     try {
       await context.codeSender.send({
         phone,
@@ -96,14 +113,18 @@ export const verifyCode = defineHandler({
   ],
   async handle(context, socket, { phone, code }) {
     // Each code dies after 5 wrong guesses; this caps wrong guesses across fresh codes too.
-    const allowed = await context.limits.peek('codeFailuresPerPhone', phone);
+    // Keyed by phone and address: a stranger's wrong guesses (even at a code they requested
+    // for the phone themselves) spend their own allowance, not the owner's. Spread over many
+    // addresses, guessing stays bounded by the phone's 5 codes an hour.
+    const failureKey = `${phone}|${addressOf(socket)}`;
+    const allowed = await context.limits.peek('codeFailuresPerPhone', failureKey);
     if (!allowed.allowed) return rateLimitedAck(allowed.retryAfterMs);
     const verified = await context.verification.verify(phone, code);
     if (!verified.ok) {
       const wrongGuess =
         verified.error.code === 'code_incorrect' ||
         (verified.error.code === 'code_dead' && verified.error.triesLeft !== undefined);
-      if (wrongGuess) await context.limits.consume('codeFailuresPerPhone', phone);
+      if (wrongGuess) await context.limits.consume('codeFailuresPerPhone', failureKey);
       return { ok: false, error: verified.error };
     }
     const { verificationToken } = verified.value;

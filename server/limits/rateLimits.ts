@@ -22,8 +22,8 @@ export type LimitName =
   /** verifyCode, per client address: every attempt counts. */
   | 'codeAttemptsPerAddress'
   /**
-   * verifyCode, per phone: only wrong guesses count, so strangers cannot lock a person out
-   * by spending the phone's allowance with guesses that were never checked.
+   * verifyCode, per phone and client address: only wrong guesses count, and each address has
+   * its own, so strangers cannot lock a person out by spending the phone's allowance.
    */
   | 'codeFailuresPerPhone'
   /** creatingNewUser, per connection. */
@@ -32,8 +32,10 @@ export type LimitName =
   | 'syncPerUser'
   /** requestMessages, per user. */
   | 'historyPerUser'
-  /** signOut, listSessions, revokeSession, per user. */
-  | 'sessionsPerUser'
+  /** signOut, listSessions, revokeSession, per session (a thief's cannot block the owner's). */
+  | 'sessionEvents'
+  /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
+  | 'connectionsPerAddress'
   /**
    * Every event a connection sends, known or not, before anything else is done with it.
    * Counted in process memory even when clustered: a connection lives on one node.
@@ -67,12 +69,16 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   createUserPerConnection: { points: 10, durationSeconds: 10 * 60 },
   syncPerUser: { points: 30, durationSeconds: 60 },
   historyPerUser: { points: 300, durationSeconds: 60 },
-  sessionsPerUser: { points: 30, durationSeconds: 60 },
+  sessionEvents: { points: 30, durationSeconds: 60 },
+  connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };
 
 /** Limits whose key lives on one node: never worth a round trip to a shared store. */
-export const nodeLocalLimits: ReadonlySet<LimitName> = new Set(['eventsPerConnection']);
+export const nodeLocalLimits: ReadonlySet<LimitName> = new Set([
+  'eventsPerConnection',
+  'connectionsPerAddress',
+]);
 
 /** The part of rate-limiter-flexible's limiter Parley uses (RateLimiterMemory, ...Redis). */
 export interface PointLimiter {

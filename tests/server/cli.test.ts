@@ -109,7 +109,7 @@ describe('npm run server (server/cli.ts)', () => {
   });
 
   it('delivers codes through --code-webhook: the gateway gets them, the requester does not', async () => {
-    const received: { phone: string; code: string }[] = [];
+    const received: { deliveryId: string; phone: string; code: string }[] = [];
     const gateway = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk) => (body += String(chunk)));
@@ -134,7 +134,12 @@ describe('npm run server (server/cli.ts)', () => {
         ok: true,
       });
       expect(received).toEqual([
-        { phone, code: expect.stringMatching(/^\d{6}$/), expiresInMs: 600_000 },
+        {
+          deliveryId: expect.any(String),
+          phone,
+          code: expect.stringMatching(/^\d{6}$/),
+          expiresInMs: 600_000,
+        },
       ]);
       expect(await request(client, 'verifyCode', { phone, code: received[0]!.code })).toMatchObject(
         { ok: true, registered: false },

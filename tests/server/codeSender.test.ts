@@ -19,6 +19,7 @@ interface Received {
   method: string;
   authorization: string | undefined;
   contentType: string | undefined;
+  idempotencyKey: string | undefined;
   body: unknown;
 }
 
@@ -43,6 +44,7 @@ async function startGateway(...answers: Answer[]) {
         method: request.method ?? '',
         authorization: request.headers.authorization,
         contentType: request.headers['content-type'],
+        idempotencyKey: request.headers['idempotency-key'] as string | undefined,
         body: JSON.parse(body),
       });
       const answer = answers[received.length - 1] ?? answers.at(-1) ?? status(200);
@@ -82,9 +84,17 @@ describe('the webhook code sender', () => {
         method: 'POST',
         authorization: 'Bearer s3cret',
         contentType: 'application/json',
-        body: { phone: '+14155550100', code: '123456', expiresInMs: 600_000 },
+        idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        body: {
+          deliveryId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          phone: '+14155550100',
+          code: '123456',
+          expiresInMs: 600_000,
+        },
       },
     ]);
+    const [sent] = gateway.received as [Received & { body: { deliveryId: string } }];
+    expect(sent.idempotencyKey).toBe(sent.body.deliveryId);
   });
 
   it('retries a 503 and a timeout, then succeeds', async () => {
@@ -92,6 +102,9 @@ describe('the webhook code sender', () => {
     const sender = createWebhookCodeSender({ url: gateway.url, timeoutMs: 200, retryDelayMs: 1 });
     await sender.send(delivery('+14155550101'));
     expect(gateway.received).toHaveLength(3);
+    // The same delivery id on every attempt, so a gateway that got the timed-out one can dedupe.
+    const ids = gateway.received.map((received) => received.idempotencyKey);
+    expect(new Set(ids).size).toBe(1);
   });
 
   it('gives up after its retries with a CodeDeliveryError that says why', async () => {

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { desktopAppOrigin } from '../../server/origins.ts';
 import { createRateLimits } from '../../server/limits/rateLimits.ts';
 import { Limits } from '../../server/protocol.ts';
+import { MemoryStore } from '../../server/store/memory.ts';
+import { hashToken } from '../../server/tokens.ts';
 import {
   type Client,
   codeFromLines,
@@ -17,6 +19,7 @@ import {
   directConversationId,
   fetchWorld,
   onboard,
+  rawEmit,
   request,
   settle,
   startTestServer,
@@ -134,16 +137,68 @@ describe('hole 2: a signed-out token must not come back through connection state
     );
   });
 
-  it('a live socket keeps its session fresh, hour by hour', async () => {
+  it('an open socket keeps its session in use, even if it sends nothing', async () => {
     const test = await startTestServer();
     const person = await onboard(test);
     const day = 24 * 60 * 60_000;
-    test.clock.advance(25 * day);
-    await fetchWorld(person.client); // in use on day 25
-    test.clock.advance(25 * day);
+    // Reading only, for 50 days: the hourly maintenance marks the open socket's session used.
+    for (let days = 0; days < 50; days += 10) {
+      test.clock.advance(10 * day);
+      await test.server.maintainSessions();
+    }
+    expect(person.client.connected).toBe(true);
     expect((await fetchWorld(await connect(test.url, person.sessionToken))).currentUserId).toBe(
       person.user.id,
     );
+  });
+
+  it('a socket whose session ended without its disconnect (another node swept it) is closed', async () => {
+    const test = await startTestServer();
+    const person = await onboard(test);
+    const closed = new Promise((resolve) => person.client.once('disconnect', resolve));
+    await test.store.deleteSession((await test.store.listSessionsOf(person.user.id))[0]!.tokenHash);
+    await test.server.maintainSessions();
+    expect(await closed).toBe('io server disconnect');
+  });
+
+  it('a sign-out during a slow handshake still ends the socket that handshake opened', async () => {
+    let slow = false;
+    class SlowStore extends MemoryStore {
+      override async listConversationsOf(userId: string) {
+        // As a slow database would: the handshake has read the session and is still joining.
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 200));
+        return super.listConversationsOf(userId);
+      }
+    }
+    const test = await startTestServer({ store: new SlowStore() });
+    const person = await onboard(test);
+    slow = true;
+    const late = createClient(test.url, person.sessionToken);
+    const lateOutcome = new Promise((resolve) => {
+      late.once('disconnect', (reason) => resolve(`disconnected: ${reason}`));
+      late.once('connect_error', (error) => resolve(`refused: ${error.message}`));
+    });
+    // The sign-out lands while the late handshake is inside listConversationsOf.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await request(person.client, 'signOut')).toEqual({ ok: true });
+    slow = false;
+    expect(await lateOutcome).toBe('disconnected: io server disconnect');
+    expect(await test.store.getSession(hashToken(person.sessionToken))).toBeNull();
+  });
+
+  it('refuses a storm of handshakes from one address before reading any session', async () => {
+    const test = await startTestServer({
+      rateLimits: createRateLimits({
+        rules: { connectionsPerAddress: { points: 3, durationSeconds: 60 } },
+      }),
+    });
+    for (let index = 0; index < 3; index += 1) (await connect(test.url)).close();
+    const refused = createClient(test.url);
+    const error = await new Promise<Error & { data?: unknown }>((resolve) =>
+      refused.once('connect_error', resolve),
+    );
+    expect(error.message).toBe('rate_limited');
+    expect(error.data).toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
   });
 });
 
@@ -201,6 +256,28 @@ describe('the list of signed-in sessions, with revoke', () => {
   });
 });
 
+describe('a stolen session cannot keep its owner from ending it', () => {
+  it('spamming listSessions spends the thief’s allowance, not the owner’s', async () => {
+    const test = await startTestServer();
+    const owner = await onboard(test);
+    const thief = await connect(test.url);
+    await request(thief, 'requestVerificationCode', { phone: owner.phone });
+    await request(thief, 'verifyCode', {
+      phone: owner.phone,
+      code: codeFromLines(test.codeLines, owner.phone),
+    });
+    let last;
+    for (let index = 0; index < 31; index += 1) last = await request(thief, 'listSessions');
+    expect(last).toMatchObject({ error: { code: 'rate_limited' } });
+    const listed = await request(owner.client, 'listSessions');
+    const stolen = listed.sessions.find((session: { current: boolean }) => !session.current);
+    expect(await request(owner.client, 'revokeSession', { sessionId: stolen.id })).toEqual({
+      ok: true,
+    });
+    expect(await request(owner.client, 'signOut')).toEqual({ ok: true });
+  });
+});
+
 describe('hole 3: a clientMessageId replayed into another conversation', () => {
   it('is refused and never reaches the group', async () => {
     const test = await startTestServer();
@@ -243,6 +320,20 @@ describe('hole 4: the chat namespace takes only the app’s own origins', () => 
     expect(test.logs.some((line) => line.includes('forbidden_origin'))).toBe(true);
   });
 
+  it('bound to every interface, lets in its page opened as localhost or by IP, not by a name', async () => {
+    const test = await startTestServer({ host: '0.0.0.0' });
+    const port = new URL(test.url).port;
+    const url = `http://127.0.0.1:${port}`;
+    for (const origin of [`http://localhost:${port}`, url]) {
+      const page = await connectFrom(url, origin);
+      expect(page.connected).toBe(true);
+      page.close();
+    }
+    await expect(connectFrom(url, `http://evil.example:${port}`)).rejects.toMatchObject({
+      message: 'forbidden_origin',
+    });
+  });
+
   it('lets in its own pages, the desktop app, configured origins and non-browser clients', async () => {
     const test = await startTestServer({ allowedOrigins: ['https://chat.example.com'] });
     const port = new URL(test.url).port;
@@ -275,6 +366,16 @@ describe('hole 5: unthrottled reads', () => {
     expect(answered.length).toBeLessThanOrEqual(30);
     expect((await fetchWorld(other.client)).currentUserId).toBe(other.user.id);
     expect(test.logs.some((line) => line.includes('socket dropped'))).toBe(true);
+  });
+  it('10,000 unknown events on one socket: cut off the same way, and the log stays short', async () => {
+    const test = await startTestServer();
+    const client = await connect(test.url);
+    const cutOff = new Promise((resolve) => client.once('disconnect', resolve));
+    for (let index = 0; index < 10_000; index += 1) rawEmit(client, 'noSuchEvent', {}, () => {});
+    expect(await cutOff).toBe('io server disconnect');
+    expect(test.logs.filter((line) => line.includes('unknown event')).length).toBeLessThanOrEqual(
+      200,
+    );
   });
 
   it('refuses syncs past the per-user limit with rate_limited', async () => {
@@ -440,6 +541,54 @@ describe('hole 7: targeted lockout', () => {
     ).toMatchObject({ ok: true, registered: false });
   });
 
+  it('a stranger who requests the victim’s codes and guesses them wrong does not lock the victim out', async () => {
+    const test = await startTestServer();
+    const victimPhone = uniquePhone();
+    const attacker = await connect(test.url);
+    // Three codes the attacker asked for, five wrong guesses each: fifteen failures.
+    for (let round = 0; round < 3; round += 1) {
+      await request(attacker, 'requestVerificationCode', { phone: victimPhone });
+      for (let guess = 0; guess < 5; guess += 1) {
+        await request(attacker, 'verifyCode', { phone: victimPhone, code: '000000' });
+      }
+      test.clock.advance(31_000);
+    }
+    // The victim, from another address: their own code works.
+    const victim: Client = connectClient(test.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      localAddress: '127.0.0.2',
+    } as never);
+    await new Promise<void>((resolve) => victim.once('connect', () => resolve()));
+    expect(await request(victim, 'requestVerificationCode', { phone: victimPhone })).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await request(victim, 'verifyCode', {
+        phone: victimPhone,
+        code: codeFromLines(test.codeLines, victimPhone),
+      }),
+    ).toMatchObject({ ok: true, registered: false });
+    victim.close();
+  });
+
+  it('refused code requests (resend too soon) do not spend the phone’s hour of codes', async () => {
+    const test = await startTestServer();
+    const victimPhone = uniquePhone();
+    const attacker = await connect(test.url);
+    const answers = [];
+    for (let index = 0; index < 6; index += 1) {
+      answers.push((await request(attacker, 'requestVerificationCode', { phone: victimPhone })).ok);
+    }
+    expect(answers).toEqual([true, false, false, false, false, false]);
+    test.clock.advance(31_000);
+    const victim = await connect(test.url);
+    expect(await request(victim, 'requestVerificationCode', { phone: victimPhone })).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('one connection’s attempts stay limited', async () => {
     const test = await startTestServer();
     const attacker = await connect(test.url);
@@ -495,6 +644,12 @@ describe('hole 10: names that hide characters or impersonate the characters', ()
     ["Vegeta's full name", 'Vegeta', 'Saiyan'],
     ['a character’s name in other case and spacing', 'goku', '  SON '],
     ['a character’s name in full-width letters', 'Ｂｕｌｍａ', 'Briefs'],
+    ['a combining grapheme joiner', 'Vegeta\u034F', 'Saiyan'],
+    ['a variation selector', 'Bulma\uFE0F', 'Briefs'],
+    ['a Hangul filler', 'Goku\u3164', 'Son'],
+    ['a braille blank', 'Piccolo\u2800', 'Daimao'],
+    ['a character’s name with a combining mark', 'Vegeta', 'Saiyan\u0345'],
+    ['a character’s name with an accent', 'Vegetà', 'Saiyan'],
   ])('refuses %s with name_not_allowed', async (_what, firstName, lastName) => {
     expect(await createUserWith(firstName, lastName)).toMatchObject({
       ok: false,
