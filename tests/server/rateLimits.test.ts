@@ -32,13 +32,13 @@ describe('createRateLimits', () => {
         return new RateLimiterMemory(options);
       },
     });
-    // All but the per-connection budget, which never leaves the node its connection is on.
+    // All but the per-connection and per-address handshake budgets, which never leave the node.
     expect(built.map(([name]) => name).sort()).toEqual(
       Object.keys(defaultLimitRules)
         .filter((name) => !nodeLocalLimits.has(name as LimitName))
         .sort(),
     );
-    expect(nodeLocalLimits).toEqual(new Set(['eventsPerConnection']));
+    expect(nodeLocalLimits).toEqual(new Set(['eventsPerConnection', 'connectionsPerAddress']));
     expect(new Set(built.map(([, options]) => options.keyPrefix)).size).toBe(built.length);
     const [, sendOptions] = built.find(([name]) => name === 'sendMessage')!;
     expect(sendOptions).toMatchObject({

@@ -34,10 +34,10 @@ describe('npm run web', () => {
         .poll(() => web.output())
         .toContain(`data: ${path.join(env.XDG_DATA_HOME!, 'parley', 'parley.db')}`);
       // The simulated SMS is the default here, and it says so.
-      expect(web.output()).toContain(
-        'codes: DEVELOPMENT: each code is shown in the app to whoever asked for it',
-      );
-      expect(web.output()).toMatch(/inspector token: [\w-]{43}/);
+      await expect
+        .poll(() => web.output())
+        .toContain('codes: DEVELOPMENT: each code is shown in the app to whoever asked for it');
+      await expect.poll(() => web.output()).toMatch(/inspector token: [\w-]{43}/);
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
