@@ -6,7 +6,7 @@
 import { io as connectClient } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { desktopAppOrigin } from '../../server/origins.ts';
-import { createRateLimits } from '../../server/limits/rateLimits.ts';
+import { createRateLimits, type LimitName } from '../../server/limits/rateLimits.ts';
 import { Limits } from '../../server/protocol.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
 import { hashToken } from '../../server/tokens.ts';
@@ -44,6 +44,13 @@ function connectFrom(url: string, origin: string): Promise<Client> {
 }
 
 const generous = { points: 1_000_000, durationSeconds: 60 };
+
+/** A test server whose one limit `name` allows `points` per `durationSeconds`. */
+function serverWithLimit(name: LimitName, points: number, durationSeconds: number) {
+  return startTestServer({
+    rateLimits: createRateLimits({ rules: { [name]: { points, durationSeconds } } }),
+  });
+}
 
 describe('hole 2: a signed-out token must not come back through connection state recovery', () => {
   it('the reconnected socket is anonymous: it cannot read, send, or hear the user', async () => {
@@ -187,11 +194,7 @@ describe('hole 2: a signed-out token must not come back through connection state
   });
 
   it('refuses a storm of handshakes from one address before reading any session', async () => {
-    const test = await startTestServer({
-      rateLimits: createRateLimits({
-        rules: { connectionsPerAddress: { points: 3, durationSeconds: 60 } },
-      }),
-    });
+    const test = await serverWithLimit('connectionsPerAddress', 3, 60);
     for (let index = 0; index < 3; index += 1) (await connect(test.url)).close();
     const refused = createClient(test.url);
     const error = await new Promise<Error & { data?: unknown }>((resolve) =>
@@ -379,9 +382,7 @@ describe('hole 5: unthrottled reads', () => {
   });
 
   it('refuses syncs past the per-user limit with rate_limited', async () => {
-    const test = await startTestServer({
-      rateLimits: createRateLimits({ rules: { syncPerUser: { points: 3, durationSeconds: 60 } } }),
-    });
+    const test = await serverWithLimit('syncPerUser', 3, 60);
     const { client } = await onboard(test);
     for (let index = 0; index < 3; index += 1) {
       expect(await request(client, 'requestConversationsAndUsers')).toEqual({ ok: true });
@@ -393,11 +394,7 @@ describe('hole 5: unthrottled reads', () => {
   });
 
   it('counts every event a connection sends, unknown ones too', async () => {
-    const test = await startTestServer({
-      rateLimits: createRateLimits({
-        rules: { eventsPerConnection: { points: 5, durationSeconds: 60 } },
-      }),
-    });
+    const test = await serverWithLimit('eventsPerConnection', 5, 60);
     const client = await connect(test.url);
     for (let index = 0; index < 5; index += 1) {
       expect(await request(client, 'noSuchEvent', {})).toMatchObject({
@@ -459,11 +456,7 @@ describe('hole 5: unthrottled reads', () => {
 
 describe('hole 6: code requests are limited per client address and in all', () => {
   it('one address asking for many phones over many connections is stopped', async () => {
-    const test = await startTestServer({
-      rateLimits: createRateLimits({
-        rules: { codeRequestsPerAddress: { points: 3, durationSeconds: 3600 } },
-      }),
-    });
+    const test = await serverWithLimit('codeRequestsPerAddress', 3, 3600);
     for (let index = 0; index < 3; index += 1) {
       const client = await connect(test.url);
       expect(
@@ -505,11 +498,7 @@ describe('hole 6: code requests are limited per client address and in all', () =
   });
 
   it('a global cap stops many addresses together', async () => {
-    const test = await startTestServer({
-      rateLimits: createRateLimits({
-        rules: { codeRequestsGlobal: { points: 2, durationSeconds: 600 } },
-      }),
-    });
+    const test = await serverWithLimit('codeRequestsGlobal', 2, 600);
     const client = await connect(test.url);
     for (let index = 0; index < 2; index += 1) {
       expect(
