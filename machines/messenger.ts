@@ -12,7 +12,7 @@ import type {
   ProtocolError,
   User,
 } from '../server/protocol.ts';
-import { Limits } from '../server/protocol.ts';
+import { clipToMessageLimit, Limits, messageLength } from '../server/protocol.ts';
 import type { MessengerRequest, OutgoingMessage, SessionReport } from './session.ts';
 
 export interface MessengerInput {
@@ -258,7 +258,7 @@ export const messengerMachine = setup({
     canSendDraft: ({ context }) => {
       const id = context.selectedConversationId;
       const text = id ? (context.drafts[id] ?? '').trim() : '';
-      return text.length > 0 && text.length <= Limits.messageMaxChars;
+      return text.length > 0 && messageLength(text) <= Limits.messageMaxChars;
     },
     canLoadHistory: ({ context, event }) => {
       assertEvent(event, 'history.requested');
@@ -414,7 +414,7 @@ export const messengerMachine = setup({
       assertEvent(event, 'draft.changed');
       const id = context.selectedConversationId;
       if (!id) return {};
-      return { drafts: { ...context.drafts, [id]: event.text.slice(0, Limits.messageMaxChars) } };
+      return { drafts: { ...context.drafts, [id]: clipToMessageLimit(event.text) } };
     }),
     signalDrafting: enqueueActions(({ context, event, self, enqueue }) => {
       assertEvent(event, 'draft.changed');

@@ -70,6 +70,23 @@ export function messageLength(text: string): number {
   return count;
 }
 
+/**
+ * `text` cut to the message limit the way the server counts it (code points), never between
+ * the two halves of a surrogate pair: a UTF-16 cut could leave a lone surrogate, which the
+ * server refuses.
+ */
+export function clipToMessageLimit(text: string): string {
+  if (text.length <= Limits.messageMaxChars) return text;
+  let clipped = '';
+  let count = 0;
+  for (const codePoint of text) {
+    if (count === Limits.messageMaxChars) break;
+    clipped += codePoint;
+    count += 1;
+  }
+  return clipped;
+}
+
 export function isValidName(name: string): boolean {
   const length = graphemeLength(name.trim());
   return length >= Limits.nameMinGraphemes && length <= Limits.nameMaxGraphemes;

@@ -3,7 +3,7 @@ import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import TextField from '@mui/material/TextField';
 import SendIcon from '@mui/icons-material/Send';
-import { Limits } from '../../../server/protocol.ts';
+import { clipToMessageLimit, Limits, messageLength } from '../../../server/protocol.ts';
 
 export interface ComposerProps {
   /** The conversation's draft, held by the messenger machine. */
@@ -47,7 +47,8 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
     >
       <TextField
         value={value}
-        onChange={(event) => onChange(event.target.value)}
+        // Clipped as the server counts (code points), so a pasted emoji is never cut in half.
+        onChange={(event) => onChange(clipToMessageLimit(event.target.value))}
         onKeyDown={handleKeyDown}
         placeholder="Message"
         fullWidth
@@ -55,8 +56,8 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
         autoComplete="off"
         autoFocus
         helperText={
-          value.length >= COUNT_FROM
-            ? `${Limits.messageMaxChars - value.length} characters left`
+          messageLength(value) >= COUNT_FROM
+            ? `${Limits.messageMaxChars - messageLength(value)} characters left`
             : undefined
         }
         slotProps={{
@@ -65,7 +66,8 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
           input: { inputComponent: 'textarea' },
           htmlInput: {
             'aria-label': 'Message',
-            maxLength: Limits.messageMaxChars,
+            // In UTF-16 units, as browsers count: 4000 code points are at most twice that.
+            maxLength: 2 * Limits.messageMaxChars,
             rows: 1,
             style: { fieldSizing: 'content', maxHeight: '9em', resize: 'none', overflowY: 'auto' },
           },

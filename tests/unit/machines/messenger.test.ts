@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, SimulatedClock, type AnyActorRef } from 'xstate';
-import type { ConversationsAndUsers, Message, User } from '../../../server/protocol.ts';
+import {
+  type ConversationsAndUsers,
+  Limits,
+  type Message,
+  type User,
+} from '../../../server/protocol.ts';
 import {
   draftingTiming,
   lastSeqBeforeHole,
@@ -133,6 +138,18 @@ describe('messenger machine', () => {
     expect(
       requests.filter((r) => r.type === 'messenger.draftingChanged').map((r) => r.conversationId),
     ).toEqual(['c-group', 'c-group', 'c-vegeta', 'c-vegeta']);
+  });
+
+  it('counts a draft in code points, as the server does: 4,000 emoji send, a 4,001st is clipped whole', () => {
+    const { send, requests, context } = start();
+    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+    send({ type: 'draft.changed', text: '😀'.repeat(Limits.messageMaxChars + 1) });
+    const draft = context().drafts['c-vegeta']!;
+    expect(draft.isWellFormed()).toBe(true);
+    expect([...draft]).toHaveLength(Limits.messageMaxChars);
+    send({ type: 'message.submitted' });
+    const outgoing = requests.find((r) => r.type === 'messenger.messageSent');
+    expect(outgoing).toMatchObject({ message: { text: '😀'.repeat(Limits.messageMaxChars) } });
   });
 
   it('sends optimistically: sending, then sent on ack; failed on rejection, then retried with the same id', () => {

@@ -79,6 +79,17 @@ describe('Composer', () => {
     expect(screen.getByText('0 characters left')).toBeTruthy();
   });
 
+  it('counts emoji as the server does, one character each, and never cuts one in half', async () => {
+    const { field } = renderComposer('x'.repeat(Limits.messageMaxChars - 2));
+    expect(screen.getByText('2 characters left')).toBeTruthy();
+    await userEvent.type(field, '😀😀😀');
+    const value = (field as HTMLTextAreaElement).value;
+    expect(value.endsWith('😀😀')).toBe(true);
+    expect(value.isWellFormed()).toBe(true);
+    expect([...value]).toHaveLength(Limits.messageMaxChars);
+    expect(screen.getByText('0 characters left')).toBeTruthy();
+  });
+
   it('leaves Send disabled when the machine says the draft cannot be sent', () => {
     render(<Composer value="hello" canSend={false} onChange={() => {}} onSend={() => {}} />);
     expect(screen.getAllByRole('button', { name: 'Send' }).at(-1)).toHaveProperty('disabled', true);
