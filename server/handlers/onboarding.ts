@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { openSession } from '../auth.ts';
 import { generatedAvatar } from '../avatars.ts';
-import { CodeDeliveryError } from '../codeSender.ts';
+import { type ChatSocket, CodeDeliveryError } from '../codeSender.ts';
 import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
+import { type LimitName, rateLimitedAck } from '../limits/rateLimits.ts';
 import {
   type AckError,
   CreateUserSchema,
@@ -16,9 +17,8 @@ import {
 import type { StoredConversation, StoredUser } from '../store/types.ts';
 import { publicUser, selfUser } from '../views.ts';
 import { groupCharacters, vegeta, welcomeNewUser } from '../world.ts';
-import { type LimitName, rateLimitedAck } from '../limits/rateLimits.ts';
-import type { ChatSocket } from '../codeSender.ts';
 import { defineHandler, errorAck } from './bind.ts';
+import { broadcastChannelUpdate } from './conversations.ts';
 
 const addressOf = (socket: ChatSocket): string => socket.data.address ?? 'unknown';
 
@@ -27,7 +27,6 @@ const sharedCodeLimits = (phone: string): [LimitName, string][] => [
   ['codeRequestsPerPhone', phone],
   ['codeRequestsGlobal', 'all'],
 ];
-import { broadcastChannelUpdate } from './conversations.ts';
 
 /** The full names of the world's imaginary characters: nobody may sign up as one of them. */
 const characterNames = new Set(
