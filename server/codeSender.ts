@@ -15,6 +15,7 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './protocol.ts';
+import { isLoopbackHostname } from './origins.ts';
 import { Events } from './protocol.ts';
 
 export type ChatSocket = Socket<
@@ -77,12 +78,6 @@ export interface WebhookCodeSenderOptions {
   retryDelayMs?: number;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
-}
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackHostname(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** Why `url` cannot carry codes, or null when it can. */

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
+import { isLoopbackHostname } from './origins.ts';
 import type { Ack } from './protocol.ts';
 import {
   InspectAuthSchema,
@@ -60,8 +61,7 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 function isLoopbackOrigin(origin: string): boolean {
-  const hostname = URL.parse(origin)?.hostname ?? '';
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return isLoopbackHostname(URL.parse(origin)?.hostname ?? '');
 }
 
 /** Headers a reverse proxy adds: the TCP peer is then the proxy, not the person's machine. */

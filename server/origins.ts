@@ -11,8 +11,20 @@ export const desktopAppOrigin = 'parley://main_window';
 
 const loopbackNames = ['127.0.0.1', 'localhost', '[::1]'];
 
+/**
+ * Whether a URL's hostname (as the WHATWG parser normalizes it) is this machine: `localhost`,
+ * 127.0.0.0/8 or `[::1]`. The parser has already turned `0x7f.1`, `2130706433` and
+ * `[0:0:0:0:0:0:0:1]` into their canonical forms; anything else (a LAN address, an
+ * IPv4-mapped `[::ffff:…]`, a name that merely resolves to loopback today) is not loopback.
+ * The one loopback test for URLs: webhook URLs, page origins, PARLEY_SERVER_URL.
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** A bind address (`::1`, unbracketed) as a URL hostname, then the same test. */
 function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return isLoopbackHostname(host.includes(':') ? `[${host}]` : host);
 }
 
 function isWildcardHost(host: string): boolean {

@@ -3,22 +3,14 @@
 // http: would carry the session token and every message across the network in clear, so it is
 // refused unless the server is on this machine (loopback) or PARLEY_ALLOW_INSECURE_SERVER=1
 // says the user knows.
+import { isLoopbackHostname } from '../../server/origins.ts';
+
 export class InvalidServerUrlError extends Error {
   override name = 'InvalidServerUrlError';
 }
 
 /** The one value of PARLEY_ALLOW_INSECURE_SERVER that allows http: to a remote host. */
 export const allowInsecureServerValue = '1';
-
-/**
- * Whether a URL's hostname (as the WHATWG parser normalizes it) is this machine: `localhost`,
- * 127.0.0.0/8 or `[::1]`. The parser has already turned `0x7f.1`, `2130706433` and
- * `[0:0:0:0:0:0:0:1]` into their canonical forms; anything else (a LAN address, an
- * IPv4-mapped `[::ffff:…]`, a name that merely resolves to loopback today) is not loopback.
- */
-export function isLoopbackHostname(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 function insecureProblem(url: URL, env: Record<string, string | undefined>): string | null {
   if (url.protocol !== 'http:' || isLoopbackHostname(url.hostname)) return null;
