@@ -113,20 +113,11 @@ export async function startWebMode({
     await buildRenderer();
   }
   const { createChatServer } = await import('../server/chatServer.ts');
-  const { createDevelopmentCodeSender, createWebhookCodeSender } =
-    await import('../server/codeSender.ts');
+  const { commandLineCodeSender } = await import('../server/codeSender.ts');
   // Web mode is a developer's loopback server: simulated SMS unless a webhook is given.
   let codeSender;
   try {
-    codeSender =
-      codeWebhook === undefined
-        ? createDevelopmentCodeSender()
-        : createWebhookCodeSender({
-            url: codeWebhook,
-            ...(process.env.PARLEY_CODE_WEBHOOK_SECRET
-              ? { secret: process.env.PARLEY_CODE_WEBHOOK_SECRET }
-              : {}),
-          });
+    codeSender = commandLineCodeSender(codeWebhook);
   } catch (error) {
     throw new WebModeError(`web mode: ${error.message}`);
   }

@@ -5,11 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChatServerOptions, createChatServer } from './chatServer.ts';
 import { systemClock } from './clock.ts';
-import {
-  createDevelopmentCodeSender,
-  createWebhookCodeSender,
-  webhookUrlProblem,
-} from './codeSender.ts';
+import { commandLineCodeSender, webhookUrlProblem } from './codeSender.ts';
 import { redactUrl } from './redactUrl.ts';
 import { createConsoleLogger } from './logger.ts';
 import { MemoryStore } from './store/memory.ts';
@@ -206,15 +202,9 @@ const server = await createChatServer({
   host: options.host,
   staticDir: options.staticDir,
   store,
-  codeSender:
-    options.codes.kind === 'webhook'
-      ? createWebhookCodeSender({
-          url: options.codes.url,
-          ...(process.env.PARLEY_CODE_WEBHOOK_SECRET
-            ? { secret: process.env.PARLEY_CODE_WEBHOOK_SECRET }
-            : {}),
-        })
-      : createDevelopmentCodeSender(),
+  codeSender: commandLineCodeSender(
+    options.codes.kind === 'webhook' ? options.codes.url : undefined,
+  ),
   allowedOrigins: options.allowedOrigins,
   trustProxy: options.trustProxy,
   inspectRelay: options.inspect,

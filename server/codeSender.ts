@@ -147,3 +147,17 @@ export function createWebhookCodeSender(options: WebhookCodeSenderOptions): Code
     },
   };
 }
+
+/**
+ * The sender a command (`npm run server`, `npm run web`) was asked for: the webhook, its secret
+ * taken from `PARLEY_CODE_WEBHOOK_SECRET` (never a flag: flags show in `ps`), or else the
+ * simulated SMS. Throws when the webhook URL cannot carry codes.
+ */
+export function commandLineCodeSender(
+  webhookUrl: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): CodeSender {
+  if (webhookUrl === undefined) return createDevelopmentCodeSender();
+  const secret = env.PARLEY_CODE_WEBHOOK_SECRET;
+  return createWebhookCodeSender({ url: webhookUrl, ...(secret ? { secret } : {}) });
+}

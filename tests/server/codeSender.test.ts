@@ -8,6 +8,7 @@ import { createActor, waitFor } from 'xstate';
 import { onboardingMachine } from '../../machines/onboarding.ts';
 import {
   CodeDeliveryError,
+  commandLineCodeSender,
   createWebhookCodeSender,
   webhookUrlProblem,
 } from '../../server/codeSender.ts';
@@ -95,6 +96,15 @@ describe('the webhook code sender', () => {
     ]);
     const [sent] = gateway.received as [Received & { body: { deliveryId: string } }];
     expect(sent.idempotencyKey).toBe(sent.body.deliveryId);
+  });
+
+  it('is what the commands build: the secret from the environment, or the simulated SMS', async () => {
+    const gateway = await startGateway(status(200));
+    const sender = commandLineCodeSender(gateway.url, { PARLEY_CODE_WEBHOOK_SECRET: 'from-env' });
+    await sender.send(delivery('+14155550105'));
+    expect(gateway.received[0]?.authorization).toBe('Bearer from-env');
+    expect(commandLineCodeSender(undefined).kind).toBe('simulated');
+    expect(() => commandLineCodeSender('http://sms.example.com/')).toThrow(/must be https/);
   });
 
   it('retries a 503 and a timeout, then succeeds', async () => {
