@@ -108,8 +108,7 @@ export async function spendConnectionBudget(
   context: ServerContext,
   socket: ChatSocket,
 ): Promise<AckError | null> {
-  const verdict = await context.limits.consume('eventsPerConnection', socket.id);
-  return verdict.allowed ? null : rateLimitedAck(verdict.retryAfterMs);
+  return spendLimits(context.limits, [{ limit: 'eventsPerConnection', key: socket.id }]);
 }
 
 /** The first limit that refuses, as an error ack; null when every limit allows. */

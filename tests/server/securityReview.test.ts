@@ -21,6 +21,7 @@ import {
   onboard,
   rawEmit,
   request,
+  requestAndVerify,
   settle,
   startTestServer,
   uniquePhone,
@@ -108,11 +109,7 @@ describe('hole 2: a signed-out token must not come back through connection state
     // The victim signs in again and writes: the old socket hears nothing of it.
     const later = collect(stolen, 'channelUpdate');
     const again = await connect(test.url);
-    await request(again, 'requestVerificationCode', { phone: victim.phone });
-    const verified = await request(again, 'verifyCode', {
-      phone: victim.phone,
-      code: codeFromLines(test.codeLines, victim.phone),
-    });
+    const verified = await requestAndVerify(test, again, victim.phone);
     expect(verified).toMatchObject({ ok: true, registered: true });
     await request(again, 'sendMessage', {
       conversationId: 'capsule-corp',
@@ -211,11 +208,7 @@ describe('the list of signed-in sessions, with revoke', () => {
     const laptop = await onboard(test);
     // The same person signs in on a second device: a second session.
     const phoneApp = await connect(test.url);
-    await request(phoneApp, 'requestVerificationCode', { phone: laptop.phone });
-    const second = await request(phoneApp, 'verifyCode', {
-      phone: laptop.phone,
-      code: codeFromLines(test.codeLines, laptop.phone),
-    });
+    const second = await requestAndVerify(test, phoneApp, laptop.phone);
     expect(second).toMatchObject({ ok: true, registered: true });
     const stranger = await onboard(test);
 
@@ -264,11 +257,7 @@ describe('a stolen session cannot keep its owner from ending it', () => {
     const test = await startTestServer();
     const owner = await onboard(test);
     const thief = await connect(test.url);
-    await request(thief, 'requestVerificationCode', { phone: owner.phone });
-    await request(thief, 'verifyCode', {
-      phone: owner.phone,
-      code: codeFromLines(test.codeLines, owner.phone),
-    });
+    await requestAndVerify(test, thief, owner.phone);
     let last;
     for (let index = 0; index < 31; index += 1) last = await request(thief, 'listSessions');
     expect(last).toMatchObject({ error: { code: 'rate_limited' } });
@@ -613,11 +602,7 @@ describe('hole 10: names that hide characters or impersonate the characters', ()
     const test = await startTestServer();
     const client = await connect(test.url);
     const phone = uniquePhone();
-    await request(client, 'requestVerificationCode', { phone });
-    const verified = await request(client, 'verifyCode', {
-      phone,
-      code: codeFromLines(test.codeLines, phone),
-    });
+    const verified = await requestAndVerify(test, client, phone);
     return request(client, 'creatingNewUser', {
       phone,
       firstName,
