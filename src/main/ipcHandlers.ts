@@ -2,15 +2,15 @@
 // renderer can reach is visible at a glance (channel names: src/preload/ipcChannels.ts).
 import type { IpcMain } from 'electron';
 import type { AppPages } from './appPages.ts';
+import type { EncryptedFileStore } from './encryptedFileStore.ts';
 import { type InspectorRelay, registerInspectorRelayIpc } from './inspectorRelay.ts';
 import { registerOpenExternalIpc } from './openExternalIpc.ts';
 import { registerSessionTokenIpc } from './sessionTokenIpc.ts';
-import type { SessionTokenStore } from './sessionTokenStore.ts';
 
 export interface IpcHandlerOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'on'>;
   appPages: AppPages;
-  tokenStore: SessionTokenStore;
+  tokenStore: EncryptedFileStore;
   relay: InspectorRelay;
 }
 

@@ -5,6 +5,7 @@ import { installAppMenu } from './appMenu.ts';
 import { createAppPages } from './appPages.ts';
 import { handleAppScheme, registerAppScheme } from './appProtocol.ts';
 import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
+import { createEncryptedFileStore } from './encryptedFileStore.ts';
 import {
   chatOrigins,
   embeddedServer,
@@ -16,7 +17,6 @@ import { createInspectorWindowOpener } from './inspectorWindow.ts';
 import { registerIpcHandlers } from './ipcHandlers.ts';
 import { createMainWindow } from './mainWindow.ts';
 import { hardenSession } from './sessionSecurity.ts';
-import { createSessionTokenStore } from './sessionTokenStore.ts';
 import { claimSingleInstance } from './singleInstance.ts';
 
 const devServerUrls = {
@@ -42,7 +42,10 @@ async function start(): Promise<void> {
   handleAppScheme(path.join(__dirname, '../renderer'), csp);
 
   const userData = app.getPath('userData');
-  const tokenStore = createSessionTokenStore(path.join(userData, 'session-token.bin'), safeStorage);
+  const tokenStore = createEncryptedFileStore(
+    path.join(userData, 'session-token.bin'),
+    safeStorage,
+  );
   const relay = createInspectorRelay();
   registerIpcHandlers({ ipcMain, appPages, tokenStore, relay });
 

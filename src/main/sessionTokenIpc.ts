@@ -4,8 +4,8 @@ import type { IpcMain } from 'electron';
 import { z } from 'zod';
 import { IpcChannels } from '../preload/ipcChannels.ts';
 import type { AppPages } from './appPages.ts';
+import type { EncryptedFileStore } from './encryptedFileStore.ts';
 import { assertTrustedSender } from './ipcSender.ts';
-import type { SessionTokenStore } from './sessionTokenStore.ts';
 
 const SessionTokenSchema = z
   .string()
@@ -16,7 +16,7 @@ const SessionTokenSchema = z
 
 export function registerSessionTokenIpc(
   ipcMain: Pick<IpcMain, 'handle'>,
-  store: SessionTokenStore,
+  store: EncryptedFileStore,
   appPages: AppPages,
 ): void {
   ipcMain.handle(IpcChannels.getSessionToken, (event) => {

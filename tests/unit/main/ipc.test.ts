@@ -4,9 +4,9 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppPages } from '../../../src/main/appPages.ts';
 import { createInspectorRelay } from '../../../src/main/inspectorRelay.ts';
+import { createEncryptedFileStore } from '../../../src/main/encryptedFileStore.ts';
 import { registerIpcHandlers } from '../../../src/main/ipcHandlers.ts';
 import { isTrustedSender } from '../../../src/main/ipcSender.ts';
-import { createSessionTokenStore } from '../../../src/main/sessionTokenStore.ts';
 import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
 import { FakeWebContents, shell } from './fakeElectron.ts';
 
@@ -33,7 +33,7 @@ async function setUp() {
     decryptString: (data: Buffer) => data.toString().replace(/^sealed:/, ''),
   };
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-ipc-'));
-  const tokenStore = createSessionTokenStore(path.join(dir, 'token.bin'), cipher);
+  const tokenStore = createEncryptedFileStore(path.join(dir, 'token.bin'), cipher);
   const relay = createInspectorRelay();
   const appPages = createAppPages({});
   registerIpcHandlers({ ipcMain: ipcMain as never, appPages, tokenStore, relay });
