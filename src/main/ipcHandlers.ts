@@ -6,11 +6,13 @@ import type { EncryptedFileStore } from './encryptedFileStore.ts';
 import { type InspectorRelay, registerInspectorRelayIpc } from './inspectorRelay.ts';
 import { registerOpenExternalIpc } from './openExternalIpc.ts';
 import { registerSessionTokenIpc } from './sessionTokenIpc.ts';
+import { registerUnsentIpc } from './unsentIpc.ts';
 
 export interface IpcHandlerOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'on'>;
   appPages: AppPages;
   tokenStore: EncryptedFileStore;
+  unsentStore: EncryptedFileStore;
   relay: InspectorRelay;
 }
 
@@ -18,9 +20,11 @@ export function registerIpcHandlers({
   ipcMain,
   appPages,
   tokenStore,
+  unsentStore,
   relay,
 }: IpcHandlerOptions): void {
   registerSessionTokenIpc(ipcMain, tokenStore, appPages);
+  registerUnsentIpc(ipcMain, unsentStore, appPages);
   registerOpenExternalIpc(ipcMain, appPages);
   registerInspectorRelayIpc(ipcMain, relay, appPages);
 }

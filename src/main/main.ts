@@ -42,12 +42,12 @@ async function start(): Promise<void> {
   handleAppScheme(path.join(__dirname, '../renderer'), csp);
 
   const userData = app.getPath('userData');
-  const tokenStore = createEncryptedFileStore(
-    path.join(userData, 'session-token.bin'),
-    safeStorage,
-  );
+  const secretFile = (name: string) =>
+    createEncryptedFileStore(path.join(userData, name), safeStorage);
+  const tokenStore = secretFile('session-token.bin');
+  const unsentStore = secretFile('unsent.bin');
   const relay = createInspectorRelay();
-  registerIpcHandlers({ ipcMain, appPages, tokenStore, relay });
+  registerIpcHandlers({ ipcMain, appPages, tokenStore, unsentStore, relay });
 
   const windowOptions = { appPages, preloadPath, serverUrl: backend.url };
   const inspector = createInspectorWindowOpener({ ...windowOptions, relay });

@@ -25,6 +25,10 @@ export interface ParleyBridge {
   getSessionToken(): Promise<string | null>;
   /** Saves the session token encrypted; null forgets it (sign out). */
   setSessionToken(token: string | null): Promise<void>;
+  /** The saved drafts and unsent messages as JSON (parseUnsentState reads it), or null. */
+  getUnsent(): Promise<string | null>;
+  /** Saves the drafts and unsent messages encrypted, as the JSON given; null forgets them. */
+  setUnsent(json: string | null): Promise<void>;
   /** Opens an http(s) URL in the system browser; rejects any other URL. */
   openExternal(url: string): Promise<void>;
   readonly inspector: {

@@ -26,6 +26,10 @@ export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBri
     setSessionToken: async (token) => {
       await ipc.invoke(IpcChannels.setSessionToken, token);
     },
+    getUnsent: () => ipc.invoke(IpcChannels.getUnsent) as Promise<string | null>,
+    setUnsent: async (json) => {
+      await ipc.invoke(IpcChannels.setUnsent, json);
+    },
     openExternal: async (url) => {
       await ipc.invoke(IpcChannels.openExternal, url);
     },

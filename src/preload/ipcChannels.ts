@@ -5,6 +5,10 @@ export const IpcChannels = {
   getSessionToken: 'parley:session-token:get',
   /** invoke: (token: string | null) -> void */
   setSessionToken: 'parley:session-token:set',
+  /** invoke: () -> string | null (the unsent state's JSON, unparsed) */
+  getUnsent: 'parley:unsent:get',
+  /** invoke: (json: string | null) -> void; refuses more than unsentStateMaxBytes */
+  setUnsent: 'parley:unsent:set',
   /** invoke: (url: string) -> void; rejects URLs that are not http(s) */
   openExternal: 'parley:open-external',
   /** send, app window -> main: (record: InspectionRecord) */

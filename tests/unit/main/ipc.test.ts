@@ -2,9 +2,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { unsentStateMaxBytes } from '../../../machines/unsent.ts';
 import { createAppPages } from '../../../src/main/appPages.ts';
-import { createInspectorRelay } from '../../../src/main/inspectorRelay.ts';
 import { createEncryptedFileStore } from '../../../src/main/encryptedFileStore.ts';
+import { createInspectorRelay } from '../../../src/main/inspectorRelay.ts';
 import { registerIpcHandlers } from '../../../src/main/ipcHandlers.ts';
 import { isTrustedSender } from '../../../src/main/ipcSender.ts';
 import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
@@ -34,12 +35,13 @@ async function setUp() {
   };
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-ipc-'));
   const tokenStore = createEncryptedFileStore(path.join(dir, 'token.bin'), cipher);
+  const unsentStore = createEncryptedFileStore(path.join(dir, 'unsent.bin'), cipher);
   const relay = createInspectorRelay();
   const appPages = createAppPages({});
-  registerIpcHandlers({ ipcMain: ipcMain as never, appPages, tokenStore, relay });
+  registerIpcHandlers({ ipcMain: ipcMain as never, appPages, tokenStore, unsentStore, relay });
   const call = async (channel: string, event: unknown, ...args: unknown[]) =>
     handlers.get(channel)!(event, ...args);
-  return { call, relay, tokenStore };
+  return { call, relay, tokenStore, unsentStore };
 }
 
 beforeEach(() => shell.openExternal.mockClear());
@@ -102,6 +104,62 @@ describe('session token IPC', () => {
       await expect(tokenStore.get()).resolves.toBe('kept');
     },
   );
+});
+
+describe('unsent state IPC', () => {
+  const json = JSON.stringify({ version: 1, drafts: { c1: 'see you' }, outbox: [] });
+
+  it('round-trips the unsent state for the app window, and forgets it on null', async () => {
+    const { call, unsentStore } = await setUp();
+    await expect(call(IpcChannels.getUnsent, mainWindowPage)).resolves.toBeNull();
+    await call(IpcChannels.setUnsent, mainWindowPage, json);
+    await expect(call(IpcChannels.getUnsent, mainWindowPage)).resolves.toBe(json);
+    await call(IpcChannels.setUnsent, mainWindowPage, null);
+    await expect(call(IpcChannels.getUnsent, mainWindowPage)).resolves.toBeNull();
+    await expect(unsentStore.get()).resolves.toBeNull();
+  });
+
+  it('keeps the text as given, without parsing it (the renderer does)', async () => {
+    const { call } = await setUp();
+    await call(IpcChannels.setUnsent, mainWindowPage, 'not json {');
+    await expect(call(IpcChannels.getUnsent, mainWindowPage)).resolves.toBe('not json {');
+  });
+
+  it('refuses pages from other origins and the inspector window', async () => {
+    const { call, unsentStore } = await setUp();
+    await unsentStore.set(json);
+    for (const page of [from('https://evil.example/'), inspectorPage]) {
+      await expect(call(IpcChannels.getUnsent, page)).rejects.toThrow(/not an app page/);
+      await expect(call(IpcChannels.setUnsent, page, null)).rejects.toThrow(/not an app page/);
+    }
+    await expect(unsentStore.get()).resolves.toBe(json);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an object', { version: 1, drafts: {}, outbox: [] }],
+    ['nothing', undefined],
+    ['a string one byte too long', 'x'.repeat(unsentStateMaxBytes + 1)],
+    // Fewer UTF-16 units than the limit, but two UTF-8 bytes each: over it.
+    [
+      'a string short in characters but too long in UTF-8 bytes',
+      'é'.repeat(unsentStateMaxBytes / 2 + 1),
+    ],
+  ])('rejects %s', async (_what, value) => {
+    const { call, unsentStore } = await setUp();
+    await unsentStore.set(json);
+    await expect(call(IpcChannels.setUnsent, mainWindowPage, value)).rejects.toThrow(
+      /expected|larger than/i,
+    );
+    await expect(unsentStore.get()).resolves.toBe(json);
+  });
+
+  it('accepts a string of exactly the largest size', async () => {
+    const { call, unsentStore } = await setUp();
+    const largest = 'é'.repeat(unsentStateMaxBytes / 2);
+    await call(IpcChannels.setUnsent, mainWindowPage, largest);
+    await expect(unsentStore.get()).resolves.toBe(largest);
+  });
 });
 
 describe('open-external IPC', () => {

@@ -3,11 +3,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { createBridge, serverUrlFromArgv } from '../../../src/preload/createBridge.ts';
 import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
 
+const answers: Record<string, unknown> = {
+  [IpcChannels.getSessionToken]: 'tok_1',
+  [IpcChannels.getUnsent]: '{"version":1}',
+};
+
 function fakeIpcRenderer() {
   const emitter = new EventEmitter();
   return Object.assign(emitter, {
-    invoke: vi.fn<(channel: string, ...args: unknown[]) => Promise<unknown>>(async (channel) =>
-      channel === IpcChannels.getSessionToken ? 'tok_1' : undefined,
+    invoke: vi.fn<(channel: string, ...args: unknown[]) => Promise<unknown>>(
+      async (channel) => answers[channel],
     ),
     send: vi.fn<(channel: string, ...args: unknown[]) => void>(),
   });
@@ -38,11 +43,17 @@ describe('the preload bridge', () => {
     const bridge = createBridge(ipc as never, argv);
     await expect(bridge.getSessionToken()).resolves.toBe('tok_1');
     await bridge.setSessionToken('tok_2');
+    await expect(bridge.getUnsent()).resolves.toBe('{"version":1}');
+    await bridge.setUnsent('{"version":1,"drafts":{}}');
+    await bridge.setUnsent(null);
     await bridge.openExternal('https://example.com/');
     bridge.inspector.publish({ machine: 'app' });
     expect(ipc.invoke.mock.calls).toEqual([
       [IpcChannels.getSessionToken],
       [IpcChannels.setSessionToken, 'tok_2'],
+      [IpcChannels.getUnsent],
+      [IpcChannels.setUnsent, '{"version":1,"drafts":{}}'],
+      [IpcChannels.setUnsent, null],
       [IpcChannels.openExternal, 'https://example.com/'],
     ]);
     expect(ipc.send).toHaveBeenCalledWith(IpcChannels.publishInspection, { machine: 'app' });

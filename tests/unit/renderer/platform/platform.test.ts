@@ -8,17 +8,26 @@ import {
   sessionTokenStorageKey,
 } from '../../../../src/renderer/platform/index.ts';
 
-type FakeBridge = ParleyBridge & { saved: string | null; published: InspectionRecord[] };
+type FakeBridge = ParleyBridge & {
+  saved: string | null;
+  unsent: string | null;
+  published: InspectionRecord[];
+};
 
 function fakeBridge(): FakeBridge {
   const bridge: FakeBridge = {
     platform: 'electron' as const,
     serverUrl: 'http://127.0.0.1:4321',
     saved: null as string | null,
+    unsent: null as string | null,
     published: [] as InspectionRecord[],
     getSessionToken: vi.fn<ParleyBridge['getSessionToken']>(async () => bridge.saved),
     setSessionToken: vi.fn<ParleyBridge['setSessionToken']>(async (token: string | null) => {
       bridge.saved = token;
+    }),
+    getUnsent: vi.fn<ParleyBridge['getUnsent']>(async () => bridge.unsent),
+    setUnsent: vi.fn<ParleyBridge['setUnsent']>(async (json: string | null) => {
+      bridge.unsent = json;
     }),
     openExternal: vi.fn<ParleyBridge['openExternal']>(async (_url: string) => {}),
     inspector: {
