@@ -23,6 +23,14 @@ export class ElectronPlatform extends Platform {
     return this.#bridge.setSessionToken(token);
   }
 
+  override loadUnsent(): Promise<string | null> {
+    return this.#bridge.getUnsent();
+  }
+
+  override saveUnsent(json: string | null): Promise<void> {
+    return this.#bridge.setUnsent(json);
+  }
+
   override openExternal(url: string): void {
     // Main checks the URL again; refusing here just saves a round trip. A refusal is not news
     // to the user (nothing opens), so the rejection is swallowed.

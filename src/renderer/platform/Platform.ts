@@ -4,7 +4,10 @@ import type { InspectionRecord } from '../../preload/bridge.ts';
 // Each capability has a safe default here, so a platform only overrides what it can do better
 // and the views never ask "am I in Electron?".
 
-/** Why a platform could not keep the session token; the app treats it as "not signed in". */
+/**
+ * Why a platform could not keep the session token (the app treats it as "not signed in") or the
+ * unsent state.
+ */
 export class PlatformStorageError extends Error {
   override readonly name = 'PlatformStorageError';
 }
@@ -23,6 +26,14 @@ export abstract class Platform {
 
   /** Saves the session token (null forgets it). The default keeps nothing between launches. */
   async setSessionToken(_token: string | null): Promise<void> {}
+
+  /** The saved drafts and unsent messages as JSON (read with parseUnsentState), or null. */
+  async loadUnsent(): Promise<string | null> {
+    return null;
+  }
+
+  /** Saves the drafts and unsent messages as JSON (null forgets them). The default keeps nothing. */
+  async saveUnsent(_json: string | null): Promise<void> {}
 
   /** Opens an http(s) link outside the app; anything else is refused. */
   openExternal(url: string): void {

@@ -1,3 +1,4 @@
+import { unsentStateMaxBytes } from '../../../machines/unsent.ts';
 import type { InspectionRecord } from '../../preload/bridge.ts';
 import { inspectFragmentKey, inspectTokenFromUrl } from '../../viz/live/recordSchema.ts';
 import { Platform, PlatformStorageError } from './Platform.ts';
@@ -7,6 +8,16 @@ export const inspectQueryFlag = inspectFragmentKey;
 
 /** localStorage key of the session token in web mode. */
 export const sessionTokenStorageKey = 'parley.sessionToken';
+
+/** localStorage key of the unsent state (drafts and unsent messages, as JSON) in web mode. */
+export const unsentStorageKey = 'parley.unsent';
+
+/** Whether `text` takes more than `max` bytes as UTF-8: at least one, at most three per unit. */
+function exceedsUtf8Bytes(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  return new TextEncoder().encode(text).byteLength > max;
+}
 
 /**
  * Where inspection records go in web mode (the transport's `/inspect` publisher), with the
@@ -67,6 +78,32 @@ export class WebPlatform extends Platform {
       else this.#window.localStorage.setItem(sessionTokenStorageKey, token);
     } catch (error) {
       throw new PlatformStorageError('the browser refused to store the session', { cause: error });
+    }
+  }
+
+  override async loadUnsent(): Promise<string | null> {
+    try {
+      return this.#window.localStorage.getItem(unsentStorageKey);
+    } catch {
+      // Storage disabled: nothing saved, as on a new device.
+      return null;
+    }
+  }
+
+  override async saveUnsent(json: string | null): Promise<void> {
+    // The same bound main sets on desktop, checked before anything is written.
+    if (json !== null && exceedsUtf8Bytes(json, unsentStateMaxBytes)) {
+      throw new PlatformStorageError(
+        `the unsent state is larger than ${unsentStateMaxBytes} bytes`,
+      );
+    }
+    try {
+      if (json === null) this.#window.localStorage.removeItem(unsentStorageKey);
+      else this.#window.localStorage.setItem(unsentStorageKey, json);
+    } catch (error) {
+      throw new PlatformStorageError('the browser refused to store the unsent messages', {
+        cause: error,
+      });
     }
   }
 

@@ -3,6 +3,7 @@ export { ElectronPlatform } from './ElectronPlatform.ts';
 export {
   WebPlatform,
   sessionTokenStorageKey,
+  unsentStorageKey,
   inspectQueryFlag,
   type InspectChannelFactory,
 } from './WebPlatform.ts';

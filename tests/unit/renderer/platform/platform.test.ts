@@ -1,12 +1,18 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { unsentStateMaxBytes } from '../../../../machines/unsent.ts';
 import type { InspectionRecord, ParleyBridge } from '../../../../src/preload/bridge.ts';
 import {
   ElectronPlatform,
+  Platform,
+  PlatformStorageError,
   WebPlatform,
   createPlatform,
   sessionTokenStorageKey,
+  unsentStorageKey,
 } from '../../../../src/renderer/platform/index.ts';
+
+const unsentJson = JSON.stringify({ version: 1, drafts: { c1: 'à demain' }, outbox: [] });
 
 type FakeBridge = ParleyBridge & {
   saved: string | null;
@@ -84,6 +90,54 @@ describe('WebPlatform', () => {
     await expect(platform.setSessionToken('tok')).rejects.toThrow(/refused to store/);
   });
 
+  it('keeps the unsent state in localStorage across platform instances (reloads)', async () => {
+    await new WebPlatform(window).setSessionToken('tok-1');
+    await new WebPlatform(window).saveUnsent(unsentJson);
+    expect(localStorage.getItem(unsentStorageKey)).toBe(unsentJson);
+    expect(await new WebPlatform(window).loadUnsent()).toBe(unsentJson);
+    await new WebPlatform(window).saveUnsent(null);
+    expect(await new WebPlatform(window).loadUnsent()).toBeNull();
+    expect(localStorage.getItem(unsentStorageKey)).toBeNull();
+    expect(await new WebPlatform(window).getSessionToken()).toBe('tok-1');
+  });
+
+  it('reports no unsent state when storage is unavailable, and refuses to save loudly', async () => {
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    const platform = new WebPlatform(window);
+    expect(await platform.loadUnsent()).toBeNull();
+    const saving = platform.saveUnsent(unsentJson);
+    await expect(saving).rejects.toBeInstanceOf(PlatformStorageError);
+    await expect(saving).rejects.toThrow(/refused to store the unsent/);
+  });
+
+  it('refuses an unsent state over the size limit without writing anything', async () => {
+    localStorage.setItem(unsentStorageKey, unsentJson);
+    const setItem = vi.spyOn(Storage.prototype, 'setItem');
+    const removeItem = vi.spyOn(Storage.prototype, 'removeItem');
+    const platform = new WebPlatform(window);
+    for (const oversized of [
+      'x'.repeat(unsentStateMaxBytes + 1),
+      // Fewer characters than the limit, but two or three UTF-8 bytes each: over it.
+      'é'.repeat(unsentStateMaxBytes / 2 + 1),
+      '€'.repeat(Math.floor(unsentStateMaxBytes / 3) + 1),
+    ]) {
+      await expect(platform.saveUnsent(oversized)).rejects.toBeInstanceOf(PlatformStorageError);
+    }
+    expect(setItem).not.toHaveBeenCalled();
+    expect(removeItem).not.toHaveBeenCalled();
+    expect(localStorage.getItem(unsentStorageKey)).toBe(unsentJson);
+
+    // Exactly the limit is allowed through (jsdom's own quota is smaller, so it is not kept).
+    setItem.mockImplementation(() => {});
+    await platform.saveUnsent('é'.repeat(unsentStateMaxBytes / 2));
+    expect(setItem).toHaveBeenCalledOnce();
+  });
+
   it('opens only http(s) links, in a new tab without opener', () => {
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);
     const platform = new WebPlatform(window);
@@ -157,6 +211,26 @@ describe('ElectronPlatform', () => {
     expect(bridge.published).toEqual([{ machine: 'session' }]);
   });
 
+  it('loads, saves and forgets the unsent state through the bridge', async () => {
+    const bridge = fakeBridge();
+    const platform = new ElectronPlatform(bridge);
+    await platform.saveUnsent(unsentJson);
+    expect(bridge.setUnsent).toHaveBeenCalledWith(unsentJson);
+    expect(await platform.loadUnsent()).toBe(unsentJson);
+    expect(bridge.getUnsent).toHaveBeenCalledOnce();
+    await platform.saveUnsent(null);
+    expect(bridge.setUnsent).toHaveBeenLastCalledWith(null);
+    expect(await platform.loadUnsent()).toBeNull();
+  });
+
+  it('passes on a refusal from main', async () => {
+    const bridge = fakeBridge();
+    bridge.setUnsent = vi.fn<ParleyBridge['setUnsent']>(async () => {
+      throw new Error('the unsent state is larger than allowed');
+    });
+    await expect(new ElectronPlatform(bridge).saveUnsent(unsentJson)).rejects.toThrow(/larger/);
+  });
+
   it('asks the bridge to open only http(s) links and survives a refusal', async () => {
     const bridge = fakeBridge();
     bridge.openExternal = vi.fn<ParleyBridge['openExternal']>(async () => {
@@ -167,5 +241,24 @@ describe('ElectronPlatform', () => {
     expect(bridge.openExternal).not.toHaveBeenCalled();
     platform.openExternal('https://example.com');
     expect(bridge.openExternal).toHaveBeenCalledWith('https://example.com');
+  });
+});
+
+describe('Platform defaults', () => {
+  class BarePlatform extends Platform {
+    readonly kind = 'web';
+    serverUrl(): string {
+      return 'http://127.0.0.1:4000';
+    }
+  }
+
+  it('keeps no session token and no unsent state between calls', async () => {
+    const platform = new BarePlatform();
+    await platform.setSessionToken('tok');
+    await platform.saveUnsent(unsentJson);
+    expect(await platform.getSessionToken()).toBeNull();
+    expect(await platform.loadUnsent()).toBeNull();
+    await expect(platform.saveUnsent(null)).resolves.toBeUndefined();
+    expect(localStorage.getItem(unsentStorageKey)).toBeNull();
   });
 });
