@@ -1,12 +1,15 @@
-// App: where the user is: restoring a saved session, onboarding, or signed in (session and
-// messenger running side by side). While signed in it relays between its two children:
-// `messenger.*` requests go to the session, `session.*` reports go to the messenger. Neither
-// child knows the other, so each can be tested (and visualized) alone.
-import { assertEvent, assign, fromPromise, sendTo, setup } from 'xstate';
+// App: where the user is: restoring a saved session, onboarding, or signed in. Signed in, it
+// runs the session (systemId "session") and the messenger (systemId "messenger") side by side;
+// they and the actors under them reach each other through the system, not through the app.
+// Sign-out goes through the live session's socket; when the session ends (signed out, or the
+// server refused the token) the saved session and what was left unsent are forgotten.
+import { assign, fromPromise, sendTo, setup } from 'xstate';
 import type { SelfUser } from '../server/protocol.ts';
 import { messengerMachine } from './messenger.ts';
 import { onboardingMachine, type OnboardingOutput } from './onboarding.ts';
-import { sessionMachine } from './session.ts';
+import { sessionMachine, type SessionOutput } from './session.ts';
+import { systemIds } from './system.ts';
+import { emptyUnsentState, type UnsentState } from './unsent.ts';
 
 export interface AppInput {
   /** Chat server URL handed to the session's socket. */
@@ -17,7 +20,7 @@ export interface AppInput {
   online: boolean;
   /** Unique per app run (e.g. a random UUID without dashes): prefixes client message ids. */
   clientIdPrefix: string;
-  /** Clock for onboarding's resend countdown and optimistic messages (defaults to Date.now). */
+  /** Clock for onboarding's resend countdown and messages' send times (defaults to Date.now). */
   now?: () => number;
   /** Random source for the reconnect jitter (defaults to Math.random). */
   random?: () => number;
@@ -33,6 +36,8 @@ export interface AppContext {
   sessionToken: string | null;
   /** The signed-in user when known from onboarding (a restored session learns it on sync). */
   user: SelfUser | null;
+  /** Drafts and unsent messages restored with the saved session, for the messenger. */
+  unsent: UnsentState;
   /** Why the user is back at onboarding (token refused), shown once there. */
   notice: string | null;
 }
@@ -42,67 +47,65 @@ export type AppEvent =
   | { type: 'network.online' }
   | { type: 'network.offline' };
 
-export const appEventTypes = [
-  'signOut.requested',
-  'network.online',
-  'network.offline',
-] as const satisfies readonly AppEvent['type'][];
-
 /**
- * Actor contracts (all promise actors, no events accepted):
- * - `loadSessionToken`: no input; resolves with the saved token or null (rejecting counts as
- *   none). Electron: safeStorage-encrypted file via preload; web: localStorage.
+ * Actor contracts (promise actors; rejecting counts as "nothing saved" where it can):
+ * - `loadSessionToken`: the saved token or null (Electron: safeStorage-encrypted file via the
+ *   preload; web: localStorage).
+ * - `loadUnsent`: the drafts and unsent messages saved with that session (machines/unsent.ts).
  * - `saveSessionToken`: input `{ token }`; resolves when stored (a failure is tolerated: the
  *   user stays signed in for this run).
- * - `clearSessionToken`: no input; resolves when the saved token is gone.
- * - `revokeSession`: input `{ serverUrl, token }`; emits `signOut` on a short-lived socket
- *   authenticated with the token and resolves on its ack (errors are tolerated: the token is
- *   cleared locally anyway).
- * Children: `onboarding` (machines/onboarding.ts), `session` and `messenger`
- * (machines/session.ts, machines/messenger.ts), each provided with its own actors.
+ * - `forgetSession`: removes the saved token and unsent state.
+ * Children: `onboarding`, `session` (its `socket` provided), `messenger`.
  */
 export const appMachine = setup({
   types: {
     context: {} as AppContext,
     events: {} as AppEvent,
     input: {} as AppInput,
+    children: {} as {
+      loadSessionToken: 'loadSessionToken';
+      loadUnsent: 'loadUnsent';
+      saveSessionToken: 'saveSessionToken';
+      forgetSession: 'forgetSession';
+      onboarding: 'onboarding';
+      session: 'session';
+      messenger: 'messenger';
+    },
   },
   actors: {
     loadSessionToken: fromPromise<string | null>(async () => null),
+    loadUnsent: fromPromise<UnsentState>(async () => emptyUnsentState),
     saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-    clearSessionToken: fromPromise<void>(async () => {}),
-    revokeSession: fromPromise<void, { serverUrl: string; token: string }>(async () => {}),
+    forgetSession: fromPromise<void>(async () => {}),
     onboarding: onboardingMachine,
     session: sessionMachine,
     messenger: messengerMachine,
   },
   guards: {
-    hasSavedToken: ({ event }) => {
-      const output = (event as { output?: unknown }).output;
-      return typeof output === 'string' && output.length > 0;
-    },
+    isToken: (_, params: { token: string | null }) =>
+      typeof params.token === 'string' && params.token.length > 0,
+    wasTokenRefused: (_, params: { output: SessionOutput }) =>
+      params.output.reason === 'tokenRefused',
   },
   actions: {
-    assignSavedToken: assign(({ event }) => ({
-      sessionToken: (event as unknown as { output: string }).output,
+    assignSavedToken: assign((_, params: { token: string | null }) => ({
+      sessionToken: params.token,
     })),
-    assignSignedIn: assign(({ event }) => {
-      const { user, sessionToken } = (event as unknown as { output: OnboardingOutput }).output;
-      return { user, sessionToken, notice: null };
-    }),
+    assignUnsent: assign((_, params: { unsent: UnsentState }) => ({ unsent: params.unsent })),
+    assignSignedIn: assign((_, params: { output: OnboardingOutput }) => ({
+      user: params.output.user,
+      sessionToken: params.output.sessionToken,
+      unsent: emptyUnsentState,
+      notice: null,
+    })),
     assignTokenRefused: assign({
       notice: 'Your session has ended. Please sign in again.',
     }),
-    forgetSession: assign({ sessionToken: null, user: null }),
+    forgetUser: assign({ sessionToken: null, user: null, unsent: emptyUnsentState }),
     clearNotice: assign({ notice: null }),
     assignOnline: assign({ online: true }),
     assignOffline: assign({ online: false }),
-    forwardToSession: sendTo('session', ({ event }) => event),
-    forwardToMessenger: sendTo('messenger', ({ event }) => event),
-    forwardNetworkToSession: sendTo('session', ({ event }) => {
-      assertEvent(event, ['network.online', 'network.offline']);
-      return { type: event.type };
-    }),
+    forwardToSession: sendTo(systemIds.session, ({ event }) => event),
   },
 }).createMachine({
   id: 'app',
@@ -115,6 +118,7 @@ export const appMachine = setup({
     random: input.random ?? Math.random,
     sessionToken: null,
     user: null,
+    unsent: emptyUnsentState,
     notice: null,
   }),
   initial: 'restoring',
@@ -128,10 +132,26 @@ export const appMachine = setup({
         id: 'loadSessionToken',
         src: 'loadSessionToken',
         onDone: [
-          { guard: 'hasSavedToken', target: 'signedIn', actions: 'assignSavedToken' },
+          {
+            guard: { type: 'isToken', params: ({ event }) => ({ token: event.output }) },
+            target: 'restoringUnsent',
+            actions: { type: 'assignSavedToken', params: ({ event }) => ({ token: event.output }) },
+          },
           { target: 'onboarding' },
         ],
         onError: { target: 'onboarding' },
+      },
+    },
+    restoringUnsent: {
+      invoke: {
+        id: 'loadUnsent',
+        src: 'loadUnsent',
+        onDone: {
+          target: 'signedIn',
+          actions: { type: 'assignUnsent', params: ({ event }) => ({ unsent: event.output }) },
+        },
+        // Unreadable: the session still works, without what was left unsent.
+        onError: { target: 'signedIn' },
       },
     },
     onboarding: {
@@ -139,7 +159,10 @@ export const appMachine = setup({
         id: 'onboarding',
         src: 'onboarding',
         input: ({ context }) => ({ locale: context.locale, now: context.now }),
-        onDone: { target: 'savingToken', actions: ['assignSignedIn'] },
+        onDone: {
+          target: 'savingToken',
+          actions: { type: 'assignSignedIn', params: ({ event }) => ({ output: event.output }) },
+        },
       },
     },
     savingToken: {
@@ -156,6 +179,7 @@ export const appMachine = setup({
       invoke: [
         {
           id: 'session',
+          systemId: systemIds.session,
           src: 'session',
           input: ({ context }) => ({
             url: context.serverUrl,
@@ -163,41 +187,38 @@ export const appMachine = setup({
             online: context.online,
             random: context.random,
           }),
-          // The session only ends when the server refuses the token.
-          onDone: { target: 'clearingToken', actions: 'assignTokenRefused' },
+          onDone: [
+            {
+              guard: { type: 'wasTokenRefused', params: ({ event }) => ({ output: event.output }) },
+              target: 'forgettingSession',
+              actions: 'assignTokenRefused',
+            },
+            { target: 'forgettingSession' },
+          ],
         },
         {
           id: 'messenger',
+          systemId: systemIds.messenger,
           src: 'messenger',
-          input: ({ context }) => ({ clientIdPrefix: context.clientIdPrefix, now: context.now }),
+          input: ({ context }) => ({
+            clientIdPrefix: context.clientIdPrefix,
+            now: context.now,
+            unsent: context.unsent,
+          }),
         },
       ],
       on: {
-        'messenger.*': { actions: 'forwardToSession' },
-        'session.*': { actions: 'forwardToMessenger' },
-        'network.online': { actions: ['assignOnline', 'forwardNetworkToSession'] },
-        'network.offline': { actions: ['assignOffline', 'forwardNetworkToSession'] },
-        'signOut.requested': { target: 'signingOut' },
+        'network.online': { actions: ['assignOnline', 'forwardToSession'] },
+        'network.offline': { actions: ['assignOffline', 'forwardToSession'] },
+        'signOut.requested': { actions: 'forwardToSession' },
       },
     },
-    signingOut: {
+    forgettingSession: {
       invoke: {
-        id: 'revokeSession',
-        src: 'revokeSession',
-        input: ({ context }) => ({
-          serverUrl: context.serverUrl,
-          token: context.sessionToken ?? '',
-        }),
-        onDone: { target: 'clearingToken' },
-        onError: { target: 'clearingToken' },
-      },
-    },
-    clearingToken: {
-      invoke: {
-        id: 'clearSessionToken',
-        src: 'clearSessionToken',
-        onDone: { target: 'onboarding', actions: 'forgetSession' },
-        onError: { target: 'onboarding', actions: 'forgetSession' },
+        id: 'forgetSession',
+        src: 'forgetSession',
+        onDone: { target: 'onboarding', actions: 'forgetUser' },
+        onError: { target: 'onboarding', actions: 'forgetUser' },
       },
     },
   },

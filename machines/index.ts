@@ -2,8 +2,10 @@
 // model-based tests all read it, so a machine added here is drawn and tested by all three.
 import type { AnyStateMachine } from 'xstate';
 import { appMachine } from './app.ts';
+import { conversationMachine } from './conversation.ts';
 import { messengerMachine } from './messenger.ts';
 import { onboardingMachine } from './onboarding.ts';
+import { outgoingMessageMachine } from './outgoingMessage.ts';
 import { sessionMachine } from './session.ts';
 
 export interface MachineEntry {
@@ -20,13 +22,25 @@ export const registry: readonly MachineEntry[] = [
   },
   {
     name: 'session',
-    purpose: 'The connection to the chat server: connect, sync, reconnect with backoff, outbox.',
+    purpose: 'The connection to the chat server: connect, sync, reconnect with backoff, sign out.',
     machine: sessionMachine,
   },
   {
     name: 'messenger',
-    purpose: 'Conversations, selection, drafts and drafting signals, optimistic messages, history.',
+    purpose:
+      'The conversation list: spawns one conversation actor each, people, selection, resync.',
     machine: messengerMachine,
+  },
+  {
+    name: 'conversation',
+    purpose:
+      'One conversation: composer and drafting signal, outbox turns, history, catch-up, unread.',
+    machine: conversationMachine,
+  },
+  {
+    name: 'outgoingMessage',
+    purpose: 'One unsent message: queued, sending, rate limited, failed with retry, sent.',
+    machine: outgoingMessageMachine,
   },
   {
     name: 'app',
@@ -35,4 +49,11 @@ export const registry: readonly MachineEntry[] = [
   },
 ];
 
-export { appMachine, messengerMachine, onboardingMachine, sessionMachine };
+export {
+  appMachine,
+  conversationMachine,
+  messengerMachine,
+  onboardingMachine,
+  outgoingMessageMachine,
+  sessionMachine,
+};

@@ -1,35 +1,21 @@
-// Session: the life of the connection to the chat server, and the outbox of messages that
-// have not been acknowledged yet. The socket itself is one callback actor supplied from
-// outside; this machine only decides when to connect, sync, resend and give up.
+// Session: the life of the connection to the chat server. It decides when to connect, sync,
+// reconnect (capped exponential backoff with jitter), wait for the network, sign out, and give
+// up (the server refused the token). The socket itself is one callback actor per connection
+// attempt (systemId "socket"), supplied from outside; it delivers what the server says straight
+// to the actor that owns it (see machines/system.ts), so the session only hears about the
+// connection itself and the sync that makes it live.
 //
-// Delivery, client to server: the outbox is sent one message at a time, oldest first, each
-// waiting for its ack (stop-and-wait), so a refused or lost message can never be overtaken by a
-// later one. A resend reuses the clientMessageId, and the server stores (sender,
-// clientMessageId) once, so resending after an unknown outcome is always safe. What happens to
-// the oldest message on a bad ack depends on whether the user can do anything about it:
-// - `rate_limited`: wait `retryAfterMs`, send it again (the user cannot help; it will pass);
-// - an error the user can act on (`userFixableSendErrors`: too long, forbidden...): it leaves the
-//   outbox and the messenger shows it failed, with Retry;
-// - anything else (no ack before the timeout, the server failed): the connection is treated as
-//   broken: reconnect with backoff, resync, and send the outbox again.
+// Every (re)connection starts with a sync: the latest page of every conversation. Each
+// conversation then asks for what lies between its last seen message and that page (catch-up by
+// seq), which also works after a server restart; Socket.IO's connection state recovery is off
+// on the server, and could not help anyway, as each attempt is a new client socket.
 //
-// Delivery, server to client: every (re)connection starts with a sync (the latest page of every
-// conversation). The messenger, which holds the messages, asks for what lies between its last
-// seen seq and that page (`messenger.catchUpRequested` -> `requestMessages { after }`).
-// Socket.IO's connection state recovery cannot help here: it needs the same client socket to
-// reconnect (it resends its pid and last offset), but this machine opens a new socket per
-// attempt (the `socket` actor's lifetime is one attempt, which keeps every attempt's listeners,
-// acks and timers separate), and a restarted server has lost the recovery state anyway.
-import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
-import type {
-  ChannelUpdate,
-  ConversationsAndUsers,
-  ErrorCode,
-  Message,
-  ProtocolError,
-  UserJoined,
-} from '../server/protocol.ts';
-import { Limits } from '../server/protocol.ts';
+// Leaving `live` tells the messenger `connection.lost`: conversations stop giving their
+// messages the turn, and what was on the wire is sent again after the next sync (the server
+// stores (sender, clientMessageId) once, so a resend is always safe).
+import { assign, fromCallback, setup } from 'xstate';
+import type { ProtocolError } from '../server/protocol.ts';
+import { systemIds, tellSystem, tellSystemActor, type SocketCommand } from './system.ts';
 
 export interface SessionInput {
   /** Chat server URL (Socket.IO endpoint). */
@@ -42,38 +28,25 @@ export interface SessionInput {
   random?: () => number;
 }
 
-/** A message waiting for its acknowledgement. */
-export interface OutgoingMessage {
-  conversationId: string;
-  text: string;
-  /** Chosen once by the messenger; a resend reuses it so the server stores the message once. */
-  clientMessageId: string;
-}
-
 export interface SessionContext {
   url: string;
   token: string;
   online: boolean;
   /** Consecutive failed connection attempts; drives the backoff, reset when live. */
   attempt: number;
-  /**
-   * Unacknowledged messages, oldest first. While live, the oldest is on the wire (or waiting
-   * out a rate limit); the rest wait their turn.
-   */
-  outbox: OutgoingMessage[];
-  /** How long the server asked us to wait before sending the oldest message again. */
-  retryAfterMs: number;
   /** Why the session ended (token refused), or the last connection problem. */
   lastError: string | null;
+  /** How the session ended, for its output: set on the way to `failed` or `signedOut`. */
+  ending: SessionOutput | null;
   random: () => number;
 }
 
-export interface SessionOutput {
-  reason: 'tokenRefused';
-  message: string;
-}
+export type SessionOutput =
+  | { reason: 'tokenRefused'; message: string }
+  /** `revoked`: the server invalidated the token; false when it could not be reached. */
+  | { reason: 'signedOut'; revoked: boolean };
 
-/** Events the socket actor sends to the session. */
+/** What the socket actor tells the session about the connection. */
 export type SocketEvent =
   /** The transport is up; the server is checking the handshake token. */
   | { type: 'socket.transportOpened' }
@@ -85,127 +58,26 @@ export type SocketEvent =
   | { type: 'socket.connectFailed'; message: string }
   /** An established connection was lost (Socket.IO `disconnect`). */
   | { type: 'socket.disconnected'; reason: string }
-  /** `recieveConversationsAndUsers` arrived after a `socket.sync`. */
-  | { type: 'socket.synced'; data: ConversationsAndUsers }
+  /** `recieveConversationsAndUsers` and its ack arrived (the messenger gets the data). */
+  | { type: 'sync.received' }
   /** The sync request's ack failed or timed out. */
-  | { type: 'socket.syncFailed'; error: ProtocolError }
-  | { type: 'socket.channelUpdate'; update: ChannelUpdate }
-  /** `userJoined`: someone new is now a member of some of our conversations. */
-  | { type: 'socket.userJoined'; joined: UserJoined }
-  | { type: 'socket.messageAcked'; clientMessageId: string; message: Message }
-  /** The send's ack was an error, or did not come in time (`internal`, message `network: ...`). */
-  | { type: 'socket.messageRejected'; clientMessageId: string; error: ProtocolError }
-  | {
-      type: 'socket.messagesLoaded';
-      conversationId: string;
-      messages: Message[];
-      hasMore: boolean;
-    }
-  | { type: 'socket.messagesFailed'; conversationId: string; error: ProtocolError }
-  /** A page of messages after `after` (answer to `socket.catchUp`). */
-  | {
-      type: 'socket.caughtUp';
-      conversationId: string;
-      after: number;
-      messages: Message[];
-      hasMore: boolean;
-    }
-  | { type: 'socket.catchUpFailed'; conversationId: string; error: ProtocolError };
+  | { type: 'sync.failed'; error: ProtocolError }
+  /** `signOut` was acknowledged: the token is revoked. */
+  | { type: 'signOut.done' }
+  | { type: 'signOut.failed'; error: ProtocolError };
 
-/** Events the session sends to the socket actor (`sendTo('socket', ...)`). */
-export type SocketCommand =
-  /** Emit `requestConversationsAndUsers`; answer with `socket.synced` or `socket.syncFailed`. */
-  | { type: 'socket.sync' }
-  /** Emit `sendMessage`; answer with `socket.messageAcked` or `socket.messageRejected`. */
-  | { type: 'socket.sendMessage'; message: OutgoingMessage }
-  /** Emit `isDrafting` (fire and forget: a lost drafting signal is harmless). */
-  | { type: 'socket.sendDrafting'; conversationId: string; isDrafting: boolean }
-  /** Emit `requestMessages`; answer with `socket.messagesLoaded` or `socket.messagesFailed`. */
-  | { type: 'socket.requestMessages'; conversationId: string; before?: number; limit?: number }
-  /**
-   * Emit `requestMessages { after }`: the messages just above `after`; answer with
-   * `socket.caughtUp` or `socket.catchUpFailed`.
-   */
-  | { type: 'socket.catchUp'; conversationId: string; after: number; limit?: number };
-
-/** Events the messenger sends the session (relayed by the app machine). */
-export type MessengerRequest =
-  | { type: 'messenger.messageSent'; message: OutgoingMessage }
-  | { type: 'messenger.draftingChanged'; conversationId: string; isDrafting: boolean }
-  | { type: 'messenger.historyRequested'; conversationId: string; before?: number }
-  /** The messenger misses messages after `after` (its last seen seq before a hole). */
-  | { type: 'messenger.catchUpRequested'; conversationId: string; after: number }
-  /** The messenger met a user it does not know: sync conversations and users again. */
-  | { type: 'messenger.resyncRequested' };
-
-/** What the session reports to its parent (the app relays these to the messenger). */
-export type SessionReport =
-  | { type: 'session.synced'; data: ConversationsAndUsers }
-  | { type: 'session.channelUpdate'; update: ChannelUpdate }
-  | { type: 'session.messageAcked'; clientMessageId: string; message: Message }
-  | { type: 'session.messageRejected'; clientMessageId: string; error: ProtocolError }
-  | {
-      type: 'session.messagesLoaded';
-      conversationId: string;
-      messages: Message[];
-      hasMore: boolean;
-    }
-  | { type: 'session.historyFailed'; conversationId: string; error: ProtocolError }
-  | { type: 'session.userJoined'; user: UserJoined['user']; conversationIds: string[] }
-  | {
-      type: 'session.caughtUp';
-      conversationId: string;
-      after: number;
-      messages: Message[];
-      hasMore: boolean;
-    }
-  | { type: 'session.catchUpFailed'; conversationId: string; error: ProtocolError };
-
-export type NetworkEvent = { type: 'network.online' } | { type: 'network.offline' };
-
-export type SessionEvent = SocketEvent | MessengerRequest | NetworkEvent;
-
-export const sessionEventTypes = [
-  'socket.transportOpened',
-  'socket.connected',
-  'socket.authRejected',
-  'socket.connectFailed',
-  'socket.disconnected',
-  'socket.synced',
-  'socket.syncFailed',
-  'socket.channelUpdate',
-  'socket.userJoined',
-  'socket.messageAcked',
-  'socket.messageRejected',
-  'socket.messagesLoaded',
-  'socket.messagesFailed',
-  'socket.caughtUp',
-  'socket.catchUpFailed',
-  'messenger.messageSent',
-  'messenger.draftingChanged',
-  'messenger.historyRequested',
-  'messenger.catchUpRequested',
-  'messenger.resyncRequested',
-  'network.online',
-  'network.offline',
-] as const satisfies readonly SessionEvent['type'][];
+export type SessionEvent =
+  | SocketEvent
+  | { type: 'network.online' }
+  | { type: 'network.offline' }
+  /** From an outgoing message: no ack in time, or the server failed: reconnect. */
+  | { type: 'connection.unreliable'; reason: string }
+  | { type: 'signOut.requested' };
 
 export const backoff = { baseMs: 500, capMs: 30_000 } as const;
 
-/**
- * Send errors the user can do something about (edit the text, leave the conversation): the
- * message is shown failed with Retry. Every other failure is transient and retried by itself.
- */
-export const userFixableSendErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'invalid_payload',
-  'text_empty',
-  'text_too_long',
-  'forbidden',
-  'not_found',
-]);
-
-/** Wait before resending after `rate_limited` when the server did not say how long. */
-export const defaultRetryAfterMs = 1_000;
+/** How long a sign-out waits for a connection before giving up on telling the server. */
+export const signOutTimeoutMs = 10_000;
 
 /**
  * Capped exponential backoff with "equal jitter": half the step is fixed, half random, so
@@ -218,34 +90,15 @@ export function reconnectDelayMs(attempt: number, random: () => number): number 
 
 /**
  * The `socket` actor (fromCallback), invoked once per connection attempt with input
- * `{ url, token }` and stopped when the attempt ends (its cleanup must close the socket):
- * - connects with Socket.IO (`auth: { token }`, its own reconnection OFF: this machine owns
- *   reconnecting), validates every payload it receives, and sends the session the
- *   `SocketEvent`s above: `socket.transportOpened` when the engine opens,
- *   `socket.connected` on `connect`, `socket.authRejected` when `connect_error`'s message is an
- *   auth code (`invalid_token`, `unauthenticated`), `socket.connectFailed` on any other
- *   `connect_error`, `socket.disconnected` on `disconnect`, `socket.channelUpdate` for each
- *   `channelUpdate` and `socket.userJoined` for each `userJoined`;
- * - accepts the `SocketCommand`s above via `receive`, emits them with acknowledgement
- *   timeouts and answers with the matching events. Ack failures (including timeouts, as
- *   `{ code: 'internal' }` or a `network`-like message) come back as the `*Failed` /
- *   `*Rejected` events, never as thrown errors.
- * The default does nothing: the session stays `connecting` until a real socket is provided.
+ * `{ url, token }` and systemId "socket", and stopped when the attempt ends (its cleanup must
+ * close the socket). It connects with Socket.IO's own reconnection off, sends the session the
+ * `SocketEvent`s above, validates every other payload and delivers it to its owner, and turns
+ * `SocketCommand`s (machines/system.ts) into emits with acknowledgement timeouts. The default
+ * does nothing: the session stays `connecting` until a real socket is provided.
  */
 const disconnectedSocket = fromCallback<SocketCommand, { url: string; token: string }>(() => {
   return () => {};
 });
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-const isOutgoingMessage = (value: unknown): value is OutgoingMessage =>
-  isObject(value) &&
-  typeof value.conversationId === 'string' &&
-  typeof value.text === 'string' &&
-  typeof value.clientMessageId === 'string';
-
-const networkError = (message: string): ProtocolError => ({ code: 'internal', message });
 
 export const sessionMachine = setup({
   types: {
@@ -253,168 +106,38 @@ export const sessionMachine = setup({
     events: {} as SessionEvent,
     input: {} as SessionInput,
     output: {} as SessionOutput,
+    children: {} as { socket: 'socket' },
   },
   actors: {
     socket: disconnectedSocket,
   },
   delays: {
     reconnectBackoff: ({ context }) => reconnectDelayMs(context.attempt, context.random),
-    rateLimitWait: ({ context }) => context.retryAfterMs,
+    signOutTimeout: signOutTimeoutMs,
   },
   guards: {
     isOffline: ({ context }) => !context.online,
-    isSyncPayload: ({ event }) => {
-      assertEvent(event, 'socket.synced');
-      return (
-        isObject(event.data) &&
-        Array.isArray(event.data.users) &&
-        Array.isArray(event.data.conversations)
-      );
-    },
-    isChannelUpdatePayload: ({ event }) => {
-      assertEvent(event, 'socket.channelUpdate');
-      return isObject(event.update) && isObject(event.update.conversation);
-    },
-    hasOutbox: ({ context }) => context.outbox.length > 0,
-    isOldestMessage: ({ context, event }) => {
-      assertEvent(event, ['socket.messageAcked', 'socket.messageRejected']);
-      return context.outbox[0]?.clientMessageId === event.clientMessageId;
-    },
-    isOldestRateLimited: ({ context, event }) => {
-      assertEvent(event, 'socket.messageRejected');
-      return (
-        context.outbox[0]?.clientMessageId === event.clientMessageId &&
-        event.error?.code === 'rate_limited'
-      );
-    },
-    isOldestUserFixable: ({ context, event }) => {
-      assertEvent(event, 'socket.messageRejected');
-      return (
-        context.outbox[0]?.clientMessageId === event.clientMessageId &&
-        userFixableSendErrors.has(event.error?.code as ErrorCode)
-      );
-    },
-    isUserJoinedPayload: ({ event }) => {
-      assertEvent(event, 'socket.userJoined');
-      return (
-        isObject(event.joined) &&
-        isObject(event.joined.user) &&
-        typeof event.joined.user.id === 'string' &&
-        Array.isArray(event.joined.conversationIds)
-      );
-    },
-    isCatchUpPayload: ({ event }) => {
-      assertEvent(event, ['messenger.catchUpRequested', 'socket.caughtUp', 'socket.catchUpFailed']);
-      return (
-        typeof event.conversationId === 'string' &&
-        (event.type === 'socket.catchUpFailed' ||
-          (Number.isInteger(event.after) && event.after >= -1))
-      );
-    },
-    isOutgoingMessage: ({ event }) => {
-      assertEvent(event, 'messenger.messageSent');
-      return isOutgoingMessage(event.message);
-    },
-    isDraftingPayload: ({ event }) => {
-      assertEvent(event, 'messenger.draftingChanged');
-      return typeof event.conversationId === 'string' && typeof event.isDrafting === 'boolean';
-    },
-    isHistoryPayload: ({ event }) => {
-      assertEvent(event, [
-        'messenger.historyRequested',
-        'socket.messagesLoaded',
-        'socket.messagesFailed',
-      ]);
-      return typeof event.conversationId === 'string';
-    },
   },
   actions: {
-    requestSync: sendTo('socket', { type: 'socket.sync' } satisfies SocketCommand),
-    sendOldestMessage: enqueueActions(({ context, enqueue }) => {
-      const message = context.outbox[0];
-      if (message) {
-        enqueue.sendTo('socket', { type: 'socket.sendMessage', message } satisfies SocketCommand);
-      }
-    }),
-    enqueueMessage: assign(({ context, event }) => {
-      assertEvent(event, 'messenger.messageSent');
-      const { conversationId, text, clientMessageId } = event.message;
-      // The same clientMessageId again (a retry) keeps its place, never duplicates.
-      if (context.outbox.some((entry) => entry.clientMessageId === clientMessageId)) return {};
-      return { outbox: [...context.outbox, { conversationId, text, clientMessageId }] };
-    }),
-    assignRetryAfter: assign(({ event }) => {
-      assertEvent(event, 'socket.messageRejected');
-      const wait = event.error?.retryAfterMs;
-      return {
-        retryAfterMs:
-          typeof wait === 'number' && Number.isFinite(wait) && wait >= 0
-            ? wait
-            : defaultRetryAfterMs,
-      };
-    }),
-    requestCatchUp: sendTo('socket', ({ event }) => {
-      assertEvent(event, 'messenger.catchUpRequested');
-      return {
-        type: 'socket.catchUp',
-        conversationId: event.conversationId,
-        after: event.after,
-        limit: Limits.pageMaxLimit,
-      } satisfies SocketCommand;
-    }),
-    sendDrafting: sendTo('socket', ({ event }) => {
-      assertEvent(event, 'messenger.draftingChanged');
-      const { conversationId, isDrafting } = event;
-      return { type: 'socket.sendDrafting', conversationId, isDrafting } satisfies SocketCommand;
-    }),
-    requestMessages: sendTo('socket', ({ event }) => {
-      assertEvent(event, 'messenger.historyRequested');
-      return {
-        type: 'socket.requestMessages',
-        conversationId: event.conversationId,
-        ...(typeof event.before === 'number' ? { before: event.before } : {}),
-        limit: Limits.pageDefaultLimit,
-      } satisfies SocketCommand;
-    }),
-    removeOldestMessage: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
-    /** Reports to the parent (the app); a session run on its own has no one to tell. */
-    report: enqueueActions(({ event, self, enqueue }) => {
-      if (!self._parent) return;
-      const report = toReport(event);
-      if (report) enqueue.sendParent(report);
-    }),
-    reportHistoryUnavailable: enqueueActions(({ event, self, enqueue }) => {
-      assertEvent(event, 'messenger.historyRequested');
-      if (!self._parent) return;
-      enqueue.sendParent({
-        type: 'session.historyFailed',
-        conversationId: event.conversationId,
-        error: networkError('Not connected.'),
-      } satisfies SessionReport);
-    }),
+    tellSocket: tellSystemActor<SocketCommand>(systemIds.socket),
+    tellMessengerConnectionLost: ({ system }) =>
+      tellSystem(system, systemIds.messenger, { type: 'connection.lost' }),
     countAttempt: assign(({ context }) => ({ attempt: context.attempt + 1 })),
     resetAttempts: assign({ attempt: 0, lastError: null }),
     assignOnline: assign({ online: true }),
     assignOffline: assign({ online: false }),
-    assignConnectionError: assign(({ event }) => {
-      assertEvent(event, [
-        'socket.connectFailed',
-        'socket.disconnected',
-        'socket.syncFailed',
-        'socket.messageRejected',
-      ]);
-      const detail =
-        event.type === 'socket.connectFailed'
-          ? event.message
-          : event.type === 'socket.disconnected'
-            ? event.reason
-            : event.error?.message;
-      return { lastError: typeof detail === 'string' ? detail : 'connection lost' };
-    }),
-    assignAuthError: assign(({ event }) => {
-      assertEvent(event, 'socket.authRejected');
-      return { lastError: event.error?.message ?? 'The session token was refused.' };
-    }),
+    assignLastError: assign((_, params: { message: string }) => ({
+      lastError: params.message || 'connection lost',
+    })),
+    assignTokenRefused: assign(({ context }) => ({
+      ending: {
+        reason: 'tokenRefused' as const,
+        message: context.lastError ?? 'The session token was refused.',
+      },
+    })),
+    assignSignedOut: assign((_, params: { revoked: boolean }) => ({
+      ending: { reason: 'signedOut' as const, revoked: params.revoked },
+    })),
   },
 }).createMachine({
   id: 'session',
@@ -423,20 +146,16 @@ export const sessionMachine = setup({
     token: input.token,
     online: input.online ?? true,
     attempt: 0,
-    outbox: [],
-    retryAfterMs: defaultRetryAfterMs,
     lastError: null,
+    ending: null,
     random: input.random ?? Math.random,
   }),
   initial: 'idle',
   on: {
     'network.offline': { target: '.offline', actions: 'assignOffline' },
     'network.online': { actions: 'assignOnline' },
-    'messenger.messageSent': { guard: 'isOutgoingMessage', actions: 'enqueueMessage' },
-    'messenger.historyRequested': {
-      guard: 'isHistoryPayload',
-      actions: 'reportHistoryUnavailable',
-    },
+    // Nothing to tell the server from here: the token is forgotten on this device.
+    'signOut.requested': '.signedOut',
   },
   states: {
     idle: {
@@ -445,16 +164,28 @@ export const sessionMachine = setup({
     connection: {
       invoke: {
         id: 'socket',
+        systemId: systemIds.socket,
         src: 'socket',
         input: ({ context }) => ({ url: context.url, token: context.token }),
       },
       initial: 'connecting',
       on: {
-        'socket.authRejected': { target: 'failed', actions: 'assignAuthError' },
-        'socket.connectFailed': { target: 'reconnecting', actions: 'assignConnectionError' },
-        'socket.disconnected': { target: 'reconnecting', actions: 'assignConnectionError' },
-        'socket.channelUpdate': { guard: 'isChannelUpdatePayload', actions: 'report' },
-        'socket.userJoined': { guard: 'isUserJoinedPayload', actions: 'report' },
+        'socket.authRejected': {
+          target: 'failed',
+          actions: {
+            type: 'assignLastError',
+            params: ({ event }) => ({ message: event.error.message }),
+          },
+        },
+        'socket.connectFailed': {
+          target: 'reconnecting',
+          actions: { type: 'assignLastError', params: ({ event }) => ({ message: event.message }) },
+        },
+        'socket.disconnected': {
+          target: 'reconnecting',
+          actions: { type: 'assignLastError', params: ({ event }) => ({ message: event.reason }) },
+        },
+        'signOut.requested': '.signingOut',
       },
       states: {
         connecting: {
@@ -467,77 +198,45 @@ export const sessionMachine = setup({
           on: { 'socket.connected': 'syncing' },
         },
         syncing: {
-          entry: 'requestSync',
+          entry: { type: 'tellSocket', params: { type: 'requestConversationsAndUsers' } },
           on: {
-            'socket.synced': { guard: 'isSyncPayload', target: 'live', actions: 'report' },
-            'socket.syncFailed': {
+            'sync.received': 'live',
+            'sync.failed': {
               target: '#session.reconnecting',
-              actions: 'assignConnectionError',
+              actions: {
+                type: 'assignLastError',
+                params: ({ event }) => ({ message: event.error.message }),
+              },
             },
           },
         },
         live: {
           entry: 'resetAttempts',
+          exit: 'tellMessengerConnectionLost',
           on: {
-            'messenger.draftingChanged': { guard: 'isDraftingPayload', actions: 'sendDrafting' },
-            'messenger.historyRequested': {
-              guard: 'isHistoryPayload',
-              actions: 'requestMessages',
+            'connection.unreliable': {
+              target: '#session.reconnecting',
+              actions: {
+                type: 'assignLastError',
+                params: ({ event }) => ({ message: event.reason }),
+              },
             },
-            'messenger.catchUpRequested': { guard: 'isCatchUpPayload', actions: 'requestCatchUp' },
-            'messenger.resyncRequested': { actions: 'requestSync' },
-            'socket.synced': { guard: 'isSyncPayload', actions: 'report' },
-            'socket.messagesLoaded': { guard: 'isHistoryPayload', actions: 'report' },
-            'socket.messagesFailed': { guard: 'isHistoryPayload', actions: 'report' },
-            'socket.caughtUp': { guard: 'isCatchUpPayload', actions: 'report' },
-            'socket.catchUpFailed': { guard: 'isCatchUpPayload', actions: 'report' },
           },
-          initial: 'checkingOutbox',
-          states: {
-            checkingOutbox: {
-              always: [{ guard: 'hasOutbox', target: 'awaitingAck' }, { target: 'outboxEmpty' }],
-            },
-            outboxEmpty: {
-              on: {
-                'messenger.messageSent': {
-                  guard: 'isOutgoingMessage',
-                  target: 'awaitingAck',
-                  actions: 'enqueueMessage',
-                },
-              },
-            },
-            // The oldest message is on the wire; newer ones queue behind it.
-            awaitingAck: {
-              entry: 'sendOldestMessage',
-              on: {
-                'socket.messageAcked': {
-                  guard: 'isOldestMessage',
-                  target: 'checkingOutbox',
-                  actions: ['removeOldestMessage', 'report'],
-                },
-                'socket.messageRejected': [
-                  {
-                    guard: 'isOldestRateLimited',
-                    target: 'rateLimited',
-                    actions: 'assignRetryAfter',
-                  },
-                  {
-                    guard: 'isOldestUserFixable',
-                    target: 'checkingOutbox',
-                    actions: ['removeOldestMessage', 'report'],
-                  },
-                  // No ack in time, or the server failed: this connection is not to be trusted.
-                  {
-                    guard: 'isOldestMessage',
-                    target: '#session.reconnecting',
-                    actions: 'assignConnectionError',
-                  },
-                ],
-              },
-            },
-            rateLimited: {
-              after: { rateLimitWait: 'awaitingAck' },
-            },
+        },
+        // Socket.IO holds the emit until the handshake is through, so one state serves a
+        // sign-out asked while connecting and one asked while live.
+        signingOut: {
+          entry: { type: 'tellSocket', params: { type: 'signOut' } },
+          after: { signOutTimeout: '#session.signedOut' },
+          on: {
+            'signOut.done': '#session.revoked',
+            // Already on its way.
+            'signOut.requested': {},
+            'signOut.failed': '#session.signedOut',
+            'socket.authRejected': '#session.signedOut',
+            'socket.connectFailed': '#session.signedOut',
+            'socket.disconnected': '#session.signedOut',
+            'network.offline': '#session.signedOut',
           },
         },
       },
@@ -553,69 +252,18 @@ export const sessionMachine = setup({
     },
     failed: {
       type: 'final',
+      entry: 'assignTokenRefused',
+    },
+    signedOut: {
+      type: 'final',
+      entry: { type: 'assignSignedOut', params: { revoked: false } },
+    },
+    revoked: {
+      type: 'final',
+      entry: { type: 'assignSignedOut', params: { revoked: true } },
     },
   },
-  output: ({ context }) => ({
-    reason: 'tokenRefused',
-    message: context.lastError ?? 'The session token was refused.',
-  }),
+  output: ({ context }) => context.ending ?? { reason: 'signedOut', revoked: false },
 });
-
-/** The parent-facing report for a socket event, or null when there is nothing to tell. */
-function toReport(event: SessionEvent): SessionReport | null {
-  switch (event.type) {
-    case 'socket.synced':
-      return { type: 'session.synced', data: event.data };
-    case 'socket.channelUpdate':
-      return { type: 'session.channelUpdate', update: event.update };
-    case 'socket.messageAcked':
-      return {
-        type: 'session.messageAcked',
-        clientMessageId: event.clientMessageId,
-        message: event.message,
-      };
-    case 'socket.messageRejected':
-      return {
-        type: 'session.messageRejected',
-        clientMessageId: event.clientMessageId,
-        error: event.error,
-      };
-    case 'socket.messagesLoaded':
-      return {
-        type: 'session.messagesLoaded',
-        conversationId: event.conversationId,
-        messages: Array.isArray(event.messages) ? event.messages : [],
-        hasMore: event.hasMore === true,
-      };
-    case 'socket.messagesFailed':
-      return {
-        type: 'session.historyFailed',
-        conversationId: event.conversationId,
-        error: event.error,
-      };
-    case 'socket.userJoined':
-      return {
-        type: 'session.userJoined',
-        user: event.joined.user,
-        conversationIds: event.joined.conversationIds.filter((id) => typeof id === 'string'),
-      };
-    case 'socket.caughtUp':
-      return {
-        type: 'session.caughtUp',
-        conversationId: event.conversationId,
-        after: event.after,
-        messages: Array.isArray(event.messages) ? event.messages : [],
-        hasMore: event.hasMore === true,
-      };
-    case 'socket.catchUpFailed':
-      return {
-        type: 'session.catchUpFailed',
-        conversationId: event.conversationId,
-        error: event.error,
-      };
-    default:
-      return null;
-  }
-}
 
 export type SessionMachine = typeof sessionMachine;

@@ -10,7 +10,10 @@ const ConversationIdSchema = z.string().min(1).max(64);
 
 export const UnsentMessageSchema = z.object({
   conversationId: ConversationIdSchema,
-  text: z.string().min(1).max(Limits.messageMaxChars * 2),
+  text: z
+    .string()
+    .min(1)
+    .max(Limits.messageMaxChars * 2),
   clientMessageId: ClientMessageIdSchema,
   /** When the user sent it (epoch ms): where it sits in the log until acknowledged. */
   createdAt: z.number().int().nonnegative(),

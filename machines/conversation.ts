@@ -1,0 +1,616 @@
+// One conversation, as an actor the messenger spawns per conversation (systemId
+// "conversation.<id>"). It owns what the user sees and does in it, each behaviour a region:
+// - link: whether the connection is live for it (offline until a sync, offline again when the
+//   session loses the connection);
+// - composer: the draft and the drafting signal: `isDrafting: true` on the first keystroke, again
+//   every 3 s while typing, `false` after 3 s without a keystroke, on send and on clearing;
+// - outbox: not a region but child actors: each unsent message is an `outgoingMessage`, given
+//   the turn one at a time, oldest first, while the link is live;
+// - history: older pages on request: idle -> loading -> idle | failed -> retry;
+// - catchUp: after a reconnect or a missed push, the messages between the last one before a hole
+//   and the rest, page by page;
+// - visibility: open or closed; unread messages and the read position.
+// The messages themselves are data (context), merged by seq from the sync, pushes, acks and pages.
+import { and, assign, enqueueActions, not, raise, setup, stateIn, type ActorRefFrom } from 'xstate';
+import type { ChannelUpdate, Conversation, Message, ProtocolError } from '../server/protocol.ts';
+import { clipToMessageLimit, Limits, messageLength } from '../server/protocol.ts';
+import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
+import { outgoingSystemId, systemIds, tellSystem, type SocketCommand } from './system.ts';
+import type { UnsentMessage } from './unsent.ts';
+
+/** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
+export const draftingTiming = { refreshMs: 3_000, idleMs: 3_000 } as const;
+
+export type OutgoingMessageRef = ActorRefFrom<typeof outgoingMessageMachine>;
+
+export interface ConversationInput {
+  conversation: Conversation;
+  currentUserId: string;
+  /** Unique per app run and conversation: client message ids are `<prefix>-<n>`. */
+  clientIdPrefix: string;
+  /** Clock for when a message was written (defaults to Date.now). */
+  now?: () => number;
+  /** What a restart left unsent here. */
+  restored?: { draft: string; outbox: readonly UnsentMessage[] };
+}
+
+export interface ConversationContext {
+  id: string;
+  kind: Conversation['kind'];
+  title: string;
+  memberIds: string[];
+  lastMessage: Conversation['lastMessage'];
+  /** Who is typing, by user id (the server's list; may include the user's own other windows). */
+  drafting: string[];
+  /** Oldest first, by seq. */
+  messages: Message[];
+  /** Older messages exist before `messages[0]`. */
+  hasMore: boolean;
+  currentUserId: string;
+  draft: string;
+  /** The unsent messages, oldest first: the one outbox. */
+  outbox: OutgoingMessageRef[];
+  clientIdPrefix: string;
+  nextClientId: number;
+  now: () => number;
+  /** Messages from others that arrived while the conversation was closed. */
+  unread: number;
+  /** The highest seq the user has had on screen (-1: none). */
+  readSeq: number;
+  historyError: string | null;
+}
+
+export type ConversationEvent =
+  // From the messenger.
+  | { type: 'conversation.synced'; conversation: Conversation; currentUserId: string }
+  | { type: 'connection.lost' }
+  | { type: 'channel.updated'; update: ChannelUpdate }
+  | { type: 'member.joined'; userId: string }
+  | { type: 'conversation.opened' }
+  | { type: 'conversation.closed' }
+  // From the views.
+  /** The composer's whole new text. */
+  | { type: 'draft.changed'; text: string }
+  | { type: 'message.submitted' }
+  /** Load the page before the oldest loaded message (again after a failure). */
+  | { type: 'history.requested' }
+  // From the socket: answers to this conversation's requests.
+  | { type: 'history.loaded'; messages: Message[]; hasMore: boolean }
+  | { type: 'history.failed'; error: ProtocolError }
+  | { type: 'catchUp.loaded'; after: number; messages: Message[]; hasMore: boolean }
+  | { type: 'catchUp.failed'; error: ProtocolError }
+  // From its outgoing messages.
+  | OutgoingMessageReport
+  // To itself.
+  | { type: 'outbox.advance' };
+
+/** Merges by seq (a conversation's seq is unique and gap-free): a message heard twice shows once. */
+export function insertMessages(
+  existing: readonly Message[],
+  incoming: readonly Message[],
+): Message[] {
+  if (incoming.length === 0) return existing as Message[];
+  const bySeq = new Map(existing.map((message) => [message.seq, message]));
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The seq of the last message before the first hole in `messages` (sorted by seq), or null when
+ * they run without a hole. Older pages not loaded yet are not a hole: only what lies between two
+ * known messages is, e.g. what was written while the connection was down, beyond the page the
+ * resync brought.
+ */
+export function lastSeqBeforeHole(messages: readonly Message[]): number | null {
+  for (let index = 1; index < messages.length; index += 1) {
+    const previous = messages[index - 1];
+    const current = messages[index];
+    if (previous && current && current.seq > previous.seq + 1) return previous.seq;
+  }
+  return null;
+}
+
+const lastSeq = (messages: readonly Message[]): number => messages.at(-1)?.seq ?? -1;
+
+/** Messages in `messages` that acknowledge one of ours (their ack was lost, or another window). */
+function deliveredIds(messages: readonly Message[]): Set<string> {
+  return new Set(messages.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])));
+}
+
+const tellSocket = (system: Parameters<typeof tellSystem>[0], command: SocketCommand) =>
+  tellSystem(system, systemIds.socket, command);
+
+const isLive = stateIn('#conversation.link.online');
+
+// Declared before setup() so XState can type the actions' params against them.
+const guards = {
+  isLive,
+  isBlank: (_: unknown, params: { text: string }) => params.text.trim().length === 0,
+  hasText: (_: unknown, params: { text: string }) => params.text.trim().length > 0,
+  canSend: ({ context }: { context: ConversationContext }) => {
+    const text = context.draft.trim();
+    return text.length > 0 && messageLength(text) <= Limits.messageMaxChars;
+  },
+  hasOlderMessages: ({ context }: { context: ConversationContext }) => context.hasMore,
+  hasHole: ({ context }: { context: ConversationContext }) =>
+    lastSeqBeforeHole(context.messages) !== null,
+  /** The page moved the catch-up on and the server has more: ask for the next one. */
+  pageLeavesHole: (
+    { context }: { context: ConversationContext },
+    params: { page: Message[]; hasMore: boolean },
+  ) => params.hasMore && params.page.length > 0 && lastSeqBeforeHole(context.messages) !== null,
+  isNewFromOther: (
+    { context }: { context: ConversationContext },
+    params: { update: ChannelUpdate },
+  ) => {
+    const { message } = params.update;
+    return (
+      message !== null &&
+      message.authorId !== context.currentUserId &&
+      !context.messages.some((m) => m.seq === message.seq)
+    );
+  },
+};
+
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationContext,
+    events: {} as ConversationEvent,
+    input: {} as ConversationInput,
+  },
+  actors: {
+    outgoingMessage: outgoingMessageMachine,
+  },
+  delays: {
+    draftingRefresh: draftingTiming.refreshMs,
+    draftingIdle: draftingTiming.idleMs,
+  },
+  guards,
+  actions: {
+    assignSynced: assign(({ context }, params: { conversation: Conversation }) => {
+      const { conversation } = params;
+      return {
+        title: conversation.title,
+        kind: conversation.kind,
+        memberIds: conversation.memberIds,
+        lastMessage: conversation.lastMessage,
+        drafting: conversation.drafting,
+        messages: insertMessages(context.messages, conversation.messages),
+        // A resync keeps older pages already loaded.
+        hasMore:
+          context.messages.length > conversation.messages.length
+            ? context.hasMore
+            : conversation.hasMore,
+      };
+    }),
+    mergeUpdate: assign(({ context }, params: { update: ChannelUpdate }) => {
+      const { conversation: summary, message } = params.update;
+      return {
+        title: summary.title,
+        kind: summary.kind,
+        lastMessage: summary.lastMessage,
+        drafting: summary.drafting,
+        messages: message ? insertMessages(context.messages, [message]) : context.messages,
+      };
+    }),
+    /** Our messages the server turns out to have (ack lost, or sent from another window). */
+    dropDelivered: enqueueActions(({ context, enqueue }, params: { messages: Message[] }) => {
+      const delivered = deliveredIds(params.messages);
+      if (delivered.size === 0) return;
+      const gone = context.outbox.filter((ref) =>
+        delivered.has(ref.getSnapshot().context.clientMessageId),
+      );
+      if (gone.length === 0) return;
+      for (const ref of gone) enqueue.stopChild(ref);
+      enqueue.assign({ outbox: context.outbox.filter((ref) => !gone.includes(ref)) });
+      enqueue.raise({ type: 'outbox.advance' });
+    }),
+    addMember: assign(({ context }, params: { userId: string }) =>
+      context.memberIds.includes(params.userId)
+        ? {}
+        : { memberIds: [...context.memberIds, params.userId] },
+    ),
+    assignDraft: assign((_, params: { text: string }) => ({
+      draft: clipToMessageLimit(params.text),
+    })),
+    signalDrafting: ({ context, system }, params: { isDrafting: boolean }) =>
+      tellSocket(system, {
+        type: 'isDrafting',
+        conversationId: context.id,
+        isDrafting: params.isDrafting,
+      }),
+    send: enqueueActions(({ context, enqueue }) => {
+      const clientMessageId = `${context.clientIdPrefix}-${context.nextClientId}`;
+      enqueue.assign({
+        nextClientId: context.nextClientId + 1,
+        draft: '',
+        outbox: ({ context: current, spawn }) => [
+          ...current.outbox,
+          spawn('outgoingMessage', {
+            id: clientMessageId,
+            systemId: outgoingSystemId(clientMessageId),
+            input: {
+              conversationId: current.id,
+              text: current.draft.trim(),
+              clientMessageId,
+              createdAt: current.now(),
+            },
+          }),
+        ],
+      });
+      enqueue.raise({ type: 'outbox.advance' });
+    }),
+    /** Gives the turn to the oldest waiting message, unless one is already on its way. */
+    giveTurn: enqueueActions(({ context, enqueue }) => {
+      const states = context.outbox.map((ref) => ({ ref, snapshot: ref.getSnapshot() }));
+      const inFlight = states.some(
+        ({ snapshot }) => snapshot.matches('sending') || snapshot.matches('rateLimited'),
+      );
+      if (inFlight) return;
+      const next = states.find(({ snapshot }) => snapshot.matches('queued'));
+      if (next) enqueue.sendTo(next.ref, { type: 'delivery.turn' });
+    }),
+    forwardConnectionLost: enqueueActions(({ context, enqueue }) => {
+      for (const ref of context.outbox) enqueue.sendTo(ref, { type: 'connection.lost' });
+    }),
+    confirmSent: assign(({ context }, params: { clientMessageId: string; message: Message }) => ({
+      messages: insertMessages(context.messages, [params.message]),
+      outbox: context.outbox.filter(
+        (ref) => ref.getSnapshot().context.clientMessageId !== params.clientMessageId,
+      ),
+    })),
+    advanceOutbox: raise({ type: 'outbox.advance' }),
+    requestHistory: ({ context, system }) => {
+      const oldest = context.messages[0];
+      tellSocket(system, {
+        type: 'requestMessages',
+        purpose: 'history',
+        conversationId: context.id,
+        ...(oldest ? { before: oldest.seq } : {}),
+        limit: Limits.pageDefaultLimit,
+      });
+    },
+    prependHistory: assign(({ context }, params: { messages: Message[]; hasMore: boolean }) => ({
+      messages: insertMessages(context.messages, params.messages),
+      hasMore: params.hasMore,
+      historyError: null,
+    })),
+    assignHistoryError: assign((_, params: { message: string }) => ({
+      historyError: params.message,
+    })),
+    clearHistoryError: assign({ historyError: null }),
+    requestCatchUp: ({ context, system }) => {
+      const after = lastSeqBeforeHole(context.messages);
+      if (after === null) return;
+      tellSocket(system, {
+        type: 'requestMessages',
+        purpose: 'catchUp',
+        conversationId: context.id,
+        after,
+        limit: Limits.pageMaxLimit,
+      });
+    },
+    mergePage: assign(({ context }, params: { messages: Message[] }) => ({
+      messages: insertMessages(context.messages, params.messages),
+    })),
+    /** Lets the messenger resync when a page names people it may not know. */
+    reportAuthors: ({ system }, params: { messages: Message[] }) => {
+      if (params.messages.length === 0) return;
+      const userIds = [...new Set(params.messages.map((m) => m.authorId))];
+      tellSystem(system, systemIds.messenger, { type: 'authors.seen', userIds });
+    },
+    countUnread: assign(({ context }) => ({ unread: context.unread + 1 })),
+    markRead: assign(({ context }) => ({ unread: 0, readSeq: lastSeq(context.messages) })),
+  },
+}).createMachine({
+  id: 'conversation',
+  context: ({ input, spawn }) => {
+    const { conversation, restored } = input;
+    const outbox = (restored?.outbox ?? []).map((entry) =>
+      spawn('outgoingMessage', {
+        id: entry.clientMessageId,
+        systemId: outgoingSystemId(entry.clientMessageId),
+        input: entry,
+      }),
+    );
+    return {
+      id: conversation.id,
+      kind: conversation.kind,
+      title: conversation.title,
+      memberIds: conversation.memberIds,
+      lastMessage: conversation.lastMessage,
+      drafting: conversation.drafting,
+      messages: conversation.messages,
+      hasMore: conversation.hasMore,
+      currentUserId: input.currentUserId,
+      draft: clipToMessageLimit(restored?.draft ?? ''),
+      outbox,
+      clientIdPrefix: input.clientIdPrefix,
+      nextClientId: 1,
+      now: input.now ?? Date.now,
+      unread: 0,
+      readSeq: -1,
+      historyError: null,
+    };
+  },
+  type: 'parallel',
+  on: {
+    'member.joined': {
+      actions: { type: 'addMember', params: ({ event }) => ({ userId: event.userId }) },
+    },
+    'outgoing.sent': {
+      actions: [
+        {
+          type: 'confirmSent',
+          params: ({ event }) => ({ clientMessageId: event.clientMessageId, message: event.message }),
+        },
+        'advanceOutbox',
+      ],
+    },
+    'outgoing.settled': { actions: 'advanceOutbox' },
+  },
+  states: {
+    link: {
+      initial: 'offline',
+      on: {
+        // Pushes can come before the sync that makes the link live (they ride the same socket).
+        'channel.updated': {
+          actions: [
+            { type: 'mergeUpdate', params: ({ event }) => ({ update: event.update }) },
+            {
+              type: 'dropDelivered',
+              params: ({ event }) => ({
+                messages: event.update.message ? [event.update.message] : [],
+              }),
+            },
+          ],
+        },
+      },
+      states: {
+        offline: {
+          on: {
+            'conversation.synced': {
+              target: 'online',
+              actions: [
+                {
+                  type: 'assignSynced',
+                  params: ({ event }) => ({ conversation: event.conversation }),
+                },
+                {
+                  type: 'dropDelivered',
+                  params: ({ event }) => ({ messages: event.conversation.messages }),
+                },
+              ],
+            },
+          },
+        },
+        online: {
+          entry: 'advanceOutbox',
+          on: {
+            'conversation.synced': {
+              actions: [
+                {
+                  type: 'assignSynced',
+                  params: ({ event }) => ({ conversation: event.conversation }),
+                },
+                {
+                  type: 'dropDelivered',
+                  params: ({ event }) => ({ messages: event.conversation.messages }),
+                },
+              ],
+            },
+            'connection.lost': { target: 'offline', actions: 'forwardConnectionLost' },
+            'outbox.advance': { actions: 'giveTurn' },
+          },
+        },
+      },
+    },
+    composer: {
+      initial: 'quiet',
+      states: {
+        quiet: {
+          on: {
+            'draft.changed': [
+              {
+                guard: { type: 'isBlank', params: ({ event }) => ({ text: event.text }) },
+                actions: { type: 'assignDraft', params: ({ event }) => ({ text: event.text }) },
+              },
+              {
+                target: 'typing',
+                actions: [
+                  { type: 'assignDraft', params: ({ event }) => ({ text: event.text }) },
+                  { type: 'signalDrafting', params: { isDrafting: true } },
+                ],
+              },
+            ],
+            'message.submitted': { guard: 'canSend', actions: 'send' },
+          },
+        },
+        typing: {
+          type: 'parallel',
+          on: {
+            'draft.changed': {
+              guard: { type: 'isBlank', params: ({ event }) => ({ text: event.text }) },
+              target: 'quiet',
+              actions: [
+                { type: 'assignDraft', params: ({ event }) => ({ text: event.text }) },
+                { type: 'signalDrafting', params: { isDrafting: false } },
+              ],
+            },
+            'message.submitted': {
+              guard: 'canSend',
+              target: 'quiet',
+              actions: [{ type: 'signalDrafting', params: { isDrafting: false } }, 'send'],
+            },
+          },
+          states: {
+            // The server forgets a drafting signal after a while: refresh it while typing.
+            signal: {
+              initial: 'fresh',
+              states: {
+                fresh: {
+                  after: { draftingRefresh: 'stale' },
+                },
+                stale: {
+                  on: {
+                    'draft.changed': {
+                      guard: { type: 'hasText', params: ({ event }) => ({ text: event.text }) },
+                      target: 'fresh',
+                      actions: { type: 'signalDrafting', params: { isDrafting: true } },
+                    },
+                  },
+                },
+              },
+            },
+            // Each keystroke starts the idle wait again.
+            keystrokes: {
+              initial: 'recent',
+              states: {
+                recent: {
+                  after: {
+                    draftingIdle: {
+                      target: '#conversation.composer.quiet',
+                      actions: { type: 'signalDrafting', params: { isDrafting: false } },
+                    },
+                  },
+                  on: {
+                    'draft.changed': {
+                      guard: { type: 'hasText', params: ({ event }) => ({ text: event.text }) },
+                      target: 'recent',
+                      reenter: true,
+                      actions: {
+                        type: 'assignDraft',
+                        params: ({ event }) => ({ text: event.text }),
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    history: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            'history.requested': { guard: 'hasOlderMessages', target: 'loading' },
+          },
+        },
+        loading: {
+          always: {
+            guard: not('isLive'),
+            target: 'failed',
+            actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
+          },
+          entry: ['clearHistoryError', 'requestHistory'],
+          on: {
+            'history.loaded': {
+              target: 'idle',
+              actions: [
+                {
+                  type: 'prependHistory',
+                  params: ({ event }) => ({ messages: event.messages, hasMore: event.hasMore }),
+                },
+                { type: 'reportAuthors', params: ({ event }) => ({ messages: event.messages }) },
+              ],
+            },
+            'history.failed': {
+              target: 'failed',
+              actions: {
+                type: 'assignHistoryError',
+                params: ({ event }) => ({
+                  message: event.error.message || 'Could not load older messages.',
+                }),
+              },
+            },
+            // The request went down with the connection; scrolling up asks again.
+            'connection.lost': 'idle',
+          },
+        },
+        failed: {
+          on: {
+            'history.requested': { guard: 'hasOlderMessages', target: 'loading' },
+          },
+        },
+      },
+    },
+    catchUp: {
+      initial: 'complete',
+      states: {
+        complete: {
+          always: { guard: and(['isLive', 'hasHole']), target: 'catchingUp' },
+        },
+        catchingUp: {
+          entry: 'requestCatchUp',
+          on: {
+            'catchUp.loaded': [
+              {
+                guard: {
+                  type: 'pageLeavesHole',
+                  params: ({ event }) => ({ page: event.messages, hasMore: event.hasMore }),
+                },
+                target: 'catchingUp',
+                reenter: true,
+                actions: [
+                  { type: 'mergePage', params: ({ event }) => ({ messages: event.messages }) },
+                  { type: 'dropDelivered', params: ({ event }) => ({ messages: event.messages }) },
+                  { type: 'reportAuthors', params: ({ event }) => ({ messages: event.messages }) },
+                ],
+              },
+              {
+                target: 'settling',
+                actions: [
+                  { type: 'mergePage', params: ({ event }) => ({ messages: event.messages }) },
+                  { type: 'dropDelivered', params: ({ event }) => ({ messages: event.messages }) },
+                  { type: 'reportAuthors', params: ({ event }) => ({ messages: event.messages }) },
+                ],
+              },
+            ],
+            'catchUp.failed': 'gaveUp',
+            'connection.lost': 'complete',
+          },
+        },
+        // The page closed the hole, or the server had nothing more to give.
+        settling: {
+          always: [{ guard: 'hasHole', target: 'gaveUp' }, { target: 'complete' }],
+        },
+        // Asking again now would ask the same thing; the next sync looks again.
+        gaveUp: {
+          on: {
+            'conversation.synced': 'complete',
+            'connection.lost': 'complete',
+          },
+        },
+      },
+    },
+    visibility: {
+      initial: 'closed',
+      states: {
+        closed: {
+          on: {
+            'conversation.opened': { target: 'open', actions: 'markRead' },
+            'channel.updated': {
+              guard: {
+                type: 'isNewFromOther',
+                params: ({ event }) => ({ update: event.update }),
+              },
+              actions: 'countUnread',
+            },
+          },
+        },
+        open: {
+          on: {
+            'conversation.closed': 'closed',
+            'channel.updated': { actions: 'markRead' },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type ConversationMachine = typeof conversationMachine;
+export type ConversationRef = ActorRefFrom<ConversationMachine>;

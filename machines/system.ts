@@ -1,0 +1,78 @@
+// The signed-in actor system's addresses and its one transport contract.
+//
+// app ─┬─ session (systemId "session") ── socket (systemId "socket", one per connection attempt)
+//      └─ messenger (systemId "messenger") ── conversation (systemId "conversation.<id>", one each)
+//                                              └─ outgoingMessage ("outgoing.<clientMessageId>")
+//
+// The socket actor validates every inbound payload once (zod, server/protocol.ts) and delivers
+// it, typed, to the actor that owns it: connection events to the session, the sync and pushes to
+// the messenger, answers to a conversation's requests to that conversation, acks to the message
+// they acknowledge. Actors that ask the server something send a `SocketCommand`, named after the
+// wire event it emits, to `system.get("socket")`; while there is no socket (offline, between
+// attempts) the command is dropped and the asker learns it from `connection.lost`.
+import type { AnyActorRef, EventObject } from 'xstate';
+
+export const systemIds = {
+  session: 'session',
+  socket: 'socket',
+  messenger: 'messenger',
+} as const;
+
+export const conversationSystemId = (conversationId: string): string =>
+  `conversation.${conversationId}`;
+
+export const outgoingSystemId = (clientMessageId: string): string => `outgoing.${clientMessageId}`;
+
+/** What actors ask of the socket; each is the wire event of the same name. */
+export type SocketCommand =
+  /** Answered with `sync.received` (session and messenger) or `sync.failed`. */
+  | { type: 'requestConversationsAndUsers' }
+  /** Answered with `message.acked` or `message.rejected`, to `outgoing.<clientMessageId>`. */
+  | { type: 'sendMessage'; conversationId: string; text: string; clientMessageId: string }
+  /** Fire and forget: a lost drafting signal expires on the server by itself. */
+  | { type: 'isDrafting'; conversationId: string; isDrafting: boolean }
+  /** An older page: answered with `history.loaded` or `history.failed`, to the conversation. */
+  | {
+      type: 'requestMessages';
+      purpose: 'history';
+      conversationId: string;
+      before?: number;
+      limit: number;
+    }
+  /** The messages after `after`: answered with `catchUp.loaded` or `catchUp.failed`. */
+  | {
+      type: 'requestMessages';
+      purpose: 'catchUp';
+      conversationId: string;
+      after: number;
+      limit: number;
+    }
+  /** Revokes this session's token: answered with `signOut.done` or `signOut.failed`. */
+  | { type: 'signOut' };
+
+interface SystemLike {
+  get(systemId: string): AnyActorRef | undefined;
+}
+
+/**
+ * Sends `event` to the actor registered as `systemId`, if it is running. (XState's `sendTo`
+ * with a function that finds no actor sends to the sender itself.) A machine run on its own,
+ * in a test or the visualizer, has no such actor, so nothing is sent.
+ */
+export function tellSystem<TEvent extends EventObject>(
+  system: SystemLike,
+  systemId: string,
+  event: TEvent,
+): void {
+  system.get(systemId)?.send(event);
+}
+
+/**
+ * The action form of `tellSystem`: `tellSocket: tellSystemActor<SocketCommand>(systemIds.socket)`
+ * in a machine's `setup({ actions })`, used with typed params. It runs when the transition's
+ * actions are executed, never while one is only being computed (model tests, the simulator).
+ */
+export const tellSystemActor =
+  <TEvent extends EventObject>(systemId: string) =>
+  ({ system }: { system: SystemLike }, event: TEvent): void =>
+    tellSystem(system, systemId, event);
