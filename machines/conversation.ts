@@ -342,7 +342,10 @@ export const conversationMachine = setup({
       actions: [
         {
           type: 'confirmSent',
-          params: ({ event }) => ({ clientMessageId: event.clientMessageId, message: event.message }),
+          params: ({ event }) => ({
+            clientMessageId: event.clientMessageId,
+            message: event.message,
+          }),
         },
         'advanceOutbox',
       ],

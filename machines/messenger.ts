@@ -3,7 +3,7 @@
 // (`users`), the server's order and the selection, and hands each conversation its share of
 // the sync and of the pushes. Everything inside a conversation (draft, outbox, history, unread)
 // is that conversation's; the views talk to it directly.
-import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import { enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
 import type { ChannelUpdate, ConversationsAndUsers, User, UserJoined } from '../server/protocol.ts';
 import { conversationMachine, type ConversationRef } from './conversation.ts';
 import { conversationSystemId, systemIds, tellSystem } from './system.ts';
@@ -80,6 +80,11 @@ export const messengerMachine = setup({
   },
   actors: {
     conversation: conversationMachine,
+    /**
+     * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
+     * default keeps nothing): it finds the messenger by systemId and watches the system.
+     */
+    persistUnsent: fromCallback(() => () => {}),
   },
   guards,
   actions: {
@@ -213,6 +218,7 @@ export const messengerMachine = setup({
     },
     ready: {
       type: 'parallel',
+      invoke: { id: 'persistUnsent', src: 'persistUnsent' },
       on: {
         'user.joined': {
           actions: { type: 'addJoinedUser', params: ({ event }) => ({ joined: event.joined }) },

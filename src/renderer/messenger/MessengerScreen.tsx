@@ -20,22 +20,26 @@ export function MessengerScreen(): JSX.Element {
   const banner = useAtomValue(atoms.sessionBannerAtom);
   const rows = useAtomValue(atoms.sidebarRowsAtom);
   const conversation = useAtomValue(atoms.openConversationAtom);
-  const send = useSetAtom(atoms.sendToMessengerAtom);
+  const sendToMessenger = useSetAtom(atoms.sendToMessengerAtom);
+  const sendToConversation = useSetAtom(atoms.sendToOpenConversationAtom);
+  const retry = useSetAtom(atoms.retryMessageAtom);
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
-    (conversationId: string) => send({ type: 'conversation.selected', conversationId }),
-    [send],
+    (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
+    [sendToMessenger],
   );
-  const changeDraft = useCallback((text: string) => send({ type: 'draft.changed', text }), [send]);
-  const sendDraft = useCallback(() => send({ type: 'message.submitted' }), [send]);
-  const retry = useCallback(
-    (clientMessageId: string) => send({ type: 'message.retried', clientMessageId }),
-    [send],
+  const changeDraft = useCallback(
+    (text: string) => sendToConversation({ type: 'draft.changed', text }),
+    [sendToConversation],
   );
-  const openConversationId = conversation?.id;
-  const loadOlder = useCallback(() => {
-    if (openConversationId) send({ type: 'history.requested', conversationId: openConversationId });
-  }, [send, openConversationId]);
+  const sendDraft = useCallback(
+    () => sendToConversation({ type: 'message.submitted' }),
+    [sendToConversation],
+  );
+  const loadOlder = useCallback(
+    () => sendToConversation({ type: 'history.requested' }),
+    [sendToConversation],
+  );
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>

@@ -1,34 +1,64 @@
-// Builds the renderer's atoms for one provided app machine: the mirrored snapshots, the
-// senders views use, and the derived view models. The app passes its socket-backed machine;
-// tests pass one provided with fakes. Views read these atoms and send events, nothing else.
+// Builds the renderer's atoms for one provided app machine: one snapshot atom per actor the
+// views show, the senders views use, and the view models derived from them. The app passes its
+// socket-backed machine; tests pass one provided with fakes. Views read these atoms and send
+// events to the actor that owns them, nothing else.
 import { atom, type Atom, type WritableAtom } from 'jotai/vanilla';
+import { selectAtom } from 'jotai/vanilla/utils';
 import { createActor, type ActorOptions, type ActorRefFrom } from 'xstate';
 import type { AppEvent, AppInput, AppMachine } from '../../../machines/app.ts';
-import type { MessengerEvent, MessengerViewEvent } from '../../../machines/messenger.ts';
+import type { ConversationEvent, ConversationRef } from '../../../machines/conversation.ts';
+import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { OnboardingEvent } from '../../../machines/onboarding.ts';
-import { atomMirroringActorTree } from './mirror.ts';
+import { outgoingSystemId } from '../../../machines/system.ts';
+import type { User } from '../../../server/protocol.ts';
+import { rootSnapshotAtom, snapshotAtomOf } from './actorAtoms.ts';
 import { toOnboardingView, type OnboardingView } from './onboardingView.ts';
-import { createOpenConversationSelector, type OpenConversationView } from './openConversation.ts';
+import {
+  conversationStatus,
+  createMessageRows,
+  membersText,
+  type OpenConversationMessage,
+  type OpenConversationView,
+} from './openConversation.ts';
+import {
+  conversationIdentity,
+  draftingFirstNames,
+  type AvatarPerson,
+  type ConversationSummary,
+} from './people.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
-import { createSidebarRowsSelector, type SidebarRow } from './sidebarRows.ts';
+import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
 import type {
-  MachineSnapshots,
+  AppSnapshot,
   MessengerSnapshot,
   OnboardingSnapshot,
   SessionSnapshot,
 } from './snapshots.ts';
+import { typingText } from './typingText.ts';
 
 /** Which top-level screen the app shows. */
 export type Screen = 'restoring' | 'onboarding' | 'messenger' | 'signingOut';
 
+/** What the views send the open conversation. */
+export type OpenConversationEvent = Extract<
+  ConversationEvent,
+  { type: 'draft.changed' | 'message.submitted' | 'history.requested' }
+>;
+
+/** What the views send the messenger. */
+export type MessengerViewEvent = Extract<
+  MessengerEvent,
+  { type: 'conversation.selected' | 'conversation.closed' }
+>;
+
 export interface AppAtoms {
-  /** The running app actor (started when `snapshotsAtom` is first mounted, or by `start`). */
+  /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
   start: () => void;
   /** Stops the app actor and its children (app shutdown, test teardown). */
   stop: () => void;
-  snapshotsAtom: Atom<MachineSnapshots>;
+  appSnapshotAtom: Atom<AppSnapshot>;
   onboardingSnapshotAtom: Atom<OnboardingSnapshot | null>;
   sessionSnapshotAtom: Atom<SessionSnapshot | null>;
   messengerSnapshotAtom: Atom<MessengerSnapshot | null>;
@@ -46,16 +76,30 @@ export interface AppAtoms {
   sendToAppAtom: WritableAtom<null, [AppEvent], void>;
   sendToOnboardingAtom: WritableAtom<null, [OnboardingEvent], void>;
   sendToMessengerAtom: WritableAtom<null, [MessengerViewEvent], void>;
-}
-
-interface AppChildren {
-  onboarding?: { getSnapshot(): OnboardingSnapshot; send(event: OnboardingEvent): void };
-  session?: { getSnapshot(): SessionSnapshot };
-  messenger?: { getSnapshot(): MessengerSnapshot; send(event: MessengerEvent): void };
+  sendToOpenConversationAtom: WritableAtom<null, [OpenConversationEvent], void>;
+  /** Retry a failed message (by its clientMessageId): the message actor takes it. */
+  retryMessageAtom: WritableAtom<null, [string], void>;
 }
 
 /** Actor options the caller may add: a clock (tests) and an inspector (the live visualizer). */
 export type AppActorOptions = Pick<ActorOptions<AppMachine>, 'clock' | 'inspect'>;
+
+/** The atoms derived from one conversation actor, built once per actor. */
+interface ConversationAtoms {
+  summaryAtom: Atom<ConversationSummary>;
+  identityAtom: Atom<{ title: string; avatar: AvatarPerson }>;
+  rowAtom: Atom<SidebarRow>;
+  messagesAtom: Atom<OpenConversationMessage[]>;
+}
+
+const sameSummary = (a: ConversationSummary, b: ConversationSummary) =>
+  a.id === b.id &&
+  a.kind === b.kind &&
+  a.title === b.title &&
+  a.memberIds === b.memberIds &&
+  a.drafting === b.drafting &&
+  a.lastMessage === b.lastMessage &&
+  a.unread === b.unread;
 
 export function createAppAtoms(
   machine: AppMachine,
@@ -63,60 +107,154 @@ export function createAppAtoms(
   options: AppActorOptions = {},
 ): AppAtoms {
   const appActor = createActor(machine, { ...options, input });
-  const children = () => appActor.getSnapshot().children as AppChildren;
-  const read = (): MachineSnapshots => {
-    const app = appActor.getSnapshot();
-    const { onboarding, session, messenger } = app.children as AppChildren;
-    return {
-      app,
-      onboarding: onboarding?.getSnapshot() ?? null,
-      session: session?.getSnapshot() ?? null,
-      messenger: messenger?.getSnapshot() ?? null,
-    };
-  };
+  const appSnapshotAtom = rootSnapshotAtom(appActor);
 
-  const snapshotsAtom = atomMirroringActorTree(appActor, read);
-  const onboardingSnapshotAtom = atom((get) => get(snapshotsAtom).onboarding);
-  const sessionSnapshotAtom = atom((get) => get(snapshotsAtom).session);
-  const messengerSnapshotAtom = atom((get) => get(snapshotsAtom).messenger);
+  const onboardingSnapshotAtom = atom((get) => {
+    const ref = get(appSnapshotAtom).children.onboarding;
+    return ref ? get(snapshotAtomOf(ref)) : null;
+  });
+  const sessionSnapshotAtom = atom((get) => {
+    const ref = get(appSnapshotAtom).children.session;
+    return ref ? get(snapshotAtomOf(ref)) : null;
+  });
+  const messengerSnapshotAtom = atom((get) => {
+    const ref = get(appSnapshotAtom).children.messenger;
+    return ref ? get(snapshotAtomOf(ref)) : null;
+  });
 
   const screenAtom = atom<Screen>((get) => {
-    const { app } = get(snapshotsAtom);
-    if (app.matches('restoring')) return 'restoring';
-    if (app.matches('onboarding')) return 'onboarding';
-    if (app.matches('signingOut') || app.matches('clearingToken')) return 'signingOut';
+    const app = get(appSnapshotAtom);
+    if (app.matches('restoring') || app.matches('restoringUnsent')) return 'restoring';
+    if (app.matches('onboarding') || app.matches('savingToken')) return 'onboarding';
+    if (app.matches('forgettingSession')) return 'signingOut';
+    const session = get(sessionSnapshotAtom);
+    if (session?.matches({ connection: 'signingOut' })) return 'signingOut';
     return 'messenger';
   });
-  const appNoticeAtom = atom((get) => get(snapshotsAtom).app.context.notice);
+  const appNoticeAtom = atom((get) => get(appSnapshotAtom).context.notice);
 
   const onboardingViewAtom = atom((get) => {
     const snapshot = get(onboardingSnapshotAtom);
     return snapshot ? toOnboardingView(snapshot) : null;
   });
-  const messengerContextAtom = atom((get) => get(messengerSnapshotAtom)?.context ?? null);
-  // Memoized per app: a keystroke's snapshot returns the same rows and the same message list,
-  // so Jotai (which compares with Object.is) does not re-render the sidebar or the log.
-  const selectSidebarRows = createSidebarRowsSelector();
+
+  // Messenger-wide inputs, each changing only when its own value does.
+  const noUsers: Record<string, User> = {};
+  const usersAtom = selectAtom(messengerSnapshotAtom, (s) => s?.context.users ?? noUsers);
+  const usersByIdAtom = atom((get) => new Map(Object.entries(get(usersAtom))));
+  const currentUserIdAtom = selectAtom(
+    messengerSnapshotAtom,
+    (s) => s?.context.currentUserId ?? null,
+  );
+  const selectedIdAtom = selectAtom(
+    messengerSnapshotAtom,
+    (s) => s?.context.selectedConversationId ?? null,
+  );
+
+  const conversationAtoms = new WeakMap<ConversationRef, ConversationAtoms>();
+  const atomsOf = (ref: ConversationRef): ConversationAtoms => {
+    const existing = conversationAtoms.get(ref);
+    if (existing) return existing;
+    const snapshotAtom = snapshotAtomOf(ref);
+    const summaryAtom = selectAtom(
+      snapshotAtom,
+      ({ context }): ConversationSummary => ({
+        id: context.id,
+        kind: context.kind,
+        title: context.title,
+        memberIds: context.memberIds,
+        drafting: context.drafting,
+        lastMessage: context.lastMessage,
+        unread: context.unread,
+      }),
+      sameSummary,
+    );
+    const identityAtom = atom((get) =>
+      conversationIdentity(get(summaryAtom), get(usersAtom), get(currentUserIdAtom)),
+    );
+    const rowAtom = atom((get) => {
+      const summary = get(summaryAtom);
+      return toSidebarRow(
+        summary,
+        get(usersAtom),
+        get(currentUserIdAtom),
+        get(selectedIdAtom) === summary.id,
+      );
+    });
+    const sourceMessagesAtom = selectAtom(snapshotAtom, (s) => s.context.messages);
+    const outboxAtom = selectAtom(snapshotAtom, (s) => s.context.outbox);
+    const buildRows = createMessageRows();
+    const messagesAtom = atom((get) =>
+      buildRows(
+        get(sourceMessagesAtom),
+        get(outboxAtom).map((message) => get(snapshotAtomOf(message))),
+        get(currentUserIdAtom) ?? '',
+      ),
+    );
+    const built = { summaryAtom, identityAtom, rowAtom, messagesAtom };
+    conversationAtoms.set(ref, built);
+    return built;
+  };
+
   const noRows: SidebarRow[] = [];
   const sidebarRowsAtom = atom((get) => {
-    const context = get(messengerContextAtom);
-    return context ? selectSidebarRows(context) : noRows;
+    const messenger = get(messengerSnapshotAtom);
+    if (!messenger) return noRows;
+    const { conversationIds, conversations } = messenger.context;
+    const rows: SidebarRow[] = [];
+    for (const id of conversationIds) {
+      const ref = conversations[id];
+      if (ref) rows.push(get(atomsOf(ref).rowAtom));
+    }
+    return byRecentActivity(rows);
   });
-  const selectOpenConversation = createOpenConversationSelector();
-  const openConversationAtom = atom((get) => {
-    const snapshot = get(messengerSnapshotAtom);
-    return snapshot ? selectOpenConversation(snapshot) : null;
+
+  const openRefAtom = atom((get) => {
+    const messenger = get(messengerSnapshotAtom);
+    const id = messenger?.context.selectedConversationId;
+    return (id && messenger?.context.conversations[id]) || null;
+  });
+  const openConversationAtom = atom((get): OpenConversationView | null => {
+    const ref = get(openRefAtom);
+    const currentUserId = get(currentUserIdAtom);
+    if (!ref || !currentUserId) return null;
+    const { summaryAtom, identityAtom, messagesAtom } = atomsOf(ref);
+    const summary = get(summaryAtom);
+    const users = get(usersAtom);
+    const { title, avatar } = get(identityAtom);
+    const others = summary.memberIds
+      .filter((memberId) => memberId !== currentUserId)
+      .map((memberId) => users[memberId]?.firstName ?? 'Someone');
+    return {
+      id: summary.id,
+      kind: summary.kind,
+      title,
+      avatar,
+      membersText: summary.kind === 'direct' ? title : membersText(others),
+      typingText: typingText(draftingFirstNames(summary, users, currentUserId)),
+      currentUserId,
+      usersById: get(usersByIdAtom),
+      messages: get(messagesAtom),
+      ...conversationStatus(get(snapshotAtomOf(ref))),
+    };
   });
   const typingTextAtom = atom((get) => get(openConversationAtom)?.typingText ?? null);
   const sessionBannerAtom = atom((get) => toSessionBanner(get(sessionSnapshotAtom)));
   const messengerReadyAtom = atom((get) => get(messengerSnapshotAtom)?.matches('ready') ?? false);
 
+  const children = () => appActor.getSnapshot().children;
   const sendToAppAtom = atom(null, (_get, _set, event: AppEvent) => appActor.send(event));
   const sendToOnboardingAtom = atom(null, (_get, _set, event: OnboardingEvent) =>
     children().onboarding?.send(event),
   );
   const sendToMessengerAtom = atom(null, (_get, _set, event: MessengerViewEvent) =>
     children().messenger?.send(event),
+  );
+  const sendToOpenConversationAtom = atom(null, (get, _set, event: OpenConversationEvent) =>
+    get(openRefAtom)?.send(event),
+  );
+  const retryMessageAtom = atom(null, (_get, _set, clientMessageId: string) =>
+    appActor.system.get(outgoingSystemId(clientMessageId))?.send({ type: 'message.retried' }),
   );
 
   return {
@@ -127,7 +265,7 @@ export function createAppAtoms(
     stop: () => {
       appActor.stop();
     },
-    snapshotsAtom,
+    appSnapshotAtom,
     onboardingSnapshotAtom,
     sessionSnapshotAtom,
     messengerSnapshotAtom,
@@ -142,5 +280,7 @@ export function createAppAtoms(
     sendToAppAtom,
     sendToOnboardingAtom,
     sendToMessengerAtom,
+    sendToOpenConversationAtom,
+    retryMessageAtom,
   };
 }

@@ -1,27 +1,30 @@
-// The renderer's state: atoms mirroring the machines, and the view models derived from them.
+// The renderer's state: atoms mirroring the actors, and the view models derived from them.
 export {
   createAppAtoms,
   type AppActorOptions,
   type AppAtoms,
+  type MessengerViewEvent,
+  type OpenConversationEvent,
   type Screen,
 } from './createAppAtoms.ts';
-export { atomMirroringActorTree } from './mirror.ts';
+export { rootSnapshotAtom, snapshotAtomOf } from './actorAtoms.ts';
 export type {
   AppSnapshot,
-  MachineSnapshots,
+  ConversationSnapshot,
   MessengerSnapshot,
   OnboardingSnapshot,
+  OutgoingMessageSnapshot,
   SessionSnapshot,
 } from './snapshots.ts';
 export { toOnboardingView, type OnboardingStep, type OnboardingView } from './onboardingView.ts';
-export { createSidebarRowsSelector, toSidebarRows, type SidebarRow } from './sidebarRows.ts';
+export { toSidebarRow, byRecentActivity, type SidebarRow } from './sidebarRows.ts';
 export {
-  createOpenConversationSelector,
-  toOpenConversation,
+  conversationStatus,
+  createMessageRows,
   type DeliveryStatus,
   type OpenConversationMessage,
   type OpenConversationView,
 } from './openConversation.ts';
 export { toSessionBanner, type ConnectionProblem, type SessionBanner } from './sessionBanner.ts';
 export { typingText } from './typingText.ts';
-export { conversationIdentity, type AvatarPerson } from './people.ts';
+export { conversationIdentity, type AvatarPerson, type ConversationSummary } from './people.ts';

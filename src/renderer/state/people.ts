@@ -1,6 +1,12 @@
 // Who a conversation is about, as the sidebar and header show it.
 import type { Avatar, User } from '../../../server/protocol.ts';
-import type { ConversationState } from '../../../machines/messenger.ts';
+import type { ConversationContext } from '../../../machines/conversation.ts';
+
+/** What the list and the header need of a conversation. */
+export type ConversationSummary = Pick<
+  ConversationContext,
+  'id' | 'kind' | 'title' | 'memberIds' | 'drafting' | 'lastMessage' | 'unread'
+>;
 
 /** What the Avatar component draws: a user, or a group's own picture. */
 export interface AvatarPerson {
@@ -27,7 +33,7 @@ function colorOf(id: string): string {
 
 /** In a DM, the other member (the one who is not the current user). */
 export function otherMember(
-  conversation: ConversationState,
+  conversation: ConversationSummary,
   users: Record<string, User>,
   currentUserId: string | null,
 ): User | undefined {
@@ -41,7 +47,7 @@ export function fullName(user: Pick<User, 'firstName' | 'lastName'>): string {
 
 /** A DM is titled and pictured by the other person; a group by its title and initials. */
 export function conversationIdentity(
-  conversation: ConversationState,
+  conversation: ConversationSummary,
   users: Record<string, User>,
   currentUserId: string | null,
 ): { title: string; avatar: AvatarPerson } {
@@ -61,7 +67,7 @@ export function conversationIdentity(
 
 /** First names of the other members drafting in a conversation, in member order. */
 export function draftingFirstNames(
-  conversation: ConversationState,
+  conversation: ConversationSummary,
   users: Record<string, User>,
   currentUserId: string | null,
 ): string[] {

@@ -1,13 +1,22 @@
 // The session machine's `socket` actor (contract in machines/session.ts): one Socket.IO
 // connection per attempt, with Socket.IO's own reconnection off because the machine owns
-// backoff. Socket events become SocketEvents; SocketCommands become emits with ack timeouts.
-// Nothing here throws into the machine: every failure is an event.
-//
-// A new socket per attempt means Socket.IO's connection state recovery never applies (it needs
-// the same client socket to come back with its pid and offset): missed messages are caught up
-// by seq instead, which also works after a server restart (see machines/session.ts).
+// backoff. It is the one place inbound payloads are validated (zod, server/protocol.ts); each is
+// then delivered, typed, to the actor that owns it, found by systemId (machines/system.ts):
+// connection events and the end of a sync to the session, the sync and pushes to the messenger,
+// pages to the conversation that asked, acks to the message they acknowledge. `SocketCommand`s
+// become emits with ack timeouts. Nothing here throws into a machine: every failure is an event.
 import { fromCallback } from 'xstate';
-import type { SocketCommand, SocketEvent } from '../../../machines/session.ts';
+import type { ConversationEvent } from '../../../machines/conversation.ts';
+import type { MessengerEvent } from '../../../machines/messenger.ts';
+import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { SocketEvent } from '../../../machines/session.ts';
+import {
+  conversationSystemId,
+  outgoingSystemId,
+  systemIds,
+  tellSystem,
+  type SocketCommand,
+} from '../../../machines/system.ts';
 import {
   ChannelUpdateSchema,
   type ConversationsAndUsers,
@@ -31,47 +40,61 @@ export interface SessionSocketOptions {
   timeoutMs?: number;
 }
 
+type System = Parameters<typeof tellSystem>[0];
+
+/** Where each inbound event goes. */
+interface Deliver {
+  session(event: SocketEvent): void;
+  messenger(event: MessengerEvent): void;
+  conversation(conversationId: string, event: ConversationEvent): void;
+  outgoing(clientMessageId: string, event: OutgoingMessageEvent): void;
+}
+
 export function createSessionSocketActor({
   timeoutMs = requestTimeoutMs,
 }: SessionSocketOptions = {}) {
   return fromCallback<SocketCommand, { url: string; token: string }>(
-    ({ input, sendBack, receive }) => {
+    ({ input, sendBack, receive, system }) => {
       const socket = createSocket(input.url, { token: input.token, reconnection: false });
       let stopped = false;
-      const send = (event: SocketEvent) => {
-        if (!stopped) sendBack(event);
-      };
-      const sync = createSync(send);
+      const deliver = createDelivery(
+        system,
+        (event) => {
+          if (!stopped) sendBack(event);
+        },
+        () => stopped,
+      );
+      const sync = createSync(deliver);
 
-      socket.io.on('open', () => send({ type: 'socket.transportOpened' }));
-      socket.on('connect', () => send({ type: 'socket.connected' }));
+      socket.io.on('open', () => deliver.session({ type: 'socket.transportOpened' }));
+      socket.on('connect', () => deliver.session({ type: 'socket.connected' }));
       socket.on('connect_error', (error) => {
         if (authErrorCodes.has(error.message)) {
           const data = (error as { data?: { message?: unknown } }).data;
           const message = typeof data?.message === 'string' ? data.message : error.message;
-          send({
+          deliver.session({
             type: 'socket.authRejected',
             error: { code: error.message as ErrorCode, message },
           });
         } else {
-          send({ type: 'socket.connectFailed', message: error.message });
+          deliver.session({ type: 'socket.connectFailed', message: error.message });
         }
       });
-      socket.on('disconnect', (reason) => send({ type: 'socket.disconnected', reason }));
+      socket.on('disconnect', (reason) => deliver.session({ type: 'socket.disconnected', reason }));
       socket.on('recieveConversationsAndUsers', (payload) => {
         const parsed = ConversationsAndUsersSchema.safeParse(payload);
         if (parsed.success) sync.dataArrived(parsed.data);
       });
       socket.on('channelUpdate', (payload) => {
         const parsed = ChannelUpdateSchema.safeParse(payload);
-        if (parsed.success) send({ type: 'socket.channelUpdate', update: parsed.data });
+        if (parsed.success) deliver.messenger({ type: 'channel.updated', update: parsed.data });
       });
       socket.on('userJoined', (payload) => {
         const parsed = UserJoinedSchema.safeParse(payload);
-        if (parsed.success) send({ type: 'socket.userJoined', joined: parsed.data });
+        if (parsed.success) deliver.messenger({ type: 'user.joined', joined: parsed.data });
       });
 
-      receive((command) => runCommand(socket, command, send, sync, timeoutMs));
+      receive((command) => runCommand(socket, command, deliver, sync, timeoutMs));
       socket.connect();
 
       return () => {
@@ -84,6 +107,22 @@ export function createSessionSocketActor({
   );
 }
 
+function createDelivery(
+  system: System,
+  toSession: (event: SocketEvent) => void,
+  isStopped: () => boolean,
+): Deliver {
+  const tell = (systemId: string, event: { type: string }) => {
+    if (!isStopped()) tellSystem(system, systemId, event);
+  };
+  return {
+    session: toSession,
+    messenger: (event) => tell(systemIds.messenger, event),
+    conversation: (conversationId, event) => tell(conversationSystemId(conversationId), event),
+    outgoing: (clientMessageId, event) => tell(outgoingSystemId(clientMessageId), event),
+  };
+}
+
 interface Sync {
   requested(): void;
   dataArrived(data: ConversationsAndUsers): void;
@@ -93,16 +132,18 @@ interface Sync {
 
 /**
  * A sync is done when both the `recieveConversationsAndUsers` payload and the ack are in (the
- * server sends the data first, but nothing should depend on that).
+ * server sends the data first, but nothing should depend on that). The messenger gets the data
+ * first, so the conversations exist when the session goes live.
  */
-function createSync(send: (event: SocketEvent) => void): Sync {
+function createSync(deliver: Deliver): Sync {
   let pending = false;
   let acked = false;
   let data: ConversationsAndUsers | null = null;
   const finishIfComplete = () => {
     if (pending && acked && data !== null) {
       pending = false;
-      send({ type: 'socket.synced', data });
+      deliver.messenger({ type: 'sync.received', data });
+      deliver.session({ type: 'sync.received' });
     }
   };
   return {
@@ -122,7 +163,9 @@ function createSync(send: (event: SocketEvent) => void): Sync {
     failed(error) {
       if (!pending) return;
       pending = false;
-      send({ type: 'socket.syncFailed', error: toProtocolError(error) });
+      const protocolError = toProtocolError(error);
+      deliver.messenger({ type: 'sync.failed' });
+      deliver.session({ type: 'sync.failed', error: protocolError });
     },
   };
 }
@@ -130,13 +173,13 @@ function createSync(send: (event: SocketEvent) => void): Sync {
 function runCommand(
   socket: ParleySocket,
   command: SocketCommand,
-  send: (event: SocketEvent) => void,
+  deliver: Deliver,
   sync: Sync,
   timeoutMs: number,
 ): void {
   const withTimeout = socket.timeout(timeoutMs);
   switch (command.type) {
-    case 'socket.sync': {
+    case 'requestConversationsAndUsers': {
       sync.requested();
       settle(withTimeout.emitWithAck('requestConversationsAndUsers', {}), NoValueSchema).then(
         () => sync.acked(),
@@ -144,19 +187,24 @@ function runCommand(
       );
       return;
     }
-    case 'socket.sendMessage': {
-      const { conversationId, text, clientMessageId } = command.message;
+    case 'sendMessage': {
+      const { conversationId, text, clientMessageId } = command;
       settle(
         withTimeout.emitWithAck('sendMessage', { conversationId, text, clientMessageId }),
         MessageSentSchema,
       ).then(
-        ({ message }) => send({ type: 'socket.messageAcked', clientMessageId, message }),
+        ({ message }) =>
+          deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message }),
         (error: unknown) =>
-          send({ type: 'socket.messageRejected', clientMessageId, error: toProtocolError(error) }),
+          deliver.outgoing(clientMessageId, {
+            type: 'message.rejected',
+            clientMessageId,
+            error: toProtocolError(error),
+          }),
       );
       return;
     }
-    case 'socket.sendDrafting': {
+    case 'isDrafting': {
       const { conversationId, isDrafting } = command;
       // Fire and forget: a lost drafting signal expires on the server by itself.
       settle(
@@ -165,37 +213,53 @@ function runCommand(
       ).catch(() => {});
       return;
     }
-    case 'socket.requestMessages': {
-      const { conversationId, before, limit } = command;
+    case 'requestMessages': {
+      const { conversationId, limit } = command;
+      if (command.purpose === 'history') {
+        const { before } = command;
+        settle(
+          withTimeout.emitWithAck('requestMessages', {
+            conversationId,
+            ...(before !== undefined ? { before } : {}),
+            limit,
+          }),
+          MessagesPageSchema,
+        ).then(
+          ({ messages, hasMore }) =>
+            deliver.conversation(conversationId, { type: 'history.loaded', messages, hasMore }),
+          (error: unknown) =>
+            deliver.conversation(conversationId, {
+              type: 'history.failed',
+              error: toProtocolError(error),
+            }),
+        );
+        return;
+      }
+      const { after } = command;
       settle(
-        withTimeout.emitWithAck('requestMessages', {
-          conversationId,
-          ...(before !== undefined ? { before } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-        }),
+        withTimeout.emitWithAck('requestMessages', { conversationId, after, limit }),
         MessagesPageSchema,
       ).then(
         ({ messages, hasMore }) =>
-          send({ type: 'socket.messagesLoaded', conversationId, messages, hasMore }),
+          deliver.conversation(conversationId, {
+            type: 'catchUp.loaded',
+            after,
+            messages,
+            hasMore,
+          }),
         (error: unknown) =>
-          send({ type: 'socket.messagesFailed', conversationId, error: toProtocolError(error) }),
+          deliver.conversation(conversationId, {
+            type: 'catchUp.failed',
+            error: toProtocolError(error),
+          }),
       );
       return;
     }
-    case 'socket.catchUp': {
-      const { conversationId, after, limit } = command;
-      settle(
-        withTimeout.emitWithAck('requestMessages', {
-          conversationId,
-          after,
-          ...(limit !== undefined ? { limit } : {}),
-        }),
-        MessagesPageSchema,
-      ).then(
-        ({ messages, hasMore }) =>
-          send({ type: 'socket.caughtUp', conversationId, after, messages, hasMore }),
+    case 'signOut': {
+      settle(withTimeout.emitWithAck('signOut', {}), NoValueSchema).then(
+        () => deliver.session({ type: 'signOut.done' }),
         (error: unknown) =>
-          send({ type: 'socket.catchUpFailed', conversationId, error: toProtocolError(error) }),
+          deliver.session({ type: 'signOut.failed', error: toProtocolError(error) }),
       );
       return;
     }

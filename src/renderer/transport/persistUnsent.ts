@@ -1,0 +1,68 @@
+// The messenger's `persistUnsent` actor (contract in machines/messenger.ts): keeps the drafts
+// and unsent messages saved on the platform while the user is signed in, so a reload or an app
+// restart loses neither. It watches the actor system (every snapshot of a conversation or a
+// message may change what is unsent) and saves `unsentOf(messenger)` when it changed: at once
+// when the outbox changed, after a pause while only a draft is being typed, and before the page
+// goes away.
+import { fromCallback, type AnyActorRef } from 'xstate';
+import { unsentOf, type MessengerMachine } from '../../../machines/messenger.ts';
+import { systemIds } from '../../../machines/system.ts';
+import type { Platform } from '../platform/Platform.ts';
+import type { SnapshotFrom } from 'xstate';
+
+/** A draft being typed is saved this long after the last keystroke. */
+export const draftSaveDelayMs = 400;
+
+export interface PersistUnsentOptions {
+  /** Where `pagehide` is listened for (the window); none in tests that do not need it. */
+  target?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+}
+
+export function createPersistUnsentActor(
+  platform: Pick<Platform, 'saveUnsent'>,
+  { target = globalThis.window }: PersistUnsentOptions = {},
+) {
+  return fromCallback(({ system }) => {
+    let saved = '';
+    let savedOutbox = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const current = () => {
+      const messenger = system.get(systemIds.messenger) as AnyActorRef | undefined;
+      if (!messenger) return null;
+      return unsentOf((messenger.getSnapshot() as SnapshotFrom<MessengerMachine>).context);
+    };
+    const save = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const unsent = current();
+      if (!unsent) return;
+      const json = JSON.stringify(unsent);
+      if (json === saved) return;
+      saved = json;
+      savedOutbox = JSON.stringify(unsent.outbox);
+      const empty = unsent.outbox.length === 0 && Object.keys(unsent.drafts).length === 0;
+      // A failed save is retried by the next change; the actors still hold everything.
+      platform.saveUnsent(empty ? null : json).catch(() => {
+        saved = '';
+      });
+    };
+    const changed = () => {
+      const unsent = current();
+      if (!unsent) return;
+      if (JSON.stringify(unsent.outbox) !== savedOutbox) save();
+      else if (timer === undefined) timer = setTimeout(save, draftSaveDelayMs);
+    };
+    const subscription = system.inspect((event) => {
+      if (event.type !== '@xstate.snapshot') return;
+      // A machine's snapshot names its machine; only these two hold what is unsent.
+      const machineId = (event.snapshot as { machine?: { id?: string } }).machine?.id;
+      if (machineId === 'conversation' || machineId === 'outgoingMessage') changed();
+    });
+    target?.addEventListener('pagehide', save);
+    return () => {
+      subscription.unsubscribe();
+      target?.removeEventListener('pagehide', save);
+      clearTimeout(timer);
+    };
+  });
+}
