@@ -1,0 +1,116 @@
+// A scripted stand-in for the session's `socket` actor: it records the commands the actors send
+// and lets a test play the server, delivering each answer to the actor that owns it by systemId,
+// exactly as the real socket actor (src/renderer/transport/sessionSocket.ts) does.
+import { fromCallback, type AnyActorRef } from 'xstate';
+import type { ConversationEvent } from '../../../machines/conversation.ts';
+import type { MessengerEvent } from '../../../machines/messenger.ts';
+import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { SocketEvent } from '../../../machines/session.ts';
+import {
+  conversationSystemId,
+  outgoingSystemId,
+  systemIds,
+  tellSystem,
+  type SocketCommand,
+} from '../../../machines/system.ts';
+import type {
+  ChannelUpdate,
+  ConversationsAndUsers,
+  Message,
+  ProtocolError,
+  UserJoined,
+} from '../../../server/protocol.ts';
+
+type System = { get(systemId: string): AnyActorRef | undefined };
+
+export interface ScriptedSocket {
+  /** Provide it as the session's `socket` actor. */
+  actor: ReturnType<typeof fromCallback<SocketCommand, { url: string; token: string }>>;
+  /** Every command any actor sent, in order, across connection attempts. */
+  commands: SocketCommand[];
+  /** One entry per connection attempt; `open` turns false when the session stops it. */
+  attempts: { input: { url: string; token: string }; open: boolean }[];
+  /** The current attempt is running. */
+  readonly open: boolean;
+  /** A connection event, to the session. */
+  session(event: SocketEvent): void;
+  /** `socket.transportOpened` then `socket.connected`. */
+  connect(): void;
+  /** The sync data to the messenger, then `sync.received` to the session. */
+  sync(data: ConversationsAndUsers): void;
+  push(update: ChannelUpdate): void;
+  joined(joined: UserJoined): void;
+  ack(clientMessageId: string, message: Message): void;
+  reject(clientMessageId: string, error: ProtocolError): void;
+  history(conversationId: string, messages: Message[], hasMore: boolean): void;
+  historyFailed(conversationId: string, error: ProtocolError): void;
+  catchUp(conversationId: string, after: number, messages: Message[], hasMore: boolean): void;
+  catchUpFailed(conversationId: string, error: ProtocolError): void;
+  /** The clientMessageIds of `sendMessage` commands, in order. */
+  sentIds(): string[];
+}
+
+export function createScriptedSocket(): ScriptedSocket {
+  const commands: SocketCommand[] = [];
+  const attempts: ScriptedSocket['attempts'] = [];
+  let current: { sendBack: (event: SocketEvent) => void; system: System } | null = null;
+
+  const live = () => {
+    if (!current) throw new Error('no socket is running (the session is not connecting)');
+    return current;
+  };
+  const toMessenger = (event: MessengerEvent) =>
+    tellSystem(live().system, systemIds.messenger, event);
+  const toConversation = (id: string, event: ConversationEvent) =>
+    tellSystem(live().system, conversationSystemId(id), event);
+  const toOutgoing = (id: string, event: OutgoingMessageEvent) =>
+    tellSystem(live().system, outgoingSystemId(id), event);
+
+  const actor = fromCallback<SocketCommand, { url: string; token: string }>(
+    ({ input, sendBack, receive, system }) => {
+      const attempt = { input, open: true };
+      attempts.push(attempt);
+      const mine = { sendBack: sendBack as (event: SocketEvent) => void, system };
+      current = mine;
+      receive((command) => commands.push(command));
+      return () => {
+        attempt.open = false;
+        if (current === mine) current = null;
+      };
+    },
+  );
+
+  return {
+    actor,
+    commands,
+    attempts,
+    get open() {
+      return current !== null;
+    },
+    session: (event) => live().sendBack(event),
+    connect() {
+      live().sendBack({ type: 'socket.transportOpened' });
+      live().sendBack({ type: 'socket.connected' });
+    },
+    sync(data) {
+      toMessenger({ type: 'sync.received', data });
+      live().sendBack({ type: 'sync.received' });
+    },
+    push: (update) => toMessenger({ type: 'channel.updated', update }),
+    joined: (joined) => toMessenger({ type: 'user.joined', joined }),
+    ack: (clientMessageId, message) =>
+      toOutgoing(clientMessageId, { type: 'message.acked', clientMessageId, message }),
+    reject: (clientMessageId, error) =>
+      toOutgoing(clientMessageId, { type: 'message.rejected', clientMessageId, error }),
+    history: (id, messages, hasMore) =>
+      toConversation(id, { type: 'history.loaded', messages, hasMore }),
+    historyFailed: (id, error) => toConversation(id, { type: 'history.failed', error }),
+    catchUp: (id, after, messages, hasMore) =>
+      toConversation(id, { type: 'catchUp.loaded', after, messages, hasMore }),
+    catchUpFailed: (id, error) => toConversation(id, { type: 'catchUp.failed', error }),
+    sentIds: () =>
+      commands.flatMap((command) =>
+        command.type === 'sendMessage' ? [command.clientMessageId] : [],
+      ),
+  };
+}
