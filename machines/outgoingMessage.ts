@@ -11,9 +11,15 @@
 // - anything else (no ack in time, the server failed): the connection is not to be trusted:
 //   back to `queued`, and the session is told to reconnect; the turn comes again after the
 //   next sync.
-import { assign, sendParent, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { ErrorCode, Message, ProtocolError } from '../server/protocol.ts';
-import { tellSystemActor, systemIds, type SocketCommand } from './system.ts';
+import {
+  conversationSystemId,
+  systemIds,
+  tellSystem,
+  tellSystemActor,
+  type SocketCommand,
+} from './system.ts';
 
 export interface OutgoingMessageInput {
   conversationId: string;
@@ -89,15 +95,18 @@ export const outgoingMessageMachine = setup({
     tellSessionUnreliable: tellSystemActor<{ type: 'connection.unreliable'; reason: string }>(
       systemIds.session,
     ),
-    reportSent: sendParent(({ context }, params: { message: Message }) => ({
-      type: 'outgoing.sent',
-      clientMessageId: context.clientMessageId,
-      message: params.message,
-    })),
-    reportSettled: sendParent(({ context }) => ({
-      type: 'outgoing.settled',
-      clientMessageId: context.clientMessageId,
-    })),
+    /** To its conversation, by systemId (run alone, it has none to tell). */
+    reportSent: ({ context, system }, params: { message: Message }) =>
+      tellSystem<OutgoingMessageReport>(system, conversationSystemId(context.conversationId), {
+        type: 'outgoing.sent',
+        clientMessageId: context.clientMessageId,
+        message: params.message,
+      }),
+    reportSettled: ({ context, system }) =>
+      tellSystem<OutgoingMessageReport>(system, conversationSystemId(context.conversationId), {
+        type: 'outgoing.settled',
+        clientMessageId: context.clientMessageId,
+      }),
     assignRetryAfter: assign((_, params: { error: ProtocolError }) => {
       const wait = params.error.retryAfterMs;
       return {

@@ -8,6 +8,7 @@
 import { expect } from 'vitest';
 import {
   createActor,
+  createEmptyActor,
   type AnyActorRef,
   type AnyMachineSnapshot,
   type AnyStateMachine,
@@ -57,6 +58,41 @@ interface RawPath {
 }
 
 /**
+ * A fresh actor scope, with a system of its own, for one pure transition. xstate/graph computes
+ * every transition in one shared scope; a machine that invokes or spawns actors with a systemId
+ * (the session's socket, the messenger's conversations) would register the same systemId in
+ * that one system again for every edge, which XState refuses.
+ */
+function isolatedScope() {
+  const self = createEmptyActor();
+  return {
+    self,
+    logger: () => {},
+    id: '',
+    sessionId: Math.random().toString(32).slice(2),
+    defer: () => {},
+    system: self.system,
+    stopChild: () => {},
+    emit: () => {},
+    actionExecutor: () => {},
+  };
+}
+
+/** The machine as xstate/graph sees it, each transition computed in its own scope. */
+function isolated(machine: AnyStateMachine): AnyStateMachine {
+  return Object.create(machine, {
+    transition: {
+      value: (snapshot: never, event: never) =>
+        machine.transition(snapshot, event, isolatedScope() as never),
+    },
+    getInitialSnapshot: {
+      value: (_scope: unknown, input: unknown) =>
+        machine.getInitialSnapshot(isolatedScope() as never, input),
+    },
+  }) as AnyStateMachine;
+}
+
+/**
  * Shortest paths to every (serialized) state, plus, for each transition no shortest path
  * takes, the shortest path to a state where it is enabled followed by that edge.
  */
@@ -73,7 +109,8 @@ export function generatePaths(model: MachineModel): ModelPath[] {
         snapshot.status === 'active' ? model.events(snapshot) : [],
       serializeState,
     } as Parameters<typeof getShortestPaths>[1];
-    const shortest = getShortestPaths(model.machine, options) as unknown as RawPath[];
+    const logic = isolated(model.machine);
+    const shortest = getShortestPaths(logic, options) as unknown as RawPath[];
     const byEnd = new Map<string, RawPath>();
     for (const path of shortest) {
       const last = path.steps.at(-1)?.state;
@@ -82,11 +119,20 @@ export function generatePaths(model: MachineModel): ModelPath[] {
     const candidates: RawPath[] = [...shortest];
     // Transitions the shortest paths already take; an edge path is added only for a new one.
     const taken = new Set<string>();
-    const transitionsOf = (from: AnyMachineSnapshot, event: EventObject) =>
-      from.machine
-        .getTransitionData(from as never, event as never)
-        .map((transition) => idOfTransition(transition as never))
-        .filter((id): id is string => id !== null);
+    // Every transition the event sets off, the eventless ones that follow it included.
+    const transitionsOf = (from: AnyMachineSnapshot, event: EventObject) => {
+      const scope = isolatedScope();
+      const ids: string[] = [];
+      scope.system.inspect((inspection: InspectionEvent) => {
+        if (inspection.type !== '@xstate.microstep') return;
+        for (const transition of inspection._transitions) {
+          const id = idOfTransition(transition);
+          if (id) ids.push(id);
+        }
+      });
+      model.machine.transition(from as never, event as never, scope as never);
+      return ids;
+    };
     for (const path of shortest) {
       path.steps.forEach((step, index) => {
         const from = path.steps[index - 1]?.state;
@@ -94,7 +140,7 @@ export function generatePaths(model: MachineModel): ModelPath[] {
       });
     }
     // Every enabled edge of the graph, reached by the shortest path to its source.
-    const adjacency = getAdjacencyMap(model.machine, options as never) as Record<
+    const adjacency = getAdjacencyMap(logic, options as never) as Record<
       string,
       {
         state: AnyMachineSnapshot;

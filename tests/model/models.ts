@@ -4,14 +4,25 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { isValidName, type ProtocolError } from '../../server/protocol.ts';
 import { appMachine } from '../../machines/app.ts';
+import {
+  conversationMachine,
+  lastSeqBeforeHole,
+  type ConversationContext,
+} from '../../machines/conversation.ts';
 import { messengerMachine, type MessengerContext } from '../../machines/messenger.ts';
 import { onboardingMachine, type OnboardingContext } from '../../machines/onboarding.ts';
+import {
+  outgoingMessageMachine,
+  type OutgoingMessageContext,
+} from '../../machines/outgoingMessage.ts';
 import { toE164 } from '../../machines/phone.ts';
 import { ProtocolFailure } from '../../machines/protocolFailure.ts';
 import { sessionMachine, type SessionContext } from '../../machines/session.ts';
 import {
+  goku,
   groupUpdate,
   me,
+  message,
   newConversationUpdate,
   olderGroupMessages,
   syncData,
@@ -126,20 +137,6 @@ const onboardingModel: MachineModel = {
   facts: onboardingFacts,
 };
 
-// ---------------------------------------------------------------------------------------------
-// session
-// ---------------------------------------------------------------------------------------------
-const outgoing = { conversationId: 'c-vegeta', text: 'Hi', clientMessageId: 'p-1' };
-const acked = {
-  id: 'm-1',
-  conversationId: 'c-vegeta',
-  authorId: me.id,
-  text: 'Hi',
-  sentAt: 1,
-  seq: 1,
-  clientMessageId: 'p-1',
-};
-
 /** Someone who joins the group after the first sync. */
 const newcomer = {
   id: 'u-newcomer',
@@ -148,9 +145,14 @@ const newcomer = {
   avatar: { initials: 'AT', color: '#336699' },
 };
 
+// ---------------------------------------------------------------------------------------------
+// session
+// ---------------------------------------------------------------------------------------------
+const inertSession = sessionMachine.provide({ actors: { socket: silentCallback() } });
+
 const sessionModel: MachineModel = {
   name: 'session',
-  machine: sessionMachine.provide({ actors: { socket: silentCallback() } }),
+  machine: inertSession,
   inputs: [
     { url: 'http://127.0.0.1:1', token: 't', online: true, random: () => 0.5 },
     { url: 'http://127.0.0.1:1', token: 't', online: false, random: () => 0.5 },
@@ -161,49 +163,128 @@ const sessionModel: MachineModel = {
     { type: 'socket.authRejected', error: serverError('invalid_token') },
     { type: 'socket.connectFailed', message: 'ECONNREFUSED' },
     { type: 'socket.disconnected', reason: 'transport close' },
-    { type: 'socket.synced', data: syncData() },
-    { type: 'socket.syncFailed', error: serverError('internal') },
-    { type: 'socket.channelUpdate', update: groupUpdate() },
-    { type: 'socket.userJoined', joined: { user: newcomer, conversationIds: ['c-group'] } },
-    { type: 'socket.messageAcked', clientMessageId: 'p-1', message: acked },
-    { type: 'socket.messageRejected', clientMessageId: 'p-1', error: serverError('text_too_long') },
-    {
-      type: 'socket.messageRejected',
-      clientMessageId: 'p-1',
-      error: { ...serverError('rate_limited'), retryAfterMs: 500 },
-    },
-    { type: 'socket.messageRejected', clientMessageId: 'p-1', error: serverError('internal') },
-    {
-      type: 'socket.messagesLoaded',
-      conversationId: 'c-group',
-      messages: olderGroupMessages,
-      hasMore: false,
-    },
-    { type: 'socket.messagesFailed', conversationId: 'c-group', error: serverError('internal') },
-    {
-      type: 'socket.caughtUp',
-      conversationId: 'c-group',
-      after: 5,
-      messages: [groupUpdate().message!],
-      hasMore: false,
-    },
-    { type: 'socket.catchUpFailed', conversationId: 'c-group', error: serverError('internal') },
-    { type: 'messenger.messageSent', message: outgoing },
-    { type: 'messenger.catchUpRequested', conversationId: 'c-group', after: 5 },
-    { type: 'messenger.resyncRequested' },
-    { type: 'messenger.draftingChanged', conversationId: 'c-vegeta', isDrafting: true },
-    { type: 'messenger.historyRequested', conversationId: 'c-group', before: 5 },
+    { type: 'sync.received' },
+    { type: 'sync.failed', error: serverError('internal') },
+    { type: 'connection.unreliable', reason: 'network: operation has timed out' },
+    { type: 'signOut.requested' },
+    { type: 'signOut.done' },
+    { type: 'signOut.failed', error: serverError('internal') },
     { type: 'network.online' },
     { type: 'network.offline' },
     { type: 'xstate.after.reconnectBackoff.session.reconnecting' },
-    { type: 'xstate.after.rateLimitWait.session.connection.live.rateLimited' },
+    { type: 'xstate.after.signOutTimeout.session.connection.signingOut' },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as SessionContext;
     return {
       online: context.online,
-      outbox: context.outbox.map((entry) => entry.clientMessageId),
       retrying: context.attempt > 0,
+      ending: context.ending,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// outgoingMessage
+// ---------------------------------------------------------------------------------------------
+const stored = message({
+  id: 'm-g-6',
+  seq: 6,
+  conversationId: 'c-group',
+  authorId: me.id,
+  text: 'Hi',
+  clientMessageId: 'p-1',
+});
+
+const outgoingMessageModel: MachineModel = {
+  name: 'outgoingMessage',
+  machine: outgoingMessageMachine,
+  inputs: [
+    { conversationId: 'c-group', text: 'Hi', clientMessageId: 'p-1', createdAt: 0 },
+    // Restored after a restart, as it was: failed.
+    {
+      conversationId: 'c-group',
+      text: 'Hi',
+      clientMessageId: 'p-1',
+      createdAt: 0,
+      failure: 'Too long.',
+    },
+  ],
+  events: () => [
+    { type: 'delivery.turn' },
+    { type: 'message.acked', clientMessageId: 'p-1', message: stored },
+    {
+      type: 'message.rejected',
+      clientMessageId: 'p-1',
+      error: { ...serverError('rate_limited'), retryAfterMs: 500 },
+    },
+    { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('text_too_long') },
+    { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('internal') },
+    { type: 'connection.lost' },
+    { type: 'message.retried' },
+    { type: 'xstate.after.rateLimitWait.outgoingMessage.rateLimited' },
+  ],
+  facts: (snapshot) => ({ failed: (snapshot.context as OutgoingMessageContext).failure !== null }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// conversation
+// ---------------------------------------------------------------------------------------------
+const groupConversation = () => syncData().conversations[1]!;
+/** Goku's message two past the last one known: a hole the conversation must catch up. */
+const afterAHole = groupUpdate('Are you there?', 8);
+const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
+const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
+
+const conversationModel: MachineModel = {
+  name: 'conversation',
+  machine: conversationMachine,
+  inputs: [
+    { conversation: groupConversation(), currentUserId: me.id, clientIdPrefix: 'p', now: () => 0 },
+  ],
+  events: () => [
+    { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
+    { type: 'connection.lost' },
+    { type: 'channel.updated', update: groupUpdate() },
+    { type: 'channel.updated', update: afterAHole },
+    { type: 'member.joined', userId: 'u-newcomer' },
+    { type: 'conversation.opened' },
+    { type: 'conversation.closed' },
+    { type: 'draft.changed', text: 'Hi' },
+    { type: 'draft.changed', text: '' },
+    { type: 'message.submitted' },
+    { type: 'history.requested' },
+    { type: 'history.loaded', messages: olderGroupMessages, hasMore: false },
+    { type: 'history.failed', error: serverError('internal') },
+    // Pages after seq 5: all that was missing, part of it with more to come, or nothing.
+    {
+      type: 'catchUp.loaded',
+      after: 5,
+      messages: [groupUpdate('Who is coming?', 6).message!, groupUpdate('Me', 7).message!],
+      hasMore: false,
+    },
+    {
+      type: 'catchUp.loaded',
+      after: 5,
+      messages: [groupUpdate('Who is coming?', 6).message!],
+      hasMore: true,
+    },
+    { type: 'catchUp.loaded', after: 5, messages: [], hasMore: true },
+    { type: 'catchUp.failed', error: serverError('internal') },
+    { type: 'outgoing.sent', clientMessageId: 'p-1', message: stored },
+    { type: 'outgoing.settled', clientMessageId: 'p-1' },
+    { type: typingTimer },
+    { type: idleTimer },
+  ],
+  facts: (snapshot) => {
+    const context = snapshot.context as ConversationContext;
+    return {
+      draft: context.draft !== '',
+      unsent: context.outbox.length > 0,
+      unread: context.unread > 0,
+      hole: lastSeqBeforeHole(context.messages) !== null,
+      hasMore: context.hasMore,
+      historyError: context.historyError !== null,
     };
   },
 };
@@ -211,81 +292,47 @@ const sessionModel: MachineModel = {
 // ---------------------------------------------------------------------------------------------
 // messenger
 // ---------------------------------------------------------------------------------------------
-function lastClientId(context: MessengerContext): string {
-  return `${context.clientIdPrefix}-${context.nextClientId - 1}`;
-}
+const inertMessenger = messengerMachine.provide({
+  actors: { persistUnsent: silentCallback() },
+});
+
+/** A group update from someone the user has never heard of (their userJoined was missed). */
+const strangerUpdate = () => {
+  const update = groupUpdate('Hello all', 6);
+  const byStranger = { ...update.message!, authorId: 'u-stranger' };
+  return { conversation: { ...update.conversation, lastMessage: byStranger }, message: byStranger };
+};
 
 const messengerModel: MachineModel = {
   name: 'messenger',
-  machine: messengerMachine,
+  machine: inertMessenger,
   inputs: [{ clientIdPrefix: 'p', now: () => 0 }],
-  events: (snapshot) => {
-    const context = snapshot.context as MessengerContext;
-    const clientMessageId = lastClientId(context);
-    const events: ModelEvent[] = [
-      { type: 'session.synced', data: syncData() },
-      { type: 'conversation.selected', conversationId: 'c-group' },
-      { type: 'conversation.closed' },
-      { type: 'draft.changed', text: 'Hi' },
-      { type: 'draft.changed', text: '' },
-      { type: 'history.requested', conversationId: 'c-group' },
-      { type: 'drafting.refreshDue', conversationId: 'c-group' },
-      { type: 'drafting.idleElapsed', conversationId: 'c-group' },
-      { type: 'session.channelUpdate', update: groupUpdate() },
-      { type: 'session.channelUpdate', update: newConversationUpdate() },
-      {
-        type: 'session.messagesLoaded',
-        conversationId: 'c-group',
-        messages: olderGroupMessages,
-        hasMore: false,
-      },
-      { type: 'session.historyFailed', conversationId: 'c-group', error: serverError('internal') },
-      { type: 'session.userJoined', user: newcomer, conversationIds: ['c-group'] },
-      {
-        type: 'session.caughtUp',
-        conversationId: 'c-group',
-        after: 5,
-        messages: [groupUpdate().message!],
-        hasMore: false,
-      },
-      {
-        type: 'session.catchUpFailed',
-        conversationId: 'c-group',
-        error: serverError('internal'),
-      },
-    ];
-    // One optimistic message at a time keeps the graph finite.
-    if (context.pending.length === 0) events.push({ type: 'message.submitted' });
-    else {
-      events.push(
-        { type: 'message.retried', clientMessageId },
-        {
-          type: 'session.messageAcked',
-          clientMessageId,
-          message: {
-            ...acked,
-            conversationId: 'c-group',
-            clientMessageId,
-            id: `m-${clientMessageId}`,
-            seq: 7,
-          },
-        },
-        { type: 'session.messageRejected', clientMessageId, error: serverError('text_too_long') },
-      );
-    }
-    return events;
-  },
+  events: () => [
+    { type: 'sync.received', data: syncData() },
+    // The user left the group (or it was removed): the list no longer holds it.
+    {
+      type: 'sync.received',
+      data: { ...syncData(), conversations: syncData().conversations.slice(0, 1) },
+    },
+    { type: 'sync.failed' },
+    { type: 'channel.updated', update: groupUpdate() },
+    { type: 'channel.updated', update: newConversationUpdate() },
+    { type: 'channel.updated', update: strangerUpdate() },
+    { type: 'user.joined', joined: { user: newcomer, conversationIds: ['c-group'] } },
+    { type: 'connection.lost' },
+    { type: 'authors.seen', userIds: [goku.id] },
+    { type: 'authors.seen', userIds: ['u-stranger'] },
+    { type: 'conversation.selected', conversationId: 'c-group' },
+    { type: 'conversation.selected', conversationId: 'c-vegeta' },
+    { type: 'conversation.selected', conversationId: 'c-unknown' },
+    { type: 'conversation.closed' },
+  ],
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;
-    const group = context.conversations['c-group'];
     return {
       selected: context.selectedConversationId,
-      draft: (context.drafts['c-group'] ?? '') !== '',
-      drafting: context.drafting['c-group'] ?? 'idle',
-      pending: context.pending.map((entry) => entry.status),
-      loadingHistory: group?.loadingHistory ?? false,
-      hasMore: group?.hasMore ?? null,
-      unread: group?.unread ?? 0,
+      conversations: context.conversationIds.length,
+      people: Object.keys(context.users).length,
     };
   },
 };
@@ -298,12 +345,12 @@ const appModel: MachineModel = {
   machine: appMachine.provide({
     actors: {
       loadSessionToken: pendingForever(),
+      loadUnsent: pendingForever(),
       saveSessionToken: pendingForever(),
-      clearSessionToken: pendingForever(),
-      revokeSession: pendingForever(),
+      forgetSession: pendingForever(),
       onboarding: inertOnboarding,
-      session: sessionMachine.provide({ actors: { socket: silentCallback() } }),
-      messenger: messengerMachine,
+      session: inertSession,
+      messenger: inertMessenger,
     },
   }),
   inputs: [
@@ -320,33 +367,37 @@ const appModel: MachineModel = {
     { type: 'xstate.done.actor.loadSessionToken', output: 'saved-token' },
     { type: 'xstate.done.actor.loadSessionToken', output: null },
     { type: 'xstate.error.actor.loadSessionToken', error: new Error('unreadable') },
+    {
+      type: 'xstate.done.actor.loadUnsent',
+      output: { version: 1, drafts: { 'c-group': 'Hi' }, outbox: [] },
+    },
+    { type: 'xstate.error.actor.loadUnsent', error: new Error('unreadable') },
     { type: 'xstate.done.actor.onboarding', output: { user: me, sessionToken: 'new-token' } },
     { type: 'xstate.done.actor.saveSessionToken' },
     { type: 'xstate.error.actor.saveSessionToken', error: new Error('disk full') },
-    { type: 'messenger.messageSent', message: outgoing },
-    { type: 'session.synced', data: syncData() },
     { type: 'network.offline' },
     { type: 'network.online' },
+    { type: 'signOut.requested' },
     {
       type: 'xstate.done.actor.session',
       output: { reason: 'tokenRefused', message: 'invalid_token' },
     },
-    { type: 'signOut.requested' },
-    { type: 'xstate.done.actor.revokeSession' },
-    { type: 'xstate.error.actor.revokeSession', error: new Error('offline') },
-    { type: 'xstate.done.actor.clearSessionToken' },
-    { type: 'xstate.error.actor.clearSessionToken', error: new Error('locked') },
+    { type: 'xstate.done.actor.session', output: { reason: 'signedOut', revoked: true } },
+    { type: 'xstate.done.actor.forgetSession' },
+    { type: 'xstate.error.actor.forgetSession', error: new Error('locked') },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as {
       sessionToken: string | null;
       notice: string | null;
       online: boolean;
+      unsent: { drafts: Record<string, string> };
     };
     return {
       hasToken: context.sessionToken !== null,
       notice: context.notice !== null,
       online: context.online,
+      restoredDrafts: Object.keys(context.unsent.drafts).length > 0,
     };
   },
 };
@@ -355,5 +406,7 @@ export const models: Record<string, MachineModel> = {
   onboarding: onboardingModel,
   session: sessionModel,
   messenger: messengerModel,
+  conversation: conversationModel,
+  outgoingMessage: outgoingMessageModel,
   app: appModel,
 };
