@@ -7,6 +7,7 @@
 // become emits with ack timeouts. Nothing here throws into a machine: every failure is an event.
 import { fromCallback } from 'xstate';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
+import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
@@ -29,6 +30,8 @@ import {
 } from '../../../server/protocol.ts';
 import { requestTimeoutMs, settle, toProtocolError } from './request.ts';
 import { createSocket, type ParleySocket } from './socket.ts';
+
+const malformedSync = { code: 'internal', message: 'The server sent a malformed sync.' } as const;
 
 /** `connect_error` messages that mean "this token will never work": sign in again. */
 const authErrorCodes: ReadonlySet<string> = new Set<ErrorCode>([
@@ -84,6 +87,8 @@ export function createSessionSocketActor({
       socket.on('recieveConversationsAndUsers', (payload) => {
         const parsed = ConversationsAndUsersSchema.safeParse(payload);
         if (parsed.success) sync.dataArrived(parsed.data);
+        // Dropped, the sync would wait forever for data that is not coming: it failed.
+        else sync.failed(new ProtocolFailure(malformedSync));
       });
       socket.on('channelUpdate', (payload) => {
         const parsed = ChannelUpdateSchema.safeParse(payload);
