@@ -1,234 +1,521 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assign, createActor, sendTo, setup, waitFor, type Actor } from 'xstate';
+// The session's socket actor against a real chat server on a loopback port. It runs inside a
+// small system of its own: a parent invokes it as the session does (systemId "socket") and
+// records what it sends back (the session's share), and recorder actors registered under the
+// systemIds the socket delivers to ("messenger", "conversation.<id>", "outgoing.<id>") record
+// what reaches each of them. So each test shows where a payload lands, not only that it arrived.
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import {
-  sessionMachine,
+  assign,
+  createActor,
+  enqueueActions,
+  fromCallback,
+  sendTo,
+  setup,
+  waitFor,
+  type Actor,
+  type AnyEventObject,
+} from 'xstate';
+import type { ConversationEvent } from '../../../../machines/conversation.ts';
+import type { MessengerEvent } from '../../../../machines/messenger.ts';
+import type { OutgoingMessageEvent } from '../../../../machines/outgoingMessage.ts';
+import { sessionMachine, type SocketEvent } from '../../../../machines/session.ts';
+import {
+  conversationSystemId,
+  outgoingSystemId,
+  systemIds,
   type SocketCommand,
-  type SocketEvent,
-} from '../../../../machines/session.ts';
+} from '../../../../machines/system.ts';
 import type { ChatServer } from '../../../../server/chatServer.ts';
+import type { ChatSocket } from '../../../../server/codeSender.ts';
+import { Limits, type ConversationsAndUsers } from '../../../../server/protocol.ts';
 import { createSessionSocketActor } from '../../../../src/renderer/transport/sessionSocket.ts';
 import { signUp, startServer } from './realServer.ts';
 
-// A parent that invokes the socket actor, records what it sends back and forwards commands:
-// the same seat the session machine gives it.
+interface Delivery {
+  /** "session" for what the socket sends back to its parent, else the recipient's systemId. */
+  to: string;
+  event: AnyEventObject;
+}
+
+/** Stands for an actor the socket delivers to: reports each event it receives to the harness. */
+const recorder = fromCallback<AnyEventObject, { systemId: string }>(
+  ({ input, receive, sendBack }) => {
+    receive((event) => sendBack({ type: 'recorded', to: input.systemId, event }));
+  },
+);
+
+type HarnessEvent =
+  | SocketEvent
+  | { type: 'command'; command: SocketCommand | { type: string } }
+  | { type: 'recorded'; to: string; event: AnyEventObject }
+  | { type: 'listen'; systemId: string }
+  | { type: 'socket.stop' };
+
 const harness = setup({
   types: {
-    context: {} as { url: string; token: string; events: SocketEvent[] },
-    events: {} as SocketEvent | { type: 'command'; command: SocketCommand },
+    context: {} as { url: string; token: string; deliveries: Delivery[] },
+    events: {} as HarnessEvent,
     input: {} as { url: string; token: string },
   },
-  actors: { socket: createSessionSocketActor({ timeoutMs: 2_000 }) },
-}).createMachine({
-  context: ({ input }) => ({ ...input, events: [] }),
-  invoke: {
-    id: 'socket',
-    src: 'socket',
-    input: ({ context }) => ({ url: context.url, token: context.token }),
+  actors: { socket: createSessionSocketActor({ timeoutMs: 2_000 }), recorder },
+  actions: {
+    listen: enqueueActions(({ enqueue }, params: { systemId: string }) => {
+      enqueue.spawnChild('recorder', {
+        id: params.systemId,
+        systemId: params.systemId,
+        input: { systemId: params.systemId },
+      });
+    }),
+    record: assign(({ context }, params: Delivery) => ({
+      deliveries: [...context.deliveries, params],
+    })),
   },
+}).createMachine({
+  context: ({ input }) => ({ ...input, deliveries: [] }),
+  entry: { type: 'listen', params: { systemId: systemIds.messenger } },
+  initial: 'open',
   on: {
-    command: {
-      actions: sendTo('socket', ({ event }) => (event as { command: SocketCommand }).command),
+    listen: { actions: { type: 'listen', params: ({ event }) => ({ systemId: event.systemId }) } },
+    recorded: {
+      actions: { type: 'record', params: ({ event }) => ({ to: event.to, event: event.event }) },
     },
-    '*': {
-      actions: assign({
-        events: ({ context, event }) => [...context.events, event as SocketEvent],
-      }),
+    // Whatever else arrives is what the socket sent back: the session's events.
+    '*': { actions: { type: 'record', params: ({ event }) => ({ to: 'session', event }) } },
+  },
+  states: {
+    open: {
+      invoke: {
+        id: 'socket',
+        systemId: systemIds.socket,
+        src: 'socket',
+        input: ({ context }) => ({ url: context.url, token: context.token }),
+      },
+      on: {
+        command: { actions: sendTo('socket', ({ event }) => event.command as SocketCommand) },
+        // Only the socket stops: the recorders stay to show that nothing more arrives.
+        'socket.stop': 'closed',
+      },
     },
+    closed: {},
   },
 });
 
 type Harness = Actor<typeof harness>;
 
 let server: ChatServer;
-let running: Harness | null = null;
+const running: Harness[] = [];
+const serverHooks: ((socket: ChatSocket) => void)[] = [];
 
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(() => server.close());
 afterEach(() => {
-  running?.stop();
-  running = null;
+  for (const actor of running.splice(0)) actor.stop();
+  for (const hook of serverHooks.splice(0)) server.io.off('connection', hook);
 });
 
-function open(token: string, url = server.url): Harness {
-  running = createActor(harness, { input: { url, token } }).start();
-  return running;
+function open(
+  token: string,
+  { url = server.url, timeoutMs }: { url?: string; timeoutMs?: number } = {},
+) {
+  const logic =
+    timeoutMs === undefined
+      ? harness
+      : harness.provide({ actors: { socket: createSessionSocketActor({ timeoutMs }) } });
+  const actor = createActor(logic, { input: { url, token } }).start();
+  running.push(actor);
+  return actor;
 }
 
-async function nextEvent<T extends SocketEvent['type']>(
+/** Runs `hook` on the server side of every connection opened from now on in this test. */
+function onServerSocket(hook: (socket: ChatSocket) => void): void {
+  serverHooks.push(hook);
+  server.io.on('connection', hook);
+}
+
+/** How many deliveries so far: pass it as `since` to look only at what comes after. */
+const mark = (actor: Harness) => actor.getSnapshot().context.deliveries.length;
+
+const deliveriesTo = (actor: Harness, to: string, since = 0) =>
+  actor
+    .getSnapshot()
+    .context.deliveries.slice(since)
+    .filter((delivery) => delivery.to === to)
+    .map((delivery) => delivery.event);
+
+async function delivered(
   actor: Harness,
-  type: T,
-  after = 0,
-): Promise<Extract<SocketEvent, { type: T }>> {
-  const snapshot = await waitFor(
-    actor,
-    (s) => s.context.events.slice(after).some((e) => e.type === type),
-    {
-      timeout: 5_000,
-    },
-  );
-  return snapshot.context.events.slice(after).find((e) => e.type === type) as Extract<
-    SocketEvent,
-    { type: T }
-  >;
+  to: string,
+  type: string,
+  since: number,
+): Promise<AnyEventObject> {
+  const found = (deliveries: Delivery[]) =>
+    deliveries.slice(since).find((d) => d.to === to && d.event.type === type);
+  const snapshot = await waitFor(actor, (s) => found(s.context.deliveries) !== undefined, {
+    timeout: 5_000,
+  });
+  return found(snapshot.context.deliveries)!.event;
 }
 
-function command(actor: Harness, next: SocketCommand): number {
-  const seen = actor.getSnapshot().context.events.length;
+const toSession = <T extends SocketEvent['type']>(actor: Harness, type: T, since = 0) =>
+  delivered(actor, 'session', type, since) as Promise<Extract<SocketEvent, { type: T }>>;
+const toMessenger = <T extends MessengerEvent['type']>(actor: Harness, type: T, since = 0) =>
+  delivered(actor, systemIds.messenger, type, since) as Promise<
+    Extract<MessengerEvent, { type: T }>
+  >;
+const toConversation = <T extends ConversationEvent['type']>(
+  actor: Harness,
+  conversationId: string,
+  type: T,
+  since = 0,
+) =>
+  delivered(actor, conversationSystemId(conversationId), type, since) as Promise<
+    Extract<ConversationEvent, { type: T }>
+  >;
+const toOutgoing = <T extends OutgoingMessageEvent['type']>(
+  actor: Harness,
+  clientMessageId: string,
+  type: T,
+  since = 0,
+) =>
+  delivered(actor, outgoingSystemId(clientMessageId), type, since) as Promise<
+    Extract<OutgoingMessageEvent, { type: T }>
+  >;
+
+/** Sends `command` to the socket; returns the mark before it. */
+function command(actor: Harness, next: SocketCommand | { type: string }): number {
+  const since = mark(actor);
   actor.send({ type: 'command', command: next });
-  return seen;
+  return since;
 }
+
+const listen = (actor: Harness, systemId: string) => actor.send({ type: 'listen', systemId });
+
+/** Connects and syncs as the session does; returns what the messenger was given. */
+async function connectAndSync(actor: Harness): Promise<ConversationsAndUsers> {
+  await toSession(actor, 'socket.connected');
+  const since = command(actor, { type: 'requestConversationsAndUsers' });
+  await toSession(actor, 'sync.received', since);
+  return (await toMessenger(actor, 'sync.received', since)).data;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('session socket actor against a real server', () => {
-  it('opens, authenticates with the token and syncs the person’s conversations and users', async () => {
+  it('authenticates with the token and delivers the sync to the messenger, then tells the session', async () => {
     const { user, sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.transportOpened');
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
-    expect(synced.data.currentUserId).toBe(user.id);
-    expect(synced.data.users.map((u) => u.firstName)).toEqual(
-      expect.arrayContaining(['Ada', 'Vegeta']),
-    );
-    expect(synced.data.conversations.length).toBeGreaterThanOrEqual(2);
+    await toSession(actor, 'socket.transportOpened');
+    await toSession(actor, 'socket.connected');
+    const since = command(actor, { type: 'requestConversationsAndUsers' });
+    await toSession(actor, 'sync.received', since);
+
+    const after = actor.getSnapshot().context.deliveries.slice(since);
+    expect(after.map((d) => [d.to, d.event.type])).toEqual([
+      ['messenger', 'sync.received'],
+      ['session', 'sync.received'],
+    ]);
+    const { data } = after[0]!.event as Extract<MessengerEvent, { type: 'sync.received' }>;
+    expect(data.currentUserId).toBe(user.id);
+    expect(data.users.map((u) => u.firstName)).toEqual(expect.arrayContaining(['Ada', 'Vegeta']));
+    expect(data.conversations.length).toBeGreaterThanOrEqual(2);
+    // The session hears only that the sync is done: the data is the messenger's.
+    expect(after[1]!.event).toEqual({ type: 'sync.received' });
   });
 
-  it('sends a message: the ack carries the stored message and a channelUpdate follows', async () => {
+  it('delivers the ack to the outgoing message it acknowledges, and the channelUpdate to the messenger', async () => {
     const { user, sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
-    const dm = synced.data.conversations.find((c) => c.kind === 'direct');
-    expect(dm).toBeDefined();
+    const data = await connectAndSync(actor);
+    const dm = data.conversations.find((c) => c.kind === 'direct')!;
+    listen(actor, outgoingSystemId('m-1'));
+    listen(actor, outgoingSystemId('m-2'));
+
     const since = command(actor, {
-      type: 'socket.sendMessage',
-      message: { conversationId: dm!.id, text: 'Hello Vegeta', clientMessageId: 'm-1' },
+      type: 'sendMessage',
+      conversationId: dm.id,
+      text: 'Hello Vegeta',
+      clientMessageId: 'm-1',
     });
-    const acked = await nextEvent(actor, 'socket.messageAcked', since);
+    const acked = await toOutgoing(actor, 'm-1', 'message.acked', since);
     expect(acked).toMatchObject({
       clientMessageId: 'm-1',
-      message: { text: 'Hello Vegeta', authorId: user.id },
+      message: { text: 'Hello Vegeta', authorId: user.id, clientMessageId: 'm-1' },
     });
-    const update = await nextEvent(actor, 'socket.channelUpdate', since);
-    expect(update.update.conversation.id).toBe(dm!.id);
+    const update = await toMessenger(actor, 'channel.updated', since);
+    expect(update.update.conversation.id).toBe(dm.id);
+    expect(update.update.message).toEqual(acked.message);
+    expect(deliveriesTo(actor, outgoingSystemId('m-2'))).toEqual([]);
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
-  it('turns a refused message into messageRejected with the server’s code', async () => {
+  it('turns an error ack into message.rejected with the server’s code', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
+    const data = await connectAndSync(actor);
+    listen(actor, outgoingSystemId('m-long'));
     const since = command(actor, {
-      type: 'socket.sendMessage',
-      message: {
-        conversationId: synced.data.conversations[0]!.id,
-        text: '   ',
-        clientMessageId: 'm-2',
-      },
+      type: 'sendMessage',
+      conversationId: data.conversations[0]!.id,
+      text: 'x'.repeat(Limits.messageMaxChars + 1),
+      clientMessageId: 'm-long',
     });
-    const rejected = await nextEvent(actor, 'socket.messageRejected', since);
-    expect(rejected).toMatchObject({ clientMessageId: 'm-2', error: { code: 'text_empty' } });
+    const rejected = await toOutgoing(actor, 'm-long', 'message.rejected', since);
+    expect(rejected).toMatchObject({ clientMessageId: 'm-long', error: { code: 'text_too_long' } });
   });
 
-  it('loads a history page, and reports a page it may not read as messagesFailed', async () => {
+  it('turns a missing ack into message.rejected once the ack timeout passes', async () => {
+    const { sessionToken } = await signUp(server.url);
+    // The server receives the sends but never answers them, like a lost packet.
+    onServerSocket((socket) =>
+      socket.use(([event], next) => {
+        if (event !== 'sendMessage') next();
+      }),
+    );
+    const actor = open(sessionToken, { timeoutMs: 300 });
+    const data = await connectAndSync(actor);
+    listen(actor, outgoingSystemId('m-lost'));
+    const since = command(actor, {
+      type: 'sendMessage',
+      conversationId: data.conversations[0]!.id,
+      text: 'anyone?',
+      clientMessageId: 'm-lost',
+    });
+    const rejected = await toOutgoing(actor, 'm-lost', 'message.rejected', since);
+    expect(rejected.clientMessageId).toBe('m-lost');
+    expect(rejected.error.code).toBe('internal');
+    expect(rejected.error.message).toMatch(/^network: /);
+    // What to make of it (reconnect) is the message's call, not the socket's.
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
+  it('delivers history pages and their failures to the conversation that asked', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
-    const group = synced.data.conversations.find((c) => c.kind === 'group')!;
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, conversationSystemId(group.id));
+    listen(actor, conversationSystemId('nobody-knows-this'));
+
+    const seqs = group.messages.map((m) => m.seq);
     let since = command(actor, {
-      type: 'socket.requestMessages',
+      type: 'requestMessages',
+      purpose: 'history',
       conversationId: group.id,
       limit: 2,
     });
-    const page = await nextEvent(actor, 'socket.messagesLoaded', since);
-    expect(page.conversationId).toBe(group.id);
-    expect(page.messages).toHaveLength(2);
-    since = command(actor, { type: 'socket.requestMessages', conversationId: 'nobody-knows-this' });
-    const failed = await nextEvent(actor, 'socket.messagesFailed', since);
-    expect(failed.conversationId).toBe('nobody-knows-this');
+    const latest = await toConversation(actor, group.id, 'history.loaded', since);
+    expect(latest.messages.map((m) => m.seq)).toEqual(seqs.slice(-2));
+    since = command(actor, {
+      type: 'requestMessages',
+      purpose: 'history',
+      conversationId: group.id,
+      before: latest.messages[0]!.seq,
+      limit: 2,
+    });
+    const older = await toConversation(actor, group.id, 'history.loaded', since);
+    expect(older.messages.map((m) => m.seq)).toEqual(seqs.slice(-4, -2));
+    expect(older.hasMore).toBe(true);
+
+    since = command(actor, {
+      type: 'requestMessages',
+      purpose: 'history',
+      conversationId: 'nobody-knows-this',
+      limit: 2,
+    });
+    const failed = await toConversation(actor, 'nobody-knows-this', 'history.failed', since);
     expect(['not_found', 'forbidden']).toContain(failed.error.code);
+    expect(deliveriesTo(actor, conversationSystemId(group.id), since)).toEqual([]);
   });
 
-  it('catches up by seq: the messages after `after`, paged, and a refused catch-up as catchUpFailed', async () => {
+  it('delivers catch-up pages (the messages after `after`) and their failures to the conversation', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
-    const group = synced.data.conversations.find((c) => c.kind === 'group')!;
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, conversationSystemId(group.id));
+    listen(actor, conversationSystemId('nobody-knows-this'));
+
     let since = command(actor, {
-      type: 'socket.catchUp',
+      type: 'requestMessages',
+      purpose: 'catchUp',
       conversationId: group.id,
       after: 0,
       limit: 2,
     });
-    const page = await nextEvent(actor, 'socket.caughtUp', since);
-    expect(page).toMatchObject({ conversationId: group.id, after: 0, hasMore: true });
+    const page = await toConversation(actor, group.id, 'catchUp.loaded', since);
+    expect(page).toMatchObject({ after: 0, hasMore: true });
     expect(page.messages.map((m) => m.seq)).toEqual([1, 2]);
+
     since = command(actor, {
-      type: 'socket.catchUp',
+      type: 'requestMessages',
+      purpose: 'catchUp',
       conversationId: 'nobody-knows-this',
       after: 0,
+      limit: 2,
     });
-    const failed = await nextEvent(actor, 'socket.catchUpFailed', since);
+    const failed = await toConversation(actor, 'nobody-knows-this', 'catchUp.failed', since);
     expect(['not_found', 'forbidden']).toContain(failed.error.code);
   });
 
-  it('reports userJoined when someone new joins the group', async () => {
+  it('delivers userJoined to the messenger when someone new joins the group', async () => {
     const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
-    const synced = await nextEvent(actor, 'socket.synced', command(actor, { type: 'socket.sync' }));
-    const group = synced.data.conversations.find((c) => c.kind === 'group')!;
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    const since = mark(actor);
     const { user: alan } = await signUp(server.url, 'Alan', 'Turing');
-    const joined = await nextEvent(actor, 'socket.userJoined');
+    const joined = await toMessenger(actor, 'user.joined', since);
     expect(joined.joined).toEqual({
       user: { id: alan.id, firstName: 'Alan', lastName: 'Turing', avatar: alan.avatar },
       conversationIds: [group.id],
     });
   });
 
-  it('reports a refused token as authRejected (invalid_token)', async () => {
-    const actor = open('not-a-session-token');
-    const rejected = await nextEvent(actor, 'socket.authRejected');
+  it('signs out: the ack reaches the session and the token no longer opens a connection', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    await connectAndSync(actor);
+    const since = command(actor, { type: 'signOut' });
+    await toSession(actor, 'signOut.done', since);
+
+    const again = open(sessionToken);
+    const rejected = await toSession(again, 'socket.authRejected');
     expect(rejected.error.code).toBe('invalid_token');
-    expect(actor.getSnapshot().context.events.some((e) => e.type === 'socket.connected')).toBe(
-      false,
-    );
   });
 
-  it('reports connectFailed when no server listens', async () => {
+  it('drops a malformed push: it is never delivered, and the next good one is', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const serverSide = new Promise<ChatSocket>((resolve) => onServerSocket(resolve));
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const dm = data.conversations.find((c) => c.kind === 'direct')!;
+    const socket = await serverSide;
+    const since = mark(actor);
+    socket.emit('channelUpdate', {
+      conversation: { id: dm.id },
+      message: 'not a message',
+    } as never);
+    socket.emit('userJoined', { user: { id: 42 }, conversationIds: 'all' } as never);
+    socket.emit('recieveConversationsAndUsers', { currentUserId: null } as never);
+
+    // Socket.IO keeps the order: once this send's update is in, the bad ones were handled.
+    listen(actor, outgoingSystemId('m-after'));
+    command(actor, {
+      type: 'sendMessage',
+      conversationId: dm.id,
+      text: 'still here',
+      clientMessageId: 'm-after',
+    });
+    await toOutgoing(actor, 'm-after', 'message.acked', since);
+    const update = await toMessenger(actor, 'channel.updated', since);
+    expect(update.update.message?.clientMessageId).toBe('m-after');
+    expect(deliveriesTo(actor, systemIds.messenger, since)).toEqual([update]);
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
+  it('fails a sync whose data is malformed instead of leaving the session syncing', async () => {
+    const { sessionToken } = await signUp(server.url);
+    onServerSocket((socket) => {
+      const emit = socket.emit.bind(socket);
+      socket.emit = ((event: string, ...args: unknown[]) =>
+        event === 'recieveConversationsAndUsers'
+          ? emit(event, { currentUserId: 7, users: 'everyone' } as never)
+          : (emit as (e: string, ...a: unknown[]) => boolean)(
+              event,
+              ...args,
+            )) as typeof socket.emit;
+    });
+    const actor = open(sessionToken);
+    await toSession(actor, 'socket.connected');
+    const since = command(actor, { type: 'requestConversationsAndUsers' });
+    const failed = await toSession(actor, 'sync.failed', since);
+    expect(failed.error.code).toBe('internal');
+    await toMessenger(actor, 'sync.failed', since);
+    expect(deliveriesTo(actor, systemIds.messenger, since)).toEqual([{ type: 'sync.failed' }]);
+  });
+
+  it('ignores an unknown command: nothing is emitted or delivered, and the socket goes on working', async () => {
+    const received: string[] = [];
+    const { sessionToken } = await signUp(server.url);
+    onServerSocket((socket) => socket.onAny((event: string) => received.push(event)));
+    const actor = open(sessionToken);
+    await toSession(actor, 'socket.connected');
+    const since = command(actor, { type: 'launchRockets' });
+    await connectAndSync(actor);
+    expect(received).toEqual(['requestConversationsAndUsers']);
+    expect(
+      actor
+        .getSnapshot()
+        .context.deliveries.slice(since)
+        .map((d) => [d.to, d.event.type]),
+    ).toEqual([
+      ['messenger', 'sync.received'],
+      ['session', 'sync.received'],
+    ]);
+  });
+
+  it('reports a refused token as authRejected, never as a connection failure', async () => {
+    const actor = open('not-a-session-token');
+    const rejected = await toSession(actor, 'socket.authRejected');
+    expect(rejected.error.code).toBe('invalid_token');
+    const types = deliveriesTo(actor, 'session').map((event) => event.type);
+    expect(types).not.toContain('socket.connected');
+    expect(types).not.toContain('socket.connectFailed');
+  });
+
+  it('reports connectFailed, not authRejected, when no server listens', async () => {
     const down = await startServer();
     const url = down.url;
     await down.close();
-    const actor = open('any', url);
-    const failed = await nextEvent(actor, 'socket.connectFailed');
+    const actor = open('any', { url });
+    const failed = await toSession(actor, 'socket.connectFailed');
     expect(failed.message.length).toBeGreaterThan(0);
+    expect(deliveriesTo(actor, 'session').map((event) => event.type)).not.toContain(
+      'socket.authRejected',
+    );
   });
 
   it('reports disconnected when the server drops the connection', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
+    await toSession(actor, 'socket.connected');
     server.io.disconnectSockets();
-    const lost = await nextEvent(actor, 'socket.disconnected');
+    const lost = await toSession(actor, 'socket.disconnected');
     expect(lost.reason).toBe('io server disconnect');
   });
 
-  it('closes its socket when stopped', async () => {
+  it('once stopped, closes its socket and delivers nothing, not even the end of a pending request', async () => {
     const { sessionToken } = await signUp(server.url);
-    const serverSide = new Promise<{ reason: Promise<string> }>((resolve) => {
-      server.io.once('connection', (socket) =>
-        resolve({ reason: new Promise((done) => socket.once('disconnect', done)) }),
-      );
+    let sendArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (sendArrived = resolve));
+    const serverSide = new Promise<{ reason: Promise<string> }>((resolve) =>
+      onServerSocket((socket) => {
+        socket.use(([event], next) => {
+          if (event === 'sendMessage') sendArrived();
+          else next();
+        });
+        resolve({ reason: new Promise((done) => socket.once('disconnect', done)) });
+      }),
+    );
+    const actor = open(sessionToken, { timeoutMs: 200 });
+    const data = await connectAndSync(actor);
+    listen(actor, outgoingSystemId('m-pending'));
+    command(actor, {
+      type: 'sendMessage',
+      conversationId: data.conversations[0]!.id,
+      text: 'unanswered',
+      clientMessageId: 'm-pending',
     });
-    const actor = open(sessionToken);
-    await nextEvent(actor, 'socket.connected');
+    await arrived;
+    const since = mark(actor);
+    actor.send({ type: 'socket.stop' });
     const { reason } = await serverSide;
-    actor.stop();
-    running = null;
     expect(await reason).toBe('client namespace disconnect');
+    // Well past the ack timeout: the pending send's failure is not delivered either.
+    await sleep(600);
+    expect(actor.getSnapshot().context.deliveries.slice(since)).toEqual([]);
   });
 
   it('takes the real session machine to live', async () => {
