@@ -15,8 +15,9 @@ import { and, assign, enqueueActions, not, raise, setup, stateIn, type ActorRefF
 import type { ChannelUpdate, Conversation, Message, ProtocolError } from '../server/protocol.ts';
 import { clipToMessageLimit, Limits, messageLength } from '../server/protocol.ts';
 import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
-import { outgoingSystemId, systemIds, tellSystem, type SocketCommand } from './system.ts';
+import { outgoingSystemId, systemIds, type SocketCommand } from './system.ts';
 import type { UnsentMessage } from './unsent.ts';
+import type { MessengerEvent } from './messenger.ts';
 
 /** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
 export const draftingTiming = { refreshMs: 3_000, idleMs: 3_000 } as const;
@@ -117,9 +118,6 @@ function deliveredIds(messages: readonly Message[]): Set<string> {
   return new Set(messages.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])));
 }
 
-const tellSocket = (system: Parameters<typeof tellSystem>[0], command: SocketCommand) =>
-  tellSystem(system, systemIds.socket, command);
-
 const isLive = stateIn('#conversation.link.online');
 
 // Declared before setup() so XState can type the actions' params against them.
@@ -213,12 +211,20 @@ export const conversationMachine = setup({
     assignDraft: assign((_, params: { text: string }) => ({
       draft: clipToMessageLimit(params.text),
     })),
-    signalDrafting: ({ context, system }, params: { isDrafting: boolean }) =>
-      tellSocket(system, {
-        type: 'isDrafting',
-        conversationId: context.id,
-        isDrafting: params.isDrafting,
-      }),
+    // Commands go to the socket once the transition is done (`enqueue.sendTo`), and only while
+    // there is one: offline, a drafting signal or a request has nowhere to go.
+    signalDrafting: enqueueActions(
+      ({ context, system, enqueue }, params: { isDrafting: boolean }) => {
+        const socket = system.get(systemIds.socket);
+        if (!socket) return;
+        const command: SocketCommand = {
+          type: 'isDrafting',
+          conversationId: context.id,
+          isDrafting: params.isDrafting,
+        };
+        enqueue.sendTo(socket, command);
+      },
+    ),
     send: enqueueActions(({ context, enqueue }) => {
       const clientMessageId = `${context.clientIdPrefix}-${context.nextClientId}`;
       enqueue.assign({
@@ -260,16 +266,19 @@ export const conversationMachine = setup({
       ),
     })),
     advanceOutbox: raise({ type: 'outbox.advance' }),
-    requestHistory: ({ context, system }) => {
+    requestHistory: enqueueActions(({ context, system, enqueue }) => {
+      const socket = system.get(systemIds.socket);
+      if (!socket) return;
       const oldest = context.messages[0];
-      tellSocket(system, {
+      const command: SocketCommand = {
         type: 'requestMessages',
         purpose: 'history',
         conversationId: context.id,
         ...(oldest ? { before: oldest.seq } : {}),
         limit: Limits.pageDefaultLimit,
-      });
-    },
+      };
+      enqueue.sendTo(socket, command);
+    }),
     prependHistory: assign(({ context }, params: { messages: Message[]; hasMore: boolean }) => ({
       messages: insertMessages(context.messages, params.messages),
       hasMore: params.hasMore,
@@ -279,26 +288,30 @@ export const conversationMachine = setup({
       historyError: params.message,
     })),
     clearHistoryError: assign({ historyError: null }),
-    requestCatchUp: ({ context, system }) => {
+    requestCatchUp: enqueueActions(({ context, system, enqueue }) => {
+      const socket = system.get(systemIds.socket);
       const after = lastSeqBeforeHole(context.messages);
-      if (after === null) return;
-      tellSocket(system, {
+      if (!socket || after === null) return;
+      const command: SocketCommand = {
         type: 'requestMessages',
         purpose: 'catchUp',
         conversationId: context.id,
         after,
         limit: Limits.pageMaxLimit,
-      });
-    },
+      };
+      enqueue.sendTo(socket, command);
+    }),
     mergePage: assign(({ context }, params: { messages: Message[] }) => ({
       messages: insertMessages(context.messages, params.messages),
     })),
     /** Lets the messenger resync when a page names people it may not know. */
-    reportAuthors: ({ system }, params: { messages: Message[] }) => {
-      if (params.messages.length === 0) return;
+    reportAuthors: enqueueActions(({ system, enqueue }, params: { messages: Message[] }) => {
+      const messenger = system.get(systemIds.messenger);
+      if (!messenger || params.messages.length === 0) return;
       const userIds = [...new Set(params.messages.map((m) => m.authorId))];
-      tellSystem(system, systemIds.messenger, { type: 'authors.seen', userIds });
-    },
+      const report: MessengerEvent = { type: 'authors.seen', userIds };
+      enqueue.sendTo(messenger, report);
+    }),
     countUnread: assign(({ context }) => ({ unread: context.unread + 1 })),
     markRead: assign(({ context }) => ({ unread: 0, readSeq: lastSeq(context.messages) })),
   },

@@ -6,7 +6,7 @@
 import { enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
 import type { ChannelUpdate, ConversationsAndUsers, User, UserJoined } from '../server/protocol.ts';
 import { conversationMachine, type ConversationRef } from './conversation.ts';
-import { conversationSystemId, systemIds, tellSystem } from './system.ts';
+import { conversationSystemId, systemIds } from './system.ts';
 import { emptyUnsentState, type UnsentState } from './unsent.ts';
 
 export interface MessengerInput {
@@ -175,8 +175,10 @@ export const messengerMachine = setup({
         enqueue.sendTo(ref, { type: 'connection.lost' });
       }
     }),
-    requestSync: ({ system }) =>
-      tellSystem(system, systemIds.socket, { type: 'requestConversationsAndUsers' }),
+    requestSync: enqueueActions(({ system, enqueue }) => {
+      const socket = system.get(systemIds.socket);
+      if (socket) enqueue.sendTo(socket, { type: 'requestConversationsAndUsers' });
+    }),
     select: enqueueActions(({ context, enqueue }, params: { conversationId: string }) => {
       const previous = context.selectedConversationId;
       if (previous === params.conversationId) return;

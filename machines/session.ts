@@ -13,9 +13,9 @@
 // Leaving `live` tells the messenger `connection.lost`: conversations stop giving their
 // messages the turn, and what was on the wire is sent again after the next sync (the server
 // stores (sender, clientMessageId) once, so a resend is always safe).
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, setup } from 'xstate';
 import type { ProtocolError } from '../server/protocol.ts';
-import { systemIds, tellSystem, tellSystemActor, type SocketCommand } from './system.ts';
+import { systemIds, type SocketCommand } from './system.ts';
 
 export interface SessionInput {
   /** Chat server URL (Socket.IO endpoint). */
@@ -119,9 +119,15 @@ export const sessionMachine = setup({
     isOffline: ({ context }) => !context.online,
   },
   actions: {
-    tellSocket: tellSystemActor<SocketCommand>(systemIds.socket),
-    tellMessengerConnectionLost: ({ system }) =>
-      tellSystem(system, systemIds.messenger, { type: 'connection.lost' }),
+    /** To the socket once the transition is done; it is always there while `connection` is. */
+    tellSocket: enqueueActions(({ system, enqueue }, command: SocketCommand) => {
+      const socket = system.get(systemIds.socket);
+      if (socket) enqueue.sendTo(socket, command);
+    }),
+    tellMessengerConnectionLost: enqueueActions(({ system, enqueue }) => {
+      const messenger = system.get(systemIds.messenger);
+      if (messenger) enqueue.sendTo(messenger, { type: 'connection.lost' });
+    }),
     countAttempt: assign(({ context }) => ({ attempt: context.attempt + 1 })),
     resetAttempts: assign({ attempt: 0, lastError: null }),
     assignOnline: assign({ online: true }),
