@@ -86,21 +86,6 @@ export type OnboardingEvent =
   | { type: 'lastName.changed'; text: string }
   | { type: 'name.submitted' };
 
-export const onboardingEventTypes = [
-  'phone.changed',
-  'phone.pasted',
-  'country.changed',
-  'phone.submitted',
-  'code.changed',
-  'code.pasted',
-  'code.submitted',
-  'code.resendRequested',
-  'phone.editRequested',
-  'firstName.changed',
-  'lastName.changed',
-  'name.submitted',
-] as const satisfies readonly OnboardingEvent['type'][];
-
 /**
  * Actor contracts (promise actors; the app provides socket-backed ones, tests fakes):
  *
