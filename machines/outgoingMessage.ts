@@ -11,15 +11,9 @@
 // - anything else (no ack in time, the server failed): the connection is not to be trusted:
 //   back to `queued`, and the session is told to reconnect; the turn comes again after the
 //   next sync.
-import { assign, setup } from 'xstate';
+import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { ErrorCode, Message, ProtocolError } from '../server/protocol.ts';
-import {
-  conversationSystemId,
-  systemIds,
-  tellSystem,
-  tellSystemActor,
-  type SocketCommand,
-} from './system.ts';
+import { conversationSystemId, systemIds, tellSystemActor, type SocketCommand } from './system.ts';
 
 export interface OutgoingMessageInput {
   conversationId: string;
@@ -74,6 +68,20 @@ export const userFixableSendErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
 /** Wait before resending after `rate_limited` when the server did not say how long. */
 export const defaultRetryAfterMs = 1_000;
 
+/**
+ * The conversation the message belongs to; run alone (a test, the visualizer) there is none, and
+ * the report goes to the message itself, which ignores it.
+ */
+const ownConversation = ({
+  context,
+  system,
+  self,
+}: {
+  context: OutgoingMessageContext;
+  system: { get(systemId: string): AnyActorRef | undefined };
+  self: AnyActorRef;
+}): AnyActorRef => system.get(conversationSystemId(context.conversationId)) ?? self;
+
 export const outgoingMessageMachine = setup({
   types: {
     context: {} as OutgoingMessageContext,
@@ -95,18 +103,6 @@ export const outgoingMessageMachine = setup({
     tellSessionUnreliable: tellSystemActor<{ type: 'connection.unreliable'; reason: string }>(
       systemIds.session,
     ),
-    /** To its conversation, by systemId (run alone, it has none to tell). */
-    reportSent: ({ context, system }, params: { message: Message }) =>
-      tellSystem<OutgoingMessageReport>(system, conversationSystemId(context.conversationId), {
-        type: 'outgoing.sent',
-        clientMessageId: context.clientMessageId,
-        message: params.message,
-      }),
-    reportSettled: ({ context, system }) =>
-      tellSystem<OutgoingMessageReport>(system, conversationSystemId(context.conversationId), {
-        type: 'outgoing.settled',
-        clientMessageId: context.clientMessageId,
-      }),
     assignRetryAfter: assign((_, params: { error: ProtocolError }) => {
       const wait = params.error.retryAfterMs;
       return {
@@ -120,6 +116,20 @@ export const outgoingMessageMachine = setup({
       failure: params.error.message || 'The server did not accept the message.',
     })),
     clearFailure: assign({ failure: null }),
+    /**
+     * To its conversation, by systemId, once this transition is done (as every `sendTo`): the
+     * conversation reads this message's snapshot to give the next turn, so it must see `failed`
+     * or `queued`, not the state being left.
+     */
+    reportSent: sendTo(ownConversation, ({ context }, params: { message: Message }) => ({
+      type: 'outgoing.sent',
+      clientMessageId: context.clientMessageId,
+      message: params.message,
+    })),
+    reportSettled: sendTo(ownConversation, ({ context }) => ({
+      type: 'outgoing.settled',
+      clientMessageId: context.clientMessageId,
+    })),
   },
 }).createMachine({
   id: 'outgoingMessage',
