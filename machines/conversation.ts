@@ -132,11 +132,17 @@ const guards = {
   hasOlderMessages: ({ context }: { context: ConversationContext }) => context.hasMore,
   hasHole: ({ context }: { context: ConversationContext }) =>
     lastSeqBeforeHole(context.messages) !== null,
-  /** The page moved the catch-up on and the server has more: ask for the next one. */
+  /**
+   * The page moved the catch-up on and the server has more: ask for the next one. Judged on the
+   * messages with the page merged, since a guard sees the context before the transition.
+   */
   pageLeavesHole: (
     { context }: { context: ConversationContext },
     params: { page: Message[]; hasMore: boolean },
-  ) => params.hasMore && params.page.length > 0 && lastSeqBeforeHole(context.messages) !== null,
+  ) =>
+    params.hasMore &&
+    params.page.length > 0 &&
+    lastSeqBeforeHole(insertMessages(context.messages, params.page)) !== null,
   isNewFromOther: (
     { context }: { context: ConversationContext },
     params: { update: ChannelUpdate },
