@@ -92,6 +92,19 @@ interface ConversationAtoms {
   messagesAtom: Atom<OpenConversationMessage[]>;
 }
 
+/** Same title and picture: a group's avatar is built afresh each time, so compare by value. */
+const sameIdentity = (
+  a: { title: string; avatar: AvatarPerson },
+  b: { title: string; avatar: AvatarPerson },
+) =>
+  a.title === b.title &&
+  (a.avatar === b.avatar ||
+    (a.avatar.firstName === b.avatar.firstName &&
+      a.avatar.lastName === b.avatar.lastName &&
+      a.avatar.avatar.initials === b.avatar.avatar.initials &&
+      a.avatar.avatar.color === b.avatar.avatar.color &&
+      a.avatar.avatar.asset === b.avatar.avatar.asset));
+
 const sameSummary = (a: ConversationSummary, b: ConversationSummary) =>
   a.id === b.id &&
   a.kind === b.kind &&
@@ -169,8 +182,12 @@ export function createAppAtoms(
       }),
       sameSummary,
     );
-    const identityAtom = atom((get) =>
-      conversationIdentity(get(summaryAtom), get(usersAtom), get(currentUserIdAtom)),
+    // Recomputed whenever the summary changes (a new last message...), but handed out anew
+    // only when the title or picture does: the header's props stay the same objects.
+    const identityAtom = selectAtom(
+      atom((get) => conversationIdentity(get(summaryAtom), get(usersAtom), get(currentUserIdAtom))),
+      (identity) => identity,
+      sameIdentity,
     );
     const rowAtom = atom((get) => {
       const summary = get(summaryAtom);
