@@ -1,11 +1,11 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import type { OpenConversationView } from '../state/index.ts';
 import { Composer } from './Composer.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
 import { MessageLog } from './MessageLog.tsx';
-import { buildLogRows } from './logRows.ts';
+import { createLogRowBuilder } from './logRows.ts';
 
 export interface ConversationViewProps {
   conversation: OpenConversationView;
@@ -27,7 +27,10 @@ export function ConversationView({
   onRetry,
 }: ConversationViewProps) {
   const { messages, usersById } = conversation;
-  const rows = useMemo(() => buildLogRows(messages, usersById), [messages, usersById]);
+  // One builder per open conversation (the parent keys this view by it): unchanged rows are
+  // handed back as the same objects, so only the bubbles that changed render.
+  const [buildRows] = useState(createLogRowBuilder);
+  const rows = useMemo(() => buildRows(messages, usersById), [buildRows, messages, usersById]);
   return (
     <Box
       component="section"

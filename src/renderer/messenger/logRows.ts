@@ -42,3 +42,25 @@ export function buildLogRows(
   }
   return rows;
 }
+
+/**
+ * `buildLogRows` for one log's successive message lists: a row whose message, author and place
+ * in its run are unchanged comes back as the same object, so the memoized bubbles it feeds skip
+ * rendering (a new message renders its own bubble, not every bubble in the log).
+ */
+export function createLogRowBuilder(): typeof buildLogRows {
+  let previous = new Map<string, LogRow>();
+  return (messages, usersById) => {
+    const rows = buildLogRows(messages, usersById).map((row) => {
+      const before = previous.get(row.key);
+      return before && sameRow(before, row) ? before : row;
+    });
+    previous = new Map(rows.map((row) => [row.key, row]));
+    return rows;
+  };
+}
+
+function sameRow(a: LogRow, b: LogRow): boolean {
+  if (a.kind === 'day' || b.kind === 'day') return a.kind === b.kind && a.sentAt === b.sentAt;
+  return a.message === b.message && a.author === b.author && a.startsRun === b.startsRun;
+}
