@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-// The messenger screen over the real app, session and messenger machines and the real atoms;
-// only the socket is fake (a scripted server the test answers for).
+// The messenger screen over the real actor system (app, session, messenger, one actor per
+// conversation and per unsent message) and the real atoms; only the socket is scripted (a
+// server the test answers for).
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { dmId, dmSummary, groupId, world } from './fakeChat.ts';
+import { dmId, dmSummary, groupId, msg, world } from './fakeChat.ts';
 import { goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
@@ -39,7 +40,7 @@ describe('MessengerScreen', () => {
 
   it('shows "Reconnecting…" when the connection drops, over the conversations', async () => {
     const { server } = await renderSynced();
-    act(() => server.emit({ type: 'socket.disconnected', reason: 'transport close' }));
+    act(() => server.session({ type: 'socket.disconnected', reason: 'transport close' }));
     expect((await screen.findByRole('status')).textContent).toMatch(/Reconnecting…/);
     expect(screen.getByRole('list', { name: 'Conversations' })).toBeTruthy();
   });
@@ -59,14 +60,14 @@ describe('MessengerScreen', () => {
     const field = screen.getByRole('textbox', { name: 'Message' });
     await userEvent.type(field, 'Hello Vegeta{Enter}');
 
-    const [sent] = server.sent('socket.sendMessage');
-    expect(sent?.message).toMatchObject({ conversationId: dmId, text: 'Hello Vegeta' });
+    const [sent] = server.sent('sendMessage');
+    expect(sent).toMatchObject({ conversationId: dmId, text: 'Hello Vegeta' });
     expect((field as HTMLTextAreaElement).value).toBe('');
     const mine = within(log).getByRole('article', { name: 'You' });
     expect(within(mine).getByText('Hello Vegeta')).toBeTruthy();
     expect(within(mine).getByTitle('Sending')).toBeTruthy();
 
-    act(() => server.accept(sent!.message.clientMessageId, me.id, dmSummary()));
+    act(() => server.accept(sent!.clientMessageId, me.id, dmSummary()));
     expect(within(log).getByRole('article', { name: 'You' })).toBe(mine);
     expect(within(mine).getByTitle('Sent')).toBeTruthy();
     const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
@@ -77,8 +78,8 @@ describe('MessengerScreen', () => {
     const { server, list } = await renderSynced();
     const log = await openConversation(list, 'Vegeta Prince');
     await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Second{Enter}');
-    const [sent] = server.sent('socket.sendMessage');
-    act(() => server.accept(sent!.message.clientMessageId, vegeta.id, dmSummary()));
+    const [sent] = server.sent('sendMessage');
+    act(() => server.accept(sent!.clientMessageId, vegeta.id, dmSummary()));
     const articles = within(log).getAllByRole('article');
     expect(articles.at(-1)).toBe(
       within(log).getAllByRole('article', { name: 'Vegeta Prince' }).at(-1),
@@ -90,33 +91,45 @@ describe('MessengerScreen', () => {
     const { server, list } = await renderSynced();
     const log = await openConversation(list, 'Vegeta Prince');
     await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Doomed{Enter}');
-    const [sent] = server.sent('socket.sendMessage');
-    const clientMessageId = sent!.message.clientMessageId;
-    act(() =>
-      server.emit({
-        type: 'socket.messageRejected',
-        clientMessageId,
-        // A refusal the user must act on; rate limits and network trouble are waited out.
-        error: { code: 'text_too_long', message: 'Too long' },
-      }),
-    );
+    const [sent] = server.sent('sendMessage');
+    const clientMessageId = sent!.clientMessageId;
+    // A refusal the user must act on; rate limits and network trouble are waited out.
+    act(() => server.reject(clientMessageId, { code: 'text_too_long', message: 'Too long' }));
     const mine = within(log).getByRole('article', { name: 'You' });
     expect(within(mine).getByTitle('Not sent')).toBeTruthy();
 
     await userEvent.click(within(mine).getByRole('button', { name: 'Retry' }));
-    const resends = server.sent('socket.sendMessage');
+    const resends = server.sent('sendMessage');
     expect(resends).toHaveLength(2);
-    expect(resends[1]?.message.clientMessageId).toBe(clientMessageId);
+    expect(resends[1]?.clientMessageId).toBe(clientMessageId);
     expect(within(mine).getByTitle('Sending')).toBeTruthy();
     expect(within(mine).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('sends a later message even when the one before it was refused', async () => {
+    const { server, list } = await renderSynced();
+    const log = await openConversation(list, 'Vegeta Prince');
+    const field = screen.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'Doomed{Enter}');
+    // One message on the wire at a time: the second waits for the first.
+    await userEvent.type(field, 'Fine{Enter}');
+    const [doomed] = server.sent('sendMessage');
+    expect(server.sent('sendMessage')).toHaveLength(1);
+
+    act(() => server.reject(doomed!.clientMessageId, { code: 'forbidden', message: 'No' }));
+    expect(server.sent('sendMessage').map((c) => c.text)).toEqual(['Doomed', 'Fine']);
+    const [first, second] = within(log).getAllByRole('article', { name: 'You' });
+    expect(within(first!).getByTitle('Not sent')).toBeTruthy();
+    expect(within(second!).getByText('Fine')).toBeTruthy();
+    expect(within(second!).getByTitle('Sending')).toBeTruthy();
   });
 
   it('tells the server the user is drafting on the first keystroke', async () => {
     const { server, list } = await renderSynced();
     await openConversation(list, 'Vegeta Prince');
     await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), 'Hm');
-    expect(server.sent('socket.sendDrafting')).toEqual([
-      { type: 'socket.sendDrafting', conversationId: dmId, isDrafting: true },
+    expect(server.sent('isDrafting')).toEqual([
+      { type: 'isDrafting', conversationId: dmId, isDrafting: true },
     ]);
   });
 
@@ -126,17 +139,9 @@ describe('MessengerScreen', () => {
     const header = screen.getByRole('region', { name: 'Vegeta Prince' });
     expect(within(header).queryByText('Vegeta is typing…')).toBeNull();
 
+    const lastMessage = world().conversations[0]!.lastMessage;
     act(() =>
-      server.emit({
-        type: 'socket.channelUpdate',
-        update: {
-          conversation: {
-            ...dmSummary([vegeta.id]),
-            lastMessage: null,
-          },
-          message: null,
-        },
-      }),
+      server.push({ conversation: { ...dmSummary([vegeta.id]), lastMessage }, message: null }),
     );
     expect(within(header).getByText('Vegeta is typing…')).toBeTruthy();
     const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
@@ -161,22 +166,9 @@ describe('MessengerScreen', () => {
   it('counts unread messages in conversations that are not open', async () => {
     const { server, list } = await renderSynced();
     await openConversation(list, 'Capsule Corp');
+    const kakarot = msg(dmId, 1, vegeta.id, 'Kakarot!');
     act(() =>
-      server.emit({
-        type: 'socket.channelUpdate',
-        update: {
-          conversation: { ...dmSummary(), lastMessage: null },
-          message: {
-            id: 'dm-1',
-            conversationId: dmId,
-            authorId: vegeta.id,
-            text: 'Kakarot!',
-            sentAt: Date.now(),
-            seq: 1,
-            clientMessageId: null,
-          },
-        },
-      }),
+      server.push({ conversation: { ...dmSummary(), lastMessage: kakarot }, message: kakarot }),
     );
     const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
     expect(within(dm).getByLabelText('1 unread')).toBeTruthy();
@@ -194,21 +186,15 @@ describe('MessengerScreen', () => {
     const list = await screen.findByRole('list', { name: 'Conversations' });
     // One short page does not fill the view, so the older one is asked for at once.
     const log = await openConversation(list, 'Capsule Corp');
-    expect(server.sent('socket.requestMessages')).toEqual([
-      expect.objectContaining({
-        type: 'socket.requestMessages',
-        conversationId: groupId,
-        before: 10,
-      }),
+    expect(server.sent('requestMessages')).toEqual([
+      expect.objectContaining({ purpose: 'history', conversationId: groupId, before: 10 }),
     ]);
     expect(screen.getByRole('progressbar', { name: 'Loading older messages' })).toBeTruthy();
 
     act(() =>
-      server.emit({
-        type: 'socket.messagesLoaded',
-        conversationId: groupId,
-        hasMore: false,
-        messages: [
+      server.history(
+        groupId,
+        [
           {
             id: 'old-9',
             conversationId: groupId,
@@ -219,11 +205,12 @@ describe('MessengerScreen', () => {
             clientMessageId: null,
           },
         ],
-      }),
+        false,
+      ),
     );
     const articles = within(log).getAllByRole('article');
     expect(within(articles[0]!).getByText('An older message')).toBeTruthy();
     expect(screen.queryByRole('progressbar', { name: 'Loading older messages' })).toBeNull();
-    expect(server.sent('socket.requestMessages')).toHaveLength(1);
+    expect(server.sent('requestMessages')).toHaveLength(1);
   });
 });

@@ -1,24 +1,24 @@
-// The real app machine with a fake socket actor: a scripted stand-in for the chat server that
-// records what the session asks of it and lets the test answer (sync, acks, channel updates).
-import { fromCallback, fromPromise } from 'xstate';
+// The real app machine with only its socket scripted: a thin layer over the shared scripted
+// socket (tests/unit/support/scriptedSocket.ts) that knows this suite's world, defaults the sync
+// to it, and accepts a sent message the way the server does (an ack, then the push every member
+// hears).
+import { fromPromise } from 'xstate';
 import { appMachine } from '../../../../machines/app.ts';
-import {
-  sessionMachine,
-  type SocketCommand,
-  type SocketEvent,
-} from '../../../../machines/session.ts';
+import { sessionMachine } from '../../../../machines/session.ts';
+import type { SocketCommand } from '../../../../machines/system.ts';
 import type {
   ConversationsAndUsers,
   ConversationSummary,
   Message,
 } from '../../../../server/protocol.ts';
 import { createAppAtoms, type AppAtoms } from '../../../../src/renderer/state/index.ts';
+import { createScriptedSocket, type ScriptedSocket } from '../../support/scriptedSocket.ts';
 import { bulma, goku, me, vegeta } from './fixtures.ts';
 
 const MINUTE = 60_000;
 const start = Date.now() - 60 * MINUTE;
 
-function msg(conversationId: string, seq: number, authorId: string, text: string): Message {
+export function msg(conversationId: string, seq: number, authorId: string, text: string): Message {
   return {
     id: `${conversationId}-${seq}`,
     conversationId,
@@ -70,72 +70,60 @@ export function world(): ConversationsAndUsers {
   };
 }
 
-export class FakeChatServer {
-  readonly commands: SocketCommand[] = [];
-  private sendBack: ((event: SocketEvent) => void) | null = null;
-  private seq = new Map<string, number>();
-
-  readonly socket = fromCallback<SocketCommand, { url: string; token: string }>(
-    ({ sendBack, receive }) => {
-      this.sendBack = sendBack;
-      receive((command) => this.commands.push(command));
-      queueMicrotask(() => {
-        sendBack({ type: 'socket.transportOpened' });
-        sendBack({ type: 'socket.connected' });
-      });
-      return () => {
-        this.sendBack = null;
-      };
-    },
-  );
-
-  emit(event: SocketEvent): void {
-    if (!this.sendBack) throw new Error('no socket is connected');
-    this.sendBack(event);
-  }
-
-  sync(data: ConversationsAndUsers = world()): void {
-    for (const conversation of data.conversations) {
-      this.seq.set(conversation.id, conversation.messages.length);
-    }
-    this.emit({ type: 'socket.synced', data });
-  }
-
-  /** The commands of one type, in order. */
-  sent<T extends SocketCommand['type']>(type: T): Extract<SocketCommand, { type: T }>[] {
-    return this.commands.filter(
-      (command): command is Extract<SocketCommand, { type: T }> => command.type === type,
-    );
-  }
-
-  /** Accepts a sent message as `authorId` and tells the client, as the server does. */
+export interface FakeChatServer extends ScriptedSocket {
+  /** The sync, of `world()` unless told otherwise. */
+  sync(data?: ConversationsAndUsers): void;
+  /** The commands of one type the actors sent, in order. */
+  sent<T extends SocketCommand['type']>(type: T): Extract<SocketCommand, { type: T }>[];
+  /**
+   * Stores a sent message as `authorId` with the next seq of its conversation, acknowledges it
+   * and pushes it to the conversation, as the server does.
+   */
   accept(
     clientMessageId: string,
     authorId: string,
     summary: Omit<ConversationSummary, 'lastMessage'>,
-  ) {
-    const sent = this.sent('socket.sendMessage').find(
-      (command) => command.message.clientMessageId === clientMessageId,
+  ): Message;
+}
+
+export function createFakeChatServer(): FakeChatServer {
+  const socket = createScriptedSocket();
+  const nextSeq = new Map<string, number>();
+  const sent = <T extends SocketCommand['type']>(type: T) =>
+    socket.commands.filter(
+      (command): command is Extract<SocketCommand, { type: T }> => command.type === type,
     );
-    if (!sent) throw new Error(`nothing was sent as ${clientMessageId}`);
-    const seq = this.seq.get(sent.message.conversationId) ?? 0;
-    this.seq.set(sent.message.conversationId, seq + 1);
-    const message: Message = {
-      id: `${sent.message.conversationId}-${seq}`,
-      conversationId: sent.message.conversationId,
-      authorId,
-      text: sent.message.text,
-      sentAt: Date.now(),
-      seq,
-      clientMessageId,
-    };
-    this.emit({ type: 'socket.messageAcked', clientMessageId, message });
-    this.emit({
-      type: 'socket.channelUpdate',
-      update: { conversation: { ...summary, lastMessage: message }, message },
-    });
-    return message;
-  }
+  return {
+    ...socket,
+    get open() {
+      return socket.open;
+    },
+    sync(data = world()) {
+      for (const conversation of data.conversations) {
+        nextSeq.set(conversation.id, (conversation.messages.at(-1)?.seq ?? -1) + 1);
+      }
+      socket.sync(data);
+    },
+    sent,
+    accept(clientMessageId, authorId, summary) {
+      const command = sent('sendMessage').find((c) => c.clientMessageId === clientMessageId);
+      if (!command) throw new Error(`nothing was sent as ${clientMessageId}`);
+      const seq = nextSeq.get(command.conversationId) ?? 0;
+      nextSeq.set(command.conversationId, seq + 1);
+      const message: Message = {
+        id: `${command.conversationId}-${seq}`,
+        conversationId: command.conversationId,
+        authorId,
+        text: command.text,
+        sentAt: Date.now(),
+        seq,
+        clientMessageId,
+      };
+      socket.ack(clientMessageId, message);
+      socket.push({ conversation: { ...summary, lastMessage: message }, message });
+      return message;
+    },
+  };
 }
 
 export function dmSummary(drafting: string[] = []): Omit<ConversationSummary, 'lastMessage'> {
@@ -147,7 +135,7 @@ export function signedInAtoms(server: FakeChatServer): AppAtoms {
   const machine = appMachine.provide({
     actors: {
       loadSessionToken: fromPromise<string | null>(async () => 'saved-token'),
-      session: sessionMachine.provide({ actors: { socket: server.socket } }),
+      session: sessionMachine.provide({ actors: { socket: server.actor } }),
     },
   });
   return createAppAtoms(machine, {
