@@ -83,6 +83,16 @@ function toElkNode(state: StateStructure, edges: ElkExtendedEdge[]): ElkNode {
     return { id: state.id, width: minimumWidth(state, details), height: top + 8 };
   }
   const children = state.children.map((child) => toElkNode(child, edges));
+  if (state.type === 'parallel' && state.children.length > 1) {
+    // Regions are stacked, so a machine with many (a conversation has five) is
+    // as wide as its widest region, not all of them in a row: an edge that is never drawn
+    // puts each region in the layer below the one before.
+    state.children.slice(1).forEach((region, index) => {
+      const above = state.children[index];
+      if (above)
+        edges.push({ id: `${region.id}#stack`, sources: [above.id], targets: [region.id] });
+    });
+  }
   if (state.initialId) {
     const markerId = `${state.id}#initial`;
     children.unshift({ id: markerId, width: markerSize, height: markerSize });
