@@ -153,7 +153,8 @@ export const messengerMachine = setup({
           data.conversations.map((c) => [c.id, current.conversations[c.id] as ConversationRef]),
         ),
         conversationIds: data.conversations.map((c) => c.id),
-        selectedConversationId: selected && selected in current.conversations ? selected : null,
+        // Still listed? (`current.conversations` holds the ones just stopped too.)
+        selectedConversationId: selected && selected in conversations ? selected : null,
         spawned,
         unsent,
       }));
