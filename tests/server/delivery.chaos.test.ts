@@ -1,5 +1,6 @@
-// Delivery under chaos: a client made of the real app machine (session + messenger) and the real
-// socket actor sends 500 messages while the server (`node server/cli.ts --data <dir>`, its
+// Delivery under chaos: a client made of the real app machine (session, messenger, conversation
+// and outgoing message actors) and the real socket actor sends 500 messages, written in the
+// group's composer, while the server (`node server/cli.ts --data <dir>`, its
 // default rate limits on) is killed with SIGKILL and restarted twice on the same folder and port,
 // and the network between the clients and the server drops. Every message must be stored exactly
 // once, in the order the client sent them, and another member's client must end with the same
@@ -25,8 +26,10 @@ import {
   waitFor,
 } from 'xstate';
 import { appMachine } from '../../machines/app.ts';
+import type { ConversationRef } from '../../machines/conversation.ts';
 import type { MessengerMachine } from '../../machines/messenger.ts';
 import { type SessionMachine, sessionMachine } from '../../machines/session.ts';
+import { conversationSystemId, systemIds } from '../../machines/system.ts';
 import { databaseFileIn } from '../../server/store/sqlite/location.ts';
 import { createSessionSocketActor } from '../../src/renderer/transport/sessionSocket.ts';
 import { signUp } from '../unit/renderer/transport/realServer.ts';
@@ -132,27 +135,29 @@ async function startClient(serverUrl: string, token: string, name: string) {
       session: sessionMachine.provide({ actors: { socket: createSessionSocketActor() } }),
     },
   });
-  // What the session heard, so the test can show each delivery path was really taken.
-  const sessionEvents: AnyEventObject[] = [];
+  // What the actors heard, so the test can show each delivery path was really taken.
+  const heard: { to: string; event: AnyEventObject }[] = [];
   const app = createActor(machine, {
     input: { serverUrl, locale: 'en-US', online: true, clientIdPrefix: name, random: () => 0 },
     inspect: (inspection: InspectionEvent) => {
-      if (
-        inspection.type === '@xstate.event' &&
-        (inspection.actorRef as AnyActorRef).id === 'session'
-      ) {
-        sessionEvents.push(inspection.event);
+      if (inspection.type === '@xstate.event' && heardTypes.has(inspection.event.type)) {
+        heard.push({ to: (inspection.actorRef as AnyActorRef).id, event: inspection.event });
       }
     },
   }).start();
   cleanups.push(() => app.stop());
   await waitFor(app, (snapshot) => snapshot.matches('signedIn'));
-  const children = app.getSnapshot().children;
-  const session = children.session as ActorRefFrom<SessionMachine>;
-  const messenger = children.messenger as ActorRefFrom<MessengerMachine>;
+  const session = app.system.get(systemIds.session) as ActorRefFrom<SessionMachine>;
+  const messenger = app.system.get(systemIds.messenger) as ActorRefFrom<MessengerMachine>;
   await waitFor(session, (s) => s.matches({ connection: 'live' }), { timeout: stepTimeoutMs });
-  return { session, messenger, sessionEvents };
+  await waitFor(messenger, (s) => s.matches('ready'), { timeout: stepTimeoutMs });
+  /** The conversation actor, found by systemId as the views find it. */
+  const conversation = (id: string) =>
+    app.system.get(conversationSystemId(id)) as ConversationRef | undefined;
+  return { app, session, messenger, conversation, heard };
 }
+
+const heardTypes = new Set(['message.rejected', 'socket.disconnected', 'requestMessages']);
 
 type Client = Awaited<ReturnType<typeof startClient>>;
 
@@ -173,34 +178,50 @@ describe('delivery through crashes and network drops', () => {
     const alanLink = await startLink(port);
     const sender = await startClient(adaLink.url, ada.sessionToken, 'ada');
     const receiver = await startClient(alanLink.url, alan.sessionToken, 'alan');
-    const group = Object.values(sender.messenger.getSnapshot().context.conversations).find(
-      (conversation) => conversation.kind === 'group',
+    const groupId = sender.messenger
+      .getSnapshot()
+      .context.conversationIds.find(
+        (id) => sender.conversation(id)?.getSnapshot().context.kind === 'group',
+      );
+    expect(groupId).toBeDefined();
+    const group = sender.conversation(groupId!)!;
+    expect(group.getSnapshot().context.memberIds).toEqual(
+      expect.arrayContaining([ada.user.id, alan.user.id]),
     );
-    expect(group?.memberIds).toEqual(expect.arrayContaining([ada.user.id, alan.user.id]));
-    const groupId = group!.id;
 
-    const clientIds = Array.from({ length: messageCount }, (_, index) => `ada-${index}`);
-    let queued = 0;
-    const queue = (upTo: number) => {
-      for (; queued < upTo; queued += 1) {
-        const clientMessageId = clientIds[queued]!;
-        sender.session.send({
-          type: 'messenger.messageSent',
-          message: { conversationId: groupId, text: `message ${queued}`, clientMessageId },
-        });
+    // The user writes each message in the group's composer and sends it; the conversation
+    // names it `<its client id prefix>-<n>`, n counting from 1.
+    const { clientIdPrefix } = group.getSnapshot().context;
+    const clientIds = Array.from(
+      { length: messageCount },
+      (_, index) => `${clientIdPrefix}-${index + 1}`,
+    );
+    let written = 0;
+    const write = (upTo: number) => {
+      for (; written < upTo; written += 1) {
+        group.send({ type: 'draft.changed', text: `message ${written}` });
+        group.send({ type: 'message.submitted' });
       }
     };
-    /** Waits until at least `count` of the queued messages are acknowledged. */
+    /** Waits until at least `count` of the written messages are acknowledged. */
     const acked = (count: number) =>
-      waitFor(sender.session, (s) => queued - s.context.outbox.length >= count, {
+      waitFor(group, (s) => written - s.context.outbox.length >= count, {
         timeout: stepTimeoutMs,
       });
 
-    queue(250);
+    // The first batch is written offline: written live, each message's drafting signals
+    // (true, then false on send) would reach the server 500 at once, and it cuts off a socket
+    // with more than 64 events waiting. People do not type 250 messages in a millisecond.
+    sender.app.send({ type: 'network.offline' });
+    await notLive(sender);
+    write(250);
+    expect(group.getSnapshot().context.outbox).toHaveLength(250);
+    sender.app.send({ type: 'network.online' });
     await acked(100);
     // Crash 1, with more messages written while the server is down.
     await killHard(server);
-    queue(messageCount);
+    await notLive(sender);
+    write(messageCount);
     server = await startServer(dataDir, port);
 
     // Alan's network drops long enough to miss more than a resync's page (50 messages).
@@ -224,36 +245,47 @@ describe('delivery through crashes and network drops', () => {
     server = await startServer(dataDir, port);
 
     await acked(messageCount);
-    expect(sender.session.getSnapshot().context.outbox).toEqual([]);
+    expect(group.getSnapshot().context.outbox).toEqual([]);
     const received = await waitFor(
-      receiver.messenger,
+      receiver.conversation(groupId!)!,
       (s) => {
-        const seen = new Set(
-          s.context.conversations[groupId]?.messages.map((m) => m.clientMessageId),
-        );
-        return clientIds.every((id) => seen.has(id));
+        const ids = new Set(s.context.messages.map((m) => m.clientMessageId));
+        return clientIds.every((id) => ids.has(id));
       },
       { timeout: stepTimeoutMs },
     );
 
+    // The sender's own view: each message once, in the order written. Its ack, or the push the
+    // server sends before the ack, confirmed it (the push stops the message, so its ack then
+    // finds no one to deliver to).
+    const own = group
+      .getSnapshot()
+      .context.messages.flatMap((m) =>
+        m.clientMessageId?.startsWith(`${clientIdPrefix}-`) ? [m.clientMessageId] : [],
+      );
+    expect(own).toEqual(clientIds);
+
     // Each delivery path was taken: reconnects, waits on rate_limited, and Alan's
     // catch-up by seq beyond the resync's page.
-    const acks = sender.sessionEvents.flatMap((event) =>
-      event.type === 'socket.messageAcked' ? [event.clientMessageId as string] : [],
-    );
-    expect(new Set(acks).size).toBe(messageCount);
     expect(
-      sender.sessionEvents.some(
-        (event) =>
-          event.type === 'socket.messageRejected' &&
+      sender.heard.some(
+        ({ event }) =>
+          event.type === 'message.rejected' &&
           (event.error as { code: string }).code === 'rate_limited',
       ),
     ).toBe(true);
     expect(
-      receiver.sessionEvents.filter((event) => event.type === 'messenger.catchUpRequested').length,
+      receiver.heard.filter(
+        ({ event }) =>
+          event.type === 'requestMessages' &&
+          event.purpose === 'catchUp' &&
+          event.conversationId === groupId,
+      ).length,
     ).toBeGreaterThan(0);
     expect(
-      sender.sessionEvents.filter((event) => event.type === 'socket.disconnected').length,
+      sender.heard.filter(
+        ({ to, event }) => to === 'session' && event.type === 'socket.disconnected',
+      ).length,
     ).toBeGreaterThanOrEqual(3);
 
     // The store: every message once, in the client's order.
@@ -264,14 +296,14 @@ describe('delivery through crashes and network drops', () => {
       .prepare(
         'SELECT id, seq, client_message_id AS clientMessageId FROM messages WHERE conversation_id = ? ORDER BY seq',
       )
-      .all(groupId) as { id: string; seq: number; clientMessageId: string | null }[];
+      .all(groupId!) as { id: string; seq: number; clientMessageId: string | null }[];
     database.close();
     const stored = rows.filter((row) => row.clientMessageId?.startsWith('ada-'));
     expect(stored.map((row) => row.clientMessageId)).toEqual(clientIds);
     expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index));
 
     // Alan: the same history, in the same order, each message once, from his first loaded one on.
-    const history = received.context.conversations[groupId]!.messages;
+    const history = received.context.messages;
     const fromFirstSeen = rows.slice(history[0]!.seq);
     expect(history.map((m) => [m.seq, m.id, m.clientMessageId])).toEqual(
       fromFirstSeen.map((row) => [row.seq, row.id, row.clientMessageId]),
