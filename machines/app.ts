@@ -82,8 +82,8 @@ export const appMachine = setup({
     messenger: messengerMachine,
   },
   guards: {
-    isToken: (_, params: { token: string | null }) =>
-      typeof params.token === 'string' && params.token.length > 0,
+    hasSavedToken: (_, params: { token: string | null }) =>
+      params.token !== null && params.token.length > 0,
     wasTokenRefused: (_, params: { output: SessionOutput }) =>
       params.output.reason === 'tokenRefused',
   },
@@ -133,7 +133,7 @@ export const appMachine = setup({
         src: 'loadSessionToken',
         onDone: [
           {
-            guard: { type: 'isToken', params: ({ event }) => ({ token: event.output }) },
+            guard: { type: 'hasSavedToken', params: ({ event }) => ({ token: event.output }) },
             target: 'restoringUnsent',
             actions: { type: 'assignSavedToken', params: ({ event }) => ({ token: event.output }) },
           },
