@@ -1,43 +1,31 @@
-// A store wired to the real app machine, with a scripted saved token and a socket the test
-// plays the server through, for testing the derived atoms as the views read them.
-import { createStore } from 'jotai/vanilla';
-import { fromCallback, fromPromise, SimulatedClock } from 'xstate';
+// A store wired to the real app machine and the actor system under it, with a scripted saved
+// token and the scripted socket (tests/unit/support/scriptedSocket.ts) the test plays the server
+// through, for testing the derived atoms as the views read them: subscribed, so each snapshot
+// atom follows its actor (an atom nobody reads is not kept up to date, in the app either).
+import { createStore, type Atom } from 'jotai/vanilla';
+import { fromPromise, SimulatedClock } from 'xstate';
 import { appMachine } from '../../../machines/app.ts';
 import { onboardingMachine } from '../../../machines/onboarding.ts';
-import {
-  sessionMachine,
-  type SessionEvent,
-  type SocketCommand,
-} from '../../../machines/session.ts';
+import { sessionMachine } from '../../../machines/session.ts';
 import { createAppAtoms } from '../../../src/renderer/state/index.ts';
 import { syncData } from '../../model/fixtures.ts';
+import { createScriptedSocket } from '../support/scriptedSocket.ts';
 
 export async function startApp(options: { savedToken: string | null; online?: boolean }) {
-  let emit: (event: SessionEvent) => void = () => {};
-  const commands: SocketCommand[] = [];
+  const server = createScriptedSocket();
   const clock = new SimulatedClock();
   clock.set(1_000_000);
   const machine = appMachine.provide({
     actors: {
       loadSessionToken: fromPromise(async () => options.savedToken),
       saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-      clearSessionToken: fromPromise<void>(async () => {}),
-      revokeSession: fromPromise<void, { serverUrl: string; token: string }>(async () => {}),
+      forgetSession: fromPromise<void>(async () => {}),
       onboarding: onboardingMachine.provide({
         actors: {
           requestCode: fromPromise(async () => ({ resendAfterMs: 30_000, expiresInMs: 600_000 })),
         },
       }),
-      session: sessionMachine.provide({
-        actors: {
-          socket: fromCallback<SocketCommand, { url: string; token: string }>(
-            ({ sendBack, receive }) => {
-              emit = sendBack as typeof emit;
-              receive((command) => commands.push(command));
-            },
-          ),
-        },
-      }),
+      session: sessionMachine.provide({ actors: { socket: server.actor } }),
     },
   });
   const atoms = createAppAtoms(
@@ -53,20 +41,34 @@ export async function startApp(options: { savedToken: string | null; online?: bo
     { clock },
   );
   const store = createStore();
-  const unsubscribe = store.sub(atoms.snapshotsAtom, () => {});
+  // What the screens read; the app snapshot's first subscriber starts the app actor.
+  const read: Atom<unknown>[] = [
+    atoms.appSnapshotAtom,
+    atoms.screenAtom,
+    atoms.onboardingViewAtom,
+    atoms.messengerReadyAtom,
+    atoms.sidebarRowsAtom,
+    atoms.openConversationAtom,
+    atoms.typingTextAtom,
+    atoms.sessionBannerAtom,
+  ];
+  const unsubscribers = read.map((viewAtom) => store.sub(viewAtom, () => {}));
   await settle();
   return {
     atoms,
     store,
     clock,
-    commands,
-    emit: (event: SessionEvent) => emit(event),
+    server,
+    /** The socket connects and the server answers the sync with `syncData()`. */
     goLive: () => {
-      emit({ type: 'socket.connected' });
-      emit({ type: 'socket.synced', data: syncData() });
+      server.connect();
+      server.sync(syncData());
     },
+    /** Selects a conversation, as clicking its row does. */
+    open: (conversationId: string) =>
+      store.set(atoms.sendToMessengerAtom, { type: 'conversation.selected', conversationId }),
     stop: () => {
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
       atoms.stop();
     },
   };
