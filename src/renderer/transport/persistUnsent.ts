@@ -52,6 +52,14 @@ export function createPersistUnsentActor(
       if (JSON.stringify(unsent.outbox) !== savedOutbox) save();
       else if (timer === undefined) timer = setTimeout(save, draftSaveDelayMs);
     };
+    // What the actors hold now is what the platform keeps: restored from it, or nothing after a
+    // sign-in (forgetSession cleared it). Only a change from there is saved, and a first
+    // keystroke waits like any other instead of counting as an outbox change.
+    const initial = current();
+    if (initial) {
+      saved = JSON.stringify(initial);
+      savedOutbox = JSON.stringify(initial.outbox);
+    }
     const subscription = system.inspect((event) => {
       if (event.type !== '@xstate.snapshot') return;
       // A machine's snapshot names its machine; only these two hold what is unsent.
