@@ -2,15 +2,19 @@
 // and unsent messages saved on the platform while the user is signed in, so a reload or an app
 // restart loses neither. It watches the actor system (every snapshot of a conversation or a
 // message may change what is unsent) and saves `unsentOf(messenger)` when it changed: at once
-// when the outbox changed, after a pause while only a draft is being typed, and before the page
-// goes away.
+// when the outbox changed, `draftSaveDelayMs` after a draft first changed (with what was typed
+// meanwhile), and before the page goes away.
 import { fromCallback, type AnyActorRef } from 'xstate';
 import { unsentOf, type MessengerMachine } from '../../../machines/messenger.ts';
 import { systemIds } from '../../../machines/system.ts';
 import type { Platform } from '../platform/Platform.ts';
 import type { SnapshotFrom } from 'xstate';
 
-/** A draft being typed is saved this long after the last keystroke. */
+/**
+ * A changed draft is saved this long after its first unsaved change. Typing on does not push the
+ * save back: every conversation snapshot counts as a change (a message arriving in a busy group
+ * too), so waiting for a pause could put the save off for as long as the group talks.
+ */
 export const draftSaveDelayMs = 400;
 
 export interface PersistUnsentOptions {
