@@ -1,55 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine, SimulatedClock, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback } from 'xstate';
+import { messengerMachine, unsentOf } from '../../../machines/messenger.ts';
+import { reconnectDelayMs } from '../../../machines/session.ts';
+import { conversationSystemId } from '../../../machines/system.ts';
+import { UnsentStateSchema, type UnsentState } from '../../../machines/unsent.ts';
+import type { ConversationsAndUsers, ErrorCode, User } from '../../../server/protocol.ts';
 import {
-  type ConversationsAndUsers,
-  Limits,
-  type Message,
-  type User,
-} from '../../../server/protocol.ts';
-import {
-  draftingTiming,
-  lastSeqBeforeHole,
-  messengerMachine,
-  type MessengerContext,
-  type MessengerEvent,
-} from '../../../machines/messenger.ts';
-import type { MessengerRequest } from '../../../machines/session.ts';
-import {
+  bulma,
   goku,
   groupUpdate,
   me,
-  message,
   newConversationUpdate,
   olderGroupMessages,
   syncData,
 } from '../../model/fixtures.ts';
-
-/** The messenger as the app runs it: a child whose requests the parent (here: the test) hears. */
-function start() {
-  const requests: MessengerRequest[] = [];
-  const clock = new SimulatedClock();
-  const parent = createActor(
-    createMachine({
-      invoke: {
-        id: 'messenger',
-        src: 'messenger',
-        input: { clientIdPrefix: 'run1', now: () => clock.now() },
-      },
-      on: { '*': { actions: ({ event }) => requests.push(event as MessengerRequest) } },
-    }).provide({ actors: { messenger: messengerMachine } }),
-    { clock },
-  ).start();
-  const messenger = parent.getSnapshot().children.messenger as AnyActorRef;
-  const send = (event: MessengerEvent) => messenger.send(event);
-  const context = (): MessengerContext => messenger.getSnapshot().context;
-  send({ type: 'session.synced', data: syncData() });
-  return { send, requests, clock, messenger, context };
-}
-
-const drafting = (requests: MessengerRequest[]) =>
-  requests.flatMap((request) =>
-    request.type === 'messenger.draftingChanged' ? [request.isDrafting] : [],
-  );
+import { outboxOf, startSignedIn, stored, type SignedIn } from './signedIn.ts';
 
 const alan: User = {
   id: 'u-alan',
@@ -65,366 +30,491 @@ function fromAlan(seq: number) {
   return { conversation: { ...update.conversation, lastMessage: sent }, message: sent };
 }
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, index) => from + index);
+/** How many times the list was asked for (the connection's own sync included). */
+const syncRequests = (s: SignedIn) =>
+  s.scripted.commands.filter((c) => c.type === 'requestConversationsAndUsers').length;
 
-const groupRange = (from: number, to: number): Message[] =>
-  range(from, to).map((seq) =>
-    message({
-      id: `m-g-${seq}`,
-      seq,
-      conversationId: 'c-group',
-      authorId: goku.id,
-      text: `#${seq}`,
-    }),
-  );
-
-/** A sync whose group page holds seqs from..to. */
-function syncWithGroupPage(from: number, to: number): ConversationsAndUsers {
+/** A sync that lists only the conversations named. */
+function syncListing(...ids: string[]): ConversationsAndUsers {
   const data = syncData();
-  const group = data.conversations[1]!;
-  group.messages = groupRange(from, to);
-  group.lastMessage = group.messages.at(-1) ?? null;
+  data.conversations = data.conversations.filter((c) => ids.includes(c.id));
   return data;
 }
 
-const catchUps = (requests: MessengerRequest[]) =>
-  requests.flatMap((r) =>
-    r.type === 'messenger.catchUpRequested'
-      ? [{ conversationId: r.conversationId, after: r.after }]
-      : [],
-  );
-
 describe('messenger machine', () => {
-  it('waits for the first sync, then holds conversations and users', () => {
-    const actor = createActor(messengerMachine, { input: { clientIdPrefix: 'p' } }).start();
-    expect(actor.getSnapshot().value).toBe('loading');
-    actor.send({ type: 'session.synced', data: syncData() });
-    expect(actor.getSnapshot().matches('ready')).toBe(true);
-    expect(actor.getSnapshot().context.conversationIds).toEqual(['c-vegeta', 'c-group']);
-    expect(actor.getSnapshot().context.currentUserId).toBe(me.id);
-  });
-
-  it('drafting: true on the first keystroke, refreshed every 3 s of typing, false after 3 s idle', () => {
-    const { send, requests, clock } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-group' });
-    send({ type: 'draft.changed', text: 'H' });
-    send({ type: 'draft.changed', text: 'He' });
-    expect(drafting(requests)).toEqual([true]);
-    clock.increment(2_000);
-    send({ type: 'draft.changed', text: 'Hel' });
-    clock.increment(draftingTiming.refreshMs - 2_000);
-    send({ type: 'draft.changed', text: 'Hell' });
-    expect(drafting(requests)).toEqual([true, true]);
-    clock.increment(draftingTiming.idleMs);
-    expect(drafting(requests)).toEqual([true, true, false]);
-    expect(
-      requests.every(
-        (r) => r.type !== 'messenger.draftingChanged' || r.conversationId === 'c-group',
-      ),
-    ).toBe(true);
-  });
-
-  it('drafting: false on send and on clearing the text, per conversation', () => {
-    const { send, requests } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-group' });
-    send({ type: 'draft.changed', text: 'Hi' });
-    send({ type: 'draft.changed', text: '' });
-    expect(drafting(requests)).toEqual([true, false]);
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    send({ type: 'draft.changed', text: 'Yo' });
-    send({ type: 'message.submitted' });
-    expect(drafting(requests)).toEqual([true, false, true, false]);
-    expect(
-      requests.filter((r) => r.type === 'messenger.draftingChanged').map((r) => r.conversationId),
-    ).toEqual(['c-group', 'c-group', 'c-vegeta', 'c-vegeta']);
-  });
-
-  it('counts a draft in code points, as the server does: 4,000 emoji send, a 4,001st is clipped whole', () => {
-    const { send, requests, context } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    send({ type: 'draft.changed', text: '😀'.repeat(Limits.messageMaxChars + 1) });
-    const draft = context().drafts['c-vegeta']!;
-    expect(draft.isWellFormed()).toBe(true);
-    expect([...draft]).toHaveLength(Limits.messageMaxChars);
-    send({ type: 'message.submitted' });
-    const outgoing = requests.find((r) => r.type === 'messenger.messageSent');
-    expect(outgoing).toMatchObject({ message: { text: '😀'.repeat(Limits.messageMaxChars) } });
-  });
-
-  it('sends optimistically: sending, then sent on ack; failed on rejection, then retried with the same id', () => {
-    const { send, requests, context } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    send({ type: 'draft.changed', text: '  Hello Vegeta  ' });
-    send({ type: 'message.submitted' });
-    const outgoing = requests.find((r) => r.type === 'messenger.messageSent');
-    expect(outgoing).toEqual({
-      type: 'messenger.messageSent',
-      message: { conversationId: 'c-vegeta', text: 'Hello Vegeta', clientMessageId: 'run1-1' },
-    });
-    expect(context().drafts['c-vegeta']).toBe('');
-    expect(context().pending.map((p) => p.status)).toEqual(['sending']);
-    send({
-      type: 'session.messageRejected',
-      clientMessageId: 'run1-1',
-      error: { code: 'text_too_long', message: 'too long' },
-    });
-    expect(context().pending).toMatchObject([{ status: 'failed', error: 'too long' }]);
-    send({ type: 'message.retried', clientMessageId: 'run1-1' });
-    expect(requests.filter((r) => r.type === 'messenger.messageSent')).toHaveLength(2);
-    expect(context().pending.map((p) => p.status)).toEqual(['sending']);
-    const message = {
-      id: 'm-new',
-      conversationId: 'c-vegeta',
-      authorId: me.id,
-      text: 'Hello Vegeta',
-      sentAt: 5,
-      seq: 1,
-      clientMessageId: 'run1-1',
-    };
-    send({ type: 'session.messageAcked', clientMessageId: 'run1-1', message });
-    expect(context().pending).toEqual([]);
-    expect(context().conversations['c-vegeta']?.messages.map((m) => m.id)).toEqual([
-      'm-v-0',
-      'm-new',
-    ]);
-  });
-
-  it('does not send an empty or whitespace draft', () => {
-    const { send, requests } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    send({ type: 'draft.changed', text: '   ' });
-    send({ type: 'message.submitted' });
-    expect(requests.filter((r) => r.type === 'messenger.messageSent')).toEqual([]);
-  });
-
-  it('merges channel updates: appends once, counts unread only for conversations not open', () => {
-    const { send, context } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    send({ type: 'session.channelUpdate', update: groupUpdate('One', 6, [me.id, 'u-goku']) });
-    send({ type: 'session.channelUpdate', update: groupUpdate('One', 6, ['u-goku']) });
-    const group = context().conversations['c-group'];
-    expect(group?.messages.map((m) => m.seq)).toEqual([5, 6]);
-    expect(group?.unread).toBe(1);
-    expect(group?.drafting).toEqual(['u-goku']);
-    send({ type: 'conversation.selected', conversationId: 'c-group' });
-    expect(context().conversations['c-group']?.unread).toBe(0);
-    send({ type: 'session.channelUpdate', update: groupUpdate('Two', 7) });
-    expect(context().conversations['c-group']?.unread).toBe(0);
-  });
-
-  it('keeps the members it knows when an update (which carries none) arrives', () => {
-    const { send, context } = start();
-    send({ type: 'session.userJoined', user: alan, conversationIds: ['c-group'] });
-    const alanWrote = fromAlan(6);
-    send({ type: 'session.channelUpdate', update: alanWrote });
-    send({
-      type: 'session.channelUpdate',
-      update: { conversation: { ...alanWrote.conversation, drafting: [goku.id] }, message: null },
-    });
-    const group = context().conversations['c-group'];
-    expect(group?.memberIds).toEqual([me.id, goku.id, 'u-bulma', alan.id]);
-    expect(group?.lastMessage?.authorId).toBe(alan.id);
-    expect(group?.drafting).toEqual([goku.id]);
-  });
-
-  it('syncs once, rather than showing a conversation without members, when an update is for one it does not know', () => {
-    const { send, requests, context } = start();
-    const elsewhere = newConversationUpdate();
-    send({ type: 'session.channelUpdate', update: elsewhere });
-    send({ type: 'session.channelUpdate', update: elsewhere });
-    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toHaveLength(1);
-    expect(context().conversations['c-new']).toBeUndefined();
-    expect(context().conversationIds).toEqual(['c-vegeta', 'c-group']);
-    const data = syncData();
-    data.conversations.push({
-      ...elsewhere.conversation,
-      memberIds: [me.id, goku.id],
-      messages: [elsewhere.message!],
-      hasMore: false,
-    });
-    send({ type: 'session.synced', data });
-    expect(context().conversations['c-new']?.memberIds).toEqual([me.id, goku.id]);
-    expect(context().conversations['c-new']?.messages.map((m) => m.text)).toEqual(['Welcome']);
-    expect(context().resyncRequested).toBe(false);
-  });
-
-  it('loads older pages before the oldest message, prepends them, and stops when there are no more', () => {
-    const { send, requests, context } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-group' });
-    send({ type: 'history.requested', conversationId: 'c-group' });
-    send({ type: 'history.requested', conversationId: 'c-group' });
-    expect(requests.filter((r) => r.type === 'messenger.historyRequested')).toEqual([
-      { type: 'messenger.historyRequested', conversationId: 'c-group', before: 5 },
-    ]);
-    send({
-      type: 'session.messagesLoaded',
-      conversationId: 'c-group',
-      messages: olderGroupMessages,
-      hasMore: false,
-    });
-    expect(context().conversations['c-group']?.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
-    send({ type: 'history.requested', conversationId: 'c-group' });
-    expect(requests.filter((r) => r.type === 'messenger.historyRequested')).toHaveLength(1);
-  });
-
-  it('learns who joined: the user, and their membership of the conversations named', () => {
-    const { send, requests, context } = start();
-    send({
-      type: 'session.userJoined',
-      user: alan,
-      conversationIds: ['c-group', 'c-unknown'],
-    });
-    expect(context().users[alan.id]).toEqual(alan);
-    expect(context().conversations['c-group']?.memberIds).toEqual([
-      me.id,
-      goku.id,
-      'u-bulma',
-      alan.id,
-    ]);
-    expect(context().conversations['c-vegeta']?.memberIds).not.toContain(alan.id);
-    send({ type: 'session.userJoined', user: alan, conversationIds: ['c-group'] });
-    expect(
-      context().conversations['c-group']?.memberIds.filter((id) => id === alan.id),
-    ).toHaveLength(1);
-    // Their message then has a known author: no resync needed.
-    send({ type: 'session.channelUpdate', update: fromAlan(6) });
-    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toEqual([]);
-  });
-
-  it('asks for one resync when an update names someone it does not know, until it is answered', () => {
-    const { send, requests, context } = start();
-    send({ type: 'session.channelUpdate', update: fromAlan(6) });
-    send({ type: 'session.channelUpdate', update: fromAlan(7) });
-    expect(requests.filter((r) => r.type === 'messenger.resyncRequested')).toHaveLength(1);
-    expect(context().resyncRequested).toBe(true);
-    const data = syncData();
-    data.users.push(alan);
-    data.conversations[1]!.memberIds.push(alan.id);
-    send({ type: 'session.synced', data });
-    expect(context().users[alan.id]).toEqual(alan);
-    expect(context().resyncRequested).toBe(false);
-  });
-
-  it('after a reconnect, catches up the messages between what it had and the new page, page by page, without duplicates', () => {
-    const { send, requests, context } = start();
-    send({ type: 'session.channelUpdate', update: groupUpdate('Before the drop', 6) });
-    // Reconnected: the resync brings the latest page, 200-249; 7-199 were missed.
-    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
-    expect(catchUps(requests)).toEqual([{ conversationId: 'c-group', after: 6 }]);
-    expect(context().conversations['c-group']?.catchingUp).toBe(true);
-    // A second update while catching up does not ask twice.
-    send({ type: 'session.channelUpdate', update: groupUpdate('Live', 250) });
-    expect(catchUps(requests)).toHaveLength(1);
-    send({
-      type: 'session.caughtUp',
-      conversationId: 'c-group',
-      after: 6,
-      messages: groupRange(7, 106),
-      hasMore: true,
-    });
-    expect(catchUps(requests)).toEqual([
-      { conversationId: 'c-group', after: 6 },
-      { conversationId: 'c-group', after: 106 },
-    ]);
-    // The last page overlaps what the resync brought: merged by seq, shown once.
-    send({
-      type: 'session.caughtUp',
-      conversationId: 'c-group',
-      after: 106,
-      messages: groupRange(107, 206),
-      hasMore: true,
-    });
-    expect(catchUps(requests)).toHaveLength(2);
-    const group = context().conversations['c-group'];
-    expect(group?.catchingUp).toBe(false);
-    expect(group?.messages.map((m) => m.seq)).toEqual(range(5, 250));
-    expect(lastSeqBeforeHole(group?.messages ?? [])).toBeNull();
-  });
-
-  it('stops catching up on a failure or an empty page; the next sync asks again', () => {
-    const { send, requests, context } = start();
-    send({ type: 'session.channelUpdate', update: groupUpdate('Before the drop', 6) });
-    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
-    send({
-      type: 'session.catchUpFailed',
-      conversationId: 'c-group',
-      error: { code: 'internal', message: 'x' },
-    });
-    expect(context().conversations['c-group']?.catchingUp).toBe(false);
-    send({ type: 'session.synced', data: syncWithGroupPage(200, 249) });
-    expect(catchUps(requests)).toHaveLength(2);
-    send({
-      type: 'session.caughtUp',
-      conversationId: 'c-group',
-      after: 6,
-      messages: [],
-      hasMore: true,
-    });
-    expect(catchUps(requests)).toHaveLength(2);
-    expect(context().conversations['c-group']?.catchingUp).toBe(false);
-  });
-
-  it('a message whose ack was lost is shown once, as delivered, when a resync or catch-up shows it stored', () => {
-    const { send, context } = start();
-    send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
-    for (const text of ['one', 'two']) {
-      send({ type: 'draft.changed', text });
-      send({ type: 'message.submitted' });
+  it('waits for the first sync, then holds the list, the people, and one live actor per conversation', () => {
+    const s = startSignedIn();
+    expect(s.messenger.getSnapshot().value).toBe('loading');
+    s.goLive();
+    const { context } = s.messenger.getSnapshot();
+    expect(s.messenger.getSnapshot().matches('ready')).toBe(true);
+    expect(context.conversationIds).toEqual(['c-vegeta', 'c-group']);
+    expect(context.currentUserId).toBe(me.id);
+    expect(Object.keys(context.users)).toEqual([me.id, 'u-vegeta', goku.id, bulma.id]);
+    for (const id of ['c-vegeta', 'c-group']) {
+      expect(context.conversations[id]).toBe(s.conversation(id));
+      expect(s.conversation(id).getSnapshot().matches({ link: 'online' })).toBe(true);
     }
-    expect(context().pending.map((p) => p.clientMessageId)).toEqual(['run1-1', 'run1-2']);
-    const data = syncData();
-    const one = message({
-      id: 'm-1',
-      seq: 1,
-      authorId: me.id,
-      text: 'one',
-      clientMessageId: 'run1-1',
+    expect(s.conversation('c-group').getSnapshot().context.title).toBe('Capsule Corp');
+  });
+
+  it('runs on its own too (the visualizer, model runs): it spawns its conversations', () => {
+    const actor = createActor(messengerMachine, { input: { clientIdPrefix: 'p' } }).start();
+    actor.send({ type: 'sync.received', data: syncData() });
+    expect(actor.getSnapshot().matches('ready')).toBe(true);
+    expect(actor.system.get(conversationSystemId('c-group'))).toBeDefined();
+  });
+
+  describe('selection', () => {
+    it('opens the selected conversation and closes the previous one', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+      expect(s.messenger.getSnapshot().matches({ ready: { selection: 'viewing' } })).toBe(true);
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBe('c-vegeta');
+      expect(s.conversation('c-vegeta').getSnapshot().matches({ visibility: 'open' })).toBe(true);
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-group' });
+      expect(s.conversation('c-vegeta').getSnapshot().matches({ visibility: 'closed' })).toBe(true);
+      expect(s.conversation('c-group').getSnapshot().matches({ visibility: 'open' })).toBe(true);
+      // One it does not know is not selected.
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-nope' });
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBe('c-group');
+      s.messenger.send({ type: 'conversation.closed' });
+      expect(s.messenger.getSnapshot().matches({ ready: { selection: 'browsing' } })).toBe(true);
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBeNull();
+      expect(s.conversation('c-group').getSnapshot().matches({ visibility: 'closed' })).toBe(true);
     });
-    data.conversations[0]!.messages.push(one);
-    send({ type: 'session.synced', data });
-    expect(context().pending.map((p) => p.clientMessageId)).toEqual(['run1-2']);
-    const two = message({
-      id: 'm-2',
-      seq: 2,
-      authorId: 'u-vegeta',
-      text: 'two',
-      clientMessageId: 'run1-2',
+
+    it('ignores a selection before the list is there, or of an unknown conversation', () => {
+      const s = startSignedIn();
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+      s.goLive();
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-nope' });
+      expect(s.messenger.getSnapshot().matches({ ready: { selection: 'browsing' } })).toBe(true);
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBeNull();
     });
-    send({
-      type: 'session.caughtUp',
-      conversationId: 'c-vegeta',
-      after: 1,
-      messages: [two],
-      hasMore: false,
+  });
+
+  describe('pushes', () => {
+    it('hands each update to its conversation: merged once, unread only where it is not open', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+      s.scripted.push(groupUpdate('One', 6, [me.id, goku.id]));
+      s.scripted.push(groupUpdate('One', 6, [goku.id]));
+      const group = () => s.conversation('c-group').getSnapshot().context;
+      expect(group().messages.map((m) => m.seq)).toEqual([5, 6]);
+      expect(group().unread).toBe(1);
+      expect(group().drafting).toEqual([goku.id]);
+      expect(s.conversation('c-vegeta').getSnapshot().context.messages).toHaveLength(1);
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-group' });
+      expect(group().unread).toBe(0);
+      s.scripted.push(groupUpdate('Two', 7));
+      expect(group().unread).toBe(0);
+      expect(syncRequests(s)).toBe(1);
     });
-    expect(context().pending).toEqual([]);
-    expect(context().conversations['c-vegeta']?.messages.map((m) => m.text)).toEqual([
-      'Kakarot is late again.',
-      'one',
-      'two',
-    ]);
+
+    it('learns who joined: the user, and their membership of the conversations named, once', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.scripted.joined({ user: alan, conversationIds: ['c-group', 'c-unknown'] });
+      s.scripted.joined({ user: alan, conversationIds: ['c-group'] });
+      expect(s.messenger.getSnapshot().context.users[alan.id]).toEqual(alan);
+      expect(s.conversation('c-group').getSnapshot().context.memberIds).toEqual([
+        me.id,
+        goku.id,
+        bulma.id,
+        alan.id,
+      ]);
+      expect(s.conversation('c-vegeta').getSnapshot().context.memberIds).not.toContain(alan.id);
+      // Their message then has a known author: no resync, and the members are kept.
+      s.scripted.push(fromAlan(6));
+      expect(syncRequests(s)).toBe(1);
+      expect(s.conversation('c-group').getSnapshot().context.memberIds).toContain(alan.id);
+      expect(s.conversation('c-group').getSnapshot().context.lastMessage?.authorId).toBe(alan.id);
+    });
+
+    it('syncs once, rather than showing a conversation without members, when an update is for one it does not know', () => {
+      const s = startSignedIn();
+      s.goLive();
+      const elsewhere = newConversationUpdate();
+      s.scripted.push(elsewhere);
+      s.scripted.push(elsewhere);
+      expect(syncRequests(s)).toBe(2);
+      expect(s.messenger.getSnapshot().matches({ ready: { sync: 'resyncing' } })).toBe(true);
+      expect(s.messenger.getSnapshot().context.conversations['c-new']).toBeUndefined();
+      expect(s.messenger.getSnapshot().context.conversationIds).toEqual(['c-vegeta', 'c-group']);
+      const data = syncData();
+      data.conversations.push({
+        ...elsewhere.conversation,
+        memberIds: [me.id, goku.id],
+        messages: [elsewhere.message!],
+        hasMore: false,
+      });
+      s.scripted.sync(data);
+      expect(s.messenger.getSnapshot().matches({ ready: { sync: 'upToDate' } })).toBe(true);
+      expect(s.messenger.getSnapshot().context.conversationIds).toEqual([
+        'c-vegeta',
+        'c-group',
+        'c-new',
+      ]);
+      const added = s.conversation('c-new').getSnapshot();
+      expect(added.context.memberIds).toEqual([me.id, goku.id]);
+      expect(added.context.messages.map((m) => m.text)).toEqual(['Welcome']);
+      expect(added.matches({ link: 'online' })).toBe(true);
+    });
+
+    it('syncs once when an update names someone it does not know, until that is answered', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.scripted.push(fromAlan(6));
+      s.scripted.push(fromAlan(7));
+      expect(syncRequests(s)).toBe(2);
+      // The update is shown meanwhile.
+      expect(
+        s
+          .conversation('c-group')
+          .getSnapshot()
+          .context.messages.map((m) => m.seq),
+      ).toEqual([5, 6, 7]);
+      const data = syncData();
+      data.users.push(alan);
+      data.conversations[1]!.memberIds.push(alan.id);
+      s.scripted.sync(data);
+      expect(s.messenger.getSnapshot().context.users[alan.id]).toEqual(alan);
+      expect(s.messenger.getSnapshot().matches({ ready: { sync: 'upToDate' } })).toBe(true);
+      s.scripted.push(fromAlan(8));
+      expect(syncRequests(s)).toBe(2);
+    });
+
+    it('syncs when a page of history names someone it does not know', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.conversation('c-group').send({ type: 'history.requested' });
+      s.scripted.history('c-group', [{ ...olderGroupMessages[0]!, authorId: alan.id }], true);
+      expect(syncRequests(s)).toBe(2);
+      // Known authors ask for nothing.
+      s.scripted.sync(syncData());
+      s.conversation('c-group').send({ type: 'history.requested' });
+      s.scripted.history('c-group', [olderGroupMessages[1]!], false);
+      expect(syncRequests(s)).toBe(2);
+    });
+
+    it('a resync that fails leaves the list as it was, ready to ask again', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.scripted.push(fromAlan(6));
+      s.messenger.send({ type: 'sync.failed' });
+      expect(s.messenger.getSnapshot().matches({ ready: { sync: 'upToDate' } })).toBe(true);
+      s.scripted.push(fromAlan(7));
+      expect(syncRequests(s)).toBe(3);
+    });
+  });
+
+  describe('the list changes', () => {
+    it('stops the conversations a sync no longer lists, and unselects the open one', () => {
+      const s = startSignedIn();
+      s.goLive();
+      const group = s.conversation('c-group');
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-group' });
+      s.scripted.sync(syncListing('c-vegeta'));
+      expect(group.getSnapshot().status).toBe('stopped');
+      expect(s.actor.system.get(conversationSystemId('c-group'))).toBeUndefined();
+      const { context } = s.messenger.getSnapshot();
+      expect(context.conversationIds).toEqual(['c-vegeta']);
+      expect(Object.keys(context.conversations)).toEqual(['c-vegeta']);
+      expect(context.selectedConversationId).toBeNull();
+      expect(s.messenger.getSnapshot().matches({ ready: { selection: 'browsing' } })).toBe(true);
+      // Its pushes go nowhere now, and do not bring it back without a sync.
+      s.scripted.push(groupUpdate('Still there?', 6));
+      expect(s.messenger.getSnapshot().context.conversations['c-group']).toBeUndefined();
+    });
+
+    it('keeps the same actor for a conversation listed again, with what it held', () => {
+      const s = startSignedIn();
+      s.goLive();
+      const vegeta = s.conversation('c-vegeta');
+      vegeta.send({ type: 'draft.changed', text: 'half' });
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-vegeta' });
+      s.scripted.sync(syncData());
+      expect(s.conversation('c-vegeta')).toBe(vegeta);
+      expect(vegeta.getSnapshot().context.draft).toBe('half');
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBe('c-vegeta');
+      expect(s.messenger.getSnapshot().matches({ ready: { selection: 'viewing' } })).toBe(true);
+      expect(vegeta.getSnapshot().matches({ visibility: 'open' })).toBe(true);
+    });
+
+    it('a later sync keeps the older pages a conversation loaded', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.conversation('c-group').send({ type: 'history.requested' });
+      s.scripted.history('c-group', olderGroupMessages, false);
+      s.reconnect();
+      const group = s.conversation('c-group').getSnapshot().context;
+      expect(group.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
+      expect(group.hasMore).toBe(false);
+    });
+  });
+
+  describe('delivery through the system', () => {
+    it('sends one message at a time per conversation, oldest first, each conversation on its own', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-vegeta', 'a');
+      s.write('c-vegeta', 'b');
+      s.write('c-group', 'x');
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-2-1']);
+      s.scripted.ack('run1-1-1', stored('run1-1-1', 1));
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-2-1', 'run1-1-2']);
+      expect(s.scripted.commands.find((c) => c.type === 'sendMessage')).toEqual({
+        type: 'sendMessage',
+        conversationId: 'c-vegeta',
+        text: 'a',
+        clientMessageId: 'run1-1-1',
+      });
+    });
+
+    it('resends what was not acknowledged after a reconnect, in order, with the same clientMessageId', () => {
+      const s = startSignedIn();
+      s.goLive();
+      for (const text of ['a', 'b', 'c']) s.write('c-vegeta', text);
+      s.scripted.ack('run1-1-1', stored('run1-1-1', 1));
+      s.scripted.session({ type: 'socket.disconnected', reason: 'transport close' });
+      expect(s.session.getSnapshot().value).toBe('reconnecting');
+      expect(s.scripted.attempts[0]?.open).toBe(false);
+      expect(outboxOf(s.conversation('c-vegeta'))).toEqual([
+        ['run1-1-2', 'queued'],
+        ['run1-1-3', 'queued'],
+      ]);
+      // Written while down: waits behind the others.
+      s.write('c-vegeta', 'd');
+      s.scripted.commands.length = 0;
+      s.clock.increment(reconnectDelayMs(1, () => 0));
+      expect(s.scripted.attempts).toHaveLength(2);
+      s.scripted.connect();
+      expect(s.scripted.sentIds()).toEqual([]);
+      s.scripted.sync(syncData());
+      expect(s.scripted.sentIds()).toEqual(['run1-1-2']);
+      s.scripted.ack('run1-1-2', stored('run1-1-2', 2));
+      s.scripted.ack('run1-1-3', stored('run1-1-3', 3));
+      expect(s.scripted.sentIds()).toEqual(['run1-1-2', 'run1-1-3', 'run1-1-4']);
+    });
+
+    it('after a rate-limit wait the message is resent, not reconnected', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-vegeta', 'a');
+      s.write('c-vegeta', 'b');
+      s.scripted.reject('run1-1-1', {
+        code: 'rate_limited',
+        message: 'slow down',
+        retryAfterMs: 1_200,
+      });
+      expect(s.session.getSnapshot().matches({ connection: 'live' })).toBe(true);
+      s.clock.increment(1_199);
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1']);
+      s.clock.increment(1);
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-1']);
+      // On the same connection: no new attempt, no new sync.
+      expect(s.session.getSnapshot().matches({ connection: 'live' })).toBe(true);
+      expect(s.scripted.attempts).toHaveLength(1);
+      expect(syncRequests(s)).toBe(1);
+      s.scripted.ack('run1-1-1', stored('run1-1-1', 1));
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-1', 'run1-1-2']);
+    });
+
+    it('a user-fixable rejection leaves the outbox: failed with Retry, later messages go, a reconnect does not resend it', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-vegeta', 'too long');
+      s.write('c-vegeta', 'fine');
+      s.scripted.reject('run1-1-1', { code: 'text_too_long', message: 'too long' });
+      const vegeta = s.conversation('c-vegeta');
+      expect(outboxOf(vegeta)).toEqual([
+        ['run1-1-1', 'failed'],
+        ['run1-1-2', 'sending'],
+      ]);
+      expect(vegeta.getSnapshot().context.outbox[0]?.getSnapshot().context.failure).toBe(
+        'too long',
+      );
+      expect(s.session.getSnapshot().matches({ connection: 'live' })).toBe(true);
+      s.scripted.ack('run1-1-2', stored('run1-1-2', 1));
+      s.reconnect();
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-2']);
+      expect(outboxOf(vegeta)).toEqual([['run1-1-1', 'failed']]);
+      // Retry (the view sends it to the message itself): the same id again.
+      vegeta.getSnapshot().context.outbox[0]!.send({ type: 'message.retried' });
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-2', 'run1-1-1']);
+    });
+
+    it.each([
+      ['an ack that never came', 'network: operation has timed out'],
+      ['a server failure', 'the store failed'],
+    ])(
+      'treats %s as a broken connection: reconnects and resends, never fails the message',
+      (_, reason) => {
+        const s = startSignedIn();
+        s.goLive();
+        s.write('c-vegeta', 'a');
+        s.scripted.reject('run1-1-1', { code: 'internal' as ErrorCode, message: reason });
+        expect(s.session.getSnapshot().value).toBe('reconnecting');
+        expect(s.session.getSnapshot().context.lastError).toBe(reason);
+        expect(outboxOf(s.conversation('c-vegeta'))).toEqual([['run1-1-1', 'queued']]);
+        s.clock.increment(reconnectDelayMs(1, () => 0));
+        s.scripted.connect();
+        s.scripted.sync(syncData());
+        expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-1']);
+        expect(s.scripted.attempts).toHaveLength(2);
+      },
+    );
+
+    it('a message whose ack was lost is shown once, as delivered, when the sync after a reconnect shows it stored', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-vegeta', 'one');
+      s.write('c-vegeta', 'two');
+      const data = syncData();
+      data.conversations[0]!.messages.push(stored('run1-1-1', 1, { text: 'one' }));
+      s.reconnect(data);
+      const vegeta = s.conversation('c-vegeta');
+      expect(outboxOf(vegeta)).toEqual([['run1-1-2', 'sending']]);
+      expect(s.scripted.sentIds()).toEqual(['run1-1-1', 'run1-1-2']);
+      expect(vegeta.getSnapshot().context.messages.map((m) => m.text)).toEqual([
+        'Kakarot is late again.',
+        'one',
+      ]);
+    });
+  });
+
+  describe('unsent state', () => {
+    const unsent: UnsentState = {
+      version: 1,
+      drafts: { 'c-group': 'half a thought', 'c-gone': 'left behind' },
+      outbox: [
+        {
+          conversationId: 'c-vegeta',
+          text: 'too long',
+          clientMessageId: 'old-1',
+          createdAt: 1,
+          failure: 'too long',
+        },
+        {
+          conversationId: 'c-gone',
+          text: 'for later',
+          clientMessageId: 'old-2',
+          createdAt: 2,
+          failure: null,
+        },
+        {
+          conversationId: 'c-vegeta',
+          text: 'waiting',
+          clientMessageId: 'old-3',
+          createdAt: 3,
+          failure: null,
+        },
+      ],
+    };
+
+    it('hands what a restart left unsent to the conversations it belongs to, after the first sync', () => {
+      const s = startSignedIn({ unsent });
+      s.scripted.connect();
+      expect(s.scripted.sentIds()).toEqual([]);
+      s.scripted.sync(syncData());
+      expect(s.conversation('c-group').getSnapshot().context.draft).toBe('half a thought');
+      const vegeta = s.conversation('c-vegeta');
+      // The failed one starts failed (not sent); the queued one is sent.
+      expect(outboxOf(vegeta)).toEqual([
+        ['old-1', 'failed'],
+        ['old-3', 'sending'],
+      ]);
+      expect(vegeta.getSnapshot().context.outbox[0]?.getSnapshot().context.failure).toBe(
+        'too long',
+      );
+      expect(s.scripted.sentIds()).toEqual(['old-3']);
+      // Its ack reaches it by its id, as any other.
+      s.scripted.ack('old-3', stored('old-3', 1, { text: 'waiting' }));
+      expect(outboxOf(vegeta)).toEqual([['old-1', 'failed']]);
+      // What belongs to a conversation the server does not list stays, for a later sync.
+      expect(s.messenger.getSnapshot().context.unsent).toEqual({
+        version: 1,
+        drafts: { 'c-gone': 'left behind' },
+        outbox: [unsent.outbox[1]],
+      });
+    });
+
+    it('unsentOf: every draft and every unacknowledged message, oldest first, failures with their reason', () => {
+      const s = startSignedIn({ unsent });
+      s.goLive();
+      s.clock.increment(100);
+      s.write('c-group', 'sent soon');
+      s.clock.increment(100);
+      s.write('c-group', 'on its way');
+      s.clock.increment(100);
+      s.conversation('c-group').send({ type: 'draft.changed', text: 'typing' });
+      s.conversation('c-vegeta').send({ type: 'draft.changed', text: '' });
+      s.scripted.ack('run1-2-1', stored('run1-2-1', 6, { conversationId: 'c-group' }));
+      s.scripted.reject('old-3', { code: 'forbidden', message: 'not a member' });
+      const state = unsentOf(s.messenger.getSnapshot().context);
+      expect(state).toEqual({
+        version: 1,
+        drafts: { 'c-gone': 'left behind', 'c-group': 'typing' },
+        outbox: [
+          { ...unsent.outbox[0], failure: 'too long' },
+          unsent.outbox[1],
+          { ...unsent.outbox[2], failure: 'not a member' },
+          {
+            conversationId: 'c-group',
+            text: 'on its way',
+            clientMessageId: 'run1-2-2',
+            createdAt: 200,
+            failure: null,
+          },
+        ],
+      });
+      // What is saved reads back as it was.
+      expect(UnsentStateSchema.parse(JSON.parse(JSON.stringify(state)))).toEqual(state);
+    });
+
+    it('unsentOf before the first sync is what was restored', () => {
+      const s = startSignedIn({ unsent });
+      expect(unsentOf(s.messenger.getSnapshot().context)).toEqual(unsent);
+    });
+
+    it('keeps it saved while the list is up: persistUnsent runs from the first sync until the messenger stops', () => {
+      const log: string[] = [];
+      const persistUnsent = fromCallback(() => {
+        log.push('start');
+        return () => log.push('stop');
+      });
+      const s = startSignedIn({ persistUnsent });
+      expect(log).toEqual([]);
+      s.goLive();
+      s.reconnect();
+      s.scripted.push(newConversationUpdate());
+      s.scripted.sync(syncData());
+      expect(log).toEqual(['start']);
+      s.actor.stop();
+      expect(log).toEqual(['start', 'stop']);
+    });
   });
 
   it('ignores unknown and malformed events without throwing', () => {
-    const { send, messenger, context } = start();
-    const before = context();
+    const s = startSignedIn();
+    s.goLive();
+    const before = s.messenger.getSnapshot().context;
     for (const event of [
       { type: 'nonsense' },
       { type: 'conversation.selected', conversationId: 'nope' },
-      { type: 'session.synced', data: 'x' },
-      { type: 'session.channelUpdate', update: {} },
-      { type: 'session.messageAcked', clientMessageId: 'nope' },
-      { type: 'message.retried', clientMessageId: 'nope' },
-      { type: 'draft.changed' },
-      { type: 'history.requested', conversationId: 'nope' },
-      { type: 'session.userJoined', user: null, conversationIds: ['c-group'] },
-      { type: 'session.caughtUp', conversationId: 'nope', after: 1, messages: [], hasMore: true },
-      { type: 'session.catchUpFailed', conversationId: 'nope' },
+      { type: 'conversation.closed' },
+      { type: 'authors.seen', userIds: [me.id] },
+      { type: 'sync.failed' },
+      { type: 'user.joined', joined: { user: alan, conversationIds: [] } },
     ]) {
-      send(event as never);
+      s.messenger.send(event as never);
     }
-    expect(messenger.getSnapshot().status).toBe('active');
-    expect(context()).toEqual(before);
+    expect(s.messenger.getSnapshot().status).toBe('active');
+    const after = s.messenger.getSnapshot().context;
+    expect({ ...after, users: before.users }).toEqual(before);
+    expect(syncRequests(s)).toBe(1);
   });
 });
