@@ -64,8 +64,7 @@ function startApp() {
     actors: {
       loadSessionToken: fromPromise<string | null>(async () => null),
       saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-      clearSessionToken: fromPromise<void>(async () => {}),
-      revokeSession: fromPromise<void, { serverUrl: string; token: string }>(async () => {}),
+      forgetSession: fromPromise<void>(async () => {}),
       onboarding: onboardingMachine.provide({
         actors: {
           requestCode: requests.actor<CodeRequested, { phone: string }>('requestCode'),
