@@ -518,15 +518,18 @@ export const conversationMachine = setup({
       states: {
         idle: {
           on: {
-            'history.requested': { guard: 'hasOlderMessages', target: 'loading' },
+            'history.requested': [
+              // Nothing to ask the server with: say so rather than send a request into the void.
+              {
+                guard: and(['hasOlderMessages', not('isLive')]),
+                target: 'failed',
+                actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
+              },
+              { guard: 'hasOlderMessages', target: 'loading' },
+            ],
           },
         },
         loading: {
-          always: {
-            guard: not('isLive'),
-            target: 'failed',
-            actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
-          },
           entry: ['clearHistoryError', 'requestHistory'],
           on: {
             'history.loaded': {
@@ -554,7 +557,15 @@ export const conversationMachine = setup({
         },
         failed: {
           on: {
-            'history.requested': { guard: 'hasOlderMessages', target: 'loading' },
+            'history.requested': [
+              // Nothing to ask the server with: say so rather than send a request into the void.
+              {
+                guard: and(['hasOlderMessages', not('isLive')]),
+                target: 'failed',
+                actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
+              },
+              { guard: 'hasOlderMessages', target: 'loading' },
+            ],
           },
         },
       },

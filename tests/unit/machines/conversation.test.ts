@@ -448,6 +448,8 @@ describe('conversation machine', () => {
       ref.send({ type: 'history.requested' });
       expect(ref.getSnapshot().matches({ history: 'failed' })).toBe(true);
       expect(context().historyError).toBe('Not connected.');
+      // The socket is there (connecting), but nothing is asked of it before the link is live.
+      expect(scripted.commands.filter((c) => c.type === 'requestMessages')).toEqual([]);
       synced();
       ref.send({ type: 'history.requested' });
       expect(ref.getSnapshot().matches({ history: 'loading' })).toBe(true);
