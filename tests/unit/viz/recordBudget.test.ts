@@ -1,8 +1,10 @@
-// Inspection records stay small and cheap whatever a machine's context holds: the messenger
-// with a 10,000-message conversation must not make records (or keystrokes) grow with it.
+// Inspection records stay small and cheap whatever a machine's context holds: a conversation
+// of 10,000 messages (among 1,000 under the messenger) must not make records (or keystrokes)
+// grow with it.
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, type InspectionEvent } from 'xstate';
 import { messengerMachine } from '../../../machines/messenger.ts';
+import { conversationSystemId } from '../../../machines/system.ts';
 import type { ConversationsAndUsers, Message } from '../../../server/protocol.ts';
 import { budgetMarker, defaultLimits, toJsonSafe } from '../../../src/viz/live/jsonSafe.ts';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
@@ -123,16 +125,19 @@ describe('toJsonSafe budgets', () => {
   });
 });
 
-describe('inspection records of the messenger with 10,000 messages', () => {
+describe('inspection records of the messenger and a conversation with 10,000 messages', () => {
+  /** The messenger and the conversations it spawns; the keystrokes go to conversation c0. */
   function runMessenger(world: ConversationsAndUsers, keystrokes: string[]) {
     const events: InspectionEvent[] = [];
     const actor = createActor(messengerMachine, {
       input: { clientIdPrefix: 'test' },
       inspect: (event) => events.push(event),
     }).start();
-    actor.send({ type: 'session.synced', data: world });
+    actor.send({ type: 'sync.received', data: world });
     actor.send({ type: 'conversation.selected', conversationId: 'c0' });
-    for (const text of keystrokes) actor.send({ type: 'draft.changed', text });
+    const c0 = actor.system.get(conversationSystemId('c0'));
+    if (!c0) throw new Error('the messenger spawned no conversation c0');
+    for (const text of keystrokes) c0.send({ type: 'draft.changed', text });
     actor.stop();
     return events;
   }
@@ -146,8 +151,11 @@ describe('inspection records of the messenger with 10,000 messages', () => {
       expect(utf8Bytes(record)).toBeLessThanOrEqual(inspectionRecordTargetBytes);
       expect(InspectionRecordSchema.safeParse(record).success).toBe(true);
     }
+    expect(records.some((r) => r.machineId === 'messenger')).toBe(true);
     const last = afterKeystrokes.at(-1)!;
-    expect(last.context).toMatchObject({ selectedConversationId: 'c0', drafts: { c0: 'Hey' } });
+    expect(last.machineId).toBe('conversation');
+    expect(last.context).toMatchObject({ id: 'c0', draft: 'Hey' });
+    expect(last.value).toMatchObject({ visibility: 'open', composer: { typing: {} } });
     expect(last.event).toEqual({ type: 'draft.changed', text: 'Hey' });
   });
 
@@ -157,18 +165,14 @@ describe('inspection records of the messenger with 10,000 messages', () => {
       const keystroke = events.findLast(
         (e) => e.type === '@xstate.snapshot' && e.event.type === 'draft.changed',
       ) as InspectionEvent & { type: '@xstate.snapshot' };
-      // Count reads of the history the machine holds now.
+      // Count reads of the history the conversation holds now.
       const context = (keystroke.snapshot as unknown as { context: unknown }).context as {
-        conversations: Record<string, { messages: Message[] }>;
+        messages: Message[];
       };
-      const c0 = context.conversations['c0']!;
-      expect(c0.messages).toHaveLength(count);
-      const counted = countingArray(c0.messages);
+      expect(context.messages).toHaveLength(count);
+      const counted = countingArray(context.messages);
       const snapshot = Object.assign(Object.create(keystroke.snapshot), {
-        context: {
-          ...context,
-          conversations: { ...context.conversations, c0: { ...c0, messages: counted.array } },
-        },
+        context: { ...context, messages: counted.array },
       });
       toInspectionRecord({ ...keystroke, snapshot });
       return counted.reads();
@@ -188,7 +192,7 @@ describe('inspection records of the messenger with 10,000 messages', () => {
       expect(utf8Bytes(record)).toBeLessThanOrEqual(inspectionRecordTargetBytes);
     }
     const keystroke = records.find((r) => r.event.type === 'draft.changed')!;
-    expect(keystroke.context).toMatchObject({ drafts: { c0: 'x' } });
+    expect(keystroke.context).toMatchObject({ id: 'c0', draft: 'x' });
   });
 });
 
