@@ -13,32 +13,27 @@ import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx'
 import { LoadingState } from './components/LoadingState.tsx';
 import { MessengerScreen } from './messenger/MessengerScreen.tsx';
 import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
-import type { Platform } from './platform/Platform.ts';
-import { PlatformProvider } from './platform/PlatformContext.tsx';
 import type { AppAtoms } from './state/index.ts';
 import { theme } from './theme.ts';
 
 export interface AppProps {
-  platform: Platform;
   atoms: AppAtoms;
   store: ReturnType<typeof createStore>;
   simulatedSmsAtom: Atom<VerificationCodeDelivered | null>;
 }
 
-/** The root: platform, theme, Jotai store and atoms, then the screen the app machine is in. */
-export function App({ platform, atoms, store, simulatedSmsAtom }: AppProps) {
+/** The root: theme, Jotai store and atoms, then the screen the app machine is in. */
+export function App({ atoms, store, simulatedSmsAtom }: AppProps) {
   return (
-    <PlatformProvider platform={platform}>
-      <ThemeProvider theme={theme}>
-        <CssBaseline enableColorScheme />
-        <JotaiProvider store={store}>
-          <AppAtomsProvider atoms={atoms}>
-            <NetworkStatusRelay />
-            <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
-          </AppAtomsProvider>
-        </JotaiProvider>
-      </ThemeProvider>
-    </PlatformProvider>
+    <ThemeProvider theme={theme}>
+      <CssBaseline enableColorScheme />
+      <JotaiProvider store={store}>
+        <AppAtomsProvider atoms={atoms}>
+          <NetworkStatusRelay />
+          <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+        </AppAtomsProvider>
+      </JotaiProvider>
+    </ThemeProvider>
   );
 }
 

@@ -39,7 +39,6 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <App
-      platform={platform}
       atoms={atoms}
       store={createStore()}
       simulatedSmsAtom={createSimulatedSmsAtom(onboardingConnection)}

@@ -124,4 +124,3 @@ describe('unsent messages and drafts', () => {
     }
   });
 });
-

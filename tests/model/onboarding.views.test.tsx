@@ -20,7 +20,6 @@ import type {
   UserSignedIn,
 } from '../../server/protocol.ts';
 import { App } from '../../src/renderer/App.tsx';
-import { WebPlatform } from '../../src/renderer/platform/WebPlatform.ts';
 import { createAppAtoms } from '../../src/renderer/state/index.ts';
 import { silentCallback } from './inertActors.ts';
 import {
@@ -82,14 +81,7 @@ function startApp() {
     online: true,
     clientIdPrefix: 'p',
   });
-  render(
-    <App
-      platform={new WebPlatform(window)}
-      atoms={atoms}
-      store={createStore()}
-      simulatedSmsAtom={atom(null)}
-    />,
-  );
+  render(<App atoms={atoms} store={createStore()} simulatedSmsAtom={atom(null)} />);
   return { requests, atoms };
 }
 

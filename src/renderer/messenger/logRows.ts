@@ -61,6 +61,7 @@ export function createLogRowBuilder(): typeof buildLogRows {
 }
 
 function sameRow(a: LogRow, b: LogRow): boolean {
-  if (a.kind === 'day' || b.kind === 'day') return a.kind === b.kind && a.sentAt === b.sentAt;
+  if (a.kind === 'day') return b.kind === 'day' && a.sentAt === b.sentAt;
+  if (b.kind === 'day') return false;
   return a.message === b.message && a.author === b.author && a.startsRun === b.startsRun;
 }

@@ -8,7 +8,6 @@ export {
   type InspectChannelFactory,
 } from './WebPlatform.ts';
 export { createPlatform } from './createPlatform.ts';
-export { PlatformProvider, usePlatform } from './PlatformContext.tsx';
 export {
   createInspectionQueue,
   whenIdle,

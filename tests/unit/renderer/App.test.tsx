@@ -15,7 +15,6 @@ import type { VerificationCodeDelivered } from '../../../server/protocol.ts';
 import { App } from '../../../src/renderer/App.tsx';
 import { SimulatedSmsNotice } from '../../../src/renderer/onboarding/SimulatedSmsNotice.tsx';
 import { createSimulatedSmsAtom } from '../../../src/renderer/onboarding/simulatedSms.ts';
-import { WebPlatform } from '../../../src/renderer/platform/WebPlatform.ts';
 import { createAppAtoms, type AppAtoms } from '../../../src/renderer/state/index.ts';
 import { silentCallback } from '../../model/inertActors.ts';
 import { createScriptedSocket, type ScriptedSocket } from '../support/scriptedSocket.ts';
@@ -61,7 +60,6 @@ function renderApp(
   running = atoms;
   render(
     <App
-      platform={new WebPlatform(window)}
       atoms={atoms}
       store={createStore()}
       simulatedSmsAtom={options.sms ?? atom<VerificationCodeDelivered | null>(null)}
