@@ -1,6 +1,7 @@
 // Turns XState `inspect` events into inspection records for the visualizer's live mode (the
 // app calls it from its inspection queue, src/renderer/platform/inspectionQueue.ts, when idle).
-// Only machine snapshots are kept: they carry the state value to highlight.
+// Only machine snapshots are kept: they carry the state value to highlight, and where the actor
+// sits in its system (its id and its parent), for the live actor tree.
 import type { InspectionEvent } from 'xstate';
 import { defaultLimits, toJsonSafe, type JsonSafeLimits } from './jsonSafe.ts';
 import {
@@ -19,6 +20,30 @@ function machineIdOf(actorRef: unknown): string | null {
   // A machine actor's logic is its StateMachine, which has a root StateNode and an id.
   const logic = (actorRef as { logic?: { id?: unknown; root?: unknown } }).logic;
   return logic && typeof logic.id === 'string' && logic.root ? logic.id : null;
+}
+
+/** Ids are bounded like the schema bounds them, so a record always validates. */
+const maxIdLength = 200;
+
+/**
+ * Where the actor sits in its system: its id and its parent's session id (null for the root).
+ * XState's inspection events give no parent (not even `@xstate.actor`, which carries only the
+ * actor, and the app's inspection queue keeps snapshots alone), so this reads the actor's
+ * private `_parent`. Acceptable here, in the visualizer's record builder: it is read-only,
+ * checked, and a change in XState only loses the tree (records still validate without it).
+ */
+function placeOf(actorRef: unknown): { actorId?: string; parentSessionId: string | null } {
+  const actor = actorRef as { id?: unknown; _parent?: { sessionId?: unknown } | null };
+  const parentSessionId = actor._parent?.sessionId;
+  return {
+    ...(typeof actor.id === 'string' && actor.id !== ''
+      ? { actorId: actor.id.slice(0, maxIdLength) }
+      : {}),
+    parentSessionId:
+      typeof parentSessionId === 'string' && parentSessionId !== ''
+        ? parentSessionId.slice(0, maxIdLength)
+        : null,
+  };
 }
 
 function isMachineSnapshot(snapshot: unknown): snapshot is MachineSnapshotLike {
@@ -69,12 +94,14 @@ export function toInspectionRecord(
   const { snapshot } = inspectionEvent;
   if (machineId === null || !isMachineSnapshot(snapshot)) return null;
   const at = Math.max(0, Math.trunc(now()));
+  const place = placeOf(inspectionEvent.actorRef);
   const build = (limits: JsonSafeLimits): InspectionRecord => {
     const event = toJsonSafe(inspectionEvent.event, limits);
     return {
       kind: 'snapshot',
       machineId,
       sessionId: inspectionEvent.actorRef.sessionId,
+      ...place,
       rootId: inspectionEvent.rootId,
       status: snapshot.status,
       value: toJsonSafe(snapshot.value) as StateValue,

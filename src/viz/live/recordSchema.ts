@@ -35,6 +35,16 @@ export const InspectionRecordSchema = z
     machineId: z.string().min(1).max(200),
     /** The actor's session id: distinguishes two actors of the same machine. */
     sessionId: z.string().min(1).max(200),
+    /**
+     * The actor's id among its parent's children (`session`, a conversation's id, a message's
+     * client id); the root's is its session id. Absent from older publishers' records.
+     */
+    actorId: z.string().min(1).max(200).optional(),
+    /**
+     * The parent actor's session id, null for the system's root: the actor tree's edges.
+     * Absent from older publishers' records.
+     */
+    parentSessionId: z.string().min(1).max(200).nullable().optional(),
     /** The root actor's id, so a viewer can group a system's actors. */
     rootId: z.string().max(200),
     status: z.enum(['active', 'done', 'error', 'stopped']),
