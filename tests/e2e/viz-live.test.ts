@@ -1,7 +1,8 @@
 // Live mode against the real web app: the visualizer (`npm run viz -- --app <url>
 // --inspect-token <token>`, here startVizServer in-process) follows a person onboarding in
 // another browser context, through the chat server's /inspect relay, highlighting each
-// onboarding state as the app reaches it and logging the app's events. The token goes the way
+// onboarding state as the app reaches it and logging the app's events, then shows the app's
+// actor tree down to its conversation actors. The token goes the way
 // a person passes it: from the server (its `inspector token:` line) to the visualizer, and from
 // the address the visualizer shows (`#inspect=<token>`) to the app page.
 import type { IncomingMessage, Server } from 'node:http';
@@ -149,6 +150,45 @@ describe('the visualizer in live mode', () => {
     await nameEntry.locator('summary').click();
     await nameEntry.getByText('"firstName": "Bulma"').waitFor({ timeout: stepTimeoutMs });
     await e2e.shots.take(visualizer, 'live log entry');
+
+    // The actor tree: the app, with the finished onboarding, the session and the messenger
+    // under it, and under the messenger one conversation actor each (the DM with Vegeta and
+    // the group), heard from once the session synced.
+    const tree = visualizer.getByRole('tree', { name: 'Actors' });
+    const group = tree.getByRole('treeitem', { name: 'conversation capsule-corp', exact: true });
+    await group.waitFor({ timeout: stepTimeoutMs });
+    await tree.getByRole('treeitem', { name: 'session', exact: true }).waitFor();
+    const rows = await tree
+      .getByRole('treeitem')
+      .evaluateAll((items) =>
+        items.map((item) => [item.getAttribute('aria-label'), item.getAttribute('aria-level')]),
+      );
+    expect(rows[0]).toEqual(['app', '1']);
+    const messengerAt = rows.findIndex(([label]) => label === 'messenger');
+    expect(rows.slice(1, messengerAt + 1)).toEqual([
+      ['onboarding', '2'],
+      ['session', '2'],
+      ['messenger', '2'],
+    ]);
+    const underMessenger = rows.slice(messengerAt + 1).map(([label, level]) => `${level} ${label}`);
+    expect(underMessenger).toHaveLength(2);
+    expect(underMessenger).toContain('3 conversation capsule-corp');
+    expect(
+      underMessenger.filter((line) => /^3 conversation [0-9a-f-]{36}$/.test(line)),
+    ).toHaveLength(1);
+    // Picking the group shows the conversation machine, that actor's state and its log.
+    await group.click();
+    await visualizer
+      .locator('[role="treeitem"][aria-selected="true"]')
+      .and(group)
+      .waitFor({ timeout: stepTimeoutMs });
+    await visualizer
+      .getByRole('button', { name: 'conversation', exact: true })
+      .and(visualizer.locator('[aria-current="true"]'))
+      .waitFor({ timeout: stepTimeoutMs });
+    await visualizer.getByText('one of 2 actors of this machine').waitFor();
+    expect((await logLines(log))[0]).toMatch(/^xstate\.init → \{/);
+    await e2e.shots.take(visualizer, 'live actor tree');
 
     // The token stayed in the fragment: no request reached the server with it, nor a Referer.
     e2e.server.httpServer.off('request', record).off('upgrade', record);

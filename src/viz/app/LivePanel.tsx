@@ -1,20 +1,33 @@
-// Live mode: follows inspection records from the running app; the diagram highlights the
-// selected machine's latest state, the log lists its events.
+// Live mode: follows inspection records from the running app. The actor tree lists the app's
+// actors (app -> session, messenger -> conversations -> unsent messages) with their states;
+// the diagram highlights the shown actor's latest state and the log lists its records only, so
+// two actors of one machine (two conversations) are seen apart. The shown actor is the one
+// picked in the tree, or, for a machine picked in the list, its first running actor.
 import { Alert, Box, Typography } from '@mui/material';
+import type { ActorTreeRow, LiveActor } from '../live/actorTree.ts';
 import type { FeedStatus } from '../live/liveFeed.ts';
 import { inspectingAppUrl, type InspectionRecord } from '../live/recordSchema.ts';
+import { ActorTreeView } from './ActorTreeView.tsx';
 import type { LiveApp } from './api.ts';
 import { EventLog, stateValueText } from './EventLog.tsx';
 
 export function LivePanel(props: {
+  /** The shown actor's records, oldest first. */
   records: readonly (InspectionRecord & { seq: number })[];
   statuses: readonly FeedStatus[];
   /** The web app this page follows (`npm run viz -- --app --inspect-token`), if any. */
   app: LiveApp | null;
   /** Whether any machine has been heard from yet. */
   heardFromApp: boolean;
+  actorRows: readonly ActorTreeRow[];
+  /** The actor whose diagram and log the page shows, if the selected machine has one. */
+  shownActor: LiveActor | null;
+  /** How many actors of the selected machine the tree holds. */
+  actorsOfMachine: number;
+  onSelectActor(actor: LiveActor): void;
+  canShow(actor: LiveActor): boolean;
 }) {
-  const latest = props.records.at(-1);
+  const shown = props.shownActor;
   // Carries the inspector token in its fragment: the app page presents it to the relay too.
   const inspectingUrl = props.app ? inspectingAppUrl(props.app.url, props.app.inspectToken) : null;
   return (
@@ -47,10 +60,23 @@ export function LivePanel(props: {
           .
         </Alert>
       ) : null}
-      <Typography variant="body2">
-        {latest ? (
+      <ActorTreeView
+        rows={props.actorRows}
+        selectedKey={shown?.key ?? null}
+        onSelect={props.onSelectActor}
+        canShow={props.canShow}
+      />
+      <Typography variant="body2" sx={{ overflowWrap: 'anywhere' }}>
+        {shown ? (
           <>
-            Active: <strong>{stateValueText(latest.value)}</strong> ({latest.status})
+            {props.actorsOfMachine > 1 ? (
+              <>
+                Showing <strong>{shown.label}</strong>, one of {props.actorsOfMachine} actors of
+                this machine (pick another in the tree).
+                <br />
+              </>
+            ) : null}
+            Active: <strong>{stateValueText(shown.value)}</strong> ({shown.status})
           </>
         ) : (
           'Waiting for this machine to run in the app.'

@@ -18,6 +18,15 @@ import { activeStateIds } from '../activeStates.ts';
 import { StatechartSvg, type Mark } from '../components/StatechartSvg.ts';
 import { diffMachines } from '../diff/compare.ts';
 import { diffOverlay } from '../diff/overlay.ts';
+import {
+  actorForest,
+  actorTreeRows,
+  addToActorTree,
+  defaultActorOf,
+  emptyActorTree,
+  type ActorTree,
+  type LiveActor,
+} from '../live/actorTree.ts';
 import { startLiveFeed, type FeedStatus } from '../live/liveFeed.ts';
 import type { InspectionRecord } from '../live/recordSchema.ts';
 import { sampleInputs } from '../simulate/sampleInputs.ts';
@@ -36,7 +45,8 @@ export interface VisualizerEntry {
 }
 
 type Mode = 'simulate' | 'live' | 'diff';
-type LiveRecord = InspectionRecord & { seq: number };
+/** A record as the page keeps it: numbered, and tagged with its actor's key in the tree. */
+type LiveRecord = InspectionRecord & { seq: number; actorKey: string };
 
 const maxRecords = 500;
 
@@ -65,21 +75,39 @@ function Diagram(props: {
   );
 }
 
+/**
+ * The latest records (all actors together) and the actor tree. The tree keeps each actor's
+ * latest state however long ago its last record fell out of the kept ones.
+ */
 function useLiveRecords(app: LiveApp | null | undefined) {
-  const [records, setRecords] = useState<LiveRecord[]>([]);
+  const [feed, setFeed] = useState<{ records: LiveRecord[]; tree: ActorTree }>({
+    records: [],
+    tree: emptyActorTree,
+  });
   const [statuses, setStatuses] = useState<FeedStatus[]>([]);
   useEffect(() => {
     if (app === undefined) return;
     let seq = 0;
     return startLiveFeed({
       app,
-      onRecord: (record) =>
-        setRecords((previous) => [...previous.slice(-(maxRecords - 1)), { ...record, seq: seq++ }]),
+      onRecord: (record) => {
+        const recordSeq = seq++;
+        setFeed((previous) => {
+          const added = addToActorTree(previous.tree, record);
+          return {
+            tree: added.tree,
+            records: [
+              ...previous.records.slice(-(maxRecords - 1)),
+              { ...record, seq: recordSeq, actorKey: added.key },
+            ],
+          };
+        });
+      },
       onStatus: (status) =>
         setStatuses((previous) => [...previous.filter((s) => s.source !== status.source), status]),
     });
   }, [app]);
-  return { records, statuses };
+  return { records: feed.records, tree: feed.tree, statuses };
 }
 
 function SimulatedDiagram(props: {
@@ -143,6 +171,8 @@ const sidePanel = {
 
 export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[] }) {
   const [selectedName, setSelectedName] = useState(entries[0]?.name ?? '');
+  /** The actor picked in the live tree; shown while its machine is the selected one. */
+  const [pickedActorKey, setPickedActorKey] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>(() => (window.parley ? 'live' : 'simulate'));
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [app, setApp] = useState<LiveApp | null | undefined>(undefined);
@@ -171,14 +201,37 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     return new Map<string, Mark>(forMachine.uncoveredTransitionIds.map((id) => [id, 'uncovered']));
   }, [coverage, entry, showCoverage]);
 
+  const actorRows = useMemo(() => actorTreeRows(actorForest(live.tree)), [live.tree]);
+  const liveActors = useMemo(() => [...live.tree.actors.values()], [live.tree]);
+  const shownActor = useMemo(() => {
+    const machineId = entry?.machine.id;
+    if (machineId === undefined) return null;
+    const picked = liveActors.find((actor) => actor.key === pickedActorKey);
+    return picked?.machineId === machineId ? picked : defaultActorOf(live.tree, machineId);
+  }, [entry, liveActors, live.tree, pickedActorKey]);
+  const actorsOfMachine = liveActors.filter((a) => a.machineId === entry?.machine.id).length;
   const liveRecords = useMemo(
-    () => live.records.filter((r) => r.machineId === entry?.machine.id),
-    [live.records, entry],
+    () => (shownActor ? live.records.filter((r) => r.actorKey === shownActor.key) : []),
+    [live.records, shownActor],
   );
-  const liveActive = useMemo(() => {
-    const latest = liveRecords.at(-1);
-    return structure && latest ? activeStateIds(structure, latest.value) : new Set<string>();
-  }, [liveRecords, structure]);
+  const liveActive = useMemo(
+    () =>
+      structure && shownActor ? activeStateIds(structure, shownActor.value) : new Set<string>(),
+    [shownActor, structure],
+  );
+  const entryOfActor = useCallback(
+    (actor: LiveActor) => entries.find((e) => e.machine.id === actor.machineId),
+    [entries],
+  );
+  const selectActor = useCallback(
+    (actor: LiveActor) => {
+      const ofActor = entryOfActor(actor);
+      if (!ofActor) return;
+      setSelectedName(ofActor.name);
+      setPickedActorKey(actor.key);
+    },
+    [entryOfActor],
+  );
 
   const diff = useMemo(() => {
     if (!diffBase || !entry || !structure) return null;
@@ -291,6 +344,11 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                     statuses={live.statuses}
                     app={app ?? null}
                     heardFromApp={live.records.length > 0}
+                    actorRows={actorRows}
+                    shownActor={shownActor}
+                    actorsOfMachine={actorsOfMachine}
+                    onSelectActor={selectActor}
+                    canShow={(actor) => entryOfActor(actor) !== undefined}
                   />
                 ) : (
                   <DiffPanel

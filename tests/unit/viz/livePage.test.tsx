@@ -1,12 +1,18 @@
 // @vitest-environment jsdom
 // Live mode in the Electron inspector window: records arriving over the (fake) preload bridge
-// highlight the machine's states and fill the event log.
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+// highlight the machine's states and fill the event log, and the actor tree tells two actors
+// of one machine apart.
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { VisualizerApp } from '../../../src/viz/app/VisualizerApp.tsx';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
-import { featureMachine } from './fixtures.ts';
+import {
+  appFixture,
+  featureMachine,
+  systemFixtureActors,
+  systemFixtureEntries,
+} from './fixtures.ts';
 
 type Listener = (record: unknown) => void;
 
@@ -22,6 +28,7 @@ function fakeBridge() {
 }
 
 afterEach(() => {
+  cleanup();
   delete (window as { parley?: unknown }).parley;
 });
 
@@ -63,6 +70,87 @@ describe('live mode over the Electron bridge', () => {
         .map((e) => e.textContent),
     ).toEqual(['xstate.init → idle', 'go → loading']);
     expect(loading.getAttribute('aria-current')).toBe('true');
+    // The one actor of the machine is the tree's only item, with its state.
+    const tree = screen.getByRole('tree', { name: 'Actors' });
+    const item = within(tree).getByRole('treeitem', { name: 'feature' });
+    expect(within(tree).getAllByRole('treeitem')).toEqual([item]);
+    expect(item.getAttribute('aria-selected')).toBe('true');
+    expect(item.textContent).toContain('loading');
     actor.stop();
+  });
+
+  it('shows the actor tree, and one conversation actor among two, with its own log', async () => {
+    const bridge = fakeBridge();
+    (window as { parley?: unknown }).parley = { inspector: bridge };
+    render(<VisualizerApp entries={systemFixtureEntries} />);
+    await screen.findByRole('group', { name: 'signedIn' });
+    const app = createActor(appFixture, {
+      inspect: (event) => {
+        const record = toInspectionRecord(event);
+        if (record) bridge.publish(JSON.parse(JSON.stringify(record)));
+      },
+    });
+    act(() => {
+      app.start();
+    });
+    const actors = systemFixtureActors(app);
+    act(() => actors.messenger?.send({ type: 'synced', ids: ['c-direct', 'c-group'] }));
+    act(() => actors.conversation('c-group')?.send({ type: 'draft' }));
+
+    const tree = screen.getByRole('tree', { name: 'Actors' });
+    await waitFor(() => expect(within(tree).getAllByRole('treeitem')).toHaveLength(5));
+    const items = within(tree).getAllByRole('treeitem');
+    expect(
+      items.map((item) => [item.getAttribute('aria-label'), item.getAttribute('aria-level')]),
+    ).toEqual([
+      ['app', '1'],
+      ['session', '2'],
+      ['messenger', '2'],
+      ['conversation c-direct', '3'],
+      ['conversation c-group', '3'],
+    ]);
+    // One tab stop: the shown actor (the app, the machine selected).
+    expect(items.map((item) => item.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    const logLines = () =>
+      within(screen.getByRole('log', { name: 'Event log' }))
+        .queryAllByText(/→/)
+        .map((e) => e.textContent);
+
+    // By keyboard: down to c-direct, one more to c-group, Enter shows it.
+    act(() => items[0]!.focus());
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown']) {
+      fireEvent.keyDown(document.activeElement!, { key });
+    }
+    expect(document.activeElement).toBe(items[4]);
+    fireEvent.keyDown(items[4]!, { key: 'Enter' });
+    const composing = await screen.findByRole('group', { name: 'composing' });
+    await waitFor(() => expect(composing.getAttribute('aria-current')).toBe('true'));
+    const idle = screen.getByRole('group', { name: 'idle' });
+    expect(idle.getAttribute('aria-current')).toBeNull();
+    expect(screen.getByRole('button', { name: 'conversation' }).getAttribute('aria-current')).toBe(
+      'true',
+    );
+    const group = within(tree).getByRole('treeitem', { name: 'conversation c-group' });
+    expect(group.getAttribute('aria-selected')).toBe('true');
+    expect(logLines()).toEqual(['xstate.init → idle', 'draft → composing']);
+    expect(screen.getByText(/one of 2 actors of this machine/).textContent).toContain(
+      'conversation c-group',
+    );
+    // Left goes up to the parent.
+    fireEvent.keyDown(items[4]!, { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(items[2]);
+
+    // The other conversation, by click: its own state and its own record only.
+    fireEvent.click(within(tree).getByRole('treeitem', { name: 'conversation c-direct' }));
+    await waitFor(() => expect(idle.getAttribute('aria-current')).toBe('true'));
+    expect(composing.getAttribute('aria-current')).toBeNull();
+    expect(logLines()).toEqual(['xstate.init → idle']);
+
+    // A stopped conversation stays in the tree, marked.
+    act(() => actors.messenger?.send({ type: 'closed', id: 'c-direct' }));
+    const direct = within(tree).getByRole('treeitem', { name: 'conversation c-direct' });
+    await waitFor(() => expect(direct.textContent).toContain('stopped'));
+    expect(logLines()).toEqual(['xstate.init → idle', 'xstate.stop → idle']);
+    app.stop();
   });
 });
