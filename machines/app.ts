@@ -24,6 +24,8 @@ export interface AppInput {
   now?: () => number;
   /** Random source for the reconnect jitter (defaults to Math.random). */
   random?: () => number;
+  /** An unguessable id per message (see MessengerInput.randomId); the app passes a UUID. */
+  randomId?: () => string;
 }
 
 export interface AppContext {
@@ -33,6 +35,7 @@ export interface AppContext {
   clientIdPrefix: string;
   now: () => number;
   random: () => number;
+  randomId: (() => string) | null;
   sessionToken: string | null;
   /** The signed-in user when known from onboarding (a restored session learns it on sync). */
   user: SelfUser | null;
@@ -40,6 +43,11 @@ export interface AppContext {
   unsent: UnsentState;
   /** Why the user is back at onboarding (token refused), shown once there. */
   notice: string | null;
+  /**
+   * Whether what was left unsent outlives the session that ended: yes when the server refused
+   * the token (the same person signing in again gets it back), no when they signed out.
+   */
+  keepUnsent: boolean;
 }
 
 export type AppEvent =
@@ -54,7 +62,8 @@ export type AppEvent =
  * - `loadUnsent`: the drafts and unsent messages saved with that session (machines/unsent.ts).
  * - `saveSessionToken`: input `{ token }`; resolves when stored (a failure is tolerated: the
  *   user stays signed in for this run).
- * - `forgetSession`: removes the saved token and unsent state.
+ * - `forgetSession`: input `{ keepUnsent }`; removes the saved token, and the unsent state
+ *   unless `keepUnsent` (it is bound to its user: no one else gets it back).
  * Children: `onboarding`, `session` (its `socket` provided), `messenger`.
  */
 export const appMachine = setup({
@@ -76,7 +85,7 @@ export const appMachine = setup({
     loadSessionToken: fromPromise<string | null>(async () => null),
     loadUnsent: fromPromise<UnsentState>(async () => emptyUnsentState),
     saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-    forgetSession: fromPromise<void>(async () => {}),
+    forgetSession: fromPromise<void, { keepUnsent: boolean }>(async () => {}),
     onboarding: onboardingMachine,
     session: sessionMachine,
     messenger: messengerMachine,
@@ -100,7 +109,9 @@ export const appMachine = setup({
     })),
     assignTokenRefused: assign({
       notice: 'Your session has ended. Please sign in again.',
+      keepUnsent: true,
     }),
+    assignSignedOut: assign({ keepUnsent: false }),
     forgetUser: assign({ sessionToken: null, user: null, unsent: emptyUnsentState }),
     clearNotice: assign({ notice: null }),
     assignOnline: assign({ online: true }),
@@ -116,10 +127,12 @@ export const appMachine = setup({
     clientIdPrefix: input.clientIdPrefix,
     now: input.now ?? Date.now,
     random: input.random ?? Math.random,
+    randomId: input.randomId ?? null,
     sessionToken: null,
     user: null,
     unsent: emptyUnsentState,
     notice: null,
+    keepUnsent: false,
   }),
   initial: 'restoring',
   on: {
@@ -170,8 +183,9 @@ export const appMachine = setup({
         id: 'saveSessionToken',
         src: 'saveSessionToken',
         input: ({ context }) => ({ token: context.sessionToken ?? '' }),
-        onDone: { target: 'signedIn' },
-        onError: { target: 'signedIn' },
+        // What the same person left unsent before (their session was refused) comes back.
+        onDone: { target: 'restoringUnsent' },
+        onError: { target: 'restoringUnsent' },
       },
     },
     signedIn: {
@@ -193,7 +207,7 @@ export const appMachine = setup({
               target: 'forgettingSession',
               actions: 'assignTokenRefused',
             },
-            { target: 'forgettingSession' },
+            { target: 'forgettingSession', actions: 'assignSignedOut' },
           ],
         },
         {
@@ -204,6 +218,7 @@ export const appMachine = setup({
             clientIdPrefix: context.clientIdPrefix,
             now: context.now,
             unsent: context.unsent,
+            ...(context.randomId ? { randomId: context.randomId } : {}),
           }),
         },
       ],
@@ -217,6 +232,7 @@ export const appMachine = setup({
       invoke: {
         id: 'forgetSession',
         src: 'forgetSession',
+        input: ({ context }) => ({ keepUnsent: context.keepUnsent }),
         onDone: { target: 'onboarding', actions: 'forgetUser' },
         onError: { target: 'onboarding', actions: 'forgetUser' },
       },

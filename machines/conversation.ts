@@ -33,6 +33,8 @@ export interface ConversationInput {
   now?: () => number;
   /** What a restart left unsent here. */
   restored?: { draft: string; outbox: readonly UnsentMessage[] };
+  /** An unguessable id per message (see MessengerInput.randomId); else `<prefix>-<n>`. */
+  randomId?: () => string;
 }
 
 export interface ConversationContext {
@@ -53,6 +55,7 @@ export interface ConversationContext {
   outbox: OutgoingMessageRef[];
   clientIdPrefix: string;
   nextClientId: number;
+  randomId: (() => string) | null;
   now: () => number;
   /** Messages from others that arrived while the conversation was closed. */
   unread: number;
@@ -136,13 +139,19 @@ const guards = {
    * The page moved the catch-up on and the server has more: ask for the next one. Judged on the
    * messages with the page merged, since a guard sees the context before the transition.
    */
+  /**
+   * The page moved the catch-up on (the hole now starts later than asked) and the server has
+   * more: ask for the next one. A page that leaves the hole where it was would be asked again
+   * forever.
+   */
   pageLeavesHole: (
     { context }: { context: ConversationContext },
-    params: { page: Message[]; hasMore: boolean },
-  ) =>
-    params.hasMore &&
-    params.page.length > 0 &&
-    lastSeqBeforeHole(insertMessages(context.messages, params.page)) !== null,
+    params: { page: Message[]; hasMore: boolean; after: number },
+  ) => {
+    if (!params.hasMore || params.page.length === 0) return false;
+    const hole = lastSeqBeforeHole(insertMessages(context.messages, params.page));
+    return hole !== null && hole > params.after;
+  },
   isNewFromOther: (
     { context }: { context: ConversationContext },
     params: { update: ChannelUpdate },
@@ -232,7 +241,8 @@ export const conversationMachine = setup({
       },
     ),
     send: enqueueActions(({ context, enqueue }) => {
-      const clientMessageId = `${context.clientIdPrefix}-${context.nextClientId}`;
+      const clientMessageId =
+        context.randomId?.() ?? `${context.clientIdPrefix}-${context.nextClientId}`;
       enqueue.assign({
         nextClientId: context.nextClientId + 1,
         draft: '',
@@ -265,12 +275,19 @@ export const conversationMachine = setup({
     forwardConnectionLost: enqueueActions(({ context, enqueue }) => {
       for (const ref of context.outbox) enqueue.sendTo(ref, { type: 'connection.lost' });
     }),
-    confirmSent: assign(({ context }, params: { clientMessageId: string; message: Message }) => ({
-      messages: insertMessages(context.messages, [params.message]),
-      outbox: context.outbox.filter(
-        (ref) => ref.getSnapshot().context.clientMessageId !== params.clientMessageId,
-      ),
-    })),
+    confirmSent: enqueueActions(
+      ({ context, enqueue }, params: { clientMessageId: string; message: Message }) => {
+        const sent = context.outbox.filter(
+          (ref) => ref.getSnapshot().context.clientMessageId === params.clientMessageId,
+        );
+        // A finished child stays among the children until stopped: free it.
+        for (const ref of sent) enqueue.stopChild(ref);
+        enqueue.assign({
+          messages: insertMessages(context.messages, [params.message]),
+          outbox: context.outbox.filter((ref) => !sent.includes(ref)),
+        });
+      },
+    ),
     advanceOutbox: raise({ type: 'outbox.advance' }),
     requestHistory: enqueueActions(({ context, system, enqueue }) => {
       const socket = system.get(systemIds.socket);
@@ -346,6 +363,7 @@ export const conversationMachine = setup({
       outbox,
       clientIdPrefix: input.clientIdPrefix,
       nextClientId: 1,
+      randomId: input.randomId ?? null,
       now: input.now ?? Date.now,
       unread: 0,
       readSeq: -1,
@@ -583,7 +601,11 @@ export const conversationMachine = setup({
               {
                 guard: {
                   type: 'pageLeavesHole',
-                  params: ({ event }) => ({ page: event.messages, hasMore: event.hasMore }),
+                  params: ({ event }) => ({
+                    page: event.messages,
+                    hasMore: event.hasMore,
+                    after: event.after,
+                  }),
                 },
                 target: 'catchingUp',
                 reenter: true,

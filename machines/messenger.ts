@@ -6,8 +6,14 @@
 import { enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
 import type { ChannelUpdate, ConversationsAndUsers, User, UserJoined } from '../server/protocol.ts';
 import { conversationMachine, type ConversationRef } from './conversation.ts';
-import { conversationSystemId, systemIds } from './system.ts';
-import { emptyUnsentState, type UnsentState } from './unsent.ts';
+import { conversationSystemId, hasOwnKey, ownValue, systemIds } from './system.ts';
+import {
+  emptyUnsentState,
+  unsentFailureMaxChars,
+  unsentOutboxMax,
+  type UnsentMessage,
+  type UnsentState,
+} from './unsent.ts';
 
 export interface MessengerInput {
   /** Unique per app run: client message ids are `<prefix>-<k>-<n>` (letters, digits, - or _). */
@@ -16,10 +22,17 @@ export interface MessengerInput {
   now?: () => number;
   /** Drafts and unsent messages saved before a restart, handed to the conversations. */
   unsent?: UnsentState;
+  /**
+   * A fresh unguessable id per message (the app passes a random UUID). Without it ids are
+   * `<prefix>-<k>-<n>`, which tests rely on; predictable ids would let another member send a
+   * message under one's next id, which the client would take for its own as delivered.
+   */
+  randomId?: () => string;
 }
 
 export interface MessengerContext {
   clientIdPrefix: string;
+  randomId: (() => string) | null;
   now: () => number;
   currentUserId: string | null;
   users: Record<string, User>;
@@ -55,20 +68,20 @@ const guards = {
   isKnownConversation: (
     { context }: { context: MessengerContext },
     params: { conversationId: string },
-  ) => params.conversationId in context.conversations,
+  ) => hasOwnKey(context.conversations, params.conversationId),
   /** A user we do not know (their `userJoined` was missed): sync conversations and users. */
   namesUnknownPeople: (
     { context }: { context: MessengerContext },
     params: { userIds: readonly string[] },
-  ) => params.userIds.some((id) => !(id in context.users)),
+  ) => params.userIds.some((id) => !hasOwnKey(context.users, id)),
   isUnknownConversationOrPeople: (
     { context }: { context: MessengerContext },
     params: { update: ChannelUpdate },
   ) => {
     const { conversation, message } = params.update;
-    if (!(conversation.id in context.conversations)) return true;
+    if (!hasOwnKey(context.conversations, conversation.id)) return true;
     const people = [message?.authorId, conversation.lastMessage?.authorId];
-    return people.some((id) => id !== undefined && !(id in context.users));
+    return people.some((id) => id !== undefined && !hasOwnKey(context.users, id));
   },
 };
 
@@ -90,15 +103,20 @@ export const messengerMachine = setup({
   actions: {
     applySync: enqueueActions(({ context, enqueue }, params: { data: ConversationsAndUsers }) => {
       const { data } = params;
-      const users: Record<string, User> = {};
-      for (const user of data.users) users[user.id] = user;
-      const conversations: Record<string, ConversationRef> = {};
+      // Records keyed by server ids are built with fromEntries (an own key even for
+      // "__proto__"); a conversation listed twice is taken once, as spawning it twice would
+      // register its systemId twice.
+      const users: Record<string, User> = Object.fromEntries(data.users.map((u) => [u.id, u]));
+      const listed = [...new Map(data.conversations.map((c) => [c.id, c])).values()];
+      const kept = new Map<string, ConversationRef>();
       let spawned = context.spawned;
-      let unsent = context.unsent;
-      for (const conversation of data.conversations) {
-        const existing = context.conversations[conversation.id];
+      // What a restart left unsent belongs to the user who left it: another account signing in
+      // on this device gets none of it.
+      let unsent = context.unsent.userId === data.currentUserId ? context.unsent : emptyUnsentState;
+      for (const conversation of listed) {
+        const existing = ownValue(context.conversations, conversation.id);
         if (existing) {
-          conversations[conversation.id] = existing;
+          kept.set(conversation.id, existing);
           enqueue.sendTo(existing, {
             type: 'conversation.synced',
             conversation,
@@ -108,66 +126,69 @@ export const messengerMachine = setup({
         }
         spawned += 1;
         const restored = {
-          draft: unsent.drafts[conversation.id] ?? '',
+          draft: ownValue(unsent.drafts, conversation.id) ?? '',
           outbox: unsent.outbox.filter((entry) => entry.conversationId === conversation.id),
         };
-        unsent = {
-          ...unsent,
-          drafts: Object.fromEntries(
-            Object.entries(unsent.drafts).filter(([id]) => id !== conversation.id),
-          ),
-          outbox: unsent.outbox.filter((entry) => entry.conversationId !== conversation.id),
-        };
+        unsent = withoutConversation(unsent, conversation.id);
         const prefix = `${context.clientIdPrefix}-${spawned}`;
+        const systemId = conversationSystemId(conversation.id);
         enqueue.assign({
           conversations: ({ context: current, spawn }) => ({
             ...current.conversations,
             [conversation.id]: spawn('conversation', {
-              id: conversation.id,
-              systemId: conversationSystemId(conversation.id),
+              // The systemId as the child id too: a raw server id could equal the id of the
+              // messenger's own invoked child (persistUnsent) and replace it.
+              id: systemId,
+              systemId,
               input: {
                 conversation,
                 currentUserId: data.currentUserId,
                 clientIdPrefix: prefix,
                 now: context.now,
                 restored,
+                ...(context.randomId ? { randomId: context.randomId } : {}),
               },
             }),
           }),
         });
         // Newly spawned conversations start offline: the sync that made them is also their link.
         enqueue.sendTo(
-          ({ context: current }) => current.conversations[conversation.id] as ConversationRef,
+          ({ context: current }) =>
+            ownValue(current.conversations, conversation.id) as ConversationRef,
           { type: 'conversation.synced', conversation, currentUserId: data.currentUserId },
         );
       }
-      // Conversations the server no longer lists (left, removed) stop with what they held.
+      // Conversations the server no longer lists (left, removed) stop; what they held unsent
+      // is kept, as for a conversation not listed after a restart, should it come back.
       for (const [id, ref] of Object.entries(context.conversations)) {
-        if (!(id in conversations)) enqueue.stopChild(ref);
+        if (kept.has(id) || listed.some((c) => c.id === id)) continue;
+        unsent = withShareOf(unsent, ref);
+        enqueue.stopChild(ref);
       }
       const selected = context.selectedConversationId;
       enqueue.assign(({ context: current }) => ({
         currentUserId: data.currentUserId,
         users,
         conversations: Object.fromEntries(
-          data.conversations.map((c) => [c.id, current.conversations[c.id] as ConversationRef]),
+          listed.map((c) => [c.id, ownValue(current.conversations, c.id) as ConversationRef]),
         ),
-        conversationIds: data.conversations.map((c) => c.id),
+        conversationIds: listed.map((c) => c.id),
         // Still listed? (`current.conversations` holds the ones just stopped too.)
-        selectedConversationId: selected && selected in conversations ? selected : null,
+        selectedConversationId:
+          selected !== null && listed.some((c) => c.id === selected) ? selected : null,
         spawned,
-        unsent,
+        unsent: { ...unsent, userId: data.currentUserId },
       }));
     }),
     forwardUpdate: enqueueActions(({ context, enqueue }, params: { update: ChannelUpdate }) => {
-      const ref = context.conversations[params.update.conversation.id];
+      const ref = ownValue(context.conversations, params.update.conversation.id);
       if (ref) enqueue.sendTo(ref, { type: 'channel.updated', update: params.update });
     }),
     addJoinedUser: enqueueActions(({ context, enqueue }, params: { joined: UserJoined }) => {
       const { user, conversationIds } = params.joined;
       enqueue.assign({ users: { ...context.users, [user.id]: user } });
-      for (const id of conversationIds) {
-        const ref = context.conversations[id];
+      for (const id of new Set(conversationIds)) {
+        const ref = ownValue(context.conversations, id);
         if (ref) enqueue.sendTo(ref, { type: 'member.joined', userId: user.id });
       }
     }),
@@ -183,15 +204,15 @@ export const messengerMachine = setup({
     select: enqueueActions(({ context, enqueue }, params: { conversationId: string }) => {
       const previous = context.selectedConversationId;
       if (previous === params.conversationId) return;
-      const before = previous ? context.conversations[previous] : undefined;
+      const before = previous ? ownValue(context.conversations, previous) : undefined;
       if (before) enqueue.sendTo(before, { type: 'conversation.closed' });
-      const next = context.conversations[params.conversationId];
+      const next = ownValue(context.conversations, params.conversationId);
       if (next) enqueue.sendTo(next, { type: 'conversation.opened' });
       enqueue.assign({ selectedConversationId: params.conversationId });
     }),
     unselect: enqueueActions(({ context, enqueue }) => {
       const id = context.selectedConversationId;
-      const ref = id ? context.conversations[id] : undefined;
+      const ref = id ? ownValue(context.conversations, id) : undefined;
       if (ref) enqueue.sendTo(ref, { type: 'conversation.closed' });
       enqueue.assign({ selectedConversationId: null });
     }),
@@ -200,6 +221,7 @@ export const messengerMachine = setup({
   id: 'messenger',
   context: ({ input }) => ({
     clientIdPrefix: input.clientIdPrefix,
+    randomId: input.randomId ?? null,
     now: input.now ?? Date.now,
     currentUserId: null,
     users: {},
@@ -331,29 +353,56 @@ export const messengerMachine = setup({
 export type MessengerMachine = typeof messengerMachine;
 export type MessengerRef = ActorRefFrom<MessengerMachine>;
 
+/** `unsent` without what it holds for one conversation. */
+function withoutConversation(unsent: UnsentState, conversationId: string): UnsentState {
+  return {
+    ...unsent,
+    drafts: Object.fromEntries(
+      Object.entries(unsent.drafts).filter(([id]) => id !== conversationId),
+    ),
+    outbox: unsent.outbox.filter((entry) => entry.conversationId !== conversationId),
+  };
+}
+
+/** What one conversation actor holds unsent: its draft and its waiting or failed messages. */
+function shareOf(ref: ConversationRef): { draft: string; outbox: UnsentMessage[] } {
+  const conversation = ref.getSnapshot().context;
+  const outbox: UnsentMessage[] = [];
+  for (const message of conversation.outbox) {
+    const snapshot = message.getSnapshot();
+    if (snapshot.status !== 'active') continue;
+    const { conversationId, text, clientMessageId, createdAt, failure } = snapshot.context;
+    outbox.push({
+      conversationId,
+      text,
+      clientMessageId,
+      createdAt,
+      failure: snapshot.matches('failed') ? (failure ?? '').slice(0, unsentFailureMaxChars) : null,
+    });
+  }
+  return { draft: conversation.draft, outbox };
+}
+
+/** `unsent` with what a conversation actor holds added to it (it is about to stop). */
+function withShareOf(unsent: UnsentState, ref: ConversationRef): UnsentState {
+  const { id } = ref.getSnapshot().context;
+  const { draft, outbox } = shareOf(ref);
+  const base = withoutConversation(unsent, id);
+  return {
+    ...base,
+    drafts: draft === '' ? base.drafts : { ...base.drafts, [id]: draft },
+    outbox: [...base.outbox, ...outbox],
+  };
+}
+
 /**
  * What would be lost on a restart now: each conversation's draft and its unsent messages, plus
- * what was restored for conversations the server has not listed again yet (kept, not dropped).
+ * what was kept for conversations the server does not list (restored, or left since), for the
+ * signed-in user only. At most `unsentOutboxMax` messages, the oldest first.
  */
 export function unsentOf(context: MessengerContext): UnsentState {
-  const drafts: Record<string, string> = { ...context.unsent.drafts };
-  const outbox = [...context.unsent.outbox];
-  for (const ref of Object.values(context.conversations)) {
-    const conversation = ref.getSnapshot().context;
-    if (conversation.draft !== '') drafts[conversation.id] = conversation.draft;
-    for (const message of conversation.outbox) {
-      const snapshot = message.getSnapshot();
-      if (snapshot.status !== 'active') continue;
-      const { conversationId, text, clientMessageId, createdAt, failure } = snapshot.context;
-      outbox.push({
-        conversationId,
-        text,
-        clientMessageId,
-        createdAt,
-        failure: snapshot.matches('failed') ? failure : null,
-      });
-    }
-  }
-  outbox.sort((a, b) => a.createdAt - b.createdAt);
-  return { version: 1, drafts, outbox };
+  let unsent: UnsentState = { ...context.unsent, userId: context.currentUserId };
+  for (const ref of Object.values(context.conversations)) unsent = withShareOf(unsent, ref);
+  const outbox = [...unsent.outbox].sort((a, b) => a.createdAt - b.createdAt);
+  return { ...unsent, outbox: outbox.slice(0, unsentOutboxMax) };
 }

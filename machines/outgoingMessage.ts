@@ -13,7 +13,7 @@
 //   next sync.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { ErrorCode, Message, ProtocolError } from '../server/protocol.ts';
-import { conversationSystemId, systemIds, tellSystemActor, type SocketCommand } from './system.ts';
+import { conversationSystemId, systemIds, type SocketCommand } from './system.ts';
 
 export interface OutgoingMessageInput {
   conversationId: string;
@@ -68,6 +68,9 @@ export const userFixableSendErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
 /** Wait before resending after `rate_limited` when the server did not say how long. */
 export const defaultRetryAfterMs = 1_000;
 
+/** The longest wait a `rate_limited` answer can impose before the message is sent again. */
+export const maxRetryAfterMs = 60_000;
+
 /**
  * The conversation the message belongs to; run alone (a test, the visualizer) there is none, and
  * the report goes to the message itself, which ignores it.
@@ -98,17 +101,25 @@ export const outgoingMessageMachine = setup({
       userFixableSendErrors.has(params.error.code),
   },
   actions: {
-    tellSocket: tellSystemActor<SocketCommand>(systemIds.socket),
+    // Sent once the transition is done; with no such actor running (no socket, or run alone)
+    // to the message itself, which ignores it.
+    tellSocket: sendTo(
+      ({ system, self }) => system.get(systemIds.socket) ?? self,
+      (_, params: SocketCommand) => params,
+    ),
     /** No ack, or the server failed: this connection is not to be trusted. */
-    tellSessionUnreliable: tellSystemActor<{ type: 'connection.unreliable'; reason: string }>(
-      systemIds.session,
+    tellSessionUnreliable: sendTo(
+      ({ system, self }) => system.get(systemIds.session) ?? self,
+      (_, params: { type: 'connection.unreliable'; reason: string }) => params,
     ),
     assignRetryAfter: assign((_, params: { error: ProtocolError }) => {
       const wait = params.error.retryAfterMs;
       return {
+        // Bounded: a huge wait would block the conversation's outbox for good (and past
+        // 2^31 - 1 ms, timers fire at once).
         retryAfterMs:
           typeof wait === 'number' && Number.isFinite(wait) && wait >= 0
-            ? wait
+            ? Math.min(wait, maxRetryAfterMs)
             : defaultRetryAfterMs,
       };
     }),

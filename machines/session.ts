@@ -160,7 +160,8 @@ export const sessionMachine = setup({
   on: {
     'network.offline': { target: '.offline', actions: 'assignOffline' },
     'network.online': { actions: 'assignOnline' },
-    // Nothing to tell the server from here: the token is forgotten on this device.
+    // Offline, nothing can tell the server: the token is forgotten on this device only (it
+    // stays valid there until it expires unused; the output says `revoked: false`).
     'signOut.requested': '.signedOut',
   },
   states: {
@@ -250,6 +251,8 @@ export const sessionMachine = setup({
     reconnecting: {
       entry: 'countAttempt',
       after: { reconnectBackoff: 'connection' },
+      // Connect now to tell the server, rather than leave the token valid there.
+      on: { 'signOut.requested': '#session.connection.signingOut' },
     },
     offline: {
       on: {

@@ -68,11 +68,14 @@ export function tellSystem<TEvent extends EventObject>(
 }
 
 /**
- * The action form of `tellSystem`: `tellSocket: tellSystemActor<SocketCommand>(systemIds.socket)`
- * in a machine's `setup({ actions })`, used with typed params. It runs when the transition's
- * actions are executed, never while one is only being computed (model tests, the simulator).
+ * The value stored under `key` in a record keyed by ids the server chose, or undefined. Plain
+ * `record[key]` would answer "constructor" or "toString" with Object.prototype's functions.
  */
-export const tellSystemActor =
-  <TEvent extends EventObject>(systemId: string) =>
-  ({ system }: { system: SystemLike }, event: TEvent): void =>
-    tellSystem(system, systemId, event);
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Whether `key` is one of the record's own keys (see `ownValue`). */
+export function hasOwnKey(record: Readonly<Record<string, unknown>>, key: string): boolean {
+  return Object.hasOwn(record, key);
+}

@@ -23,6 +23,8 @@ const atoms = createAppAtoms(machine, {
   locale: navigator.language,
   online: navigator.onLine,
   clientIdPrefix: crypto.randomUUID().replaceAll('-', ''),
+  // Each message's id unguessable, so no other member can send one under it first.
+  randomId: () => crypto.randomUUID().replaceAll('-', ''),
 });
 
 // Every machine snapshot in the tree goes to the state inspector, when the platform has one

@@ -9,7 +9,7 @@ import type { AppEvent, AppInput, AppMachine } from '../../../machines/app.ts';
 import type { ConversationEvent, ConversationRef } from '../../../machines/conversation.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { OnboardingEvent } from '../../../machines/onboarding.ts';
-import { outgoingSystemId } from '../../../machines/system.ts';
+import { outgoingSystemId, ownValue } from '../../../machines/system.ts';
 import type { User } from '../../../server/protocol.ts';
 import { rootSnapshotAtom, snapshotAtomOf } from './actorAtoms.ts';
 import { toOnboardingView, type OnboardingView } from './onboardingView.ts';
@@ -220,7 +220,7 @@ export function createAppAtoms(
     const { conversationIds, conversations } = messenger.context;
     const rows: SidebarRow[] = [];
     for (const id of conversationIds) {
-      const ref = conversations[id];
+      const ref = ownValue(conversations, id);
       if (ref) rows.push(get(atomsOf(ref).rowAtom));
     }
     return byRecentActivity(rows);
@@ -229,7 +229,7 @@ export function createAppAtoms(
   const openRefAtom = atom((get) => {
     const messenger = get(messengerSnapshotAtom);
     const id = messenger?.context.selectedConversationId;
-    return (id && messenger?.context.conversations[id]) || null;
+    return (id && messenger && ownValue(messenger.context.conversations, id)) || null;
   });
   const openConversationAtom = atom((get): OpenConversationView | null => {
     const ref = get(openRefAtom);
@@ -241,7 +241,7 @@ export function createAppAtoms(
     const { title, avatar } = get(identityAtom);
     const others = summary.memberIds
       .filter((memberId) => memberId !== currentUserId)
-      .map((memberId) => users[memberId]?.firstName ?? 'Someone');
+      .map((memberId) => ownValue(users, memberId)?.firstName ?? 'Someone');
     return {
       id: summary.id,
       kind: summary.kind,

@@ -1,6 +1,7 @@
 // Who a conversation is about, as the sidebar and header show it.
 import type { Avatar, User } from '../../../server/protocol.ts';
 import type { ConversationContext } from '../../../machines/conversation.ts';
+import { ownValue } from '../../../machines/system.ts';
 
 /** What the list and the header need of a conversation. */
 export type ConversationSummary = Pick<
@@ -38,7 +39,7 @@ export function otherMember(
   currentUserId: string | null,
 ): User | undefined {
   const otherId = conversation.memberIds.find((id) => id !== currentUserId);
-  return otherId ? users[otherId] : undefined;
+  return otherId ? ownValue(users, otherId) : undefined;
 }
 
 export function fullName(user: Pick<User, 'firstName' | 'lastName'>): string {
@@ -73,5 +74,5 @@ export function draftingFirstNames(
 ): string[] {
   return conversation.drafting
     .filter((id) => id !== currentUserId)
-    .map((id) => users[id]?.firstName ?? 'Someone');
+    .map((id) => ownValue(users, id)?.firstName ?? 'Someone');
 }

@@ -1,4 +1,5 @@
 // The conversation list: most recent activity first, with the preview the original showed.
+import { ownValue } from '../../../machines/system.ts';
 import type { User } from '../../../server/protocol.ts';
 import { conversationIdentity, type AvatarPerson, type ConversationSummary } from './people.ts';
 
@@ -30,7 +31,7 @@ export function toSidebarRow(
   if (last) {
     if (last.authorId === currentUserId) preview = `You: ${last.text}`;
     else if (conversation.kind === 'group') {
-      const author = users[last.authorId];
+      const author = ownValue(users, last.authorId);
       preview = author ? `${author.firstName}: ${last.text}` : last.text;
     } else preview = last.text;
   }

@@ -12,11 +12,12 @@ export function createAppActors(platform: Platform) {
     saveSessionToken: fromPromise<void, { token: string }>(({ input }) =>
       platform.setSessionToken(input.token),
     ),
-    forgetSession: fromPromise<void>(async () => {
-      // Both, even when one fails: nothing of a signed-out session may stay behind.
+    forgetSession: fromPromise<void, { keepUnsent: boolean }>(async ({ input }) => {
+      // Both, even when one fails: nothing of a signed-out session may stay behind. (What is
+      // kept after a refused token is bound to its user: nobody else gets it back.)
       const results = await Promise.allSettled([
         platform.setSessionToken(null),
-        platform.saveUnsent(null),
+        input.keepUnsent ? Promise.resolve() : platform.saveUnsent(null),
       ]);
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;

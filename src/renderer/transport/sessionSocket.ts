@@ -198,8 +198,21 @@ function runCommand(
         withTimeout.emitWithAck('sendMessage', { conversationId, text, clientMessageId }),
         MessageSentSchema,
       ).then(
-        ({ message }) =>
-          deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message }),
+        ({ message }) => {
+          // The ack must be for this message: anything else is a malformed reply.
+          if (
+            message.clientMessageId !== clientMessageId ||
+            message.conversationId !== conversationId
+          ) {
+            deliver.outgoing(clientMessageId, {
+              type: 'message.rejected',
+              clientMessageId,
+              error: { code: 'internal', message: 'The server acknowledged another message.' },
+            });
+            return;
+          }
+          deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message });
+        },
         (error: unknown) =>
           deliver.outgoing(clientMessageId, {
             type: 'message.rejected',
