@@ -10,8 +10,13 @@ import type { SafeStorage } from 'electron';
 
 export interface EncryptedFileStore {
   get(): Promise<string | null>;
-  /** Replaces the text (null forgets it); saves land in the order they were asked for. */
+  /**
+   * Replaces the text (null forgets it); the last call wins. Resolves once a write holding this
+   * text, or one asked for later, is done; rejects if that write failed.
+   */
   set(text: string | null): Promise<void>;
+  /** Resolves (never rejects) once no save is pending or being written: before quitting. */
+  flush(): Promise<void>;
 }
 
 type TextCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
@@ -28,9 +33,26 @@ function isMissingFile(error: unknown): boolean {
 
 export function createEncryptedFileStore(file: string, cipher: TextCipher): EncryptedFileStore {
   let memoryOnly: string | null = null;
-  // Overlapping saves would share the temporary file and could rename a mix of both: one at a
-  // time, so the last one asked for is the one kept.
-  let saving: Promise<void> = Promise.resolve();
+  // Overlapping saves would share the temporary file and could rename a mix of both: one write
+  // at a time. While one is being written, only the latest text asked for waits (each up to
+  // 16 MiB, and encrypted here in main): a page saving faster than the disk can take it replaces
+  // the waiting text rather than queueing copies of it, and is answered when that text is saved.
+  let pending: { text: string | null; saved: PromiseWithResolvers<void> } | null = null;
+  let writing: Promise<void> | null = null;
+
+  async function writeAll(): Promise<void> {
+    while (pending) {
+      const { text, saved } = pending;
+      pending = null;
+      try {
+        await save(text);
+        saved.resolve();
+      } catch (error) {
+        saved.reject(error);
+      }
+    }
+    writing = null;
+  }
 
   async function save(text: string | null): Promise<void> {
     if (!encryptsForReal(cipher)) {
@@ -66,9 +88,18 @@ export function createEncryptedFileStore(file: string, cipher: TextCipher): Encr
       }
     },
     set(text) {
-      const saved = saving.then(() => save(text));
-      saving = saved.catch(() => {});
+      if (pending) {
+        pending.text = text;
+        return pending.saved.promise;
+      }
+      pending = { text, saved: Promise.withResolvers<void>() };
+      const saved = pending.saved.promise;
+      // writeAll reaches `writing = null` only after awaiting a save, so after this assignment.
+      writing ??= writeAll();
       return saved;
+    },
+    flush() {
+      return writing ?? Promise.resolve();
     },
   };
 }

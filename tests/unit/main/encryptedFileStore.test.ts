@@ -1,9 +1,38 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEncryptedFileStore } from '../../../src/main/encryptedFileStore.ts';
+
+// The real file system, with writeFile watched: tests count the store's writes and can hold one
+// back, as a slow disk would.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...actual, writeFile: vi.fn<typeof actual.writeFile>(actual.writeFile) };
+});
+const realWriteFile = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises'))
+  .writeFile;
+afterEach(() => {
+  vi.mocked(fs.writeFile).mockReset();
+  vi.mocked(fs.writeFile).mockImplementation(realWriteFile);
+});
+
+/** Makes the store's writes wait until released, like a disk that cannot keep up. */
+function slowDisk() {
+  const writes: string[] = [];
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const started = Promise.withResolvers<void>();
+  vi.mocked(fs.writeFile).mockImplementation(async (target, data, options) => {
+    writes.push(String(target));
+    started.resolve();
+    await released;
+    return realWriteFile(target, data, options);
+  });
+  return { writes, started: started.promise, release };
+}
 
 /** A reversible stand-in for safeStorage: XOR with a key, so the file never holds the token. */
 function fakeCipher(available = true, backend = 'gnome_libsecret') {
@@ -128,5 +157,107 @@ describe('unsent state storage', () => {
     await expect(refused).rejects.toThrow(/keyring locked/);
     await next;
     await expect(store.get()).resolves.toBe(unsentJson('after'));
+  });
+});
+
+describe('saves faster than the disk', () => {
+  const mebibyte = 1024 * 1024;
+
+  it('keeps only the latest of many pending saves, so 200 saves of 1 MiB make 2 writes', async () => {
+    const file = await unsentFile();
+    const disk = slowDisk();
+    const encrypted: number[] = [];
+    const cipher = fakeCipher();
+    const store = createEncryptedFileStore(file, {
+      ...cipher,
+      encryptString: (text: string) => {
+        encrypted.push(text.length);
+        return cipher.encryptString(text);
+      },
+    });
+    const value = (index: number) => `${index}:`.padEnd(mebibyte, 'x');
+    const first = store.set(value(0));
+    await disk.started; // the first write is on the (slow) disk
+    const saves = [first];
+    for (let index = 1; index < 200; index += 1) saves.push(store.set(value(index)));
+    disk.release();
+    await Promise.all(saves);
+    expect(disk.writes.length).toBeLessThanOrEqual(2);
+    expect(encrypted.length).toBeLessThanOrEqual(2);
+    await expect(createEncryptedFileStore(file, fakeCipher()).get()).resolves.toBe(value(199));
+  });
+
+  it('resolves every caller only once a write holding its value or a later one is durable', async () => {
+    const file = await unsentFile();
+    const disk = slowDisk();
+    const store = createEncryptedFileStore(file, fakeCipher());
+    const settled: string[] = [];
+    const track = (name: string, save: Promise<void>) => save.then(() => settled.push(name));
+    const saves = [track('a', store.set('a'))];
+    await disk.started;
+    saves.push(track('b', store.set('b')), track('c', store.set('c')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toEqual([]);
+    disk.release();
+    await Promise.all(saves);
+    expect(settled).toEqual(['a', 'b', 'c']);
+    expect(disk.writes).toHaveLength(2);
+    await expect(store.get()).resolves.toBe('c');
+  });
+
+  it('lets the last call win between a pending forget and a pending value', async () => {
+    const file = await unsentFile();
+    const disk = slowDisk();
+    const store = createEncryptedFileStore(file, fakeCipher());
+    const saves = [store.set('first')];
+    await disk.started;
+    saves.push(store.set('second'), store.set(null));
+    disk.release();
+    await Promise.all(saves);
+    expect(existsSync(file)).toBe(false);
+    expect(disk.writes).toHaveLength(1); // 'second' was replaced before it reached the disk
+
+    saves.push(store.set('in flight'));
+    saves.push(store.set(null), store.set('kept'));
+    await Promise.all(saves);
+    expect(disk.writes).toHaveLength(3);
+    await expect(createEncryptedFileStore(file, fakeCipher()).get()).resolves.toBe('kept');
+  });
+
+  it('flush waits for the write in flight and the pending one, and never rejects', async () => {
+    const file = await unsentFile();
+    const disk = slowDisk();
+    const cipher = fakeCipher();
+    const store = createEncryptedFileStore(file, {
+      ...cipher,
+      encryptString: (text: string) => {
+        if (text === 'refused') throw new Error('keyring locked');
+        return cipher.encryptString(text);
+      },
+    });
+    await store.flush(); // nothing to wait for
+    const first = store.set('first');
+    await disk.started;
+    const refused = store.set('refused').then(
+      () => 'saved',
+      (error: unknown) => String(error),
+    );
+    let flushed = false;
+    const flushing = store.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(flushed).toBe(false);
+    disk.release();
+    await flushing;
+    await first;
+    expect(await refused).toMatch(/keyring locked/);
+    await expect(store.get()).resolves.toBe('first');
+  });
+
+  it('flush resolves once memory-only saves are done', async () => {
+    const store = createEncryptedFileStore(await unsentFile(), fakeCipher(false));
+    const save = store.set('private');
+    await store.flush();
+    await save;
+    await expect(store.get()).resolves.toBe('private');
   });
 });
