@@ -28,7 +28,6 @@ export function createPersistUnsentActor(
 ) {
   return fromCallback(({ system }) => {
     let saved = '';
-    let savedOutbox = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     const current = () => {
       const messenger = system.get(systemIds.messenger) as AnyActorRef | undefined;
@@ -43,32 +42,55 @@ export function createPersistUnsentActor(
       const json = JSON.stringify(unsent);
       if (json === saved) return;
       saved = json;
-      savedOutbox = JSON.stringify(unsent.outbox);
       const empty = unsent.outbox.length === 0 && Object.keys(unsent.drafts).length === 0;
       // A failed save is retried by the next change; the actors still hold everything.
       platform.saveUnsent(empty ? null : json).catch(() => {
         saved = '';
       });
     };
-    const changed = () => {
-      const unsent = current();
-      if (!unsent) return;
-      if (JSON.stringify(unsent.outbox) !== savedOutbox) save();
+    // Per keystroke this must stay cheap with a thousand conversations: collecting what is
+    // unsent walks them all, so it runs once per change burst (an outbox change: this task;
+    // a draft: after the delay), never once per snapshot.
+    let soon = false;
+    const saveSoon = () => {
+      if (soon) return;
+      soon = true;
+      queueMicrotask(() => {
+        soon = false;
+        save();
+      });
+    };
+    const outboxes = new WeakMap<object, unknown>();
+    const changed = (actorRef: object, snapshot: { context?: { outbox?: unknown } }) => {
+      const outbox = snapshot.context?.outbox;
+      const outboxChanged = outboxes.has(actorRef) && outboxes.get(actorRef) !== outbox;
+      outboxes.set(actorRef, outbox);
+      if (outboxChanged) saveSoon();
       else if (timer === undefined) timer = setTimeout(save, draftSaveDelayMs);
     };
     // What the actors hold now is what the platform keeps: restored from it, or nothing after a
-    // sign-in (forgetSession cleared it). Only a change from there is saved, and a first
-    // keystroke waits like any other instead of counting as an outbox change.
+    // sign-in. Only a change from there is saved, and a first keystroke waits like any other
+    // instead of counting as an outbox change.
     const initial = current();
-    if (initial) {
-      saved = JSON.stringify(initial);
-      savedOutbox = JSON.stringify(initial.outbox);
+    if (initial) saved = JSON.stringify(initial);
+    const messenger = system.get(systemIds.messenger) as AnyActorRef | undefined;
+    for (const ref of Object.values(
+      (messenger?.getSnapshot() as SnapshotFrom<MessengerMachine> | undefined)?.context
+        .conversations ?? {},
+    )) {
+      outboxes.set(ref, ref.getSnapshot().context.outbox);
     }
     const subscription = system.inspect((event) => {
       if (event.type !== '@xstate.snapshot') return;
       // A machine's snapshot names its machine; only these two hold what is unsent.
-      const machineId = (event.snapshot as { machine?: { id?: string } }).machine?.id;
-      if (machineId === 'conversation' || machineId === 'outgoingMessage') changed();
+      const snapshot = event.snapshot as {
+        machine?: { id?: string };
+        context?: { outbox?: unknown };
+      };
+      const machineId = snapshot.machine?.id;
+      // A message moving on (queued, sending, failed, sent) changes the outbox.
+      if (machineId === 'outgoingMessage') saveSoon();
+      else if (machineId === 'conversation') changed(event.actorRef, snapshot);
     });
     target?.addEventListener('pagehide', save);
     return () => {
