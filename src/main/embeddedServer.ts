@@ -14,6 +14,7 @@ import { createDevelopmentCodeSender } from '../../server/codeSender.ts';
 import { databaseFileIn } from '../../server/store/sqlite/location.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import type { AppPages } from './appPages.ts';
+import { holdQuitUntil, quitHoldTimeoutMs } from './quitHold.ts';
 import { isInsecureRemote, remoteServerUrl } from './serverUrl.ts';
 
 export interface ChatBackend {
@@ -103,26 +104,9 @@ export async function startChatBackend(
 }
 
 /** How long quitting waits for the server to close its sockets. */
-export const stopTimeoutMs = 3_000;
+export const stopTimeoutMs = quitHoldTimeoutMs;
 
 /** Holds the quit until the backend has stopped (or the timeout passed), then quits. */
 export function stopBackendOnQuit(app: Pick<App, 'on' | 'quit'>, backend: ChatBackend): void {
-  let stopped = false;
-  app.on('will-quit', (event) => {
-    if (stopped) return;
-    event.preventDefault();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, stopTimeoutMs);
-    });
-    Promise.race([backend.stop(), timeout])
-      .catch((error: unknown) =>
-        console.error('Parley: the chat server did not stop cleanly', error),
-      )
-      .finally(() => {
-        clearTimeout(timer);
-        stopped = true;
-        app.quit();
-      });
-  });
+  holdQuitUntil(app, () => backend.stop(), 'the chat server did not stop cleanly', stopTimeoutMs);
 }

@@ -6,7 +6,8 @@
 // encryption. The store never looks inside the text.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SafeStorage } from 'electron';
+import type { App, SafeStorage } from 'electron';
+import { holdQuitUntil } from './quitHold.ts';
 
 export interface EncryptedFileStore {
   get(): Promise<string | null>;
@@ -102,4 +103,21 @@ export function createEncryptedFileStore(file: string, cipher: TextCipher): Encr
       return writing ?? Promise.resolve();
     },
   };
+}
+
+/**
+ * Holds the quit until every store has written what it was asked to (at most a few seconds):
+ * the renderer saves the unsent state as its page goes away, just before the app quits.
+ */
+export function flushStoresOnQuit(
+  app: Pick<App, 'on' | 'quit'>,
+  stores: readonly EncryptedFileStore[],
+): void {
+  holdQuitUntil(
+    app,
+    async () => {
+      await Promise.all(stores.map((store) => store.flush()));
+    },
+    'the last saves may not have reached the disk',
+  );
 }

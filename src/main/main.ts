@@ -5,7 +5,7 @@ import { installAppMenu } from './appMenu.ts';
 import { createAppPages } from './appPages.ts';
 import { handleAppScheme, registerAppScheme } from './appProtocol.ts';
 import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
-import { createEncryptedFileStore } from './encryptedFileStore.ts';
+import { createEncryptedFileStore, flushStoresOnQuit } from './encryptedFileStore.ts';
 import {
   chatOrigins,
   embeddedServer,
@@ -46,6 +46,7 @@ async function start(): Promise<void> {
     createEncryptedFileStore(path.join(userData, name), safeStorage);
   const tokenStore = secretFile('session-token.bin');
   const unsentStore = secretFile('unsent.bin');
+  flushStoresOnQuit(app, [tokenStore, unsentStore]);
   const relay = createInspectorRelay();
   registerIpcHandlers({ ipcMain, appPages, tokenStore, unsentStore, relay });
 
