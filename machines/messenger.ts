@@ -401,8 +401,20 @@ function withShareOf(unsent: UnsentState, ref: ConversationRef): UnsentState {
  * signed-in user only. At most `unsentOutboxMax` messages, the oldest first.
  */
 export function unsentOf(context: MessengerContext): UnsentState {
-  let unsent: UnsentState = { ...context.unsent, userId: context.currentUserId };
-  for (const ref of Object.values(context.conversations)) unsent = withShareOf(unsent, ref);
-  const outbox = [...unsent.outbox].sort((a, b) => a.createdAt - b.createdAt);
-  return { ...unsent, outbox: outbox.slice(0, unsentOutboxMax) };
+  // Runs while the person types (the save after a draft's delay): one pass, no copies per
+  // conversation. `context.unsent` holds only conversations not listed (a spawn takes its share).
+  const drafts: [string, string][] = Object.entries(context.unsent.drafts);
+  const outbox: UnsentMessage[] = [...context.unsent.outbox];
+  for (const ref of Object.values(context.conversations)) {
+    const { draft, outbox: share } = shareOf(ref);
+    if (draft !== '') drafts.push([ref.getSnapshot().context.id, draft]);
+    outbox.push(...share);
+  }
+  outbox.sort((a, b) => a.createdAt - b.createdAt);
+  return {
+    version: 1,
+    userId: context.currentUserId,
+    drafts: Object.fromEntries(drafts),
+    outbox: outbox.slice(0, unsentOutboxMax),
+  };
 }
