@@ -2,7 +2,7 @@
 // sends (or restored after a restart), stopped once the server has it.
 //
 // queued -> sending -> sent. The conversation gives the turn (`delivery.turn`) to one message at
-// a time, oldest first and only while connected, so a refused or lost message is never overtaken
+// a time, oldest first and only while connected, so a lost or rate-limited message is never overtaken
 // by a later one. A resend reuses the clientMessageId and the server stores (sender,
 // clientMessageId) once, so sending again after an unknown outcome is always safe. What a bad
 // ack does depends on whether the user can do anything about it:

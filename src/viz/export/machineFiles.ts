@@ -42,6 +42,7 @@ function readme(entries: readonly ExportableMachine[]): string {
     '     ├─ session         "session"     connect, sync, reconnect, offline, sign out',
     '     │   └─ socket      "socket"      one per connection attempt (the transport)',
     '     └─ messenger       "messenger"   the list, people, selection, resync',
+    '         ├─ persistUnsent                 keeps drafts and unsent messages saved',
     '         └─ conversation     "conversation.<id>"   one per conversation',
     '             └─ outgoingMessage  "outgoing.<clientMessageId>"   one per unsent message',
     '```',
