@@ -413,7 +413,8 @@ export function unsentOf(context: MessengerContext): UnsentState {
   outbox.sort((a, b) => a.createdAt - b.createdAt);
   return {
     version: 1,
-    userId: context.currentUserId,
+    // Before the first sync the user is not known yet: what was restored is still its owner's.
+    userId: context.currentUserId ?? context.unsent.userId,
     drafts: Object.fromEntries(drafts),
     outbox: outbox.slice(0, unsentOutboxMax),
   };
