@@ -63,7 +63,7 @@ function startApp() {
     actors: {
       loadSessionToken: fromPromise<string | null>(async () => null),
       saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-      forgetSession: fromPromise<void>(async () => {}),
+      forgetSession: fromPromise<void, { keepUnsent: boolean }>(async () => {}),
       onboarding: onboardingMachine.provide({
         actors: {
           requestCode: requests.actor<CodeRequested, { phone: string }>('requestCode'),

@@ -12,6 +12,7 @@ import { serverUrl } from './signedIn.ts';
 
 const savedUnsent: UnsentState = {
   version: 1,
+  userId: me.id,
   drafts: { 'c-vegeta': 'where were we' },
   outbox: [
     {
@@ -49,8 +50,8 @@ function start(
         saveSessionToken: fromPromise<void, { token: string }>(async ({ input }) => {
           log.push(`saveSessionToken ${input.token}`);
         }),
-        forgetSession: fromPromise(async () => {
-          log.push('forgetSession');
+        forgetSession: fromPromise<void, { keepUnsent: boolean }>(async ({ input }) => {
+          log.push(`forgetSession keepUnsent=${input.keepUnsent}`);
         }),
         session: sessionMachine.provide({ actors: { socket: scripted.actor } }),
       },
@@ -99,7 +100,8 @@ describe('app machine', () => {
       output: { user: me, sessionToken: 'fresh' },
     } as never);
     await app.signedIn();
-    expect(app.log).toEqual(['loadSessionToken', 'saveSessionToken fresh']);
+    // What this user may have left unsent when their last session was refused is read too.
+    expect(app.log).toEqual(['loadSessionToken', 'saveSessionToken fresh', 'loadUnsent']);
     expect(app.scripted.attempts.map((a) => a.input.token)).toEqual(['fresh']);
     expect(app.actor.getSnapshot().context.user).toEqual(me);
     expect(app.session()?.getSnapshot().matches('connection')).toBe(true);
@@ -146,7 +148,7 @@ describe('app machine', () => {
     expect(app.log).not.toContain('forgetSession');
     app.scripted.session({ type: 'signOut.done' });
     await app.onboarding();
-    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession']);
+    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession keepUnsent=false']);
     const { context } = app.actor.getSnapshot();
     expect(context.notice).toBeNull();
     expect(context.sessionToken).toBeNull();
@@ -164,11 +166,11 @@ describe('app machine', () => {
     app.actor.send({ type: 'signOut.requested' });
     await app.onboarding();
     expect(app.scripted.attempts).toEqual([]);
-    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession']);
+    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession keepUnsent=false']);
     expect(app.actor.getSnapshot().context.notice).toBeNull();
   });
 
-  it('a refused token forgets the session and returns to onboarding with a notice, cleared on signing in', async () => {
+  it('a refused token forgets the session (keeping the unsent state) and returns to onboarding with a notice, cleared on signing in', async () => {
     const app = start({ token: 'stale', unsent: savedUnsent });
     await app.signedIn();
     app.scripted.session({
@@ -176,7 +178,8 @@ describe('app machine', () => {
       error: { code: 'invalid_token', message: 'invalid_token' },
     });
     await app.onboarding();
-    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession']);
+    // The stored unsent state stays (bound to its user); the app's copy is let go.
+    expect(app.log).toEqual(['loadSessionToken', 'loadUnsent', 'forgetSession keepUnsent=true']);
     expect(app.actor.getSnapshot().context.notice).toMatch(/sign in again/);
     expect(app.actor.getSnapshot().context.sessionToken).toBeNull();
     expect(app.actor.getSnapshot().context.unsent).toEqual(emptyUnsentState);

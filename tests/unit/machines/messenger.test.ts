@@ -389,6 +389,7 @@ describe('messenger machine', () => {
   describe('unsent state', () => {
     const unsent: UnsentState = {
       version: 1,
+      userId: me.id,
       drafts: { 'c-group': 'half a thought', 'c-gone': 'left behind' },
       outbox: [
         {
@@ -437,6 +438,7 @@ describe('messenger machine', () => {
       // What belongs to a conversation the server does not list stays, for a later sync.
       expect(s.messenger.getSnapshot().context.unsent).toEqual({
         version: 1,
+        userId: me.id,
         drafts: { 'c-gone': 'left behind' },
         outbox: [unsent.outbox[1]],
       });
@@ -457,6 +459,7 @@ describe('messenger machine', () => {
       const state = unsentOf(s.messenger.getSnapshot().context);
       expect(state).toEqual({
         version: 1,
+        userId: me.id,
         drafts: { 'c-gone': 'left behind', 'c-group': 'typing' },
         outbox: [
           { ...unsent.outbox[0], failure: 'too long' },

@@ -259,24 +259,50 @@ describe('session machine', () => {
       expect(offline.snapshot().output).toEqual({ reason: 'signedOut', revoked: false });
     });
 
-    it.each([
-      ['offline', { online: false }, () => {}],
-      [
-        'waiting to reconnect',
-        {},
-        (s: ReturnType<typeof start>) =>
-          s.scripted.session({ type: 'socket.connectFailed', message: 'ECONNREFUSED' }),
-      ],
-    ] as const)('while %s, ends signed out at once without a socket', (_, input, before) => {
-      const s = start(input);
-      before(s);
-      const attempts = s.scripted.attempts.length;
+    it('while offline, ends signed out at once without a socket', () => {
+      const s = start({ online: false });
       s.session.send({ type: 'signOut.requested' });
       expect(s.snapshot().value).toBe('signedOut');
       expect(s.snapshot().output).toEqual({ reason: 'signedOut', revoked: false });
       expect(s.scripted.commands.filter((c) => c.type === 'signOut')).toEqual([]);
       s.clock.increment(backoff.capMs);
-      expect(s.scripted.attempts).toHaveLength(attempts);
+      expect(s.scripted.attempts).toEqual([]);
+    });
+
+    // Changed on purpose: waiting out the backoff used to end the session unrevoked, leaving
+    // the token valid on the server; it now connects at once to revoke it.
+    it('while waiting to reconnect, connects at once and revokes the token', () => {
+      const s = start();
+      s.goLive();
+      s.scripted.session({ type: 'socket.disconnected', reason: 'transport close' });
+      expect(s.snapshot().value).toBe('reconnecting');
+      s.session.send({ type: 'signOut.requested' });
+      expect(s.snapshot().matches({ connection: 'signingOut' })).toBe(true);
+      expect(s.scripted.attempts).toHaveLength(2);
+      expect(s.scripted.open).toBe(true);
+      expect(s.scripted.commands.filter((c) => c.type === 'signOut')).toEqual([
+        { type: 'signOut' },
+      ]);
+      s.scripted.connect();
+      expect(s.snapshot().matches({ connection: 'signingOut' })).toBe(true);
+      s.scripted.session({ type: 'signOut.done' });
+      expect(s.snapshot().value).toBe('revoked');
+      expect(s.snapshot().output).toEqual({ reason: 'signedOut', revoked: true });
+      expect(s.scripted.open).toBe(false);
+      // No reconnect after it either.
+      s.clock.increment(backoff.capMs);
+      expect(s.scripted.attempts).toHaveLength(2);
+    });
+
+    it('while waiting to reconnect, ends unrevoked when that connection fails too', () => {
+      const s = start();
+      s.scripted.session({ type: 'socket.connectFailed', message: 'ECONNREFUSED' });
+      s.session.send({ type: 'signOut.requested' });
+      s.scripted.session({ type: 'socket.connectFailed', message: 'ECONNREFUSED' });
+      expect(s.snapshot().value).toBe('signedOut');
+      expect(s.snapshot().output).toEqual({ reason: 'signedOut', revoked: false });
+      s.clock.increment(backoff.capMs);
+      expect(s.scripted.attempts).toHaveLength(2);
     });
   });
 

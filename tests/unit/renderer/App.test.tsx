@@ -19,6 +19,7 @@ import { createAppAtoms, type AppAtoms } from '../../../src/renderer/state/index
 import { silentCallback } from '../../model/inertActors.ts';
 import { createScriptedSocket, type ScriptedSocket } from '../support/scriptedSocket.ts';
 import { dmId, world } from './messenger/fakeChat.ts';
+import { me } from './messenger/fixtures.ts';
 import { useFakeLayout } from './messenger/fakeLayout.ts';
 
 useFakeLayout();
@@ -37,7 +38,7 @@ function renderApp(
   options: {
     sms?: ReturnType<typeof atom<VerificationCodeDelivered | null>>;
     loadUnsent?: () => Promise<UnsentState>;
-    forgetSession?: () => Promise<void>;
+    forgetSession?: (input: { keepUnsent: boolean }) => Promise<void>;
     socket?: ScriptedSocket['actor'];
   } = {},
 ) {
@@ -45,7 +46,9 @@ function renderApp(
     actors: {
       loadSessionToken: fromPromise<string | null>(loadToken),
       loadUnsent: fromPromise<UnsentState>(options.loadUnsent ?? (async () => emptyUnsentState)),
-      forgetSession: fromPromise<void>(options.forgetSession ?? (async () => {})),
+      forgetSession: fromPromise<void, { keepUnsent: boolean }>(({ input }) =>
+        (options.forgetSession ?? (async () => {}))(input),
+      ),
       session: sessionMachine.provide({
         actors: { socket: options.socket ?? silentCallback<SocketCommand, SocketInput>() },
       }),
@@ -104,6 +107,7 @@ describe('App', () => {
       socket: server.actor,
       loadUnsent: async () => ({
         version: 1,
+        userId: me.id,
         drafts: { [dmId]: 'Half a thought' },
         outbox: [
           {
@@ -134,11 +138,11 @@ describe('App', () => {
 
   it('goes back to onboarding, saying why, when the server refuses the saved session', async () => {
     const server = createScriptedSocket();
-    let forgotten = false;
+    let forgotten: { keepUnsent: boolean } | null = null;
     renderApp(async () => 'revoked-token', {
       socket: server.actor,
-      forgetSession: async () => {
-        forgotten = true;
+      forgetSession: async (input) => {
+        forgotten = input;
       },
     });
     await waitFor(() => expect(server.open).toBe(true));
@@ -152,7 +156,8 @@ describe('App', () => {
     expect(screen.getByRole('alert').textContent).toBe(
       'Your session has ended. Please sign in again.',
     );
-    expect(forgotten).toBe(true);
+    // The token is forgotten; what was left unsent is kept for the same user signing in again.
+    expect(forgotten).toEqual({ keepUnsent: true });
     expect(server.open).toBe(false);
   });
 

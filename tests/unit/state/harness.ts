@@ -19,7 +19,7 @@ export async function startApp(options: { savedToken: string | null; online?: bo
     actors: {
       loadSessionToken: fromPromise(async () => options.savedToken),
       saveSessionToken: fromPromise<void, { token: string }>(async () => {}),
-      forgetSession: fromPromise<void>(async () => {}),
+      forgetSession: fromPromise<void, { keepUnsent: boolean }>(async () => {}),
       onboarding: onboardingMachine.provide({
         actors: {
           requestCode: fromPromise(async () => ({ resendAfterMs: 30_000, expiresInMs: 600_000 })),

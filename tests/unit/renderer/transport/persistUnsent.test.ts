@@ -186,9 +186,12 @@ describe('persistUnsent', () => {
     expect(saved()).toEqual([]);
     c1.send({ type: 'message.submitted' });
     const [clientMessageId] = socket.sentIds();
+    // Saved in the same task (a microtask after the change), not after the draft delay.
+    await Promise.resolve();
     expect(saved()).toEqual([
       {
         version: 1,
+        userId: ada.id,
         drafts: {},
         outbox: [
           {
@@ -215,7 +218,7 @@ describe('persistUnsent', () => {
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs - 1);
     expect(saved()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(saved()).toEqual([{ version: 1, drafts: { 'c-1': 'Hel' }, outbox: [] }]);
+    expect(saved()).toEqual([{ version: 1, userId: ada.id, drafts: { 'c-1': 'Hel' }, outbox: [] }]);
     // The drafting signal times out and the composer goes quiet: nothing new to keep.
     await vi.advanceTimersByTimeAsync(10_000);
     expect(saved()).toHaveLength(1);
@@ -245,7 +248,7 @@ describe('persistUnsent', () => {
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs);
     page.dispatchEvent(new Event('pagehide'));
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(saved()).toEqual([{ version: 1, drafts: { 'c-1': 'a' }, outbox: [] }]);
+    expect(saved()).toEqual([{ version: 1, userId: ada.id, drafts: { 'c-1': 'a' }, outbox: [] }]);
   });
 
   it('keeps drafts and messages of several conversations together, and saves null once all is sent', async () => {
@@ -254,6 +257,7 @@ describe('persistUnsent', () => {
     type(conversation('c-1'), 'first');
     conversation('c-1').send({ type: 'message.submitted' });
     const [clientMessageId] = socket.sentIds();
+    await Promise.resolve();
     expect(saved().at(-1)).toMatchObject({
       drafts: { 'c-2': 'later' },
       outbox: [{ conversationId: 'c-1', text: 'first', clientMessageId }],
@@ -262,7 +266,13 @@ describe('persistUnsent', () => {
       clientMessageId!,
       stored({ conversationId: 'c-1', text: 'first', clientMessageId: clientMessageId! }),
     );
-    expect(saved().at(-1)).toEqual({ version: 1, drafts: { 'c-2': 'later' }, outbox: [] });
+    await Promise.resolve();
+    expect(saved().at(-1)).toEqual({
+      version: 1,
+      userId: ada.id,
+      drafts: { 'c-2': 'later' },
+      outbox: [],
+    });
     type(conversation('c-2'), '');
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs);
     // Everything sent and no draft: null, so the platform keeps nothing.
@@ -278,13 +288,13 @@ describe('persistUnsent', () => {
     platform.failSaves = 1;
     type(c1, 'a');
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs);
-    expect(saved()).toEqual([{ version: 1, drafts: { 'c-1': 'a' }, outbox: [] }]);
+    expect(saved()).toEqual([{ version: 1, userId: ada.id, drafts: { 'c-1': 'a' }, outbox: [] }]);
     expect(platform.stored).toBeNull();
     type(c1, 'ab');
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs);
     expect(saved()).toHaveLength(2);
     expect(platform.stored).toBe(
-      JSON.stringify({ version: 1, drafts: { 'c-1': 'ab' }, outbox: [] }),
+      JSON.stringify({ version: 1, userId: ada.id, drafts: { 'c-1': 'ab' }, outbox: [] }),
     );
   });
 
@@ -299,7 +309,7 @@ describe('persistUnsent', () => {
     await vi.advanceTimersByTimeAsync(draftSaveDelayMs);
     expect(saved()).toHaveLength(2);
     expect(platform.stored).toBe(
-      JSON.stringify({ version: 1, drafts: { 'c-1': 'a' }, outbox: [] }),
+      JSON.stringify({ version: 1, userId: ada.id, drafts: { 'c-1': 'a' }, outbox: [] }),
     );
   });
 
@@ -307,7 +317,9 @@ describe('persistUnsent', () => {
     const { conversation, saved, page } = await signedIn();
     type(conversation('c-1'), 'unfinished');
     page.dispatchEvent(new Event('pagehide'));
-    expect(saved()).toEqual([{ version: 1, drafts: { 'c-1': 'unfinished' }, outbox: [] }]);
+    expect(saved()).toEqual([
+      { version: 1, userId: ada.id, drafts: { 'c-1': 'unfinished' }, outbox: [] },
+    ]);
     await vi.advanceTimersByTimeAsync(10 * draftSaveDelayMs);
     expect(saved()).toHaveLength(1);
   });
@@ -382,6 +394,7 @@ describe('persistUnsent', () => {
     const platform = new RecordingPlatform();
     const restored: UnsentState = {
       version: 1,
+      userId: ada.id,
       drafts: { 'c-2': 'where was I' },
       outbox: [
         {
@@ -411,7 +424,9 @@ describe('persistUnsent', () => {
 });
 
 describe('createAppActors', () => {
-  const run = <T>(logic: AnyActorLogic) => toPromise(createActor(logic).start()) as Promise<T>;
+  const run = <T>(logic: AnyActorLogic, input?: unknown) =>
+    toPromise(createActor(logic, { input }).start()) as Promise<T>;
+  const signOut = { keepUnsent: false };
 
   beforeEach(() => {
     vi.useRealTimers();
@@ -421,6 +436,7 @@ describe('createAppActors', () => {
     const platform = new RecordingPlatform();
     const state: UnsentState = {
       version: 1,
+      userId: ada.id,
       drafts: { 'c-1': 'hi' },
       outbox: [
         { conversationId: 'c-1', text: 'x', clientMessageId: 'a-1', createdAt: 1, failure: 'no' },
@@ -433,13 +449,30 @@ describe('createAppActors', () => {
   it.each([
     ['nothing saved', null],
     ['not JSON', '{"version":1,'],
-    ['another version', JSON.stringify({ version: 2, drafts: {}, outbox: [] })],
-    ['a bad message', JSON.stringify({ version: 1, drafts: {}, outbox: [{ text: '' }] })],
+    ['another version', JSON.stringify({ version: 2, userId: ada.id, drafts: {}, outbox: [] })],
+    // Saved before unsent state was bound to its user: nobody's, so nobody gets it.
+    ['no user', JSON.stringify({ version: 1, drafts: { 'c-1': 'hi' }, outbox: [] })],
     ['a bare string', JSON.stringify('drafts')],
   ])('loads %s as the empty state', async (_, stored) => {
     const platform = new RecordingPlatform();
     platform.stored = stored;
     expect(await run(createAppActors(platform).loadUnsent)).toEqual(emptyUnsentState);
+  });
+
+  it('loads a state with a bad message without that message only', async () => {
+    const platform = new RecordingPlatform();
+    platform.stored = JSON.stringify({
+      version: 1,
+      userId: ada.id,
+      drafts: { 'c-1': 'hi' },
+      outbox: [{ text: '' }],
+    });
+    expect(await run(createAppActors(platform).loadUnsent)).toEqual({
+      version: 1,
+      userId: ada.id,
+      drafts: { 'c-1': 'hi' },
+      outbox: [],
+    });
   });
 
   it('loads and saves the session token through the platform', async () => {
@@ -450,29 +483,49 @@ describe('createAppActors', () => {
     expect(platform.token).toBe('next');
   });
 
-  it('forgets the session: the token and the unsent state', async () => {
+  it('forgets the session on sign-out: the token and the unsent state', async () => {
     const platform = new RecordingPlatform();
     platform.stored = JSON.stringify(emptyUnsentState);
-    await run(createAppActors(platform).forgetSession);
+    await run(createAppActors(platform).forgetSession, signOut);
     expect(platform.tokenWrites).toEqual([null]);
     expect(platform.saves).toEqual([null]);
     expect(platform.token).toBeNull();
     expect(platform.stored).toBeNull();
   });
 
+  it('after a refused token forgets the token only: the unsent state stays for its user', async () => {
+    const platform = new RecordingPlatform();
+    const kept = JSON.stringify({
+      version: 1,
+      userId: ada.id,
+      drafts: { 'c-1': 'hi' },
+      outbox: [],
+    });
+    platform.stored = kept;
+    await run(createAppActors(platform).forgetSession, { keepUnsent: true });
+    expect(platform.tokenWrites).toEqual([null]);
+    expect(platform.saves).toEqual([]);
+    expect(platform.token).toBeNull();
+    expect(platform.stored).toBe(kept);
+  });
+
   it('still forgets the unsent state when the token cannot be removed, and reports the failure', async () => {
     const platform = new RecordingPlatform();
-    platform.stored = '{"version":1,"drafts":{"c-1":"secret"},"outbox":[]}';
+    platform.stored = '{"version":1,"userId":"u-ada","drafts":{"c-1":"secret"},"outbox":[]}';
     platform.failTokenWrites = 1;
-    await expect(run(createAppActors(platform).forgetSession)).rejects.toThrow('keychain locked');
+    await expect(run(createAppActors(platform).forgetSession, signOut)).rejects.toThrow(
+      'keychain locked',
+    );
     expect(platform.stored).toBeNull();
   });
 
   it('still removes the token when the unsent state cannot be forgotten, and reports the failure', async () => {
     const platform = new RecordingPlatform();
-    platform.stored = '{"version":1,"drafts":{"c-1":"secret"},"outbox":[]}';
+    platform.stored = '{"version":1,"userId":"u-ada","drafts":{"c-1":"secret"},"outbox":[]}';
     platform.failSaves = 1;
-    await expect(run(createAppActors(platform).forgetSession)).rejects.toThrow('disk full');
+    await expect(run(createAppActors(platform).forgetSession, signOut)).rejects.toThrow(
+      'disk full',
+    );
     expect(platform.token).toBeNull();
   });
 });
