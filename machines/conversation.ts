@@ -249,7 +249,8 @@ export const conversationMachine = setup({
         outbox: ({ context: current, spawn }) => [
           ...current.outbox,
           spawn('outgoingMessage', {
-            id: clientMessageId,
+            // The systemId as the child id (see the restored ones below).
+            id: outgoingSystemId(clientMessageId),
             systemId: outgoingSystemId(clientMessageId),
             input: {
               conversationId: current.id,
@@ -344,7 +345,11 @@ export const conversationMachine = setup({
     const { conversation, restored } = input;
     const outbox = (restored?.outbox ?? []).map((entry) =>
       spawn('outgoingMessage', {
-        id: entry.clientMessageId,
+        // Not the bare clientMessageId (a stored value: "__proto__" passes its schema): XState
+        // files spawned children by id in a plain object, where that id would set the prototype
+        // and leave the message no child of this conversation, never stopped with it, its
+        // systemId taken when the conversation is spawned again.
+        id: outgoingSystemId(entry.clientMessageId),
         systemId: outgoingSystemId(entry.clientMessageId),
         input: entry,
       }),
