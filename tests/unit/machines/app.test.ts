@@ -6,6 +6,7 @@ import type { MessengerMachine } from '../../../machines/messenger.ts';
 import { sessionMachine, type SessionMachine } from '../../../machines/session.ts';
 import { conversationSystemId, systemIds } from '../../../machines/system.ts';
 import { emptyUnsentState, type UnsentState } from '../../../machines/unsent.ts';
+import type { SelfUser } from '../../../server/protocol.ts';
 import { me, syncData } from '../../model/fixtures.ts';
 import { createScriptedSocket } from '../support/scriptedSocket.ts';
 import { serverUrl } from './signedIn.ts';
@@ -31,6 +32,7 @@ function start(
     token?: string | null | Error;
     unsent?: UnsentState | Error;
     online?: boolean;
+    randomId?: () => string;
   } = {},
 ) {
   const log: string[] = [];
@@ -64,6 +66,7 @@ function start(
         clientIdPrefix: 'run1',
         now: () => 0,
         random: () => 0,
+        ...(saved.randomId ? { randomId: saved.randomId } : {}),
       },
     },
   ).start();
@@ -190,6 +193,63 @@ describe('app machine', () => {
     await app.signedIn();
     expect(app.actor.getSnapshot().context.notice).toBeNull();
     expect(app.scripted.attempts.map((a) => a.input.token)).toEqual(['stale', 'fresh']);
+  });
+
+  describe('after a refused token', () => {
+    /** Signed in with a stale token, refused, and signed in again through onboarding as `user`. */
+    async function refusedThenSignedInAs(user: SelfUser) {
+      const app = start({ token: 'stale', unsent: savedUnsent });
+      await app.signedIn();
+      app.scripted.session({
+        type: 'socket.authRejected',
+        error: { code: 'invalid_token', message: 'invalid_token' },
+      });
+      await app.onboarding();
+      app.actor.send({
+        type: 'xstate.done.actor.onboarding',
+        output: { user, sessionToken: 'fresh' },
+      } as never);
+      await app.signedIn();
+      // The stored unsent state was kept, and is read again for whoever signed in.
+      expect(app.log).toEqual([
+        'loadSessionToken',
+        'loadUnsent',
+        'forgetSession keepUnsent=true',
+        'saveSessionToken fresh',
+        'loadUnsent',
+      ]);
+      app.scripted.connect();
+      const data = syncData();
+      data.currentUserId = user.id;
+      if (user.id !== me.id) data.users.push(user);
+      app.scripted.sync(data);
+      return app;
+    }
+
+    it('the same person signing in again gets back what they left unsent', async () => {
+      const app = await refusedThenSignedInAs(me);
+      expect(app.conversation('c-vegeta')?.getSnapshot().context.draft).toBe('where were we');
+      expect(app.scripted.sentIds()).toEqual(['old-1']);
+    });
+
+    it('someone else signing in on this device gets none of it', async () => {
+      const other: SelfUser = { ...me, id: 'u-other', firstName: 'Grace' };
+      const app = await refusedThenSignedInAs(other);
+      expect(app.conversation('c-vegeta')?.getSnapshot().context.draft).toBe('');
+      expect(app.scripted.sentIds()).toEqual([]);
+    });
+  });
+
+  it('gives the messenger its randomId: message ids are the random ones', async () => {
+    let n = 0;
+    const app = start({ randomId: () => `rnd${(n += 1)}` });
+    await app.signedIn();
+    app.scripted.connect();
+    app.scripted.sync(syncData());
+    const vegeta = app.conversation('c-vegeta')!;
+    vegeta.send({ type: 'draft.changed', text: 'Hi' });
+    vegeta.send({ type: 'message.submitted' });
+    expect(app.scripted.sentIds()).toEqual(['rnd1']);
   });
 
   it('passes the OS network state to the session', async () => {

@@ -4,6 +4,7 @@ import {
   insertMessages,
   lastSeqBeforeHole,
 } from '../../../machines/conversation.ts';
+import { outgoingSystemId } from '../../../machines/system.ts';
 import type { UnsentMessage } from '../../../machines/unsent.ts';
 import { Limits, type ConversationsAndUsers, type Message } from '../../../server/protocol.ts';
 import {
@@ -174,6 +175,20 @@ describe('conversation machine', () => {
       scripted.ack('p-1', stored('p-1', 1, { text: 'Hello Vegeta' }));
       expect(context().outbox).toEqual([]);
       expect(context().messages.map((m) => m.id)).toEqual(['m-v-0', 'm-p-1']);
+    });
+
+    it('stops a sent message’s actor: no longer among the conversation’s children, nor in the system', () => {
+      const { ref, scripted, synced, write, actor } = startConversation({ id: 'c-vegeta' });
+      synced();
+      write('one');
+      write('two');
+      const [first, second] = ref.getSnapshot().context.outbox;
+      expect(Object.values(ref.getSnapshot().children)).toEqual([first, second]);
+      scripted.ack('p-1', stored('p-1', 1, { text: 'one' }));
+      expect(Object.values(ref.getSnapshot().children)).toEqual([second]);
+      expect(actor.system.get(outgoingSystemId('p-1'))).toBeUndefined();
+      scripted.ack('p-2', stored('p-2', 2, { text: 'two' }));
+      expect(ref.getSnapshot().children).toEqual({});
     });
 
     it('keeps messages written while offline until the sync, then sends them one at a time, oldest first', () => {
@@ -540,6 +555,23 @@ describe('conversation machine', () => {
       scripted.catchUp('c-group', 6, [], true);
       expect(ref.getSnapshot().matches({ catchUp: 'gaveUp' })).toBe(true);
       expect(requests(scripted, 'catchUp')).toHaveLength(2);
+    });
+
+    it('a page that does not move the hole on ends the catch-up, though the server says it has more', () => {
+      const { ref, scripted, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'channel.updated', update: groupUpdate('Before the drop', 6) });
+      synced(syncWithGroupPage(200, 249));
+      expect(requests(scripted, 'catchUp')).toHaveLength(1);
+      // What it already had, again: the hole still starts after 6.
+      scripted.catchUp('c-group', 6, groupRange(5, 6), true);
+      expect(requests(scripted, 'catchUp')).toHaveLength(1);
+      expect(ref.getSnapshot().matches({ catchUp: 'gaveUp' })).toBe(true);
+      expect(lastSeqBeforeHole(context().messages)).toBe(6);
+      // A page that moves it on but leaves a hole asks for the rest.
+      synced(syncWithGroupPage(200, 249));
+      scripted.catchUp('c-group', 6, groupRange(7, 50), true);
+      expect(requests(scripted, 'catchUp').map((r) => 'after' in r && r.after)).toEqual([6, 6, 50]);
     });
 
     it('waits for the link: nothing is asked while offline, a lost connection ends the catch-up', () => {

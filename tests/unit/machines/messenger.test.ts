@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback } from 'xstate';
 import { messengerMachine, unsentOf } from '../../../machines/messenger.ts';
 import { reconnectDelayMs } from '../../../machines/session.ts';
-import { conversationSystemId } from '../../../machines/system.ts';
+import { conversationSystemId, outgoingSystemId } from '../../../machines/system.ts';
 import { UnsentStateSchema, type UnsentState } from '../../../machines/unsent.ts';
 import type { ConversationsAndUsers, ErrorCode, User } from '../../../server/protocol.ts';
 import {
@@ -14,7 +14,7 @@ import {
   olderGroupMessages,
   syncData,
 } from '../../model/fixtures.ts';
-import { outboxOf, startSignedIn, stored, type SignedIn } from './signedIn.ts';
+import { outboxOf, range, startSignedIn, stored, type SignedIn } from './signedIn.ts';
 
 const alan: User = {
   id: 'u-alan',
@@ -483,6 +483,119 @@ describe('messenger machine', () => {
       expect(unsentOf(s.messenger.getSnapshot().context)).toEqual(unsent);
     });
 
+    it('restores nothing saved by another user: no draft, nothing sent, and none of it kept', () => {
+      const s = startSignedIn({ unsent: { ...unsent, userId: 'u-someone-else' } });
+      s.goLive();
+      expect(s.conversation('c-group').getSnapshot().context.draft).toBe('');
+      expect(outboxOf(s.conversation('c-vegeta'))).toEqual([]);
+      expect(s.scripted.sentIds()).toEqual([]);
+      // What is saved from now on is this user's, without the other's.
+      expect(unsentOf(s.messenger.getSnapshot().context)).toEqual({
+        version: 1,
+        userId: me.id,
+        drafts: {},
+        outbox: [],
+      });
+    });
+
+    it('restores what the same user saved', () => {
+      const s = startSignedIn({ unsent });
+      s.goLive();
+      expect(s.conversation('c-group').getSnapshot().context.draft).toBe('half a thought');
+      expect(s.scripted.sentIds()).toEqual(['old-3']);
+    });
+
+    it('a conversation the server stops listing keeps its draft and unsent messages, back when it is listed again', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-group', 'on the wire');
+      s.write('c-group', 'waiting');
+      s.conversation('c-group').send({ type: 'draft.changed', text: 'half' });
+      s.scripted.sync(syncListing('c-vegeta'));
+      expect(s.actor.system.get(conversationSystemId('c-group'))).toBeUndefined();
+      const kept = unsentOf(s.messenger.getSnapshot().context);
+      expect(kept.drafts).toEqual({ 'c-group': 'half' });
+      expect(
+        kept.outbox.map((m) => [m.conversationId, m.text, m.clientMessageId, m.failure]),
+      ).toEqual([
+        ['c-group', 'on the wire', 'run1-2-1', null],
+        ['c-group', 'waiting', 'run1-2-2', null],
+      ]);
+      s.scripted.sync(syncData());
+      const group = s.conversation('c-group');
+      expect(group.getSnapshot().context.draft).toBe('half');
+      expect(outboxOf(group)).toEqual([
+        ['run1-2-1', 'sending'],
+        ['run1-2-2', 'queued'],
+      ]);
+      expect(s.scripted.sentIds()).toEqual(['run1-2-1', 'run1-2-1']);
+      expect(s.messenger.getSnapshot().context.unsent).toEqual({
+        version: 1,
+        userId: me.id,
+        drafts: {},
+        outbox: [],
+      });
+    });
+
+    it('saves a failure reason of any length cut to what the stored state admits', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.write('c-vegeta', 'refused');
+      s.scripted.reject('run1-1-1', { code: 'forbidden', message: 'x'.repeat(600) });
+      const state = unsentOf(s.messenger.getSnapshot().context);
+      expect(state.outbox[0]?.failure).toBe('x'.repeat(500));
+      // So it reads back whole.
+      expect(UnsentStateSchema.parse(JSON.parse(JSON.stringify(state)))).toEqual(state);
+    });
+
+    it('keeps at most 1,000 unsent messages, the oldest', () => {
+      const many: UnsentState = {
+        version: 1,
+        userId: me.id,
+        drafts: {},
+        outbox: range(1, 1_001).map((n) => ({
+          conversationId: 'c-gone',
+          text: `#${n}`,
+          clientMessageId: `old-${n}`,
+          createdAt: n,
+          failure: null,
+        })),
+      };
+      const s = startSignedIn({ unsent: many });
+      s.goLive();
+      const state = unsentOf(s.messenger.getSnapshot().context);
+      expect(state.outbox).toHaveLength(1_000);
+      expect(state.outbox.at(-1)?.clientMessageId).toBe('old-1000');
+    });
+
+    it('a restored message whose clientMessageId is "__proto__" stops with its conversation and comes back with it', () => {
+      const s = startSignedIn({
+        unsent: {
+          version: 1,
+          userId: me.id,
+          drafts: {},
+          outbox: [
+            {
+              conversationId: 'c-group',
+              text: 'odd id',
+              clientMessageId: '__proto__',
+              createdAt: 1,
+              failure: 'refused',
+            },
+          ],
+        },
+      });
+      s.goLive();
+      const group = s.conversation('c-group');
+      const message = s.actor.system.get(outgoingSystemId('__proto__'));
+      expect(Object.values(group.getSnapshot().children)).toContain(message);
+      s.scripted.sync(syncListing('c-vegeta'));
+      expect(message?.getSnapshot().status).toBe('stopped');
+      s.scripted.sync(syncData());
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      expect(outboxOf(s.conversation('c-group'))).toEqual([['__proto__', 'failed']]);
+    });
+
     it('keeps it saved while the list is up: persistUnsent runs from the first sync until the messenger stops', () => {
       const log: string[] = [];
       const persistUnsent = fromCallback(() => {
@@ -498,6 +611,251 @@ describe('messenger machine', () => {
       expect(log).toEqual(['start']);
       s.actor.stop();
       expect(log).toEqual(['start', 'stop']);
+    });
+  });
+
+  describe('ids the server chose are only ids', () => {
+    // Names Object.prototype has: a lookup by plain `record[id]` would answer them with its
+    // functions, and an assignment to "__proto__" would replace the record's prototype.
+    const prototypeNames = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+
+    /** A group named `id`, with one message from Goku, the user a member. */
+    function groupNamed(id: string): ConversationsAndUsers['conversations'][number] {
+      const first = { ...groupUpdate('First', 1).message!, id: `m-${id}-1`, conversationId: id };
+      return {
+        id,
+        kind: 'group',
+        title: `Group ${id}`,
+        memberIds: [me.id, goku.id],
+        lastMessage: first,
+        drafting: [],
+        messages: [first],
+        hasMore: false,
+      };
+    }
+
+    /** A push from Goku in the conversation `id`. */
+    function pushIn(id: string, text: string, seq: number) {
+      const update = groupUpdate(text, seq);
+      const sent = { ...update.message!, id: `m-${id}-${seq}`, conversationId: id };
+      return {
+        conversation: { ...update.conversation, id, title: `Group ${id}`, lastMessage: sent },
+        message: sent,
+      };
+    }
+
+    const texts = (s: SignedIn, id: string) =>
+      s
+        .conversation(id)
+        .getSnapshot()
+        .context.messages.map((m) => m.text);
+
+    it('a sync naming conversations after Object.prototype lists exactly them, each its own actor', () => {
+      const s = startSignedIn();
+      const data = syncData();
+      data.conversations.push(...prototypeNames.map(groupNamed));
+      s.goLive(data);
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      const { context } = s.messenger.getSnapshot();
+      const all = ['c-vegeta', 'c-group', ...prototypeNames];
+      expect(context.conversationIds).toEqual(all);
+      expect(Object.keys(context.conversations)).toEqual(all);
+      expect(Object.getPrototypeOf(context.conversations)).toBe(Object.prototype);
+      for (const id of prototypeNames) {
+        expect(context.conversations[id]).toBe(s.conversation(id));
+        expect(s.conversation(id).getSnapshot().context.title).toBe(`Group ${id}`);
+      }
+      // A later sync keeps each of them, and normal messages still arrive.
+      s.scripted.sync(data);
+      expect(s.messenger.getSnapshot().context.conversationIds).toEqual(all);
+      s.scripted.push(groupUpdate('Still here', 6));
+      expect(texts(s, 'c-group')).toEqual(['Training at noon!', 'Still here']);
+      s.scripted.push(pushIn('constructor', 'Built', 2));
+      expect(texts(s, 'constructor')).toEqual(['First', 'Built']);
+      expect(s.messenger.getSnapshot().status).toBe('active');
+    });
+
+    it('a sync that drops them stops them, and a sync with none of them spawns none', () => {
+      const s = startSignedIn();
+      s.goLive();
+      expect(Object.keys(s.messenger.getSnapshot().context.conversations)).toEqual([
+        'c-vegeta',
+        'c-group',
+      ]);
+      const data = syncData();
+      data.conversations.push(...prototypeNames.map(groupNamed));
+      s.scripted.sync(data);
+      const first = s.conversation('toString');
+      s.scripted.sync(syncData());
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      expect(first.getSnapshot().status).toBe('stopped');
+      expect(Object.keys(s.messenger.getSnapshot().context.conversations)).toEqual([
+        'c-vegeta',
+        'c-group',
+      ]);
+    });
+
+    it.each(prototypeNames)(
+      'a push for an unknown conversation named %s asks for a sync; the next message still arrives',
+      (id) => {
+        const s = startSignedIn();
+        s.goLive();
+        s.scripted.push(pushIn(id, 'Who am I?', 2));
+        expect(s.messenger.getSnapshot().status).toBe('active');
+        expect(s.messenger.getSnapshot().matches({ ready: { sync: 'resyncing' } })).toBe(true);
+        expect(syncRequests(s)).toBe(2);
+        expect(s.messenger.getSnapshot().context.conversationIds).toEqual(['c-vegeta', 'c-group']);
+        s.scripted.sync(syncData());
+        s.scripted.push(groupUpdate('Still here', 6));
+        expect(texts(s, 'c-group')).toEqual(['Training at noon!', 'Still here']);
+      },
+    );
+
+    it('a userJoined naming conversations after Object.prototype reaches only the real ones', () => {
+      const s = startSignedIn();
+      s.goLive();
+      s.scripted.joined({ user: alan, conversationIds: [...prototypeNames, 'c-group'] });
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      expect(s.conversation('c-group').getSnapshot().context.memberIds).toContain(alan.id);
+      expect(s.conversation('c-vegeta').getSnapshot().context.memberIds).not.toContain(alan.id);
+      s.scripted.push(fromAlan(6));
+      expect(texts(s, 'c-group')).toEqual(['Training at noon!', 'Hello all']);
+      expect(syncRequests(s)).toBe(1);
+    });
+
+    it('a user with the id "__proto__" is one of the people, not the prototype of the list', () => {
+      const proto: User = { ...alan, id: '__proto__', firstName: 'Proto' };
+      const s = startSignedIn();
+      s.goLive();
+      // Unknown yet: their message asks for a sync.
+      const update = fromAlan(6);
+      const byProto = { ...update.message, authorId: proto.id };
+      s.scripted.push({
+        conversation: { ...update.conversation, lastMessage: byProto },
+        message: byProto,
+      });
+      expect(syncRequests(s)).toBe(2);
+      const data = syncData();
+      data.users.push(proto);
+      data.conversations[1]!.memberIds.push(proto.id);
+      s.scripted.sync(data);
+      const { users } = s.messenger.getSnapshot().context;
+      expect(Object.keys(users)).toEqual([me.id, 'u-vegeta', goku.id, bulma.id, '__proto__']);
+      expect(Object.getPrototypeOf(users)).toBe(Object.prototype);
+      expect(Object.hasOwn(users, '__proto__')).toBe(true);
+      // Known now: their next message asks for nothing.
+      const next = { ...byProto, id: 'm-g-7', seq: 7 };
+      s.scripted.push({
+        conversation: { ...update.conversation, lastMessage: next },
+        message: next,
+      });
+      expect(syncRequests(s)).toBe(2);
+      // A userJoined for them too keeps them an own key.
+      s.scripted.joined({ user: proto, conversationIds: ['c-vegeta'] });
+      expect(Object.keys(s.messenger.getSnapshot().context.users)).toContain('__proto__');
+      expect(Object.getPrototypeOf(s.messenger.getSnapshot().context.users)).toBe(Object.prototype);
+    });
+
+    it('a sync listing the same conversation twice spawns one actor for it, without an error', () => {
+      const s = startSignedIn();
+      const data = syncData();
+      data.conversations.push(structuredClone(data.conversations[1]!));
+      s.goLive(data);
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      const { context } = s.messenger.getSnapshot();
+      expect(context.conversationIds).toEqual(['c-vegeta', 'c-group']);
+      expect(Object.keys(s.messenger.getSnapshot().children).sort()).toEqual(
+        [conversationSystemId('c-group'), conversationSystemId('c-vegeta'), 'persistUnsent'].sort(),
+      );
+      // Listed twice again later: still the one actor.
+      const group = s.conversation('c-group');
+      s.scripted.sync(data);
+      expect(s.messenger.getSnapshot().status).toBe('active');
+      expect(s.conversation('c-group')).toBe(group);
+      s.write('c-group', 'once');
+      expect(s.scripted.sentIds()).toEqual(['run1-2-1']);
+    });
+
+    describe('a conversation with the id "persistUnsent"', () => {
+      function start() {
+        const log: string[] = [];
+        const persistUnsent = fromCallback(() => {
+          log.push('start');
+          return () => log.push('stop');
+        });
+        return { log, s: startSignedIn({ persistUnsent }) };
+      }
+      const data = () => {
+        const listed = syncData();
+        listed.conversations.push(groupNamed('persistUnsent'));
+        return listed;
+      };
+      /** The messenger's child under that id: still the invoked callback actor? */
+      const ownChild = (s: SignedIn) =>
+        (s.messenger.getSnapshot().children as Record<string, { src?: unknown }>).persistUnsent
+          ?.src;
+
+      it('listed later does not replace the messenger’s persistUnsent child, which stops with it', () => {
+        const { log, s } = start();
+        s.goLive();
+        s.scripted.sync(data());
+        expect(s.messenger.getSnapshot().status).toBe('active');
+        expect(ownChild(s)).toBe('persistUnsent');
+        s.scripted.push(pushIn('persistUnsent', 'Saved?', 2));
+        expect(texts(s, 'persistUnsent')).toEqual(['First', 'Saved?']);
+        expect(log).toEqual(['start']);
+        s.actor.stop();
+        expect(log).toEqual(['start', 'stop']);
+      });
+
+      it('listed in the first sync is a child of its own, stopped with the messenger', () => {
+        const { log, s } = start();
+        s.goLive(data());
+        expect(ownChild(s)).toBe('persistUnsent');
+        const conversation = s.conversation('persistUnsent');
+        expect(Object.values(s.messenger.getSnapshot().children)).toContain(conversation);
+        s.actor.stop();
+        expect(log).toEqual(['start', 'stop']);
+        expect(conversation.getSnapshot().status).toBe('stopped');
+      });
+    });
+  });
+
+  describe('message ids', () => {
+    it('with randomId, each message gets a random id, not one that can be told in advance', () => {
+      let n = 0;
+      const s = startSignedIn({ randomId: () => `r${(n += 1)}x` });
+      s.goLive();
+      s.write('c-vegeta', 'a');
+      s.write('c-vegeta', 'b');
+      s.write('c-group', 'c');
+      expect(s.scripted.sentIds()).toEqual(['r1x', 'r3x']);
+      expect(outboxOf(s.conversation('c-vegeta'))).toEqual([
+        ['r1x', 'sending'],
+        ['r2x', 'queued'],
+      ]);
+      // Another member's message carrying what would have been the next predictable id is
+      // theirs: the message waiting behind is not taken for delivered.
+      const theirs = groupUpdate('Gotcha', 6);
+      const forged = {
+        ...theirs.message!,
+        conversationId: 'c-vegeta',
+        authorId: 'u-vegeta',
+        clientMessageId: 'run1-1-2',
+      };
+      s.scripted.push({
+        conversation: {
+          ...theirs.conversation,
+          id: 'c-vegeta',
+          title: 'Vegeta',
+          kind: 'direct',
+          lastMessage: forged,
+        },
+        message: forged,
+      });
+      s.scripted.ack('r1x', stored('r1x', 7, { text: 'a' }));
+      expect(outboxOf(s.conversation('c-vegeta'))).toEqual([['r2x', 'sending']]);
+      expect(s.scripted.sentIds()).toEqual(['r1x', 'r3x', 'r2x']);
     });
   });
 

@@ -63,6 +63,21 @@ describe('outgoingMessage machine', () => {
     expect(scripted.sentIds()).toEqual(['p-1', 'p-1']);
   });
 
+  it.each([
+    ['2^31 ms (past what a timer can wait: it would fire at once)', 2 ** 31],
+    ['1e12 ms (some 30 years)', 1e12],
+  ])('waits at most 60 s after rate_limited with a retryAfterMs of %s, then resends', (_, wait) => {
+    const { ref, scripted, clock } = startOutgoing();
+    ref.send({ type: 'delivery.turn' });
+    scripted.reject('p-1', { code: 'rate_limited', message: 'slow down', retryAfterMs: wait });
+    expect(ref.getSnapshot().value).toBe('rateLimited');
+    clock.increment(60_000 - 1);
+    expect(scripted.sentIds()).toEqual(['p-1']);
+    clock.increment(1);
+    expect(scripted.sentIds()).toEqual(['p-1', 'p-1']);
+    expect(ref.getSnapshot().value).toBe('sending');
+  });
+
   it.each([...userFixableSendErrors])(
     'fails on %s, which the user can act on: shown with its reason, its turn passed on',
     (code) => {

@@ -53,6 +53,8 @@ export function startSignedIn(
     unsent?: UnsentState;
     random?: () => number;
     persistUnsent?: AnyActorLogic;
+    /** The messenger's source of message ids (else `run1-<k>-<n>`). */
+    randomId?: () => string;
   } = {},
 ) {
   const scripted = createScriptedSocket();
@@ -85,6 +87,7 @@ export function startSignedIn(
           clientIdPrefix: 'run1',
           now: () => clock.now(),
           ...(options.unsent ? { unsent: options.unsent } : {}),
+          ...(options.randomId ? { randomId: options.randomId } : {}),
         },
       },
     ],

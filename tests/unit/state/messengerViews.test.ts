@@ -3,7 +3,7 @@
 // refuses, and as the user types, sends and retries.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelUpdate } from '../../../server/protocol.ts';
-import { bulma, goku, groupUpdate, me, message, vegeta } from '../../model/fixtures.ts';
+import { bulma, goku, groupUpdate, me, message, syncData, vegeta } from '../../model/fixtures.ts';
 import { startApp } from './harness.ts';
 
 let app: Awaited<ReturnType<typeof startApp>> | undefined;
@@ -96,6 +96,31 @@ describe('sidebarRowsAtom', () => {
       ['Vegeta Saiyan', 1],
       ['Capsule Corp', 0],
     ]);
+  });
+});
+
+describe('people named after Object.prototype', () => {
+  it('an unknown member, author or drafter called "constructor" or "toString" is someone, not a function', async () => {
+    const { store, atoms, server, open } = await signedIn();
+    const data = syncData();
+    const group = data.conversations[1]!;
+    const last = { ...group.lastMessage!, authorId: 'constructor' };
+    group.lastMessage = last;
+    group.messages = [last];
+    group.memberIds = [me.id, 'constructor', 'toString'];
+    group.drafting = ['toString'];
+    // A DM with someone the list does not know: titled by the conversation.
+    data.conversations[0]!.memberIds = [me.id, 'hasOwnProperty'];
+    server.connect();
+    server.sync(data);
+    const rows = store.get(atoms.sidebarRowsAtom);
+    expect(rows.map((row) => [row.title, row.preview])).toEqual([
+      ['Capsule Corp', 'Training at noon!'],
+      ['Vegeta', 'Kakarot is late again.'],
+    ]);
+    open('c-group');
+    expect(store.get(atoms.openConversationAtom)?.membersText).toBe('Someone, Someone and you');
+    expect(store.get(atoms.typingTextAtom)).toBe('Someone is typing…');
   });
 });
 

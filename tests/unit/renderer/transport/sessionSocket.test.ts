@@ -290,6 +290,45 @@ describe('session socket actor against a real server', () => {
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
+  it.each([
+    ['another clientMessageId', { clientMessageId: 'm-someone-else' }],
+    ['another conversation', { conversationId: 'c-elsewhere' }],
+  ])(
+    'turns an ack whose message has %s into message.rejected (internal), never acked',
+    async (_, forged) => {
+      const { sessionToken } = await signUp(server.url);
+      // The server stores the message, but its ack names another one.
+      onServerSocket((socket) =>
+        socket.use((packet, next) => {
+          const ack = packet[2];
+          if (packet[0] === 'sendMessage' && typeof ack === 'function') {
+            packet[2] = (response: { ok: boolean; message?: object }) =>
+              ack(
+                response.ok
+                  ? { ...response, message: { ...response.message, ...forged } }
+                  : response,
+              );
+          }
+          next();
+        }),
+      );
+      const actor = open(sessionToken);
+      const data = await connectAndSync(actor);
+      listen(actor, outgoingSystemId('m-mine'));
+      listen(actor, outgoingSystemId('m-someone-else'));
+      const since = command(actor, {
+        type: 'sendMessage',
+        conversationId: data.conversations[0]!.id,
+        text: 'mine',
+        clientMessageId: 'm-mine',
+      });
+      const rejected = await toOutgoing(actor, 'm-mine', 'message.rejected', since);
+      expect(rejected).toMatchObject({ clientMessageId: 'm-mine', error: { code: 'internal' } });
+      expect(deliveriesTo(actor, outgoingSystemId('m-mine'), since)).toEqual([rejected]);
+      expect(deliveriesTo(actor, outgoingSystemId('m-someone-else'), since)).toEqual([]);
+    },
+  );
+
   it('delivers history pages and their failures to the conversation that asked', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
