@@ -369,7 +369,7 @@ const appModel: MachineModel = {
     { type: 'xstate.error.actor.loadSessionToken', error: new Error('unreadable') },
     {
       type: 'xstate.done.actor.loadUnsent',
-      output: { version: 1, drafts: { 'c-group': 'Hi' }, outbox: [] },
+      output: { version: 1, userId: me.id, drafts: { 'c-group': 'Hi' }, outbox: [] },
     },
     { type: 'xstate.error.actor.loadUnsent', error: new Error('unreadable') },
     { type: 'xstate.done.actor.onboarding', output: { user: me, sessionToken: 'new-token' } },
