@@ -136,13 +136,10 @@ const guards = {
   hasHole: ({ context }: { context: ConversationContext }) =>
     lastSeqBeforeHole(context.messages) !== null,
   /**
-   * The page moved the catch-up on and the server has more: ask for the next one. Judged on the
-   * messages with the page merged, since a guard sees the context before the transition.
-   */
-  /**
    * The page moved the catch-up on (the hole now starts later than asked) and the server has
    * more: ask for the next one. A page that leaves the hole where it was would be asked again
-   * forever.
+   * forever. Judged on the messages with the page merged, since a guard sees the context before
+   * the transition.
    */
   pageLeavesHole: (
     { context }: { context: ConversationContext },

@@ -108,6 +108,7 @@ export const messengerMachine = setup({
       // register its systemId twice.
       const users: Record<string, User> = Object.fromEntries(data.users.map((u) => [u.id, u]));
       const listed = [...new Map(data.conversations.map((c) => [c.id, c])).values()];
+      const listedIds = new Set(listed.map((c) => c.id));
       const kept = new Map<string, ConversationRef>();
       let spawned = context.spawned;
       // What a restart left unsent belongs to the user who left it: another account signing in
@@ -161,7 +162,7 @@ export const messengerMachine = setup({
       // Conversations the server no longer lists (left, removed) stop; what they held unsent
       // is kept, as for a conversation not listed after a restart, should it come back.
       for (const [id, ref] of Object.entries(context.conversations)) {
-        if (kept.has(id) || listed.some((c) => c.id === id)) continue;
+        if (kept.has(id)) continue;
         unsent = withShareOf(unsent, ref);
         enqueue.stopChild(ref);
       }
@@ -174,8 +175,7 @@ export const messengerMachine = setup({
         ),
         conversationIds: listed.map((c) => c.id),
         // Still listed? (`current.conversations` holds the ones just stopped too.)
-        selectedConversationId:
-          selected !== null && listed.some((c) => c.id === selected) ? selected : null,
+        selectedConversationId: selected !== null && listedIds.has(selected) ? selected : null,
         spawned,
         unsent: { ...unsent, userId: data.currentUserId },
       }));

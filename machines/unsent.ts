@@ -75,7 +75,13 @@ export function parseUnsentState(stored: string | null): UnsentState {
   }
   const outbox = new Map<string, UnsentMessage>();
   for (const entry of Array.isArray(record.outbox) ? record.outbox : []) {
-    const parsed = UnsentMessageSchema.safeParse(entry);
+    // A reason longer than is saved now is cut, not a reason to lose the message.
+    const failure = (entry as { failure?: unknown } | null)?.failure;
+    const parsed = UnsentMessageSchema.safeParse(
+      typeof failure === 'string' && failure.length > unsentFailureMaxChars
+        ? { ...entry, failure: failure.slice(0, unsentFailureMaxChars) }
+        : entry,
+    );
     if (parsed.success && !outbox.has(parsed.data.clientMessageId)) {
       outbox.set(parsed.data.clientMessageId, parsed.data);
     }
