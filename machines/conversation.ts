@@ -162,6 +162,17 @@ const guards = {
   },
 };
 
+/** From idle or failed: load the page before the oldest message, or say why not. */
+const askForOlderMessages = [
+  // Nothing to ask the server with: say so rather than send a request into the void.
+  {
+    guard: and(['hasOlderMessages', not('isLive')]),
+    target: '#conversation.history.failed',
+    actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
+  },
+  { guard: 'hasOlderMessages', target: '#conversation.history.loading' },
+] as const;
+
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
@@ -538,15 +549,7 @@ export const conversationMachine = setup({
       states: {
         idle: {
           on: {
-            'history.requested': [
-              // Nothing to ask the server with: say so rather than send a request into the void.
-              {
-                guard: and(['hasOlderMessages', not('isLive')]),
-                target: 'failed',
-                actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
-              },
-              { guard: 'hasOlderMessages', target: 'loading' },
-            ],
+            'history.requested': askForOlderMessages,
           },
         },
         loading: {
@@ -577,15 +580,7 @@ export const conversationMachine = setup({
         },
         failed: {
           on: {
-            'history.requested': [
-              // Nothing to ask the server with: say so rather than send a request into the void.
-              {
-                guard: and(['hasOlderMessages', not('isLive')]),
-                target: 'failed',
-                actions: { type: 'assignHistoryError', params: { message: 'Not connected.' } },
-              },
-              { guard: 'hasOlderMessages', target: 'loading' },
-            ],
+            'history.requested': askForOlderMessages,
           },
         },
       },
