@@ -55,8 +55,11 @@ export function actorLabel(actor: {
   sessionId: string;
 }): string {
   const { machineId, actorId, sessionId } = actor;
-  return actorId && actorId !== machineId && actorId !== sessionId
-    ? `${machineId} ${actorId}`
+  // Spawned actors carry their systemId as id ("conversation.c-group", "outgoing.<id>", see
+  // machines/system.ts): the label shows the name after it.
+  const name = actorId?.replace(/^(conversation|outgoing)\./, '');
+  return name && actorId !== machineId && actorId !== sessionId
+    ? `${machineId} ${name}`
     : machineId;
 }
 

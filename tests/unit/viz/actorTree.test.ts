@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, type InspectionEvent } from 'xstate';
 import {
   actorForest,
+  actorLabel,
   actorTreeRows,
   addToActorTree,
   buildActorTree,
@@ -294,5 +295,17 @@ describe('the actor tree', () => {
       record('x:3', { machineId: 'c', parentSessionId: 'x:3' }),
     ]);
     expect(outline(cycle)).toEqual(['a: idle', '  b: idle', 'c: idle']);
+  });
+});
+
+describe('actor labels', () => {
+  it('name a spawned actor by what follows its systemId kind, as the app spawns them', () => {
+    const label = (machineId: string, actorId: string) =>
+      actorLabel({ machineId, actorId, sessionId: 'x:3' });
+    expect(label('conversation', 'conversation.capsule-corp')).toBe('conversation capsule-corp');
+    expect(label('conversation', 'conversation.a.b')).toBe('conversation a.b');
+    expect(label('outgoingMessage', 'outgoing.4f2a')).toBe('outgoingMessage 4f2a');
+    expect(label('session', 'session')).toBe('session');
+    expect(label('conversation', 'c-group')).toBe('conversation c-group');
   });
 });
