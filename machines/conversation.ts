@@ -490,8 +490,8 @@ export const conversationMachine = setup({
                 { type: 'signalDrafting', params: { isDrafting: false } },
               ],
             },
+            // Typing means a draft with text within the limit: always sendable.
             'message.submitted': {
-              guard: 'canSend',
               target: 'quiet',
               actions: [{ type: 'signalDrafting', params: { isDrafting: false } }, 'send'],
             },

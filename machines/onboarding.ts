@@ -114,9 +114,6 @@ const failureFrom = (error: unknown): OnboardingFailure => {
   return { code: failure.code, message: userMessageFor(failure) };
 };
 
-const hasStringField = (event: object, field: string): boolean =>
-  typeof (event as Record<string, unknown>)[field] === 'string';
-
 export const onboardingMachine = setup({
   types: {
     context: {} as OnboardingContext,
@@ -133,7 +130,6 @@ export const onboardingMachine = setup({
     resendCountdown: ({ context }) => context.resendAfterMs,
   },
   guards: {
-    hasText: ({ event }) => hasStringField(event, 'text'),
     isSupportedCountry: ({ event }) => {
       assertEvent(event, 'country.changed');
       return isSupportedCountry(event.country);
@@ -141,7 +137,7 @@ export const onboardingMachine = setup({
     isValidPhone: ({ context }) => toE164(context.country, context.phoneDigits) !== null,
     completesCode: ({ event }) => {
       assertEvent(event, ['code.changed', 'code.pasted']);
-      return hasStringField(event, 'text') && codeFromText(event.text).length === Limits.codeLength;
+      return codeFromText(event.text).length === Limits.codeLength;
     },
     isCompleteCode: ({ context }) => context.code.length === Limits.codeLength,
     isRegistered: ({ event }) => (event as { output?: CodeVerified }).output?.registered === true,
@@ -264,8 +260,8 @@ export const onboardingMachine = setup({
   states: {
     phone: {
       on: {
-        'phone.changed': { guard: 'hasText', actions: 'applyPhoneEdit' },
-        'phone.pasted': { guard: 'hasText', actions: 'applyPastedPhone' },
+        'phone.changed': { actions: 'applyPhoneEdit' },
+        'phone.pasted': { actions: 'applyPastedPhone' },
         'country.changed': { guard: 'isSupportedCountry', actions: 'assignCountry' },
         'phone.submitted': { guard: 'isValidPhone', target: 'requestingCode' },
       },
@@ -292,11 +288,11 @@ export const onboardingMachine = setup({
               on: {
                 'code.changed': [
                   { guard: 'completesCode', target: 'verifying', actions: 'assignCode' },
-                  { guard: 'hasText', actions: 'assignCode' },
+                  { actions: 'assignCode' },
                 ],
                 'code.pasted': [
                   { guard: 'completesCode', target: 'verifying', actions: 'assignCode' },
-                  { guard: 'hasText', actions: 'assignCode' },
+                  { actions: 'assignCode' },
                 ],
                 'code.submitted': { guard: 'isCompleteCode', target: 'verifying' },
               },
@@ -359,8 +355,8 @@ export const onboardingMachine = setup({
     },
     name: {
       on: {
-        'firstName.changed': { guard: 'hasText', actions: 'assignFirstName' },
-        'lastName.changed': { guard: 'hasText', actions: 'assignLastName' },
+        'firstName.changed': { actions: 'assignFirstName' },
+        'lastName.changed': { actions: 'assignLastName' },
         'name.submitted': { guard: 'hasValidName', target: 'creatingUser' },
       },
     },
