@@ -18,6 +18,8 @@ const rows = machines.map((machine) => ({
   machine: machine.name,
   states: `${machine.states.covered}/${machine.states.total} (${percent(machine.states).toFixed(0)}%)`,
   transitions: `${machine.transitions.covered}/${machine.transitions.total} (${percent(machine.transitions).toFixed(0)}%)`,
+  'guards (true and false)': `${machine.guards.covered}/${machine.guards.total} (${percent(machine.guards).toFixed(0)}%)`,
+  'transition pairs': `${machine.pairs.covered}/${machine.pairs.total} (${percent(machine.pairs).toFixed(0)}%)`,
   paths: machine.paths,
 }));
 console.log('\nModel-based coverage');

@@ -17,6 +17,7 @@ import {
   type StateValue,
 } from 'xstate';
 import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
+import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { idOfTransition, listStateNodes, listTransitions } from '../../machines/introspect.ts';
 
 export type Facts = Record<string, unknown>;
@@ -119,27 +120,40 @@ export function generatePaths(model: MachineModel): ModelPath[] {
     const candidates: RawPath[] = [...shortest];
     // Transitions the shortest paths already take; an edge path is added only for a new one.
     const taken = new Set<string>();
-    // Every transition the event sets off, the eventless ones that follow it included.
-    const transitionsOf = (from: AnyMachineSnapshot, event: EventObject) => {
+    // Every transition the event sets off, the eventless ones that follow it included, and the
+    // guard outcomes it shows (`<id>:true` taken, `<id>:false` passed over).
+    const stepOf = (from: AnyMachineSnapshot, event: EventObject) => {
       const scope = isolatedScope();
       const ids: string[] = [];
+      const outcomes = new Set<string>();
       scope.system.inspect((inspection: InspectionEvent) => {
         if (inspection.type !== '@xstate.microstep') return;
         for (const transition of inspection._transitions) {
           const id = idOfTransition(transition);
           if (id) ids.push(id);
+          recordOutcomes(transition, outcomes);
         }
       });
-      model.machine.transition(from as never, event as never, scope as never);
-      return ids;
+      const next = model.machine.transition(from as never, event as never, scope as never) as
+        | AnyMachineSnapshot
+        | undefined;
+      guardsSaidNo(from, event.type, new Set(ids), outcomes);
+      if (next?.status === 'active') alwaysSaidNo(next, outcomes);
+      return { ids, outcomes: [...outcomes] };
+    };
+    const isNew = ({ ids, outcomes }: { ids: string[]; outcomes: string[] }) =>
+      ids.some((id) => !taken.has(id)) || outcomes.some((outcome) => !taken.has(outcome));
+    const remember = ({ ids, outcomes }: { ids: string[]; outcomes: string[] }) => {
+      for (const key of [...ids, ...outcomes]) taken.add(key);
     };
     for (const path of shortest) {
       path.steps.forEach((step, index) => {
         const from = path.steps[index - 1]?.state;
-        if (from) for (const id of transitionsOf(from, step.event)) taken.add(id);
+        if (from) remember(stepOf(from, step.event));
       });
     }
-    // Every enabled edge of the graph, reached by the shortest path to its source.
+    // Every edge of the graph that takes a transition or shows a guard outcome no path has yet
+    // (an event a guard turns away included), reached by the shortest path to its source.
     const adjacency = getAdjacencyMap(logic, options as never) as Record<
       string,
       {
@@ -151,9 +165,9 @@ export function generatePaths(model: MachineModel): ModelPath[] {
       const prefix = byEnd.get(key);
       if (!prefix) continue;
       for (const edge of Object.values(vertex.transitions)) {
-        const ids = transitionsOf(vertex.state, edge.event);
-        if (ids.every((id) => taken.has(id))) continue;
-        for (const id of ids) taken.add(id);
+        const step = stepOf(vertex.state, edge.event);
+        if (!isNew(step)) continue;
+        remember(step);
         candidates.push({ steps: [...prefix.steps, { event: edge.event, state: edge.state }] });
       }
     }
@@ -197,6 +211,83 @@ export const frozenClock = {
 export interface PathRun {
   transitionIds: Set<string>;
   stateIds: Set<string>;
+  /** `<transition id>:true` when a guarded transition was taken, `:false` when its guard said no. */
+  guardOutcomes: Set<string>;
+  /** `<in id> -> <out id>`: a transition into a state, then the next one out of it. */
+  pairs: Set<string>;
+}
+
+const isAtomic = (node: AnyStateNode) => Object.keys(node.states).length === 0;
+const ancestorsOf = (node: AnyStateNode): AnyStateNode[] => {
+  const chain: AnyStateNode[] = [];
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+    chain.push(current);
+  }
+  return chain;
+};
+
+/**
+ * Which guarded transitions said no to `event` in `snapshot`, as XState selects: from each
+ * active atomic state up, the candidates for the event in order until one is taken; every
+ * guarded candidate passed over was evaluated false. `taken` is what the step actually took.
+ */
+function guardsSaidNo(
+  snapshot: AnyMachineSnapshot,
+  eventType: string,
+  taken: ReadonlySet<string>,
+  into: Set<string>,
+): void {
+  const nodes = snapshot._nodes as AnyStateNode[];
+  for (const atomic of nodes.filter(isAtomic)) {
+    for (const node of ancestorsOf(atomic)) {
+      const candidates = ((node.transitions as Map<string, AnyTransitionDefinition[]>).get(
+        eventType,
+      ) ?? []) as AnyTransitionDefinition[];
+      let chosen = false;
+      for (const candidate of candidates) {
+        const id = idOfTransition(candidate);
+        if (id === null) continue;
+        if (taken.has(id)) {
+          chosen = true;
+          break;
+        }
+        if (candidate.guard) into.add(`${id}:false`);
+      }
+      if (chosen) break;
+    }
+  }
+}
+
+/**
+ * A taken transition's own outcome (`:true` when guarded) and its guarded alternatives before it
+ * in the same list, each of which said no for XState to reach it.
+ */
+function recordOutcomes(transition: AnyTransitionDefinition, into: Set<string>): void {
+  const id = idOfTransition(transition);
+  if (id === null) return;
+  if (transition.guard) into.add(`${id}:true`);
+  const source = transition.source as AnyStateNode;
+  const siblings = (
+    id.includes(':always:')
+      ? (source.always ?? [])
+      : ((source.transitions as Map<string, AnyTransitionDefinition[]>).get(transition.eventType) ??
+        [])
+  ) as AnyTransitionDefinition[];
+  for (const sibling of siblings) {
+    if (sibling === transition) break;
+    const siblingId = idOfTransition(sibling);
+    if (siblingId !== null && sibling.guard) into.add(`${siblingId}:false`);
+  }
+}
+
+/** In a settled snapshot every guarded `always` of an active state said no (or it would have fired). */
+function alwaysSaidNo(snapshot: AnyMachineSnapshot, into: Set<string>): void {
+  for (const node of snapshot._nodes as AnyStateNode[]) {
+    for (const candidate of (node.always ?? []) as AnyTransitionDefinition[]) {
+      const id = idOfTransition(candidate);
+      if (id !== null && candidate.guard) into.add(`${id}:false`);
+    }
+  }
 }
 
 function recordSnapshot(snapshot: AnyMachineSnapshot, stateIds: Set<string>) {
@@ -207,6 +298,11 @@ function recordSnapshot(snapshot: AnyMachineSnapshot, stateIds: Set<string>) {
 export function runPath(model: MachineModel, path: ModelPath): PathRun {
   const transitionIds = new Set<string>();
   const stateIds = new Set<string>();
+  const guardOutcomes = new Set<string>();
+  const pairs = new Set<string>();
+  // The transition that last entered each state node still active, for pairs.
+  const enteredBy = new Map<string, string>();
+  let stepTaken = new Set<string>();
   const actor = createActor(model.machine, {
     input: path.input,
     clock: frozenClock,
@@ -215,8 +311,22 @@ export function runPath(model: MachineModel, path: ModelPath): PathRun {
       if (event.type !== '@xstate.microstep' || (event.actorRef as AnyActorRef)._parent) return;
       for (const transition of event._transitions) {
         const id = idOfTransition(transition);
-        if (id) transitionIds.add(id);
         stateIds.add(transition.source.id);
+        if (!id) continue;
+        transitionIds.add(id);
+        stepTaken.add(id);
+        recordOutcomes(transition, guardOutcomes);
+        // The pair this transition closes: it leaves a state some transition entered.
+        for (const source of ancestorsOf(transition.source as AnyStateNode)) {
+          const into = enteredBy.get(source.id);
+          if (into) {
+            pairs.add(`${into} -> ${id}`);
+            break;
+          }
+        }
+        for (const target of (transition.target ?? []) as AnyStateNode[]) {
+          enteredBy.set(target.id, id);
+        }
       }
     },
   });
@@ -230,9 +340,15 @@ export function runPath(model: MachineModel, path: ModelPath): PathRun {
       value: path.initial.value,
     });
     recordSnapshot(snapshot, stateIds);
+    alwaysSaidNo(snapshot, guardOutcomes);
     path.steps.forEach((step, index) => {
+      const before = snapshot;
+      stepTaken = new Set();
       actor.send(step.event);
       snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+      if (before.status === 'active') {
+        guardsSaidNo(before, step.event.type, stepTaken, guardOutcomes);
+      }
       const where = `${model.name}: ${path.description}, step ${index + 1} (${step.event.type})`;
       expect({
         where,
@@ -241,21 +357,57 @@ export function runPath(model: MachineModel, path: ModelPath): PathRun {
         facts: model.facts(snapshot),
       }).toEqual({ where, error: null, ...step.expected });
       recordSnapshot(snapshot, stateIds);
+      if (snapshot.status === 'active') alwaysSaidNo(snapshot, guardOutcomes);
     });
   } finally {
     actor.stop();
   }
-  return { transitionIds, stateIds };
+  return { transitionIds, stateIds, guardOutcomes, pairs };
 }
 
 export interface MachineCoverage {
   name: string;
   states: { covered: number; total: number };
   transitions: { covered: number; total: number };
+  /** Each guarded transition's guard seen true (taken) and false (passed over). */
+  guards: { covered: number; total: number };
+  /**
+   * Transition pairs: a transition into a state followed by one out of it. `total` counts every
+   * (into, out of) combination the definition allows, some of which no run can take (an `after`
+   * out of a state left by every event first); read it as a ratio to watch, not a target.
+   */
+  pairs: { covered: number; total: number };
   paths: number;
   coveredTransitionIds: string[];
   uncoveredTransitionIds: string[];
   uncoveredStateIds: string[];
+  /** Guard outcomes never seen, as `<transition id>:true|false`. */
+  uncoveredGuardOutcomes: string[];
+}
+
+const descendantsOf = (node: AnyStateNode): AnyStateNode[] => [
+  node,
+  ...(Object.values(node.states) as AnyStateNode[]).flatMap(descendantsOf),
+];
+
+/** Every (into, out of) transition pair the definition allows, by the target state. */
+function possiblePairs(machine: AnyStateMachine): Set<string> {
+  const transitions = listTransitions(machine);
+  const nodes = new Map(listStateNodes(machine).map((node) => [node.id, node]));
+  const pairs = new Set<string>();
+  for (const into of transitions) {
+    for (const targetId of into.targetIds) {
+      const target = nodes.get(targetId);
+      if (!target) continue;
+      // Out of the target or anything inside it, or out of an ancestor while it is active.
+      const within = new Set(descendantsOf(target).map((node) => node.id));
+      for (const node of ancestorsOf(target)) within.add(node.id);
+      for (const out of transitions) {
+        if (within.has(out.sourceId)) pairs.add(`${into.id} -> ${out.id}`);
+      }
+    }
+  }
+  return pairs;
 }
 
 export function measureCoverage(
@@ -266,10 +418,17 @@ export function measureCoverage(
   const allStates = listStateNodes(machine)
     .filter((node) => node !== machine.root)
     .map((node) => node.id);
-  const allTransitions = listTransitions(machine).map((transition) => transition.id);
+  const transitions = listTransitions(machine);
+  const allTransitions = transitions.map((transition) => transition.id);
   const coveredStates = new Set(runs.flatMap((run) => [...run.stateIds]));
   const coveredTransitions = new Set(runs.flatMap((run) => [...run.transitionIds]));
   const covered = allTransitions.filter((id) => coveredTransitions.has(id));
+  const allOutcomes = transitions
+    .filter((transition) => transition.guard !== null)
+    .flatMap((transition) => [`${transition.id}:true`, `${transition.id}:false`]);
+  const seenOutcomes = new Set(runs.flatMap((run) => [...run.guardOutcomes]));
+  const possible = possiblePairs(machine);
+  const seenPairs = new Set(runs.flatMap((run) => [...run.pairs]));
   return {
     name,
     states: {
@@ -277,9 +436,18 @@ export function measureCoverage(
       total: allStates.length,
     },
     transitions: { covered: covered.length, total: allTransitions.length },
+    guards: {
+      covered: allOutcomes.filter((outcome) => seenOutcomes.has(outcome)).length,
+      total: allOutcomes.length,
+    },
+    pairs: {
+      covered: [...possible].filter((pair) => seenPairs.has(pair)).length,
+      total: possible.size,
+    },
     paths: runs.length,
     coveredTransitionIds: covered,
     uncoveredTransitionIds: allTransitions.filter((id) => !coveredTransitions.has(id)),
     uncoveredStateIds: allStates.filter((id) => !coveredStates.has(id)),
+    uncoveredGuardOutcomes: allOutcomes.filter((outcome) => !seenOutcomes.has(outcome)),
   };
 }

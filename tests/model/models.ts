@@ -233,6 +233,11 @@ const outgoingMessageModel: MachineModel = {
 const groupConversation = () => syncData().conversations[1]!;
 /** Goku's message two past the last one known: a hole the conversation must catch up. */
 const afterAHole = groupUpdate('Are you there?', 8);
+const ownUpdate = (() => {
+  const update = groupUpdate('From my laptop', 6);
+  const mine = { ...update.message!, authorId: me.id };
+  return { conversation: { ...update.conversation, lastMessage: mine }, message: mine };
+})();
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
 const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
 
@@ -247,6 +252,8 @@ const conversationModel: MachineModel = {
     { type: 'connection.lost' },
     { type: 'channel.updated', update: groupUpdate() },
     { type: 'channel.updated', update: afterAHole },
+    // The user's own message, from another of their windows: not unread.
+    { type: 'channel.updated', update: ownUpdate },
     { type: 'member.joined', userId: 'u-newcomer' },
     { type: 'conversation.opened' },
     { type: 'conversation.closed' },

@@ -241,7 +241,11 @@ async function perform(user: UserEvent, action: UserAction, requests: FakeReques
       return;
     }
     case 'click': {
-      await user.click(button(buttonNames[action.button]));
+      const target = button(buttonNames[action.button]);
+      // A press the machine turns away (its guard says no) is one the view must not offer: the
+      // button is disabled, and the step's expected state (unchanged) is checked as usual.
+      if ((target as HTMLButtonElement).disabled) return;
+      await user.click(target);
       return;
     }
     case 'settle': {
