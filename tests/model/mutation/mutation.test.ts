@@ -1,0 +1,105 @@
+// The mutation tester (mutants.ts, run by `npm run test:mutate`) on the faults issue 13 names:
+// each must be generated and killed by the model-based paths, and a mutant that changes nothing
+// must not be counted against the paths.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generatePaths } from '../modelKit.ts';
+import { models } from '../models.ts';
+import {
+  baselineOf,
+  planMutants,
+  runMutant,
+  runPathQuietly,
+  type Baseline,
+  type MutantPlan,
+} from './mutants.ts';
+
+const model = models.outgoingMessage!;
+let baseline: Baseline;
+let plans: MutantPlan[];
+
+beforeAll(() => {
+  baseline = baselineOf(model, generatePaths(model));
+  plans = planMutants(model);
+});
+
+const plan = (description: string): MutantPlan => {
+  const found = plans.find((candidate) => candidate.description === description);
+  if (!found) throw new Error(`no mutant "${description}"`);
+  return found;
+};
+
+describe('mutation testing of outgoingMessage', () => {
+  it('runs every path of the original machine as expected (no divergence to begin with)', () => {
+    expect(baseline.paths.length).toBeGreaterThan(0);
+    expect(baseline.broken).toEqual([]);
+  });
+
+  it('kills "a user-fixable rejection goes back to queued": the message would never leave the outbox', () => {
+    const result = runMutant(
+      model,
+      baseline,
+      plan('outgoingMessage: sending on message.rejected[1]: retargeted to queued'),
+    );
+    expect(result.status).toBe('killed');
+    // Seen where the path expects `failed` after the text_too_long rejection.
+    expect(result.divergence?.expected).toMatchObject({ value: 'failed' });
+    expect(result.divergence?.got).toMatchObject({ value: 'queued' });
+  });
+
+  it('kills "after the rate-limit wait go to queued": it would reconnect instead of resending', () => {
+    const result = runMutant(
+      model,
+      baseline,
+      plan('outgoingMessage: rateLimited after rateLimitWait[0]: retargeted to queued'),
+    );
+    expect(result.status).toBe('killed');
+    expect(result.divergence?.event).toBe('xstate.after.rateLimitWait.outgoingMessage.rateLimited');
+    expect(result.divergence?.expected).toMatchObject({ value: 'sending' });
+    expect(result.divergence?.got).toMatchObject({ value: 'queued' });
+  });
+
+  it('reports a retarget to the state already targeted as equivalent, without running it', () => {
+    // The transient-failure alternative already goes to `queued`.
+    const result = runMutant(
+      model,
+      baseline,
+      plan('outgoingMessage: sending on message.rejected[2]: retargeted to queued'),
+    );
+    expect(result).toMatchObject({ status: 'equivalent', pathsRun: 0 });
+  });
+
+  it('gives each mutant a distinct, stable description', () => {
+    const descriptions = plans.map((candidate) => candidate.description);
+    expect(new Set(descriptions).size).toBe(descriptions.length);
+    expect(planMutants(model).map((candidate) => candidate.description)).toEqual(descriptions);
+  });
+
+  it('reports a divergence instead of throwing, and a crash as a divergence', () => {
+    const path = baseline.paths.find((candidate) => candidate.steps.length > 0)!;
+    const wrong = {
+      ...path,
+      steps: path.steps.map((step, index) =>
+        index === 0 ? { ...step, expected: { ...step.expected, value: 'nowhere' } } : step,
+      ),
+    };
+    expect(runPathQuietly(model, model.machine, wrong)).toMatchObject({
+      path: path.description,
+      step: 1,
+      expected: { value: 'nowhere' },
+    });
+    // Eventless transitions that lead round in a circle (restoring -> queued -> restoring) would
+    // hang the run: the loop is cut and counted as a kill.
+    const circle: MutantPlan = {
+      description: 'outgoingMessage: queued always: back to restoring (hand-made)',
+      operator: 'retarget',
+      stateId: 'outgoingMessage.restoring',
+      apply: (config) => {
+        const states = config.states as Record<string, Record<string, unknown>>;
+        states.queued!.always = 'restoring';
+      },
+    };
+    const loop = runMutant(model, baseline, circle);
+    expect(loop.status).toBe('killed');
+    expect(JSON.stringify(loop.divergence?.got)).toMatch(/microsteps/);
+  });
+});
