@@ -29,10 +29,15 @@ export function createPersistUnsentActor(
   return fromCallback(({ system }) => {
     let saved = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const messengerContext = () =>
+      (
+        (system.get(systemIds.messenger) as AnyActorRef | undefined)?.getSnapshot() as
+          | SnapshotFrom<MessengerMachine>
+          | undefined
+      )?.context;
     const current = () => {
-      const messenger = system.get(systemIds.messenger) as AnyActorRef | undefined;
-      if (!messenger) return null;
-      return unsentOf((messenger.getSnapshot() as SnapshotFrom<MessengerMachine>).context);
+      const context = messengerContext();
+      return context ? unsentOf(context) : null;
     };
     const save = () => {
       clearTimeout(timer);
@@ -73,11 +78,7 @@ export function createPersistUnsentActor(
     // instead of counting as an outbox change.
     const initial = current();
     if (initial) saved = JSON.stringify(initial);
-    const messenger = system.get(systemIds.messenger) as AnyActorRef | undefined;
-    for (const ref of Object.values(
-      (messenger?.getSnapshot() as SnapshotFrom<MessengerMachine> | undefined)?.context
-        .conversations ?? {},
-    )) {
+    for (const ref of Object.values(messengerContext()?.conversations ?? {})) {
       outboxes.set(ref, ref.getSnapshot().context.outbox);
     }
     const subscription = system.inspect((event) => {
