@@ -1,0 +1,404 @@
+// The kit for adapters: the same generated path data (tests/model/modelKit.ts) executed against
+// the real implementation a machine models (the real socket transport and server, the real
+// views, the real platform storage), instead of against the machine itself.
+//
+// An adapter file calls `describeAdapter(name, model, runOne)`. `runOne(path, recorder)` starts
+// the real thing, makes each step's event happen for real (a user action, a server answer, a
+// fault, the simulated clock), and asserts after each step what a user or the server can observe
+// in the terms of the step's expected state and facts. It passes `recorder.inspect` as the
+// `inspect` option of the actor it creates, so the coverage of the machine as it ran inside the
+// real implementation (states, transitions, guard outcomes, pairs) is measured from the real run.
+//
+// On a failure the kit shrinks the path (drops steps while the adapter still fails, with the
+// expected states recomputed by the machine), saves it as a fixture under
+// test-results/model-failures/ and says how to replay it:
+//   PARLEY_MODEL_REPLAY=<file> npm run test:model
+// Which paths run: PARLEY_MODEL_PATHS=all (npm run test:model) runs every generated path;
+// otherwise (npm test) a covering subset: the fewest paths that together take every transition
+// and show every guard outcome the machine's own run of all paths shows.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createActor,
+  type AnyActorRef,
+  type AnyMachineSnapshot,
+  type AnyStateNode,
+  type AnyTransitionDefinition,
+  type EventObject,
+  type InspectionEvent,
+} from 'xstate';
+import { idOfTransition } from '../../machines/introspect.ts';
+import {
+  frozenClock,
+  generatePaths,
+  measureCoverage,
+  runPath,
+  type MachineModel,
+  type ModelPath,
+  type ModelStep,
+  type PathRun,
+} from './modelKit.ts';
+
+export const failuresDir = 'test-results/model-failures';
+export const realCoverageDir = 'coverage/model-real';
+
+// ---------------------------------------------------------------------------------------------
+// Coverage of a machine as it runs inside the real implementation
+// ---------------------------------------------------------------------------------------------
+
+export interface CoverageRecorder {
+  /** Pass as the `inspect` option of the root actor (it sees every actor of the system). */
+  inspect: (event: InspectionEvent) => void;
+  run: () => PathRun;
+}
+
+const machineIdOf = (actor: AnyActorRef | undefined): string | null => {
+  const logic = (actor as { logic?: unknown } | undefined)?.logic as
+    | { root?: { id?: string }; id?: string }
+    | undefined;
+  return logic?.root && typeof logic.id === 'string' ? logic.id : null;
+};
+
+const ancestorsOf = (node: AnyStateNode): AnyStateNode[] => {
+  const chain: AnyStateNode[] = [];
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+    chain.push(current);
+  }
+  return chain;
+};
+
+/**
+ * Records, for every running actor of the machine whose id is `machineId` (there may be several:
+ * one conversation actor per conversation), the transitions it takes, the states it enters, the
+ * guard outcomes (taken `:true`; passed over `:false`, as XState selects) and the pairs.
+ */
+export function createCoverageRecorder(machineId: string): CoverageRecorder {
+  const run: PathRun = {
+    transitionIds: new Set(),
+    stateIds: new Set(),
+    guardOutcomes: new Set(),
+    pairs: new Set(),
+  };
+  // Per actor (sessionId): its last settled snapshot, what the current event took so far, and
+  // the transition that last entered each of its state nodes.
+  const actors = new Map<
+    string,
+    { settled: AnyMachineSnapshot | null; taken: Set<string>; enteredBy: Map<string, string> }
+  >();
+  const stateOf = (actor: AnyActorRef) => {
+    let state = actors.get(actor.sessionId);
+    if (!state) {
+      state = { settled: null, taken: new Set(), enteredBy: new Map() };
+      actors.set(actor.sessionId, state);
+    }
+    return state;
+  };
+  const recordNodes = (snapshot: AnyMachineSnapshot) => {
+    for (const node of (snapshot._nodes ?? []) as AnyStateNode[]) {
+      if (node.parent) run.stateIds.add(node.id);
+    }
+  };
+  const inspect = (event: InspectionEvent) => {
+    const actor = event.actorRef as AnyActorRef;
+    if (machineIdOf(actor) !== machineId) return;
+    const state = stateOf(actor);
+    if (event.type === '@xstate.microstep') {
+      for (const transition of event._transitions as AnyTransitionDefinition[]) {
+        const id = idOfTransition(transition);
+        run.stateIds.add(transition.source.id);
+        if (!id) continue;
+        run.transitionIds.add(id);
+        state.taken.add(id);
+        recordOutcomes(transition, run.guardOutcomes);
+        for (const source of ancestorsOf(transition.source as AnyStateNode)) {
+          const into = state.enteredBy.get(source.id);
+          if (into) {
+            run.pairs.add(`${into} -> ${id}`);
+            break;
+          }
+        }
+        for (const target of (transition.target ?? []) as AnyStateNode[]) {
+          state.enteredBy.set(target.id, id);
+        }
+      }
+      return;
+    }
+    if (event.type === '@xstate.snapshot') {
+      const snapshot = event.snapshot as AnyMachineSnapshot;
+      if (!snapshot || !('_nodes' in snapshot)) return;
+      const eventType = (event.event as EventObject).type;
+      if (state.settled && state.settled.status === 'active' && eventType !== 'xstate.init') {
+        guardsSaidNo(state.settled, eventType, state.taken, run.guardOutcomes);
+      }
+      state.taken = new Set();
+      state.settled = snapshot;
+      recordNodes(snapshot);
+      if (snapshot.status === 'active') alwaysSaidNo(snapshot, run.guardOutcomes);
+    }
+  };
+  return { inspect, run: () => run };
+}
+
+const isAtomic = (node: AnyStateNode) => Object.keys(node.states).length === 0;
+
+function guardsSaidNo(
+  snapshot: AnyMachineSnapshot,
+  eventType: string,
+  taken: ReadonlySet<string>,
+  into: Set<string>,
+): void {
+  for (const atomic of (snapshot._nodes as AnyStateNode[]).filter(isAtomic)) {
+    for (const node of ancestorsOf(atomic)) {
+      const candidates = ((node.transitions as Map<string, AnyTransitionDefinition[]>).get(
+        eventType,
+      ) ?? []) as AnyTransitionDefinition[];
+      let chosen = false;
+      for (const candidate of candidates) {
+        const id = idOfTransition(candidate);
+        if (id === null) continue;
+        if (taken.has(id)) {
+          chosen = true;
+          break;
+        }
+        if (candidate.guard) into.add(`${id}:false`);
+      }
+      if (chosen) break;
+    }
+  }
+}
+
+function recordOutcomes(transition: AnyTransitionDefinition, into: Set<string>): void {
+  const id = idOfTransition(transition);
+  if (id === null) return;
+  if (transition.guard) into.add(`${id}:true`);
+  const source = transition.source as AnyStateNode;
+  const siblings = (
+    id.includes(':always:')
+      ? (source.always ?? [])
+      : ((source.transitions as Map<string, AnyTransitionDefinition[]>).get(transition.eventType) ??
+        [])
+  ) as AnyTransitionDefinition[];
+  for (const sibling of siblings) {
+    if (sibling === transition) break;
+    const siblingId = idOfTransition(sibling);
+    if (siblingId !== null && sibling.guard) into.add(`${siblingId}:false`);
+  }
+}
+
+function alwaysSaidNo(snapshot: AnyMachineSnapshot, into: Set<string>): void {
+  for (const node of snapshot._nodes as AnyStateNode[]) {
+    for (const candidate of (node.always ?? []) as AnyTransitionDefinition[]) {
+      const id = idOfTransition(candidate);
+      if (id !== null && candidate.guard) into.add(`${id}:false`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which paths run
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The fewest paths (greedy set cover) that together take every transition and show every guard
+ * outcome that all the paths together do when run on the machine itself.
+ */
+export function coveringPaths(model: MachineModel, paths: ModelPath[]): ModelPath[] {
+  const keysOf = paths.map((path) => {
+    const run = runPath(model, path);
+    return new Set([...run.transitionIds, ...run.guardOutcomes]);
+  });
+  const wanted = new Set(keysOf.flatMap((keys) => [...keys]));
+  const chosen: number[] = [];
+  while (wanted.size > 0) {
+    let best = -1;
+    let bestGain = 0;
+    keysOf.forEach((keys, index) => {
+      let gain = 0;
+      for (const key of keys) if (wanted.has(key)) gain += 1;
+      // Ties go to the shorter path (cheaper to run for real).
+      const shorter = best >= 0 && paths[index]!.steps.length < paths[best]!.steps.length;
+      if (gain > bestGain || (gain === bestGain && gain > 0 && shorter)) {
+        best = index;
+        bestGain = gain;
+      }
+    });
+    if (best < 0) break;
+    chosen.push(best);
+    for (const key of keysOf[best]!) wanted.delete(key);
+  }
+  return chosen.sort((a, b) => a - b).map((index) => paths[index]!);
+}
+
+export interface Fixture {
+  adapter: string;
+  machine: string;
+  path: ModelPath;
+  error: string;
+}
+
+/** The paths an adapter runs: a replayed fixture, every path, or a covering subset. */
+export function pathsFor(adapter: string, model: MachineModel): ModelPath[] {
+  const replay = process.env.PARLEY_MODEL_REPLAY;
+  if (replay) {
+    const files = replay
+      .split(',')
+      .flatMap((entry) =>
+        existsSync(entry) && !entry.endsWith('.json')
+          ? readdirSync(entry).map((name) => `${entry}/${name}`)
+          : [entry],
+      );
+    return files
+      .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Fixture)
+      .filter((fixture) => fixture.adapter === adapter)
+      .map((fixture) => fixture.path);
+  }
+  const all = generatePaths(model);
+  return process.env.PARLEY_MODEL_PATHS === 'all' ? all : coveringPaths(model, all);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minimal reproductions and fixtures
+// ---------------------------------------------------------------------------------------------
+
+/** The path for these events, with each step's expectation as the machine itself computes it. */
+export function expectationsFor(
+  model: MachineModel,
+  input: unknown,
+  events: EventObject[],
+  description = events.map((event) => event.type).join(' → ') || '(start)',
+): ModelPath {
+  const actor = createActor(model.machine, { input, clock: frozenClock });
+  actor.start();
+  try {
+    const first = actor.getSnapshot() as AnyMachineSnapshot;
+    const initial = { value: first.value, facts: model.facts(first) };
+    const steps: ModelStep[] = [];
+    for (const event of events) {
+      actor.send(event);
+      const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+      steps.push({ event, expected: { value: snapshot.value, facts: model.facts(snapshot) } });
+      if (snapshot.status !== 'active') break;
+    }
+    return { description, input, initial, steps };
+  } finally {
+    actor.stop();
+  }
+}
+
+/**
+ * Shortest failing path found by dropping steps (one at a time, then keeping any drop after
+ * which the adapter still fails), with expectations recomputed by the machine. Bounded by
+ * `maxRuns` adapter runs.
+ */
+export async function shrink(
+  model: MachineModel,
+  path: ModelPath,
+  fails: (candidate: ModelPath) => Promise<boolean>,
+  maxRuns = 24,
+): Promise<ModelPath> {
+  let current = path;
+  let runs = 0;
+  let changed = true;
+  while (changed && runs < maxRuns) {
+    changed = false;
+    for (let index = current.steps.length - 1; index >= 0 && runs < maxRuns; index -= 1) {
+      const events = current.steps.filter((_, at) => at !== index).map((step) => step.event);
+      const candidate = expectationsFor(model, current.input, events);
+      runs += 1;
+      if (await fails(candidate)) {
+        current = candidate;
+        changed = true;
+      }
+    }
+  }
+  return current;
+}
+
+export function saveFixture(fixture: Fixture): string {
+  mkdirSync(failuresDir, { recursive: true });
+  const slug = fixture.path.description.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  const file = `${failuresDir}/${fixture.adapter}-${slug}-${Date.now().toString(36)}.json`;
+  writeFileSync(file, JSON.stringify(fixture, null, 2) + '\n');
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter's test suite
+// ---------------------------------------------------------------------------------------------
+
+export interface AdapterOptions {
+  /** Adapter runs allowed for shrinking a failure (each is a real run). */
+  shrinkRuns?: number;
+}
+
+/**
+ * One test per path: `runOne` executes it against the real implementation. Coverage of the
+ * machine inside it is written to coverage/model-real/<adapter>.json for npm run test:model.
+ */
+export function describeAdapter(
+  adapter: string,
+  model: MachineModel,
+  runOne: (path: ModelPath, recorder: CoverageRecorder) => Promise<void>,
+  options: AdapterOptions = {},
+): void {
+  const paths = pathsFor(adapter, model);
+  const runs: PathRun[] = [];
+  describe(`${adapter} (${model.name} paths against the real implementation)`, () => {
+    afterAll(() => {
+      if (process.env.PARLEY_MODEL_REPLAY) return;
+      mkdirSync(realCoverageDir, { recursive: true });
+      const coverage = measureCoverage(model.name, model.machine, runs);
+      writeFileSync(
+        `${realCoverageDir}/${adapter}.json`,
+        JSON.stringify(
+          {
+            adapter,
+            machine: model.name,
+            selection: process.env.PARLEY_MODEL_PATHS === 'all' ? 'all' : 'covering',
+            ...coverage,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    });
+    it.each(paths.map((path, index) => [index + 1, path.description, path] as const))(
+      'path %i: %s',
+      async (_index, _description, path) => {
+        const recorder = createCoverageRecorder(model.machine.id);
+        try {
+          await runOne(path, recorder);
+        } catch (error) {
+          const minimal = await shrink(
+            model,
+            path,
+            async (candidate) => {
+              try {
+                await runOne(candidate, createCoverageRecorder(model.machine.id));
+                return false;
+              } catch {
+                return true;
+              }
+            },
+            options.shrinkRuns,
+          );
+          const message = error instanceof Error ? error.message : String(error);
+          const file = saveFixture({ adapter, machine: model.name, path: minimal, error: message });
+          const events = minimal.steps.map((step) => step.event.type).join(' → ') || '(start)';
+          throw new Error(
+            `${message}\n\nMinimal reproduction (${minimal.steps.length} of ${path.steps.length} steps): ${events}\n` +
+              `Replay: PARLEY_MODEL_REPLAY=${file} npm run test:model`,
+            { cause: error },
+          );
+        }
+        const run = recorder.run();
+        // The machine was seen running inside the implementation (the adapter passed `inspect`).
+        expect(
+          run.stateIds.size,
+          `${adapter}: no ${model.name} actor was observed`,
+        ).toBeGreaterThan(0);
+        runs.push(run);
+      },
+    );
+  });
+}
