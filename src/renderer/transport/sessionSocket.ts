@@ -28,7 +28,7 @@ import {
   NoValueSchema,
   UserJoinedSchema,
 } from '../../../server/protocol.ts';
-import { requestTimeoutMs, settle, toProtocolError } from './request.ts';
+import { requestTimeoutMs, settle, toProtocolError, unwrapAck } from './request.ts';
 import { createSocket, type ParleySocket } from './socket.ts';
 
 const malformedSync = { code: 'internal', message: 'The server sent a malformed sync.' } as const;
@@ -274,11 +274,19 @@ function runCommand(
       return;
     }
     case 'signOut': {
-      settle(withTimeout.emitWithAck('signOut', {}), NoValueSchema).then(
-        () => deliver.session({ type: 'signOut.done' }),
-        (error: unknown) =>
-          deliver.session({ type: 'signOut.failed', error: toProtocolError(error) }),
-      );
+      // The server closes the socket right after this ack, so both arrive together: the
+      // callback hears the ack as it is read, before the `disconnect` after it (a promise would
+      // settle only after that, and the session would end as if the server had not revoked).
+      withTimeout.emit('signOut', {}, (error: Error | null, ack: unknown) => {
+        try {
+          if (error) throw new ProtocolFailure({ code: 'network', message: error.message });
+          unwrapAck(ack, NoValueSchema);
+        } catch (failure) {
+          deliver.session({ type: 'signOut.failed', error: toProtocolError(failure) });
+          return;
+        }
+        deliver.session({ type: 'signOut.done' });
+      });
       return;
     }
     default:

@@ -424,6 +424,22 @@ describe('session socket actor against a real server', () => {
     expect(rejected.error.code).toBe('invalid_token');
   });
 
+  it('signs out: the session hears the ack before the disconnect the server sends right after it', async () => {
+    // The server acks signOut and then closes the socket at once (handlers/conversations.ts):
+    // both arrive together, and a session told `socket.disconnected` first ends `signedOut`
+    // (not revoked) although the server revoked the token.
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    await connectAndSync(actor);
+    const since = command(actor, { type: 'signOut' });
+    await toSession(actor, 'signOut.done', since);
+    await toSession(actor, 'socket.disconnected', since);
+    expect(deliveriesTo(actor, 'session', since).map((event) => event.type)).toEqual([
+      'signOut.done',
+      'socket.disconnected',
+    ]);
+  });
+
   it('drops a malformed push: it is never delivered, and the next good one is', async () => {
     const { sessionToken } = await signUp(server.url);
     const serverSide = new Promise<ChatSocket>((resolve) => onServerSocket(resolve));
