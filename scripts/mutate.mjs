@@ -89,7 +89,10 @@ for (const entry of entries) {
       .map(({ description, operator, pathsRun }) => ({ description, operator, pathsRun })),
     equivalents: results
       .filter((result) => result.status === 'equivalent')
-      .map((result) => result.description),
+      .map(({ description, because }) => ({
+        description,
+        because: because ?? 'its resolved state tree is the original one',
+      })),
     killedBy: results
       .filter((result) => result.status === 'killed')
       .map(({ description, divergence }) => ({

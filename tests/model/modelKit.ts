@@ -37,16 +37,29 @@ export interface MachineModel {
   facts: (snapshot: AnyMachineSnapshot) => Facts;
 }
 
+/**
+ * What the machine told another actor in one step: the target (its systemId, or its id) and the
+ * event's type and primitive fields (`{ to: 'socket', type: 'isDrafting', isDrafting: true }`).
+ */
+export type Send = { to: string; type: string } & Record<string, string | number | boolean | null>;
+
+export interface Expected {
+  value: StateValue;
+  facts: Facts;
+  /** What the machine sent other actors in this step, in order (see `createSendLog`). */
+  sends?: Send[];
+}
+
 export interface ModelStep {
   event: EventObject;
-  expected: { value: StateValue; facts: Facts };
+  expected: Expected;
 }
 
 export interface ModelPath {
   description: string;
   input: unknown;
   /** The state right after start (before any event). */
-  initial: { value: StateValue; facts: Facts };
+  initial: Expected;
   steps: ModelStep[];
 }
 
@@ -139,6 +152,17 @@ export function generatePaths(model: MachineModel): ModelPath[] {
         | undefined;
       guardsSaidNo(from, event.type, new Set(ids), outcomes);
       if (next?.status === 'active') alwaysSaidNo(next, outcomes);
+      // The step's effect on the facts, with what it took: the same transition from a context
+      // where its actions change a fact (selecting another conversation while one is open) is
+      // worth a path of its own, as a mutant dropping that action shows nothing elsewhere.
+      if (next && ids.length > 0) {
+        const before = model.facts(from);
+        const after = model.facts(next);
+        const changed = Object.keys(after).filter(
+          (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+        );
+        if (changed.length > 0) outcomes.add(`effect:${ids.join('+')}:${changed.join(',')}`);
+      }
       return { ids, outcomes: [...outcomes] };
     };
     const isNew = ({ ids, outcomes }: { ids: string[]; outcomes: string[] }) =>
@@ -186,17 +210,93 @@ export function generatePaths(model: MachineModel): ModelPath[] {
       seen.add(key);
       const start =
         raw.steps[0]?.event.type === 'xstate.init' ? raw.steps[0].state : initialSnapshot;
-      paths.push({
-        description,
-        input,
-        initial: start
-          ? { value: start.value, facts: model.facts(start) }
-          : { value: '', facts: {} },
-        steps,
-      });
+      paths.push(
+        withSends(model, {
+          description,
+          input,
+          initial: start
+            ? { value: start.value, facts: model.facts(start) }
+            : { value: '', facts: {} },
+          steps,
+        }),
+      );
     }
   }
   return paths;
+}
+
+const primitive = (value: unknown): value is string | number | boolean | null =>
+  value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/**
+ * Records what the actor under test sends other actors. The machine finds them by systemId
+ * (`system.get`), and skips a send when the target is not running; run alone, it would have no
+ * socket, session or messenger to talk to, and its sends would go unseen. So `system.get` answers
+ * with a silent stand-in for any systemId no actor holds, and every `@xstate.event` whose source
+ * is the actor under test and whose target is another actor is logged as a `Send`. Call before
+ * `actor.start()`; `take()` returns the sends since the last call.
+ */
+export function createSendLog(actor: AnyActorRef): { take: () => Send[] } {
+  const system = actor.system as {
+    get: (systemId: string) => AnyActorRef | undefined;
+    inspect: (observer: (event: InspectionEvent) => void) => unknown;
+  };
+  const standIns = new Map<string, AnyActorRef>();
+  const names = new Map<AnyActorRef, string>();
+  const get = system.get.bind(system);
+  system.get = (systemId: string) => {
+    const running = get(systemId);
+    if (running) return running;
+    let standIn = standIns.get(systemId);
+    if (!standIn) {
+      standIn = createEmptyActor();
+      standIn.start();
+      standIns.set(systemId, standIn);
+      names.set(standIn, systemId);
+    }
+    return standIn;
+  };
+  let sends: Send[] = [];
+  system.inspect((inspection: InspectionEvent) => {
+    if (inspection.type !== '@xstate.event' || inspection.sourceRef !== actor) return;
+    const target = inspection.actorRef as AnyActorRef & { systemId?: string };
+    if (target === actor) return;
+    const send: Send = {
+      to: names.get(target) ?? target.systemId ?? target.id,
+      type: inspection.event.type,
+    };
+    for (const [key, value] of Object.entries(inspection.event)) {
+      if (key !== 'type' && primitive(value)) send[key] = value;
+    }
+    sends.push(send);
+  });
+  return {
+    take: () => {
+      const taken = sends;
+      sends = [];
+      return taken;
+    },
+  };
+}
+
+/**
+ * The sends of each step (and of the start), found by running the path once on the machine: the
+ * pure transition function xstate/graph uses executes no actions, so generation cannot see them.
+ */
+function withSends(model: MachineModel, path: ModelPath): ModelPath {
+  const actor = createActor(model.machine, { input: path.input, clock: frozenClock });
+  const log = createSendLog(actor);
+  actor.start();
+  try {
+    const initial = { ...path.initial, sends: log.take() };
+    const steps = path.steps.map((step) => {
+      actor.send(step.event);
+      return { ...step, expected: { ...step.expected, sends: log.take() } };
+    });
+    return { ...path, initial, steps };
+  } finally {
+    actor.stop();
+  }
 }
 
 /** A clock whose timers never fire: every `xstate.after.*` comes from the path. */
@@ -330,14 +430,18 @@ export function runPath(model: MachineModel, path: ModelPath): PathRun {
       }
     },
   });
+  const log = createSendLog(actor);
+  // Paths without `sends` (built by hand) are compared without them.
+  const sendsOf = (expected: Expected) => (expected.sends ? { sends: log.take() } : {});
   actor.start();
   try {
     let snapshot = actor.getSnapshot() as AnyMachineSnapshot;
     // The location rides along in the compared object, so a failure says which path and step.
     const initialWhere = `${model.name}: ${path.description}, initial state`;
-    expect({ where: initialWhere, value: snapshot.value }).toEqual({
+    expect({ where: initialWhere, value: snapshot.value, ...sendsOf(path.initial) }).toEqual({
       where: initialWhere,
       value: path.initial.value,
+      ...(path.initial.sends ? { sends: path.initial.sends } : {}),
     });
     recordSnapshot(snapshot, stateIds);
     alwaysSaidNo(snapshot, guardOutcomes);
@@ -355,6 +459,7 @@ export function runPath(model: MachineModel, path: ModelPath): PathRun {
         error: snapshot.status === 'error' ? snapshot.error : null,
         value: snapshot.value,
         facts: model.facts(snapshot),
+        ...sendsOf(step.expected),
       }).toEqual({ where, error: null, ...step.expected });
       recordSnapshot(snapshot, stateIds);
       if (snapshot.status === 'active') alwaysSaidNo(snapshot, guardOutcomes);

@@ -20,7 +20,7 @@ import {
   type StateValue,
 } from 'xstate';
 import { listStateNodes } from '../../../machines/introspect.ts';
-import type { Facts, MachineModel, ModelPath } from '../modelKit.ts';
+import { createSendLog, type Facts, type MachineModel, type ModelPath } from '../modelKit.ts';
 
 export type Operator =
   | 'retarget'
@@ -41,6 +41,8 @@ export interface MutantPlan {
   stateId: string;
   /** Changes a deep copy of the machine's config in place. */
   apply: (config: Record<string, unknown>) => void;
+  /** Set when the mutant is equivalent by a rule (not run): why it behaves as the original. */
+  equivalentBecause?: string;
 }
 
 export interface Divergence {
@@ -62,6 +64,8 @@ export interface MutantResult {
   divergence?: Divergence;
   /** Paths run against it (only those that ever have the mutated state active). */
   pathsRun: number;
+  /** Why an equivalent mutant behaves as the original. */
+  because?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -178,6 +182,7 @@ export function planMutants(model: MachineModel): MutantPlan[] {
       operator: plan.operator,
       stateId: plan.stateId,
       apply: plan.apply,
+      ...(plan.equivalentBecause ? { equivalentBecause: plan.equivalentBecause } : {}),
     });
     byOperator.set(plan.operator, list);
   };
@@ -196,6 +201,13 @@ export function planMutants(model: MachineModel): MutantPlan[] {
             operator: 'retarget',
             what: `retargeted to ${sibling}`,
             apply: editing((t) => ({ ...t, target: sibling })),
+            ...(transition.target === undefined && sibling === path.at(-1) && isInert(live)
+              ? {
+                  equivalentBecause:
+                    'a targetless transition sent to its own atomic state, which has no entry, ' +
+                    'exit, invoke or delayed transition: leaving and entering it again does nothing',
+                }
+              : {}),
           });
         }
         if (transition.guard !== undefined) {
@@ -283,6 +295,17 @@ export function planMutants(model: MachineModel): MutantPlan[] {
     for (const list of lists) if (i < list.length) plans.push(list[i]!);
   }
   return plans;
+}
+
+/** An atomic state whose leaving and entering run nothing (no entry, exit, invoke or `after`). */
+function isInert(node: AnyStateNode): boolean {
+  return (
+    Object.keys(node.states).length === 0 &&
+    node.entry.length === 0 &&
+    node.exit.length === 0 &&
+    node.invoke.length === 0 &&
+    node.after.length === 0
+  );
 }
 
 function nameOf(action: unknown): string {
@@ -390,6 +413,7 @@ export function runPathQuietly(
     got,
   });
   let actor;
+  let log: { take: () => unknown[] } = { take: () => [] };
   try {
     actor = createActor(machine, {
       input: path.input,
@@ -412,6 +436,7 @@ export function runPathQuietly(
     });
     // An error snapshot is compared like any other; without an observer XState would rethrow it.
     actor.subscribe({ error: () => {} });
+    log = createSendLog(actor);
     actor.start();
   } catch (error) {
     return at({ value: path.initial.value }, { crash: String(error) });
@@ -419,11 +444,16 @@ export function runPathQuietly(
   try {
     let snapshot = actor.getSnapshot() as AnyMachineSnapshot;
     record(snapshot);
+    const initialSends = log.take();
     const initial = { error: null, value: snapshot.value as StateValue };
-    if (snapshot.status === 'error' || !isDeepStrictEqual(snapshot.value, path.initial.value)) {
+    if (
+      snapshot.status === 'error' ||
+      !isDeepStrictEqual(snapshot.value, path.initial.value) ||
+      (path.initial.sends && !isDeepStrictEqual(initialSends, path.initial.sends))
+    ) {
       return at(
-        { error: null, value: path.initial.value },
-        { ...initial, error: observe(snapshot).error },
+        { error: null, value: path.initial.value, sends: path.initial.sends },
+        { ...initial, error: observe(snapshot).error, sends: initialSends },
       );
     }
     for (const [index, modelStep] of path.steps.entries()) {
@@ -437,7 +467,8 @@ export function runPathQuietly(
       }
       snapshot = actor.getSnapshot() as AnyMachineSnapshot;
       record(snapshot);
-      const got = observe(snapshot);
+      const sends = log.take();
+      const got = { ...observe(snapshot), ...(modelStep.expected.sends ? { sends } : {}) };
       const expected = { error: null, ...modelStep.expected };
       if (!isDeepStrictEqual(got, expected)) return at(expected, got);
     }
@@ -493,6 +524,8 @@ export function runMutant(model: MachineModel, baseline: Baseline, plan: MutantP
     pathsRun,
     ...(divergence ? { divergence } : {}),
   });
+  if (plan.equivalentBecause)
+    return { ...result('equivalent', 0), because: plan.equivalentBecause };
   let mutant: AnyStateMachine;
   try {
     mutant = buildMutant(model, plan);
