@@ -233,11 +233,25 @@ const outgoingMessageModel: MachineModel = {
 const groupConversation = () => syncData().conversations[1]!;
 /** Goku's message two past the last one known: a hole the conversation must catch up. */
 const afterAHole = groupUpdate('Are you there?', 8);
+/**
+ * The user's own message pushed back: sent from another of their windows, or the echo of the
+ * message `p-1` this window sent, whose ack was lost (then it leaves the outbox as delivered).
+ */
 const ownUpdate = (() => {
-  const update = groupUpdate('From my laptop', 6);
-  const mine = { ...update.message!, authorId: me.id };
+  const update = groupUpdate('Hi', 6);
+  const mine = { ...update.message!, authorId: me.id, clientMessageId: 'p-1' };
   return { conversation: { ...update.conversation, lastMessage: mine }, message: mine };
 })();
+/** A resync after the ack of `p-1` was lost: the server has it, and a newcomer is a member. */
+const resyncedWithOwn = () => {
+  const conversation = groupConversation();
+  return {
+    ...conversation,
+    memberIds: [...conversation.memberIds, 'u-newcomer'],
+    lastMessage: ownUpdate.message,
+    messages: [...conversation.messages, ownUpdate.message],
+  };
+};
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
 const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
 
@@ -249,6 +263,7 @@ const conversationModel: MachineModel = {
   ],
   events: () => [
     { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
+    { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },
     { type: 'connection.lost' },
     { type: 'channel.updated', update: groupUpdate() },
     { type: 'channel.updated', update: afterAHole },
@@ -267,13 +282,14 @@ const conversationModel: MachineModel = {
     {
       type: 'catchUp.loaded',
       after: 5,
-      messages: [groupUpdate('Who is coming?', 6).message!, groupUpdate('Me', 7).message!],
+      // The first is the user's own `p-1`, delivered though its ack never came.
+      messages: [ownUpdate.message, groupUpdate('Me', 7).message!],
       hasMore: false,
     },
     {
       type: 'catchUp.loaded',
       after: 5,
-      messages: [groupUpdate('Who is coming?', 6).message!],
+      messages: [ownUpdate.message],
       hasMore: true,
     },
     { type: 'catchUp.loaded', after: 5, messages: [], hasMore: true },
@@ -285,9 +301,11 @@ const conversationModel: MachineModel = {
   ],
   facts: (snapshot) => {
     const context = snapshot.context as ConversationContext;
+    const last = context.messages.at(-1)?.seq ?? -1;
     return {
       draft: context.draft !== '',
       unsent: context.outbox.length > 0,
+      members: context.memberIds.length,
       unread: context.unread > 0,
       hole: lastSeqBeforeHole(context.messages) !== null,
       hasMore: context.hasMore,
