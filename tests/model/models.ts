@@ -301,7 +301,6 @@ const conversationModel: MachineModel = {
   ],
   facts: (snapshot) => {
     const context = snapshot.context as ConversationContext;
-    const last = context.messages.at(-1)?.seq ?? -1;
     return {
       draft: context.draft !== '',
       unsent: context.outbox.length > 0,
