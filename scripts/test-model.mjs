@@ -1,29 +1,53 @@
-// `npm run test:model`: runs the model-based suite, then prints the coverage it wrote to
-// coverage/model-coverage.json as a table and fails when any machine is below 100% of its
-// states or transitions (or the suite itself failed).
+// `npm run test:model`: runs the model-based suite with every generated path
+// (PARLEY_MODEL_PATHS=all; `npm test` runs a covering subset of the adapters' paths), then prints
+// the coverage it wrote: per machine as run by itself (coverage/model-coverage.json) and per
+// adapter as it ran inside the real implementation (coverage/model-real/<adapter>.json, merged
+// into model-coverage.json as `real`). Fails when the suite failed, when any machine is below 100%
+// of its states or transitions, or when a registry machine has no adapter against its real
+// implementation. PARLEY_MODEL_REPLAY=<fixture file or folder> replays saved failures instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const reportFile = 'coverage/model-coverage.json';
+const realDir = 'coverage/model-real';
+const replaying = Boolean(process.env.PARLEY_MODEL_REPLAY);
 rmSync(reportFile, { force: true });
-const vitest = spawnSync('npx', ['vitest', 'run', '--project', 'model'], { stdio: 'inherit' });
+rmSync(realDir, { recursive: true, force: true });
+const vitest = spawnSync('npx', ['vitest', 'run', '--project', 'model', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, PARLEY_MODEL_PATHS: process.env.PARLEY_MODEL_PATHS ?? 'all' },
+});
+if (replaying) process.exit(vitest.status === 0 ? 0 : 1);
 
 if (!existsSync(reportFile)) {
   console.error(`${reportFile} was not written: the model suite did not run to the end.`);
   process.exit(1);
 }
-const { machines } = JSON.parse(readFileSync(reportFile, 'utf8'));
+const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+const { machines } = report;
 const percent = ({ covered, total }) => (total === 0 ? 100 : (100 * covered) / total);
-const rows = machines.map((machine) => ({
-  machine: machine.name,
-  states: `${machine.states.covered}/${machine.states.total} (${percent(machine.states).toFixed(0)}%)`,
-  transitions: `${machine.transitions.covered}/${machine.transitions.total} (${percent(machine.transitions).toFixed(0)}%)`,
-  'guards (true and false)': `${machine.guards.covered}/${machine.guards.total} (${percent(machine.guards).toFixed(0)}%)`,
-  'transition pairs': `${machine.pairs.covered}/${machine.pairs.total} (${percent(machine.pairs).toFixed(0)}%)`,
-  paths: machine.paths,
-}));
-console.log('\nModel-based coverage');
-console.table(rows);
+const cell = (measure) => `${measure.covered}/${measure.total} (${percent(measure).toFixed(0)}%)`;
+const row = (coverage) => ({
+  states: cell(coverage.states),
+  transitions: cell(coverage.transitions),
+  'guards (true and false)': cell(coverage.guards),
+  'transition pairs': cell(coverage.pairs),
+  paths: coverage.paths,
+});
+console.log('\nModel-based coverage: each machine run by itself');
+console.table(machines.map((machine) => ({ machine: machine.name, ...row(machine) })));
+
+const real = existsSync(realDir)
+  ? readdirSync(realDir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(`${realDir}/${name}`, 'utf8')))
+  : [];
+console.log('\nModel-based coverage: the same paths against the real implementations');
+console.table(
+  real.map((entry) => ({ adapter: entry.adapter, machine: entry.machine, ...row(entry) })),
+);
+writeFileSync(reportFile, JSON.stringify({ ...report, real }, null, 2) + '\n');
 
 const short = machines.filter(
   (machine) => percent(machine.states) < 100 || percent(machine.transitions) < 100,
@@ -33,5 +57,13 @@ for (const machine of short) {
     `${machine.name}: uncovered transitions ${machine.uncoveredTransitionIds.join(', ')}`,
   );
 }
+const withoutAdapter = machines
+  .map((machine) => machine.name)
+  .filter((name) => !real.some((entry) => entry.machine === name));
+if (withoutAdapter.length > 0) {
+  console.error(`No adapter ran against the real implementation of: ${withoutAdapter.join(', ')}`);
+}
 if (machines.length === 0) console.error('No machine was measured.');
-process.exit(vitest.status === 0 && short.length === 0 && machines.length > 0 ? 0 : 1);
+const ok =
+  vitest.status === 0 && short.length === 0 && withoutAdapter.length === 0 && machines.length > 0;
+process.exit(ok ? 0 : 1);
