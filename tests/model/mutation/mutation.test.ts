@@ -103,3 +103,65 @@ describe('mutation testing of outgoingMessage', () => {
     expect(JSON.stringify(loop.divergence?.got)).toMatch(/microsteps/);
   });
 });
+
+describe('what a step tells other actors', () => {
+  it('kills a dropped command to the socket: entering `sending` must send the message', () => {
+    const dropped = plans.find(
+      (candidate) =>
+        candidate.operator === 'dropEntryAction' &&
+        candidate.description.startsWith('outgoingMessage: sending entry'),
+    );
+    expect(dropped, 'the sending state tells the socket on entry').toBeDefined();
+    const result = runMutant(model, baseline, dropped!);
+    expect(result.status).toBe('killed');
+    expect(result.divergence?.expected).toMatchObject({
+      sends: [{ to: 'socket', type: 'sendMessage', clientMessageId: 'p-1' }],
+    });
+    expect(result.divergence?.got).toMatchObject({ sends: [] });
+  });
+});
+
+describe('equivalent by rule', () => {
+  it('does not run a targetless transition sent to its own inert atomic state, and says why', () => {
+    const messenger = models.messenger!;
+    const rulePlan = planMutants(messenger).find(
+      (candidate) =>
+        candidate.description ===
+        'messenger: ready.selection.viewing on conversation.selected[0]: retargeted to viewing',
+    );
+    expect(rulePlan?.equivalentBecause).toMatch(/no entry, exit, invoke or delayed transition/);
+    const messengerBaseline = baselineOf(messenger, generatePaths(messenger));
+    expect(runMutant(messenger, messengerBaseline, rulePlan!)).toMatchObject({
+      status: 'equivalent',
+      pathsRun: 0,
+    });
+    // `link.online` gives the outbox its turn on entry: entering it again is not nothing.
+    const reentering = planMutants(models.conversation!).find(
+      (candidate) =>
+        candidate.description ===
+        'conversation: link.online on conversation.synced[0]: retargeted to online',
+    );
+    expect(reentering).toBeDefined();
+    expect(reentering!.equivalentBecause).toBeUndefined();
+  });
+});
+
+// A quick smoke of `npm run test:mutate` inside `npm test`: a fixed sample of each machine's
+// mutants (every 8th, mixed by operator), which the paths must mostly kill. The full run and its
+// >= 90% per machine is `npm run test:mutate -- --min-score 90`.
+describe.each(Object.keys(models))('mutation smoke: %s', (name) => {
+  it('kills at least 85% of a fixed sample of its non-equivalent mutants', () => {
+    const machineModel = models[name]!;
+    const machineBaseline = baselineOf(machineModel, generatePaths(machineModel));
+    expect(machineBaseline.broken).toEqual([]);
+    const sample = planMutants(machineModel).filter((_, index) => index % 8 === 0);
+    const results = sample.map((candidate) => runMutant(machineModel, machineBaseline, candidate));
+    const killed = results.filter((result) => result.status === 'killed').length;
+    const survived = results.filter((result) => result.status === 'survived');
+    expect(killed + survived.length).toBeGreaterThan(0);
+    expect(
+      killed / (killed + survived.length),
+      `survivors: ${survived.map((result) => result.description).join('; ')}`,
+    ).toBeGreaterThanOrEqual(0.85);
+  });
+});
