@@ -148,13 +148,15 @@ export interface World {
 
 interface StartOptions {
   inspect: (event: InspectionEvent) => void;
+  /** Answer the session's first sync with the fixtures' world (default); else leave it asked. */
+  firstSync?: boolean;
 }
 
 /**
  * Renders the signed-in app, lets the session connect and answers its first sync with the
  * fixtures' world (the DM with Vegeta and the group "Capsule Corp").
  */
-export async function startWorld({ inspect }: StartOptions): Promise<World> {
+export async function startWorld({ inspect, firstSync = true }: StartOptions): Promise<World> {
   const clock = new SimulatedClock();
   const socket = createScriptedSocket();
   const log: LoggedCommand[] = [];
@@ -280,6 +282,7 @@ export async function startWorld({ inspect }: StartOptions): Promise<World> {
     if (!socket.open) throw new Error('the session did not open its socket');
   });
   await world.ensureConnected();
+  if (!firstSync) return world;
   await world.answerSync(syncData());
   await screen.findByRole('list', { name: 'Conversations' });
   return world;

@@ -1,0 +1,334 @@
+// @vitest-environment jsdom
+// The messenger model's paths (tests/model/models.ts), executed against the real views: the real
+// App over the real app machine, signed in with a saved token, the scripted socket played as
+// the chat server (signedInWorld.tsx). The path starts where a signed-in app starts: the
+// session connected and asking for its first sync, the messenger loading.
+//
+// How each model event happens (by type and payload, never by path position):
+// - sync.received: the server answers the sync the app asked for (the session's on connecting,
+//   or the messenger's resync) with the event's data. With nothing asked (live, up to date) the
+//   only sync that can come is a reconnect's: the server drops the socket, the client reconnects
+//   after its backoff (simulated clock) and asks; the messenger also hears connection.lost,
+//   which changes nothing of its own up to date.
+// - sync.failed: the server fails the sync request (the messenger's resync, or the session's;
+//   delivered to both as the real transport does); nothing asked, nothing fails.
+// - channel.updated, user.joined: the server pushes them (on a connected socket).
+// - connection.lost: the server drops the socket; the session, leaving live, tells the
+//   messenger. When the session is not live there is no connection to lose: nothing is done.
+// - authors.seen: from a conversation reporting the authors of a page. Made as it happens: the
+//   server pushes a message from Vegeta two past the DM's last one, the DM asks for the missing
+//   one (a catch-up) and the server answers with a page written by the event's people. (The
+//   messenger also hears the push, which changes nothing of its own.) With no live connection
+//   or no DM, no conversation can report: the event is sent to the messenger (systemId
+//   "messenger") as the conversation would.
+// - conversation.selected: the user clicks the conversation's row in the sidebar; a conversation
+//   with no row (unknown, not listed, or the list still loading) cannot be clicked: the step
+//   must leave everything as it was.
+// - conversation.closed: the views have no control that closes a conversation (selecting another
+//   one switches); the event is sent to the messenger as a view would.
+//
+// What is asserted per step:
+// - loading <-> the skeleton ("Loading conversations") instead of the conversation list.
+// - ready.selection + `selected`: the main pane shows the selected conversation's region (its
+//   title) and its sidebar row is marked current (viewing), or the "Choose a conversation"
+//   placeholder (browsing).
+// - ready.sync: resyncing <-> the server holds the messenger's unanswered sync request (one
+//   sent besides the session's own sync of the connection); upToDate <-> none.
+// - `conversations` <-> the number of rows in the sidebar.
+// - `people`: 0 <-> no names (the skeleton); otherwise the people of the sync are named (the DM
+//   is titled "Vegeta Saiyan", not the bare conversation title "Vegeta"). The newcomer among
+//   them (5 people) shows only in the open group's member line ("Goku, Bulma, Alan and you");
+//   with the group closed, or the newcomer not its member, the count is not observable beyond
+//   that (the views show no list of people).
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, expect } from 'vitest';
+import type { EventObject, StateValue } from 'xstate';
+import { conversationSystemId, systemIds, type SocketCommand } from '../../../machines/system.ts';
+import type {
+  ChannelUpdate,
+  ConversationsAndUsers,
+  Message,
+  ProtocolError,
+  UserJoined,
+} from '../../../server/protocol.ts';
+import { vegeta } from '../fixtures.ts';
+import type { Facts, ModelPath } from '../modelKit.ts';
+import { models } from '../models.ts';
+import { describeAdapter } from '../realKit.ts';
+import {
+  installLayout,
+  startWorld,
+  titles,
+  type LoggedCommand,
+  type World,
+} from './signedInWorld.tsx';
+
+/** The facts this adapter knows how to observe (a new one in the model fails the path). */
+const knownFacts = ['selected', 'conversations', 'people'] as const;
+const NEWCOMER = 'Alan';
+
+const tally = new Map<string, number>();
+const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+afterAll(() => {
+  if (process.env.PARLEY_ADAPTER_TALLY) {
+    console.log(
+      [...tally]
+        .sort()
+        .map(([key, n]) => `${key}: ${n}`)
+        .join('\n'),
+    );
+  }
+});
+
+function checkFacts(path: ModelPath): void {
+  const all = [path.initial.facts, ...path.steps.map((step) => step.expected.facts)];
+  for (const facts of all) {
+    for (const key of Object.keys(facts)) {
+      if (!(knownFacts as readonly string[]).includes(key)) {
+        throw new Error(
+          `path "${path.description}" carries the fact "${key}", which messenger.views does ` +
+            `not observe (it knows ${knownFacts.join(', ')}): map it to what the user sees`,
+        );
+      }
+    }
+  }
+}
+
+const titleOf = (conversationId: string) =>
+  (titles as Record<string, string>)[conversationId] ?? null;
+
+// ---- what the user (and the server) sees ---------------------------------------------------
+
+interface Seen {
+  screen: 'loading' | 'ready';
+  /** The conversation whose pane is open (by title), or null. */
+  open?: string | null;
+  /** The sidebar row marked current, or null. */
+  current?: string | null;
+  resyncing?: boolean;
+  conversations: number;
+  peopleNamed: boolean;
+  /** The open group names the newcomer (only when the group is open and they are a member). */
+  newcomer?: boolean;
+}
+
+/** The messenger's own sync requests: each one past the first of its connection. */
+function resyncRequests(world: World): LoggedCommand[] {
+  const isSync = (c: SocketCommand) => c.type === 'requestConversationsAndUsers';
+  return world.outstanding(isSync).filter((entry) => {
+    const first = world.log.find(
+      (other) => other.attempt === entry.attempt && isSync(other.command),
+    );
+    return first !== entry;
+  });
+}
+
+function seenOnScreen(world: World): Seen {
+  const list = screen.queryByRole('list', { name: 'Conversations' });
+  if (!list) {
+    const skeleton = screen.queryByRole('progressbar', { name: 'Loading conversations' });
+    return { screen: skeleton ? 'loading' : 'ready', conversations: 0, peopleNamed: false };
+  }
+  const rows = within(list).queryAllByRole('button');
+  const current = rows.find((row) => row.getAttribute('aria-current') === 'true');
+  const region = screen.queryByRole('region');
+  const seen: Seen = {
+    screen: 'ready',
+    open: region?.getAttribute('aria-label') ?? null,
+    current: current
+      ? (document.getElementById(current.getAttribute('aria-labelledby') ?? '')?.textContent ?? '?')
+      : null,
+    resyncing: resyncRequests(world).length > 0,
+    conversations: rows.length,
+    peopleNamed: within(list).queryByRole('button', { name: titles['c-vegeta'] }) !== null,
+  };
+  if (region?.getAttribute('aria-label') === titles['c-group']) {
+    const line = within(region).getAllByRole('status').at(-1)?.textContent ?? '';
+    if (line.includes(NEWCOMER) || line.includes('Someone'))
+      seen.newcomer = line.includes(NEWCOMER);
+  }
+  return seen;
+}
+
+function expectedOnScreen(value: StateValue, facts: Facts, seenNewcomer: boolean): Seen {
+  if (value === 'loading') return { screen: 'loading', conversations: 0, peopleNamed: false };
+  const ready = (value as { ready: { selection: string; sync: string } }).ready;
+  const selected = facts.selected as string | null;
+  const title = ready.selection === 'viewing' && selected ? titleOf(selected) : null;
+  return {
+    screen: 'ready',
+    open: title,
+    current: title,
+    resyncing: ready.sync === 'resyncing',
+    conversations: facts.conversations as number,
+    peopleNamed: (facts.people as number) > 0,
+    // The model has the newcomer among the people: the open group must name them.
+    ...(seenNewcomer ? { newcomer: (facts.people as number) > 4 } : {}),
+  };
+}
+
+// ---- what the user and the server do ---------------------------------------------------------
+
+interface Dm {
+  /** The last seq of the DM the server has handed out. */
+  lastSeq: number;
+}
+
+async function perform(
+  world: World,
+  dm: Dm,
+  event: EventObject & Record<string, unknown>,
+): Promise<void> {
+  const direct = (why: string) => {
+    count(`${event.type}: sent to the messenger (${why})`);
+    world.tell(systemIds.messenger, event);
+  };
+  const live = world.sessionMatches({ connection: 'live' });
+  switch (event.type) {
+    case 'sync.received': {
+      const data = event.data as ConversationsAndUsers;
+      const asked = world.outstanding((c) => c.type === 'requestConversationsAndUsers');
+      if (asked.length > 0) {
+        count('sync.received: the server answers the sync asked for');
+      } else if (live) {
+        count('sync.received: after a reconnect (the server drops the socket)');
+        await world.dropConnection();
+        await world.ensureConnected();
+      } else {
+        count('sync.received: the sync of a new connection');
+        await world.ensureConnected();
+      }
+      await world.answerSync(data);
+      return;
+    }
+    case 'sync.failed': {
+      const asked = world.outstanding((c) => c.type === 'requestConversationsAndUsers');
+      if (asked.length === 0) {
+        count('sync.failed: nothing asked, nothing fails');
+        return;
+      }
+      for (const request of asked) request.answered = true;
+      count('sync.failed: the server fails the sync request');
+      const error: ProtocolError = { code: 'internal', message: 'internal' };
+      // As the real transport delivers a failed sync: to the messenger, then to the session.
+      act(() => {
+        world.actor(systemIds.messenger)?.send({ type: 'sync.failed' });
+        world.socket.session({ type: 'sync.failed', error });
+      });
+      return;
+    }
+    case 'channel.updated':
+      await world.ensureConnected();
+      count('channel.updated: pushed');
+      act(() => world.socket.push(event.update as ChannelUpdate));
+      return;
+    case 'user.joined':
+      await world.ensureConnected();
+      count('user.joined: pushed');
+      act(() => world.socket.joined(event.joined as UserJoined));
+      return;
+    case 'connection.lost':
+      if (live) {
+        count('connection.lost: the server drops the socket');
+        await world.dropConnection();
+      } else count('connection.lost: nothing (the session is not live)');
+      return;
+    case 'authors.seen': {
+      const userIds = event.userIds as string[];
+      const dmActor = world.actor(conversationSystemId('c-vegeta'));
+      if (!live || !dmActor) {
+        direct(!live ? 'no live connection: no page can come' : 'no conversation to report');
+        return;
+      }
+      count('authors.seen: a catch-up page in the DM names them');
+      const page: Message[] = userIds.map((authorId, at) => ({
+        id: `m-v-${dm.lastSeq + 1 + at}`,
+        seq: dm.lastSeq + 1 + at,
+        conversationId: 'c-vegeta',
+        authorId,
+        text: `Page ${dm.lastSeq + 1 + at}`,
+        sentAt: 1_700_000_000_000 + (dm.lastSeq + 1 + at) * 60_000,
+        clientMessageId: null,
+      }));
+      const seq = dm.lastSeq + userIds.length + 1;
+      const pushed: Message = {
+        id: `m-v-${seq}`,
+        seq,
+        conversationId: 'c-vegeta',
+        authorId: vegeta.id,
+        text: `Message ${seq}`,
+        sentAt: 1_700_000_000_000 + seq * 60_000,
+        clientMessageId: null,
+      };
+      dm.lastSeq = seq;
+      act(() =>
+        world.socket.push({
+          conversation: {
+            id: 'c-vegeta',
+            kind: 'direct',
+            title: 'Vegeta',
+            lastMessage: pushed,
+            drafting: [],
+          },
+          message: pushed,
+        }),
+      );
+      const [request] = world.outstanding(
+        (c) => c.type === 'requestMessages' && c.purpose === 'catchUp',
+      );
+      if (!request) throw new Error('the DM did not ask for the message it missed');
+      request.answered = true;
+      const after = (request.command as { after: number }).after;
+      act(() => world.socket.catchUp('c-vegeta', after, page, false));
+      return;
+    }
+    case 'conversation.selected': {
+      const title = titleOf(event.conversationId as string);
+      const list = screen.queryByRole('list', { name: 'Conversations' });
+      const row = title && list ? within(list).queryByRole('button', { name: title }) : null;
+      if (!row) {
+        count('conversation.selected: no row to click');
+        return;
+      }
+      count('conversation.selected: click the row');
+      await world.user.click(row);
+      return;
+    }
+    case 'conversation.closed':
+      direct('the views have no close control');
+      return;
+    default:
+      throw new Error(`messenger.views does not know how to make ${event.type} happen`);
+  }
+}
+
+describeAdapter('messenger.views', models.messenger!, async (path, recorder) => {
+  checkFacts(path);
+  const restoreLayout = installLayout();
+  let world: World | undefined;
+  try {
+    world = await startWorld({ inspect: recorder.inspect, firstSync: false });
+    const dm: Dm = { lastSeq: 0 };
+    const check = async (where: string, value: StateValue, facts: Facts) => {
+      await waitFor(() => {
+        const seen = seenOnScreen(world!);
+        expect({ where, ...seen }).toEqual({
+          where,
+          ...expectedOnScreen(value, facts, seen.newcomer !== undefined),
+        });
+      });
+    };
+    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
+    for (const [index, step] of path.steps.entries()) {
+      await perform(world, dm, step.event as EventObject & Record<string, unknown>);
+      await check(
+        `${path.description}: step ${index + 1} (${step.event.type})`,
+        step.expected.value,
+        step.expected.facts,
+      );
+    }
+  } finally {
+    world?.stop();
+    restoreLayout();
+  }
+});
