@@ -39,6 +39,8 @@ export interface FaultProxy {
   readonly open: number;
   /** Connections dropped by `dropAll` so far. */
   readonly dropped: number;
+  /** Bytes clients sent that the proxy holds now (paused upstream, or held connections). */
+  readonly pendingBytes: number;
   /** Connects every held connection through. */
   passHeld(): void;
   /** Resets every held connection. */
@@ -113,6 +115,7 @@ export async function startFaultProxy(
     client.on('data', (chunk: Buffer) => {
       link.buffered.push(chunk);
       if (link.upstream && !link.upstream.connecting) flush(link);
+      changed();
     });
     client.on('error', () => closeLink(link));
     client.on('close', () => closeLink(link));
@@ -151,6 +154,11 @@ export async function startFaultProxy(
     },
     get dropped() {
       return dropped;
+    },
+    get pendingBytes() {
+      let bytes = 0;
+      for (const link of links) for (const chunk of link.buffered) bytes += chunk.length;
+      return bytes;
     },
     passHeld() {
       for (const link of linksIn('held')) pass(link);
