@@ -252,6 +252,9 @@ async function runOutgoingPath(
     expect(failure !== null, `${where(label)}: fact failed`).toBe(facts.failed);
     if (failure !== null) {
       expect(failure.length, `${where(label)}: a failure the user can read`).toBeGreaterThan(0);
+      if (previous === null && given.failure) {
+        expect(failure, `${where(label)}: the restored reason`).toBe(given.failure);
+      }
       if (previous && rejectionCode(previous) === 'text_too_long') {
         expect(failure, `${where(label)}: the server's reason`).toBe(tooLongMessage);
         expect(reports.at(-1), `${where(label)}: the conversation is told`).toEqual({
