@@ -1,12 +1,15 @@
 // @vitest-environment jsdom
-// Every generated onboarding path (tests/model/onboardingPaths.ts), executed against the real
-// onboarding views inside the real App: the user types, pastes, picks and clicks by role and
-// name; fake request actors settle when the path says; a fake clock ends the resend countdown.
-// At each step the screen must show what the machine's expected state and facts say.
+// The generated onboarding paths (tests/model/onboardingPaths.ts), executed against the real
+// onboarding views inside the real App, through the adapter kit (tests/model/realKit.ts, adapter
+// `onboarding.views`): a covering subset by default, every path with PARLEY_MODEL_PATHS=all, the
+// onboarding machine's coverage inside the views written to coverage/model-real, and a failing
+// path shrunk and saved as a replayable fixture. The user types, pastes, picks and clicks by role
+// and name; fake request actors settle when the path says; a fake clock ends the resend
+// countdown. At each step the screen must show what the machine's expected state and facts say.
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { atom, createStore } from 'jotai';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { fromPromise, type StateValue } from 'xstate';
 import { appMachine } from '../../machines/app.ts';
 import { messengerMachine } from '../../machines/messenger.ts';
@@ -22,13 +25,9 @@ import type {
 import { App } from '../../src/renderer/App.tsx';
 import { createAppAtoms } from '../../src/renderer/state/index.ts';
 import { silentCallback } from './inertActors.ts';
-import {
-  onboardingPaths,
-  userActionFor,
-  type Facts,
-  type ModelPath,
-  type UserAction,
-} from './onboardingPaths.ts';
+import { models } from './models.ts';
+import { userActionFor, type Facts, type ModelPath, type UserAction } from './onboardingPaths.ts';
+import { describeAdapter, type CoverageRecorder } from './realKit.ts';
 
 type ActorName = 'requestCode' | 'verifyCode' | 'createUser';
 
@@ -57,7 +56,7 @@ class FakeRequests {
   }
 }
 
-function startApp() {
+function startApp(recorder: CoverageRecorder) {
   const requests = new FakeRequests();
   const machine = appMachine.provide({
     actors: {
@@ -75,12 +74,11 @@ function startApp() {
       messenger: messengerMachine,
     },
   });
-  const atoms = createAppAtoms(machine, {
-    serverUrl: 'http://127.0.0.1:1',
-    locale: 'en-US',
-    online: true,
-    clientIdPrefix: 'p',
-  });
+  const atoms = createAppAtoms(
+    machine,
+    { serverUrl: 'http://127.0.0.1:1', locale: 'en-US', online: true, clientIdPrefix: 'p' },
+    { inspect: recorder.inspect },
+  );
   render(<App atoms={atoms} store={createStore()} simulatedSmsAtom={atom(null)} />);
   return { requests, atoms };
 }
@@ -264,8 +262,6 @@ async function perform(user: UserEvent, action: UserAction, requests: FakeReques
 
 // ---- the paths -----------------------------------------------------------------------------
 
-const paths: ModelPath[] = onboardingPaths();
-
 beforeEach(() => {
   // Time moves on its own (so typing and waiting work) and jumps when the path says.
   vi.useFakeTimers({ shouldAdvanceTime: true });
@@ -275,28 +271,45 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('onboarding views follow every generated onboarding path', () => {
-  it('has paths to run', () => {
-    expect(paths.length).toBeGreaterThan(20);
-  });
+/** The facts this adapter reads from the screen (expectedOnScreen); any other fails the path. */
+const observedFacts = new Set([
+  'validPhone',
+  'codeLength',
+  'firstNameValid',
+  'lastNameValid',
+  'failure',
+  'triesLeft',
+]);
 
-  it.each(paths.map((path, index) => [index + 1, path.description, path] as const))(
-    'path %i: %s',
-    async (_index, _description, path) => {
-      const user = userEvent.setup({ delay: null });
-      const { requests } = startApp();
-      await screen.findByRole('textbox', { name: 'Phone number' });
-      expect(seenOnScreen()).toEqual(expectedOnScreen(path.initial.value, path.initial.facts));
-      for (const [index, step] of path.steps.entries()) {
-        await perform(user, userActionFor(step.event), requests);
-        const where = `step ${index + 1} (${step.event.type})`;
-        await waitFor(() =>
-          expect({ where, ...seenOnScreen() }).toEqual({
-            where,
-            ...expectedOnScreen(step.expected.value, step.expected.facts),
-          }),
-        );
-      }
-    },
-  );
-});
+async function runOnScreen(path: ModelPath, recorder: CoverageRecorder): Promise<void> {
+  const user = userEvent.setup({ delay: null });
+  const { requests, atoms } = startApp(recorder);
+  try {
+    const unknown = [path.initial, ...path.steps.map((step) => step.expected)]
+      .flatMap((expected) => Object.keys(expected.facts))
+      .filter((key) => !observedFacts.has(key));
+    if (unknown.length > 0) {
+      throw new Error(
+        `onboarding.views: the path carries fact(s) ${[...new Set(unknown)].join(', ')} the ` +
+          `screen adapter does not observe (it observes ${[...observedFacts].join(', ')})`,
+      );
+    }
+    await screen.findByRole('textbox', { name: 'Phone number' });
+    expect(seenOnScreen()).toEqual(expectedOnScreen(path.initial.value, path.initial.facts));
+    for (const [index, step] of path.steps.entries()) {
+      await perform(user, userActionFor(step.event), requests);
+      const where = `path "${path.description}", step ${index + 1} (${step.event.type})`;
+      await waitFor(() =>
+        expect({ where, ...seenOnScreen() }).toEqual({
+          where,
+          ...expectedOnScreen(step.expected.value, step.expected.facts),
+        }),
+      );
+    }
+  } finally {
+    cleanup();
+    atoms.stop();
+  }
+}
+
+describeAdapter('onboarding.views', models.onboarding!, runOnScreen);

@@ -300,7 +300,7 @@ async function runAppPath(
     }
   };
 
-  const check = (label: string, expected: { value: unknown; facts: Facts }) => {
+  const check = async (label: string, expected: { value: unknown; facts: Facts }) => {
     const unknown = Object.keys(expected.facts).filter((key) => !(key in factObservers));
     if (unknown.length > 0) {
       throw new Error(
@@ -320,6 +320,13 @@ async function runAppPath(
     // The screen the app shows for that state, and the notice's words.
     expect(screenFor(expected.value), `${label}: the screen shown`).toContain(seen.screen);
     if (seen.notice !== null) expect(seen.notice, `${label}: the notice`).toBe(refusedNotice);
+    // Not signed in, the app holds no token but the one this device saved (none once forgotten).
+    if (seen.snapshot.matches('onboarding')) {
+      const held = (seen.snapshot.context as { sessionToken: string | null }).sessionToken;
+      expect(held, `${label}: the token the app holds on the onboarding screen`).toBe(
+        await onDisk.token(),
+      );
+    }
     if (seen.screen === 'messenger') {
       expect(facts.hasToken ?? true, `${label}: the messenger shows only with a token`).toBe(true);
     }
@@ -343,11 +350,12 @@ async function runAppPath(
     id: RequestId,
     event: EventObject & Record<string, unknown>,
   ) => {
-    await until(
-      () => held.has(id),
-      () => `${label}: the app to start ${id}`,
-    );
-    const pending = held.get(id)!;
+    // A request starts with the transition that invokes it: none open now means none will be.
+    const pending = held.get(id);
+    if (!pending) {
+      // No such answer can come: the path must expect nothing to change (checked after the step).
+      return;
+    }
     held.delete(id);
     // Arrange the storage for the outcome.
     if (id === 'loadUnsent') {
@@ -420,7 +428,7 @@ async function runAppPath(
 
   const finishOnboarding = async (label: string) => {
     const onboarding = child('onboarding');
-    if (!onboarding) throw new Error(`${label}: the app shows no onboarding`);
+    if (!onboarding) return; // no onboarding runs: nothing can end (the path expects no change)
     const state = () => onboarding.getSnapshot() as AnyMachineSnapshot;
     const reach = (what: string, test: (s: AnyMachineSnapshot) => boolean) =>
       until(
@@ -464,6 +472,7 @@ async function runAppPath(
       return;
     }
     if (id === 'onboarding' && kind === 'done') {
+      if (!child('onboarding')) return; // no onboarding runs (the path expects no change)
       const before = processedCount(id);
       await finishOnboarding(label);
       await appTook(label, id, before);
@@ -475,7 +484,7 @@ async function runAppPath(
       const online = (snapshot.context as { online: boolean }).online;
       const before = processedCount(id);
       const session = child('session');
-      if (!session) throw new Error(`${label}: no session is running`);
+      if (!session) return; // no session runs: none can end (the path expects no change)
       let output: SessionOutput | null = null;
       const sub = session.subscribe({
         complete: () => {
@@ -510,7 +519,7 @@ async function runAppPath(
 
   try {
     atoms.start();
-    check(where(-1), modelPath.initial);
+    await check(where(-1), modelPath.initial);
     for (const [index, step] of modelPath.steps.entries()) {
       const label = where(index, step);
       try {
@@ -522,7 +531,7 @@ async function runAppPath(
         }
         throw error;
       }
-      check(label, step.expected);
+      await check(label, step.expected);
       const seen = observe();
       if (seen.screen === 'messenger' && seen.snapshot.matches('signedIn')) {
         const sessionOffline = seen.sessionBanner !== null && /offline/i.test(seen.sessionBanner);
