@@ -260,24 +260,37 @@ export function pathsFor(adapter: string, model: MachineModel): ModelPath[] {
 // Minimal reproductions and fixtures
 // ---------------------------------------------------------------------------------------------
 
-/** The path for these events, with each step's expectation as the machine itself computes it. */
+/** Events only the world produces, and only while it can: an actor's answer, a timer's end. */
+const isWorldAnswer = (event: EventObject) =>
+  /^xstate\.(done|error)\.actor\.|^xstate\.after\./.test(event.type);
+
+/**
+ * The path for these events, with each step's expectation as the machine itself computes it; or
+ * null when the events cannot happen in this order: an answer with no request open or a timer
+ * not running (the machine would not take it), or a step the machine fails on.
+ */
 export function expectationsFor(
   model: MachineModel,
   input: unknown,
   events: EventObject[],
   description = events.map((event) => event.type).join(' → ') || '(start)',
-): ModelPath {
+): ModelPath | null {
   const actor = createActor(model.machine, { input, clock: frozenClock });
+  // An error snapshot makes the candidate impossible; without an observer XState would report it.
+  actor.subscribe({ error: () => {} });
   actor.start();
   try {
     const first = actor.getSnapshot() as AnyMachineSnapshot;
     const initial = { value: first.value, facts: model.facts(first) };
     const steps: ModelStep[] = [];
     for (const event of events) {
+      const before = actor.getSnapshot() as AnyMachineSnapshot;
+      if (before.status !== 'active') return null;
+      if (isWorldAnswer(event) && !before.can(event as never)) return null;
       actor.send(event);
       const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+      if (snapshot.status === 'error') return null;
       steps.push({ event, expected: { value: snapshot.value, facts: model.facts(snapshot) } });
-      if (snapshot.status !== 'active') break;
     }
     return { description, input, initial, steps };
   } finally {
@@ -286,9 +299,9 @@ export function expectationsFor(
 }
 
 /**
- * Shortest failing path found by dropping steps (one at a time, then keeping any drop after
- * which the adapter still fails), with expectations recomputed by the machine. Bounded by
- * `maxRuns` adapter runs.
+ * Shortest failing path found by dropping steps (one at a time, keeping any drop after which
+ * the adapter still fails), with expectations recomputed by the machine; a candidate whose events
+ * cannot happen in that order (see `expectationsFor`) is not tried. Bounded by `maxRuns` runs.
  */
 export async function shrink(
   model: MachineModel,
@@ -304,6 +317,7 @@ export async function shrink(
     for (let index = current.steps.length - 1; index >= 0 && runs < maxRuns; index -= 1) {
       const events = current.steps.filter((_, at) => at !== index).map((step) => step.event);
       const candidate = expectationsFor(model, current.input, events);
+      if (candidate === null) continue;
       runs += 1;
       if (await fails(candidate)) {
         current = candidate;
