@@ -41,7 +41,7 @@
 //   with the group closed, or the newcomer not its member, the count is not observable beyond
 //   that (the views show no list of people).
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, expect } from 'vitest';
+import { afterAll } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { conversationSystemId, systemIds, type SocketCommand } from '../../../machines/system.ts';
 import type {
@@ -57,6 +57,7 @@ import { models } from '../models.ts';
 import { describeAdapter } from '../realKit.ts';
 import {
   installLayout,
+  same,
   startWorld,
   titles,
   type LoggedCommand,
@@ -310,13 +311,13 @@ describeAdapter('messenger.views', models.messenger!, async (path, recorder) => 
     world = await startWorld({ inspect: recorder.inspect, firstSync: false });
     const dm: Dm = { lastSeq: 0 };
     const check = async (where: string, value: StateValue, facts: Facts) => {
-      await waitFor(() => {
-        const seen = seenOnScreen(world!);
-        expect({ where, ...seen }).toEqual({
-          where,
-          ...expectedOnScreen(value, facts, seen.newcomer !== undefined),
-        });
-      });
+      await waitFor(
+        () => {
+          const seen = seenOnScreen(world!);
+          same(where, seen, expectedOnScreen(value, facts, seen.newcomer !== undefined));
+        },
+        { onTimeout: (error) => error },
+      );
     };
     await check(`${path.description}: start`, path.initial.value, path.initial.facts);
     for (const [index, step] of path.steps.entries()) {

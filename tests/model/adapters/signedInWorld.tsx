@@ -288,6 +288,16 @@ export async function startWorld({ inspect, firstSync = true }: StartOptions): P
   return world;
 }
 
+/** Throws, saying where and what differs, unless the screen shows what the model expects. */
+export function same<T extends object>(where: string, seen: T, expected: T): void {
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(seen)])] as (keyof T)[];
+  const differ = keys.filter((key) => JSON.stringify(seen[key]) !== JSON.stringify(expected[key]));
+  if (differ.length === 0) return;
+  const show = (key: keyof T) =>
+    `${String(key)}: expected ${JSON.stringify(expected[key])}, seen ${JSON.stringify(seen[key])}`;
+  throw new Error(`${where}: ${differ.map(show).join('; ')}`);
+}
+
 export const titles = {
   'c-group': 'Capsule Corp',
   // A DM is titled by the other person's full name once the people are known.
