@@ -67,7 +67,7 @@
 //   there is more (the history region is then checked).
 // - history failed vs idle while closed (the alert is the open conversation's).
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, expect } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { draftingTiming } from '../../../machines/conversation.ts';
 import { conversationSystemId, type SocketCommand } from '../../../machines/system.ts';
@@ -78,9 +78,9 @@ import type {
   ProtocolError,
 } from '../../../server/protocol.ts';
 import { newConversationUpdate, syncData } from '../fixtures.ts';
-import type { Facts, ModelPath } from '../modelKit.ts';
+import { generatePaths, type Facts, type ModelPath } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { describeAdapter } from '../realKit.ts';
+import { createCoverageRecorder, describeAdapter, type CoverageRecorder } from '../realKit.ts';
 import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
 
 const GROUP = 'c-group';
@@ -606,7 +606,7 @@ function nextComposer(
   return { freshDue, idleDue };
 }
 
-describeAdapter('conversation.views', models.conversation!, async (path, recorder) => {
+async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void> {
   checkFacts(path);
   const restoreLayout = installLayout();
   let world: World | undefined;
@@ -652,4 +652,51 @@ describeAdapter('conversation.views', models.conversation!, async (path, recorde
     world?.stop();
     restoreLayout();
   }
-});
+}
+
+describeAdapter('conversation.views', models.conversation!, runOne);
+
+/**
+ * The paths the kit picks cover the machine's transitions, and most of them type, send and
+ * scroll in a closed conversation, which these views cannot do (those events are sent to the
+ * actor). So the default run also takes, for each user action and each answer the open log
+ * shows, the shortest path that has it happen in the open conversation: the composer, the Send
+ * button, Enter, the scroll to the top and the loading bar are exercised on every run.
+ */
+const userFacing = new Set([
+  'draft.changed',
+  'message.submitted',
+  'history.requested',
+  'history.loaded',
+  'history.failed',
+  'outgoing.sent',
+  'outgoing.settled',
+  'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh',
+  'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent',
+]);
+function openConversationSample(): ModelPath[] {
+  if (process.env.PARLEY_MODEL_REPLAY || process.env.PARLEY_MODEL_PATHS === 'all') return [];
+  const shortest = new Map<string, ModelPath>();
+  for (const path of generatePaths(models.conversation!)) {
+    let before = path.initial.value as Region;
+    for (const step of path.steps) {
+      const event = step.event as EventObject & { text?: string };
+      if (before.visibility === 'open' && userFacing.has(event.type)) {
+        const key = `${event.type}${event.text === undefined ? '' : `:${event.text}`}`;
+        const known = shortest.get(key);
+        if (!known || path.steps.length < known.steps.length) shortest.set(key, path);
+      }
+      before = step.expected.value as Region;
+    }
+  }
+  return [...new Set(shortest.values())];
+}
+const sample = openConversationSample();
+describe.skipIf(sample.length === 0)(
+  'conversation.views: user actions in the open conversation',
+  () => {
+    it.each(sample.map((path) => [path.description, path] as const))('%s', async (_, path) => {
+      await runOne(path, createCoverageRecorder(models.conversation!.machine.id));
+    });
+  },
+);
