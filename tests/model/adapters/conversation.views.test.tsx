@@ -696,7 +696,9 @@ describe.skipIf(sample.length === 0)(
   'conversation.views: user actions in the open conversation',
   () => {
     it.each(sample.map((path) => [path.description, path] as const))('%s', async (_, path) => {
-      await runOne(path, createCoverageRecorder(models.conversation!.machine.id));
+      const recorder = createCoverageRecorder(models.conversation!.machine.id);
+      await runOne(path, recorder);
+      expect(recorder.run().stateIds.size, 'no conversation actor was observed').toBeGreaterThan(0);
     });
   },
 );
