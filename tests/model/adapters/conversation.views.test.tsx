@@ -619,13 +619,16 @@ async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void
     let composer: Composer = { freshDue: null, idleDue: null };
     const check = async (where: string, value: StateValue, facts: Facts) => {
       lookAtNewest();
-      await waitFor(
+      const open = await waitFor(
         () => {
           const { seen, holeVisible } = seenOnScreen(server, world!.clock.now());
           same(where, seen, expectedOnScreen(value, facts, holeVisible));
+          return seen.visibility === 'open' ? holeVisible : null;
         },
         { onTimeout: (error) => error },
       );
+      if (open !== null)
+        count(`open: hole ${open ? 'judged' : 'not judged (rows outside the log window)'}`);
     };
     await check(`${path.description}: start`, path.initial.value, path.initial.facts);
     let before = path.initial.value;
