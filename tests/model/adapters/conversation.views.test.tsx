@@ -56,11 +56,15 @@
 // - catchUp: catchingUp <-> the server holds an unanswered catch-up request; complete, settling
 //   and gaveUp look the same (nothing asked): not observable apart.
 // - facts: unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
-//   (open); unsent <-> a "Sending" or "Not sent" bubble (open); historyError <-> the alert
+//   (open); unsent <-> a "Sending" or "Not sent" bubble (open); members <-> the names in the
+//   open group's member line ("Goku, Bulma and you": 3); historyError <-> the alert
 //   (open); hole <-> the messages shown skip a seq the server has (open, and only when the log's
 //   viewport holds every row; the virtualized log renders a window).
+// Coverage (coverage/model-real/conversation.views.json) is of the whole real run, so the start
+// (the first sync, the drop) counts too: link.offline on conversation.synced and link.online on
+// connection.lost are taken by every path.
 // Not observable, and why:
-// - draft, unsent, historyError and hole while the conversation is closed (only the open
+// - draft, unsent, members, historyError and hole while the conversation is closed (only the open
 //   conversation's composer and log exist; the sidebar shows neither a draft nor the outbox).
 // - hasMore: no passive affordance (no "load older" control, no "beginning of conversation"
 //   marker); it shows through history.requested steps, whose scroll asks the server only when
