@@ -75,12 +75,17 @@ export const MessageLog = memo(function MessageLog({
   }, [ownLastKey, virtualizer]);
 
   const lastScrollTop = useRef(0);
+  const lastScrollHeight = useRef(0);
   const maybeLoadOlder = () => {
     const element = scrollRef.current;
     if (!element) return;
-    // Only the reader moving up counts: the log's own settling at mount can pass near the top.
-    const movingUp = element.scrollTop < lastScrollTop.current;
+    // Only the reader moving up counts: the log's own settling at mount can pass near the top,
+    // and a log whose content changed height (a pending bubble replaced by the stored message)
+    // moves its scroll position without the reader.
+    const resized = element.scrollHeight !== lastScrollHeight.current;
+    const movingUp = !resized && element.scrollTop < lastScrollTop.current;
     lastScrollTop.current = element.scrollTop;
+    lastScrollHeight.current = element.scrollHeight;
     if (!hasMore || isLoadingOlder) return;
     const fitsWithoutScrolling = element.scrollHeight <= element.clientHeight;
     if (fitsWithoutScrolling || (movingUp && element.scrollTop < LOAD_OLDER_WITHIN_PX)) {

@@ -151,6 +151,29 @@ describe('MessageLog', () => {
     expect(within(log).getByText('line 0')).toBeTruthy();
   });
 
+  it('does not take the log changing height under the reader for the reader scrolling up', () => {
+    const many = Array.from({ length: 200 }, (_, index) =>
+      message(index, vegeta.id, `line ${index}`, { sentAt: NOON + index }),
+    );
+    const { onLoadOlder, rerender } = renderLog(many, { hasMore: true });
+    const log = screen.getByRole('log');
+    // The reader stops above the distance that loads older pages (400 px).
+    log.scrollTop = 10 * ROW_HEIGHT;
+    fireEvent.scroll(log);
+    expect(onLoadOlder).not.toHaveBeenCalled();
+    // The newest half goes (a resync): the content is shorter, the position moves up with it.
+    rerender(many.slice(0, 100), { hasMore: true });
+    const before = log.scrollHeight;
+    log.scrollTop = 5 * ROW_HEIGHT;
+    fireEvent.scroll(log);
+    expect(log.scrollHeight).toBe(before);
+    expect(onLoadOlder).not.toHaveBeenCalled();
+    // Then the reader moves up, with nothing changing under them.
+    log.scrollTop = 4 * ROW_HEIGHT;
+    fireEvent.scroll(log);
+    expect(onLoadOlder).toHaveBeenCalledTimes(1);
+  });
+
   it('does not ask for older pages while one is loading or when none are left', () => {
     const many = Array.from({ length: 200 }, (_, index) =>
       message(index, vegeta.id, `line ${index}`, { sentAt: NOON + index }),
