@@ -252,6 +252,8 @@ const resyncedWithOwn = () => {
     messages: [...conversation.messages, ownUpdate.message],
   };
 };
+/** What the server holds between the last message known before the hole (5) and the hole (8). */
+const catchUpPool = [ownUpdate.message, groupUpdate('Me', 7).message!];
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
 const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
 
@@ -261,44 +263,47 @@ const conversationModel: MachineModel = {
   inputs: [
     { conversation: groupConversation(), currentUserId: me.id, clientIdPrefix: 'p', now: () => 0 },
   ],
-  events: () => [
-    { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
-    { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },
-    { type: 'connection.lost' },
-    { type: 'channel.updated', update: groupUpdate() },
-    { type: 'channel.updated', update: afterAHole },
-    // The user's own message, from another of their windows: not unread.
-    { type: 'channel.updated', update: ownUpdate },
-    { type: 'member.joined', userId: 'u-newcomer' },
-    { type: 'conversation.opened' },
-    { type: 'conversation.closed' },
-    { type: 'draft.changed', text: 'Hi' },
-    { type: 'draft.changed', text: '' },
-    { type: 'message.submitted' },
-    { type: 'history.requested' },
-    { type: 'history.loaded', messages: olderGroupMessages, hasMore: false },
-    { type: 'history.failed', error: serverError('internal') },
-    // Pages after seq 5: all that was missing, part of it with more to come, or nothing.
-    {
-      type: 'catchUp.loaded',
-      after: 5,
-      // The first is the user's own `p-1`, delivered though its ack never came.
-      messages: [ownUpdate.message, groupUpdate('Me', 7).message!],
-      hasMore: false,
-    },
-    {
-      type: 'catchUp.loaded',
-      after: 5,
-      messages: [ownUpdate.message],
-      hasMore: true,
-    },
-    { type: 'catchUp.loaded', after: 5, messages: [], hasMore: true },
-    { type: 'catchUp.failed', error: serverError('internal') },
-    { type: 'outgoing.sent', clientMessageId: 'p-1', message: stored },
-    { type: 'outgoing.settled', clientMessageId: 'p-1' },
-    { type: typingTimer },
-    { type: idleTimer },
-  ],
+  // Typing, sending and asking for older messages happen in the open conversation only: the
+  // views have a composer and a log for that one (the conversation.views adapter does them).
+  // A catch-up page answers the request the conversation made: after its last seq before the
+  // hole, the messages the server holds from there to the hole (the user's own `p-1`, delivered
+  // though its ack never came, then Goku's), all, part with more to come, or none.
+  events: (snapshot) => {
+    const context = snapshot.context as ConversationContext;
+    const after = lastSeqBeforeHole(context.messages) ?? 5;
+    const missing = catchUpPool.filter((m) => m.seq > after);
+    const open = snapshot.matches({ visibility: 'open' });
+    return [
+      { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
+      { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },
+      { type: 'connection.lost' },
+      { type: 'channel.updated', update: groupUpdate() },
+      { type: 'channel.updated', update: afterAHole },
+      // The user's own message, from another of their windows: not unread.
+      { type: 'channel.updated', update: ownUpdate },
+      { type: 'member.joined', userId: 'u-newcomer' },
+      { type: 'conversation.opened' },
+      { type: 'conversation.closed' },
+      ...(open
+        ? [
+            { type: 'draft.changed', text: 'Hi' },
+            { type: 'draft.changed', text: '' },
+            { type: 'message.submitted' },
+            { type: 'history.requested' },
+          ]
+        : []),
+      { type: 'history.loaded', messages: olderGroupMessages, hasMore: false },
+      { type: 'history.failed', error: serverError('internal') },
+      { type: 'catchUp.loaded', after, messages: missing, hasMore: false },
+      { type: 'catchUp.loaded', after, messages: missing.slice(0, 1), hasMore: true },
+      { type: 'catchUp.loaded', after, messages: [], hasMore: true },
+      { type: 'catchUp.failed', error: serverError('internal') },
+      { type: 'outgoing.sent', clientMessageId: 'p-1', message: stored },
+      { type: 'outgoing.settled', clientMessageId: 'p-1' },
+      { type: typingTimer },
+      { type: idleTimer },
+    ];
+  },
   facts: (snapshot) => {
     const context = snapshot.context as ConversationContext;
     return {

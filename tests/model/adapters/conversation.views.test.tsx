@@ -530,7 +530,9 @@ async function perform(
       server.know([message]);
       const [request] = server.sending(id);
       if (!request) {
-        direct('the message is not on the wire: no ack can come');
+        // As the message would report it: with the app's id, and the message as stored.
+        count(`${event.type}: sent to the actor (the message is not on the wire: no ack can come)`);
+        world.tell(groupSystemId, { ...event, clientMessageId: id, message });
         return null;
       }
       request.answered = true;
@@ -562,7 +564,10 @@ async function perform(
           return null;
         }
       }
-      direct('the message is neither on the wire nor failed on screen');
+      count(
+        `${event.type}: sent to the actor (the message is neither on the wire nor failed on screen)`,
+      );
+      world.tell(groupSystemId, { ...event, clientMessageId: id });
       return null;
     }
     default:
