@@ -16,7 +16,8 @@
 // Which paths run: PARLEY_MODEL_PATHS=all (npm run test:model) runs every generated path;
 // otherwise (npm test) a covering subset: the fewest paths that together take every transition
 // and show every guard outcome the machine's own run of all paths shows.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createActor,
@@ -40,6 +41,15 @@ import {
 } from './modelKit.ts';
 
 export const failuresDir = 'test-results/model-failures';
+
+/**
+ * Thrown by an adapter for a step the real world cannot produce in that place (an offline
+ * session's token refused by the server, say). The path is reported skipped, with the reason,
+ * and left out of coverage; shrinking does not count it as the failure it is looking for.
+ */
+export class Unproducible extends Error {
+  override name = 'Unproducible';
+}
 export const realCoverageDir = 'coverage/model-real';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,6 +60,8 @@ export interface CoverageRecorder {
   /** Pass as the `inspect` option of the root actor (it sees every actor of the system). */
   inspect: (event: InspectionEvent) => void;
   run: () => PathRun;
+  /** Events (other than its start) that actors of the machine processed. */
+  eventsSeen: () => number;
 }
 
 const machineIdOf = (actor: AnyActorRef | undefined): string | null => {
@@ -93,6 +105,7 @@ export function createCoverageRecorder(machineId: string): CoverageRecorder {
     }
     return state;
   };
+  let eventsSeen = 0;
   const recordNodes = (snapshot: AnyMachineSnapshot) => {
     for (const node of (snapshot._nodes ?? []) as AnyStateNode[]) {
       if (node.parent) run.stateIds.add(node.id);
@@ -127,6 +140,7 @@ export function createCoverageRecorder(machineId: string): CoverageRecorder {
       const snapshot = event.snapshot as AnyMachineSnapshot;
       if (!snapshot || !('_nodes' in snapshot)) return;
       const eventType = (event.event as EventObject).type;
+      if (eventType !== 'xstate.init' && eventType !== 'xstate.stop') eventsSeen += 1;
       if (state.settled && state.settled.status === 'active' && eventType !== 'xstate.init') {
         guardsSaidNo(state.settled, eventType, state.taken, run.guardOutcomes);
       }
@@ -136,7 +150,7 @@ export function createCoverageRecorder(machineId: string): CoverageRecorder {
       if (snapshot.status === 'active') alwaysSaidNo(snapshot, run.guardOutcomes);
     }
   };
-  return { inspect, run: () => run };
+  return { inspect, run: () => run, eventsSeen: () => eventsSeen };
 }
 
 const isAtomic = (node: AnyStateNode) => Object.keys(node.states).length === 0;
@@ -240,17 +254,29 @@ export interface Fixture {
 export function pathsFor(adapter: string, model: MachineModel): ModelPath[] {
   const replay = process.env.PARLEY_MODEL_REPLAY;
   if (replay) {
-    const files = replay
-      .split(',')
-      .flatMap((entry) =>
-        existsSync(entry) && !entry.endsWith('.json')
-          ? readdirSync(entry).map((name) => `${entry}/${name}`)
-          : [entry],
-      );
-    return files
-      .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Fixture)
-      .filter((fixture) => fixture.adapter === adapter)
-      .map((fixture) => fixture.path);
+    const files = replay.split(',').flatMap((entry) =>
+      existsSync(entry) && statSync(entry).isDirectory()
+        ? readdirSync(entry)
+            .filter((name) => name.endsWith('.json'))
+            .map((name) => `${entry}/${name}`)
+        : [entry],
+    );
+    return (
+      files
+        .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Fixture)
+        .filter((fixture) => fixture.adapter === adapter)
+        // The events as saved, with what the machine expects of them today (it may have changed
+        // since the failure); as saved when the machine no longer takes them in that order.
+        .map(
+          ({ path }) =>
+            expectationsFor(
+              model,
+              path.input,
+              path.steps.map((step) => step.event),
+              path.description,
+            ) ?? path,
+        )
+    );
   }
   const all = generatePaths(model);
   return process.env.PARLEY_MODEL_PATHS === 'all' ? all : coveringPaths(model, all);
@@ -266,8 +292,9 @@ const isWorldAnswer = (event: EventObject) =>
 
 /**
  * The path for these events, with each step's expectation as the machine itself computes it; or
- * null when the events cannot happen in this order: an answer with no request open or a timer
- * not running (the machine would not take it), or a step the machine fails on.
+ * null when the events cannot happen in this order: an event the model does not offer in that
+ * state, an answer with no request open or a timer not running (the machine would not take
+ * it), or a step the machine fails on.
  */
 export function expectationsFor(
   model: MachineModel,
@@ -287,6 +314,9 @@ export function expectationsFor(
       const before = actor.getSnapshot() as AnyMachineSnapshot;
       if (before.status !== 'active') return null;
       if (isWorldAnswer(event) && !before.can(event as never)) return null;
+      // Only what the model offers there (typing happens in an open conversation only, say).
+      const offered = model.events(before);
+      if (!offered.some((candidate) => isDeepStrictEqual(candidate, event))) return null;
       actor.send(event);
       const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
       if (snapshot.status === 'error') return null;
@@ -301,20 +331,24 @@ export function expectationsFor(
 /**
  * Shortest failing path found by dropping steps (one at a time, keeping any drop after which
  * the adapter still fails), with expectations recomputed by the machine; a candidate whose events
- * cannot happen in that order (see `expectationsFor`) is not tried. Bounded by `maxRuns` runs.
+ * cannot happen in that order (see `expectationsFor`) is not tried. Bounded by `maxRuns` runs
+ * and `budgetMs` of wall-clock time (each run of a failing path may wait out a timeout).
  */
 export async function shrink(
   model: MachineModel,
   path: ModelPath,
   fails: (candidate: ModelPath) => Promise<boolean>,
   maxRuns = 24,
+  budgetMs = 60_000,
 ): Promise<ModelPath> {
   let current = path;
   let runs = 0;
   let changed = true;
-  while (changed && runs < maxRuns) {
+  const deadline = Date.now() + budgetMs;
+  const more = () => runs < maxRuns && Date.now() < deadline;
+  while (changed && more()) {
     changed = false;
-    for (let index = current.steps.length - 1; index >= 0 && runs < maxRuns; index -= 1) {
+    for (let index = current.steps.length - 1; index >= 0 && more(); index -= 1) {
       const events = current.steps.filter((_, at) => at !== index).map((step) => step.event);
       const candidate = expectationsFor(model, current.input, events);
       if (candidate === null) continue;
@@ -328,12 +362,13 @@ export async function shrink(
   return current;
 }
 
-export function saveFixture(fixture: Fixture): string {
+export function saveFixture(fixture: Fixture, file?: string): string {
   mkdirSync(failuresDir, { recursive: true });
   const slug = fixture.path.description.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-  const file = `${failuresDir}/${fixture.adapter}-${slug}-${Date.now().toString(36)}.json`;
-  writeFileSync(file, JSON.stringify(fixture, null, 2) + '\n');
-  return file;
+  const target =
+    file ?? `${failuresDir}/${fixture.adapter}-${slug}-${Date.now().toString(36)}.json`;
+  writeFileSync(target, JSON.stringify(fixture, null, 2) + '\n');
+  return target;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,11 +378,17 @@ export function saveFixture(fixture: Fixture): string {
 export interface AdapterOptions {
   /** Adapter runs allowed for shrinking a failure (each is a real run). */
   shrinkRuns?: number;
+  /** Wall-clock time allowed for shrinking a failure (default 60 s). */
+  shrinkMs?: number;
 }
+
+/** Per path: its run, shrinking on failure included, must end well inside this. */
+const pathTimeoutMs = 150_000;
 
 /**
  * One test per path: `runOne` executes it against the real implementation. Coverage of the
- * machine inside it is written to coverage/model-real/<adapter>.json for npm run test:model.
+ * machine inside it is written to coverage/model-real/<adapter>.json for npm run test:model
+ * (with `replayed`, the number of fixture paths run, when replaying).
  */
 export function describeAdapter(
   adapter: string,
@@ -357,9 +398,9 @@ export function describeAdapter(
 ): void {
   const paths = pathsFor(adapter, model);
   const runs: PathRun[] = [];
+  let unproducible = 0;
   describe(`${adapter} (${model.name} paths against the real implementation)`, () => {
     afterAll(() => {
-      if (process.env.PARLEY_MODEL_REPLAY) return;
       mkdirSync(realCoverageDir, { recursive: true });
       const coverage = measureCoverage(model.name, model.machine, runs);
       writeFileSync(
@@ -368,7 +409,13 @@ export function describeAdapter(
           {
             adapter,
             machine: model.name,
-            selection: process.env.PARLEY_MODEL_PATHS === 'all' ? 'all' : 'covering',
+            selection: process.env.PARLEY_MODEL_REPLAY
+              ? 'replay'
+              : process.env.PARLEY_MODEL_PATHS === 'all'
+                ? 'all'
+                : 'covering',
+            replayed: process.env.PARLEY_MODEL_REPLAY ? paths.length : 0,
+            unproducible,
             ...coverage,
           },
           null,
@@ -379,43 +426,71 @@ export function describeAdapter(
     // Replaying fixtures of other adapters only: nothing to run here (a file needs a test).
     if (paths.length === 0)
       it.skip('no path to run (PARLEY_MODEL_REPLAY names none of this adapter)');
-    it.each(paths.map((path, index) => [index + 1, path.description, path] as const))(
-      'path %i: %s',
-      async (_index, _description, path) => {
-        const recorder = createCoverageRecorder(model.machine.id);
-        try {
-          await runOne(path, recorder);
-        } catch (error) {
-          const minimal = await shrink(
-            model,
-            path,
-            async (candidate) => {
-              try {
-                await runOne(candidate, createCoverageRecorder(model.machine.id));
-                return false;
-              } catch {
-                return true;
-              }
-            },
-            options.shrinkRuns,
+    paths.forEach((path, index) => {
+      it(
+        `path ${index + 1}: ${path.description}`,
+        async (context) => {
+          const recorder = createCoverageRecorder(model.machine.id);
+          try {
+            await runOne(path, recorder);
+          } catch (error) {
+            if (error instanceof Unproducible) {
+              unproducible += 1;
+              context.skip(`not producible for real: ${error.message}`);
+              return;
+            }
+            const message = error instanceof Error ? error.message : String(error);
+            // Saved at once: should shrinking run out of time, the failing path is still there.
+            const file = saveFixture({ adapter, machine: model.name, path, error: message });
+            const minimal = await shrink(
+              model,
+              path,
+              async (candidate) => {
+                try {
+                  await runOne(candidate, createCoverageRecorder(model.machine.id));
+                  return false;
+                } catch (candidateError) {
+                  // A step the world cannot produce is not the failure being looked for.
+                  return !(candidateError instanceof Unproducible);
+                }
+              },
+              options.shrinkRuns,
+              options.shrinkMs,
+            );
+            saveFixture({ adapter, machine: model.name, path: minimal, error: message }, file);
+            const events = minimal.steps.map((step) => step.event.type).join(' → ') || '(start)';
+            throw new Error(
+              `${message}\n\nMinimal reproduction (${minimal.steps.length} of ${path.steps.length} steps): ${events}\n` +
+                `Replay: PARLEY_MODEL_REPLAY=${file} npm run test:model`,
+              { cause: error },
+            );
+          }
+          // The machine was seen running inside the implementation, taking the path's events.
+          expect(
+            recorder.run().stateIds.size,
+            `${adapter}: no ${model.name} actor was observed`,
+          ).toBeGreaterThan(0);
+          // A path whose steps change nothing may be all refusals no actor hears (a button the
+          // views disable); one that changes something must have reached the machine.
+          const states = [path.initial, ...path.steps.map((step) => step.expected)];
+          const changes = states.some(
+            (state, at) =>
+              at > 0 &&
+              !isDeepStrictEqual(
+                { value: state.value, facts: state.facts },
+                { value: states[at - 1]!.value, facts: states[at - 1]!.facts },
+              ),
           );
-          const message = error instanceof Error ? error.message : String(error);
-          const file = saveFixture({ adapter, machine: model.name, path: minimal, error: message });
-          const events = minimal.steps.map((step) => step.event.type).join(' → ') || '(start)';
-          throw new Error(
-            `${message}\n\nMinimal reproduction (${minimal.steps.length} of ${path.steps.length} steps): ${events}\n` +
-              `Replay: PARLEY_MODEL_REPLAY=${file} npm run test:model`,
-            { cause: error },
-          );
-        }
-        const run = recorder.run();
-        // The machine was seen running inside the implementation (the adapter passed `inspect`).
-        expect(
-          run.stateIds.size,
-          `${adapter}: no ${model.name} actor was observed`,
-        ).toBeGreaterThan(0);
-        runs.push(run);
-      },
-    );
+          if (changes) {
+            expect(
+              recorder.eventsSeen(),
+              `${adapter}: no ${model.name} actor processed an event of the path`,
+            ).toBeGreaterThan(0);
+          }
+          runs.push(recorder.run());
+        },
+        pathTimeoutMs,
+      );
+    });
   });
 }

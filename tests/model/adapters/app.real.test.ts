@@ -37,7 +37,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStore } from 'jotai/vanilla';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   createActor,
   fromPromise,
@@ -63,7 +63,7 @@ import { connectApp } from '../../../src/renderer/transport/connectApp.ts';
 import { codeFromLines, connect, onboard, request, startTestServer } from '../../server/harness.ts';
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { describeAdapter } from '../realKit.ts';
+import { describeAdapter, Unproducible } from '../realKit.ts';
 
 const waitBoundMs = 15_000;
 const refusedNotice = 'Your session has ended. Please sign in again.';
@@ -109,14 +109,6 @@ const factObservers: Record<string, (seen: Observed) => unknown> = {
 
 const outcomePattern =
   /^xstate\.(done|error)\.actor\.(loadSessionToken|loadUnsent|saveSessionToken|forgetSession|onboarding|session)$/;
-
-const unproducible: string[] = [];
-afterAll(() => {
-  if (unproducible.length > 0) {
-    console.warn(`app.real: not produced for real:\n  ${unproducible.join('\n  ')}`);
-  }
-});
-class Unproducible extends Error {}
 
 async function runAppPath(
   modelPath: ModelPath,
@@ -522,15 +514,7 @@ async function runAppPath(
     await check(where(-1), modelPath.initial);
     for (const [index, step] of modelPath.steps.entries()) {
       const label = where(index, step);
-      try {
-        await perform(label, step);
-      } catch (error) {
-        if (error instanceof Unproducible) {
-          unproducible.push(`${label}: ${error.message}`);
-          return;
-        }
-        throw error;
-      }
+      await perform(label, step);
       await check(label, step.expected);
       const seen = observe();
       if (seen.screen === 'messenger' && seen.snapshot.matches('signedIn')) {

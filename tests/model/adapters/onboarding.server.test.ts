@@ -40,7 +40,7 @@
 // the state value and the facts as the views read them (toOnboardingView), and what the server
 // saw: a code printed per code sent and none otherwise, the user created with the names typed,
 // the session token the machine ends with accepted by the server.
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   createActor,
   fromPromise,
@@ -71,7 +71,7 @@ import type { OnboardingSnapshot } from '../../../src/renderer/state/snapshots.t
 import { codeFromLines, connect, request, startTestServer } from '../../server/harness.ts';
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { describeAdapter } from '../realKit.ts';
+import { describeAdapter, Unproducible } from '../realKit.ts';
 import { startTcpProxy } from './tcpProxy.ts';
 
 /** How long a request waits for its ack here: a cut network costs this much per failure. */
@@ -104,16 +104,6 @@ const factObservers: Record<string, (view: View) => unknown> = {
 
 const outcomePattern =
   /^xstate\.(done|error)\.actor\.(requestCode|resendCode|verifyCode|createUser)$/;
-
-/** What the adapter could not make happen for real, by path (reported at the end). */
-const unproducible: string[] = [];
-afterAll(() => {
-  if (unproducible.length > 0) {
-    console.warn(`onboarding.server: not produced for real:\n  ${unproducible.join('\n  ')}`);
-  }
-});
-
-class Unproducible extends Error {}
 
 async function runOnboardingPath(
   path: ModelPath,
@@ -434,15 +424,7 @@ async function runOnboardingPath(
     check(where(-1), path.initial);
     for (const [index, step] of path.steps.entries()) {
       const label = where(index, step);
-      try {
-        await perform(label, step);
-      } catch (error) {
-        if (error instanceof Unproducible) {
-          unproducible.push(`${label}: ${error.message}`);
-          return;
-        }
-        throw error;
-      }
+      await perform(label, step);
       check(label, step.expected);
     }
     // Signed in: the user is the server's, and the server accepts the machine's session token.
