@@ -201,11 +201,14 @@ export function planMutants(model: MachineModel): MutantPlan[] {
             operator: 'retarget',
             what: `retargeted to ${sibling}`,
             apply: editing((t) => ({ ...t, target: sibling })),
-            ...(transition.target === undefined && sibling === path.at(-1) && isInert(live)
+            ...(transition.target === undefined &&
+            transition.reenter !== true &&
+            sibling === path.at(-1) &&
+            Object.keys(live.states).length === 0
               ? {
                   equivalentBecause:
-                    'a targetless transition sent to its own atomic state, which has no entry, ' +
-                    'exit, invoke or delayed transition: leaving and entering it again does nothing',
+                    'a targetless transition sent to its own atomic state without `reenter`: ' +
+                    'XState neither leaves nor enters a state a transition targets from itself',
                 }
               : {}),
           });
@@ -295,17 +298,6 @@ export function planMutants(model: MachineModel): MutantPlan[] {
     for (const list of lists) if (i < list.length) plans.push(list[i]!);
   }
   return plans;
-}
-
-/** An atomic state whose leaving and entering run nothing (no entry, exit, invoke or `after`). */
-function isInert(node: AnyStateNode): boolean {
-  return (
-    Object.keys(node.states).length === 0 &&
-    node.entry.length === 0 &&
-    node.exit.length === 0 &&
-    node.invoke.length === 0 &&
-    node.after.length === 0
-  );
 }
 
 function nameOf(action: unknown): string {
