@@ -67,7 +67,12 @@ console.table(machines.map((machine) => ({ machine: machine.name, ...row(machine
 const real = adapterReports();
 console.log('\nModel-based coverage: the same paths against the real implementations');
 console.table(
-  real.map((entry) => ({ adapter: entry.adapter, machine: entry.machine, ...row(entry) })),
+  real.map((entry) => ({
+    adapter: entry.adapter,
+    machine: entry.machine,
+    ...row(entry),
+    'skipped (not producible)': entry.unproducible ?? 0,
+  })),
 );
 writeFileSync(reportFile, JSON.stringify({ ...report, real }, null, 2) + '\n');
 

@@ -157,7 +157,11 @@ describe('shrink and replay', () => {
         path.steps.map((step) => step.expected.value),
       );
       expect(pathsFor('another.adapter', model)).toEqual([]);
+      // As saved, expectations included, to hold a changed machine to the old paths.
+      process.env.PARLEY_MODEL_REPLAY_AS_SAVED = '1';
+      expect(pathsFor('realKit.test', model)).toEqual([JSON.parse(JSON.stringify(path))]);
     } finally {
+      delete process.env.PARLEY_MODEL_REPLAY_AS_SAVED;
       rmSync(file, { force: true });
     }
   });
