@@ -3,7 +3,7 @@
 // transition ids of machines/introspect.ts (each guarded alternative counts).
 //
 // Paths are plain data (`ModelPath`): steps of { event, expected: { value, facts } }. A second
-// adapter (the onboarding views, see onboardingPaths.ts) can execute the same data against
+// adapter (tests/model/adapters/, tests/model/onboarding.views.test.tsx) can execute the same data against
 // something else that claims to behave like the machine.
 import { expect } from 'vitest';
 import {

@@ -12,8 +12,6 @@
 //   `failure` -> the error text shown, `triesLeft` -> "N tries left",
 //   `firstNameValid`/`lastNameValid` -> Continue enabled when both hold).
 import type { EventObject } from 'xstate';
-import { generatePaths, type ModelPath } from './modelKit.ts';
-import { models } from './models.ts';
 
 export type { ModelPath, ModelStep, Facts } from './modelKit.ts';
 export { onboardingResendTimer } from './models.ts';
@@ -80,11 +78,4 @@ export function userActionFor(event: EventObject): UserAction {
       throw new Error(`No user action produces ${event.type}`);
     }
   }
-}
-
-/** The onboarding paths (generated once per call; about 200 paths). */
-export function onboardingPaths(): ModelPath[] {
-  const model = models.onboarding;
-  if (!model) throw new Error('no onboarding model');
-  return generatePaths(model);
 }

@@ -72,7 +72,7 @@ import { codeFromLines, connect, request, startTestServer } from '../../server/h
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { describeAdapter, Unproducible } from '../realKit.ts';
-import { startTcpProxy } from './tcpProxy.ts';
+import { startFaultProxy } from './faultProxy.ts';
 
 /** How long a request waits for its ack here: a cut network costs this much per failure. */
 const requestTimeoutMs = 1_200;
@@ -110,7 +110,7 @@ async function runOnboardingPath(
   recorder: { inspect: (event: InspectionEvent) => void },
 ): Promise<void> {
   const test = await startTestServer();
-  const proxy = await startTcpProxy(test.url);
+  const proxy = await startFaultProxy(Number(new URL(test.url).port));
   const connection = createOnboardingConnection(proxy.url);
   const real = createOnboardingActors(connection, { timeoutMs: requestTimeoutMs });
   const clock = new SimulatedClock();
@@ -290,7 +290,9 @@ async function runOnboardingPath(
 
     if (planned === 'network') {
       network = true;
-      proxy.cut();
+      // The server cannot be reached: live connections drop, new ones are refused.
+      proxy.setPolicy('refuse');
+      proxy.dropAll();
     } else if (id === 'requestCode' || id === 'resendCode') {
       if (planned === 'done') waitOutCountdown(phone);
       else if (planned === 'resend_too_soon') await codeFromAnotherDevice(phone);
@@ -361,7 +363,7 @@ async function runOnboardingPath(
       () => processed.filter((type) => outcomePattern.exec(type)?.[2] === id).length > before,
       () => `${label}: the machine to take the ${id} answer`,
     );
-    if (network) proxy.restore();
+    if (network) proxy.setPolicy('pass');
 
     // The server's answer is the one the step names.
     const answered = answer.ok ? 'done' : toProtocolFailure(answer.error).code;
