@@ -2,9 +2,9 @@
 // against the machine as a running actor, and measures state and transition coverage with the
 // transition ids of machines/introspect.ts (each guarded alternative counts).
 //
-// Paths are plain data (`ModelPath`): steps of { event, expected: { value, facts } }. A second
-// adapter (tests/model/adapters/, tests/model/onboarding.views.test.tsx) can execute the same data against
-// something else that claims to behave like the machine.
+// Paths are plain data (`ModelPath`): steps of { event, expected: { value, facts, sends } }.
+// The adapters (tests/model/realKit.ts, tests/model/adapters/) execute the same data against the
+// real implementations each machine models.
 import { expect } from 'vitest';
 import {
   createActor,
