@@ -318,7 +318,7 @@ export interface PathRun {
 }
 
 const isAtomic = (node: AnyStateNode) => Object.keys(node.states).length === 0;
-const ancestorsOf = (node: AnyStateNode): AnyStateNode[] => {
+export const ancestorsOf = (node: AnyStateNode): AnyStateNode[] => {
   const chain: AnyStateNode[] = [];
   for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
     chain.push(current);
@@ -331,7 +331,7 @@ const ancestorsOf = (node: AnyStateNode): AnyStateNode[] => {
  * active atomic state up, the candidates for the event in order until one is taken; every
  * guarded candidate passed over was evaluated false. `taken` is what the step actually took.
  */
-function guardsSaidNo(
+export function guardsSaidNo(
   snapshot: AnyMachineSnapshot,
   eventType: string,
   taken: ReadonlySet<string>,
@@ -362,7 +362,7 @@ function guardsSaidNo(
  * A taken transition's own outcome (`:true` when guarded) and its guarded alternatives before it
  * in the same list, each of which said no for XState to reach it.
  */
-function recordOutcomes(transition: AnyTransitionDefinition, into: Set<string>): void {
+export function recordOutcomes(transition: AnyTransitionDefinition, into: Set<string>): void {
   const id = idOfTransition(transition);
   if (id === null) return;
   if (transition.guard) into.add(`${id}:true`);
@@ -381,7 +381,7 @@ function recordOutcomes(transition: AnyTransitionDefinition, into: Set<string>):
 }
 
 /** In a settled snapshot every guarded `always` of an active state said no (or it would have fired). */
-function alwaysSaidNo(snapshot: AnyMachineSnapshot, into: Set<string>): void {
+export function alwaysSaidNo(snapshot: AnyMachineSnapshot, into: Set<string>): void {
   for (const node of snapshot._nodes as AnyStateNode[]) {
     for (const candidate of (node.always ?? []) as AnyTransitionDefinition[]) {
       const id = idOfTransition(candidate);

@@ -64,6 +64,7 @@ import { codeFromLines, connect, onboard, request, startTestServer } from '../..
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { describeAdapter, Unproducible } from '../realKit.ts';
+import { createWaiter } from './realWorld.ts';
 
 const waitBoundMs = 15_000;
 const refusedNotice = 'Your session has ended. Please sign in again.';
@@ -159,25 +160,10 @@ async function runAppPath(
   );
 
   // ---- bounded, event-driven waits ----------------------------------------------------------
-  const waiters = new Set<() => void>();
-  const changed = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
+  const waiter = createWaiter();
+  const changed = () => waiter.notify();
   const until = (condition: () => boolean, what: () => string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (condition()) return resolve();
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out after ${waitBoundMs} ms waiting for ${what()}`));
-      }, waitBoundMs);
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-    });
+    waiter.until(condition, what, waitBoundMs);
 
   // ---- the app as connectApp builds it, its storage requests held until the path says -------
   const { machine: connected, onboardingConnection } = connectApp(platform);

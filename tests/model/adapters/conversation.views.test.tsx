@@ -71,7 +71,7 @@
 //   there is more (the history region is then checked).
 // - history failed vs idle while closed (the alert is the open conversation's).
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { draftingTiming } from '../../../machines/conversation.ts';
 import { conversationSystemId, type SocketCommand } from '../../../machines/system.ts';
@@ -84,7 +84,13 @@ import type {
 import { newConversationUpdate, syncData } from '../fixtures.ts';
 import { generatePaths, type Facts, type ModelPath } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { createCoverageRecorder, describeAdapter, type CoverageRecorder } from '../realKit.ts';
+import {
+  createCoverageRecorder,
+  createTally,
+  describeAdapter,
+  expectKnownFacts,
+  type CoverageRecorder,
+} from '../realKit.ts';
 import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
 
 const GROUP = 'c-group';
@@ -109,32 +115,9 @@ const firstSubmission = (description: string) =>
   [...description].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 2;
 
 /** How often each event was produced by its real cause, or sent to the actor for lack of one. */
-const tally = new Map<string, number>();
-const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-afterAll(() => {
-  if (process.env.PARLEY_ADAPTER_TALLY) {
-    console.log(
-      [...tally]
-        .sort()
-        .map(([key, n]) => `${key}: ${n}`)
-        .join('\n'),
-    );
-  }
-});
+const count = createTally();
 
-function checkFacts(path: ModelPath): void {
-  const all = [path.initial.facts, ...path.steps.map((step) => step.expected.facts)];
-  for (const facts of all) {
-    for (const key of Object.keys(facts)) {
-      if (!(knownFacts as readonly string[]).includes(key)) {
-        throw new Error(
-          `path "${path.description}" carries the fact "${key}", which conversation.views does ` +
-            `not observe (it knows ${knownFacts.join(', ')}): map it to what the user sees`,
-        );
-      }
-    }
-  }
-}
+const checkFacts = (path: ModelPath) => expectKnownFacts('conversation.views', path, knownFacts);
 
 // ---- what the user (and the server) sees ---------------------------------------------------
 

@@ -41,7 +41,6 @@
 //   with the group closed, or the newcomer not its member, the count is not observable beyond
 //   that (the views show no list of people).
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterAll } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { conversationSystemId, systemIds, type SocketCommand } from '../../../machines/system.ts';
 import type {
@@ -54,7 +53,7 @@ import type {
 import { vegeta } from '../fixtures.ts';
 import type { Facts, ModelPath } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { describeAdapter } from '../realKit.ts';
+import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
 import {
   installLayout,
   same,
@@ -68,32 +67,10 @@ import {
 const knownFacts = ['selected', 'conversations', 'people'] as const;
 const NEWCOMER = 'Alan';
 
-const tally = new Map<string, number>();
-const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-afterAll(() => {
-  if (process.env.PARLEY_ADAPTER_TALLY) {
-    console.log(
-      [...tally]
-        .sort()
-        .map(([key, n]) => `${key}: ${n}`)
-        .join('\n'),
-    );
-  }
-});
+/** How often each event was produced by its real cause, or sent to the actor for lack of one. */
+const count = createTally();
 
-function checkFacts(path: ModelPath): void {
-  const all = [path.initial.facts, ...path.steps.map((step) => step.expected.facts)];
-  for (const facts of all) {
-    for (const key of Object.keys(facts)) {
-      if (!(knownFacts as readonly string[]).includes(key)) {
-        throw new Error(
-          `path "${path.description}" carries the fact "${key}", which messenger.views does ` +
-            `not observe (it knows ${knownFacts.join(', ')}): map it to what the user sees`,
-        );
-      }
-    }
-  }
-}
+const checkFacts = (path: ModelPath) => expectKnownFacts('messenger.views', path, knownFacts);
 
 const titleOf = (conversationId: string) =>
   (titles as Record<string, string>)[conversationId] ?? null;

@@ -72,6 +72,7 @@ import { codeFromLines, connect, request, startTestServer } from '../../server/h
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { describeAdapter, Unproducible } from '../realKit.ts';
+import { createWaiter } from './realWorld.ts';
 import { startFaultProxy } from './faultProxy.ts';
 
 /** How long a request waits for its ack here: a cut network costs this much per failure. */
@@ -117,25 +118,10 @@ async function runOnboardingPath(
   const extraClients: { disconnect(): void }[] = [];
 
   // ---- change notification for bounded, event-driven waits ---------------------------------
-  const waiters = new Set<() => void>();
-  const changed = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
+  const waiter = createWaiter();
+  const changed = () => waiter.notify();
   const until = (condition: () => boolean, what: () => string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (condition()) return resolve();
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out after ${waitBoundMs} ms waiting for ${what()}`));
-      }, waitBoundMs);
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-    });
+    waiter.until(condition, what, waitBoundMs);
 
   // ---- requests held at the client until the path settles them ------------------------------
   const held = new Map<RequestId, HeldRequest>();
