@@ -6,6 +6,7 @@
 // pages to the conversation that asked, acks to the message they acknowledge. `SocketCommand`s
 // become emits with ack timeouts. Nothing here throws into a machine: every failure is an event.
 import { fromCallback } from 'xstate';
+import type { z } from 'zod';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
 import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
@@ -175,6 +176,31 @@ function createSync(deliver: Deliver): Sync {
   };
 }
 
+/**
+ * An ack callback (`emit(event, payload, callback)`): Socket.IO calls it as it reads the ack, so
+ * an answer read together with the disconnect after it (the server answering, then closing) is
+ * heard first. A promise (`emitWithAck`) would settle only after the disconnect, when the socket
+ * actor may be gone and the answer dropped.
+ */
+function onAck<S extends z.ZodType>(
+  schema: S,
+  done: (value: z.output<S>) => void,
+  failed: (error: unknown) => void,
+): (error: Error | null, ack: unknown) => void {
+  return (error, ack) => {
+    let value: z.output<S>;
+    try {
+      // socket.io passes an error only on timeout (the server never answered).
+      if (error) throw new ProtocolFailure({ code: 'network', message: error.message });
+      value = unwrapAck(ack, schema);
+    } catch (failure) {
+      failed(failure);
+      return;
+    }
+    done(value);
+  };
+}
+
 function runCommand(
   socket: ParleySocket,
   command: SocketCommand,
@@ -186,39 +212,46 @@ function runCommand(
   switch (command.type) {
     case 'requestConversationsAndUsers': {
       sync.requested();
-      settle(withTimeout.emitWithAck('requestConversationsAndUsers', {}), NoValueSchema).then(
-        () => sync.acked(),
-        (error: unknown) => sync.failed(error),
+      withTimeout.emit(
+        'requestConversationsAndUsers',
+        {},
+        onAck(
+          NoValueSchema,
+          () => sync.acked(),
+          (error) => sync.failed(error),
+        ),
       );
       return;
     }
     case 'sendMessage': {
       const { conversationId, text, clientMessageId } = command;
-      settle(
-        withTimeout.emitWithAck('sendMessage', { conversationId, text, clientMessageId }),
-        MessageSentSchema,
-      ).then(
-        ({ message }) => {
-          // The ack must be for this message: anything else is a malformed reply.
-          if (
-            message.clientMessageId !== clientMessageId ||
-            message.conversationId !== conversationId
-          ) {
+      withTimeout.emit(
+        'sendMessage',
+        { conversationId, text, clientMessageId },
+        onAck(
+          MessageSentSchema,
+          ({ message }) => {
+            // The ack must be for this message: anything else is a malformed reply.
+            if (
+              message.clientMessageId !== clientMessageId ||
+              message.conversationId !== conversationId
+            ) {
+              deliver.outgoing(clientMessageId, {
+                type: 'message.rejected',
+                clientMessageId,
+                error: { code: 'internal', message: 'The server acknowledged another message.' },
+              });
+              return;
+            }
+            deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message });
+          },
+          (error) =>
             deliver.outgoing(clientMessageId, {
               type: 'message.rejected',
               clientMessageId,
-              error: { code: 'internal', message: 'The server acknowledged another message.' },
-            });
-            return;
-          }
-          deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message });
-        },
-        (error: unknown) =>
-          deliver.outgoing(clientMessageId, {
-            type: 'message.rejected',
-            clientMessageId,
-            error: toProtocolError(error),
-          }),
+              error: toProtocolError(error),
+            }),
+        ),
       );
       return;
     }
@@ -235,41 +268,41 @@ function runCommand(
       const { conversationId, limit } = command;
       if (command.purpose === 'history') {
         const { before } = command;
-        settle(
-          withTimeout.emitWithAck('requestMessages', {
-            conversationId,
-            ...(before !== undefined ? { before } : {}),
-            limit,
-          }),
-          MessagesPageSchema,
-        ).then(
-          ({ messages, hasMore }) =>
-            deliver.conversation(conversationId, { type: 'history.loaded', messages, hasMore }),
-          (error: unknown) =>
-            deliver.conversation(conversationId, {
-              type: 'history.failed',
-              error: toProtocolError(error),
-            }),
+        withTimeout.emit(
+          'requestMessages',
+          { conversationId, ...(before !== undefined ? { before } : {}), limit },
+          onAck(
+            MessagesPageSchema,
+            ({ messages, hasMore }) =>
+              deliver.conversation(conversationId, { type: 'history.loaded', messages, hasMore }),
+            (error) =>
+              deliver.conversation(conversationId, {
+                type: 'history.failed',
+                error: toProtocolError(error),
+              }),
+          ),
         );
         return;
       }
       const { after } = command;
-      settle(
-        withTimeout.emitWithAck('requestMessages', { conversationId, after, limit }),
-        MessagesPageSchema,
-      ).then(
-        ({ messages, hasMore }) =>
-          deliver.conversation(conversationId, {
-            type: 'catchUp.loaded',
-            after,
-            messages,
-            hasMore,
-          }),
-        (error: unknown) =>
-          deliver.conversation(conversationId, {
-            type: 'catchUp.failed',
-            error: toProtocolError(error),
-          }),
+      withTimeout.emit(
+        'requestMessages',
+        { conversationId, after, limit },
+        onAck(
+          MessagesPageSchema,
+          ({ messages, hasMore }) =>
+            deliver.conversation(conversationId, {
+              type: 'catchUp.loaded',
+              after,
+              messages,
+              hasMore,
+            }),
+          (error) =>
+            deliver.conversation(conversationId, {
+              type: 'catchUp.failed',
+              error: toProtocolError(error),
+            }),
+        ),
       );
       return;
     }
@@ -277,16 +310,15 @@ function runCommand(
       // The server closes the socket right after this ack, so both arrive together: the
       // callback hears the ack as it is read, before the `disconnect` after it (a promise would
       // settle only after that, and the session would end as if the server had not revoked).
-      withTimeout.emit('signOut', {}, (error: Error | null, ack: unknown) => {
-        try {
-          if (error) throw new ProtocolFailure({ code: 'network', message: error.message });
-          unwrapAck(ack, NoValueSchema);
-        } catch (failure) {
-          deliver.session({ type: 'signOut.failed', error: toProtocolError(failure) });
-          return;
-        }
-        deliver.session({ type: 'signOut.done' });
-      });
+      withTimeout.emit(
+        'signOut',
+        {},
+        onAck(
+          NoValueSchema,
+          () => deliver.session({ type: 'signOut.done' }),
+          (failure) => deliver.session({ type: 'signOut.failed', error: toProtocolError(failure) }),
+        ),
+      );
       return;
     }
     default:

@@ -440,6 +440,40 @@ describe('session socket actor against a real server', () => {
     ]);
   });
 
+  it('hears a message ack read together with the disconnect after it first', async () => {
+    // A server that answers and closes at once (a restart, a crash right after a write): the
+    // ack and the disconnect arrive together. Heard in that order, the message is acked;
+    // the other way round the socket actor would be gone and the ack lost.
+    const { sessionToken } = await signUp(server.url);
+    let closeAfterAck = false;
+    onServerSocket((socket) => {
+      const raw = socket as unknown as { packet: (packet: { type: number }) => void };
+      const packet = raw.packet.bind(socket);
+      raw.packet = (sent) => {
+        packet(sent);
+        // An ACK packet (socket.io-parser PacketType.ACK = 3) to a sendMessage: close now.
+        if (sent.type === 3 && closeAfterAck) socket.disconnect(true);
+      };
+    });
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    listen(actor, outgoingSystemId('m-last'));
+    closeAfterAck = true;
+    const since = command(actor, {
+      type: 'sendMessage',
+      conversationId: data.conversations[0]!.id,
+      text: 'last words',
+      clientMessageId: 'm-last',
+    });
+    await toSession(actor, 'socket.disconnected', since);
+    const order = actor
+      .getSnapshot()
+      .context.deliveries.slice(since)
+      .map((delivery) => delivery.event.type)
+      .filter((type) => type === 'message.acked' || type === 'socket.disconnected');
+    expect(order).toEqual(['message.acked', 'socket.disconnected']);
+  });
+
   it('drops a malformed push: it is never delivered, and the next good one is', async () => {
     const { sessionToken } = await signUp(server.url);
     const serverSide = new Promise<ChatSocket>((resolve) => onServerSocket(resolve));
