@@ -1,5 +1,6 @@
 // The visualizer page: machine list, the statechart, and the mode panel (simulate, live, diff),
 // with model coverage overlaid when `coverage/model-coverage.json` exists.
+import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
 import {
   Box,
   CssBaseline,
@@ -197,9 +198,12 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
 
   const coverageMarks = useMemo(() => {
     const forMachine = coverage?.machines.find((m) => m.name === entry?.name);
-    if (!forMachine || !showCoverage) return undefined;
-    return new Map<string, Mark>(forMachine.uncoveredTransitionIds.map((id) => [id, 'uncovered']));
-  }, [coverage, entry, showCoverage]);
+    if (!forMachine || !showCoverage || !structure) return undefined;
+    return marksOfCoverage(
+      structure.transitions.map((transition) => transition.id),
+      forMachine,
+    );
+  }, [coverage, entry, showCoverage, structure]);
 
   const actorRows = useMemo(() => actorTreeRows(actorForest(live.tree)), [live.tree]);
   const liveActors = useMemo(() => [...live.tree.actors.values()], [live.tree]);

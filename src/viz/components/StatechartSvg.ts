@@ -8,14 +8,15 @@ import type { LaidOutEdge, LaidOutState, Point, StatechartLayout } from '../layo
 import type { TransitionStructure } from '../structure.ts';
 import { fontFamily } from '../textMeasure.ts';
 
-/** Review marks: diff (added, removed, changed) and model coverage (uncovered). */
-export type Mark = 'added' | 'removed' | 'changed' | 'uncovered';
+/** Review marks: diff (added, removed, changed) and model coverage (uncovered, unknown). */
+export type Mark = 'added' | 'removed' | 'changed' | 'uncovered' | 'unknown';
 
 export const markColors: Record<Mark, string> = {
   added: '#2e7d32',
   removed: '#c62828',
   changed: '#e68a00',
   uncovered: '#8e24aa',
+  unknown: '#78909c',
 };
 
 export const markTitles: Record<Mark, string> = {
@@ -23,6 +24,7 @@ export const markTitles: Record<Mark, string> = {
   removed: 'removed',
   changed: 'changed',
   uncovered: 'untested: no model-based test path takes it',
+  unknown: 'coverage unknown: not in the coverage report (run npm run test:model again)',
 };
 
 const ink = '#37474f';
@@ -143,7 +145,11 @@ function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
   const { transition, label } = edge;
   const { idPrefix, mark, enabled, onClick } = options;
   const color = mark ? markColors[mark] : enabled ? activeStroke : ink;
-  const dashed = mark === 'removed' || mark === 'uncovered' || transition.kind === 'always';
+  const dashed =
+    mark === 'removed' ||
+    mark === 'uncovered' ||
+    mark === 'unknown' ||
+    transition.kind === 'always';
   const clickable = enabled && onClick !== undefined;
   const send = () => onClick?.(transition);
   const onKeyDown = (event: KeyboardEvent) => {
@@ -213,7 +219,15 @@ function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
   );
 }
 
-const arrowKinds = ['plain', 'enabled', 'added', 'removed', 'changed', 'uncovered'] as const;
+const arrowKinds = [
+  'plain',
+  'enabled',
+  'added',
+  'removed',
+  'changed',
+  'uncovered',
+  'unknown',
+] as const;
 const arrowColor = (kind: (typeof arrowKinds)[number]) =>
   kind === 'plain' ? ink : kind === 'enabled' ? activeStroke : markColors[kind];
 
