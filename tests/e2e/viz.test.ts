@@ -66,11 +66,15 @@ describe('npm run viz', () => {
         .poll(() => page.getByRole('button', { name: 'name.submitted [hasValidName]' }).count())
         .toBe(0);
 
-      // An invalid number is refused by the guard: the machine stays on the phone step.
-      await take(page, 'phone.submitted [isValidPhone]', {});
-      await expect.poll(() => log.innerText()).toContain('phone.submitted → phone (no change)');
+      // No number yet: the guard would say no, so the arrow is not offered at all.
+      await expect
+        .poll(() => page.getByRole('button', { name: 'phone.submitted [isValidPhone]' }).count())
+        .toBe(0);
 
       await take(page, 'phone.changed', { text: '4155550132' });
+      await expect
+        .poll(() => log.innerText())
+        .toContain('phone.changed → phone (handled, state unchanged)');
       await take(page, 'phone.submitted [isValidPhone]', {});
       await expect
         .poll(() => activeState(page, 'requestingCode').getAttribute('aria-current'))
@@ -84,6 +88,11 @@ describe('npm run viz', () => {
         .toBe('true');
       expect(await activeState(page, 'countingDown').getAttribute('aria-current')).toBe('true');
 
+      // The arrow offered is the one the payload takes: two digits only type, six complete.
+      await page.getByLabel('Event payload (JSON)').fill(JSON.stringify({ text: '12' }));
+      await expect
+        .poll(() => page.getByRole('button', { name: 'code.changed [completesCode]' }).count())
+        .toBe(0);
       await take(page, 'code.changed [completesCode]', { text: '123456' });
       await expect
         .poll(() => activeState(page, 'verifying').getAttribute('aria-current'))

@@ -14,6 +14,14 @@ export interface SimulationControls {
   fire(transition: TransitionStructure): void;
 }
 
+/** How the log tells what a step did. */
+const outcomeText = {
+  start: '',
+  moved: '',
+  handled: ' (handled, state unchanged)',
+  ignored: ' (ignored: no transition took it)',
+} as const;
+
 export function parseJson(
   text: string,
 ): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -30,6 +38,7 @@ export function useSimulation(
   structure: MachineStructure,
   inputText: string,
 ) {
+  // The page only passes input that parsed (Reset refuses invalid JSON, see below).
   const simulator = useMemo(() => {
     const input = parseJson(inputText);
     return new Simulator(machine, structure, input.ok ? input.value : {});
@@ -58,11 +67,16 @@ interface SimulatePanelProps {
 export function SimulatePanel(props: SimulatePanelProps) {
   const { view, simulator } = props;
   const [draftInput, setDraftInput] = useState(props.inputText);
+  // Invalid input JSON is an error shown with the input, not a silent `{}`.
+  const [inputError, setInputError] = useState<string | null>(null);
   const items = view.log.map((entry) => ({
     key: String(entry.step),
     eventType: entry.eventType,
-    summary: `${stateValueText(entry.value)}${entry.changed ? '' : ' (no change)'}`,
-    detail: `event: ${JSON.stringify(entry.event)}\ncontext: ${JSON.stringify(entry.context, null, 1)}`,
+    summary: `${stateValueText(entry.value)}${outcomeText[entry.outcome]}`,
+    detail:
+      `event: ${JSON.stringify(entry.event)}\n` +
+      (entry.taken.length > 0 ? `took: ${entry.taken.join(', ')}\n` : '') +
+      `context: ${JSON.stringify(entry.context, null, 1)}`,
   }));
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, height: '100%' }}>
@@ -92,11 +106,19 @@ export function SimulatePanel(props: SimulatePanelProps) {
         size="small"
         value={draftInput}
         onChange={(e) => setDraftInput(e.target.value)}
+        error={inputError !== null}
+        helperText={inputError ?? 'Reset starts the machine again with this input.'}
         slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
       />
       <Button
         variant="outlined"
         onClick={() => {
+          const input = parseJson(draftInput);
+          if (!input.ok) {
+            setInputError(`Input is not JSON: ${input.error}`);
+            return;
+          }
+          setInputError(null);
           if (draftInput !== props.inputText) props.onInputChange(draftInput);
           else simulator.start();
         }}

@@ -120,18 +120,17 @@ function SimulatedDiagram(props: {
 }) {
   const { simulator, view } = useSimulation(props.entry.machine, props.structure, props.inputText);
   const [payloadText, setPayloadText] = useState('{}');
-  const [payloadError, setPayloadError] = useState<string | null>(null);
+  const payload = useMemo(() => parseJson(payloadText), [payloadText]);
+  const payloadError = payload.ok ? null : `Payload is not JSON: ${payload.error}`;
+  // The arrows are judged with the payload as typed: one its event would not take is not offered.
+  useEffect(() => {
+    if (payload.ok) simulator.setPayload(payload.value);
+  }, [payload, simulator]);
   const fire = useCallback(
     (transition: TransitionStructure) => {
-      const payload = parseJson(payloadText);
-      if (!payload.ok) {
-        setPayloadError(`Payload is not JSON: ${payload.error}`);
-        return;
-      }
-      setPayloadError(null);
-      simulator.fire(transition, payload.value);
+      if (payload.ok) simulator.fire(transition, payload.value);
     },
-    [payloadText, simulator],
+    [payload, simulator],
   );
   return (
     <>

@@ -1,6 +1,21 @@
 // Runs a machine in the page for simulate mode: inert actors, the transitions possible now,
 // firing one with a payload, and a log of every step with the context after it.
-import { createActor, type AnyActor, type AnyStateMachine, type InspectionEvent } from 'xstate';
+//
+// Honest: an arrow is enabled only if sending its event with the current payload would take
+// that very arrow (guards evaluated against the payload, by XState's own pure transition);
+// clicking an arrow that would not fire takes nothing and says why; the log records the
+// transitions each step actually took, and tells an ignored event from one handled without a
+// change of state.
+import {
+  createActor,
+  createEmptyActor,
+  type AnyActor,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventObject,
+  type InspectionEvent,
+} from 'xstate';
+import { idOfTransition } from '../../../machines/introspect.ts';
 import { toJsonSafe, type JsonValue } from '../live/jsonSafe.ts';
 import type { StateValue } from '../live/recordSchema.ts';
 import { activeStateIds } from '../activeStates.ts';
@@ -13,8 +28,12 @@ export interface LogEntry {
   event: JsonValue;
   value: StateValue;
   context: JsonValue;
-  /** False when the machine ignored the event (no enabled transition, or a guard said no). */
+  /** False when neither the state nor the context changed. */
   changed: boolean;
+  /** The transitions the step took, in order (eventless ones after it included). */
+  taken: string[];
+  /** `ignored`: no transition took the event; `handled`: one did, the state stayed. */
+  outcome: 'start' | 'ignored' | 'handled' | 'moved';
 }
 
 export interface SimulationView {
@@ -30,13 +49,76 @@ export interface SimulationView {
 /** Transitions a user can fire: ordinary events, delays (fired early) and actor outcomes. */
 const clickableKinds = new Set(['event', 'wildcard', 'after', 'done.actor', 'error.actor']);
 
+/** The event an arrow sends with this payload (an actor's outcome carries it as output/error). */
+export function eventFor(transition: TransitionStructure, payload: unknown): EventObject {
+  switch (transition.kind) {
+    case 'done.actor':
+      return {
+        type: `xstate.done.actor.${transition.invokeId ?? ''}`,
+        output: payload,
+      } as EventObject;
+    case 'error.actor':
+      return {
+        type: `xstate.error.actor.${transition.invokeId ?? ''}`,
+        error: payload,
+      } as EventObject;
+    case 'after':
+      return { type: transition.eventType };
+    default: {
+      const fields =
+        payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
+      return { ...fields, type: transition.eventType };
+    }
+  }
+}
+
+/**
+ * The transitions `event` would take from `snapshot`, by XState's pure transition function in a
+ * scope of its own (no action runs, no actor starts).
+ */
+function wouldTake(
+  logic: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): string[] {
+  const self = createEmptyActor();
+  const ids: string[] = [];
+  self.system.inspect((inspection: InspectionEvent) => {
+    if (inspection.type !== '@xstate.microstep') return;
+    for (const transition of inspection._transitions) {
+      const id = idOfTransition(transition);
+      if (id) ids.push(id);
+    }
+  });
+  const scope = {
+    self,
+    logger: () => {},
+    id: '',
+    sessionId: 'simulator-probe',
+    defer: () => {},
+    system: self.system,
+    stopChild: () => {},
+    emit: () => {},
+    actionExecutor: () => {},
+  };
+  try {
+    logic.transition(snapshot as never, event as never, scope as never);
+  } catch {
+    return [];
+  }
+  return ids;
+}
+
 export class Simulator {
   readonly #machine: AnyStateMachine;
   readonly #structure: MachineStructure;
   readonly #input: unknown;
   readonly #listeners = new Set<() => void>();
   #inert = new InertActors();
+  #logic: AnyStateMachine | null = null;
   #actor: AnyActor | null = null;
+  #payload: unknown = {};
+  #taken: string[] = [];
   #log: LogEntry[] = [];
   #error: string | null = null;
   #view: SimulationView;
@@ -55,7 +137,8 @@ export class Simulator {
     this.#log = [];
     this.#error = null;
     try {
-      const actor = createActor(this.#inert.provideTo(this.#machine), {
+      this.#logic = this.#inert.provideTo(this.#machine);
+      const actor = createActor(this.#logic, {
         input: this.#input,
         inspect: (event) => this.#record(event),
       });
@@ -73,11 +156,33 @@ export class Simulator {
     this.#actor = null;
   }
 
-  /** Fires a transition: sends its event, or settles the invoked actor it waits for. */
+  /** The payload the arrows are judged with (the page's payload editor). */
+  setPayload(payload: unknown): void {
+    this.#payload = payload;
+    this.#update();
+  }
+
+  /**
+   * Fires a transition: sends its event, or settles the invoked actor it waits for, only if that
+   * would take this very transition; otherwise nothing happens and the view says why.
+   */
   fire(transition: TransitionStructure, payload: unknown): void {
     const actor = this.#actor;
-    if (!actor) return;
+    const logic = this.#logic;
+    if (!actor || !logic) return;
     this.#error = null;
+    const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+    const event = eventFor(transition, payload);
+    const taken = snapshot.status === 'active' ? wouldTake(logic, snapshot, event) : [];
+    if (!taken.includes(transition.id)) {
+      this.#error =
+        taken.length === 0
+          ? `"${transition.label}" cannot fire now: the machine would ignore ${event.type} with this payload.`
+          : `"${transition.label}" cannot fire now: with this payload ${event.type} takes ${taken.join(', ')}.`;
+      this.#update();
+      return;
+    }
+    this.#taken = [];
     switch (transition.kind) {
       case 'done.actor':
       case 'error.actor':
@@ -87,15 +192,9 @@ export class Simulator {
           payload,
         );
         break;
-      case 'after':
-        // The event XState schedules for the delay; sending it now skips the wait.
-        actor.send({ type: transition.eventType });
-        break;
-      default: {
-        const fields =
-          payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
-        actor.send({ ...fields, type: transition.eventType });
-      }
+      default:
+        // For `after`, the event XState schedules for the delay: sending it now skips the wait.
+        actor.send(event);
     }
     this.#update();
   }
@@ -111,11 +210,23 @@ export class Simulator {
   }
 
   #record(event: InspectionEvent) {
-    if (event.type !== '@xstate.snapshot' || event.actorRef !== this.#actor) return;
+    if (event.actorRef !== this.#actor) return;
+    if (event.type === '@xstate.microstep') {
+      for (const transition of event._transitions) {
+        const id = idOfTransition(transition);
+        if (id) this.#taken.push(id);
+      }
+      return;
+    }
+    if (event.type !== '@xstate.snapshot') return;
     const snapshot = event.snapshot as unknown as { value: StateValue; context: unknown };
     const previous = this.#log.at(-1);
     const value = toJsonSafe(snapshot.value) as StateValue;
     const context = toJsonSafe(snapshot.context);
+    const taken = this.#taken;
+    this.#taken = [];
+    const moved =
+      previous === undefined || JSON.stringify(previous.value) !== JSON.stringify(value);
     this.#log = [
       ...this.#log,
       {
@@ -124,10 +235,16 @@ export class Simulator {
         event: toJsonSafe(event.event),
         value,
         context,
-        changed:
-          previous === undefined ||
-          JSON.stringify(previous.value) !== JSON.stringify(value) ||
-          JSON.stringify(previous.context) !== JSON.stringify(context),
+        changed: moved || JSON.stringify(previous?.context) !== JSON.stringify(context),
+        taken,
+        outcome:
+          previous === undefined
+            ? 'start'
+            : taken.length === 0
+              ? 'ignored'
+              : moved
+                ? 'moved'
+                : 'handled',
       },
     ];
     this.#update();
@@ -149,6 +266,15 @@ export class Simulator {
       for (const transition of this.#structure.transitions) {
         if (!activeIds.has(transition.sourceId) || !clickableKinds.has(transition.kind)) continue;
         if (transition.invokeId !== undefined && !this.#inert.isPending(transition.invokeId)) {
+          continue;
+        }
+        // Only an arrow its event would take now, with the current payload.
+        const logic = this.#logic;
+        const event = eventFor(transition, this.#payload);
+        if (
+          !logic ||
+          !wouldTake(logic, snapshot as AnyMachineSnapshot, event).includes(transition.id)
+        ) {
           continue;
         }
         enabled.add(transition.id);

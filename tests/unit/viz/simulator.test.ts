@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMachine } from 'xstate';
 import { Simulator } from '../../../src/viz/simulate/simulator.ts';
 import { extractStructure, type TransitionStructure } from '../../../src/viz/structure.ts';
+import { registry } from '../../../machines/index.ts';
+import { sampleInputs } from '../../../src/viz/simulate/sampleInputs.ts';
 import { featureMachine } from './fixtures.ts';
 
 const structure = extractStructure(featureMachine);
@@ -22,9 +24,9 @@ describe('Simulator', () => {
     const view = started().getView();
     expect(view.value).toBe('idle');
     expect([...view.activeIds]).toEqual(['feature', 'feature.idle']);
+    // Not `go:1`: its guard is never asked, `canGo` says yes first, so `go` takes `go:0`.
     expect([...view.enabledTransitionIds].sort()).toEqual([
       'feature.idle:go:0',
-      'feature.idle:go:1',
       'feature.idle:poke:0',
     ]);
     expect(view.log).toMatchObject([{ step: 0, eventType: 'xstate.init', context: { tries: 2 } }]);
@@ -105,5 +107,65 @@ describe('Simulator', () => {
     simulator.start();
     expect(simulator.getView().error).toMatch(/locale/);
     expect(simulator.getView().enabledTransitionIds.size).toBe(0);
+  });
+
+  it('logs the transitions a step took, and tells an ignored event from a handled one', () => {
+    const simulator = started();
+    simulator.fire(transition('feature.idle:poke:0'), {});
+    simulator.fire(transition('feature.idle:go:0'), {});
+    const [, poke, go] = simulator.getView().log;
+    expect(poke).toMatchObject({ outcome: 'handled', taken: ['feature.idle:poke:0'] });
+    expect(go).toMatchObject({ outcome: 'moved', taken: ['feature.idle:go:0'] });
+  });
+});
+
+describe('Simulator on onboarding: an arrow clicked is the arrow taken', () => {
+  const onboarding = registry.find((entry) => entry.name === 'onboarding')!.machine;
+  const onboardingStructure = extractStructure(onboarding);
+  const arrow = (id: string) => onboardingStructure.transitions.find((t) => t.id === id)!;
+  const typing = 'onboarding.code.entry.editing:code.changed:1';
+  const completing = 'onboarding.code.entry.editing:code.changed:0';
+
+  function atTheCodeStep() {
+    const simulator = new Simulator(onboarding, onboardingStructure, sampleInputs.onboarding);
+    simulator.start();
+    simulator.fire(arrow('onboarding.phone:phone.changed:0'), { text: '4155550132' });
+    simulator.fire(arrow('onboarding.phone:phone.submitted:0'), {});
+    const done = onboardingStructure.transitions.find(
+      (t) => t.sourceId === 'onboarding.requestingCode' && t.kind === 'done.actor',
+    )!;
+    simulator.fire(done, { resendAfterMs: 30_000, expiresInMs: 600_000 });
+    return simulator;
+  }
+
+  it('greys out the arrow its event would not take with this payload', async () => {
+    const simulator = atTheCodeStep();
+    await vi.waitFor(() =>
+      expect(simulator.getView().activeIds.has('onboarding.code.entry.editing')).toBe(true),
+    );
+    simulator.setPayload({ text: '123456' });
+    expect(simulator.getView().enabledTransitionIds.has(completing)).toBe(true);
+    expect(simulator.getView().enabledTransitionIds.has(typing)).toBe(false);
+    simulator.setPayload({ text: '12' });
+    expect(simulator.getView().enabledTransitionIds.has(typing)).toBe(true);
+    expect(simulator.getView().enabledTransitionIds.has(completing)).toBe(false);
+  });
+
+  it('does not take another arrow when the clicked one cannot fire, and says why', async () => {
+    const simulator = atTheCodeStep();
+    await vi.waitFor(() =>
+      expect(simulator.getView().activeIds.has('onboarding.code.entry.editing')).toBe(true),
+    );
+    const before = simulator.getView().log.length;
+    // Six digits complete the code: `code.changed` would take the other arrow (to verifying).
+    simulator.fire(arrow(typing), { text: '123456' });
+    const view = simulator.getView();
+    expect(view.activeIds.has('onboarding.code.entry.editing')).toBe(true);
+    expect(view.log).toHaveLength(before);
+    expect(view.error).toMatch(
+      /cannot fire now: .*code\.changed takes onboarding\.code\.entry\.editing:code\.changed:0/,
+    );
+    simulator.fire(arrow(typing), { text: '12' });
+    expect(simulator.getView().log.at(-1)).toMatchObject({ outcome: 'handled', taken: [typing] });
   });
 });
