@@ -1,6 +1,7 @@
 // The visualizer page: machine list, the statechart, and the mode panel (simulate, live, diff),
 // with model coverage overlaid when `coverage/model-coverage.json` exists.
 import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
+import { appendToHistory, emptyHistory, type ActorHistory } from '../live/history.ts';
 import {
   Box,
   CssBaseline,
@@ -49,8 +50,6 @@ type Mode = 'simulate' | 'live' | 'diff';
 /** A record as the page keeps it: numbered, and tagged with its actor's key in the tree. */
 type LiveRecord = InspectionRecord & { seq: number; actorKey: string };
 
-const maxRecords = 500;
-
 function Diagram(props: {
   structure: MachineStructure;
   title: string;
@@ -77,12 +76,12 @@ function Diagram(props: {
 }
 
 /**
- * The latest records (all actors together) and the actor tree. The tree keeps each actor's
- * latest state however long ago its last record fell out of the kept ones.
+ * The latest records of each actor (live/history.ts) and the actor tree. The tree keeps each
+ * actor's latest state however long ago its last record fell out of the kept ones.
  */
 function useLiveRecords(app: LiveApp | null | undefined) {
-  const [feed, setFeed] = useState<{ records: LiveRecord[]; tree: ActorTree }>({
-    records: [],
+  const [feed, setFeed] = useState<{ history: ActorHistory<LiveRecord>; tree: ActorTree }>({
+    history: emptyHistory,
     tree: emptyActorTree,
   });
   const [statuses, setStatuses] = useState<FeedStatus[]>([]);
@@ -97,10 +96,11 @@ function useLiveRecords(app: LiveApp | null | undefined) {
           const added = addToActorTree(previous.tree, record);
           return {
             tree: added.tree,
-            records: [
-              ...previous.records.slice(-(maxRecords - 1)),
-              { ...record, seq: recordSeq, actorKey: added.key },
-            ],
+            history: appendToHistory(previous.history, added.key, {
+              ...record,
+              seq: recordSeq,
+              actorKey: added.key,
+            }),
           };
         });
       },
@@ -108,7 +108,7 @@ function useLiveRecords(app: LiveApp | null | undefined) {
         setStatuses((previous) => [...previous.filter((s) => s.source !== status.source), status]),
     });
   }, [app]);
-  return { records: feed.records, tree: feed.tree, statuses };
+  return { history: feed.history, tree: feed.tree, statuses };
 }
 
 function SimulatedDiagram(props: {
@@ -214,8 +214,8 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   }, [entry, liveActors, live.tree, pickedActorKey]);
   const actorsOfMachine = liveActors.filter((a) => a.machineId === entry?.machine.id).length;
   const liveRecords = useMemo(
-    () => (shownActor ? live.records.filter((r) => r.actorKey === shownActor.key) : []),
-    [live.records, shownActor],
+    () => (shownActor ? [...(live.history.byActor.get(shownActor.key) ?? [])] : []),
+    [live.history, shownActor],
   );
   const liveActive = useMemo(
     () =>
@@ -346,7 +346,7 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                     records={liveRecords}
                     statuses={live.statuses}
                     app={app ?? null}
-                    heardFromApp={live.records.length > 0}
+                    heardFromApp={live.history.size > 0}
                     actorRows={actorRows}
                     shownActor={shownActor}
                     actorsOfMachine={actorsOfMachine}
