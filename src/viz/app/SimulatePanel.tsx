@@ -2,7 +2,7 @@
 // are buttons on the diagram; a payload editor supplies event fields (or an actor's output or
 // error); the log shows the context after each step.
 import { Alert, Box, Button, TextField, Typography } from '@mui/material';
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { AnyStateMachine } from 'xstate';
 import { Simulator } from '../simulate/simulator.ts';
 import type { MachineStructure, TransitionStructure } from '../structure.ts';
@@ -33,20 +33,51 @@ export function parseJson(
   }
 }
 
+/**
+ * The page's simulations, one per machine, kept while the page is open: switching to another
+ * machine and back finds the simulation where it was left. A machine's simulation starts over
+ * only when its input changes (or on Reset).
+ */
+export class Simulations {
+  readonly #byName = new Map<
+    string,
+    { machine: AnyStateMachine; inputText: string; simulator: Simulator }
+  >();
+
+  get(
+    name: string,
+    machine: AnyStateMachine,
+    structure: MachineStructure,
+    inputText: string,
+  ): Simulator {
+    const kept = this.#byName.get(name);
+    if (kept && kept.machine === machine && kept.inputText === inputText) return kept.simulator;
+    kept?.simulator.stop();
+    // The page only passes input that parsed (Reset refuses invalid JSON, see below).
+    const input = parseJson(inputText);
+    const simulator = new Simulator(machine, structure, input.ok ? input.value : {});
+    simulator.start();
+    this.#byName.set(name, { machine, inputText, simulator });
+    return simulator;
+  }
+
+  stopAll(): void {
+    for (const { simulator } of this.#byName.values()) simulator.stop();
+    this.#byName.clear();
+  }
+}
+
 export function useSimulation(
+  simulations: Simulations,
+  name: string,
   machine: AnyStateMachine,
   structure: MachineStructure,
   inputText: string,
 ) {
-  // The page only passes input that parsed (Reset refuses invalid JSON, see below).
-  const simulator = useMemo(() => {
-    const input = parseJson(inputText);
-    return new Simulator(machine, structure, input.ok ? input.value : {});
-  }, [machine, structure, inputText]);
-  useEffect(() => {
-    simulator.start();
-    return () => simulator.stop();
-  }, [simulator]);
+  const simulator = useMemo(
+    () => simulations.get(name, machine, structure, inputText),
+    [simulations, name, machine, structure, inputText],
+  );
   const view = useSyncExternalStore(
     (listener) => simulator.subscribe(listener),
     () => simulator.getView(),

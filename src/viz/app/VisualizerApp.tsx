@@ -37,7 +37,7 @@ import type { DiffBase, ModelCoverage } from '../structureSchema.ts';
 import { fetchCoverage, fetchDiffBase, fetchLiveApp, hasVizServer, type LiveApp } from './api.ts';
 import { DiffPanel } from './DiffPanel.tsx';
 import { LivePanel } from './LivePanel.tsx';
-import { parseJson, SimulatePanel, useSimulation } from './SimulatePanel.tsx';
+import { parseJson, SimulatePanel, Simulations, useSimulation } from './SimulatePanel.tsx';
 import { useStatechartLayout } from './useStatechartLayout.ts';
 
 export interface VisualizerEntry {
@@ -112,14 +112,23 @@ function useLiveRecords(app: LiveApp | null | undefined) {
 }
 
 function SimulatedDiagram(props: {
+  simulations: Simulations;
   entry: VisualizerEntry;
   structure: MachineStructure;
   transitionMarks: ReadonlyMap<string, Mark> | undefined;
   inputText: string;
   onInputChange(text: string): void;
+  payloadText: string;
+  onPayloadChange(text: string): void;
 }) {
-  const { simulator, view } = useSimulation(props.entry.machine, props.structure, props.inputText);
-  const [payloadText, setPayloadText] = useState('{}');
+  const { simulator, view } = useSimulation(
+    props.simulations,
+    props.entry.name,
+    props.entry.machine,
+    props.structure,
+    props.inputText,
+  );
+  const { payloadText, onPayloadChange: setPayloadText } = props;
   const payload = useMemo(() => parseJson(payloadText), [payloadText]);
   const payloadError = payload.ok ? null : `Payload is not JSON: ${payload.error}`;
   // The arrows are judged with the payload as typed: one its event would not take is not offered.
@@ -175,6 +184,10 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const [pickedActorKey, setPickedActorKey] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>(() => (window.parley ? 'live' : 'simulate'));
   const [inputs, setInputs] = useState<Record<string, string>>({});
+  const [payloads, setPayloads] = useState<Record<string, string>>({});
+  // Each machine's simulation, kept across switching machines for as long as the page is open
+  // (inert actors: a kept simulation costs its snapshot and log only).
+  const [simulations] = useState(() => new Simulations());
   const [app, setApp] = useState<LiveApp | null | undefined>(undefined);
   const [coverage, setCoverage] = useState<ModelCoverage | null>(null);
   const [showCoverage, setShowCoverage] = useState(true);
@@ -255,7 +268,9 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   };
 
   if (!entry || !structure) return <Typography>No machines in the registry.</Typography>;
-  const uncoveredCount = coverageMarks?.size ?? 0;
+  const marks = [...(coverageMarks?.values() ?? [])];
+  const uncoveredCount = marks.filter((mark) => mark === 'uncovered').length;
+  const unknownCount = marks.filter((mark) => mark === 'unknown').length;
 
   return (
     <Box sx={{ display: 'flex', height: '100vh', fontFamily: 'Roboto, sans-serif' }}>
@@ -305,7 +320,11 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                   onChange={(e) => setShowCoverage(e.target.checked)}
                 />
               }
-              label={`Model coverage${showCoverage ? ` (${uncoveredCount} untested)` : ''}`}
+              label={`Model coverage${
+                showCoverage
+                  ? ` (${uncoveredCount} untested${unknownCount ? `, ${unknownCount} unknown` : ''})`
+                  : ''
+              }`}
             />
           ) : null}
         </Box>
@@ -313,6 +332,11 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
           {mode === 'simulate' ? (
             <SimulatedDiagram
               key={entry.name}
+              simulations={simulations}
+              payloadText={payloads[entry.name] ?? '{}'}
+              onPayloadChange={(text) =>
+                setPayloads((previous) => ({ ...previous, [entry.name]: text }))
+              }
               entry={entry}
               structure={structure}
               transitionMarks={coverageMarks}
