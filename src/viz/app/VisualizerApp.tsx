@@ -1,6 +1,7 @@
 // The visualizer page: machine list, the statechart, and the mode panel (simulate, live, diff),
 // with model coverage overlaid when `coverage/model-coverage.json` exists.
 import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
+import { readDeepLink, writeDeepLink, type Mode } from './deepLink.ts';
 import { appendToHistory, emptyHistory, type ActorHistory } from '../live/history.ts';
 import {
   Box,
@@ -46,7 +47,6 @@ export interface VisualizerEntry {
   machine: AnyStateMachine;
 }
 
-type Mode = 'simulate' | 'live' | 'diff';
 /** A record as the page keeps it: numbered, and tagged with its actor's key in the tree. */
 type LiveRecord = InspectionRecord & { seq: number; actorKey: string };
 
@@ -179,10 +179,22 @@ const sidePanel = {
 } as const;
 
 export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[] }) {
-  const [selectedName, setSelectedName] = useState(entries[0]?.name ?? '');
+  // The machine and mode a link or a reload asks for (deepLink.ts).
+  const [link] = useState(() =>
+    readDeepLink(
+      window.location.hash,
+      entries.map((e) => e.name),
+    ),
+  );
+  const [selectedName, setSelectedName] = useState(link.machine ?? entries[0]?.name ?? '');
   /** The actor picked in the live tree; shown while its machine is the selected one. */
   const [pickedActorKey, setPickedActorKey] = useState<string | null>(null);
-  const [mode, setMode] = useState<Mode>(() => (window.parley ? 'live' : 'simulate'));
+  const [mode, setMode] = useState<Mode>(() => link.mode ?? (window.parley ? 'live' : 'simulate'));
+  useEffect(() => {
+    if (!selectedName) return;
+    const hash = writeDeepLink({ machine: selectedName, mode });
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [selectedName, mode]);
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [payloads, setPayloads] = useState<Record<string, string>>({});
   // Each machine's simulation, kept across switching machines for as long as the page is open

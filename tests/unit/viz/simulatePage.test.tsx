@@ -4,6 +4,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VisualizerApp } from '../../../src/viz/app/VisualizerApp.tsx';
+import { readDeepLink } from '../../../src/viz/app/deepLink.ts';
 import { featureMachine, outgoingFixture } from './fixtures.ts';
 
 afterEach(cleanup);
@@ -26,9 +27,9 @@ describe('simulate mode', () => {
     fireEvent.click(go);
     await waitFor(() => expect(logLines()).toContain('go → loading'));
 
-    fireEvent.click(screen.getByRole('button', { name: 'outgoing', exact: true }));
+    fireEvent.click(screen.getByRole('button', { name: 'outgoing' }));
     await waitFor(() => expect(logLines()).not.toContain('go → loading'));
-    fireEvent.click(screen.getByRole('button', { name: 'feature', exact: true }));
+    fireEvent.click(screen.getByRole('button', { name: 'feature' }));
     const loading = await screen.findByRole('group', { name: 'loading' });
     await waitFor(() => expect(loading.getAttribute('aria-current')).toBe('true'));
     expect(logLines()).toEqual(['xstate.init → idle', 'go → loading']);
@@ -45,5 +46,29 @@ describe('simulate mode', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(await screen.findByText(/^Input is not JSON/)).toBeTruthy();
     expect(logLines()).toContain('go → loading');
+  });
+});
+
+describe('deep links', () => {
+  afterEach(() => window.history.replaceState(null, '', '#'));
+
+  it('opens the machine and mode the URL names, and keeps the URL current', async () => {
+    window.history.replaceState(null, '', '#machine=outgoing&mode=diff');
+    render(<VisualizerApp entries={entries} />);
+    await waitFor(() =>
+      expect(screen.getByRole('tab', { name: 'Diff' }).getAttribute('aria-selected')).toBe('true'),
+    );
+    expect(await screen.findByRole('group', { name: 'sending' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'feature' }));
+    fireEvent.click(screen.getByRole('tab', { name: 'Simulate' }));
+    await waitFor(() => expect(window.location.hash).toBe('#machine=feature&mode=simulate'));
+  });
+
+  it('ignores a machine or mode it does not know', () => {
+    expect(readDeepLink('#machine=nope&mode=sideways', ['feature'])).toEqual({});
+    expect(readDeepLink('#machine=feature&mode=live', ['feature'])).toEqual({
+      machine: 'feature',
+      mode: 'live',
+    });
   });
 });
