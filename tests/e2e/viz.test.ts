@@ -1,5 +1,6 @@
 // The visualizer in Chromium, served by `npm run viz`: simulate the onboarding machine from the
 // phone step to `done`, checking the highlighted state and the event log at each step.
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Browser, Page } from 'playwright-core';
@@ -81,6 +82,26 @@ describe('npm run viz', () => {
         .toBe('true');
       expect(await activeState(page, 'phone').getAttribute('aria-current')).toBeNull();
       await shots.take(page, 'requesting code');
+
+      // Export what the reviewer sees: the SVG carries the highlight, the PNG is an image of it.
+      const [svgDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export SVG' }).click(),
+      ]);
+      expect(svgDownload.suggestedFilename()).toBe('onboarding-simulate.svg');
+      const svg = readFileSync((await svgDownload.path())!, 'utf8');
+      expect(svg).toMatch(/^<\?xml/);
+      expect(svg).toMatch(
+        /aria-label="requestingCode"[^>]*aria-current="true"|aria-current="true"[^>]*aria-label="requestingCode"/,
+      );
+      const [pngDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export PNG' }).click(),
+      ]);
+      expect(pngDownload.suggestedFilename()).toBe('onboarding-simulate.png');
+      const png = readFileSync((await pngDownload.path())!);
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(png.length).toBeGreaterThan(10_000);
 
       await take(page, 'done(requestCode)', { resendAfterMs: 30000, expiresInMs: 600000 });
       await expect

@@ -2,9 +2,11 @@
 // with model coverage overlaid when `coverage/model-coverage.json` exists.
 import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
 import { readDeepLink, writeDeepLink, type Mode } from './deepLink.ts';
+import { currentDiagram, exportPng, exportSvg } from './exportView.ts';
 import { appendToHistory, emptyHistory, type ActorHistory } from '../live/history.ts';
 import {
   Box,
+  Button,
   CssBaseline,
   FormControlLabel,
   List,
@@ -324,6 +326,24 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
             <Tab value="live" label="Live" />
             <Tab value="diff" label="Diff" />
           </Tabs>
+          <Button
+            size="small"
+            onClick={() => {
+              const svg = currentDiagram();
+              if (svg) exportSvg(svg, `${entry.name}-${mode}`);
+            }}
+          >
+            Export SVG
+          </Button>
+          <Button
+            size="small"
+            onClick={() => {
+              const svg = currentDiagram();
+              if (svg) void exportPng(svg, `${entry.name}-${mode}`);
+            }}
+          >
+            Export PNG
+          </Button>
           {coverage ? (
             <FormControlLabel
               control={
