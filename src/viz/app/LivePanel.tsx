@@ -3,8 +3,10 @@
 // the diagram highlights the shown actor's latest state and the log lists its records only, so
 // two actors of one machine (two conversations) are seen apart. The shown actor is the one
 // picked in the tree, or, for a machine picked in the list, its first running actor.
-import { Alert, Box, Typography } from '@mui/material';
+import { Alert, Box, TextField, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
 import type { ActorTreeRow, LiveActor } from '../live/actorTree.ts';
+import { hiddenBy } from '../live/eventFilter.ts';
 import type { FeedStatus } from '../live/liveFeed.ts';
 import { inspectingAppUrl, type InspectionRecord } from '../live/recordSchema.ts';
 import { ActorTreeView } from './ActorTreeView.tsx';
@@ -28,6 +30,9 @@ export function LivePanel(props: {
   canShow(actor: LiveActor): boolean;
 }) {
   const shown = props.shownActor;
+  const [filter, setFilter] = useState('');
+  const hidden = useMemo(() => hiddenBy(filter), [filter]);
+  const records = props.records.filter((record) => !hidden(record.event.type));
   // Carries the inspector token in its fragment: the app page presents it to the relay too.
   const inspectingUrl = props.app ? inspectingAppUrl(props.app.url, props.app.inspectToken) : null;
   return (
@@ -82,8 +87,20 @@ export function LivePanel(props: {
           'Waiting for this machine to run in the app.'
         )}
       </Typography>
+      <TextField
+        label="Hide events"
+        size="small"
+        placeholder="*.changed, xstate.after.*"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        helperText={
+          records.length < props.records.length
+            ? `${props.records.length - records.length} of ${props.records.length} hidden`
+            : 'Event types to leave out of the log, * for any characters'
+        }
+      />
       <EventLog
-        items={props.records.map((r) => ({
+        items={records.map((r) => ({
           key: String(r.seq),
           eventType: r.event.type,
           summary: stateValueText(r.value),

@@ -33,6 +33,40 @@ afterEach(() => {
 });
 
 describe('live mode over the Electron bridge', () => {
+  it('hides the event types the filter names from the log', async () => {
+    const bridge = fakeBridge();
+    (window as { parley?: unknown }).parley = { inspector: bridge };
+    render(
+      <VisualizerApp entries={[{ name: 'feature', purpose: 'Test.', machine: featureMachine }]} />,
+    );
+    const idle = await screen.findByRole('group', { name: 'idle' });
+    const app = featureMachine.provide({
+      actors: { fetchThing: fromPromise(() => new Promise<string>(() => {})) },
+    });
+    const actor = createActor(app, {
+      inspect: (event) => {
+        const record = toInspectionRecord(event);
+        if (record) bridge.publish(JSON.parse(JSON.stringify(record)));
+      },
+    });
+    act(() => {
+      actor.start();
+    });
+    await waitFor(() => expect(idle.getAttribute('aria-current')).toBe('true'));
+    act(() => actor.send({ type: 'poke' }));
+    act(() => actor.send({ type: 'go' }));
+    const log = screen.getByRole('log', { name: 'Event log' });
+    const lines = () =>
+      within(log)
+        .getAllByText(/→/)
+        .map((e) => e.textContent);
+    await waitFor(() => expect(lines()).toContain('go → loading'));
+    fireEvent.change(screen.getByLabelText('Hide events'), { target: { value: 'po*, xstate.*' } });
+    expect(lines()).toEqual(['go → loading']);
+    expect(screen.getByText('2 of 3 hidden')).toBeTruthy();
+    actor.stop();
+  });
+
   it('follows the app: highlights the current state and logs each event', async () => {
     const bridge = fakeBridge();
     (window as { parley?: unknown }).parley = { inspector: bridge };
