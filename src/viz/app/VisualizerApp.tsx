@@ -60,6 +60,7 @@ function Diagram(props: {
   onFire?: (t: TransitionStructure) => void;
   stateMarks?: ReadonlyMap<string, Mark>;
   transitionMarks?: ReadonlyMap<string, Mark>;
+  taken?: ReadonlySet<string>;
 }) {
   const layout = useStatechartLayout(props.structure);
   if (!layout) return <Typography sx={{ p: 2 }}>Laying out {props.title}…</Typography>;
@@ -73,6 +74,7 @@ function Diagram(props: {
       {...(props.onFire ? { onTransitionClick: props.onFire } : {})}
       {...(props.stateMarks ? { stateMarks: props.stateMarks } : {})}
       {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
+      {...(props.taken ? { takenTransitionIds: props.taken } : {})}
     />
   );
 }
@@ -131,6 +133,9 @@ function SimulatedDiagram(props: {
     props.inputText,
   );
   const { payloadText, onPayloadChange: setPayloadText } = props;
+  // The transitions the last step took, drawn bold on the diagram.
+  const lastTaken = view.log.at(-1)?.taken;
+  const taken = useMemo(() => new Set(lastTaken ?? []), [lastTaken]);
   const payload = useMemo(() => parseJson(payloadText), [payloadText]);
   const payloadError = payload.ok ? null : `Payload is not JSON: ${payload.error}`;
   // The arrows are judged with the payload as typed: one its event would not take is not offered.
@@ -152,6 +157,7 @@ function SimulatedDiagram(props: {
           activeIds={view.activeIds}
           enabled={view.enabledTransitionIds}
           onFire={fire}
+          taken={taken}
           {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
         />
       </Box>

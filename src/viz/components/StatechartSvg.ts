@@ -43,6 +43,8 @@ export interface StatechartSvgProps {
   onTransitionClick?: (transition: TransitionStructure) => void;
   stateMarks?: ReadonlyMap<string, Mark>;
   transitionMarks?: ReadonlyMap<string, Mark>;
+  /** Transitions the last step took (simulate mode): drawn bold, marked `data-taken`. */
+  takenTransitionIds?: ReadonlySet<string>;
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -138,12 +140,13 @@ interface EdgeOptions {
   idPrefix: string;
   mark: Mark | undefined;
   enabled: boolean;
+  taken: boolean;
   onClick: ((transition: TransitionStructure) => void) | undefined;
 }
 
 function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
   const { transition, label } = edge;
-  const { idPrefix, mark, enabled, onClick } = options;
+  const { idPrefix, mark, enabled, taken, onClick } = options;
   const color = mark ? markColors[mark] : enabled ? activeStroke : ink;
   const dashed =
     mark === 'removed' ||
@@ -194,6 +197,7 @@ function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
             fontFamily,
             fontSize: 11,
             fill: color,
+            fontWeight: taken ? 'bold' : undefined,
             textDecoration: mark === 'removed' ? 'line-through' : undefined,
           },
           label.text,
@@ -205,13 +209,14 @@ function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
     {
       key: edge.key,
       'data-transition-id': transition.id,
+      'data-taken': taken ? 'true' : undefined,
       opacity: mark === 'removed' ? 0.55 : undefined,
     },
     h('path', {
       d: pathData(edge.points),
       fill: 'none',
-      stroke: color,
-      strokeWidth: mark || enabled ? 2 : 1.2,
+      stroke: taken && !mark ? activeStroke : color,
+      strokeWidth: taken ? 3.5 : mark || enabled ? 2 : 1.2,
       strokeDasharray: dashed ? '5 4' : undefined,
       markerEnd: `url(#${idPrefix}-arrow-${mark ?? (enabled ? 'enabled' : 'plain')})`,
     }),
@@ -288,6 +293,7 @@ export function StatechartSvg(props: StatechartSvgProps): ReactElement {
         idPrefix,
         mark: props.transitionMarks?.get(edge.transition.id),
         enabled: props.enabledTransitionIds?.has(edge.transition.id) ?? false,
+        taken: props.takenTransitionIds?.has(edge.transition.id) ?? false,
         onClick: props.onTransitionClick,
       }),
     ),

@@ -26,6 +26,11 @@ describe('simulate mode', () => {
     const go = await screen.findByRole('button', { name: 'go [canGo]' });
     fireEvent.click(go);
     await waitFor(() => expect(logLines()).toContain('go → loading'));
+    // The arrow the step took is drawn as taken, and only it.
+    const taken = [...document.querySelectorAll('[data-taken="true"]')].map((edge) =>
+      edge.getAttribute('data-transition-id'),
+    );
+    expect(taken).toEqual(['feature.idle:go:0']);
 
     fireEvent.click(screen.getByRole('button', { name: 'outgoing' }));
     await waitFor(() => expect(logLines()).not.toContain('go → loading'));
