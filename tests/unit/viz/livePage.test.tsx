@@ -27,6 +27,26 @@ function fakeBridge() {
   };
 }
 
+/**
+ * The app's machine publishing over the bridge, started (with a request that stays on its way,
+ * the fetch never answering).
+ */
+function startFollowedApp(bridge: ReturnType<typeof fakeBridge>) {
+  const app = featureMachine.provide({
+    actors: { fetchThing: fromPromise(() => new Promise<string>(() => {})) },
+  });
+  const actor = createActor(app, {
+    inspect: (event) => {
+      const record = toInspectionRecord(event);
+      if (record) bridge.publish(JSON.parse(JSON.stringify(record)));
+    },
+  });
+  act(() => {
+    actor.start();
+  });
+  return actor;
+}
+
 afterEach(() => {
   cleanup();
   delete (window as { parley?: unknown }).parley;
@@ -40,18 +60,7 @@ describe('live mode over the Electron bridge', () => {
       <VisualizerApp entries={[{ name: 'feature', purpose: 'Test.', machine: featureMachine }]} />,
     );
     const idle = await screen.findByRole('group', { name: 'idle' });
-    const app = featureMachine.provide({
-      actors: { fetchThing: fromPromise(() => new Promise<string>(() => {})) },
-    });
-    const actor = createActor(app, {
-      inspect: (event) => {
-        const record = toInspectionRecord(event);
-        if (record) bridge.publish(JSON.parse(JSON.stringify(record)));
-      },
-    });
-    act(() => {
-      actor.start();
-    });
+    const actor = startFollowedApp(bridge);
     await waitFor(() => expect(idle.getAttribute('aria-current')).toBe('true'));
     act(() => actor.send({ type: 'poke' }));
     act(() => actor.send({ type: 'go' }));
@@ -77,18 +86,7 @@ describe('live mode over the Electron bridge', () => {
     expect(screen.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
 
     // The app's machine, with a request that is still on its way.
-    const app = featureMachine.provide({
-      actors: { fetchThing: fromPromise(() => new Promise<string>(() => {})) },
-    });
-    const actor = createActor(app, {
-      inspect: (event) => {
-        const record = toInspectionRecord(event);
-        if (record) bridge.publish(JSON.parse(JSON.stringify(record)));
-      },
-    });
-    act(() => {
-      actor.start();
-    });
+    const actor = startFollowedApp(bridge);
     await waitFor(() => expect(idle.getAttribute('aria-current')).toBe('true'));
     act(() => actor.send({ type: 'go' }));
     const loading = screen.getByRole('group', { name: 'loading' });
