@@ -39,9 +39,6 @@ import path from 'node:path';
 import { createStore } from 'jotai/vanilla';
 import { expect } from 'vitest';
 import {
-  createActor,
-  fromPromise,
-  toPromise,
   type AnyActorLogic,
   type AnyActorRef,
   type AnyMachineSnapshot,
@@ -64,7 +61,7 @@ import { codeFromLines, connect, onboard, request, startTestServer } from '../..
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { describeAdapter, Unproducible } from '../realKit.ts';
-import { createWaiter } from './realWorld.ts';
+import { createWaiter, holdRequests } from './realWorld.ts';
 
 const waitBoundMs = 15_000;
 const refusedNotice = 'Your session has ended. Please sign in again.';
@@ -76,12 +73,6 @@ const heldIds: readonly string[] = [
   'saveSessionToken',
   'forgetSession',
 ];
-type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
-interface HeldRequest {
-  input: unknown;
-  send: () => void;
-  answer: Promise<Answer>;
-}
 
 /** Safe storage stand-in (as tests/unit/main/encryptedFileStore.test.ts): the file is not clear. */
 const cipher = {
@@ -168,34 +159,7 @@ async function runAppPath(
   // ---- the app as connectApp builds it, its storage requests held until the path says -------
   const { machine: connected, onboardingConnection } = connectApp(platform);
   const realActors = createAppActors(platform) as Record<RequestId, AnyActorLogic>;
-  const held = new Map<RequestId, HeldRequest>();
-  const heldActor = <TOutput, TInput>() =>
-    fromPromise<TOutput, TInput>(({ input, self }) => {
-      const id = self.id as RequestId;
-      return new Promise<TOutput>((resolve, reject) => {
-        let answered!: (answer: Answer) => void;
-        const answer = new Promise<Answer>((done) => (answered = done));
-        held.set(id, {
-          input,
-          answer,
-          send: () => {
-            const actor = createActor(realActors[id], { input });
-            toPromise(actor).then(
-              (value) => {
-                answered({ ok: true, value });
-                resolve(value as TOutput);
-              },
-              (error: unknown) => {
-                answered({ ok: false, error });
-                reject(error);
-              },
-            );
-            actor.start();
-          },
-        });
-        changed();
-      });
-    });
+  const { held, heldActor } = holdRequests<RequestId>((id) => realActors[id], changed);
   const machine = connected.provide({
     actors: {
       loadSessionToken: heldActor<string | null, unknown>(),

@@ -43,9 +43,7 @@
 import { expect } from 'vitest';
 import {
   createActor,
-  fromPromise,
   SimulatedClock,
-  toPromise,
   type AnyActorLogic,
   type AnyMachineSnapshot,
   type EventObject,
@@ -72,7 +70,7 @@ import { codeFromLines, connect, request, startTestServer } from '../../server/h
 import type { Facts, ModelPath, ModelStep } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { describeAdapter, Unproducible } from '../realKit.ts';
-import { createWaiter } from './realWorld.ts';
+import { createWaiter, holdRequests } from './realWorld.ts';
 import { startFaultProxy } from './faultProxy.ts';
 
 /** How long a request waits for its ack here: a cut network costs this much per failure. */
@@ -81,16 +79,6 @@ const requestTimeoutMs = 1_200;
 const waitBoundMs = 15_000;
 
 type RequestId = 'requestCode' | 'resendCode' | 'verifyCode' | 'createUser';
-type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-interface HeldRequest {
-  id: RequestId;
-  input: Record<string, unknown>;
-  /** Lets the request go to the server (with the input the adapter arranged). */
-  send: (input: Record<string, unknown>) => void;
-  /** The real actor's outcome, once the server answered (or the request timed out). */
-  answer: Promise<Answer>;
-}
 
 /** The facts this adapter observes, each read from what the onboarding views show. */
 type View = ReturnType<typeof toOnboardingView>;
@@ -124,41 +112,13 @@ async function runOnboardingPath(
     waiter.until(condition, what, waitBoundMs);
 
   // ---- requests held at the client until the path settles them ------------------------------
-  const held = new Map<RequestId, HeldRequest>();
   const realLogic: Record<RequestId, AnyActorLogic> = {
     requestCode: real.requestCode,
     resendCode: real.requestCode,
     verifyCode: real.verifyCode,
     createUser: real.createUser,
   };
-  const heldActor = <TOutput, TInput extends object>() =>
-    fromPromise<TOutput, TInput>(({ input, self }) => {
-      const id = self.id as RequestId;
-      return new Promise<TOutput>((resolve, reject) => {
-        let answered!: (answer: Answer) => void;
-        const answer = new Promise<Answer>((done) => (answered = done));
-        held.set(id, {
-          id,
-          input: input as Record<string, unknown>,
-          answer,
-          send: (sent) => {
-            const actor = createActor(realLogic[id], { input: sent });
-            toPromise(actor).then(
-              (value) => {
-                answered({ ok: true, value });
-                resolve(value as TOutput);
-              },
-              (error: unknown) => {
-                answered({ ok: false, error });
-                reject(error);
-              },
-            );
-            actor.start();
-          },
-        });
-        changed();
-      });
-    });
+  const { held, heldActor } = holdRequests<RequestId>((id) => realLogic[id], changed);
   const machine = onboardingMachine.provide({
     actors: {
       requestCode: heldActor<CodeRequested, { phone: string }>(),
@@ -265,11 +225,12 @@ async function runOnboardingPath(
       return;
     }
     held.delete(id);
-    const phone = String(pending.input.phone ?? '');
+    const requested = pending.input as Record<string, unknown>;
+    const phone = String(requested.phone ?? '');
     const event = step.event as EventObject & { output?: any; error?: unknown };
     const plannedFailure = kind === 'error' ? toProtocolFailure(event.error) : null;
     const planned = plannedFailure?.code ?? 'done';
-    const sent = { ...pending.input };
+    const sent = { ...requested };
     const linesBefore = codeLinesFor(phone);
     const otherBefore = otherDeviceCodes;
     let network = false;

@@ -3,6 +3,7 @@
 // onboarded through the real protocol, a store whose calls the adapter can hold or fail (a slow
 // or broken database, for real: the server's own code meets it), and bounded, event-driven waits.
 import { isDeepStrictEqual } from 'node:util';
+import { createActor, fromPromise, toPromise, type AnyActorLogic } from 'xstate';
 import { createChatServer, type ChatServer } from '../../../server/chatServer.ts';
 import { ManualClock } from '../../../server/clock.ts';
 import { createDevelopmentCodeSender } from '../../../server/codeSender.ts';
@@ -59,6 +60,61 @@ export function createWaiter(): Waiter {
       });
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests held at the client until the path's step settles them
+// ---------------------------------------------------------------------------------------------
+
+export type HeldAnswer = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface HeldRequest {
+  /** The input the machine gave the request. */
+  input: unknown;
+  /** Lets the request go to the real actor, with the input the adapter arranged (default: the machine's). */
+  send: (input?: unknown) => void;
+  /** The real actor's outcome, once it settled. */
+  answer: Promise<HeldAnswer>;
+}
+
+/**
+ * Stand-ins for a machine's promise actors that hold each request, by the actor's id, until the
+ * adapter arranges the world and sends it to the real actor (`realLogic(id)`); the stand-in then
+ * settles as the real one did. `changed` is called when a request is held.
+ */
+export function holdRequests<TId extends string>(
+  realLogic: (id: TId) => AnyActorLogic,
+  changed: () => void,
+) {
+  const held = new Map<TId, HeldRequest>();
+  const heldActor = <TOutput, TInput>() =>
+    fromPromise<TOutput, TInput>(({ input, self }) => {
+      const id = self.id as TId;
+      return new Promise<TOutput>((resolve, reject) => {
+        let answered!: (answer: HeldAnswer) => void;
+        const answer = new Promise<HeldAnswer>((done) => (answered = done));
+        held.set(id, {
+          input,
+          answer,
+          send: (sent = input) => {
+            const actor = createActor(realLogic(id), { input: sent });
+            toPromise(actor).then(
+              (value) => {
+                answered({ ok: true, value });
+                resolve(value as TOutput);
+              },
+              (error: unknown) => {
+                answered({ ok: false, error });
+                reject(error);
+              },
+            );
+            actor.start();
+          },
+        });
+        changed();
+      });
+    });
+  return { held, heldActor };
 }
 
 // ---------------------------------------------------------------------------------------------
