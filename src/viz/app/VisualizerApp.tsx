@@ -1,9 +1,5 @@
 // The visualizer page: machine list, the statechart, and the mode panel (simulate, live, diff),
 // with model coverage overlaid when `coverage/model-coverage.json` exists.
-import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
-import { readDeepLink, writeDeepLink, type Mode } from './deepLink.ts';
-import { currentDiagram, exportPng, exportSvg } from './exportView.ts';
-import { appendToHistory, emptyHistory, type ActorHistory } from '../live/history.ts';
 import {
   Box,
   Button,
@@ -19,172 +15,27 @@ import {
 } from '@mui/material';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AnyStateMachine } from 'xstate';
-import { activeStateIds } from '../activeStates.ts';
-import { StatechartSvg, type Mark } from '../components/StatechartSvg.ts';
+import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
 import { diffMachines } from '../diff/compare.ts';
 import { diffOverlay } from '../diff/overlay.ts';
-import {
-  actorForest,
-  actorTreeRows,
-  addToActorTree,
-  defaultActorOf,
-  emptyActorTree,
-  type ActorTree,
-  type LiveActor,
-} from '../live/actorTree.ts';
-import { startLiveFeed, type FeedStatus } from '../live/liveFeed.ts';
-import type { InspectionRecord } from '../live/recordSchema.ts';
 import { sampleInputs } from '../simulate/sampleInputs.ts';
-import { extractStructure, type MachineStructure, type TransitionStructure } from '../structure.ts';
+import { extractStructure } from '../structure.ts';
 import type { DiffBase, ModelCoverage } from '../structureSchema.ts';
 import { fetchCoverage, fetchDiffBase, fetchLiveApp, hasVizServer, type LiveApp } from './api.ts';
+import { readDeepLink, writeDeepLink, type Mode } from './deepLink.ts';
+import { Diagram, sidePanel } from './Diagram.tsx';
 import { DiffPanel } from './DiffPanel.tsx';
-import { LivePanel } from './LivePanel.tsx';
-import { parseJson, SimulatePanel, Simulations, useSimulation } from './SimulatePanel.tsx';
-import { useStatechartLayout } from './useStatechartLayout.ts';
+import { currentDiagram, exportPng, exportSvg } from './exportView.ts';
+import { LiveMode } from './LiveMode.tsx';
+import { Simulations } from './SimulatePanel.tsx';
+import { SimulatedDiagram } from './SimulateMode.tsx';
+import { useLiveRecords } from './useLiveRecords.ts';
 
 export interface VisualizerEntry {
   name: string;
   purpose: string;
   machine: AnyStateMachine;
 }
-
-/** A record as the page keeps it: numbered, and tagged with its actor's key in the tree. */
-type LiveRecord = InspectionRecord & { seq: number; actorKey: string };
-
-function Diagram(props: {
-  structure: MachineStructure;
-  title: string;
-  activeIds?: ReadonlySet<string>;
-  enabled?: ReadonlySet<string>;
-  onFire?: (t: TransitionStructure) => void;
-  stateMarks?: ReadonlyMap<string, Mark>;
-  transitionMarks?: ReadonlyMap<string, Mark>;
-  taken?: ReadonlySet<string>;
-}) {
-  const layout = useStatechartLayout(props.structure);
-  if (!layout) return <Typography sx={{ p: 2 }}>Laying out {props.title}…</Typography>;
-  return (
-    <StatechartSvg
-      layout={layout}
-      title={`${props.title} statechart`}
-      idPrefix="page"
-      {...(props.activeIds ? { activeStateIds: props.activeIds } : {})}
-      {...(props.enabled ? { enabledTransitionIds: props.enabled } : {})}
-      {...(props.onFire ? { onTransitionClick: props.onFire } : {})}
-      {...(props.stateMarks ? { stateMarks: props.stateMarks } : {})}
-      {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
-      {...(props.taken ? { takenTransitionIds: props.taken } : {})}
-    />
-  );
-}
-
-/**
- * The latest records of each actor (live/history.ts) and the actor tree. The tree keeps each
- * actor's latest state however long ago its last record fell out of the kept ones.
- */
-function useLiveRecords(app: LiveApp | null | undefined) {
-  const [feed, setFeed] = useState<{ history: ActorHistory<LiveRecord>; tree: ActorTree }>({
-    history: emptyHistory,
-    tree: emptyActorTree,
-  });
-  const [statuses, setStatuses] = useState<FeedStatus[]>([]);
-  useEffect(() => {
-    if (app === undefined) return;
-    let seq = 0;
-    return startLiveFeed({
-      app,
-      onRecord: (record) => {
-        const recordSeq = seq++;
-        setFeed((previous) => {
-          const added = addToActorTree(previous.tree, record);
-          return {
-            tree: added.tree,
-            history: appendToHistory(previous.history, added.key, {
-              ...record,
-              seq: recordSeq,
-              actorKey: added.key,
-            }),
-          };
-        });
-      },
-      onStatus: (status) =>
-        setStatuses((previous) => [...previous.filter((s) => s.source !== status.source), status]),
-    });
-  }, [app]);
-  return { history: feed.history, tree: feed.tree, statuses };
-}
-
-function SimulatedDiagram(props: {
-  simulations: Simulations;
-  entry: VisualizerEntry;
-  structure: MachineStructure;
-  transitionMarks: ReadonlyMap<string, Mark> | undefined;
-  inputText: string;
-  onInputChange(text: string): void;
-  payloadText: string;
-  onPayloadChange(text: string): void;
-}) {
-  const { simulator, view } = useSimulation(
-    props.simulations,
-    props.entry.name,
-    props.entry.machine,
-    props.structure,
-    props.inputText,
-  );
-  const { payloadText, onPayloadChange: setPayloadText } = props;
-  // The transitions the last step took, drawn bold on the diagram.
-  const lastTaken = view.log.at(-1)?.taken;
-  const taken = useMemo(() => new Set(lastTaken ?? []), [lastTaken]);
-  const payload = useMemo(() => parseJson(payloadText), [payloadText]);
-  const payloadError = payload.ok ? null : `Payload is not JSON: ${payload.error}`;
-  // The arrows are judged with the payload as typed: one its event would not take is not offered.
-  useEffect(() => {
-    if (payload.ok) simulator.setPayload(payload.value);
-  }, [payload, simulator]);
-  const fire = useCallback(
-    (transition: TransitionStructure) => {
-      if (payload.ok) simulator.fire(transition, payload.value);
-    },
-    [payload, simulator],
-  );
-  return (
-    <>
-      <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
-        <Diagram
-          structure={props.structure}
-          title={props.entry.name}
-          activeIds={view.activeIds}
-          enabled={view.enabledTransitionIds}
-          onFire={fire}
-          taken={taken}
-          {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
-        />
-      </Box>
-      <Box component="aside" sx={sidePanel}>
-        <SimulatePanel
-          simulator={simulator}
-          view={view}
-          inputText={props.inputText}
-          onInputChange={props.onInputChange}
-          payloadText={payloadText}
-          onPayloadChange={setPayloadText}
-          payloadError={payloadError}
-        />
-      </Box>
-    </>
-  );
-}
-
-const sidePanel = {
-  width: 360,
-  flexShrink: 0,
-  borderLeft: '1px solid #ddd',
-  p: 1.5,
-  overflow: 'auto',
-  display: 'flex',
-  flexDirection: 'column',
-} as const;
 
 export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[] }) {
   // The machine and mode a link or a reload asks for (deepLink.ts).
@@ -237,37 +88,10 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     );
   }, [coverage, entry, showCoverage, structure]);
 
-  const actorRows = useMemo(() => actorTreeRows(actorForest(live.tree)), [live.tree]);
-  const liveActors = useMemo(() => [...live.tree.actors.values()], [live.tree]);
-  const shownActor = useMemo(() => {
-    const machineId = entry?.machine.id;
-    if (machineId === undefined) return null;
-    const picked = liveActors.find((actor) => actor.key === pickedActorKey);
-    return picked?.machineId === machineId ? picked : defaultActorOf(live.tree, machineId);
-  }, [entry, liveActors, live.tree, pickedActorKey]);
-  const actorsOfMachine = liveActors.filter((a) => a.machineId === entry?.machine.id).length;
-  const liveRecords = useMemo(
-    () => (shownActor ? [...(live.history.byActor.get(shownActor.key) ?? [])] : []),
-    [live.history, shownActor],
-  );
-  const liveActive = useMemo(
-    () =>
-      structure && shownActor ? activeStateIds(structure, shownActor.value) : new Set<string>(),
-    [shownActor, structure],
-  );
-  const entryOfActor = useCallback(
-    (actor: LiveActor) => entries.find((e) => e.machine.id === actor.machineId),
-    [entries],
-  );
-  const selectActor = useCallback(
-    (actor: LiveActor) => {
-      const ofActor = entryOfActor(actor);
-      if (!ofActor) return;
-      setSelectedName(ofActor.name);
-      setPickedActorKey(actor.key);
-    },
-    [entryOfActor],
-  );
+  const pickActor = useCallback((machineName: string, actorKey: string) => {
+    setSelectedName(machineName);
+    setPickedActorKey(actorKey);
+  }, []);
 
   const diff = useMemo(() => {
     if (!diffBase || !entry || !structure) return null;
@@ -383,10 +207,21 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                 setInputs((previous) => ({ ...previous, [entry.name]: text }))
               }
             />
+          ) : mode === 'live' ? (
+            <LiveMode
+              entries={entries}
+              entry={entry}
+              structure={structure}
+              transitionMarks={coverageMarks}
+              app={app ?? null}
+              live={live}
+              pickedActorKey={pickedActorKey}
+              onPickActor={pickActor}
+            />
           ) : (
             <>
               <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
-                {mode === 'diff' && diff ? (
+                {diff ? (
                   <Diagram
                     structure={diff.overlay.structure}
                     title={entry.name}
@@ -397,36 +232,22 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
                   <Diagram
                     structure={structure}
                     title={entry.name}
-                    activeIds={mode === 'live' ? liveActive : new Set()}
+                    activeIds={new Set()}
                     {...(coverageMarks ? { transitionMarks: coverageMarks } : {})}
                   />
                 )}
               </Box>
               <Box component="aside" sx={sidePanel}>
-                {mode === 'live' ? (
-                  <LivePanel
-                    records={liveRecords}
-                    statuses={live.statuses}
-                    app={app ?? null}
-                    heardFromApp={live.history.size > 0}
-                    actorRows={actorRows}
-                    shownActor={shownActor}
-                    actorsOfMachine={actorsOfMachine}
-                    onSelectActor={selectActor}
-                    canShow={(actor) => entryOfActor(actor) !== undefined}
-                  />
-                ) : (
-                  <DiffPanel
-                    available={hasVizServer()}
-                    loadedRef={diffBase?.ref ?? null}
-                    error={diffError}
-                    loading={diffLoading}
-                    onLoad={loadDiff}
-                    name={entry.name}
-                    machineId={structure.id}
-                    diff={diff?.result ?? null}
-                  />
-                )}
+                <DiffPanel
+                  available={hasVizServer()}
+                  loadedRef={diffBase?.ref ?? null}
+                  error={diffError}
+                  loading={diffLoading}
+                  onLoad={loadDiff}
+                  name={entry.name}
+                  machineId={structure.id}
+                  diff={diff?.result ?? null}
+                />
               </Box>
             </>
           )}
