@@ -9,6 +9,8 @@ import { markColors } from '../components/StatechartSvg.ts';
 export function DiffPanel(props: {
   available: boolean;
   loadedRef: string | null;
+  /** The ref a deep link asked for, loading or loaded. */
+  initialRef?: string | null;
   error: string | null;
   loading: boolean;
   onLoad(ref: string): void;
@@ -16,7 +18,7 @@ export function DiffPanel(props: {
   machineId: string;
   diff: MachineDiff | null;
 }) {
-  const [ref, setRef] = useState(props.loadedRef ?? 'HEAD~1');
+  const [ref, setRef] = useState(props.loadedRef ?? props.initialRef ?? 'HEAD~1');
   if (!props.available) {
     return <Alert severity="info">Diffs need the server of npm run viz (git access).</Alert>;
   }

@@ -23,7 +23,7 @@ import { extractStructure } from '../structure.ts';
 import type { DiffBase, ModelCoverage } from '../structureSchema.ts';
 import { fetchCoverage, fetchDiffBase, fetchLiveApp, hasVizServer, type LiveApp } from './api.ts';
 import { readDeepLink, writeDeepLink, type Mode } from './deepLink.ts';
-import { Diagram, sidePanel } from './Diagram.tsx';
+import { Diagram, DiagramContext, sidePanel } from './Diagram.tsx';
 import { DiffPanel } from './DiffPanel.tsx';
 import { currentDiagram, exportPng, exportSvg } from './exportView.ts';
 import { LiveMode } from './LiveMode.tsx';
@@ -49,11 +49,6 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   /** The actor picked in the live tree; shown while its machine is the selected one. */
   const [pickedActorKey, setPickedActorKey] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>(() => link.mode ?? (window.parley ? 'live' : 'simulate'));
-  useEffect(() => {
-    if (!selectedName) return;
-    const hash = writeDeepLink({ machine: selectedName, mode });
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }, [selectedName, mode]);
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [payloads, setPayloads] = useState<Record<string, string>>({});
   // Each machine's simulation, kept across switching machines for as long as the page is open
@@ -64,7 +59,22 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const [showCoverage, setShowCoverage] = useState(true);
   const [diffBase, setDiffBase] = useState<DiffBase | null>(null);
   const [diffError, setDiffError] = useState<string | null>(null);
-  const [diffLoading, setDiffLoading] = useState(false);
+  const [diffLoading, setDiffLoading] = useState(() => Boolean(link.ref && hasVizServer()));
+  /** The state a link or a search points at (outlined, and kept in the URL). */
+  const [focusedState, setFocusedState] = useState<{ machine: string; id: string } | null>(() =>
+    link.state && link.machine ? { machine: link.machine, id: link.state } : null,
+  );
+  const focusedStateId = focusedState?.machine === selectedName ? focusedState.id : null;
+  useEffect(() => {
+    if (!selectedName) return;
+    const hash = writeDeepLink({
+      machine: selectedName,
+      mode,
+      ...(diffBase ? { ref: diffBase.ref } : {}),
+      ...(focusedStateId ? { state: focusedStateId } : {}),
+    });
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [selectedName, mode, diffBase, focusedStateId]);
 
   useEffect(() => {
     void fetchLiveApp().then(setApp);
@@ -100,16 +110,59 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     return { result, overlay: diffOverlay(base, structure, result) };
   }, [diffBase, entry, structure]);
 
-  const loadDiff = (ref: string) => {
-    setDiffLoading(true);
-    setDiffError(null);
+  const fetchDiff = useCallback((ref: string) => {
     fetchDiffBase(ref)
       .then(setDiffBase)
       .catch((error: unknown) =>
         setDiffError(error instanceof Error ? error.message : String(error)),
       )
       .finally(() => setDiffLoading(false));
+  }, []);
+  const loadDiff = (ref: string) => {
+    setDiffLoading(true);
+    setDiffError(null);
+    fetchDiff(ref);
   };
+  // A link's ref is compared with as soon as the page opens (the diff survives a reload);
+  // `diffLoading` starts true for it.
+  useEffect(() => {
+    if (link.ref && hasVizServer()) fetchDiff(link.ref);
+  }, [link.ref, fetchDiff]);
+  // A link pasted into the address bar of the open page (a `hashchange`) is followed too.
+  useEffect(() => {
+    const follow = () => {
+      const next = readDeepLink(
+        window.location.hash,
+        entries.map((e) => e.name),
+      );
+      if (next.machine) setSelectedName(next.machine);
+      if (next.mode) setMode(next.mode);
+      if (next.machine)
+        setFocusedState(next.state ? { machine: next.machine, id: next.state } : null);
+      if (next.ref && hasVizServer()) {
+        setDiffLoading(true);
+        setDiffError(null);
+        fetchDiff(next.ref);
+      }
+    };
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, [entries, fetchDiff]);
+
+  const machineIds = useMemo(() => new Set(entries.map((e) => e.machine.id)), [entries]);
+  const diagramLinks = useMemo(
+    () => ({
+      focusedStateId,
+      onFocusState: (id: string | null) =>
+        setFocusedState(id === null ? null : { machine: selectedName, id }),
+      machineIds,
+      openMachine: (machineId: string) => {
+        const target = entries.find((e) => e.machine.id === machineId);
+        if (target) setSelectedName(target.name);
+      },
+    }),
+    [focusedStateId, selectedName, machineIds, entries],
+  );
 
   if (!entry || !structure) return <Typography>No machines in the registry.</Typography>;
   const marks = [...(coverageMarks?.values() ?? [])];
@@ -117,142 +170,149 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const unknownCount = marks.filter((mark) => mark === 'unknown').length;
 
   return (
-    <Box sx={{ display: 'flex', height: '100vh', fontFamily: 'Roboto, sans-serif' }}>
-      <CssBaseline />
-      <Box component="nav" aria-label="Machines" sx={{ width: 220, borderRight: '1px solid #ddd' }}>
-        <Typography variant="h6" sx={{ px: 2, pt: 1.5 }}>
-          Machines
-        </Typography>
-        <List>
-          {entries.map((e) => (
-            <ListItemButton
-              key={e.name}
-              selected={e.name === entry.name}
-              aria-current={e.name === entry.name ? 'true' : undefined}
-              aria-label={e.name}
-              onClick={() => setSelectedName(e.name)}
-            >
-              <ListItemText
-                primary={e.name}
-                secondary={e.purpose}
-                slotProps={{ secondary: { sx: { fontSize: 11 } } }}
-              />
-            </ListItemButton>
-          ))}
-        </List>
-      </Box>
-      <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+    <DiagramContext value={diagramLinks}>
+      <Box sx={{ display: 'flex', height: '100vh', fontFamily: 'Roboto, sans-serif' }}>
+        <CssBaseline />
         <Box
-          sx={{
-            display: 'flex',
-            alignItems: 'center',
-            gap: 2,
-            px: 1,
-            borderBottom: '1px solid #ddd',
-          }}
+          component="nav"
+          aria-label="Machines"
+          sx={{ width: 220, borderRight: '1px solid #ddd' }}
         >
-          <Tabs value={mode} onChange={(_e, value: Mode) => setMode(value)} aria-label="Mode">
-            <Tab value="simulate" label="Simulate" />
-            <Tab value="live" label="Live" />
-            <Tab value="diff" label="Diff" />
-          </Tabs>
-          <Button
-            size="small"
-            onClick={() => {
-              const svg = currentDiagram();
-              if (svg) exportSvg(svg, `${entry.name}-${mode}`);
-            }}
-          >
-            Export SVG
-          </Button>
-          <Button
-            size="small"
-            onClick={() => {
-              const svg = currentDiagram();
-              if (svg) void exportPng(svg, `${entry.name}-${mode}`);
-            }}
-          >
-            Export PNG
-          </Button>
-          {coverage ? (
-            <FormControlLabel
-              control={
-                <Switch
-                  checked={showCoverage}
-                  onChange={(e) => setShowCoverage(e.target.checked)}
+          <Typography variant="h6" sx={{ px: 2, pt: 1.5 }}>
+            Machines
+          </Typography>
+          <List>
+            {entries.map((e) => (
+              <ListItemButton
+                key={e.name}
+                selected={e.name === entry.name}
+                aria-current={e.name === entry.name ? 'true' : undefined}
+                aria-label={e.name}
+                onClick={() => setSelectedName(e.name)}
+              >
+                <ListItemText
+                  primary={e.name}
+                  secondary={e.purpose}
+                  slotProps={{ secondary: { sx: { fontSize: 11 } } }}
                 />
-              }
-              label={`Model coverage${
-                showCoverage
-                  ? ` (${uncoveredCount} untested${unknownCount ? `, ${unknownCount} unknown` : ''})`
-                  : ''
-              }`}
-            />
-          ) : null}
+              </ListItemButton>
+            ))}
+          </List>
         </Box>
-        <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
-          {mode === 'simulate' ? (
-            <SimulatedDiagram
-              key={entry.name}
-              simulations={simulations}
-              payloadText={payloads[entry.name] ?? '{}'}
-              onPayloadChange={(text) =>
-                setPayloads((previous) => ({ ...previous, [entry.name]: text }))
-              }
-              entry={entry}
-              structure={structure}
-              transitionMarks={coverageMarks}
-              inputText={inputs[entry.name] ?? JSON.stringify(sampleInputs[entry.name] ?? {})}
-              onInputChange={(text) =>
-                setInputs((previous) => ({ ...previous, [entry.name]: text }))
-              }
-            />
-          ) : mode === 'live' ? (
-            <LiveMode
-              entries={entries}
-              entry={entry}
-              structure={structure}
-              transitionMarks={coverageMarks}
-              app={app ?? null}
-              live={live}
-              pickedActorKey={pickedActorKey}
-              onPickActor={pickActor}
-            />
-          ) : (
-            <>
-              <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
-                {diff ? (
-                  <Diagram
-                    structure={diff.overlay.structure}
-                    title={entry.name}
-                    stateMarks={diff.overlay.stateMarks}
-                    transitionMarks={diff.overlay.transitionMarks}
+        <Box sx={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+          <Box
+            sx={{
+              display: 'flex',
+              alignItems: 'center',
+              gap: 2,
+              px: 1,
+              borderBottom: '1px solid #ddd',
+            }}
+          >
+            <Tabs value={mode} onChange={(_e, value: Mode) => setMode(value)} aria-label="Mode">
+              <Tab value="simulate" label="Simulate" />
+              <Tab value="live" label="Live" />
+              <Tab value="diff" label="Diff" />
+            </Tabs>
+            <Button
+              size="small"
+              onClick={() => {
+                const svg = currentDiagram();
+                if (svg) exportSvg(svg, `${entry.name}-${mode}`);
+              }}
+            >
+              Export SVG
+            </Button>
+            <Button
+              size="small"
+              onClick={() => {
+                const svg = currentDiagram();
+                if (svg) void exportPng(svg, `${entry.name}-${mode}`);
+              }}
+            >
+              Export PNG
+            </Button>
+            {coverage ? (
+              <FormControlLabel
+                control={
+                  <Switch
+                    checked={showCoverage}
+                    onChange={(e) => setShowCoverage(e.target.checked)}
                   />
-                ) : (
-                  <Diagram
-                    structure={structure}
-                    title={entry.name}
-                    activeIds={new Set()}
-                    {...(coverageMarks ? { transitionMarks: coverageMarks } : {})}
+                }
+                label={`Model coverage${
+                  showCoverage
+                    ? ` (${uncoveredCount} untested${unknownCount ? `, ${unknownCount} unknown` : ''})`
+                    : ''
+                }`}
+              />
+            ) : null}
+          </Box>
+          <Box sx={{ flex: 1, display: 'flex', minHeight: 0 }}>
+            {mode === 'simulate' ? (
+              <SimulatedDiagram
+                key={entry.name}
+                simulations={simulations}
+                payloadText={payloads[entry.name] ?? '{}'}
+                onPayloadChange={(text) =>
+                  setPayloads((previous) => ({ ...previous, [entry.name]: text }))
+                }
+                entry={entry}
+                structure={structure}
+                transitionMarks={coverageMarks}
+                inputText={inputs[entry.name] ?? JSON.stringify(sampleInputs[entry.name] ?? {})}
+                onInputChange={(text) =>
+                  setInputs((previous) => ({ ...previous, [entry.name]: text }))
+                }
+              />
+            ) : mode === 'live' ? (
+              <LiveMode
+                entries={entries}
+                entry={entry}
+                structure={structure}
+                transitionMarks={coverageMarks}
+                app={app ?? null}
+                live={live}
+                pickedActorKey={pickedActorKey}
+                onPickActor={pickActor}
+              />
+            ) : (
+              <>
+                <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
+                  {diff ? (
+                    <Diagram
+                      structure={diff.overlay.structure}
+                      title={entry.name}
+                      stateMarks={diff.overlay.stateMarks}
+                      transitionMarks={diff.overlay.transitionMarks}
+                    />
+                  ) : (
+                    <Diagram
+                      structure={structure}
+                      title={entry.name}
+                      activeIds={new Set()}
+                      {...(coverageMarks ? { transitionMarks: coverageMarks } : {})}
+                    />
+                  )}
+                </Box>
+                <Box component="aside" sx={sidePanel}>
+                  <DiffPanel
+                    available={hasVizServer()}
+                    loadedRef={diffBase?.ref ?? null}
+                    initialRef={link.ref ?? null}
+                    error={diffError}
+                    loading={diffLoading}
+                    onLoad={loadDiff}
+                    name={entry.name}
+                    machineId={structure.id}
+                    diff={diff?.result ?? null}
                   />
-                )}
-              </Box>
-              <Box component="aside" sx={sidePanel}>
-                <DiffPanel
-                  available={hasVizServer()}
-                  loadedRef={diffBase?.ref ?? null}
-                  error={diffError}
-                  loading={diffLoading}
-                  onLoad={loadDiff}
-                  name={entry.name}
-                  machineId={structure.id}
-                  diff={diff?.result ?? null}
-                />
-              </Box>
-            </>
-          )}
+                </Box>
+              </>
+            )}
+          </Box>
         </Box>
       </Box>
-    </Box>
+    </DiagramContext>
   );
 }
