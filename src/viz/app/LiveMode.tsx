@@ -1,17 +1,29 @@
-// Live mode: the diagram of the shown actor's latest state beside the live panel (actor tree,
-// filter, log). The feed itself is kept by the page (useLiveRecords), so switching modes loses
-// nothing.
+// Live mode: the diagram of the shown actor's state beside the live panel (run position, actor
+// tree, filter, context, log). The feed itself is kept by the page (useLiveRecords), so
+// switching modes loses nothing. Following, the page shows the newest record; scrubbed back
+// (the "Run position" slider), it shows every actor as of that record (live/timeline.ts) while
+// newer records keep arriving. A recorded run opened from a file is shown the same way.
 import { Box } from '@mui/material';
 import { useCallback, useMemo } from 'react';
 import { activeStateIds } from '../activeStates.ts';
 import type { Mark } from '../components/StatechartSvg.ts';
 import { actorForest, actorTreeRows, defaultActorOf, type LiveActor } from '../live/actorTree.ts';
+import { defaultHistoryLimits } from '../live/history.ts';
+import type { InspectionRecord } from '../live/recordSchema.ts';
+import { runFileName, serializeRun } from '../live/runFile.ts';
+import { indexAtOrBefore, newestOf, runOf, timelineAt } from '../live/timeline.ts';
 import type { MachineStructure } from '../structure.ts';
 import type { LiveApp } from './api.ts';
 import { Diagram, sidePanel } from './Diagram.tsx';
-import { LivePanel } from './LivePanel.tsx';
-import type { useLiveRecords } from './useLiveRecords.ts';
+import { download } from './exportView.ts';
+import { LivePanel, type RunPosition } from './LivePanel.tsx';
+import type { LiveRecord, useLiveRecords } from './useLiveRecords.ts';
 import type { VisualizerEntry } from './VisualizerApp.tsx';
+
+/** The record as it came in, without the page's numbering and tag. */
+function asReceived({ seq: _seq, actorKey: _actorKey, ...record }: LiveRecord): InspectionRecord {
+  return record;
+}
 
 export function LiveMode(props: {
   entries: readonly VisualizerEntry[];
@@ -26,19 +38,37 @@ export function LiveMode(props: {
   onPickActor(machineName: string, actorKey: string): void;
 }) {
   const { entries, entry, structure, live, pickedActorKey, onPickActor } = props;
-  const actorRows = useMemo(() => actorTreeRows(actorForest(live.tree)), [live.tree]);
-  const liveActors = useMemo(() => [...live.tree.actors.values()], [live.tree]);
+  const feed = live.shown;
+  const { history } = feed;
+  const following = live.position === null;
+  // Sorted only while scrubbed: following needs the newest record alone.
+  const run = useMemo(() => (following ? null : runOf(history)), [following, history]);
+  const newest = useMemo(() => newestOf(history), [history]);
+  const index = run ? Math.max(0, indexAtOrBefore(run, live.position!)) : history.size - 1;
+  const positionRecord = run ? run[index] : newest;
+  const view = useMemo(
+    () => (run && positionRecord ? timelineAt(run, positionRecord.seq) : null),
+    [run, positionRecord],
+  );
+  const tree = view?.tree ?? feed.tree;
+
+  const actorRows = useMemo(() => actorTreeRows(actorForest(tree)), [tree]);
+  const liveActors = useMemo(() => [...tree.actors.values()], [tree]);
   const shownActor = useMemo(() => {
     const picked = liveActors.find((actor) => actor.key === pickedActorKey);
-    return picked?.machineId === entry.machine.id
-      ? picked
-      : defaultActorOf(live.tree, entry.machine.id);
-  }, [entry, liveActors, live.tree, pickedActorKey]);
+    return picked?.machineId === entry.machine.id ? picked : defaultActorOf(tree, entry.machine.id);
+  }, [entry, liveActors, tree, pickedActorKey]);
   const actorsOfMachine = liveActors.filter((a) => a.machineId === entry.machine.id).length;
-  const liveRecords = useMemo(
-    () => (shownActor ? [...(live.history.byActor.get(shownActor.key) ?? [])] : []),
-    [live.history, shownActor],
+  const shownRecords = useMemo(
+    () => (shownActor ? (history.byActor.get(shownActor.key) ?? []) : []),
+    [history, shownActor],
   );
+  /** The shown actor's record as of the position: its context, and the log's mark. */
+  const shownRecord = shownActor
+    ? view
+      ? view.latest.get(shownActor.key)
+      : shownRecords.at(-1)
+    : undefined;
   const liveActive = useMemo(
     () => (shownActor ? activeStateIds(structure, shownActor.value) : new Set<string>()),
     [shownActor, structure],
@@ -54,6 +84,46 @@ export function LiveMode(props: {
     },
     [entryOfActor, onPickActor],
   );
+
+  const dropped = feed.received - history.size + (live.opened ? live.opened.run.source.dropped : 0);
+  const { setPosition } = live;
+  const goTo = (target: number) => {
+    const records = run ?? runOf(history);
+    const record = records[Math.min(Math.max(0, target), records.length - 1)];
+    if (record) setPosition(record.seq);
+  };
+  const actorOf = (record: LiveRecord) =>
+    [...feed.tree.actors.values()].find((a) => a.key === record.actorKey)?.label ??
+    record.machineId;
+  const position: RunPosition = {
+    count: history.size,
+    index,
+    following,
+    newer: history.size - 1 - index,
+    dropped,
+    recordText: positionRecord ? `${positionRecord.event.type} (${actorOf(positionRecord)})` : '',
+    followLabel: live.opened ? 'Last record' : 'Follow live',
+    onIndex: goTo,
+    onStepBack: () => goTo(index - 1),
+    onStepForward: () => goTo(index + 1),
+    onFollow: () => setPosition(null),
+  };
+
+  const saveRun = () => {
+    const now = new Date();
+    const text = serializeRun({
+      savedAt: now.toISOString(),
+      source: {
+        feeds: live.opened
+          ? [...live.opened.run.source.feeds, `file ${live.opened.fileName}`]
+          : live.statuses.map((s) => s.source),
+        dropped,
+      },
+      records: runOf(history).map(asReceived),
+    });
+    download(new Blob([text], { type: 'application/json' }), runFileName(now));
+  };
+
   return (
     <>
       <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
@@ -66,15 +136,29 @@ export function LiveMode(props: {
       </Box>
       <Box component="aside" sx={sidePanel}>
         <LivePanel
-          records={liveRecords}
+          records={shownRecords}
+          markedSeq={following ? null : (shownRecord?.seq ?? null)}
+          positionSeq={following ? null : (positionRecord?.seq ?? null)}
+          context={shownRecord ? { value: shownRecord.context } : null}
           statuses={live.statuses}
           app={props.app}
-          heardFromApp={live.history.size > 0}
+          heardFromApp={live.live.history.size > 0}
           actorRows={actorRows}
           shownActor={shownActor}
           actorsOfMachine={actorsOfMachine}
           onSelectActor={selectActor}
           canShow={(actor) => entryOfActor(actor) !== undefined}
+          position={position}
+          historyLimits={defaultHistoryLimits}
+          runFile={{
+            opened: live.opened
+              ? { fileName: live.opened.fileName, records: live.opened.feed.received }
+              : null,
+            error: live.openError,
+            onSave: saveRun,
+            onOpen: (file) => void live.openRunFile(file),
+            onBackToLive: live.backToLive,
+          }}
         />
       </Box>
     </>

@@ -3,7 +3,7 @@
 // highlight the machine's states and fill the event log, and the actor tree tells two actors
 // of one machine apart.
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { VisualizerApp } from '../../../src/viz/app/VisualizerApp.tsx';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
@@ -47,8 +47,44 @@ function startFollowedApp(bridge: ReturnType<typeof fakeBridge>) {
   return actor;
 }
 
+/** A record of the feature machine as the app publishes it. */
+function featureRecord(type: string, value: unknown, tries: number, at = 1_700_000_000_000) {
+  return {
+    kind: 'snapshot',
+    machineId: 'feature',
+    sessionId: 'x:0',
+    parentSessionId: null,
+    rootId: 'x:0',
+    status: 'active',
+    value,
+    context: { tries },
+    event: { type },
+    at,
+  };
+}
+
+const isActive = (name: string) =>
+  screen.getByRole('group', { name }).getAttribute('aria-current') === 'true';
+
+async function renderFeature() {
+  const bridge = fakeBridge();
+  (window as { parley?: unknown }).parley = { inspector: bridge };
+  render(
+    <VisualizerApp entries={[{ name: 'feature', purpose: 'Test.', machine: featureMachine }]} />,
+  );
+  await screen.findByRole('group', { name: 'idle' });
+  return bridge;
+}
+
+const markedLine = () =>
+  within(screen.getByRole('log', { name: 'Event log' }))
+    .getAllByRole('group')
+    .filter((entry) => entry.getAttribute('aria-current') === 'step')
+    .map((entry) => entry.querySelector('summary')?.textContent);
+
 afterEach(() => {
   cleanup();
+  vi.restoreAllMocks();
   delete (window as { parley?: unknown }).parley;
 });
 
@@ -184,5 +220,123 @@ describe('live mode over the Electron bridge', () => {
     await waitFor(() => expect(direct.textContent).toContain('stopped'));
     expect(logLines()).toEqual(['xstate.init → idle', 'xstate.stop → idle']);
     app.stop();
+  });
+
+  it('scrubs back through the run: diagram, context and the log mark follow, new records wait', async () => {
+    const bridge = await renderFeature();
+    act(() => {
+      bridge.publish(featureRecord('xstate.init', 'idle', 2));
+      bridge.publish(featureRecord('go', 'loading', 1));
+      bridge.publish(featureRecord('xstate.after.3000', 'failed', 0));
+    });
+    const slider = screen.getByRole('slider', { name: 'Run position' });
+    await waitFor(() => expect(slider.getAttribute('aria-valuenow')).toBe('2'));
+    expect(slider.getAttribute('aria-valuetext')).toBe(
+      'Record 3 of 3: xstate.after.3000 (feature)',
+    );
+    expect(isActive('failed')).toBe(true);
+    const context = screen.getByRole('region', { name: 'Context' });
+    expect(JSON.parse(context.textContent!)).toEqual({ tries: 0 });
+    expect(markedLine()).toEqual([]);
+
+    // One step back: the state, the context and the log's mark are those after `go`.
+    fireEvent.click(screen.getByRole('button', { name: 'Step back' }));
+    expect(slider.getAttribute('aria-valuenow')).toBe('1');
+    expect(isActive('loading')).toBe(true);
+    expect(isActive('failed')).toBe(false);
+    const contextThen = screen.getByRole('region', { name: 'Context at this position' });
+    expect(JSON.parse(contextThen.textContent!)).toEqual({ tries: 1 });
+    expect(markedLine()).toEqual(['go → loading']);
+    expect(screen.getByText(/Record 2 of 3: go \(feature\)/).textContent).toContain(
+      '(1 newer record)',
+    );
+
+    // The slider itself goes to the start.
+    fireEvent.change(slider, { target: { value: '0' } });
+    expect(isActive('idle')).toBe(true);
+    expect(JSON.parse(contextThen.textContent!)).toEqual({ tries: 2 });
+    expect(markedLine()).toEqual(['xstate.init → idle']);
+
+    // A record arrives while scrubbed back: the view stays put and counts it.
+    act(() => bridge.publish(featureRecord('retry', 'idle', 5)));
+    await screen.findByText(/\(3 newer records\)/);
+    expect(slider.getAttribute('aria-valuenow')).toBe('0');
+    expect(JSON.parse(contextThen.textContent!)).toEqual({ tries: 2 });
+    fireEvent.click(screen.getByRole('button', { name: 'Step forward' }));
+    expect(isActive('loading')).toBe(true);
+
+    // Follow live: the newest record, and the next one too.
+    fireEvent.click(screen.getByRole('button', { name: 'Follow live' }));
+    expect(isActive('idle')).toBe(true);
+    expect(JSON.parse(screen.getByRole('region', { name: 'Context' }).textContent!)).toEqual({
+      tries: 5,
+    });
+    act(() => bridge.publish(featureRecord('go', 'loading', 4)));
+    await waitFor(() => expect(isActive('loading')).toBe(true));
+    expect(slider.getAttribute('aria-valuenow')).toBe('4');
+    expect(screen.queryByText(/newer record/)).toBeNull();
+  });
+
+  it('saves the run to a file, opens it for review, and refuses a broken file', async () => {
+    const bridge = await renderFeature();
+    act(() => {
+      bridge.publish(featureRecord('xstate.init', 'idle', 2));
+      bridge.publish(featureRecord('go', 'loading', 1));
+    });
+    await waitFor(() => expect(isActive('loading')).toBe(true));
+
+    const saved: { blob?: Blob; name?: string } = {};
+    URL.createObjectURL = (blob: Blob) => ((saved.blob = blob), 'blob:run');
+    URL.revokeObjectURL = () => {};
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      saved.name = this.download;
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save run' }));
+    expect(saved.name).toMatch(/^parley-run-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/);
+    const text = await saved.blob!.text();
+    const file = JSON.parse(text) as { format: string; version: number; records: unknown[] };
+    expect(file).toMatchObject({ format: 'parley-run', version: 1, source: { dropped: 0 } });
+    expect(file.records).toEqual([
+      featureRecord('xstate.init', 'idle', 2),
+      featureRecord('go', 'loading', 1),
+    ]);
+
+    // The app moves on; the saved run opens as it was.
+    act(() => bridge.publish(featureRecord('xstate.after.3000', 'failed', 0)));
+    await waitFor(() => expect(isActive('failed')).toBe(true));
+    const input = screen.getByLabelText('Open run file');
+    fireEvent.change(input, { target: { files: [new File([text], 'review.json')] } });
+    await screen.findByText('Recorded run: review.json, 2 records');
+    expect(isActive('loading')).toBe(true);
+    expect(screen.getByRole('slider', { name: 'Run position' }).getAttribute('aria-valuemax')).toBe(
+      '1',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Step back' }));
+    expect(isActive('idle')).toBe(true);
+    expect(
+      within(screen.getByRole('tree', { name: 'Actors' })).getByRole('treeitem', {
+        name: 'feature',
+      }).textContent,
+    ).toContain('idle');
+
+    // A broken file: the error names what is wrong, and the recorded run stays shown.
+    const broken = JSON.stringify({ ...file, records: [file.records[0], { kind: 'snapshot' }] });
+    fireEvent.change(input, { target: { files: [new File([broken], 'broken.json')] } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(
+      /^Could not open the run: broken\.json: Record 1 is invalid: /,
+    );
+    expect(screen.getByText('Recorded run: review.json, 2 records')).toBeTruthy();
+    expect(isActive('idle')).toBe(true);
+    fireEvent.change(input, { target: { files: [new File(['{'], 'half.json')] } });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('not JSON'));
+
+    // Back to the live feed, which kept the record that came meanwhile.
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live feed' }));
+    expect(screen.queryByText(/Recorded run/)).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(isActive('failed')).toBe(true);
   });
 });
