@@ -4,8 +4,14 @@
 // onboarding state as the app reaches it and logging the app's events, then shows the app's
 // actor tree down to its conversation actors. The token goes the way
 // a person passes it: from the server (its `inspector token:` line) to the visualizer, and from
-// the address the visualizer shows (`#inspect=<token>`) to the app page.
+// the address the visualizer shows (`#inspect=<token>`) to the app page. Then the reviewer
+// scrubs back through the run (the diagram and context follow the position), follows live again,
+// saves the run to a file and opens it on a visualizer with no app at all, and a broken file
+// is refused.
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, startVizServer } from '../../src/viz/serve.ts';
@@ -26,6 +32,8 @@ import {
 
 const e2e = useE2E();
 let viz: { server: Server; url: string } | null = null;
+/** A visualizer started alone (`npm run viz`): no app to follow, only files to open. */
+let vizAlone: { server: Server; url: string } | null = null;
 
 /** What the chat server printed on its `inspector token:` line. */
 function printedToken(): string {
@@ -37,11 +45,14 @@ function printedToken(): string {
 beforeAll(async () => {
   await ensureBuilt();
   viz = await startVizServer({ port: 0, appUrl: e2e.server.url, inspectToken: printedToken() });
+  vizAlone = await startVizServer({ port: 0 });
 });
 
 afterAll(async () => {
-  viz?.server.closeAllConnections();
-  await new Promise((resolve) => viz?.server.close(resolve) ?? resolve(undefined));
+  for (const running of [viz, vizAlone]) {
+    running?.server.closeAllConnections();
+    await new Promise((resolve) => running?.server.close(resolve) ?? resolve(undefined));
+  }
 });
 
 /** The diagram's state `key`, once the visualizer highlights it as active. */
@@ -194,5 +205,121 @@ describe('the visualizer in live mode', () => {
     e2e.server.httpServer.off('request', record).off('upgrade', record);
     expect(received.length).toBeGreaterThan(0);
     expect(received.filter((line) => line.includes(printedToken()))).toEqual([]);
+
+    // Time travel: the onboarding actor, scrubbed back to where it started (the slider by
+    // keyboard), shows its first state and the context it had then, with nothing typed yet.
+    await tree.getByRole('treeitem', { name: 'onboarding', exact: true }).click();
+    await waitForActive(visualizer, 'done');
+    const context = visualizer.getByRole('region', { name: /^Context/ });
+    await context.getByText('"firstName": "Bulma"').waitFor({ timeout: stepTimeoutMs });
+    const slider = visualizer.getByRole('slider', { name: 'Run position' });
+    const last = Number(await slider.getAttribute('aria-valuemax'));
+    expect(last).toBeGreaterThan(20);
+    expect(await slider.getAttribute('aria-valuenow')).toBe(String(last));
+    await slider.focus();
+    await slider.press('Home');
+    expect(await slider.getAttribute('aria-valuenow')).toBe('0');
+    const stepForward = visualizer.getByRole('button', { name: 'Step forward' });
+    // The first records are the actors starting; onboarding's own is among the first few.
+    for (let step = 0; step < 10 && !(await activeState(visualizer, 'phone').count()); step += 1) {
+      await stepForward.click();
+    }
+    await waitForActive(visualizer, 'phone');
+    expect(await activeState(visualizer, 'done').count()).toBe(0);
+    await visualizer
+      .getByRole('region', { name: 'Context at this position' })
+      .getByText('"firstName": ""')
+      .waitFor();
+    await visualizer.getByText(/\(\d+ newer records\)/).waitFor();
+    // No conversation had started yet.
+    expect(await tree.getByRole('treeitem', { name: /^conversation/ }).count()).toBe(0);
+    const marked = log.locator('details[aria-current="step"] summary');
+    expect(await marked.allInnerTexts()).toEqual(['xstate.init → phone']);
+    await e2e.shots.take(visualizer, 'live scrubbed back');
+
+    // Follow live: back to the newest record.
+    await visualizer.getByRole('button', { name: 'Follow live' }).click();
+    await waitForActive(visualizer, 'done');
+    await context.getByText('"firstName": "Bulma"').waitFor();
+    await group.waitFor();
+    expect(await visualizer.getByText(/newer record/).count()).toBe(0);
+
+    // Save run: the file holds the run's records in order, as received.
+    const [download] = await Promise.all([
+      visualizer.waitForEvent('download'),
+      visualizer.getByRole('button', { name: 'Save run' }).click(),
+    ]);
+    const fileName = download.suggestedFilename();
+    expect(fileName).toMatch(/^parley-run-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/);
+    const saved = join(mkdtempSync(join(tmpdir(), 'parley-run-')), fileName);
+    await download.saveAs(saved);
+    const file = JSON.parse(readFileSync(saved, 'utf8')) as {
+      format: string;
+      version: number;
+      source: { feeds: string[]; dropped: number };
+      records: { machineId: string; event: { type: string }; context: unknown }[];
+    };
+    expect(file).toMatchObject({
+      format: 'parley-run',
+      version: 1,
+      source: { feeds: [`app at ${e2e.server.url}`], dropped: 0 },
+    });
+    expect(file.records.length).toBeGreaterThan(last);
+    const onboardingEvents = file.records
+      .filter((r) => r.machineId === 'onboarding')
+      .map((r) => r.event.type);
+    expect(onboardingEvents[0]).toBe('xstate.init');
+    expect(onboardingEvents).toContain('name.submitted');
+
+    // Opened on a visualizer started alone, in a fresh page: the run as it was recorded.
+    const context2 = await e2e.browser.newContext({ viewport: { width: 1500, height: 1000 } });
+    try {
+      const reviewer = await context2.newPage();
+      await reviewer.goto(vizAlone!.url);
+      await reviewer.getByRole('button', { name: 'onboarding', exact: true }).click();
+      await reviewer.getByRole('tab', { name: 'Live' }).click();
+      await reviewer.getByText('No live source.', { exact: false }).waitFor();
+      await reviewer.getByLabel('Open run file').setInputFiles(saved);
+      await reviewer
+        .getByText(`Recorded run: ${fileName}, ${file.records.length} records`)
+        .waitFor({ timeout: stepTimeoutMs });
+      const reviewTree = reviewer.getByRole('tree', { name: 'Actors' });
+      await reviewTree.getByRole('treeitem', { name: 'conversation capsule-corp' }).waitFor();
+      await reviewTree.getByRole('treeitem', { name: 'onboarding', exact: true }).click();
+      await waitForActive(reviewer, 'done');
+      const reviewSlider = reviewer.getByRole('slider', { name: 'Run position' });
+      expect(await reviewSlider.getAttribute('aria-valuemax')).toBe(
+        String(file.records.length - 1),
+      );
+      const reviewLog = await logLines(reviewer.getByRole('log', { name: 'Event log' }));
+      expect(reviewLog[0]).toBe('xstate.init → phone');
+      expect(reviewLog).toContain('name.submitted → creatingUser');
+      await reviewSlider.focus();
+      await reviewSlider.press('Home');
+      await reviewer.getByRole('button', { name: 'Step forward' }).click();
+      await e2e.shots.take(reviewer, 'recorded run opened');
+
+      // A broken file: the error names the bad record, and the recorded run stays shown, at
+      // the position it was.
+      const itemsBefore = await reviewTree.getByRole('treeitem').count();
+      expect(await reviewSlider.getAttribute('aria-valuenow')).toBe('1');
+      await reviewer.getByLabel('Open run file').setInputFiles({
+        name: 'broken.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ ...file, records: [{ kind: 'snapshot' }] })),
+      });
+      await reviewer
+        .getByRole('alert')
+        .getByText(/broken\.json: Record 0 is invalid/)
+        .waitFor({ timeout: stepTimeoutMs });
+      await reviewer
+        .getByText(`Recorded run: ${fileName}, ${file.records.length} records`)
+        .waitFor();
+      expect(await reviewTree.getByRole('treeitem').count()).toBe(itemsBefore);
+      expect(await reviewSlider.getAttribute('aria-valuenow')).toBe('1');
+      await e2e.shots.take(reviewer, 'broken run file refused');
+    } finally {
+      await context2.close();
+    }
   });
 });
