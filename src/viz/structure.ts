@@ -18,6 +18,8 @@ export interface StateStructure {
   /** Id of the initial child, for compound states. */
   initialId?: string;
   history?: 'shallow' | 'deep';
+  /** A history state's default: where it goes when the parent has no history yet. */
+  historyTargetIds?: string[];
   entry: string[];
   exit: string[];
   tags: string[];
@@ -169,6 +171,33 @@ function readTransition(
   };
 }
 
+/**
+ * A history state's default target, as xstate resolves it (resolveHistoryDefaultTransition):
+ * the configured `target`, else the parent's initial state (or the parallel parent itself).
+ */
+function historyDefault(node: AnyStateNode): string[] {
+  const configured = (node.config as { target?: unknown }).target;
+  const targets = configured === undefined ? [] : [configured].flat();
+  const parent = node.parent;
+  if (targets.length === 0) {
+    if (!parent || parent.type === 'parallel') return [];
+    return parent.initial.target.map((target) => target.id);
+  }
+  return targets.flatMap((target) => {
+    if (typeof target !== 'string') {
+      return target && typeof (target as { id?: unknown }).id === 'string'
+        ? [(target as { id: string }).id]
+        : [];
+    }
+    if (target.startsWith('#')) return [target.slice(1)];
+    const child = parent?.states[target.split('.')[0] ?? ''];
+    const path = target.split('.').slice(1);
+    let found: AnyStateNode | undefined = child;
+    for (const key of path) found = found?.states[key];
+    return found ? [found.id] : [];
+  });
+}
+
 function readState(node: AnyStateNode, transitions: TransitionStructure[]): StateStructure {
   for (const [eventType, definitions] of node.transitions) {
     definitions.forEach((definition, index) => {
@@ -179,12 +208,14 @@ function readState(node: AnyStateNode, transitions: TransitionStructure[]): Stat
     transitions.push(readTransition(definition, 'always', index));
   });
   const initialTarget = node.type === 'compound' ? node.initial.target[0] : undefined;
+  const historyTargets = node.type === 'history' ? historyDefault(node) : [];
   return {
     id: node.id,
     key: node.key,
     type: node.type,
     ...(initialTarget ? { initialId: initialTarget.id } : {}),
     ...(node.type === 'history' && node.history ? { history: node.history } : {}),
+    ...(historyTargets.length > 0 ? { historyTargetIds: historyTargets } : {}),
     entry: actionNames(node.entry),
     exit: actionNames(node.exit),
     tags: [...node.tags],

@@ -120,3 +120,29 @@ describe('extractStructure', () => {
     expect(plain.root.children[0]?.entry).toEqual(['inline']);
   });
 });
+
+describe('history defaults', () => {
+  it("reads a history state's default target: configured, or the parent's initial state", () => {
+    const history = extractStructure(
+      createMachine({
+        id: 'h',
+        initial: 'p',
+        states: {
+          p: {
+            initial: 'one',
+            states: {
+              one: {},
+              two: {},
+              past: { type: 'history' },
+              deep: { type: 'history', history: 'deep', target: 'two' },
+            },
+          },
+        },
+      }),
+    );
+    const find = (id: string) => allStates(history).find((s) => s.id === id);
+    expect(find('h.p.past')?.historyTargetIds).toEqual(['h.p.one']);
+    expect(find('h.p.deep')?.historyTargetIds).toEqual(['h.p.two']);
+    expect(find('h.p.one')?.historyTargetIds).toBeUndefined();
+  });
+});
