@@ -4,7 +4,20 @@
 // Written with createElement rather than JSX because Node runs the exporter by stripping
 // types, and JSX is not erasable syntax.
 import { createElement as h, type KeyboardEvent, type ReactElement } from 'react';
-import type { LaidOutEdge, LaidOutState, Point, StatechartLayout } from '../layout.ts';
+import {
+  baselineOffset,
+  keyFontSize,
+  keyText,
+  labelPadX,
+  smallFontSize,
+  smallLineHeight,
+  type Box,
+  type CompartmentRow,
+  type LaidOutEdge,
+  type LaidOutState,
+  type Point,
+  type StatechartLayout,
+} from '../layout.ts';
 import type { TransitionStructure } from '../structure.ts';
 import { fontFamily } from '../textMeasure.ts';
 
@@ -45,6 +58,11 @@ export interface StatechartSvgProps {
   transitionMarks?: ReadonlyMap<string, Mark>;
   /** Transitions the last step took (simulate mode): drawn bold, marked `data-taken`. */
   takenTransitionIds?: ReadonlySet<string>;
+  /**
+   * Opens the diagram of an invoked machine: its `invoke` line becomes a link. Without it (the
+   * exporter) the line is plain text carrying `data-invoke-src`.
+   */
+  onInvokeClick?: (src: string) => void;
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -53,8 +71,167 @@ function pathData(points: readonly Point[]): string {
   return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x)} ${round(p.y)}`).join(' ');
 }
 
-function stateBox(laidOut: LaidOutState, active: boolean, mark: Mark | undefined): ReactElement {
-  const { state, x, y, width, height, details } = laidOut;
+interface TransitionOptions {
+  idPrefix: string;
+  mark: Mark | undefined;
+  enabled: boolean;
+  taken: boolean;
+  onClick: ((transition: TransitionStructure) => void) | undefined;
+}
+
+const optionsFor = (
+  props: StatechartSvgProps,
+  idPrefix: string,
+  transition: TransitionStructure,
+): TransitionOptions => ({
+  idPrefix,
+  mark: props.transitionMarks?.get(transition.id),
+  enabled: props.enabledTransitionIds?.has(transition.id) ?? false,
+  taken: props.takenTransitionIds?.has(transition.id) ?? false,
+  onClick: props.onTransitionClick,
+});
+
+const transitionColor = ({ mark, enabled }: TransitionOptions) =>
+  mark ? markColors[mark] : enabled ? activeStroke : ink;
+
+/**
+ * A transition's text in its box: an arrow's label, or a row of a state's internal
+ * transitions. In the simulate mode an enabled one is a button named by the transition's plain
+ * `label` (what tests and screen readers find); `interactive` is false for the second and
+ * later arrows of a multi-target transition, so each transition is one button.
+ */
+function transitionText(
+  transition: TransitionStructure,
+  box: Box & { lines: readonly string[]; text: string },
+  options: TransitionOptions,
+  interactive: boolean,
+): ReactElement {
+  const { mark, enabled, taken, onClick } = options;
+  const color = transitionColor(options);
+  const clickable = interactive && enabled && onClick !== undefined;
+  const send = () => onClick?.(transition);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      send();
+    }
+  };
+  const tooltip = [box.text, transition.id, mark ? markTitles[mark] : '']
+    .filter(Boolean)
+    .join('\n');
+  return h(
+    'g',
+    {
+      role: clickable ? 'button' : undefined,
+      tabIndex: clickable ? 0 : undefined,
+      'aria-label': clickable ? transition.label : undefined,
+      cursor: clickable ? 'pointer' : undefined,
+      onClick: clickable ? send : undefined,
+      onKeyDown: clickable ? onKeyDown : undefined,
+    },
+    h('title', null, tooltip),
+    h('rect', {
+      x: round(box.x),
+      y: round(box.y),
+      width: round(box.width),
+      height: round(box.height),
+      rx: 4,
+      fill: clickable ? activeFill : '#fff',
+      stroke: clickable || mark ? color : 'none',
+      strokeDasharray:
+        mark === 'removed' || mark === 'uncovered' || mark === 'unknown' ? '4 3' : undefined,
+    }),
+    ...box.lines.map((line, index) =>
+      h(
+        'text',
+        {
+          key: index,
+          x: round(box.x + labelPadX),
+          y: round(box.y + 2 + baselineOffset + index * smallLineHeight),
+          fontFamily,
+          fontSize: smallFontSize,
+          fill: color,
+          // Medium, not bold: the layout measures labels in the medium face too.
+          fontWeight: taken ? 500 : undefined,
+          textDecoration: mark === 'removed' ? 'line-through' : undefined,
+        },
+        line,
+      ),
+    ),
+  );
+}
+
+function rowElement(
+  row: CompartmentRow,
+  index: number,
+  props: StatechartSvgProps,
+  idPrefix: string,
+): ReactElement {
+  const { transition } = row;
+  if (row.kind === 'transition' && transition) {
+    const options = optionsFor(props, idPrefix, transition);
+    return h(
+      'g',
+      {
+        key: `row${index}`,
+        'data-transition-id': transition.id,
+        'data-taken': options.taken ? 'true' : undefined,
+        opacity: options.mark === 'removed' ? 0.55 : undefined,
+      },
+      transitionText(transition, row, options, true),
+    );
+  }
+  const text = (line: string, lineIndex: number) =>
+    h(
+      'text',
+      {
+        key: `row${index}.${lineIndex}`,
+        x: round(row.x),
+        y: round(row.y + baselineOffset + lineIndex * smallLineHeight),
+        fontFamily,
+        fontSize: smallFontSize,
+        fontStyle: row.kind === 'description' ? 'italic' : undefined,
+        fill: row.kind === 'description' ? '#607d8b' : '#546e7a',
+      },
+      line,
+    );
+  if (row.invokeSrc === undefined) return h('g', { key: `row${index}` }, ...row.lines.map(text));
+  const src = row.invokeSrc;
+  const onInvokeClick = props.onInvokeClick;
+  const open = () => onInvokeClick?.(src);
+  return h(
+    'g',
+    {
+      key: `row${index}`,
+      'data-invoke-src': src,
+      role: onInvokeClick ? 'link' : undefined,
+      tabIndex: onInvokeClick ? 0 : undefined,
+      'aria-label': onInvokeClick ? `Open ${src} diagram` : undefined,
+      cursor: onInvokeClick ? 'pointer' : undefined,
+      textDecoration: onInvokeClick ? 'underline' : undefined,
+      onClick: onInvokeClick ? open : undefined,
+      onKeyDown: onInvokeClick
+        ? (event: KeyboardEvent) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              open();
+            }
+          }
+        : undefined,
+    },
+    h('title', null, `${src}: its own diagram`),
+    ...row.lines.map(text),
+  );
+}
+
+function stateBox(
+  laidOut: LaidOutState,
+  props: StatechartSvgProps,
+  idPrefix: string,
+): ReactElement {
+  const { state, x, y, width, height, rows } = laidOut;
+  const active = props.activeStateIds?.has(state.id) ?? false;
+  const mark = props.stateMarks?.get(state.id);
   const removed = mark === 'removed';
   const stroke = mark ? markColors[mark] : active ? activeStroke : ink;
   const shape =
@@ -97,26 +274,12 @@ function stateBox(laidOut: LaidOutState, active: boolean, mark: Mark | undefined
       x: round(x + 10),
       y: round(y + 18),
       fontFamily,
-      fontSize: 13,
-      fontWeight: 600,
+      fontSize: keyFontSize,
+      fontWeight: 700,
       fill: mark ? markColors[mark] : ink,
       textDecoration: removed ? 'line-through' : undefined,
     },
-    state.type === 'parallel' ? `${state.key} ‖` : state.key,
-  );
-  const lines = details.map((line, index) =>
-    h(
-      'text',
-      {
-        key: line,
-        x: round(x + 10),
-        y: round(y + 34 + index * 14),
-        fontFamily,
-        fontSize: 11,
-        fill: '#546e7a',
-      },
-      line,
-    ),
+    keyText(state),
   );
   return h(
     'g',
@@ -132,78 +295,19 @@ function stateBox(laidOut: LaidOutState, active: boolean, mark: Mark | undefined
     shape,
     finalRing,
     key,
-    ...lines,
+    ...rows.map((row, index) => rowElement(row, index, props, idPrefix)),
   );
 }
 
-interface EdgeOptions {
-  idPrefix: string;
-  mark: Mark | undefined;
-  enabled: boolean;
-  taken: boolean;
-  onClick: ((transition: TransitionStructure) => void) | undefined;
-}
-
-function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
+function edgeElement(edge: LaidOutEdge, options: TransitionOptions): ReactElement {
   const { transition, label } = edge;
-  const { idPrefix, mark, enabled, taken, onClick } = options;
-  const color = mark ? markColors[mark] : enabled ? activeStroke : ink;
+  const { idPrefix, mark, enabled, taken } = options;
+  const color = transitionColor(options);
   const dashed =
     mark === 'removed' ||
     mark === 'uncovered' ||
     mark === 'unknown' ||
     transition.kind === 'always';
-  const clickable = enabled && onClick !== undefined;
-  const send = () => onClick?.(transition);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      send();
-    }
-  };
-  const tooltip = [
-    transition.id,
-    transition.actions.length > 0 ? `actions: ${transition.actions.join(', ')}` : '',
-    mark ? markTitles[mark] : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
-  const labelElement = label
-    ? h(
-        'g',
-        {
-          role: clickable ? 'button' : undefined,
-          tabIndex: clickable ? 0 : undefined,
-          'aria-label': clickable ? label.text : undefined,
-          cursor: clickable ? 'pointer' : undefined,
-          onClick: clickable ? send : undefined,
-          onKeyDown: clickable ? onKeyDown : undefined,
-        },
-        h('title', null, tooltip),
-        h('rect', {
-          x: round(label.x),
-          y: round(label.y),
-          width: round(label.width),
-          height: round(label.height),
-          rx: 4,
-          fill: clickable ? activeFill : '#fff',
-          stroke: clickable || mark ? color : 'none',
-        }),
-        h(
-          'text',
-          {
-            x: round(label.x + 6),
-            y: round(label.y + 13),
-            fontFamily,
-            fontSize: 11,
-            fill: color,
-            fontWeight: taken ? 'bold' : undefined,
-            textDecoration: mark === 'removed' ? 'line-through' : undefined,
-          },
-          label.text,
-        ),
-      )
-    : null;
   return h(
     'g',
     {
@@ -220,7 +324,7 @@ function edgeElement(edge: LaidOutEdge, options: EdgeOptions): ReactElement {
       strokeDasharray: dashed ? '5 4' : undefined,
       markerEnd: `url(#${idPrefix}-arrow-${mark ?? (enabled ? 'enabled' : 'plain')})`,
     }),
-    labelElement,
+    transitionText(transition, label, options, label.primary),
   );
 }
 
@@ -268,6 +372,22 @@ export function StatechartSvg(props: StatechartSvgProps): ReactElement {
       }),
     ),
   );
+  // A history state's default: dashed, like Stately's and UML's history default arrows.
+  const historyDefaults = layout.historyDefaults.map((history) =>
+    h(
+      'g',
+      { key: history.key, 'data-history-default': history.historyId },
+      h('title', null, `${history.historyId}: default ${history.targetId}`),
+      h('path', {
+        d: pathData(history.points),
+        fill: 'none',
+        stroke: ink,
+        strokeWidth: 1.2,
+        strokeDasharray: '3 3',
+        markerEnd: `url(#${idPrefix}-arrow-plain)`,
+      }),
+    ),
+  );
   return h(
     'svg',
     {
@@ -280,22 +400,9 @@ export function StatechartSvg(props: StatechartSvgProps): ReactElement {
     },
     h('defs', null, ...markers),
     h('rect', { width: layout.width, height: layout.height, fill: '#fafafa' }),
-    ...layout.states.map((laidOut) =>
-      stateBox(
-        laidOut,
-        props.activeStateIds?.has(laidOut.state.id) ?? false,
-        props.stateMarks?.get(laidOut.state.id),
-      ),
-    ),
+    ...layout.states.map((laidOut) => stateBox(laidOut, props, idPrefix)),
     ...initials,
-    ...layout.edges.map((edge) =>
-      edgeElement(edge, {
-        idPrefix,
-        mark: props.transitionMarks?.get(edge.transition.id),
-        enabled: props.enabledTransitionIds?.has(edge.transition.id) ?? false,
-        taken: props.takenTransitionIds?.has(edge.transition.id) ?? false,
-        onClick: props.onTransitionClick,
-      }),
-    ),
+    ...historyDefaults,
+    ...layout.edges.map((edge) => edgeElement(edge, optionsFor(props, idPrefix, edge.transition))),
   );
 }

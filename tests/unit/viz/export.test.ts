@@ -2,11 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { registry } from '../../../machines/index.ts';
+import { markColors, StatechartSvg } from '../../../src/viz/components/StatechartSvg.ts';
+import { statechartSvgFile } from '../../../src/viz/export/svgFile.ts';
+import { layoutStatechart } from '../../../src/viz/layout.ts';
 import { machineFiles, type ExportableMachine } from '../../../src/viz/export/machineFiles.ts';
 import { staleFiles, writeFiles } from '../../../src/viz/export/sync.ts';
-import { allStates, extractStructure, type MachineStructure } from '../../../src/viz/structure.ts';
+import {
+  allStates,
+  extractStructure,
+  type MachineStructure,
+  type TransitionStructure,
+} from '../../../src/viz/structure.ts';
 import { featureMachine } from './fixtures.ts';
 
 /** What a reviewer must be able to find: every state key and every event (or its trigger). */
@@ -139,5 +149,119 @@ describe('the viz:export and viz:check commands', () => {
     expect(check.status).toBe(1);
     expect(check.stderr).toContain('onboarding.svg (differs)');
     expect(check.stderr).not.toContain('session.svg');
+  });
+});
+
+/** Host elements of a rendered StatechartSvg tree (it builds plain elements, no components). */
+function elements(node: ReactNode): ReactElement<Record<string, unknown>>[] {
+  if (Array.isArray(node)) return node.flatMap(elements);
+  if (!isValidElement<Record<string, unknown>>(node)) return [];
+  return [node, ...elements(node.props.children as ReactNode)];
+}
+const key = (event: string) => ({ key: event, preventDefault: () => {} });
+/** Calls an element's event handler prop, as React would. */
+function fire(
+  element: ReactElement<Record<string, unknown>> | undefined,
+  handler: string,
+  event?: unknown,
+) {
+  const listener = element?.props[handler];
+  if (typeof listener !== 'function') throw new Error(`no ${handler} handler`);
+  (listener as (event: unknown) => void)(event);
+}
+
+describe('the drawing of internal transitions and invoked machines', () => {
+  const machine = createMachine({
+    id: 'parent',
+    initial: 'editing',
+    on: { ping: { actions: 'logPing' } },
+    states: {
+      editing: {
+        invoke: [
+          { id: 'session', src: 'session' },
+          { id: 'save', src: 'save' },
+        ],
+        on: {
+          'code.changed': { guard: 'hasText', actions: 'assignCode' },
+          done: 'finished',
+        },
+      },
+      finished: { type: 'final' },
+    },
+  });
+
+  it('draws an enabled internal transition as a button named by its label, marked and taken', async () => {
+    const layout = await layoutStatechart(extractStructure(machine));
+    const sent: string[] = [];
+    const id = 'parent.editing:code.changed:0';
+    const props = {
+      layout,
+      title: 'parent',
+      enabledTransitionIds: new Set([id]),
+      onTransitionClick: (t: TransitionStructure) => sent.push(t.id),
+      takenTransitionIds: new Set([id]),
+      transitionMarks: new Map([['parent:ping:0', 'removed' as const]]),
+    };
+    const tree = elements(StatechartSvg(props));
+    const state = tree.find((e) => e.props['data-state-id'] === 'parent.editing');
+    const row = elements(state).find((e) => e.props['data-transition-id'] === id);
+    expect(row?.props['data-taken']).toBe('true');
+    const button = elements(row).find((e) => e.props.role === 'button');
+    expect(button?.props['aria-label']).toBe('code.changed [hasText]');
+    expect(button?.props.tabIndex).toBe(0);
+    fire(button, 'onClick');
+    fire(button, 'onKeyDown', key('Enter'));
+    fire(button, 'onKeyDown', key(' '));
+    fire(button, 'onKeyDown', key('a'));
+    expect(sent).toEqual([id, id, id]);
+    const texts = elements(row).filter((e) => e.type === 'text');
+    expect(texts.map((t) => t.props.children)).toEqual(['on code.changed [hasText] / assignCode']);
+    expect(texts[0]?.props.fontWeight).toBe(500);
+
+    const svg = statechartSvgFile(props);
+    const root = svg.match(/data-transition-id="parent:ping:0"[\s\S]*?<\/g><\/g>/)?.[0] ?? '';
+    expect(root).toContain('text-decoration="line-through"');
+    expect(root).toContain(markColors.removed);
+    expect(root).toContain('>on ping / logPing</text>');
+    // Every drawn transition carries its id: the arrow and both rows.
+    for (const t of extractStructure(machine).transitions) {
+      expect(svg).toContain(`data-transition-id="${t.id}"`);
+    }
+    expect(svg).not.toMatch(/role="button"[^>]*aria-label="done"/);
+  });
+
+  it('links an invoked registry machine to its diagram, and is plain text in an export', async () => {
+    const layout = await layoutStatechart(extractStructure(machine));
+    const opened: string[] = [];
+    const tree = elements(
+      StatechartSvg({ layout, title: 'parent', onInvokeClick: (src) => opened.push(src) }),
+    );
+    const links = tree.filter((e) => e.props['data-invoke-src'] !== undefined);
+    expect(
+      links.map((e) => [e.props['data-invoke-src'], e.props.role, e.props['aria-label']]),
+    ).toEqual([['session', 'link', 'Open session diagram']]);
+    fire(links[0], 'onClick');
+    fire(links[0], 'onKeyDown', key('Enter'));
+    expect(opened).toEqual(['session', 'session']);
+    const svg = statechartSvgFile({ layout, title: 'parent' });
+    expect(svg).toContain('data-invoke-src="session"');
+    expect(svg).not.toContain('role="link"');
+    expect(svg).not.toContain('data-invoke-src="save"');
+  });
+
+  it('draws a history state default as a dashed arrow, and Roboto as the font', async () => {
+    const history = createMachine({
+      id: 'h',
+      initial: 'p',
+      states: {
+        p: { initial: 'one', states: { one: {}, two: {}, past: { type: 'history' } } },
+      },
+    });
+    const svg = statechartSvgFile({
+      layout: await layoutStatechart(extractStructure(history)),
+      title: 'h',
+    });
+    expect(svg).toMatch(/data-history-default="h.p.past"[\s\S]*?stroke-dasharray="3 3"/);
+    expect(svg).toContain('font-family="Roboto,');
   });
 });
