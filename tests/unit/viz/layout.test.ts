@@ -1,5 +1,6 @@
 // The diagram layout keeps parallel machines narrow: regions are stacked top to bottom, so the
 // signed-in machines fit a 1440 px wide screen (a conversation has five regions).
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import {
@@ -263,6 +264,14 @@ describe('text measurement', () => {
     expect(textWidth('mmmm', 10)).toBe(36);
     expect(textWidth('Wide', 13, 'bold')).toBeGreaterThan(textWidth('Wide', 13, 'regular'));
     expect(fontFamily.startsWith('Roboto,')).toBe(true);
+  });
+
+  it('ships the widths scripts/font-metrics.mjs reads from the Roboto files', () => {
+    const check = spawnSync(process.execPath, ['scripts/font-metrics.mjs', '--check'], {
+      encoding: 'utf8',
+    });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
   });
 
   it('wraps at spaces and ends a cut-off text with an ellipsis', () => {
