@@ -1,12 +1,24 @@
 // Simulate mode: the machine runs in the page with inert actors; the transitions possible now
 // are buttons on the diagram; a payload editor supplies event fields (or an actor's output or
 // error); the log shows the context after each step.
-import { Alert, Box, Button, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, ListItemText, MenuItem, TextField, Typography } from '@mui/material';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { AnyStateMachine } from 'xstate';
 import { Simulator } from '../simulate/simulator.ts';
 import type { MachineStructure, TransitionStructure } from '../structure.ts';
 import { EventLog, stateValueText } from './EventLog.tsx';
+
+/** One entry of the Event picker: an event the active states handle now, with one template. */
+export interface EventOption {
+  key: string;
+  /** `code.changed`, `done(verifyCode)`, `error(verifyCode)`, `after(resendCountdown)`. */
+  eventLabel: string;
+  /** The template's variant ("complete code"), "" when the event has one. */
+  variantName: string;
+  payload: unknown;
+  /** Whether this template enables one of the event's arrows now. */
+  possible: boolean;
+}
 
 export interface SimulationControls {
   activeIds: ReadonlySet<string>;
@@ -93,6 +105,12 @@ interface SimulatePanelProps {
   payloadText: string;
   onPayloadChange(text: string): void;
   payloadError: string | null;
+  /** The Event picker: enabled ones first. */
+  eventOptions: readonly EventOption[];
+  pickedEventKey: string | null;
+  onPickEvent(option: EventOption): void;
+  /** Says when the payload shown was filled for another event than the one last fired. */
+  templateNote: string | null;
 }
 
 export function SimulatePanel(props: SimulatePanelProps) {
@@ -116,6 +134,41 @@ export function SimulatePanel(props: SimulatePanelProps) {
         transition to take it.
       </Typography>
       {view.error ? <Alert severity="error">{view.error}</Alert> : null}
+      <TextField
+        select
+        label="Event"
+        size="small"
+        // Not an option any more once the machine moved on: shown empty, not out of range.
+        value={
+          props.eventOptions.some((option) => option.key === props.pickedEventKey)
+            ? (props.pickedEventKey ?? '')
+            : ''
+        }
+        onChange={(e) => {
+          const option = props.eventOptions.find((o) => o.key === e.target.value);
+          if (option) props.onPickEvent(option);
+        }}
+        helperText={
+          props.eventOptions.length === 0
+            ? 'The active states handle no event now.'
+            : 'Fills the payload with a template for the event; edit it before firing.'
+        }
+        slotProps={{ select: { renderValue: (key) => optionText(props.eventOptions, key) } }}
+      >
+        {props.eventOptions.map((option) => (
+          <MenuItem key={option.key} value={option.key} dense>
+            <ListItemText
+              primary={optionLabel(option)}
+              secondary={option.possible ? null : 'not possible now'}
+            />
+          </MenuItem>
+        ))}
+      </TextField>
+      {props.templateNote ? (
+        <Typography variant="caption" role="status" aria-label="Payload note">
+          {props.templateNote}
+        </Typography>
+      ) : null}
       <TextField
         label="Event payload (JSON)"
         helperText={
@@ -159,4 +212,13 @@ export function SimulatePanel(props: SimulatePanelProps) {
       <EventLog items={items} />
     </Box>
   );
+}
+
+function optionLabel(option: EventOption): string {
+  return option.variantName ? `${option.eventLabel}: ${option.variantName}` : option.eventLabel;
+}
+
+function optionText(options: readonly EventOption[], key: unknown): string {
+  const option = options.find((o) => o.key === key);
+  return option ? optionLabel(option) : '';
 }

@@ -40,6 +40,8 @@ export interface SimulationView {
   value: StateValue;
   status: string;
   activeIds: ReadonlySet<string>;
+  /** Transitions the active states offer now whatever the payload (their actor pending). */
+  handledTransitionIds: ReadonlySet<string>;
   enabledTransitionIds: ReadonlySet<string>;
   log: readonly LogEntry[];
   /** Why the machine could not start or the last event failed, for the page to show. */
@@ -255,36 +257,54 @@ export class Simulator {
     this.#update();
   }
 
-  #computeView(): SimulationView {
-    const snapshot = this.#actor?.getSnapshot() as
-      | { value: StateValue; status: string }
-      | undefined;
-    const value = snapshot?.value ?? {};
-    const activeIds = snapshot ? activeStateIds(this.#structure, value) : new Set<string>();
+  /** The transitions that could fire now with some payload: clickable, from an active state. */
+  #handled(snapshot: AnyMachineSnapshot | undefined, activeIds: ReadonlySet<string>) {
+    if (snapshot?.status !== 'active') return [];
+    return this.#structure.transitions.filter(
+      (transition) =>
+        activeIds.has(transition.sourceId) &&
+        clickableKinds.has(transition.kind) &&
+        (transition.invokeId === undefined || this.#inert.isPending(transition.invokeId)),
+    );
+  }
+
+  #enabled(
+    snapshot: AnyMachineSnapshot | undefined,
+    handled: readonly TransitionStructure[],
+    payload: unknown,
+  ): Set<string> {
     const enabled = new Set<string>();
-    if (snapshot?.status === 'active') {
-      for (const transition of this.#structure.transitions) {
-        if (!activeIds.has(transition.sourceId) || !clickableKinds.has(transition.kind)) continue;
-        if (transition.invokeId !== undefined && !this.#inert.isPending(transition.invokeId)) {
-          continue;
-        }
-        // Only an arrow its event would take now, with the current payload.
-        const logic = this.#logic;
-        const event = eventFor(transition, this.#payload);
-        if (
-          !logic ||
-          !wouldTake(logic, snapshot as AnyMachineSnapshot, event).includes(transition.id)
-        ) {
-          continue;
-        }
+    const logic = this.#logic;
+    if (!snapshot || !logic) return enabled;
+    for (const transition of handled) {
+      // Only an arrow its event would take now, with this payload.
+      if (wouldTake(logic, snapshot, eventFor(transition, payload)).includes(transition.id)) {
         enabled.add(transition.id);
       }
     }
+    return enabled;
+  }
+
+  /**
+   * The arrows `payload` would enable now, without making it the payload (the page asks this of
+   * each payload template, to tell the events possible now from the others).
+   */
+  enabledWith(payload: unknown): ReadonlySet<string> {
+    const snapshot = this.#actor?.getSnapshot() as AnyMachineSnapshot | undefined;
+    return this.#enabled(snapshot, this.#handled(snapshot, this.#view.activeIds), payload);
+  }
+
+  #computeView(): SimulationView {
+    const snapshot = this.#actor?.getSnapshot() as AnyMachineSnapshot | undefined;
+    const value = (snapshot?.value as StateValue | undefined) ?? {};
+    const activeIds = snapshot ? activeStateIds(this.#structure, value) : new Set<string>();
+    const handled = this.#handled(snapshot, activeIds);
     return {
       value,
       status: snapshot?.status ?? 'stopped',
       activeIds,
-      enabledTransitionIds: enabled,
+      handledTransitionIds: new Set(handled.map((transition) => transition.id)),
+      enabledTransitionIds: this.#enabled(snapshot, handled, this.#payload),
       log: this.#log,
       error: this.#error,
     };
