@@ -10,6 +10,7 @@ const StateStructureSchema: z.ZodType<StateStructure> = z.lazy(() =>
     type: z.enum(['atomic', 'compound', 'parallel', 'final', 'history']),
     initialId: z.string().optional(),
     history: z.enum(['shallow', 'deep']).optional(),
+    historyTargetIds: z.array(z.string()).optional(),
     entry: z.array(z.string()),
     exit: z.array(z.string()),
     tags: z.array(z.string()),

@@ -158,7 +158,7 @@ describe('reviewing a diagram', () => {
     }
   });
 
-  it('opens a diff against the ref a link names, and says when a linked state does not exist', async () => {
+  it('opens a diff against the ref a link names, follows invoke links, and says when a linked state does not exist', async () => {
     const page = await browser!.newPage({ viewport: { width: 1200, height: 800 } });
     try {
       await page.goto(`${viz!.url}/#machine=onboarding&mode=diff&ref=HEAD`);
@@ -167,6 +167,16 @@ describe('reviewing a diagram', () => {
       await expect
         .poll(() => page.evaluate(() => window.location.hash))
         .toBe('#machine=onboarding&mode=diff&ref=HEAD');
+
+      // An invoked machine's line links to its own diagram.
+      await page.goto(`${viz!.url}/#machine=app&mode=simulate`);
+      await page.getByRole('link', { name: 'Open session diagram' }).click();
+      await expect
+        .poll(() =>
+          page.getByRole('button', { name: 'session', exact: true }).getAttribute('aria-current'),
+        )
+        .toBe('true');
+      await page.locator('[data-state-id="session.connection"]').waitFor();
 
       // Pasted into the open page's address bar: followed without a reload.
       await page.goto(`${viz!.url}/#machine=onboarding&mode=simulate&state=onboarding.nowhere`);

@@ -84,8 +84,8 @@ export function Diagram(props: {
   taken?: ReadonlySet<string>;
 }) {
   const { structure } = props;
-  const layout = useStatechartLayout(structure);
   const links = useContext(DiagramContext);
+  const layout = useStatechartLayout(structure, links.machineIds);
   const viewport = useRef<HTMLDivElement>(null);
   const sizer = useRef<HTMLDivElement>(null);
   // The zoom is fitted once per machine (its structure), then the reviewer's.
@@ -213,7 +213,7 @@ export function Diagram(props: {
 
   if (!layout) return <Typography sx={{ p: 2 }}>Laying out {props.title}…</Typography>;
   const shownZoom = zoom ?? 1;
-  const invokeLinks = links.openMachine && links.machineIds;
+  const openMachine = links.openMachine;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
       <Box
@@ -327,7 +327,7 @@ export function Diagram(props: {
               {...(props.stateMarks ? { stateMarks: props.stateMarks } : {})}
               {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
               {...(props.taken ? { takenTransitionIds: props.taken } : {})}
-              {...(invokeLinks ? {} : {})}
+              {...(openMachine ? { onInvokeClick: openMachine } : {})}
             />
           </div>
           {outline ? (
