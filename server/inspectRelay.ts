@@ -2,15 +2,22 @@
 // visualizer pages (viewers) for the visualizer's live mode in web mode. Inspection data is the
 // user's own session (messages, drafts), so a client needs the per-run inspector token the
 // server prints, and must be a page from a loopback origin on a loopback connection.
+//
+// The relay keeps each actor's latest record (bounded in actors and bytes, whatever a publisher
+// sends: src/viz/live/latestByActor.ts) and sends those to a viewer when it connects, before
+// any live record, so a visualizer opened after the app started shows every actor's current
+// state. Kept per server process: in a cluster, a viewer gets what its own node relayed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { isLoopbackHostname } from './origins.ts';
 import type { Ack } from './protocol.ts';
+import { createLatestByActor, type LatestByActorOptions } from '../src/viz/live/latestByActor.ts';
 import {
   InspectAuthSchema,
   InspectionRecordSchema,
   inspectEvents,
+  type InspectionRecord,
   type InspectRole,
 } from '../src/viz/live/recordSchema.ts';
 
@@ -47,6 +54,8 @@ export interface InspectRelayOptions {
    * data). The token is required either way.
    */
   allowRemote?: boolean;
+  /** Bounds of the latest records kept for late viewers (default 1,000 actors, 16 MiB). */
+  latest?: LatestByActorOptions;
 }
 
 const viewersRoom = 'viewers';
@@ -119,6 +128,7 @@ export function inspectRefusal(
 export function attachInspectRelay(io: Server, options: InspectRelayOptions): InspectNamespace {
   // The chat server is typed with the chat events; this namespace has its own.
   const namespace = io.of('/inspect') as unknown as InspectNamespace;
+  const latest = createLatestByActor<InspectionRecord>(options.latest);
 
   namespace.use((socket, next) => {
     const refusal = inspectRefusal(socket.handshake, options);
@@ -136,7 +146,12 @@ export function attachInspectRelay(io: Server, options: InspectRelayOptions): In
   });
 
   namespace.on('connection', (socket: InspectSocket) => {
-    if (socket.data.role === 'viewer') void socket.join(viewersRoom);
+    if (socket.data.role === 'viewer') {
+      // The kept records first, then the room's live ones: all synchronous, so none is missed
+      // or sent twice, and Socket.IO delivers a socket's packets in order.
+      for (const record of latest.records()) socket.emit(inspectEvents.record, record);
+      void socket.join(viewersRoom);
+    }
 
     socket.on(inspectEvents.publish, (record, ack) => {
       const respond = typeof ack === 'function' ? ack : () => {};
@@ -152,6 +167,7 @@ export function attachInspectRelay(io: Server, options: InspectRelayOptions): In
         });
         return;
       }
+      latest.put(parsed.data as InspectionRecord);
       namespace.to(viewersRoom).emit(inspectEvents.record, parsed.data);
       respond({ ok: true });
     });

@@ -8,6 +8,7 @@ import { createEncryptedFileStore } from '../../../src/main/encryptedFileStore.t
 import { createInspectorRelay } from '../../../src/main/inspectorRelay.ts';
 import { registerIpcHandlers } from '../../../src/main/ipcHandlers.ts';
 import { isTrustedSender } from '../../../src/main/ipcSender.ts';
+import type { JsonValue } from '../../../src/preload/bridge.ts';
 import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
 import { FakeWebContents, shell } from './fakeElectron.ts';
 
@@ -190,15 +191,70 @@ describe('open-external IPC', () => {
 });
 
 describe('inspection relay', () => {
-  it('forwards the app window’s records to the inspector, replaying recent ones on attach', async () => {
+  /** A record as the app window publishes it (the relay only needs a session id and an event). */
+  const rec = (sessionId: string, type: string, extra: Record<string, JsonValue> = {}) => ({
+    sessionId,
+    event: { type },
+    ...extra,
+  });
+  const sentRecords = (inspector: FakeWebContents) => inspector.sent.map(({ args }) => args[0]);
+
+  it('forwards the app window’s records to the inspector, replaying the latest ones on attach', async () => {
     const { call, relay } = await setUp();
-    await call(IpcChannels.publishInspection, mainWindowPage, { machine: 'app', seq: 1 });
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'xstate.init'));
     const inspector = new FakeWebContents();
     relay.attach(inspector as never);
-    await call(IpcChannels.publishInspection, mainWindowPage, { machine: 'app', seq: 2 });
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'go'));
     expect(inspector.sent).toEqual([
-      { channel: IpcChannels.inspectionRecord, args: [{ machine: 'app', seq: 1 }] },
-      { channel: IpcChannels.inspectionRecord, args: [{ machine: 'app', seq: 2 }] },
+      { channel: IpcChannels.inspectionRecord, args: [rec('x:0', 'xstate.init')] },
+      { channel: IpcChannels.inspectionRecord, args: [rec('x:0', 'go')] },
+    ]);
+  });
+
+  it('gives a late inspector every actor’s current record, however busy one actor was', async () => {
+    const { call, relay } = await setUp();
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'xstate.init'));
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:3', 'xstate.init'));
+    // Typing ~560 characters into the phone field pushed the app's records out of a 500-record log.
+    for (let i = 0; i < 600; i += 1) {
+      await call(IpcChannels.publishInspection, mainWindowPage, rec('x:3', 'phone.changed', { i }));
+    }
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'live'));
+    expect(sentRecords(inspector)).toEqual([
+      rec('x:0', 'xstate.init'),
+      rec('x:3', 'phone.changed', { i: 599 }),
+      rec('x:0', 'live'),
+    ]);
+  });
+
+  it('keeps at most 1,000 actors however many session ids the page invents', async () => {
+    const { call, relay } = await setUp();
+    for (let i = 0; i < 1200; i += 1) {
+      await call(IpcChannels.publishInspection, mainWindowPage, rec(`fake:${i}`, 'e'));
+    }
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    const sent = sentRecords(inspector) as { sessionId: string }[];
+    expect(sent).toHaveLength(1000);
+    expect([sent[0]?.sessionId, sent.at(-1)?.sessionId]).toEqual(['fake:200', 'fake:1199']);
+  });
+
+  it('keeps at most its byte budget of records however large they are', () => {
+    const relay = createInspectorRelay({ maxBytes: 1024 * 1024 });
+    const huge = 'x'.repeat(200 * 1024);
+    for (let i = 0; i < 20; i += 1) relay.publish(rec(`big:${i}`, 'e', { huge }));
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    const sent = sentRecords(inspector) as { sessionId: string }[];
+    expect(JSON.stringify(sent).length).toBeLessThanOrEqual(1024 * 1024);
+    expect(sent.map((r) => r.sessionId)).toEqual([
+      'big:15',
+      'big:16',
+      'big:17',
+      'big:18',
+      'big:19',
     ]);
   });
 
@@ -214,14 +270,14 @@ describe('inspection relay', () => {
     expect(inspector.sent).toEqual([]);
   });
 
-  it('keeps only the most recent records and stops sending to a detached inspector', () => {
-    const relay = createInspectorRelay(2);
-    for (const seq of [1, 2, 3]) relay.publish({ seq });
+  it('stops sending to a detached inspector', () => {
+    const relay = createInspectorRelay();
+    relay.publish(rec('x:0', 'a'));
     const inspector = new FakeWebContents();
     relay.attach(inspector as never);
-    expect(inspector.sent.map(({ args }) => args[0])).toEqual([{ seq: 2 }, { seq: 3 }]);
+    expect(sentRecords(inspector)).toEqual([rec('x:0', 'a')]);
     relay.detach(inspector as never);
-    relay.publish({ seq: 4 });
-    expect(inspector.sent).toHaveLength(2);
+    relay.publish(rec('x:0', 'b'));
+    expect(inspector.sent).toHaveLength(1);
   });
 });

@@ -26,13 +26,13 @@ describe('the State Inspector window', () => {
     const window = inspector.open() as unknown as FakeBrowserWindow;
     expect(window.webContents.getURL()).toBe('parley://inspector_window/index.html');
     expect(window.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
-    relay.publish({ seq: 1 });
+    relay.publish({ sessionId: 'x:0', event: { type: 'a' } });
     expect(window.webContents.sent).toEqual([]); // not loaded yet: replayed on load
     window.webContents.emit('did-finish-load');
-    relay.publish({ seq: 2 });
+    relay.publish({ sessionId: 'x:0', event: { type: 'b' } });
     expect(window.webContents.sent).toEqual([
-      { channel: IpcChannels.inspectionRecord, args: [{ seq: 1 }] },
-      { channel: IpcChannels.inspectionRecord, args: [{ seq: 2 }] },
+      { channel: IpcChannels.inspectionRecord, args: [{ sessionId: 'x:0', event: { type: 'a' } }] },
+      { channel: IpcChannels.inspectionRecord, args: [{ sessionId: 'x:0', event: { type: 'b' } }] },
     ]);
   });
 

@@ -1,0 +1,162 @@
+// A visualizer page that connects to the /inspect relay after the app started gets each actor's
+// current snapshot first, then the live records in order; and whatever a publisher sends, the
+// relay's memory stays bounded in actors and bytes. A real Socket.IO server on a loopback port.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachInspectRelay, type InspectRelayOptions } from '../../../server/inspectRelay.ts';
+import { inspectEvents, type InspectionRecord } from '../../../src/viz/live/recordSchema.ts';
+
+const token = 'test-token';
+let http: HttpServer | null = null;
+let io: Server | null = null;
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  sockets.splice(0).forEach((s) => s.close());
+  await io?.close();
+  http = null;
+  io = null;
+});
+
+async function startRelay(options: Partial<InspectRelayOptions> = {}): Promise<string> {
+  http = createServer();
+  io = new Server(http, { maxHttpBufferSize: 1e6 });
+  attachInspectRelay(io, { token, ...options });
+  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
+
+function open(url: string, role: 'publisher' | 'viewer'): Promise<Socket> {
+  const socket = connect(`${url}/inspect`, {
+    auth: { role, token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin: 'http://127.0.0.1:5999' },
+  });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** A viewer that collects what it receives from the moment it connects. */
+async function openViewer(url: string) {
+  const received: InspectionRecord[] = [];
+  const socket = connect(`${url}/inspect`, {
+    auth: { role: 'viewer', token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin: 'http://127.0.0.1:5999' },
+  });
+  sockets.push(socket);
+  socket.on(inspectEvents.record, (record: InspectionRecord) => received.push(record));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  /** Resolves once `count` records arrived (and a little after, to catch extra ones). */
+  const until = async (count: number) => {
+    const deadline = Date.now() + 10_000;
+    while (received.length < count && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return received;
+  };
+  return { socket, received, until };
+}
+
+function record(sessionId: string, type: string, extra: Partial<InspectionRecord> = {}) {
+  return {
+    kind: 'snapshot',
+    machineId: sessionId === 'x:0' ? 'app' : 'onboarding',
+    sessionId,
+    parentSessionId: sessionId === 'x:0' ? null : 'x:0',
+    rootId: 'x:0',
+    status: 'active',
+    value: 'idle',
+    context: {},
+    event: { type },
+    at: 1,
+    ...extra,
+  } satisfies InspectionRecord;
+}
+
+const label = (r: InspectionRecord) => `${r.sessionId} ${r.event.type}`;
+
+describe('the /inspect relay and a viewer that joins late', () => {
+  it('sends each actor’s latest record on connect, then live records in order', async () => {
+    const url = await startRelay();
+    const publisher = await open(url, 'publisher');
+    const publish = (r: object) => publisher.emitWithAck(inspectEvents.publish, r);
+    await publish(record('x:0', 'xstate.init'));
+    await publish(record('x:3', 'xstate.init'));
+    // Typing ~600 characters into the phone field: the app's record must survive it.
+    for (let i = 0; i < 600; i += 1) {
+      await publish(record('x:3', 'phone.changed', { context: { phone: String(i) } }));
+    }
+    const viewer = await openViewer(url);
+    await publish(record('x:0', 'live.one'));
+    await publish(record('x:3', 'live.two'));
+    const received = await viewer.until(4);
+    expect(received.map(label)).toEqual([
+      'x:0 xstate.init',
+      'x:3 phone.changed',
+      'x:0 live.one',
+      'x:3 live.two',
+    ]);
+    expect(received[1]?.context).toEqual({ phone: '599' });
+  });
+
+  it('keeps at most 1,000 actors however many session ids a publisher invents', async () => {
+    const url = await startRelay();
+    const publisher = await open(url, 'publisher');
+    for (let i = 0; i < 1200; i += 1) {
+      await publisher.emitWithAck(inspectEvents.publish, record(`fake:${i}`, 'e'));
+    }
+    const viewer = await openViewer(url);
+    const received = await viewer.until(1000);
+    expect(received).toHaveLength(1000);
+    expect(received[0]?.sessionId).toBe('fake:200');
+    expect(received.at(-1)?.sessionId).toBe('fake:1199');
+  });
+
+  it('keeps at most the byte budget of records however large they are', async () => {
+    const url = await startRelay({ latest: { maxBytes: 1024 * 1024 } });
+    const publisher = await open(url, 'publisher');
+    const huge = 'x'.repeat(200 * 1024); // within the schema's 256 KiB per record
+    for (let i = 0; i < 20; i += 1) {
+      const ack = await publisher.emitWithAck(
+        inspectEvents.publish,
+        record(`big:${i}`, 'e', { context: { huge } }),
+      );
+      expect(ack).toEqual({ ok: true });
+    }
+    const viewer = await openViewer(url);
+    const received = await viewer.until(5);
+    const bytes = received.reduce((sum, r) => sum + JSON.stringify(r).length, 0);
+    expect(bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(received.map((r) => r.sessionId)).toEqual([
+      'big:15',
+      'big:16',
+      'big:17',
+      'big:18',
+      'big:19',
+    ]);
+  });
+
+  it('sends a late viewer nothing that failed validation', async () => {
+    const url = await startRelay();
+    const publisher = await open(url, 'publisher');
+    await publisher.emitWithAck(inspectEvents.publish, { ...record('x:0', 'e'), kind: 'nope' });
+    await publisher.emitWithAck(inspectEvents.publish, record('x:1', 'ok'));
+    const viewer = await openViewer(url);
+    expect((await viewer.until(1)).map(label)).toEqual(['x:1 ok']);
+  });
+});
