@@ -4,7 +4,11 @@
 // and publishing them happens later, in one batch, when the page is idle.
 import type { InspectionEvent } from 'xstate';
 import type { InspectionRecord as BridgeRecord } from '../../preload/bridge.ts';
-import { toInspectionRecord } from '../../viz/live/record.ts';
+import {
+  createEventSourceTracker,
+  toInspectionRecord,
+  type EventSource,
+} from '../../viz/live/record.ts';
 
 /** Runs `flush` soon, but after the current frame has been painted where possible. */
 export type FlushScheduler = (flush: () => void) => void;
@@ -37,24 +41,28 @@ export function createInspectionQueue(
   const schedule = options.schedule ?? whenIdle;
   const now = options.now ?? Date.now;
   const maxPending = options.maxPending ?? defaultMaxPending;
-  let pending: { event: InspectionEvent; at: number }[] = [];
+  /** Who sent each snapshot's event: read when the snapshot is queued, in XState's order. */
+  const sourceOf = createEventSourceTracker();
+  let pending: { event: InspectionEvent; at: number; source: EventSource | undefined }[] = [];
   let scheduled = false;
 
   const flush = () => {
     scheduled = false;
     const batch = pending;
     pending = [];
-    for (const { event, at } of batch) {
-      const record = toInspectionRecord(event, () => at);
+    for (const { event, at, source } of batch) {
+      const record = toInspectionRecord(event, () => at, source);
       // The bridge type is a plain JSON object; the record is one (the visualizer validates it).
       if (record) options.publish(record as unknown as BridgeRecord);
     }
   };
 
   return (event) => {
-    // Only machine snapshots become records: skip the rest without keeping them alive.
+    // Only machine snapshots become records: skip the rest without keeping them alive (the
+    // tracker notes an `@xstate.event`'s sender in a WeakMap, for the snapshot that follows).
+    const source = sourceOf(event);
     if (event.type !== '@xstate.snapshot') return;
-    pending.push({ event, at: now() });
+    pending.push({ event, at: now(), source });
     if (pending.length > maxPending) pending.shift();
     if (!scheduled) {
       scheduled = true;

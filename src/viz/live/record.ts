@@ -80,14 +80,50 @@ function fitsTarget(record: InspectionRecord): boolean {
   return utf8.encode(JSON.stringify(record)).byteLength <= inspectionRecordTargetBytes;
 }
 
+/** Who sent an event to an actor: its session id, or null from outside the actor system. */
+export type EventSource = string | null;
+
+/**
+ * Follows an actor system's inspection events to say who sent the event of each snapshot.
+ * XState reports a delivery as `@xstate.event` (`sourceRef`: the sender, undefined from
+ * outside; `actorRef`: the target) before the target's `@xstate.snapshot` for the same event
+ * object, so the tracker remembers the sender per event object and target (in a WeakMap: it
+ * keeps no event alive). Returns the snapshot's source, undefined when none was reported (and
+ * for other inspection events).
+ */
+export function createEventSourceTracker(): (
+  inspectionEvent: InspectionEvent,
+) => EventSource | undefined {
+  const sources = new WeakMap<object, Map<string, EventSource>>();
+  return (inspectionEvent) => {
+    const { event } = inspectionEvent as { event?: unknown };
+    if (typeof event !== 'object' || event === null) return undefined;
+    const target = inspectionEvent.actorRef.sessionId;
+    if (inspectionEvent.type === '@xstate.event') {
+      const source = inspectionEvent.sourceRef?.sessionId;
+      const byTarget = sources.get(event) ?? new Map<string, EventSource>();
+      byTarget.set(
+        target,
+        typeof source === 'string' && source !== '' ? source.slice(0, maxIdLength) : null,
+      );
+      sources.set(event, byTarget);
+      return undefined;
+    }
+    if (inspectionEvent.type !== '@xstate.snapshot') return undefined;
+    return sources.get(event)?.get(target);
+  };
+}
+
 /**
  * The record of a machine snapshot, or null for other inspection events. Its size is bounded
  * (whatever the context holds): default limits first, compact ones if that is too big, and as
- * a last resort the context and event payload replaced by a note.
+ * a last resort the context and event payload replaced by a note. `sourceSessionId`: who sent
+ * the event (see createEventSourceTracker), left out of the record when undefined.
  */
 export function toInspectionRecord(
   inspectionEvent: InspectionEvent,
   now: () => number = Date.now,
+  sourceSessionId?: EventSource,
 ): InspectionRecord | null {
   if (inspectionEvent.type !== '@xstate.snapshot') return null;
   const machineId = machineIdOf(inspectionEvent.actorRef);
@@ -102,6 +138,9 @@ export function toInspectionRecord(
       machineId,
       sessionId: inspectionEvent.actorRef.sessionId,
       ...place,
+      ...(sourceSessionId === undefined
+        ? {}
+        : { sourceSessionId: sourceSessionId?.slice(0, maxIdLength) || null }),
       rootId: inspectionEvent.rootId,
       status: snapshot.status,
       value: toJsonSafe(snapshot.value) as StateValue,

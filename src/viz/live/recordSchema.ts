@@ -45,6 +45,13 @@ export const InspectionRecordSchema = z
      * Absent from older publishers' records.
      */
     parentSessionId: z.string().min(1).max(200).nullable().optional(),
+    /**
+     * Who sent the event: the sending actor's session id (a parent's `sendTo`, a child's done
+     * or snapshot event, an actor's own delayed event), or null when it came from outside the
+     * actor system (the UI's or a socket handler's `actor.send`). Absent when the publisher
+     * does not know (older publishers, `xstate.stop`): a viewer reads that as outside too.
+     */
+    sourceSessionId: z.string().min(1).max(200).nullable().optional(),
     /** The root actor's id, so a viewer can group a system's actors. */
     rootId: z.string().max(200),
     status: z.enum(['active', 'done', 'error', 'stopped']),

@@ -10,6 +10,7 @@ import { attachInspectRelay, isLoopbackAddress } from '../../../server/inspectRe
 import { createInspectionQueue } from '../../../src/renderer/platform/inspectionQueue.ts';
 import { connectInspectPublisher } from '../../../src/renderer/transport/inspectPublisher.ts';
 import { activeStateIds } from '../../../src/viz/activeStates.ts';
+import { followBridge } from '../../../src/viz/live/bridgeChannel.ts';
 import { toJsonSafe } from '../../../src/viz/live/jsonSafe.ts';
 import { toInspectionRecord } from '../../../src/viz/live/record.ts';
 import {
@@ -188,6 +189,33 @@ describe('the /inspect relay', () => {
       error: { code: 'forbidden' },
     });
     expect(await publisher.emitWithAck(inspectEvents.publish, valid)).toEqual({ ok: true });
+  });
+
+  it('passes who sent each event (sourceSessionId) through to the viewer and the bridge', async () => {
+    const url = await startRelay(true);
+    const [first] = recordsOf((inspect) => createActor(featureMachine, { inspect }).start());
+    const sent = { ...first!, sourceSessionId: 'x:7' };
+    const got = new Promise<InspectionRecord>((resolve) => {
+      const viewer = connectInspectViewer(url, token, {
+        onRecord: resolve,
+        onStatus: (status) => {
+          if (status === 'connected') viewerReady();
+        },
+      });
+      sockets.push(viewer);
+    });
+    let viewerReady = () => {};
+    await new Promise<void>((resolve) => (viewerReady = resolve));
+    const publisher = await rawSocket(url, { role: 'publisher' });
+    expect(await publisher.emitWithAck(inspectEvents.publish, sent)).toEqual({ ok: true });
+    expect((await got).sourceSessionId).toBe('x:7');
+
+    const bridged: InspectionRecord[] = [];
+    let listener: (record: unknown) => void = () => {};
+    followBridge({ subscribe: (l) => ((listener = l), () => {}) }, (r) => bridged.push(r));
+    listener({ ...sent, sourceSessionId: null });
+    listener(first);
+    expect(bridged.map((r) => r.sourceSessionId)).toEqual([null, undefined]);
   });
 
   it('tells the page why the relay refused it (a wrong token)', async () => {
