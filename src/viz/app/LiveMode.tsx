@@ -3,8 +3,8 @@
 // switching modes loses nothing. Following, the page shows the newest record; scrubbed back
 // (the "Run position" slider), it shows every actor as of that record (live/timeline.ts) while
 // newer records keep arriving. A recorded run opened from a file is shown the same way.
-import { Box } from '@mui/material';
-import { useCallback, useMemo } from 'react';
+import { Box, ToggleButton, ToggleButtonGroup } from '@mui/material';
+import { useCallback, useMemo, useState } from 'react';
 import { activeStateIds } from '../activeStates.ts';
 import type { Mark } from '../components/StatechartSvg.ts';
 import { actorForest, actorTreeRows, defaultActorOf, type LiveActor } from '../live/actorTree.ts';
@@ -17,6 +17,7 @@ import type { LiveApp } from './api.ts';
 import { Diagram, sidePanel } from './Diagram.tsx';
 import { download } from './exportView.ts';
 import { LivePanel, type RunPosition } from './LivePanel.tsx';
+import { SequenceView } from './SequenceView.tsx';
 import type { LiveRecord, useLiveRecords } from './useLiveRecords.ts';
 import type { VisualizerEntry } from './VisualizerApp.tsx';
 
@@ -51,6 +52,14 @@ export function LiveMode(props: {
     [run, positionRecord],
   );
   const tree = view?.tree ?? feed.tree;
+  // The main pane: the shown actor's statechart, or the sequence of events between all actors
+  // up to the run position (sorted only while the sequence is shown).
+  const [pane, setPane] = useState<'statechart' | 'sequence'>('statechart');
+  const sequenceRecords = useMemo(() => {
+    if (pane !== 'sequence') return [];
+    const records = run ?? runOf(history);
+    return run ? records.slice(0, index + 1) : records;
+  }, [pane, run, history, index]);
 
   const actorRows = useMemo(() => actorTreeRows(actorForest(tree)), [tree]);
   const liveActors = useMemo(() => [...tree.actors.values()], [tree]);
@@ -126,13 +135,40 @@ export function LiveMode(props: {
 
   return (
     <>
-      <Box component="main" sx={{ flex: 1, overflow: 'auto', p: 1 }}>
-        <Diagram
-          structure={structure}
-          title={entry.name}
-          activeIds={liveActive}
-          {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
-        />
+      <Box
+        component="main"
+        sx={{ flex: 1, overflow: 'auto', p: 1, display: 'flex', flexDirection: 'column' }}
+      >
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          aria-label="Live view"
+          value={pane}
+          onChange={(_event, value: 'statechart' | 'sequence' | null) => {
+            if (value) setPane(value);
+          }}
+          sx={{ mb: 0.5 }}
+        >
+          <ToggleButton value="statechart">Statechart</ToggleButton>
+          <ToggleButton value="sequence">Sequence</ToggleButton>
+        </ToggleButtonGroup>
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          {pane === 'statechart' ? (
+            <Diagram
+              structure={structure}
+              title={entry.name}
+              activeIds={liveActive}
+              {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
+            />
+          ) : (
+            <SequenceView
+              records={sequenceRecords}
+              tree={feed.tree}
+              {...(positionRecord ? { highlightSeq: positionRecord.seq } : {})}
+              onPickRecord={(seq) => setPosition(seq)}
+            />
+          )}
+        </Box>
       </Box>
       <Box component="aside" sx={sidePanel}>
         <LivePanel

@@ -277,6 +277,52 @@ describe('live mode over the Electron bridge', () => {
     expect(screen.queryByText(/newer record/)).toBeNull();
   });
 
+  it('shows the sequence of events between actors up to the run position, and a message picks it', async () => {
+    const bridge = await renderFeature();
+    act(() => {
+      bridge.publish({ ...featureRecord('xstate.init', 'idle', 2), sourceSessionId: null });
+      bridge.publish({ ...featureRecord('go', 'loading', 1), sourceSessionId: null });
+      bridge.publish({
+        ...featureRecord('xstate.init', 'idle', 2),
+        sessionId: 'x:1',
+        actorId: 'helper',
+        parentSessionId: 'x:0',
+        sourceSessionId: 'x:0',
+      });
+    });
+    await screen.findByText(/Record 3 of 3/);
+    fireEvent.click(screen.getByRole('button', { name: 'Sequence' }));
+    const figure = await screen.findByRole('figure', { name: 'Sequence of events' });
+    const messages = () =>
+      within(within(figure).getByRole('list', { name: 'Messages' }))
+        .getAllByRole('button')
+        .map((message) => message.getAttribute('aria-label'));
+    expect(messages()).toHaveLength(3);
+    expect(messages()[1]).toMatch(/^outside → .+: go$/);
+    // The child's start came from its parent, not from outside.
+    expect(messages()[2]).not.toMatch(/^outside/);
+    expect(messages()[2]).toMatch(/: xstate\.init$/);
+
+    // Picking a message moves the run position there; later messages leave the view.
+    fireEvent.click(within(figure).getAllByRole('button')[1]!);
+    const slider = screen.getByRole('slider', { name: 'Run position' });
+    await waitFor(() => expect(slider.getAttribute('aria-valuenow')).toBe('1'));
+    await waitFor(() => expect(messages()).toHaveLength(2));
+    expect(
+      within(figure)
+        .getAllByRole('listitem')
+        .some(
+          (item) =>
+            item.getAttribute('aria-current') === 'true' ||
+            item.querySelector('[aria-current="true"]') !== null,
+        ),
+    ).toBe(true);
+
+    // Back to the statechart: the diagram shows the state at that position.
+    fireEvent.click(screen.getByRole('button', { name: 'Statechart' }));
+    await waitFor(() => expect(isActive('loading')).toBe(true));
+  });
+
   it('saves the run to a file, opens it for review, and refuses a broken file', async () => {
     const bridge = await renderFeature();
     act(() => {
