@@ -31,14 +31,17 @@ export function mermaidIds(structure: MachineStructure): Map<string, string> {
  * and `>` would be read as HTML, `"` ends a quoted name, and a line break ends the statement.
  */
 export function labelText(text: string): string {
-  return text
-    .replace(/#/g, '#35;')
-    .replace(/;/g, '#59;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/"/g, '#quot;')
-    .replace(/\s*\n\s*/g, ' ');
+  // One pass: a second would escape the `;` and `#` of the codes the first wrote.
+  return text.replace(/\s*\n\s*/g, ' ').replace(/[#;<>"]/g, (c) => entityCodes[c] ?? c);
 }
+
+const entityCodes: Record<string, string> = {
+  '#': '#35;',
+  ';': '#59;',
+  '<': '#lt;',
+  '>': '#gt;',
+  '"': '#quot;',
+};
 
 /** Each state's id with its ancestors', root first. */
 function ancestors(structure: MachineStructure): Map<string, string[]> {
