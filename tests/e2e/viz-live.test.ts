@@ -299,6 +299,24 @@ describe('the visualizer in live mode', () => {
       await reviewer.getByRole('button', { name: 'Step forward' }).click();
       await e2e.shots.take(reviewer, 'recorded run opened');
 
+      // The sequence of the recorded run: events the app's actors sent each other, with
+      // who sent them (the publisher's sourceSessionId), up to the run position.
+      await reviewSlider.press('End');
+      await reviewer.getByRole('button', { name: 'Sequence' }).click();
+      const sequence = reviewer.getByRole('figure', { name: 'Sequence of events' });
+      const messages = sequence.getByRole('list', { name: 'Messages' });
+      await messages.getByRole('listitem').first().waitFor();
+      const names = await messages
+        .getByRole('button')
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
+      // The person's typing comes from outside; some events come from another actor.
+      expect(names.some((name) => /^outside → onboarding: name\.submitted$/.test(name))).toBe(true);
+      expect(names.some((name) => !name.startsWith('outside'))).toBe(true);
+      await e2e.shots.take(reviewer, 'recorded run sequence');
+      await reviewer.getByRole('button', { name: 'Statechart' }).click();
+      await reviewSlider.press('Home');
+      await reviewer.getByRole('button', { name: 'Step forward' }).click();
+
       // A broken file: the error names the bad record, and the recorded run stays shown, at
       // the position it was.
       const itemsBefore = await reviewTree.getByRole('treeitem').count();
