@@ -41,8 +41,13 @@ export interface CompartmentRow extends Box {
   /** The whole text, for the tooltip. */
   text: string;
   transition?: TransitionStructure;
-  /** An `invoke` row whose actor is another machine of the registry: links to its diagram. */
+  /** The `src` of an `invoke` row (every one; drawn as `data-invoke-src`). */
   invokeSrc?: string;
+  /**
+   * The invoked actor is another machine with a diagram (`LayoutOptions.machineIds`): the row
+   * links to it when the drawing is given no `invokeLinkSrcs` of its own.
+   */
+  opensDiagram?: boolean;
 }
 
 export interface LaidOutState extends Box {
@@ -287,7 +292,9 @@ function compartment(
       kind: 'detail',
       lines: [line],
       text: line,
-      ...(isInvoke && invoke && linkable(invoke.src) ? { invokeSrc: invoke.src } : {}),
+      ...(isInvoke && invoke
+        ? { invokeSrc: invoke.src, ...(linkable(invoke.src) ? { opensDiagram: true } : {}) }
+        : {}),
       x: rowX,
       y: cursor,
       width: textWidth(line, smallFontSize),

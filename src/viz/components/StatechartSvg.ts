@@ -59,8 +59,14 @@ export interface StatechartSvgProps {
   /** Transitions the last step took (simulate mode): drawn bold, marked `data-taken`. */
   takenTransitionIds?: ReadonlySet<string>;
   /**
-   * Opens the diagram of an invoked machine: its `invoke` line becomes a link. Without it (the
-   * exporter) the line is plain text carrying `data-invoke-src`.
+   * The invoke `src`s that have a diagram to open (the page passes its machine ids). With
+   * `onInvokeClick`, an `invoke` line whose src is in the set is a link. Without the set, the
+   * layout's own choice applies (`CompartmentRow.opensDiagram`: the registry's machines).
+   */
+  invokeLinkSrcs?: ReadonlySet<string>;
+  /**
+   * Opens the diagram of an invoked machine. Without it (the exporter) every `invoke` line is
+   * plain text carrying `data-invoke-src`.
    */
   onInvokeClick?: (src: string) => void;
 }
@@ -197,7 +203,8 @@ function rowElement(
     );
   if (row.invokeSrc === undefined) return h('g', { key: `row${index}` }, ...row.lines.map(text));
   const src = row.invokeSrc;
-  const onInvokeClick = props.onInvokeClick;
+  const linked = props.invokeLinkSrcs ? props.invokeLinkSrcs.has(src) : row.opensDiagram === true;
+  const onInvokeClick = linked ? props.onInvokeClick : undefined;
   const open = () => onInvokeClick?.(src);
   return h(
     'g',
@@ -219,7 +226,7 @@ function rowElement(
           }
         : undefined,
     },
-    h('title', null, `${src}: its own diagram`),
+    linked ? h('title', null, `${src}: its own diagram`) : null,
     ...row.lines.map(text),
   );
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { createMachine } from 'xstate';
 import { registry } from '../../../machines/index.ts';
 import { markColors, StatechartSvg } from '../../../src/viz/components/StatechartSvg.ts';
@@ -239,14 +240,42 @@ describe('the drawing of internal transitions and invoked machines', () => {
     const links = tree.filter((e) => e.props['data-invoke-src'] !== undefined);
     expect(
       links.map((e) => [e.props['data-invoke-src'], e.props.role, e.props['aria-label']]),
-    ).toEqual([['session', 'link', 'Open session diagram']]);
+    ).toEqual([
+      ['session', 'link', 'Open session diagram'],
+      // `save` is no machine of the registry: plain text, still naming its src.
+      ['save', undefined, undefined],
+    ]);
     fire(links[0], 'onClick');
     fire(links[0], 'onKeyDown', key('Enter'));
     expect(opened).toEqual(['session', 'session']);
     const svg = statechartSvgFile({ layout, title: 'parent' });
     expect(svg).toContain('data-invoke-src="session"');
+    expect(svg).toContain('data-invoke-src="save"');
     expect(svg).not.toContain('role="link"');
-    expect(svg).not.toContain('data-invoke-src="save"');
+  });
+
+  it('links only the srcs in invokeLinkSrcs when the page passes them', async () => {
+    const layout = await layoutStatechart(extractStructure(machine));
+    const opened: string[] = [];
+    const onInvokeClick = (src: string) => opened.push(src);
+    const linksOf = (srcs: ReadonlySet<string>) =>
+      elements(StatechartSvg({ layout, title: 'parent', invokeLinkSrcs: srcs, onInvokeClick }))
+        .filter((e) => e.props['data-invoke-src'] !== undefined)
+        .map((e) => [e.props['data-invoke-src'], e.props.role, e.props.textDecoration]);
+    expect(linksOf(new Set(['save']))).toEqual([
+      ['session', undefined, undefined],
+      ['save', 'link', 'underline'],
+    ]);
+    expect(linksOf(new Set())).toEqual([
+      ['session', undefined, undefined],
+      ['save', undefined, undefined],
+    ]);
+    const html = renderToStaticMarkup(
+      StatechartSvg({ layout, title: 'parent', invokeLinkSrcs: new Set(['save']), onInvokeClick }),
+    );
+    expect(html).toMatch(
+      /data-invoke-src="save" role="link" tabindex="0" aria-label="Open save diagram"/,
+    );
   });
 
   it('draws a history state default as a dashed arrow, and Roboto as the font', async () => {

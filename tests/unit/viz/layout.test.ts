@@ -191,10 +191,21 @@ describe('transitions as the design review asked', () => {
 
   it('links an invoke of another registry machine, and not one of a promise', async () => {
     const app = await laidOut(appMachine);
-    const links = app.states.flatMap((s) => s.rows.flatMap((r) => r.invokeSrc ?? []));
+    const rows = app.states.flatMap((s) => s.rows);
+    const links = rows.flatMap((r) => (r.opensDiagram && r.invokeSrc ? [r.invokeSrc] : []));
     expect(links.sort()).toEqual(['messenger', 'onboarding', 'session']);
+    // Every invoke row names its src, linked or not (a promise has no diagram).
+    expect(rows.flatMap((r) => r.invokeSrc ?? []).sort()).toEqual([
+      'forgetSession',
+      'loadSessionToken',
+      'loadUnsent',
+      'messenger',
+      'onboarding',
+      'saveSessionToken',
+      'session',
+    ]);
     const onboarding = await laidOut(onboardingMachine);
-    expect(onboarding.states.some((s) => s.rows.some((r) => r.invokeSrc))).toBe(false);
+    expect(onboarding.states.some((s) => s.rows.some((r) => r.opensDiagram))).toBe(false);
   });
 });
 
