@@ -2,7 +2,8 @@
 // Electron main process's src/main/inspectorRelay.ts) sends a viewer that joins late, so it
 // starts with every actor's current state instead of nothing, or of the busiest actor's
 // recent history only. No dependencies (no zod): the chat server, the main process and the
-// visualizer page can all use it.
+// visualizer page can all use it (the page's viewer, socketChannel.ts, to tell a record the relay
+// resends after a reconnect from news).
 //
 // A publisher is not trusted with memory: it could invent session ids without end or send
 // records as large as the relay's schema allows. So the store keeps at most `maxActors` actors
@@ -36,6 +37,8 @@ export interface LatestByActor<T extends ActorRecordLike> {
   put(record: T): boolean;
   /** The kept records, least recently updated first (the order they arrived in, per actor). */
   records(): T[];
+  /** The actor's kept record, if any (reading it does not count as an update). */
+  get(sessionId: string): T | undefined;
   readonly size: number;
   readonly bytes: number;
 }
@@ -101,6 +104,7 @@ export function createLatestByActor<T extends ActorRecordLike>(
       return true;
     },
     records: () => [...latest.values()].map((entry) => entry.record),
+    get: (sessionId) => latest.get(sessionId)?.record,
     get size() {
       return latest.size;
     },

@@ -8,11 +8,12 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachInspectRelay, type InspectRelayOptions } from '../../../server/inspectRelay.ts';
 import { inspectEvents, type InspectionRecord } from '../../../src/viz/live/recordSchema.ts';
+import { connectInspectViewer } from '../../../src/viz/live/socketChannel.ts';
 
 const token = 'test-token';
 let http: HttpServer | null = null;
 let io: Server | null = null;
-const sockets: Socket[] = [];
+const sockets: { close(): void }[] = [];
 
 afterEach(async () => {
   sockets.splice(0).forEach((s) => s.close());
@@ -27,6 +28,14 @@ async function startRelay(options: Partial<InspectRelayOptions> = {}): Promise<s
   attachInspectRelay(io, { token, ...options });
   await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
+
+async function waitFor(condition: () => boolean, what: string) {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function open(url: string, role: 'publisher' | 'viewer'): Promise<Socket> {
@@ -158,5 +167,61 @@ describe('the /inspect relay and a viewer that joins late', () => {
     await publisher.emitWithAck(inspectEvents.publish, record('x:1', 'ok'));
     const viewer = await openViewer(url);
     expect((await viewer.until(1)).map(label)).toEqual(['x:1 ok']);
+  });
+
+  it('the page’s viewer passes on a record the relay resends after a reconnect only once', async () => {
+    // The page's own client runs in Node here, which sends no Origin: allowRemote skips the
+    // origin check (chatServerInspect.test.ts covers it); the token is checked either way.
+    const url = await startRelay({ allowRemote: true });
+    const publisher = await open(url, 'publisher');
+    const publish = (r: object) => publisher.emitWithAck(inspectEvents.publish, r);
+    await publish(record('x:0', 'xstate.init'));
+    await publish(record('x:1', 'xstate.init'));
+    const received: InspectionRecord[] = [];
+    let connects = 0;
+    sockets.push(
+      connectInspectViewer(url, token, {
+        onRecord: (r) => received.push(r),
+        onStatus: (status) => {
+          if (status === 'connected') connects += 1;
+        },
+      }),
+    );
+    await waitFor(() => received.length === 2, 'the late-join records');
+    // The connection drops (a network blip, a laptop waking up) and the client reconnects to
+    // the same relay, which sends its kept records again: one the page missed, one it has.
+    for (const socket of io!.of('/inspect').sockets.values()) {
+      if (socket.data.role === 'viewer') socket.conn.close();
+    }
+    await waitFor(() => connects === 1 && io!.of('/inspect').sockets.size === 1, 'the drop');
+    await publish(record('x:1', 'typed.while.away'));
+    await waitFor(() => connects === 2, 'the reconnect');
+    await publish(record('x:0', 'live'));
+    await waitFor(() => received.at(-1)?.event.type === 'live', 'the live record');
+    expect(received.map(label)).toEqual([
+      'x:0 xstate.init',
+      'x:1 xstate.init',
+      'x:1 typed.while.away',
+      'x:0 live',
+    ]);
+  });
+
+  it('the page’s viewer still passes on an actor’s repeated identical event while connected', async () => {
+    const url = await startRelay({ allowRemote: true });
+    const publisher = await open(url, 'publisher');
+    const received: InspectionRecord[] = [];
+    let connected = false;
+    sockets.push(
+      connectInspectViewer(url, token, {
+        onRecord: (r) => received.push(r),
+        onStatus: (status) => (connected ||= status === 'connected'),
+      }),
+    );
+    await waitFor(() => connected, 'the viewer');
+    for (let i = 0; i < 2; i += 1) {
+      await publisher.emitWithAck(inspectEvents.publish, record('x:0', 'tick'));
+    }
+    await waitFor(() => received.length === 2, 'both records');
+    expect(received.map(label)).toEqual(['x:0 tick', 'x:0 tick']);
   });
 });

@@ -88,4 +88,13 @@ describe('createLatestByActor', () => {
       rec('x:0', 'xstate.init', { run: 2 }),
     ]);
   });
+
+  it('gives an actor’s kept record without counting it as an update', () => {
+    const store = createLatestByActor();
+    store.put(rec('x:0', 'a'));
+    store.put(rec('x:1', 'b'));
+    expect(store.get('x:0')).toEqual(rec('x:0', 'a'));
+    expect(store.get('x:9')).toBeUndefined();
+    expect(store.records().map((r) => r.sessionId)).toEqual(['x:0', 'x:1']);
+  });
 });
