@@ -121,9 +121,10 @@ const rowX = 10;
 /** Transition rows are label boxes (clickable in the simulate mode): text aligned with rows. */
 const rowBoxX = rowX - labelPadX;
 const rowBoxPad = 2;
-const maxLabelWidth = 160;
+const maxLabelWidth = 140;
 const maxRowWidth = 300;
-const maxLabelLines = 3;
+/** Four, so no guard or action list of the registry's machines is cut at 140 px. */
+const maxLabelLines = 4;
 const maxDescriptionLines = 3;
 const loopOut = 16;
 const loopGap = 4;
@@ -228,13 +229,25 @@ const noText = (transition: TransitionStructure): TransitionText => ({
   actions: '',
 });
 
-/** Head and actions on as few lines as fit `maxWidth`, actions on their own line if not. */
+const nbsp = '\u00a0';
+
+/**
+ * Head and actions on as few lines as fit `maxWidth`, actions on their own line if not. A
+ * guard (`[a && !b]`) is not broken at its spaces unless it is too wide for any line, so it
+ * stays one piece a reader (and the page's search) can find.
+ */
 function labelLines(head: string, actions: string, maxWidth: number): string[] {
   const whole = actions === '' ? head : `${head} ${actions}`;
   if (labelTextWidth(whole) <= maxWidth) return [whole];
+  const keepGuards = (text: string) =>
+    text.replace(/\[[^\]]*\]/g, (guard) =>
+      labelTextWidth(guard) <= maxWidth * 1.5 ? guard.replaceAll(' ', nbsp) : guard,
+    );
   // Wrapped in the medium face, the wider one: the box is sized to the lines either way.
   const wrap = (text: string, lines: number) =>
-    wrapText(text, maxWidth, smallFontSize, 'medium', lines);
+    wrapText(keepGuards(text), maxWidth, smallFontSize, 'medium', lines).map((line) =>
+      line.replaceAll(nbsp, ' '),
+    );
   const headLines = wrap(head, actions === '' ? maxLabelLines : maxLabelLines - 1);
   if (actions === '') return headLines.slice(0, maxLabelLines);
   return [...headLines, ...wrap(actions, Math.max(1, maxLabelLines - headLines.length))].slice(
@@ -398,6 +411,15 @@ const layeredOptions: Record<string, string> = {
   'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
   // Straighter, more compact placement than the default (session: 1861 -> 1777 px wide).
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  // A label in the layer by its arrow's head, not the middle one: labels of arrows into one
+  // state then stop lining up in one wide row (onboarding 1093 -> 996 px wide).
+  'elk.layered.edgeLabels.centerLabelPlacementStrategy': 'HEAD_LAYER',
+  // Parallel arrows 6 px apart, 8 px from boxes (defaults 10): the fans of arrows into
+  // reconnecting and signedOut made most of session's width (with 140 px labels: 1777 -> 1666).
+  'elk.spacing.edgeEdge': '6',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
+  'elk.spacing.edgeNode': '8',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '8',
 };
 
 const rootOptions: Record<string, string> = {
