@@ -25,15 +25,21 @@ const docsDir = path.join(projectDir, 'docs/machines');
 const artifactsDir = path.join(resultsDir, 'mermaid');
 /** Longest a diagram may take to parse and lay out; a runaway layout loops far longer. */
 const renderBudgetMs = 20_000;
-/** A diagram larger than this (in CSS pixels, at Mermaid's own scale) is not read, only panned. */
+/**
+ * A diagram larger than this (in CSS pixels, at Mermaid's own scale: the SVG's viewBox, not the
+ * page's drawing, which Mermaid scales down to the page width) is not read, only panned.
+ */
 const maxSidePx = 6_000;
 
 interface Rendered {
   svg: string;
   /** The text of each label Mermaid drew (state names, descriptions, arrows, notes). */
   texts: string[];
+  /** The SVG's own size (its viewBox), before Mermaid's `max-width` scales it to the page. */
   width: number;
   height: number;
+  /** Pairs of arrow labels and states drawn over one another, as "a / b". */
+  overlaps: string[];
   /** Mermaid id -> the box of that state's node or cluster, where Mermaid drew one. */
   boxes: Record<string, Box>;
 }
@@ -89,7 +95,7 @@ async function render(page: Page, text: string): Promise<Rendered> {
     const labels = [...element.querySelectorAll('foreignObject, text')].filter(
       (label) => !label.querySelector('foreignObject, text'),
     );
-    const box = element.getBoundingClientRect();
+    const { width, height } = element.viewBox.baseVal;
     const boxes: Record<string, Box> = {};
     for (const shape of element.querySelectorAll('g.node, g.statediagram-cluster')) {
       const id =
@@ -97,12 +103,29 @@ async function render(page: Page, text: string): Promise<Rendered> {
       const { left, top, right, bottom } = shape.getBoundingClientRect();
       if (id) boxes[id] = { left, top, right, bottom };
     }
+    // What a reader must tell apart: each arrow's label and each state (a cluster is not in
+    // the list: it contains its states and, by design, some of their labels).
+    const marks = [...element.querySelectorAll('g.edgeLabel, g.node')]
+      .map((mark) => ({
+        text: (mark.textContent ?? '').replace(/\s+/g, ' ').trim() || mark.id,
+        box: mark.getBoundingClientRect(),
+      }))
+      .filter(({ box }) => box.width > 0 && box.height > 0);
+    const overlaps: string[] = [];
+    marks.forEach((a, i) => {
+      for (const b of marks.slice(i + 1)) {
+        const across = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+        const down = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+        if (across > 1 && down > 1) overlaps.push(`${a.text} / ${b.text}`);
+      }
+    });
     return {
       boxes,
       svg,
       texts: labels.map((label) => (label.textContent ?? '').replace(/\s+/g, ' ').trim()),
-      width: box.width,
-      height: box.height,
+      width,
+      height,
+      overlaps,
     };
   }, text);
   try {
@@ -173,6 +196,7 @@ describe(`docs/machines/*.mmd in Mermaid ${mermaidVersion} (Chromium)`, () => {
         expect(rendered.height).toBeGreaterThan(100);
         expect(rendered.width).toBeLessThan(maxSidePx);
         expect(rendered.height).toBeLessThan(maxSidePx);
+        expect(rendered.overlaps, 'labels or states drawn over one another').toEqual([]);
         expect(rendered.svg.length).toBeLessThan(2_000_000);
         expect(requests.filter((url) => !url.startsWith('about:'))).toEqual([]);
       } finally {
