@@ -254,6 +254,37 @@ describe('the drawing of internal transitions and invoked machines', () => {
     expect(svg).not.toContain('role="link"');
   });
 
+  it.each(registry.map((entry) => [entry.name, entry.machine] as const))(
+    '%s: every targetless transition is a row in its state box, a button when enabled',
+    async (_name, machine) => {
+      const structure = extractStructure(machine);
+      const internal = structure.transitions.filter((t) => t.targetIds.length === 0);
+      const layout = await layoutStatechart(structure);
+      const clicked: string[] = [];
+      const props = {
+        layout,
+        title: structure.id,
+        enabledTransitionIds: new Set(internal.map((t) => t.id)),
+        onTransitionClick: (t: TransitionStructure) => clicked.push(t.id),
+      };
+      const tree = elements(StatechartSvg(props));
+      for (const transition of internal) {
+        // Inside its source's box (the root's too), not an arrow or loop outside it.
+        const state = tree.find((e) => e.props['data-state-id'] === transition.sourceId);
+        const row = elements(state).find((e) => e.props['data-transition-id'] === transition.id);
+        expect(row, transition.id).toBeDefined();
+        expect(elements(row).some((e) => e.type === 'path')).toBe(false);
+        const button = elements(row).find((e) => e.props.role === 'button');
+        expect(button?.props['aria-label']).toBe(transition.label);
+        fire(button, 'onClick');
+      }
+      expect(clicked).toEqual(internal.map((t) => t.id));
+      const html = renderToStaticMarkup(StatechartSvg(props));
+      expect(html.match(/role="button"/g)?.length ?? 0).toBe(internal.length);
+      expect(layout.edges.filter((e) => e.transition.targetIds.length === 0)).toEqual([]);
+    },
+  );
+
   it('links only the srcs in invokeLinkSrcs when the page passes them', async () => {
     const layout = await layoutStatechart(extractStructure(machine));
     const opened: string[] = [];
