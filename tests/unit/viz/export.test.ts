@@ -272,7 +272,7 @@ describe('the drawing of internal transitions and invoked machines', () => {
         // Inside its source's box (the root's too), not an arrow or loop outside it.
         const state = tree.find((e) => e.props['data-state-id'] === transition.sourceId);
         const row = elements(state).find((e) => e.props['data-transition-id'] === transition.id);
-        expect(row, transition.id).toBeDefined();
+        expect(row?.props['data-transition-id']).toBe(transition.id);
         expect(elements(row).some((e) => e.type === 'path')).toBe(false);
         const button = elements(row).find((e) => e.props.role === 'button');
         expect(button?.props['aria-label']).toBe(transition.label);
