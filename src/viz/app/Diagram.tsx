@@ -328,6 +328,7 @@ export function Diagram(props: {
               {...(props.transitionMarks ? { transitionMarks: props.transitionMarks } : {})}
               {...(props.taken ? { takenTransitionIds: props.taken } : {})}
               {...(openMachine ? { onInvokeClick: openMachine } : {})}
+              {...(links.machineIds ? { invokeLinkSrcs: links.machineIds } : {})}
             />
           </div>
           {outline ? (
