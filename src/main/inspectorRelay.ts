@@ -10,17 +10,22 @@ import {
   type ActorRecordLike,
   type LatestByActorOptions,
 } from '../viz/live/latestByActor.ts';
-import { inspectionRecordMaxBytes } from '../viz/live/recordSchema.ts';
+import { inspectionRecordMaxBytes, shallowEnough } from '../viz/live/recordSchema.ts';
 import type { AppPages } from './appPages.ts';
 import { isTrustedSender } from './ipcSender.ts';
 
-/** Any JSON object within the size the visualizer's own schema accepts. */
-const InspectionRecordSchema = z
-  .record(z.string(), z.json())
-  .refine(
-    (record) => JSON.stringify(record).length <= inspectionRecordMaxBytes,
-    'record too large',
-  );
+/**
+ * Any JSON object within the size and depth the visualizer's own schema accepts (the depth
+ * first: z.json() and JSON.stringify recurse per level).
+ */
+const InspectionRecordSchema = shallowEnough.pipe(
+  z
+    .record(z.string(), z.json())
+    .refine(
+      (record) => JSON.stringify(record).length <= inspectionRecordMaxBytes,
+      'record too large',
+    ),
+);
 
 export interface InspectorRelay {
   /** Keeps the record and forwards it to the inspector window if one is attached. */

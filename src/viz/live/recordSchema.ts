@@ -28,7 +28,39 @@ const StateValueSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.string(), z.record(z.string(), StateValueSchema)]),
 );
 
-export const InspectionRecordSchema = z
+/**
+ * How deep a record's JSON may nest (arrays and objects). Contexts are a few levels deep; zod's
+ * recursive schemas and JSON.stringify recurse per level, so a 4 KB record nested 5,000 deep
+ * would exhaust the stack (a RangeError thrown out of a Socket.IO handler crashes the server).
+ */
+export const inspectionRecordMaxDepth = 64;
+
+/**
+ * Whether `value` nests arrays or objects deeper than `max`. Iterative, so no input exhausts
+ * the stack; a cycle (possible over Electron's structured clone) counts as too deep.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Refuses input nested too deep before any recursive check runs on it. */
+export const shallowEnough = z
+  .unknown()
+  .refine((value) => !nestsDeeperThan(value, inspectionRecordMaxDepth), {
+    message: `nested deeper than ${inspectionRecordMaxDepth} levels`,
+    abort: true,
+  });
+
+const RecordObjectSchema = z
   .object({
     kind: z.literal('snapshot'),
     /** Id of the machine (its root state id), matched against the registry's machines. */
@@ -64,6 +96,8 @@ export const InspectionRecordSchema = z
   .refine((record) => JSON.stringify(record).length <= inspectionRecordMaxBytes, {
     message: `record larger than ${inspectionRecordMaxBytes} bytes`,
   });
+
+export const InspectionRecordSchema = shallowEnough.pipe(RecordObjectSchema);
 
 export type InspectionRecord = z.infer<typeof InspectionRecordSchema> & {
   value: StateValue;

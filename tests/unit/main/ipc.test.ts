@@ -229,6 +229,19 @@ describe('inspection relay', () => {
     ]);
   });
 
+  it('drops a record nested 20,000 deep from a compromised page, without throwing, and relays the next', async () => {
+    const { call, relay } = await setUp();
+    let deep: JsonValue = 1;
+    for (let i = 0; i < 20_000; i += 1) deep = [deep];
+    const inspector = new FakeWebContents();
+    relay.attach(inspector as never);
+    await expect(
+      call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'deep', { deep })),
+    ).resolves.toBeUndefined();
+    await call(IpcChannels.publishInspection, mainWindowPage, rec('x:0', 'after'));
+    expect(sentRecords(inspector)).toEqual([rec('x:0', 'after')]);
+  });
+
   it('keeps at most 1,000 actors however many session ids the page invents', async () => {
     const { call, relay } = await setUp();
     for (let i = 0; i < 1200; i += 1) {

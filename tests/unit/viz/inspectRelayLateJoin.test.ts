@@ -224,4 +224,29 @@ describe('the /inspect relay and a viewer that joins late', () => {
     await waitFor(() => received.length === 2, 'both records');
     expect(received.map(label)).toEqual(['x:0 tick', 'x:0 tick']);
   });
+
+  it('refuses a record nested 20,000 deep with an error, and keeps relaying', async () => {
+    // 40 KB of nested arrays: fits a frame, and recursing per level (zod, JSON.stringify)
+    // would throw a RangeError out of the handler, an uncaught exception that ends the server.
+    const url = await startRelay();
+    const publisher = await open(url, 'publisher');
+    const viewer = await openViewer(url);
+    // Written as a raw frame: socket.io-client's own encoder recurses too, a hostile
+    // publisher uses none.
+    const refused = await new Promise<unknown>((resolve) => {
+      const acks = (publisher as unknown as { acks: Record<number, (r: unknown) => void> }).acks;
+      acks[9_999] = resolve;
+      const body = JSON.stringify([inspectEvents.publish, record('x:0', 'deep', { context: 0 })]);
+      const frame = `2/inspect,9999${body.replace('"context":0', `"context":${'['.repeat(20_000)}1${']'.repeat(20_000)}`)}`;
+      publisher.io.engine.write(frame);
+    });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'invalid_payload', message: 'nested deeper than 64 levels' },
+    });
+    expect(await publisher.emitWithAck(inspectEvents.publish, record('x:0', 'after.deep'))).toEqual(
+      { ok: true },
+    );
+    expect((await viewer.until(1)).map(label)).toEqual(['x:0 after.deep']);
+  });
 });
