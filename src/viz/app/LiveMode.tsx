@@ -1,8 +1,10 @@
 // Live mode: the diagram of the shown actor's state beside the live panel (run position, actor
 // tree, filter, context, log). The feed itself is kept by the page (useLiveRecords), so
 // switching modes loses nothing. Following, the page shows the newest record; scrubbed back
-// (the "Run position" slider), it shows every actor as of that record (live/timeline.ts) while
-// newer records keep arriving. A recorded run opened from a file is shown the same way.
+// (the "Run position" slider), it shows every actor as of that record (live/timeline.ts) in the
+// run as it was when scrubbing started, while newer records keep arriving: they are counted,
+// not shown (nor sorted, nor replayed) until Follow live. A recorded run opened from a file is
+// shown the same way.
 import { Box, ToggleButton, ToggleButtonGroup } from '@mui/material';
 import { useCallback, useMemo, useState } from 'react';
 import { activeStateIds } from '../activeStates.ts';
@@ -11,7 +13,7 @@ import { actorForest, actorTreeRows, defaultActorOf, type LiveActor } from '../l
 import { defaultHistoryLimits } from '../live/history.ts';
 import type { InspectionRecord } from '../live/recordSchema.ts';
 import { runFileName, serializeRun } from '../live/runFile.ts';
-import { indexAtOrBefore, newestOf, runOf, timelineAt } from '../live/timeline.ts';
+import { indexAtOrBefore, newerThan, newestOf, runOf, timelineAt } from '../live/timeline.ts';
 import type { MachineStructure } from '../structure.ts';
 import type { LiveApp } from './api.ts';
 import { Diagram, sidePanel } from './Diagram.tsx';
@@ -39,13 +41,18 @@ export function LiveMode(props: {
   onPickActor(machineName: string, actorKey: string): void;
 }) {
   const { entries, entry, structure, live, pickedActorKey, onPickActor } = props;
-  const feed = live.shown;
+  const { scrubbed } = live;
+  const following = scrubbed === null;
+  // Scrubbed back, the run as it was when scrubbing started (sorted then, once): newer records
+  // change none of what is shown, so nothing below is recomputed for them, and none of them
+  // pushes the chosen record out. Following needs the newest record alone.
+  const feed = scrubbed?.feed ?? live.shown;
   const { history } = feed;
-  const following = live.position === null;
-  // Sorted only while scrubbed: following needs the newest record alone.
-  const run = useMemo(() => (following ? null : runOf(history)), [following, history]);
+  const run = scrubbed?.run ?? null;
   const newest = useMemo(() => newestOf(history), [history]);
-  const index = run ? Math.max(0, indexAtOrBefore(run, live.position!)) : history.size - 1;
+  const index = scrubbed
+    ? Math.max(0, indexAtOrBefore(scrubbed.run, scrubbed.seq))
+    : history.size - 1;
   const positionRecord = run ? run[index] : newest;
   const view = useMemo(
     () => (run && positionRecord ? timelineAt(run, positionRecord.seq) : null),
@@ -94,7 +101,9 @@ export function LiveMode(props: {
     [entryOfActor, onPickActor],
   );
 
-  const dropped = feed.received - history.size + (live.opened ? live.opened.run.source.dropped : 0);
+  const droppedOf = (of: typeof feed) =>
+    of.received - of.history.size + (live.opened ? live.opened.run.source.dropped : 0);
+  const dropped = droppedOf(feed);
   const { setPosition } = live;
   const goTo = (target: number) => {
     const records = run ?? runOf(history);
@@ -108,7 +117,7 @@ export function LiveMode(props: {
     count: history.size,
     index,
     following,
-    newer: history.size - 1 - index,
+    newer: scrubbed ? newerThan(scrubbed, index, live.shown) : 0,
     dropped,
     recordText: positionRecord ? `${positionRecord.event.type} (${actorOf(positionRecord)})` : '',
     followLabel: live.opened ? 'Last record' : 'Follow live',
@@ -118,6 +127,7 @@ export function LiveMode(props: {
     onFollow: () => setPosition(null),
   };
 
+  // All the run kept, the records that came in while scrubbed back too.
   const saveRun = () => {
     const now = new Date();
     const text = serializeRun({
@@ -126,9 +136,9 @@ export function LiveMode(props: {
         feeds: live.opened
           ? [...live.opened.run.source.feeds, `file ${live.opened.fileName}`]
           : live.statuses.map((s) => s.source),
-        dropped,
+        dropped: droppedOf(live.shown),
       },
-      records: runOf(history).map(asReceived),
+      records: runOf(live.shown.history).map(asReceived),
     });
     download(new Blob([text], { type: 'application/json' }), runFileName(now));
   };

@@ -1,7 +1,8 @@
 // The live feed as the page keeps it: each actor's latest records and the actor tree, plus what
 // live mode shows of it: the live feed or a recorded run opened from a file, and the position
-// the run is scrubbed to (null: the newest record, following). Kept by the page, so switching
-// modes loses none of it.
+// the run is scrubbed to (null: the newest record, following) with the run as it was when
+// scrubbing started (live/timeline.ts ScrubbedRun). Kept by the page, so switching modes loses
+// none of it.
 import { useCallback, useEffect, useState } from 'react';
 import { startLiveFeed, type FeedStatus } from '../live/liveFeed.ts';
 import { parseRun, runFileMaxBytes, type RecordedRun } from '../live/runFile.ts';
@@ -9,7 +10,9 @@ import {
   addToFeed,
   emptyFeed,
   feedOfRun,
+  scrubTo,
   type Feed,
+  type ScrubbedRun,
   type TimelineRecord,
 } from '../live/timeline.ts';
 import type { LiveApp } from './api.ts';
@@ -33,8 +36,8 @@ export function useLiveRecords(app: LiveApp | null | undefined) {
   const [statuses, setStatuses] = useState<FeedStatus[]>([]);
   const [opened, setOpened] = useState<OpenedRun | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
-  /** The `seq` the view is scrubbed to; null follows the newest record. */
-  const [position, setPosition] = useState<number | null>(null);
+  /** Where the view is scrubbed to, in the run kept then; null follows the newest record. */
+  const [scrubbed, setScrubbed] = useState<ScrubbedRun | null>(null);
   useEffect(() => {
     if (app === undefined) return;
     return startLiveFeed({
@@ -67,25 +70,35 @@ export function useLiveRecords(app: LiveApp | null | undefined) {
     const { records, ...run } = parsed.run;
     setOpened({ fileName: file.name, run, feed: feedOfRun({ ...run, records }) });
     setOpenError(null);
-    setPosition(null);
+    setScrubbed(null);
   }, []);
   const backToLive = useCallback(() => {
     setOpened(null);
     setOpenError(null);
-    setPosition(null);
+    setScrubbed(null);
   }, []);
+
+  const shown = opened?.feed ?? feed;
+  /** Scrubs to a record's `seq` (null: follow); the run is the one shown when scrubbing starts. */
+  const setPosition = useCallback(
+    (seq: number | null) => setScrubbed((previous) => scrubTo(previous, shown, seq)),
+    [shown],
+  );
 
   return {
     /** The live feed, kept whether or not it is the one shown. */
     live: feed,
     /** What live mode shows: the opened run, else the live feed. */
-    shown: opened?.feed ?? feed,
+    shown,
     statuses,
     opened,
     openError,
     openRunFile,
     backToLive,
-    position,
+    /** The `seq` the view is scrubbed to; null follows the newest record. */
+    position: scrubbed?.seq ?? null,
+    /** The run as it was when scrubbing started, shown until Follow live; null when following. */
+    scrubbed,
     setPosition,
   };
 }

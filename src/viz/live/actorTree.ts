@@ -65,8 +65,17 @@ export function actorLabel(actor: {
 
 const isFinished = (actor: LiveActor) => actor.status !== 'active';
 
+/** A tree being built in place: what addToActorTree copies per record, ActorTreeBuilder not. */
+interface MutableTree {
+  actors: Map<string, LiveActor>;
+  restarts: number;
+  /** In order; a Set so an init moves its id to the end in O(1). */
+  startBurst: Set<string>;
+}
+
 /** Makes room for one more actor: a finished leaf first, else any leaf, else the oldest. */
-function withoutOneActor(actors: Map<string, LiveActor>): void {
+function withoutOneActor(tree: MutableTree): void {
+  const { actors } = tree;
   const parents = new Set<string>();
   for (const actor of actors.values()) {
     if (actor.parentSessionId !== null && actor.parentSessionId !== actor.sessionId) {
@@ -78,39 +87,35 @@ function withoutOneActor(actors: Map<string, LiveActor>): void {
     all.find((a) => isFinished(a) && !parents.has(a.sessionId)) ??
     all.find((a) => !parents.has(a.sessionId)) ??
     all[0];
-  if (victim) actors.delete(victim.sessionId);
+  if (victim) {
+    actors.delete(victim.sessionId);
+    tree.startBurst.delete(victim.sessionId);
+  }
 }
 
-/**
- * The tree after `record`, and the key of the actor the record belongs to (to tag the record
- * with, so each actor's log holds its own records only).
- */
-export function addToActorTree(
-  tree: ActorTree,
-  record: InspectionRecord,
-  maxActors: number = defaultMaxActors,
-): { tree: ActorTree; key: string } {
+/** Adds `record` to `tree` in place; the key of the record's actor. */
+function addInPlace(tree: MutableTree, record: InspectionRecord, maxActors: number): string {
   const { sessionId } = record;
   const isInit = record.event.type === 'xstate.init';
   const known = tree.actors.get(sessionId);
   const restarted = isInit && known !== undefined;
 
-  let actors: Map<string, LiveActor>;
-  let restarts = tree.restarts;
   if (restarted) {
     // A new actor system: keep what its start reported before this record, drop the rest.
-    restarts += 1;
-    actors = new Map();
+    tree.restarts += 1;
+    const kept: LiveActor[] = [];
     for (const id of tree.startBurst) {
       const actor = tree.actors.get(id);
-      if (actor && id !== sessionId) actors.set(id, actor);
+      if (actor && id !== sessionId) kept.push(actor);
     }
-  } else {
-    actors = new Map(tree.actors);
+    tree.actors.clear();
+    for (const actor of kept) tree.actors.set(actor.sessionId, actor);
+    tree.startBurst.delete(sessionId);
   }
 
   const previous = restarted ? undefined : known;
   const actorId = record.actorId ?? previous?.actorId ?? null;
+  const { restarts } = tree;
   const actor: LiveActor = {
     key: previous?.key ?? (restarts === 0 ? sessionId : `${sessionId}~${restarts}`),
     sessionId,
@@ -126,14 +131,69 @@ export function addToActorTree(
     records: (previous?.records ?? 0) + 1,
   };
   if (!previous) {
-    while (actors.size >= Math.max(1, maxActors)) withoutOneActor(actors);
+    while (tree.actors.size >= Math.max(1, maxActors)) withoutOneActor(tree);
   }
-  actors.set(sessionId, actor);
+  tree.actors.set(sessionId, actor);
 
-  const startBurst = isInit
-    ? [...tree.startBurst.filter((id) => id !== sessionId && actors.has(id)), sessionId]
-    : [];
-  return { tree: { actors, restarts, startBurst }, key: actor.key };
+  if (isInit) {
+    tree.startBurst.delete(sessionId);
+    tree.startBurst.add(sessionId);
+  } else {
+    tree.startBurst.clear();
+  }
+  return actor.key;
+}
+
+/**
+ * The tree after `record`, and the key of the actor the record belongs to (to tag the record
+ * with, so each actor's log holds its own records only). Copies the tree's actors (the page
+ * keeps each tree it shows); to add many records at once, use actorTreeBuilder.
+ */
+export function addToActorTree(
+  tree: ActorTree,
+  record: InspectionRecord,
+  maxActors: number = defaultMaxActors,
+): { tree: ActorTree; key: string } {
+  const building: MutableTree = {
+    actors: new Map(tree.actors),
+    restarts: tree.restarts,
+    startBurst: burstOf(tree),
+  };
+  const key = addInPlace(building, record, maxActors);
+  return { tree: frozen(building), key };
+}
+
+/** The start burst's actors the tree still has. */
+const burstOf = (tree: ActorTree) => new Set(tree.startBurst.filter((id) => tree.actors.has(id)));
+
+function frozen(tree: MutableTree): ActorTree {
+  return { actors: tree.actors, restarts: tree.restarts, startBurst: [...tree.startBurst] };
+}
+
+/**
+ * Adds records one by one like addToActorTree, without copying the actors per record: O(1)
+ * per record (bar making room past `maxActors`), for replaying a whole run.
+ */
+export interface ActorTreeBuilder {
+  /** Adds a record; the key of its actor (as addToActorTree gives it). */
+  add(record: InspectionRecord): string;
+  /** The tree of the records added so far (a copy: adding more leaves it as it is). */
+  tree(): ActorTree;
+}
+
+export function actorTreeBuilder(
+  from: ActorTree = emptyActorTree,
+  maxActors: number = defaultMaxActors,
+): ActorTreeBuilder {
+  const building: MutableTree = {
+    actors: new Map(from.actors),
+    restarts: from.restarts,
+    startBurst: burstOf(from),
+  };
+  return {
+    add: (record) => addInPlace(building, record, maxActors),
+    tree: () => ({ ...frozen(building), actors: new Map(building.actors) }),
+  };
 }
 
 export interface ActorTreeNode {
@@ -217,9 +277,9 @@ export function actorTreeRows(forest: readonly ActorTreeNode[]): ActorTreeRow[] 
 
 /** The tree the records make, start to end (the page adds them one by one instead). */
 export function buildActorTree(records: Iterable<InspectionRecord>): ActorTree {
-  let tree = emptyActorTree;
-  for (const record of records) tree = addToActorTree(tree, record).tree;
-  return tree;
+  const builder = actorTreeBuilder();
+  for (const record of records) builder.add(record);
+  return builder.tree();
 }
 
 /**

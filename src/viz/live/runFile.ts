@@ -1,8 +1,8 @@
 // A recorded run as a file: the live records the page kept, in the order it received them, with
 // what they came from, so a review can replay the run later without the app (Open run). Pure:
 // the page reads and writes files through these, the tests call them directly. A file is
-// untrusted input: its size, its record count and every record (InspectionRecordSchema) are
-// checked, and the first thing wrong is named.
+// untrusted input: its size, its record count, every record (InspectionRecordSchema) and how
+// many actors they are of are checked, and the first thing wrong is named.
 import { z } from 'zod';
 import { defaultHistoryLimits } from './history.ts';
 import { InspectionRecordSchema, type InspectionRecord } from './recordSchema.ts';
@@ -15,6 +15,12 @@ export const runFileMaxBytes = 20 * 1024 * 1024;
 
 /** At most as many records as the page keeps of a run (history.ts bounds). */
 export const runFileMaxRecords = defaultHistoryLimits.perActor * defaultHistoryLimits.maxActors;
+
+/**
+ * At most as many actors (session ids) as the page keeps records of (history.ts bounds): a run
+ * it saved has no more.
+ */
+export const runFileMaxActors = defaultHistoryLimits.maxActors;
 
 export interface RunSource {
   /** Where the records came from: "app at http://127.0.0.1:4000", "Electron app", a file. */
@@ -118,6 +124,13 @@ export function parseRun(text: string, byteLength: number = text.length): Parsed
       };
     }
     records.push(parsed.data as InspectionRecord);
+  }
+  const actors = new Set(records.map((record) => record.sessionId)).size;
+  if (actors > runFileMaxActors) {
+    return {
+      ok: false,
+      error: `The run has too many actors (${actors} session ids; at most ${runFileMaxActors}, as many as the page keeps records of).`,
+    };
   }
   return { ok: true, run: { savedAt, source, records } };
 }

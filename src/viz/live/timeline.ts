@@ -3,8 +3,22 @@
 // Pure, so the page and the tests read a position the same way. The actor tree as of a position
 // is the one the kept records up to it make (actorTree.ts, replayed), each actor keyed like the
 // live tree keyed it (its records' `actorKey`), so the log filtered by key still matches.
-import { addToActorTree, emptyActorTree, type ActorTree, type LiveActor } from './actorTree.ts';
-import { appendToHistory, emptyHistory, type ActorHistory } from './history.ts';
+// Replaying (timelineAt, feedOfRun) builds in place, O(1) per record: a run holds up to 100,000.
+// Scrubbed back, the page keeps the run as it was when scrubbing started (ScrubbedRun), so newer
+// records neither re-sort it nor replay it, nor push the chosen record out of the history.
+import {
+  actorTreeBuilder,
+  addToActorTree,
+  emptyActorTree,
+  type ActorTree,
+  type LiveActor,
+} from './actorTree.ts';
+import {
+  appendToHistory,
+  defaultHistoryLimits,
+  emptyHistory,
+  type ActorHistory,
+} from './history.ts';
 import type { InspectionRecord } from './recordSchema.ts';
 
 /** A record as the page keeps it: numbered in arrival order, tagged with its actor's key. */
@@ -61,15 +75,16 @@ export function timelineAt<T extends TimelineRecord>(
   run: readonly T[],
   seq: number,
 ): TimelineView<T> {
-  let tree = emptyActorTree;
+  const builder = actorTreeBuilder();
   const latest = new Map<string, T>();
   const lastOfSession = new Map<string, T>();
   for (const record of run) {
     if (record.seq > seq) break;
-    tree = addToActorTree(tree, record).tree;
+    builder.add(record);
     latest.set(record.actorKey, record);
     lastOfSession.set(record.sessionId, record);
   }
+  const tree = builder.tree();
   // The replay numbers restarts from the kept records only; the live tree's keys are the ones
   // the records carry.
   const actors = new Map<string, LiveActor>();
@@ -115,8 +130,66 @@ export function addToFeed(feed: Feed, record: InspectionRecord): Feed {
   };
 }
 
+/**
+ * The feed of a whole run, as adding its records one by one (addToFeed) makes it, built in
+ * place: O(1) per record where addToFeed copies the tree and the history.
+ */
 export function feedOfRun(run: { records: Iterable<InspectionRecord> }): Feed {
-  let feed = emptyFeed;
-  for (const record of run.records) feed = addToFeed(feed, record);
-  return feed;
+  const { perActor, maxActors } = defaultHistoryLimits;
+  const builder = actorTreeBuilder();
+  // As appendToHistory keeps them: each actor's records, the one heard from longest ago first.
+  const byActor = new Map<string, TimelineRecord[]>();
+  let received = 0;
+  for (const record of run.records) {
+    const actorKey = builder.add(record);
+    const records = byActor.get(actorKey) ?? [];
+    records.push({ ...record, seq: received, actorKey });
+    // Trimmed now and then, to the latest `perActor` at the end.
+    if (records.length >= 2 * perActor) records.splice(0, records.length - perActor);
+    byActor.delete(actorKey);
+    byActor.set(actorKey, records);
+    while (byActor.size > maxActors) byActor.delete(byActor.keys().next().value!);
+    received += 1;
+  }
+  let size = 0;
+  for (const [actorKey, records] of byActor) {
+    if (records.length > perActor) byActor.set(actorKey, records.slice(-perActor));
+    size += Math.min(records.length, perActor);
+  }
+  return { history: { byActor, size }, tree: builder.tree(), received };
+}
+
+/**
+ * A run scrubbed back: the position, and the run as it was when scrubbing started. The page
+ * shows it alone until Follow live, however many records arrive meanwhile.
+ */
+export interface ScrubbedRun {
+  /** The `seq` of the record shown. */
+  seq: number;
+  /** The feed when scrubbing started. */
+  feed: Feed;
+  /** Its kept records, oldest first (sorted once). */
+  run: readonly TimelineRecord[];
+}
+
+/**
+ * Scrubs to `seq` (null: back to following). Already scrubbed, the run stays the one kept;
+ * else it is `feed`'s, as it is now.
+ */
+export function scrubTo(
+  scrubbed: ScrubbedRun | null,
+  feed: Feed,
+  seq: number | null,
+): ScrubbedRun | null {
+  if (seq === null) return null;
+  if (scrubbed) return scrubbed.seq === seq ? scrubbed : { ...scrubbed, seq };
+  return { seq, feed, run: runOf(feed.history) };
+}
+
+/**
+ * How many records came after the one at `index` of the scrubbed run: its own later ones, and
+ * those `feed` (the one shown, still growing) received since scrubbing started.
+ */
+export function newerThan(scrubbed: ScrubbedRun, index: number, feed: Feed): number {
+  return scrubbed.run.length - 1 - index + Math.max(0, feed.received - scrubbed.feed.received);
 }

@@ -277,6 +277,43 @@ describe('live mode over the Electron bridge', () => {
     expect(screen.queryByText(/newer record/)).toBeNull();
   });
 
+  it('stays on the chosen record while newer ones push it out of the live history', async () => {
+    const bridge = await renderFeature();
+    act(() => {
+      bridge.publish(featureRecord('xstate.init', 'idle', 2));
+      bridge.publish(featureRecord('go', 'loading', 1));
+      bridge.publish(featureRecord('xstate.after.3000', 'failed', 0));
+    });
+    const slider = screen.getByRole('slider', { name: 'Run position' });
+    await waitFor(() => expect(slider.getAttribute('aria-valuenow')).toBe('2'));
+    fireEvent.click(screen.getByRole('button', { name: 'Step back' }));
+    const chosen = 'Record 2 of 3: go (feature)';
+    expect(slider.getAttribute('aria-valuetext')).toBe(chosen);
+
+    // The actor keeps its latest 500 records: 600 more leave none of the three in its history.
+    act(() => {
+      for (let index = 0; index < 600; index += 1) {
+        bridge.publish(featureRecord('poke', 'failed', 100 + index));
+      }
+    });
+    await screen.findByText(/\(601 newer records\)/);
+    expect(slider.getAttribute('aria-valuetext')).toBe(chosen);
+    expect(slider.getAttribute('aria-valuenow')).toBe('1');
+    expect(isActive('loading')).toBe(true);
+    expect(isActive('failed')).toBe(false);
+    const contextThen = screen.getByRole('region', { name: 'Context at this position' });
+    expect(JSON.parse(contextThen.textContent!)).toEqual({ tries: 1 });
+    expect(markedLine()).toEqual(['go → loading']);
+
+    // Follow live: the newest of them.
+    fireEvent.click(screen.getByRole('button', { name: 'Follow live' }));
+    expect(isActive('failed')).toBe(true);
+    expect(JSON.parse(screen.getByRole('region', { name: 'Context' }).textContent!)).toEqual({
+      tries: 699,
+    });
+    expect(slider.getAttribute('aria-valuetext')).toBe('Record 500 of 500: poke (feature)');
+  });
+
   it('shows the sequence of events between actors up to the run position, and a message picks it', async () => {
     const bridge = await renderFeature();
     act(() => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { InspectionRecord } from '../../../src/viz/live/recordSchema.ts';
 import {
   parseRun,
+  runFileMaxActors,
   runFileMaxBytes,
   runFileMaxRecords,
   runFileName,
@@ -80,6 +81,22 @@ describe('run files', () => {
     const tooMany = fileOf({ records: Array.from({ length: runFileMaxRecords + 1 }, () => 0) });
     expect(errorOf(tooMany)).toBe(
       `The run has too many records (${runFileMaxRecords + 1}; at most ${runFileMaxRecords}).`,
+    );
+  });
+
+  it('hold no more actors than the page keeps records of (history bounds)', () => {
+    expect(runFileMaxActors).toBe(200);
+    const ofActors = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({
+        ...snapshot('xstate.init', 'phone'),
+        sessionId: `x:${index}`,
+      }));
+    expect(errorOf(fileOf({ records: ofActors(runFileMaxActors) }))).toBe('opened');
+    expect(errorOf(fileOf({ records: [...ofActors(runFileMaxActors), ...ofActors(3)] }))).toBe(
+      'opened',
+    );
+    expect(errorOf(fileOf({ records: ofActors(runFileMaxActors + 1) }))).toBe(
+      `The run has too many actors (${runFileMaxActors + 1} session ids; at most ${runFileMaxActors}, as many as the page keeps records of).`,
     );
   });
 });

@@ -1,16 +1,20 @@
 // Time travel (issue 14): the run the page keeps, in arrival order, and every actor as of a
 // position in it: the tree then, and each actor's value, context and status at or before it.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { actorForest, actorTreeRows } from '../../../src/viz/live/actorTree.ts';
 import type { InspectionRecord, StateValue } from '../../../src/viz/live/recordSchema.ts';
 import {
   addToFeed,
+  atOrBefore,
   emptyFeed,
   feedOfRun,
   indexAtOrBefore,
+  newerThan,
   newestOf,
   runOf,
+  scrubTo,
   timelineAt,
+  type Feed,
 } from '../../../src/viz/live/timeline.ts';
 
 function record(
@@ -124,5 +128,124 @@ describe('the run timeline', () => {
     // As of a dropped position, the busy actor is not heard from yet.
     expect(timelineAt(run, 50).latest.has('x:1')).toBe(false);
     expect(timelineAt(run, 101).latest.get('x:1')?.context).toEqual({ index: 100 });
+  });
+});
+
+/**
+ * `count` records over `actors` actors (children of x:0), round robin, each actor starting with
+ * `xstate.init`.
+ */
+function busyRun(count: number, actors: number): InspectionRecord[] {
+  return Array.from({ length: count }, (_, index) => {
+    const actor = index % actors;
+    return record(
+      `x:${actor}`,
+      actor === 0 ? 'app' : 'conversation',
+      index < actors ? 'xstate.init' : 'draft',
+      'composing',
+      { index },
+      actor === 0 ? null : 'x:0',
+    );
+  });
+}
+
+/** How many entries are put into Maps while `work` runs (copying a Map puts each of its entries). */
+function mapSetsDuring(work: () => void): number {
+  const set = vi.spyOn(Map.prototype, 'set');
+  try {
+    work();
+    return set.mock.calls.length;
+  } finally {
+    set.mockRestore();
+  }
+}
+
+describe('replaying a run', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('does O(1) work per record: the tree is built in place, not copied per record', () => {
+    // Counted, not timed: copying the tree per record would put n × actors entries.
+    const actors = 100;
+    for (const count of [1_000, 4_000]) {
+      const feed = feedOfRun({ records: busyRun(count, actors) });
+      const run = runOf(feed.history);
+      const last = run.at(-1)!.seq;
+      const sets = mapSetsDuring(() => timelineAt(run, last));
+      expect(sets).toBeLessThan(5 * (run.length + actors));
+      const feedSets = mapSetsDuring(() => feedOfRun({ records: busyRun(count, actors) }));
+      expect(feedSets).toBeLessThan(10 * (count + actors));
+    }
+  });
+
+  it('makes the feed adding the records one by one makes: bounds, eviction and restarts', () => {
+    // 250 actors (200 kept), one of them busy (1,200 records, 500 kept), and a restart.
+    const records = [
+      ...busyRun(250, 250),
+      ...busyRun(1_200, 1).map((r, index) => ({
+        ...r,
+        sessionId: 'x:7',
+        event: { type: 'draft' },
+        context: { index },
+      })),
+      record('x:0', 'app', 'xstate.init', 'signedIn'),
+      record('x:3', 'conversation', 'xstate.init', 'idle', {}, 'x:0'),
+      record('x:3', 'conversation', 'draft', 'composing', {}, 'x:0'),
+    ];
+    let expected: Feed = emptyFeed;
+    for (const r of records) expected = addToFeed(expected, r);
+    const feed = feedOfRun({ records });
+    expect(feed.received).toBe(expected.received);
+    expect(feed.history.size).toBe(expected.history.size);
+    expect([...feed.history.byActor.keys()]).toEqual([...expected.history.byActor.keys()]);
+    expect([...feed.history.byActor.entries()]).toEqual([...expected.history.byActor.entries()]);
+    expect([...feed.tree.actors.entries()]).toEqual([...expected.tree.actors.entries()]);
+    expect(feed.tree.restarts).toBe(1);
+    expect(feed.tree).toEqual(expected.tree);
+  });
+
+  it('opens a run of 100,000 records of 1,000 actors (no time asserted)', () => {
+    const feed = feedOfRun({ records: busyRun(100_000, 1_000) });
+    expect(feed.received).toBe(100_000);
+    expect(feed.history.byActor.size).toBe(200);
+    expect(feed.tree.actors.size).toBe(1_000);
+    const run = runOf(feed.history);
+    expect(timelineAt(run, run.at(-1)!.seq).latest.size).toBe(200);
+  });
+});
+
+describe('a run scrubbed back', () => {
+  const started = () => {
+    let feed = addToFeed(emptyFeed, record('x:0', 'app', 'xstate.init', 'signedIn'));
+    for (let index = 0; index < 10; index += 1) {
+      feed = addToFeed(feed, record('x:1', 'onboarding', 'phone.changed', 'phone', { index }));
+    }
+    return feed;
+  };
+
+  it('keeps the run as it was when scrubbing started, however many records arrive', () => {
+    let feed = started();
+    const scrubbed = scrubTo(null, feed, 5)!;
+    expect(scrubbed.run.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(newerThan(scrubbed, 5, feed)).toBe(5);
+
+    // 600 more of the same actor: the live history no longer has the chosen record.
+    for (let index = 10; index < 610; index += 1) {
+      feed = addToFeed(feed, record('x:1', 'onboarding', 'phone.changed', 'phone', { index }));
+    }
+    expect(atOrBefore(runOf(feed.history), 5)?.seq).toBe(0);
+    // Nothing the view is computed from changes (the page's memos keep it), the record stays.
+    expect(scrubTo(scrubbed, feed, 5)).toBe(scrubbed);
+    expect(atOrBefore(scrubbed.run, 5)?.context).toEqual({ index: 4 });
+    expect(newerThan(scrubbed, 5, feed)).toBe(605);
+
+    // Moving keeps the run; following drops it, and scrubbing again takes the run as it is now.
+    const moved = scrubTo(scrubbed, feed, 2)!;
+    expect(moved.run).toBe(scrubbed.run);
+    expect(moved.seq).toBe(2);
+    expect(newerThan(moved, 2, feed)).toBe(608);
+    expect(scrubTo(moved, feed, null)).toBeNull();
+    const again = scrubTo(null, feed, 400)!;
+    expect(again.run).toHaveLength(501);
+    expect(again.feed).toBe(feed);
   });
 });
