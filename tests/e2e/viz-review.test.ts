@@ -178,8 +178,22 @@ describe('reviewing a diagram', () => {
         .toBe('true');
       await page.locator('[data-state-id="session.connection"]').waitFor();
 
-      // Pasted into the open page's address bar: followed without a reload.
+      // A ref that does not exist: the error is shown and the link keeps the ref, so it can
+      // still be shared and reloaded.
+      await page.goto(`${viz!.url}/#machine=onboarding&mode=diff&ref=no-such-ref`);
+      await page.reload();
+      await page.getByRole('alert').filter({ hasText: 'unknown git ref: no-such-ref' }).waitFor();
+      expect(await page.evaluate(() => window.location.hash)).toBe(
+        '#machine=onboarding&mode=diff&ref=no-such-ref',
+      );
+
+      // Pasted into the open page's address bar: followed without a reload (the marker set
+      // on this document survives), and a link without a ref leaves the diff.
+      await page.evaluate(() => ((window as { stillThisPage?: boolean }).stillThisPage = true));
       await page.goto(`${viz!.url}/#machine=onboarding&mode=simulate&state=onboarding.nowhere`);
+      await expect
+        .poll(() => page.evaluate(() => (window as { stillThisPage?: boolean }).stillThisPage))
+        .toBe(true);
       await expect
         .poll(() => page.getByRole('tab', { name: 'Simulate' }).getAttribute('aria-selected'))
         .toBe('true');

@@ -13,7 +13,7 @@ import {
   Tabs,
   Typography,
 } from '@mui/material';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyStateMachine } from 'xstate';
 import { coverageMarks as marksOfCoverage } from '../coverageMarks.ts';
 import { diffMachines } from '../diff/compare.ts';
@@ -60,6 +60,8 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
   const [diffBase, setDiffBase] = useState<DiffBase | null>(null);
   const [diffError, setDiffError] = useState<string | null>(null);
   const [diffLoading, setDiffLoading] = useState(() => Boolean(link.ref && hasVizServer()));
+  /** The ref last asked for (link, pasted link or Show diff): the URL keeps it while it loads or fails. */
+  const [requestedRef, setRequestedRef] = useState<string | null>(link.ref ?? null);
   /** The state a link or a search points at (outlined, and kept in the URL). */
   const [focusedState, setFocusedState] = useState<{ machine: string; id: string } | null>(() =>
     link.state && link.machine ? { machine: link.machine, id: link.state } : null,
@@ -70,11 +72,11 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     const hash = writeDeepLink({
       machine: selectedName,
       mode,
-      ...(diffBase ? { ref: diffBase.ref } : {}),
+      ...(requestedRef ? { ref: requestedRef } : {}),
       ...(focusedStateId ? { state: focusedStateId } : {}),
     });
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }, [selectedName, mode, diffBase, focusedStateId]);
+  }, [selectedName, mode, requestedRef, focusedStateId]);
 
   useEffect(() => {
     void fetchLiveApp().then(setApp);
@@ -110,15 +112,29 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     return { result, overlay: diffOverlay(base, structure, result) };
   }, [diffBase, entry, structure]);
 
+  // Only the latest request's answer is shown: loads can overlap (a link's ref still loading
+  // when the reviewer asks for another), and a slow one must not land last.
+  const latestDiffRequest = useRef(0);
+  const requestedRefNow = useRef(requestedRef);
+  useEffect(() => {
+    requestedRefNow.current = requestedRef;
+  }, [requestedRef]);
   const fetchDiff = useCallback((ref: string) => {
+    const request = ++latestDiffRequest.current;
+    const current = () => request === latestDiffRequest.current;
     fetchDiffBase(ref)
-      .then(setDiffBase)
-      .catch((error: unknown) =>
-        setDiffError(error instanceof Error ? error.message : String(error)),
-      )
-      .finally(() => setDiffLoading(false));
+      .then((base) => {
+        if (current()) setDiffBase(base);
+      })
+      .catch((error: unknown) => {
+        if (current()) setDiffError(error instanceof Error ? error.message : String(error));
+      })
+      .finally(() => {
+        if (current()) setDiffLoading(false);
+      });
   }, []);
   const loadDiff = (ref: string) => {
+    setRequestedRef(ref);
     setDiffLoading(true);
     setDiffError(null);
     fetchDiff(ref);
@@ -139,10 +155,18 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
       if (next.mode) setMode(next.mode);
       if (next.machine)
         setFocusedState(next.state ? { machine: next.machine, id: next.state } : null);
-      if (next.ref && hasVizServer()) {
-        setDiffLoading(true);
+      // A new ref is loaded; the same one is not fetched again; none clears the diff.
+      if (next.ref !== requestedRefNow.current) {
+        setRequestedRef(next.ref ?? null);
         setDiffError(null);
-        fetchDiff(next.ref);
+        if (next.ref && hasVizServer()) {
+          setDiffLoading(true);
+          fetchDiff(next.ref);
+        } else {
+          latestDiffRequest.current += 1;
+          setDiffBase(null);
+          setDiffLoading(false);
+        }
       }
     };
     window.addEventListener('hashchange', follow);
