@@ -57,6 +57,19 @@ describe('messenger', () => {
     await expect(conversationButton(page, groupTitle).textContent()).resolves.toContain(
       'Goku: Sure thing!',
     );
+    // Previews and times are drawn in the theme's secondary text colour, titles at full
+    // strength (MUI 9's Typography ignores color="text.secondary"; issue 15, defect 7).
+    const colours = await conversationButton(page, vegetaTitle).evaluate((row) => {
+      const colourOf = (text: string) => {
+        const element = [...row.querySelectorAll('p, span')].find(
+          (node) => node.children.length === 0 && node.textContent?.includes(text),
+        );
+        return element ? getComputedStyle(element).color : 'missing';
+      };
+      return { title: colourOf('Vegeta Saiyan'), preview: colourOf('So you finally showed up') };
+    });
+    expect(colours.title).toBe('rgba(0, 0, 0, 0.87)');
+    expect(colours.preview).toBe('rgba(0, 0, 0, 0.6)');
     await shots.take(page, 'conversation-list');
   });
 

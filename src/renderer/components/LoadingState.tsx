@@ -23,7 +23,7 @@ export function LoadingState({
       }}
     >
       <CircularProgress aria-label={label} />
-      <Typography color="text.secondary">{label}</Typography>
+      <Typography sx={{ color: 'text.secondary' }}>{label}</Typography>
     </Box>
   );
 }

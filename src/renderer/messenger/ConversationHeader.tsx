@@ -39,8 +39,8 @@ export const ConversationHeader = memo(function ConversationHeader({
         {/* A live region, so a screen reader hears when someone starts typing. */}
         <Typography
           variant="body2"
-          color={typingText ? 'primary' : 'text.secondary'}
           noWrap
+          sx={{ color: typingText ? 'primary.main' : 'text.secondary' }}
           role="status"
           aria-live="polite"
         >

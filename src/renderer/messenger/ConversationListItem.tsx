@@ -55,7 +55,7 @@ export const ConversationListItem = memo(function ConversationListItem({
             {row.title}
           </Typography>
           {row.lastActivityAt !== null && (
-            <Typography variant="caption" color="text.secondary" sx={{ flexShrink: 0 }}>
+            <Typography variant="caption" sx={{ color: 'text.secondary', flexShrink: 0 }}>
               {formatListTime(row.lastActivityAt, now)}
             </Typography>
           )}
@@ -63,9 +63,8 @@ export const ConversationListItem = memo(function ConversationListItem({
         <Box id={detailsId} sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
           <Typography
             variant="body2"
-            color={row.isDrafting ? 'primary' : 'text.secondary'}
             noWrap
-            sx={{ flex: 1 }}
+            sx={{ flex: 1, color: row.isDrafting ? 'primary.main' : 'text.secondary' }}
           >
             {row.isDrafting ? (
               <>

@@ -117,7 +117,7 @@ export const MessageLog = memo(function MessageLog({
         sx={{ height: '100%', overflowY: 'auto', overflowAnchor: 'none', outline: 'none' }}
       >
         {rows.length === 0 ? (
-          <Typography color="text.secondary" sx={{ textAlign: 'center', mt: 4 }}>
+          <Typography sx={{ color: 'text.secondary', textAlign: 'center', mt: 4 }}>
             No messages yet. Say hello!
           </Typography>
         ) : (

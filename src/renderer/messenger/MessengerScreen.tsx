@@ -73,8 +73,12 @@ export function MessengerScreen(): JSX.Element {
                 />
               ) : (
                 <Typography
-                  color="text.secondary"
-                  sx={{ height: '100%', display: 'grid', placeItems: 'center' }}
+                  sx={{
+                    color: 'text.secondary',
+                    height: '100%',
+                    display: 'grid',
+                    placeItems: 'center',
+                  }}
                 >
                   Choose a conversation to start chatting.
                 </Typography>

@@ -85,7 +85,7 @@ export function CodeStep(props: CodeStepProps) {
             Resend code
           </Button>
           {countingDown && (
-            <Typography id={resendHintId} variant="caption" color="text.secondary" sx={{ pr: 1 }}>
+            <Typography id={resendHintId} variant="caption" sx={{ color: 'text.secondary', pr: 1 }}>
               You can resend in {formatCountdown(secondsLeft)}
             </Typography>
           )}

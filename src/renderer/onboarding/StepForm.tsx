@@ -27,7 +27,7 @@ export function StepForm({ title, description, failure, onSubmit, children }: St
           <Typography id={titleId} variant="h5" component="h1" gutterBottom>
             {title}
           </Typography>
-          <Typography variant="body2" color="text.secondary">
+          <Typography variant="body2" sx={{ color: 'text.secondary' }}>
             {description}
           </Typography>
         </div>

@@ -107,9 +107,9 @@ function MessageRow(props: {
       <Typography
         component="span"
         variant="caption"
-        color="text.secondary"
         noWrap
         sx={{
+          color: 'text.secondary',
           position: 'absolute',
           top: 30,
           left: to * columnWidth + columnWidth / 2 + 4,
@@ -183,7 +183,7 @@ export function SequenceView(props: SequenceViewProps) {
   return (
     <Box component="figure" aria-label="Sequence of events" sx={{ m: 0, overflow: 'auto' }}>
       {model.messages.length === 0 ? (
-        <Typography variant="body2" color="text.secondary">
+        <Typography variant="body2" sx={{ color: 'text.secondary' }}>
           No events yet.
         </Typography>
       ) : (
@@ -243,7 +243,7 @@ export function SequenceView(props: SequenceViewProps) {
             ))}
           </Box>
           {model.omitted > 0 ? (
-            <Typography variant="caption" color="text.secondary" sx={{ display: 'block', px: 1 }}>
+            <Typography variant="caption" sx={{ color: 'text.secondary', display: 'block', px: 1 }}>
               {model.omitted} earlier {model.omitted === 1 ? 'event' : 'events'} not shown
             </Typography>
           ) : null}
