@@ -61,7 +61,7 @@ describe('messenger', () => {
     // strength (MUI 9's Typography ignores color="text.secondary"; issue 15, defect 7).
     const colours = await conversationButton(page, vegetaTitle).evaluate((row) => {
       const colourOf = (text: string) => {
-        const element = [...row.querySelectorAll('p, span')].find(
+        const element = [...row.querySelectorAll('p, span, bdi')].find(
           (node) => node.children.length === 0 && node.textContent?.includes(text),
         );
         return element ? getComputedStyle(element).color : 'missing';
@@ -108,6 +108,36 @@ describe('messenger', () => {
     const shot = await shots.take(page, 'vegeta-dm');
     mkdirSync(path.join(projectDir, 'test-results'), { recursive: true });
     copyFileSync(shot, path.join(projectDir, 'test-results', 'messenger.png'));
+  });
+
+  it('lays out right-to-left text right to left: the composer, the message and the preview', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    const arabic = 'مرحبا يا فيجيتا';
+    await composer(page).fill(arabic);
+    expect(await composer(page).evaluate((input) => getComputedStyle(input).direction)).toBe('rtl');
+    await composer(page).press('Enter');
+    const article = messages(page).getByRole('article').filter({ hasText: arabic });
+    await article.waitFor({ timeout: stepTimeoutMs });
+    const textDirection = await article.evaluate((element, text) => {
+      const node = [...element.querySelectorAll('div')].find(
+        (candidate) => candidate.children.length === 0 && candidate.textContent === text,
+      );
+      return node ? getComputedStyle(node).direction : 'missing';
+    }, arabic);
+    expect(textDirection).toBe('rtl');
+    // An empty composer, or English, stays left to right.
+    expect(await composer(page).evaluate((input) => getComputedStyle(input).direction)).toBe('ltr');
+    await expect
+      .poll(() =>
+        conversationButton(page, vegetaTitle).evaluate((row, text) => {
+          const node = [...row.querySelectorAll('p')].find((p) => p.textContent?.includes(text));
+          return node ? getComputedStyle(node.querySelector('bdi') ?? node).direction : 'missing';
+        }, arabic),
+      )
+      .toBe('rtl');
+    await shots.take(page, 'right-to-left');
   });
 
   it('previews the group with "You: " for own messages and first names for others', async () => {

@@ -66,6 +66,8 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
           input: { inputComponent: 'textarea' },
           htmlInput: {
             'aria-label': 'Message',
+            // Typing Arabic or Hebrew turns the field right to left (issue 15, defect 6).
+            dir: 'auto',
             // In UTF-16 units, as browsers count: 4000 code points are at most twice that.
             maxLength: 2 * Limits.messageMaxChars,
             rows: 1,

@@ -71,6 +71,12 @@ export const ConversationListItem = memo(function ConversationListItem({
                 <span aria-hidden="true">…</span>
                 <span style={visuallyHidden}>typing</span>
               </>
+            ) : row.previewParts ? (
+              <>
+                {row.previewParts.by ? `${row.previewParts.by}: ` : ''}
+                {/* Isolated, in its own direction: right to left for Arabic or Hebrew. */}
+                <bdi dir="auto">{row.previewParts.text}</bdi>
+              </>
             ) : (
               row.preview
             )}

@@ -69,7 +69,8 @@ export const MessageBubble = memo(function MessageBubble({
             {author?.firstName ?? authorName}
           </Typography>
         )}
-        <Typography variant="body2" component="div" sx={{ whiteSpace: 'pre-wrap' }}>
+        {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
+        <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
           {message.text}
         </Typography>
         <Box

@@ -11,6 +11,12 @@ export interface SidebarRow {
   avatar: AvatarPerson;
   /** "You: …" for the user's own last message; "Goku: …" for others' in groups. */
   preview: string;
+  /**
+   * The preview in its two parts, so the view can lay the message's own text out in its own
+   * direction ("You: " stays left to right before Arabic text): who (`You`, a first name, or
+   * empty) and the message text.
+   */
+  previewParts?: { by: string; text: string };
   /** The last message's time (epoch ms), null for an empty conversation. */
   lastActivityAt: number | null;
   unreadCount: number;
@@ -27,20 +33,20 @@ export function toSidebarRow(
 ): SidebarRow {
   const { title, avatar } = conversationIdentity(conversation, users, currentUserId);
   const last = conversation.lastMessage;
-  let preview = '';
+  let by = '';
   if (last) {
-    if (last.authorId === currentUserId) preview = `You: ${last.text}`;
-    else if (conversation.kind === 'group') {
-      const author = ownValue(users, last.authorId);
-      preview = author ? `${author.firstName}: ${last.text}` : last.text;
-    } else preview = last.text;
+    if (last.authorId === currentUserId) by = 'You';
+    else if (conversation.kind === 'group') by = ownValue(users, last.authorId)?.firstName ?? '';
   }
+  const text = last?.text ?? '';
+  const preview = by ? `${by}: ${text}` : text;
   return {
     id: conversation.id,
     kind: conversation.kind,
     title,
     avatar,
     preview,
+    previewParts: { by, text },
     lastActivityAt: last?.sentAt ?? null,
     unreadCount: conversation.unread,
     isDrafting: conversation.drafting.some((userId) => userId !== currentUserId),
