@@ -39,7 +39,7 @@ export interface DiagramLinks {
   onFocusState(stateId: string | null): void;
   /** Opens the diagram of an invoked machine, by its machine id; absent: no links. */
   openMachine?: (machineId: string) => void;
-  /** Machine ids the page can open (an invoke of one of them is drawn as a link). */
+  /** Machine ids the page can open (an invoke of one of them is drawn as a link by the SVG). */
   machineIds?: ReadonlySet<string>;
 }
 
@@ -85,7 +85,7 @@ export function Diagram(props: {
 }) {
   const { structure } = props;
   const links = useContext(DiagramContext);
-  const layout = useStatechartLayout(structure, links.machineIds);
+  const layout = useStatechartLayout(structure);
   const viewport = useRef<HTMLDivElement>(null);
   const sizer = useRef<HTMLDivElement>(null);
   // The zoom is fitted once per machine (its structure), then the reviewer's.

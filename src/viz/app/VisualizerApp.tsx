@@ -133,12 +133,16 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
         if (current()) setDiffLoading(false);
       });
   }, []);
-  const loadDiff = (ref: string) => {
-    setRequestedRef(ref);
-    setDiffLoading(true);
-    setDiffError(null);
-    fetchDiff(ref);
-  };
+  /** Starts comparing with `ref`: Show diff, and a pasted link naming a new ref. */
+  const loadDiff = useCallback(
+    (ref: string) => {
+      setRequestedRef(ref);
+      setDiffLoading(true);
+      setDiffError(null);
+      fetchDiff(ref);
+    },
+    [fetchDiff],
+  );
   // A link's ref is compared with as soon as the page opens (the diff survives a reload);
   // `diffLoading` starts true for it.
   useEffect(() => {
@@ -157,13 +161,11 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
         setFocusedState(next.state ? { machine: next.machine, id: next.state } : null);
       // A new ref is loaded; the same one is not fetched again; none clears the diff.
       if (next.ref !== requestedRefNow.current) {
-        setRequestedRef(next.ref ?? null);
-        setDiffError(null);
-        if (next.ref && hasVizServer()) {
-          setDiffLoading(true);
-          fetchDiff(next.ref);
-        } else {
+        if (next.ref && hasVizServer()) loadDiff(next.ref);
+        else {
           latestDiffRequest.current += 1;
+          setRequestedRef(next.ref ?? null);
+          setDiffError(null);
           setDiffBase(null);
           setDiffLoading(false);
         }
@@ -171,7 +173,7 @@ export function VisualizerApp({ entries }: { entries: readonly VisualizerEntry[]
     };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
-  }, [entries, fetchDiff]);
+  }, [entries, loadDiff]);
 
   const machineIds = useMemo(() => new Set(entries.map((e) => e.machine.id)), [entries]);
   const diagramLinks = useMemo(

@@ -3,22 +3,18 @@ import { useEffect, useState } from 'react';
 import { layoutStatechart, type StatechartLayout } from '../layout.ts';
 import type { MachineStructure } from '../structure.ts';
 
-/** `machineIds`: the machines the page can open, whose invokes are drawn as links. */
-export function useStatechartLayout(
-  structure: MachineStructure,
-  machineIds?: ReadonlySet<string>,
-): StatechartLayout | null {
+export function useStatechartLayout(structure: MachineStructure): StatechartLayout | null {
   const [state, setState] = useState<{ for: MachineStructure; layout: StatechartLayout } | null>(
     null,
   );
   useEffect(() => {
     let current = true;
-    void layoutStatechart(structure, machineIds ? { machineIds } : {}).then((layout) => {
+    void layoutStatechart(structure).then((layout) => {
       if (current) setState({ for: structure, layout });
     });
     return () => {
       current = false;
     };
-  }, [structure, machineIds]);
+  }, [structure]);
   return state?.for === structure ? state.layout : null;
 }
