@@ -2,9 +2,13 @@
 // a database would, so callers cannot mutate stored state by accident.
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../protocol.ts';
+import { matchesQuery, queryWords, searchKeyOf } from './nameSearch.ts';
 import type {
   AppendResult,
+  AvatarImage,
+  MemberPosition,
   MessagePage,
+  NewDirectConversation,
   NewConversation,
   NewSystemMessage,
   NewUser,
@@ -14,10 +18,13 @@ import type {
   Store,
   StoredConversation,
   StoredUser,
+  UserPatch,
 } from './types.ts';
 import { boundClient } from './sessionClient.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export class MemoryStore implements Store {
   #users = new Map<string, StoredUser>();
@@ -30,6 +37,11 @@ export class MemoryStore implements Store {
   #messageByClientId = new Map<string, Message>();
   /** `${conversationId}\n${senderId}` -> sends so far. */
   #sendCounts = new Map<string, number>();
+  #avatarImages = new Map<string, AvatarImage>();
+  /** Sorted pair `${a}\n${b}` -> the pair's direct conversation id. */
+  #directByPair = new Map<string, string>();
+  /** `${conversationId}\n${userId}` -> position. */
+  #positions = new Map<string, MemberPosition>();
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     if (input.phone !== null) {
@@ -39,7 +51,7 @@ export class MemoryStore implements Store {
     }
     const id = input.id ?? randomUUID();
     if (this.#users.has(id)) throw new Error(`user ${id} already exists`);
-    const user: StoredUser = { ...copy(input), id };
+    const user: StoredUser = { ...copy(input), findableByPhone: input.findableByPhone ?? false, id };
     this.#users.set(id, user);
     if (user.phone !== null) this.#userIdByPhone.set(user.phone, id);
     return { user: copy(user), created: true };
@@ -60,6 +72,38 @@ export class MemoryStore implements Store {
       const user = this.#users.get(id);
       return user ? [copy(user)] : [];
     });
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<StoredUser | null> {
+    const user = this.#users.get(id);
+    if (!user) return null;
+    const defined = Object.entries(patch).filter(([, value]) => value !== undefined);
+    Object.assign(user, copy(Object.fromEntries(defined)));
+    return copy(user);
+  }
+
+  async searchPeople(query: string, limit: number): Promise<StoredUser[]> {
+    const words = queryWords(query);
+    return [...this.#users.values()]
+      .filter((user) => user.kind === 'person')
+      .map((user) => ({ user, key: searchKeyOf(user.firstName, user.lastName) }))
+      .filter(({ key }) => matchesQuery(key, words))
+      .sort((a, b) => compare(a.key, b.key) || compare(a.user.id, b.user.id))
+      .slice(0, Math.max(0, limit))
+      .map(({ user }) => copy(user));
+  }
+
+  async putAvatarImage(image: AvatarImage): Promise<void> {
+    this.#avatarImages.set(image.userId, copy(image));
+  }
+
+  async getAvatarImage(userId: string): Promise<AvatarImage | null> {
+    const image = this.#avatarImages.get(userId);
+    return image ? copy(image) : null;
+  }
+
+  async deleteAvatarImage(userId: string): Promise<void> {
+    this.#avatarImages.delete(userId);
   }
 
   async createSession(session: Session): Promise<void> {
@@ -112,6 +156,7 @@ export class MemoryStore implements Store {
       ...copy(input),
       id,
       memberIds: [...new Set(input.memberIds)],
+      createdBy: input.createdBy ?? null,
     };
     this.#conversations.set(id, conversation);
     this.#messages.set(id, []);
@@ -133,6 +178,54 @@ export class MemoryStore implements Store {
     const conversation = this.#requireConversation(conversationId);
     if (!conversation.memberIds.includes(userId)) conversation.memberIds.push(userId);
     return copy(conversation);
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    const conversation = this.#requireConversation(conversationId);
+    conversation.memberIds = conversation.memberIds.filter((id) => id !== userId);
+    this.#positions.delete(`${conversationId}\n${userId}`);
+    return copy(conversation);
+  }
+
+  async openDirectConversation(
+    input: NewDirectConversation,
+  ): Promise<{ conversation: StoredConversation; created: boolean }> {
+    const pair = [...input.userIds].sort(compare).join('\n');
+    const existingId = this.#directByPair.get(pair);
+    const existing = existingId === undefined ? undefined : this.#conversations.get(existingId);
+    if (existing) return { conversation: copy(existing), created: false };
+    const conversation = await this.createConversation({
+      kind: 'direct',
+      title: '',
+      memberIds: [...input.userIds],
+      createdBy: input.createdBy,
+      createdAt: input.createdAt,
+    });
+    this.#directByPair.set(pair, conversation.id);
+    return { conversation, created: true };
+  }
+
+  async advancePosition(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ position: MemberPosition; changed: boolean }> {
+    const key = `${conversationId}\n${userId}`;
+    const before = this.#positions.get(key) ?? { userId, deliveredSeq: -1, readSeq: -1 };
+    const readSeq = Math.max(before.readSeq, to.readSeq ?? -1);
+    const deliveredSeq = Math.max(before.deliveredSeq, to.deliveredSeq ?? -1, readSeq);
+    const position = { userId, deliveredSeq, readSeq };
+    const changed = readSeq !== before.readSeq || deliveredSeq !== before.deliveredSeq;
+    if (changed) this.#positions.set(key, position);
+    return { position: copy(position), changed };
+  }
+
+  async listPositions(conversationId: string): Promise<MemberPosition[]> {
+    const prefix = `${conversationId}\n`;
+    return [...this.#positions.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([, position]) => copy(position))
+      .sort((a, b) => compare(a.userId, b.userId));
   }
 
   async appendSystemMessage(input: NewSystemMessage): Promise<Message> {

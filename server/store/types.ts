@@ -13,6 +13,8 @@ export interface StoredUser {
   avatar: Avatar;
   /** E.164; null for bots. Unique among people. */
   phone: string | null;
+  /** Whether others may find this person by phone number (off until the person turns it on). */
+  findableByPhone: boolean;
   createdAt: number;
 }
 
@@ -24,7 +26,28 @@ export interface NewUser {
   lastName: string;
   avatar: Avatar;
   phone: string | null;
+  /** Default false. */
+  findableByPhone?: boolean;
   createdAt: number;
+}
+
+/** What a person may change about themselves; absent fields stay. */
+export interface UserPatch {
+  firstName?: string;
+  lastName?: string;
+  avatar?: Avatar;
+  findableByPhone?: boolean;
+}
+
+/** A profile picture a person uploaded, kept by the server and served from its own origin. */
+export interface AvatarImage {
+  userId: string;
+  /** sha-256 (hex) of `bytes`: the picture's version in its URL. */
+  hash: string;
+  /** image/png, image/jpeg or image/webp (checked against the bytes before it is stored). */
+  mime: string;
+  bytes: Uint8Array;
+  updatedAt: number;
 }
 
 export interface StoredConversation {
@@ -33,6 +56,8 @@ export interface StoredConversation {
   title: string;
   /** In join order; the order bots rotate in. */
   memberIds: string[];
+  /** The person who made it: a group's admin. Null for the world's own conversations. */
+  createdBy: string | null;
   createdAt: number;
 }
 
@@ -41,7 +66,29 @@ export interface NewConversation {
   kind: ConversationKind;
   title: string;
   memberIds: string[];
+  /** Default null. */
+  createdBy?: string | null;
   createdAt: number;
+}
+
+/** A direct conversation between two people, opened at most once per pair. */
+export interface NewDirectConversation {
+  /** The two people, in any order (the pair is the key). */
+  userIds: readonly [string, string];
+  /** Who opened it. */
+  createdBy: string;
+  createdAt: number;
+}
+
+/**
+ * How far one member has got in one conversation, as message seqs (-1: nothing yet). Delivered:
+ * one of the member's devices has the message; read: the member has seen it. Never goes back,
+ * and read implies delivered.
+ */
+export interface MemberPosition {
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
 }
 
 export interface Session {
@@ -105,6 +152,20 @@ export interface Store {
   getUserByPhone(phone: string): Promise<StoredUser | null>;
   /** Users with these ids, in the given order, unknown ids skipped. */
   getUsers(ids: readonly string[]): Promise<StoredUser[]>;
+  /** Applies `patch`; null for an unknown user. */
+  updateUser(id: string, patch: UserPatch): Promise<StoredUser | null>;
+  /**
+   * People (never bots) whose name matches `query`: every word of the query, compared as
+   * `nameKey` compares names (case, width and accents aside), starts a word of
+   * `nameKey(firstName, lastName)`. At most `limit`, ordered by that key, then id. A blank
+   * query matches nobody.
+   */
+  searchPeople(query: string, limit: number): Promise<StoredUser[]>;
+
+  /** Replaces the user's picture. */
+  putAvatarImage(image: AvatarImage): Promise<void>;
+  getAvatarImage(userId: string): Promise<AvatarImage | null>;
+  deleteAvatarImage(userId: string): Promise<void>;
 
   createSession(session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | null>;
@@ -122,6 +183,28 @@ export interface Store {
   listConversationsOf(userId: string): Promise<StoredConversation[]>;
   /** Adds a member at the end; a no-op when already a member. */
   addMember(conversationId: string, userId: string): Promise<StoredConversation>;
+  /** Removes a member (and their position); a no-op when not a member. */
+  removeMember(conversationId: string, userId: string): Promise<StoredConversation>;
+  /**
+   * The direct conversation of exactly this pair (kind `direct`, title '', the two as members in
+   * the given order, `createdBy` set): the existing one when there is one, atomically, so two
+   * people opening it at the same moment get the same conversation.
+   */
+  openDirectConversation(
+    input: NewDirectConversation,
+  ): Promise<{ conversation: StoredConversation; created: boolean }>;
+
+  /**
+   * Moves a member's position forwards (a lower seq than stored is ignored; delivered is raised
+   * to read). `changed` says whether anything moved.
+   */
+  advancePosition(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ position: MemberPosition; changed: boolean }>;
+  /** Every position stored for the conversation, by user id. */
+  listPositions(conversationId: string): Promise<MemberPosition[]>;
 
   appendSystemMessage(message: NewSystemMessage): Promise<Message>;
   appendUserMessage(message: NewUserMessage): Promise<AppendResult>;
