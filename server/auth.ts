@@ -45,14 +45,13 @@ export async function attachUser(
   userId: string,
   sessionTokenHash: string,
 ): Promise<void> {
+  // The user's room first, then the read: a conversation added in between is joined either
+  // way (its socketsJoin reaches this socket through the user's room, or the read lists it).
+  socket.join([userRoom(userId), sessionRoom(sessionTokenHash)]);
   const conversations = await context.store.listConversationsOf(userId);
   socket.data.userId = userId;
   socket.data.sessionTokenHash = sessionTokenHash;
-  socket.join([
-    userRoom(userId),
-    sessionRoom(sessionTokenHash),
-    ...conversations.map((item) => conversationRoom(item.id)),
-  ]);
+  socket.join(conversations.map((item) => conversationRoom(item.id)));
 }
 
 /** Issues a session token for `user` and authenticates the socket with it. */

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Avatar } from './protocol.ts';
 
 /** Material colours dark enough for white initials. */
-const palette = [
+export const avatarPalette = [
   '#c62828',
   '#ad1457',
   '#6a1b9a',
@@ -29,6 +29,6 @@ export function initialsOf(firstName: string, lastName: string): string {
 
 export function generatedAvatar(userId: string, firstName: string, lastName: string): Avatar {
   const digest = createHash('sha256').update(userId).digest();
-  const color = palette[(digest[0] ?? 0) % palette.length] ?? palette[0];
+  const color = avatarPalette[(digest[0] ?? 0) % avatarPalette.length] ?? avatarPalette[0];
   return { initials: initialsOf(firstName, lastName), color };
 }

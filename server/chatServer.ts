@@ -36,6 +36,14 @@ import {
   sendMessage,
   signOut,
 } from './handlers/conversations.ts';
+import {
+  addMembers,
+  createConversation,
+  leaveConversation,
+  removeMember,
+  searchPeople,
+  updateProfile,
+} from './handlers/membership.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
 import { attachInspectRelay } from './inspectRelay.ts';
@@ -142,6 +150,12 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.signOut]: signOut,
   [Events.listSessions]: listSessions,
   [Events.revokeSession]: revokeSession,
+  [Events.searchPeople]: searchPeople,
+  [Events.createConversation]: createConversation,
+  [Events.addMembers]: addMembers,
+  [Events.removeMember]: removeMember,
+  [Events.leaveConversation]: leaveConversation,
+  [Events.updateProfile]: updateProfile,
 };
 
 function formatUrl(host: string, port: number): string {

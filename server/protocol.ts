@@ -26,6 +26,26 @@ export const Events = {
   listSessions: 'listSessions',
   /** Ends one of the user's sessions everywhere (another device, or this one). */
   revokeSession: 'revokeSession',
+  /** People by name, or by phone number among those who let themselves be found by it. */
+  searchPeople: 'searchPeople',
+  /** Opens a direct conversation with one person, or creates a group. */
+  createConversation: 'createConversation',
+  /** A group's admin adds people to it. */
+  addMembers: 'addMembers',
+  /** A group's admin removes someone from it. */
+  removeMember: 'removeMember',
+  /** A member leaves a group. */
+  leaveConversation: 'leaveConversation',
+  /** Server -> every socket of a person now in a conversation they did not have. */
+  conversationAdded: 'conversationAdded',
+  /** Server -> every socket of a person no longer in a conversation (left or removed). */
+  conversationRemoved: 'conversationRemoved',
+  /** Server -> the remaining members of a conversation someone left or was removed from. */
+  memberLeft: 'memberLeft',
+  /** Changes the signed-in person's name, avatar colour or findability. */
+  updateProfile: 'updateProfile',
+  /** Server -> everyone who shares a conversation with a person whose profile changed. */
+  userUpdated: 'userUpdated',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -52,6 +72,15 @@ export const Limits = {
   pageMaxBytes: 128 * 1024,
   /** The longest error message an ack carries (and a log line echoes). */
   errorMessageMaxChars: 200,
+  /** A people search's longest query (characters) and most results. */
+  searchQueryMaxChars: 64,
+  searchMaxResults: 20,
+  /** A group title, in user-perceived characters. */
+  groupTitleMaxGraphemes: 64,
+  /** People one request may add to a group (when creating it or after). */
+  membersPerRequestMax: 50,
+  /** A people-made group's most members (the world's own group is not capped). */
+  groupMaxMembers: 200,
 } as const;
 
 /** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
@@ -146,8 +175,12 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-/** The current user's own record carries the phone too. */
-export const SelfUserSchema = UserSchema.extend({ phone: E164Schema });
+/** The current user's own record carries the phone and their settings too. */
+export const SelfUserSchema = UserSchema.extend({
+  phone: E164Schema,
+  /** Whether others may find them by phone number (absent from an older server: no). */
+  findableByPhone: z.boolean().optional(),
+});
 export type SelfUser = z.infer<typeof SelfUserSchema>;
 
 export const MessageSchema = z.object({
@@ -183,8 +216,14 @@ export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
 /** A conversation as the sync delivers it: the summary, its members and the latest page. */
 export const ConversationSchema = ConversationSummarySchema.extend({
-  /** In join order; kept up to date afterwards by `userJoined`. */
+  /** In join order; kept up to date afterwards by `userJoined` and `memberLeft`. */
   memberIds: z.array(IdSchema),
+  /**
+   * Who may add and remove members: a group's creator while a member, then the member who
+   * joined earliest. Null (or absent, from an older server) for direct conversations and the
+   * world's own group.
+   */
+  adminId: IdSchema.nullable().optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -213,6 +252,9 @@ export const ErrorCodes = [
   'name_not_allowed',
   'text_empty',
   'text_too_long',
+  'title_not_allowed',
+  'avatar_not_allowed',
+  'group_full',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
@@ -286,6 +328,64 @@ export const ListSessionsSchema = z.strictObject({}).optional();
 export const RevokeSessionSchema = z.strictObject({ sessionId: z.string().min(1).max(64) });
 export type RevokeSession = z.infer<typeof RevokeSessionSchema>;
 
+/** At least one field; names follow the onboarding rules, the colour is one of the palette's. */
+export const UpdateProfileSchema = z
+  .strictObject({
+    firstName: NameSchema.optional(),
+    lastName: NameSchema.optional(),
+    avatarColor: z
+      .string()
+      .regex(/^#[0-9a-f]{6}$/i)
+      .optional(),
+    findableByPhone: z.boolean().optional(),
+  })
+  .refine(
+    (patch) => Object.values(patch).some((value) => value !== undefined),
+    'nothing to change',
+  );
+export type UpdateProfile = z.input<typeof UpdateProfileSchema>;
+
+/**
+ * By name (`query`: every word starts a word of the name, case and accents aside), or by phone
+ * (E.164, as the client formats it): a phone finds only someone who turned on being found by
+ * phone, and the answer is the same, an empty list, whether the number is unknown or hidden.
+ */
+export const SearchPeopleSchema = z.union([
+  z.strictObject({ query: z.string().min(1).max(Limits.searchQueryMaxChars) }),
+  z.strictObject({ phone: E164Schema }),
+]);
+export type SearchPeople = z.infer<typeof SearchPeopleSchema>;
+
+/** A group title: trimmed, 1-64 user-perceived characters, no hidden characters. */
+export const GroupTitleSchema = z
+  .string()
+  .max(256)
+  .transform((title) => title.trim())
+  .refine((title) => {
+    const length = graphemeLength(title);
+    return length >= 1 && length <= Limits.groupTitleMaxGraphemes;
+  }, `a group title has 1 to ${Limits.groupTitleMaxGraphemes} characters`);
+
+const MemberIdsSchema = z.array(IdSchema).min(1).max(Limits.membersPerRequestMax);
+
+export const CreateConversationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('direct'), userId: IdSchema }),
+  z.strictObject({ kind: z.literal('group'), title: GroupTitleSchema, memberIds: MemberIdsSchema }),
+]);
+export type CreateConversation = z.input<typeof CreateConversationSchema>;
+
+export const AddMembersSchema = z.strictObject({
+  conversationId: IdSchema,
+  userIds: MemberIdsSchema,
+});
+export type AddMembers = z.infer<typeof AddMembersSchema>;
+
+export const RemoveMemberSchema = z.strictObject({ conversationId: IdSchema, userId: IdSchema });
+export type RemoveMember = z.infer<typeof RemoveMemberSchema>;
+
+export const LeaveConversationSchema = z.strictObject({ conversationId: IdSchema });
+export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Server -> client payloads and ack values. One schema per shape, its type inferred from it: the
 // server builds these values, the client parses them (types do not validate, and a newer or
@@ -315,6 +415,33 @@ export const UserJoinedSchema = z.object({
   conversationIds: z.array(IdSchema),
 });
 export type UserJoined = z.infer<typeof UserJoinedSchema>;
+
+export const ConversationAddedSchema = z.object({
+  conversation: ConversationSchema,
+  /** Its members (the receiver included), so the receiver can show them at once. */
+  users: z.array(UserSchema),
+});
+export type ConversationAdded = z.infer<typeof ConversationAddedSchema>;
+
+export const UserUpdatedSchema = z.object({ user: UserSchema });
+export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
+
+export const ProfileUpdatedSchema = z.object({ user: SelfUserSchema });
+export type ProfileUpdated = z.infer<typeof ProfileUpdatedSchema>;
+
+export const ConversationRemovedSchema = z.object({
+  conversationId: IdSchema,
+  reason: z.enum(['left', 'removed']),
+});
+export type ConversationRemoved = z.infer<typeof ConversationRemovedSchema>;
+
+export const MemberLeftSchema = z.object({
+  conversationId: IdSchema,
+  userId: IdSchema,
+  /** The admin after the change (the admin leaving hands it on). */
+  adminId: IdSchema.nullable(),
+});
+export type MemberLeft = z.infer<typeof MemberLeftSchema>;
 
 export const ChannelUpdateSchema = z.object({
   conversation: ConversationSummarySchema,
@@ -369,6 +496,13 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 export const SessionListSchema = z.object({ sessions: z.array(SessionInfoSchema) });
 export type SessionList = z.infer<typeof SessionListSchema>;
 
+export const PeopleFoundSchema = z.object({ people: z.array(UserSchema) });
+export type PeopleFound = z.infer<typeof PeopleFoundSchema>;
+
+/** createConversation's answer: the conversation (new, or the pair's existing DM). */
+export const ConversationCreatedSchema = ConversationAddedSchema.extend({ created: z.boolean() });
+export type ConversationCreated = z.infer<typeof ConversationCreatedSchema>;
+
 export const MessagesPageSchema = z.object({
   messages: z.array(MessageSchema),
   hasMore: z.boolean(),
@@ -392,6 +526,12 @@ export interface ClientToServerEvents {
   signOut: (payload: object | undefined, ack: AckCallback) => void;
   listSessions: (payload: object | undefined, ack: AckCallback<SessionList>) => void;
   revokeSession: (payload: RevokeSession, ack: AckCallback) => void;
+  searchPeople: (payload: SearchPeople, ack: AckCallback<PeopleFound>) => void;
+  createConversation: (payload: CreateConversation, ack: AckCallback<ConversationCreated>) => void;
+  addMembers: (payload: AddMembers, ack: AckCallback) => void;
+  removeMember: (payload: RemoveMember, ack: AckCallback) => void;
+  leaveConversation: (payload: LeaveConversation, ack: AckCallback) => void;
+  updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -400,6 +540,10 @@ export interface ServerToClientEvents {
   recieveConversationsAndUsers: (payload: ConversationsAndUsers) => void;
   channelUpdate: (payload: ChannelUpdate) => void;
   userJoined: (payload: UserJoined) => void;
+  conversationAdded: (payload: ConversationAdded) => void;
+  conversationRemoved: (payload: ConversationRemoved) => void;
+  memberLeft: (payload: MemberLeft) => void;
+  userUpdated: (payload: UserUpdated) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

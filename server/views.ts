@@ -17,7 +17,7 @@ export function publicUser(user: StoredUser): User {
 }
 
 export function selfUser(user: StoredUser): SelfUser {
-  return { ...publicUser(user), phone: user.phone ?? '' };
+  return { ...publicUser(user), phone: user.phone ?? '', findableByPhone: user.findableByPhone };
 }
 
 export async function summaryOf(
@@ -33,6 +33,17 @@ export async function summaryOf(
   };
 }
 
+/**
+ * Who may add and remove a group's members: its creator while a member, then the member who
+ * joined earliest (a people-made group has only people). None for direct conversations and the
+ * world's own group.
+ */
+export function adminOf(conversation: StoredConversation): string | null {
+  if (conversation.kind !== 'group' || conversation.createdBy === null) return null;
+  if (conversation.memberIds.includes(conversation.createdBy)) return conversation.createdBy;
+  return conversation.memberIds[0] ?? null;
+}
+
 export async function conversationOf(
   context: ServerContext,
   conversation: StoredConversation,
@@ -44,6 +55,7 @@ export async function conversationOf(
   return {
     ...(await summaryOf(context, conversation)),
     memberIds: conversation.memberIds,
+    adminId: adminOf(conversation),
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };

@@ -29,7 +29,7 @@ function sessionKey(socket: ChatSocket): string {
   return socket.data.sessionTokenHash ?? signedInUserId(socket);
 }
 
-function signedInUserId(socket: ChatSocket): string {
+export function signedInUserId(socket: ChatSocket): string {
   const { userId } = socket.data;
   // bindEvent only lets authenticated sockets reach these handlers.
   if (userId === undefined) throw new Error('handler reached without a signed-in user');
@@ -37,7 +37,7 @@ function signedInUserId(socket: ChatSocket): string {
 }
 
 /** The conversation, if it exists and the user belongs to it; otherwise the error ack. */
-async function memberConversation(
+export async function memberConversation(
   context: ServerContext,
   userId: string,
   conversationId: string,
@@ -50,7 +50,7 @@ async function memberConversation(
   return conversation;
 }
 
-const isError = (value: StoredConversation | AckError): value is AckError => 'ok' in value;
+export const isError = (value: StoredConversation | AckError): value is AckError => 'ok' in value;
 
 /** channelUpdate to every member: the summary (never the history) and the message, if any. */
 export async function broadcastChannelUpdate(

@@ -34,7 +34,7 @@ const characterNames = new Set(
 );
 
 /** Why these names cannot be used, or null. Names are shown everywhere, to everyone. */
-function nameProblem(firstName: string, lastName: string): AckError | null {
+export function nameProblem(firstName: string, lastName: string): AckError | null {
   // A lone surrogate cannot be stored as UTF-8: it would come back changed after a restart.
   if (![firstName, lastName].every((name) => name.isWellFormed())) {
     return errorAck('invalid_payload', 'names must be well-formed text');

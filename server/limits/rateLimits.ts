@@ -34,6 +34,14 @@ export type LimitName =
   | 'historyPerUser'
   /** signOut, listSessions, revokeSession, per session (a thief's cannot block the owner's). */
   | 'sessionEvents'
+  /** searchPeople, per user: a scan of the directory, and the way to harvest it. */
+  | 'peopleSearches'
+  /** createConversation, per user: every new conversation lands in other people's lists. */
+  | 'conversationCreates'
+  /** addMembers, removeMember, leaveConversation, per user. */
+  | 'membershipChanges'
+  /** updateProfile, per user: each change is pushed to everyone who shares a conversation. */
+  | 'profileUpdates'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -54,7 +62,9 @@ export interface LimitRule {
  * Codes: the 30 s resend countdown already applies; these cap what a day of retries can cost,
  * per phone, per connection, per address (an office behind one NAT still fits) and in all.
  * Sync: every (re)connect of every window asks once. History: a fast scroll or a long catch-up
- * is a page per request.
+ * is a page per request. People search: one per keystroke pause is far below 60 a minute, and
+ * a script harvesting names gets 1,200 results a minute at most. New conversations: 30 an hour
+ * is many for a person and little for a spammer pulling strangers into groups.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   sendMessage: { points: 50, durationSeconds: 5 },
@@ -70,6 +80,10 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   syncPerUser: { points: 30, durationSeconds: 60 },
   historyPerUser: { points: 300, durationSeconds: 60 },
   sessionEvents: { points: 30, durationSeconds: 60 },
+  peopleSearches: { points: 60, durationSeconds: 60 },
+  conversationCreates: { points: 30, durationSeconds: 60 * 60 },
+  membershipChanges: { points: 60, durationSeconds: 10 * 60 },
+  profileUpdates: { points: 20, durationSeconds: 10 * 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

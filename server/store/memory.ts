@@ -51,7 +51,11 @@ export class MemoryStore implements Store {
     }
     const id = input.id ?? randomUUID();
     if (this.#users.has(id)) throw new Error(`user ${id} already exists`);
-    const user: StoredUser = { ...copy(input), findableByPhone: input.findableByPhone ?? false, id };
+    const user: StoredUser = {
+      ...copy(input),
+      findableByPhone: input.findableByPhone ?? false,
+      id,
+    };
     this.#users.set(id, user);
     if (user.phone !== null) this.#userIdByPhone.set(user.phone, id);
     return { user: copy(user), created: true };
