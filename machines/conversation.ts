@@ -42,6 +42,8 @@ export interface ConversationContext {
   kind: Conversation['kind'];
   title: string;
   memberIds: string[];
+  /** Who may add and remove members (null: nobody; DMs and the world's group). */
+  adminId: string | null;
   lastMessage: Conversation['lastMessage'];
   /** Who is typing, by user id (the server's list; may include the user's own other windows). */
   drafting: string[];
@@ -70,6 +72,7 @@ export type ConversationEvent =
   | { type: 'connection.lost' }
   | { type: 'channel.updated'; update: ChannelUpdate }
   | { type: 'member.joined'; userId: string }
+  | { type: 'member.left'; userId: string; adminId: string | null }
   | { type: 'conversation.opened' }
   | { type: 'conversation.closed' }
   // From the views.
@@ -194,6 +197,7 @@ export const conversationMachine = setup({
         title: conversation.title,
         kind: conversation.kind,
         memberIds: conversation.memberIds,
+        adminId: conversation.adminId ?? null,
         lastMessage: conversation.lastMessage,
         drafting: conversation.drafting,
         messages: insertMessages(context.messages, conversation.messages),
@@ -231,6 +235,11 @@ export const conversationMachine = setup({
         ? {}
         : { memberIds: [...context.memberIds, params.userId] },
     ),
+    dropMember: assign(({ context }, params: { userId: string; adminId: string | null }) => ({
+      memberIds: context.memberIds.filter((id) => id !== params.userId),
+      drafting: context.drafting.filter((id) => id !== params.userId),
+      adminId: params.adminId,
+    })),
     assignDraft: assign((_, params: { text: string }) => ({
       draft: clipToMessageLimit(params.text),
     })),
@@ -367,6 +376,7 @@ export const conversationMachine = setup({
       kind: conversation.kind,
       title: conversation.title,
       memberIds: conversation.memberIds,
+      adminId: conversation.adminId ?? null,
       lastMessage: conversation.lastMessage,
       drafting: conversation.drafting,
       messages: conversation.messages,
@@ -387,6 +397,12 @@ export const conversationMachine = setup({
   on: {
     'member.joined': {
       actions: { type: 'addMember', params: ({ event }) => ({ userId: event.userId }) },
+    },
+    'member.left': {
+      actions: {
+        type: 'dropMember',
+        params: ({ event }) => ({ userId: event.userId, adminId: event.adminId }),
+      },
     },
     'outgoing.sent': {
       actions: [

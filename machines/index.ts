@@ -3,7 +3,9 @@
 import type { AnyStateMachine } from 'xstate';
 import { appMachine } from './app.ts';
 import { conversationMachine } from './conversation.ts';
+import { membershipMachine } from './membership.ts';
 import { messengerMachine } from './messenger.ts';
+import { newChatMachine } from './newChat.ts';
 import { onboardingMachine } from './onboarding.ts';
 import { outgoingMessageMachine } from './outgoingMessage.ts';
 import { sessionMachine } from './session.ts';
@@ -32,6 +34,16 @@ export const registry: readonly MachineEntry[] = [
     machine: messengerMachine,
   },
   {
+    name: 'newChat',
+    purpose: 'Find people by name or phone; open a DM, create a group, or add people to one.',
+    machine: newChatMachine,
+  },
+  {
+    name: 'membership',
+    purpose: 'Leaving a group, and its admin removing a member: each request and its failure.',
+    machine: membershipMachine,
+  },
+  {
     name: 'conversation',
     purpose:
       'One conversation: composer and drafting signal, outbox turns, history, catch-up, unread.',
@@ -52,7 +64,9 @@ export const registry: readonly MachineEntry[] = [
 export {
   appMachine,
   conversationMachine,
+  membershipMachine,
   messengerMachine,
+  newChatMachine,
   onboardingMachine,
   outgoingMessageMachine,
   sessionMachine,

@@ -3,9 +3,26 @@
 // (`users`), the server's order and the selection, and hands each conversation its share of
 // the sync and of the pushes. Everything inside a conversation (draft, outbox, history, unread)
 // is that conversation's; the views talk to it directly.
-import { enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
-import type { ChannelUpdate, ConversationsAndUsers, User, UserJoined } from '../server/protocol.ts';
-import { conversationMachine, type ConversationRef } from './conversation.ts';
+import { assign, enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
+import type {
+  ChannelUpdate,
+  Conversation,
+  ConversationAdded,
+  ConversationRemoved,
+  ConversationsAndUsers,
+  MemberLeft,
+  User,
+  UserJoined,
+} from '../server/protocol.ts';
+import {
+  conversationMachine,
+  type ConversationContext,
+  type ConversationEvent,
+  type ConversationInput,
+  type ConversationRef,
+} from './conversation.ts';
+import { membershipMachine } from './membership.ts';
+import { newChatMachine } from './newChat.ts';
 import { conversationSystemId, hasOwnKey, ownValue, systemIds } from './system.ts';
 import {
   emptyUnsentState,
@@ -45,6 +62,8 @@ export interface MessengerContext {
   spawned: number;
   /** What a restart left unsent, until the conversation it belongs to is spawned. */
   unsent: UnsentState;
+  /** Told once, until dismissed: a group the user was removed from. */
+  notice: string | null;
 }
 
 export type MessengerEvent =
@@ -53,13 +72,19 @@ export type MessengerEvent =
   | { type: 'sync.failed' }
   | { type: 'channel.updated'; update: ChannelUpdate }
   | { type: 'user.joined'; joined: UserJoined }
+  | { type: 'user.updated'; user: User }
+  | { type: 'member.left'; left: MemberLeft }
+  | { type: 'conversation.removed'; removed: ConversationRemoved }
+  /** From the server's push, or from newChat with the conversation it made (`open`: show it). */
+  | { type: 'conversation.added'; added: ConversationAdded; open?: boolean }
   // From the session.
   | { type: 'connection.lost' }
   // From a conversation: people a page of messages names.
   | { type: 'authors.seen'; userIds: string[] }
   // From the views.
   | { type: 'conversation.selected'; conversationId: string }
-  | { type: 'conversation.closed' };
+  | { type: 'conversation.closed' }
+  | { type: 'notice.dismissed' };
 
 // Declared before setup() so XState can type the actions' params against them.
 const guards = {
@@ -93,6 +118,8 @@ export const messengerMachine = setup({
   },
   actors: {
     conversation: conversationMachine,
+    newChat: newChatMachine,
+    membership: membershipMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
      * default keeps nothing): it finds the messenger by systemId and watches the system.
@@ -126,38 +153,12 @@ export const messengerMachine = setup({
           continue;
         }
         spawned += 1;
-        const restored = {
-          draft: ownValue(unsent.drafts, conversation.id) ?? '',
-          outbox: unsent.outbox.filter((entry) => entry.conversationId === conversation.id),
-        };
-        unsent = withoutConversation(unsent, conversation.id);
-        const prefix = `${context.clientIdPrefix}-${spawned}`;
-        const systemId = conversationSystemId(conversation.id);
-        enqueue.assign({
-          conversations: ({ context: current, spawn }) => ({
-            ...current.conversations,
-            [conversation.id]: spawn('conversation', {
-              // The systemId as the child id too: a raw server id could equal the id of the
-              // messenger's own invoked child (persistUnsent) and replace it.
-              id: systemId,
-              systemId,
-              input: {
-                conversation,
-                currentUserId: data.currentUserId,
-                clientIdPrefix: prefix,
-                now: context.now,
-                restored,
-                ...(context.randomId ? { randomId: context.randomId } : {}),
-              },
-            }),
-          }),
+        unsent = spawnConversation(enqueue, context, {
+          conversation,
+          currentUserId: data.currentUserId,
+          prefix: `${context.clientIdPrefix}-${spawned}`,
+          unsent,
         });
-        // Newly spawned conversations start offline: the sync that made them is also their link.
-        enqueue.sendTo(
-          ({ context: current }) =>
-            ownValue(current.conversations, conversation.id) as ConversationRef,
-          { type: 'conversation.synced', conversation, currentUserId: data.currentUserId },
-        );
       }
       // Conversations the server no longer lists (left, removed) stop; what they held unsent
       // is kept, as for a conversation not listed after a restart, should it come back.
@@ -180,6 +181,74 @@ export const messengerMachine = setup({
         unsent: { ...unsent, userId: data.currentUserId },
       }));
     }),
+    addConversation: enqueueActions(
+      ({ context, enqueue }, params: { added: ConversationAdded; open: boolean }) => {
+        const { conversation, users } = params.added;
+        const currentUserId = context.currentUserId;
+        if (currentUserId === null) return;
+        const known = { ...context.users };
+        for (const user of users) known[user.id] = user;
+        enqueue.assign({ users: Object.fromEntries(Object.entries(known)) });
+        const existing = ownValue(context.conversations, conversation.id);
+        if (existing) {
+          enqueue.sendTo(existing, { type: 'conversation.synced', conversation, currentUserId });
+        } else {
+          const spawned = context.spawned + 1;
+          const unsent = spawnConversation(enqueue, context, {
+            conversation,
+            currentUserId,
+            prefix: `${context.clientIdPrefix}-${spawned}`,
+            unsent: context.unsent,
+          });
+          // Newest first, as a new conversation tops Telegram's and Signal's lists.
+          enqueue.assign({
+            spawned,
+            unsent,
+            conversationIds: [conversation.id, ...context.conversationIds],
+          });
+        }
+        if (params.open) {
+          enqueue.raise({ type: 'conversation.selected', conversationId: conversation.id });
+        }
+      },
+    ),
+    dropConversation: enqueueActions(
+      ({ context, enqueue }, params: { removed: ConversationRemoved }) => {
+        const { conversationId, reason, title } = params.removed;
+        const ref = ownValue(context.conversations, conversationId);
+        if (!ref) return;
+        // What it held unsent is kept, as for a conversation a sync no longer lists.
+        const unsent = withShareOf(context.unsent, ref);
+        enqueue.stopChild(ref);
+        enqueue.assign({
+          conversations: Object.fromEntries(
+            Object.entries(context.conversations).filter(([id]) => id !== conversationId),
+          ),
+          conversationIds: context.conversationIds.filter((id) => id !== conversationId),
+          selectedConversationId:
+            context.selectedConversationId === conversationId
+              ? null
+              : context.selectedConversationId,
+          unsent,
+          notice: reason === 'removed' ? `You were removed from ${title}.` : context.notice,
+        });
+      },
+    ),
+    forwardMemberLeft: enqueueActions(({ context, enqueue }, params: { left: MemberLeft }) => {
+      const ref = ownValue(context.conversations, params.left.conversationId);
+      if (ref) {
+        enqueue.sendTo(ref, {
+          type: 'member.left',
+          userId: params.left.userId,
+          adminId: params.left.adminId,
+        });
+      }
+    }),
+    updateUser: assign(({ context }, params: { user: User }) =>
+      hasOwnKey(context.users, params.user.id)
+        ? { users: { ...context.users, [params.user.id]: params.user } }
+        : {},
+    ),
     forwardUpdate: enqueueActions(({ context, enqueue }, params: { update: ChannelUpdate }) => {
       const ref = ownValue(context.conversations, params.update.conversation.id);
       if (ref) enqueue.sendTo(ref, { type: 'channel.updated', update: params.update });
@@ -192,9 +261,13 @@ export const messengerMachine = setup({
         if (ref) enqueue.sendTo(ref, { type: 'member.joined', userId: user.id });
       }
     }),
-    forwardConnectionLost: enqueueActions(({ context, enqueue }) => {
+    forwardConnectionLost: enqueueActions(({ context, enqueue, system }) => {
       for (const ref of Object.values(context.conversations)) {
         enqueue.sendTo(ref, { type: 'connection.lost' });
+      }
+      for (const id of [systemIds.newChat, systemIds.membership]) {
+        const child = system.get(id);
+        if (child) enqueue.sendTo(child, { type: 'connection.lost' });
       }
     }),
     requestSync: enqueueActions(({ system, enqueue }) => {
@@ -230,6 +303,7 @@ export const messengerMachine = setup({
     selectedConversationId: null,
     spawned: 0,
     unsent: input.unsent ?? emptyUnsentState,
+    notice: null,
   }),
   initial: 'loading',
   states: {
@@ -243,11 +317,34 @@ export const messengerMachine = setup({
     },
     ready: {
       type: 'parallel',
-      invoke: { id: 'persistUnsent', src: 'persistUnsent' },
+      invoke: [
+        { id: 'persistUnsent', src: 'persistUnsent' },
+        { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
+        { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
+      ],
       on: {
         'user.joined': {
           actions: { type: 'addJoinedUser', params: ({ event }) => ({ joined: event.joined }) },
         },
+        'user.updated': {
+          actions: { type: 'updateUser', params: ({ event }) => ({ user: event.user }) },
+        },
+        'member.left': {
+          actions: { type: 'forwardMemberLeft', params: ({ event }) => ({ left: event.left }) },
+        },
+        'conversation.added': {
+          actions: {
+            type: 'addConversation',
+            params: ({ event }) => ({ added: event.added, open: event.open ?? false }),
+          },
+        },
+        'conversation.removed': {
+          actions: {
+            type: 'dropConversation',
+            params: ({ event }) => ({ removed: event.removed }),
+          },
+        },
+        'notice.dismissed': { actions: assign({ notice: null }) },
       },
       states: {
         selection: {
@@ -353,6 +450,68 @@ export const messengerMachine = setup({
 export type MessengerMachine = typeof messengerMachine;
 export type MessengerRef = ActorRefFrom<MessengerMachine>;
 
+/**
+ * The part of `enqueueActions`' enqueue a spawn needs. (Its own type is generic in every event,
+ * actor and guard of the machine; the spawn below is typed where it matters: its input.)
+ */
+interface SpawnEnqueue {
+  assign(assignment: any): void;
+  sendTo(to: any, event: ConversationEvent): void;
+}
+type Spawner = (
+  src: 'conversation',
+  options: { id: string; systemId: string; input: ConversationInput },
+) => ConversationRef;
+
+/**
+ * Spawns the conversation's actor with what a restart left unsent for it, and hands it the
+ * conversation (newly spawned conversations start offline: what made them is also their link).
+ * Returns `unsent` without that share.
+ */
+function spawnConversation(
+  enqueue: SpawnEnqueue,
+  context: MessengerContext,
+  spec: { conversation: Conversation; currentUserId: string; prefix: string; unsent: UnsentState },
+): UnsentState {
+  const { conversation, currentUserId, prefix, unsent } = spec;
+  const restored = {
+    draft: ownValue(unsent.drafts, conversation.id) ?? '',
+    outbox: unsent.outbox.filter((entry) => entry.conversationId === conversation.id),
+  };
+  const systemId = conversationSystemId(conversation.id);
+  enqueue.assign({
+    conversations: ({
+      context: current,
+      spawn,
+    }: {
+      context: MessengerContext;
+      spawn: Spawner;
+    }) => ({
+      ...current.conversations,
+      [conversation.id]: spawn('conversation', {
+        // The systemId as the child id too: a raw server id could equal the id of the
+        // messenger's own invoked children (persistUnsent, newChat) and replace it.
+        id: systemId,
+        systemId,
+        input: {
+          conversation,
+          currentUserId,
+          clientIdPrefix: prefix,
+          now: context.now,
+          restored,
+          ...(context.randomId ? { randomId: context.randomId } : {}),
+        },
+      }),
+    }),
+  });
+  enqueue.sendTo(
+    ({ context: current }: { context: MessengerContext }) =>
+      ownValue(current.conversations, conversation.id) as ConversationRef,
+    { type: 'conversation.synced', conversation, currentUserId },
+  );
+  return withoutConversation(unsent, conversation.id);
+}
+
 /** `unsent` without what it holds for one conversation. */
 function withoutConversation(unsent: UnsentState, conversationId: string): UnsentState {
   return {
@@ -366,7 +525,9 @@ function withoutConversation(unsent: UnsentState, conversationId: string): Unsen
 
 /** What one conversation actor holds unsent: its draft and its waiting or failed messages. */
 function shareOf(ref: ConversationRef): { draft: string; outbox: UnsentMessage[] } {
-  const conversation = ref.getSnapshot().context;
+  // Optional: the visualizer's simulator stands inert actors in for the conversations.
+  const conversation: ConversationContext | undefined = ref.getSnapshot().context;
+  if (!conversation) return { draft: '', outbox: [] };
   const outbox: UnsentMessage[] = [];
   for (const message of conversation.outbox) {
     const snapshot = message.getSnapshot();
@@ -385,7 +546,8 @@ function shareOf(ref: ConversationRef): { draft: string; outbox: UnsentMessage[]
 
 /** `unsent` with what a conversation actor holds added to it (it is about to stop). */
 function withShareOf(unsent: UnsentState, ref: ConversationRef): UnsentState {
-  const { id } = ref.getSnapshot().context;
+  const id = ref.getSnapshot().context?.id;
+  if (id === undefined) return unsent;
   const { draft, outbox } = shareOf(ref);
   const base = withoutConversation(unsent, id);
   return {

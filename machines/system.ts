@@ -1,8 +1,10 @@
 // The signed-in actor system's addresses and its one transport contract.
 //
 // app ─┬─ session (systemId "session") ── socket (systemId "socket", one per connection attempt)
-//      └─ messenger (systemId "messenger") ── conversation (systemId "conversation.<id>", one each)
-//                                              └─ outgoingMessage ("outgoing.<clientMessageId>")
+//      └─ messenger (systemId "messenger") ─┬─ conversation (systemId "conversation.<id>", one each)
+//                                           │   └─ outgoingMessage ("outgoing.<clientMessageId>")
+//                                           ├─ newChat (systemId "newChat")
+//                                           └─ membership (systemId "membership")
 //
 // The socket actor validates every inbound payload once (zod, server/protocol.ts) and delivers
 // it, typed, to the actor that owns it: connection events to the session, the sync and pushes to
@@ -11,11 +13,14 @@
 // wire event it emits, to `system.get("socket")`; while there is no socket (offline, between
 // attempts) the command is dropped and the asker learns it from `connection.lost`.
 import type { AnyActorRef, EventObject } from 'xstate';
+import type { CreateConversation } from '../server/protocol.ts';
 
 export const systemIds = {
   session: 'session',
   socket: 'socket',
   messenger: 'messenger',
+  newChat: 'newChat',
+  membership: 'membership',
 } as const;
 
 export const conversationSystemId = (conversationId: string): string =>
@@ -48,7 +53,17 @@ export type SocketCommand =
       limit: number;
     }
   /** Revokes this session's token: answered with `signOut.done` or `signOut.failed`. */
-  | { type: 'signOut' };
+  | { type: 'signOut' }
+  /** Answered with `people.found` or `people.failed`, to `newChat`. */
+  | ({ type: 'searchPeople'; searchId: number } & ({ query: string } | { phone: string }))
+  /** Answered with `conversation.created` or `conversation.failed`, to `newChat`. */
+  | { type: 'createConversation'; requestId: number; request: CreateConversation }
+  /** Answered with `members.added` or `members.failed`, to `newChat`. */
+  | { type: 'addMembers'; requestId: number; conversationId: string; userIds: string[] }
+  /** Answered with `leave.done` or `leave.failed`, to `membership`. */
+  | { type: 'leaveConversation'; conversationId: string }
+  /** Answered with `removal.done` or `removal.failed`, to `membership`. */
+  | { type: 'removeMember'; conversationId: string; userId: string };
 
 interface SystemLike {
   get(systemId: string): AnyActorRef | undefined;

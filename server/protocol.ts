@@ -432,6 +432,8 @@ export type ProfileUpdated = z.infer<typeof ProfileUpdatedSchema>;
 export const ConversationRemovedSchema = z.object({
   conversationId: IdSchema,
   reason: z.enum(['left', 'removed']),
+  /** Its title, so the person can be told which group it was. */
+  title: z.string(),
 });
 export type ConversationRemoved = z.infer<typeof ConversationRemovedSchema>;
 

@@ -197,9 +197,11 @@ async function takeOut(
   const wasDrafting = await context.drafting.stop(conversation.id, userId);
   const room = conversationRoom(conversation.id);
   context.io.in(userRoom(userId)).socketsLeave(room);
-  context.io
-    .to(userRoom(userId))
-    .emit(Events.conversationRemoved, { conversationId: conversation.id, reason });
+  context.io.to(userRoom(userId)).emit(Events.conversationRemoved, {
+    conversationId: conversation.id,
+    reason,
+    title: conversation.title,
+  });
   context.io.to(room).emit(Events.memberLeft, {
     conversationId: conversation.id,
     userId,

@@ -9,7 +9,9 @@ import {
   lastSeqBeforeHole,
   type ConversationContext,
 } from '../../machines/conversation.ts';
+import { membershipMachine, type MembershipContext } from '../../machines/membership.ts';
 import { messengerMachine, type MessengerContext } from '../../machines/messenger.ts';
+import { isValidGroupTitle, newChatMachine, type NewChatContext } from '../../machines/newChat.ts';
 import { onboardingMachine, type OnboardingContext } from '../../machines/onboarding.ts';
 import {
   outgoingMessageMachine,
@@ -282,6 +284,7 @@ const conversationModel: MachineModel = {
       // The user's own message, from another of their windows: not unread.
       { type: 'channel.updated', update: ownUpdate },
       { type: 'member.joined', userId: 'u-newcomer' },
+      { type: 'member.left', userId: goku.id, adminId: me.id },
       { type: 'conversation.opened' },
       { type: 'conversation.closed' },
       ...(open
@@ -319,6 +322,109 @@ const conversationModel: MachineModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// newChat
+// ---------------------------------------------------------------------------------------------
+const krillin = {
+  id: 'u-krillin',
+  firstName: 'Krillin',
+  lastName: 'Monk',
+  avatar: { initials: 'KM', color: '#c62828' },
+};
+const searchTimer = 'xstate.after.searchDelay.newChat.open.search.debouncing';
+
+const newChatModel: MachineModel = {
+  name: 'newChat',
+  machine: newChatMachine,
+  inputs: [undefined],
+  // Answers carry the number of the request they answer: the latest (the context's), or an
+  // older one, which must change nothing.
+  events: (snapshot) => {
+    const context = snapshot.context as NewChatContext;
+    const created = {
+      created: true,
+      conversation: { ...syncData().conversations[0]!, id: 'c-new' },
+      users: [me, krillin],
+    };
+    return [
+      { type: 'newChat.opened', purpose: 'direct' },
+      { type: 'newChat.opened', purpose: 'group' },
+      { type: 'newChat.opened', purpose: 'add', conversationId: 'c-group', excludedIds: [goku.id] },
+      { type: 'newChat.closed' },
+      { type: 'query.changed', text: 'kri' },
+      { type: 'query.changed', text: ' ' },
+      { type: searchTimer },
+      { type: 'search.retried' },
+      { type: 'people.found', searchId: context.searchId, people: [krillin, goku] },
+      { type: 'people.found', searchId: context.searchId - 1, people: [goku] },
+      { type: 'people.failed', searchId: context.searchId, error: serverError('rate_limited') },
+      { type: 'person.picked', user: krillin },
+      { type: 'person.unpicked', userId: krillin.id },
+      { type: 'members.confirmed' },
+      { type: 'title.changed', text: 'Turtle School' },
+      { type: 'title.changed', text: ' ' },
+      { type: 'group.submitted' },
+      { type: 'naming.back' },
+      { type: 'conversation.created', requestId: context.requestId, created },
+      { type: 'conversation.created', requestId: context.requestId - 1, created },
+      {
+        type: 'conversation.failed',
+        requestId: context.requestId,
+        error: serverError('not_found'),
+      },
+      { type: 'members.added', requestId: context.requestId },
+      { type: 'members.failed', requestId: context.requestId, error: serverError('group_full') },
+      { type: 'connection.lost' },
+    ];
+  },
+  facts: (snapshot) => {
+    const context = snapshot.context as NewChatContext;
+    return {
+      purpose: context.purpose,
+      query: context.query.trim() !== '',
+      results: context.results.map((user) => user.id).join(','),
+      picked: context.picked.length,
+      title: isValidGroupTitle(context.title),
+      error: context.error !== null,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// membership
+// ---------------------------------------------------------------------------------------------
+const membershipModel: MachineModel = {
+  name: 'membership',
+  machine: membershipMachine,
+  inputs: [undefined],
+  // Answers about the request in flight, and about another one (late, from an earlier request).
+  events: () => [
+    { type: 'leave.requested', conversationId: 'c-group' },
+    { type: 'removal.requested', conversationId: 'c-group', userId: goku.id },
+    { type: 'membership.dismissed' },
+    { type: 'leave.done', conversationId: 'c-group' },
+    { type: 'leave.done', conversationId: 'c-other' },
+    { type: 'leave.failed', conversationId: 'c-group', error: serverError('forbidden') },
+    { type: 'removal.done', conversationId: 'c-group', userId: goku.id },
+    { type: 'removal.done', conversationId: 'c-group', userId: 'u-other' },
+    {
+      type: 'removal.failed',
+      conversationId: 'c-group',
+      userId: goku.id,
+      error: serverError('forbidden'),
+    },
+    { type: 'connection.lost' },
+  ],
+  facts: (snapshot) => {
+    const context = snapshot.context as MembershipContext;
+    return {
+      conversation: context.conversationId,
+      user: context.userId,
+      error: context.error !== null,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // messenger
 // ---------------------------------------------------------------------------------------------
 const inertMessenger = messengerMachine.provide({
@@ -330,6 +436,13 @@ const strangerUpdate = () => {
   const update = groupUpdate('Hello all', 6);
   const byStranger = { ...update.message!, authorId: 'u-stranger' };
   return { conversation: { ...update.conversation, lastMessage: byStranger }, message: byStranger };
+};
+
+/** A DM someone opened with the user, or one the user made in newChat. */
+const addedConversation = {
+  ...syncData().conversations[0]!,
+  id: 'c-added',
+  memberIds: [me.id, goku.id],
 };
 
 const messengerModel: MachineModel = {
@@ -355,10 +468,28 @@ const messengerModel: MachineModel = {
     { type: 'conversation.selected', conversationId: 'c-vegeta' },
     { type: 'conversation.selected', conversationId: 'c-unknown' },
     { type: 'conversation.closed' },
+    { type: 'user.updated', user: { ...goku, firstName: 'Kakarot' } },
+    { type: 'member.left', left: { conversationId: 'c-group', userId: goku.id, adminId: null } },
+    { type: 'conversation.added', added: { conversation: addedConversation, users: [me, goku] } },
+    {
+      type: 'conversation.added',
+      added: { conversation: addedConversation, users: [me, goku] },
+      open: true,
+    },
+    {
+      type: 'conversation.removed',
+      removed: { conversationId: 'c-group', reason: 'removed', title: 'Capsule Corp' },
+    },
+    {
+      type: 'conversation.removed',
+      removed: { conversationId: 'c-added', reason: 'left', title: '' },
+    },
+    { type: 'notice.dismissed' },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;
     return {
+      notice: context.notice !== null,
       selected: context.selectedConversationId,
       conversations: context.conversationIds.length,
       people: Object.keys(context.users).length,
@@ -435,6 +566,8 @@ export const models: Record<string, MachineModel> = {
   onboarding: onboardingModel,
   session: sessionModel,
   messenger: messengerModel,
+  newChat: newChatModel,
+  membership: membershipModel,
   conversation: conversationModel,
   outgoingMessage: outgoingMessageModel,
   app: appModel,

@@ -16,7 +16,10 @@ import {
   type TestServer,
 } from './harness.ts';
 
-async function people(test: TestServer, count: number): Promise<OnboardedUser[]> {
+type Four = [OnboardedUser, OnboardedUser, OnboardedUser, OnboardedUser];
+
+/** The first `count` of four people, onboarded (only those may be destructured). */
+async function people(test: TestServer, count: number): Promise<Four> {
   const names = [
     ['Launch', 'Briefs'],
     ['Yamcha', 'Bandit'],
@@ -27,7 +30,7 @@ async function people(test: TestServer, count: number): Promise<OnboardedUser[]>
   for (const [firstName, lastName] of names.slice(0, count)) {
     onboarded.push(await onboard(test, { firstName, lastName }));
   }
-  return onboarded;
+  return onboarded as Four;
 }
 
 const refused = (code: string) => ({ ok: false, error: { code, message: expect.any(String) } });
@@ -330,7 +333,11 @@ describe('groups', () => {
         userId: yamcha.user.id,
       }),
     ).toEqual({ ok: true });
-    expect(await removed).toEqual({ conversationId: groupId, reason: 'removed' });
+    expect(await removed).toEqual({
+      conversationId: groupId,
+      reason: 'removed',
+      title: 'Turtle School',
+    });
     expect(await krillinHears).toEqual({
       conversationId: groupId,
       userId: yamcha.user.id,
@@ -372,7 +379,11 @@ describe('groups', () => {
       userId: launch.user.id,
       adminId: yamcha.user.id,
     });
-    expect(await inOtherWindow).toEqual({ conversationId: groupId, reason: 'left' });
+    expect(await inOtherWindow).toEqual({
+      conversationId: groupId,
+      reason: 'left',
+      title: 'Turtle School',
+    });
     // The new admin can manage members now.
     expect(
       await request(yamcha.client, 'removeMember', {

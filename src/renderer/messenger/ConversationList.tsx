@@ -5,10 +5,12 @@ import List from '@mui/material/List';
 import { useNow } from './useNow.ts';
 import type { SidebarRow } from '../state/index.ts';
 import { ConversationListItem } from './ConversationListItem.tsx';
+import { SidebarHeader } from './SidebarHeader.tsx';
 
 export interface ConversationListProps {
   rows: readonly SidebarRow[];
   onSelect: (conversationId: string) => void;
+  onNewChat: () => void;
 }
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
@@ -23,6 +25,7 @@ const ESTIMATED_ROW_HEIGHT = 62;
 export const ConversationList = memo(function ConversationList({
   rows,
   onSelect,
+  onNewChat,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -37,35 +40,38 @@ export const ConversationList = memo(function ConversationList({
     overscan: 6,
   });
   return (
-    <Box ref={scrollRef} sx={{ height: '100%', overflowY: 'auto' }}>
-      <List
-        aria-label="Conversations"
-        disablePadding
-        style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-      >
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          return (
-            <li
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              aria-setsize={rows.length}
-              aria-posinset={item.index + 1}
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                width: '100%',
-                transform: `translateY(${item.start}px)`,
-              }}
-            >
-              <ConversationListItem row={row} now={now} onSelect={onSelect} />
-            </li>
-          );
-        })}
-      </List>
+    <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
+      <SidebarHeader onNewChat={onNewChat} />
+      <Box ref={scrollRef} sx={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
+        <List
+          aria-label="Conversations"
+          disablePadding
+          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        >
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <li
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                aria-setsize={rows.length}
+                aria-posinset={item.index + 1}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  width: '100%',
+                  transform: `translateY(${item.start}px)`,
+                }}
+              >
+                <ConversationListItem row={row} now={now} onSelect={onSelect} />
+              </li>
+            );
+          })}
+        </List>
+      </Box>
     </Box>
   );
 });

@@ -7,7 +7,9 @@ import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { SIDEBAR_WIDTH } from './layout.ts';
+import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
+import { NewChatDialog } from './NewChatDialog.tsx';
 
 /**
  * The signed-in screen: the conversation list beside the open conversation, a skeleton until
@@ -23,6 +25,11 @@ export function MessengerScreen(): JSX.Element {
   const sendToMessenger = useSetAtom(atoms.sendToMessengerAtom);
   const sendToConversation = useSetAtom(atoms.sendToOpenConversationAtom);
   const retry = useSetAtom(atoms.retryMessageAtom);
+  const sendToNewChat = useSetAtom(atoms.sendToNewChatAtom);
+  const openNewChat = useCallback(
+    () => sendToNewChat({ type: 'newChat.opened', purpose: 'direct' }),
+    [sendToNewChat],
+  );
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
@@ -59,7 +66,7 @@ export function MessengerScreen(): JSX.Element {
                 borderColor: 'divider',
               }}
             >
-              <ConversationList rows={rows} onSelect={selectConversation} />
+              <ConversationList rows={rows} onSelect={selectConversation} onNewChat={openNewChat} />
             </Box>
             <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
               {conversation ? (
@@ -87,6 +94,8 @@ export function MessengerScreen(): JSX.Element {
           </Box>
         )}
       </Box>
+      <NewChatDialog />
+      <MessengerNotice />
     </Box>
   );
 }

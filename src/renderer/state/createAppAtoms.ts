@@ -26,6 +26,7 @@ import {
   type AvatarPerson,
   type ConversationSummary,
 } from './people.ts';
+import { createPeopleAtoms, type PeopleAtoms } from './peopleAtoms.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
 import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
 import type {
@@ -51,7 +52,7 @@ export type MessengerViewEvent = Extract<
   { type: 'conversation.selected' | 'conversation.closed' }
 >;
 
-export interface AppAtoms {
+export interface AppAtoms extends PeopleAtoms {
   /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
@@ -275,6 +276,11 @@ export function createAppAtoms(
   );
 
   return {
+    ...createPeopleAtoms({
+      messengerSnapshotAtom,
+      openRefAtom,
+      sendToMessenger: (event) => children().messenger?.send(event),
+    }),
     appActor,
     start: () => {
       appActor.start();

@@ -28,3 +28,12 @@ export {
 export { toSessionBanner, type ConnectionProblem, type SessionBanner } from './sessionBanner.ts';
 export { typingText } from './typingText.ts';
 export { conversationIdentity, type AvatarPerson, type ConversationSummary } from './people.ts';
+export {
+  toNewChatView,
+  type GroupInfoView,
+  type GroupMember,
+  type MembershipViewEvent,
+  type NewChatStep,
+  type NewChatView,
+  type NewChatViewEvent,
+} from './peopleAtoms.ts';

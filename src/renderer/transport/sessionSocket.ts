@@ -9,7 +9,9 @@ import { fromCallback } from 'xstate';
 import type { z } from 'zod';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
 import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
+import type { MembershipEvent } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
+import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import {
@@ -21,6 +23,12 @@ import {
 } from '../../../machines/system.ts';
 import {
   ChannelUpdateSchema,
+  ConversationAddedSchema,
+  ConversationCreatedSchema,
+  ConversationRemovedSchema,
+  MemberLeftSchema,
+  PeopleFoundSchema,
+  UserUpdatedSchema,
   type ConversationsAndUsers,
   ConversationsAndUsersSchema,
   type ErrorCode,
@@ -52,6 +60,8 @@ interface Deliver {
   messenger(event: MessengerEvent): void;
   conversation(conversationId: string, event: ConversationEvent): void;
   outgoing(clientMessageId: string, event: OutgoingMessageEvent): void;
+  newChat(event: NewChatEvent): void;
+  membership(event: MembershipEvent): void;
 }
 
 export function createSessionSocketActor({
@@ -99,6 +109,24 @@ export function createSessionSocketActor({
         const parsed = UserJoinedSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'user.joined', joined: parsed.data });
       });
+      socket.on('conversationAdded', (payload) => {
+        const parsed = ConversationAddedSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'conversation.added', added: parsed.data });
+      });
+      socket.on('conversationRemoved', (payload) => {
+        const parsed = ConversationRemovedSchema.safeParse(payload);
+        if (parsed.success) {
+          deliver.messenger({ type: 'conversation.removed', removed: parsed.data });
+        }
+      });
+      socket.on('memberLeft', (payload) => {
+        const parsed = MemberLeftSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'member.left', left: parsed.data });
+      });
+      socket.on('userUpdated', (payload) => {
+        const parsed = UserUpdatedSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'user.updated', user: parsed.data.user });
+      });
 
       receive((command) => runCommand(socket, command, deliver, sync, timeoutMs));
       socket.connect();
@@ -126,6 +154,8 @@ function createDelivery(
     messenger: (event) => tell(systemIds.messenger, event),
     conversation: (conversationId, event) => tell(conversationSystemId(conversationId), event),
     outgoing: (clientMessageId, event) => tell(outgoingSystemId(clientMessageId), event),
+    newChat: (event) => tell(systemIds.newChat, event),
+    membership: (event) => tell(systemIds.membership, event),
   };
 }
 
@@ -317,6 +347,89 @@ function runCommand(
           NoValueSchema,
           () => deliver.session({ type: 'signOut.done' }),
           (failure) => deliver.session({ type: 'signOut.failed', error: toProtocolError(failure) }),
+        ),
+      );
+      return;
+    }
+    case 'searchPeople': {
+      const { searchId, type: _type, ...query } = command;
+      withTimeout.emit(
+        'searchPeople',
+        query,
+        onAck(
+          PeopleFoundSchema,
+          ({ people }) => deliver.newChat({ type: 'people.found', searchId, people }),
+          (error) =>
+            deliver.newChat({ type: 'people.failed', searchId, error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'createConversation': {
+      const { requestId, request } = command;
+      withTimeout.emit(
+        'createConversation',
+        request,
+        onAck(
+          ConversationCreatedSchema,
+          (created) => deliver.newChat({ type: 'conversation.created', requestId, created }),
+          (error) =>
+            deliver.newChat({
+              type: 'conversation.failed',
+              requestId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'addMembers': {
+      const { requestId, conversationId, userIds } = command;
+      withTimeout.emit(
+        'addMembers',
+        { conversationId, userIds },
+        onAck(
+          NoValueSchema,
+          () => deliver.newChat({ type: 'members.added', requestId }),
+          (error) =>
+            deliver.newChat({ type: 'members.failed', requestId, error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'leaveConversation': {
+      const { conversationId } = command;
+      withTimeout.emit(
+        'leaveConversation',
+        { conversationId },
+        onAck(
+          NoValueSchema,
+          () => deliver.membership({ type: 'leave.done', conversationId }),
+          (error) =>
+            deliver.membership({
+              type: 'leave.failed',
+              conversationId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'removeMember': {
+      const { conversationId, userId } = command;
+      withTimeout.emit(
+        'removeMember',
+        { conversationId, userId },
+        onAck(
+          NoValueSchema,
+          () => deliver.membership({ type: 'removal.done', conversationId, userId }),
+          (error) =>
+            deliver.membership({
+              type: 'removal.failed',
+              conversationId,
+              userId,
+              error: toProtocolError(error),
+            }),
         ),
       );
       return;

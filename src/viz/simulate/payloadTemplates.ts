@@ -14,6 +14,8 @@ import type { EventFrom, OutputFrom, StateMachine } from 'xstate';
 import type { AppMachine } from '../../../machines/app.ts';
 import type { ConversationMachine } from '../../../machines/conversation.ts';
 import type { MessengerMachine } from '../../../machines/messenger.ts';
+import type { MembershipMachine } from '../../../machines/membership.ts';
+import type { NewChatMachine } from '../../../machines/newChat.ts';
 import type { OnboardingMachine } from '../../../machines/onboarding.ts';
 import type { OutgoingMessageMachine } from '../../../machines/outgoingMessage.ts';
 import type { FailureDetails } from '../../../machines/protocolFailure.ts';
@@ -105,6 +107,17 @@ const sessionToken = 'simulated-session-token';
 const { messages: _messages, memberIds: _memberIds, hasMore: _hasMore, ...summary } = conversation;
 const fromGrace = message(12, grace.id, 'On my way.', null);
 const ours = message(12, me.id, 'Bring the notes, please.', 'sim-1-1');
+const alansConversation = {
+  id: 'c-alan',
+  kind: 'direct' as const,
+  title: '',
+  lastMessage: null,
+  drafting: [],
+  memberIds: [me.id, alan.id],
+  adminId: null,
+  messages: [],
+  hasMore: false,
+};
 
 const onboarding: MachineTemplates<OnboardingMachine> = {
   events: {
@@ -247,6 +260,28 @@ const messenger: MachineTemplates<MessengerMachine> = {
       variant('unknown conversation (ignored)', { conversationId: 'c-unknown' }),
     ],
     'conversation.closed': none,
+    'user.updated': only({ user: { ...grace, firstName: 'Amazing Grace' } }),
+    'member.left': only({
+      left: { conversationId: conversation.id, userId: grace.id, adminId: null },
+    }),
+    'conversation.removed': [
+      variant('removed by the admin', {
+        removed: { conversationId: conversation.id, reason: 'removed', title: 'Grace' },
+      }),
+      variant('left', {
+        removed: { conversationId: conversation.id, reason: 'left', title: 'Grace' },
+      }),
+    ],
+    'conversation.added': [
+      variant('a DM someone opened', {
+        added: { conversation: alansConversation, users: [me, alan] },
+      }),
+      variant('made here (opens it)', {
+        added: { conversation: alansConversation, users: [me, alan] },
+        open: true,
+      }),
+    ],
+    'notice.dismissed': none,
   },
 };
 
@@ -280,6 +315,7 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
       }),
     ],
     'member.joined': only({ userId: alan.id }),
+    'member.left': only({ userId: grace.id, adminId: null }),
     'conversation.opened': none,
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],
@@ -316,6 +352,72 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     'outgoing.sent': only({ clientMessageId: 'sim-1-1', message: ours }),
     'outgoing.settled': only({ clientMessageId: 'sim-1-1' }),
     'outbox.advance': none,
+  },
+};
+
+const newChat: MachineTemplates<NewChatMachine> = {
+  events: {
+    'newChat.opened': [
+      variant('new message (a DM)', { purpose: 'direct' }),
+      variant('new group', { purpose: 'group' }),
+      variant('add people to a group', {
+        purpose: 'add',
+        conversationId: conversation.id,
+        excludedIds: [me.id, grace.id],
+      }),
+    ],
+    'newChat.closed': none,
+    'query.changed': [
+      variant('a name', { text: 'Alan' }),
+      variant('an international number', { text: '+44 20 7946 0958' }),
+      variant('cleared', { text: '' }),
+    ],
+    'search.retried': none,
+    'person.picked': only({ user: alan }),
+    'person.unpicked': only({ userId: alan.id }),
+    'members.confirmed': none,
+    'title.changed': [variant('a title', { text: 'Bletchley' }), variant('blank', { text: ' ' })],
+    'group.submitted': none,
+    'naming.back': none,
+    'people.found': [
+      variant('answers the query', { searchId: 1, people: [alan] }),
+      variant('nobody', { searchId: 1, people: [] }),
+    ],
+    'people.failed': only({ searchId: 1, error: protocolError('rate_limited', 'Slow down.') }),
+    'conversation.created': only({
+      requestId: 1,
+      created: { created: true, conversation: alansConversation, users: [me, alan] },
+    }),
+    'conversation.failed': only({
+      requestId: 1,
+      error: protocolError('not_found', 'No such person.'),
+    }),
+    'members.added': only({ requestId: 1 }),
+    'members.failed': only({
+      requestId: 1,
+      error: protocolError('group_full', 'The group is full.'),
+    }),
+    'connection.lost': none,
+  },
+};
+
+const membership: MachineTemplates<MembershipMachine> = {
+  events: {
+    'leave.requested': only({ conversationId: conversation.id }),
+    'removal.requested': only({ conversationId: conversation.id, userId: grace.id }),
+    'membership.dismissed': none,
+    'leave.done': only({ conversationId: conversation.id }),
+    'leave.failed': only({
+      conversationId: conversation.id,
+      error: protocolError('forbidden', 'A direct conversation cannot be left.'),
+    }),
+    'removal.done': only({ conversationId: conversation.id, userId: grace.id }),
+    'removal.failed': only({
+      conversationId: conversation.id,
+      userId: grace.id,
+      error: protocolError('forbidden', "Only the group's admin may change its members."),
+    }),
+    'connection.lost': none,
   },
 };
 
@@ -392,6 +494,8 @@ const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   conversation: conversationTemplates,
   outgoingMessage,
   app,
+  newChat,
+  membership,
 } as Record<string, MachineTemplates<unknown>>;
 
 /** For the test: the src a template says the invoke `invokeId` runs. */

@@ -68,6 +68,8 @@ export const sampleInputs: Readonly<Record<string, unknown>> = {
   onboarding: { locale: 'en-US' },
   session: { url: 'http://127.0.0.1:3000', token: 'simulated-token' },
   messenger: { clientIdPrefix: 'sim' },
+  newChat: undefined,
+  membership: undefined,
   conversation: {
     conversation,
     currentUserId: me.id,

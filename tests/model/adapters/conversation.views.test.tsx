@@ -17,6 +17,8 @@
 //   messenger, which tells each conversation. When the session is not live the conversation is
 //   offline already and nothing can lose the connection again: nothing is done.
 // - channel.updated: the server pushes the event's update (on a connected socket).
+// - member.left: the server announces a member leaving the group (memberLeft), through the
+//   messenger as the real transport delivers it.
 // - member.joined: the server announces a user joining the group (userJoined); the messenger
 //   tells the conversation. Actor-to-actor.
 // - conversation.opened: the user clicks "Capsule Corp" in the sidebar.
@@ -389,6 +391,21 @@ async function perform(
             avatar: { initials: 'AT', color: '#336699' },
           },
           conversationIds: [GROUP],
+        }),
+      );
+      return null;
+    }
+    case 'member.left': {
+      await world.ensureConnected();
+      count('member.left: the server announces a member leaving the group');
+      act(() =>
+        world.socket.toMessenger({
+          type: 'member.left',
+          left: {
+            conversationId: GROUP,
+            userId: event.userId as string,
+            adminId: (event.adminId as string | null) ?? null,
+          },
         }),
       );
       return null;

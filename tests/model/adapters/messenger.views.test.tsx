@@ -26,6 +26,10 @@
 //   must leave everything as it was.
 // - conversation.closed: the views have no control that closes a conversation (selecting another
 //   one switches); the event is sent to the messenger as a view would.
+// - user.updated, member.left, conversation.removed, conversation.added: the server pushes them
+//   (userUpdated, memberLeft, conversationRemoved, conversationAdded); a conversation.added that
+//   opens what it adds is newChat's hand-over of a conversation made in its dialog, sent as it.
+// - notice.dismissed: the user clicks Dismiss on the notice; with none shown, nothing.
 //
 // What is asserted per step:
 // - loading <-> the skeleton ("Loading conversations") instead of the conversation list.
@@ -35,6 +39,7 @@
 // - ready.sync: resyncing <-> the server holds the messenger's unanswered sync request (one
 //   sent besides the session's own sync of the connection); upToDate <-> none.
 // - `conversations` <-> the number of rows in the sidebar.
+// - `notice` <-> "You were removed from …" is shown.
 // - `people`: 0 <-> no names (the skeleton); otherwise the people of the sync are named (the DM
 //   is titled "Vegeta Saiyan", not the bare conversation title "Vegeta"). The newcomer among
 //   them (5 people) shows only in the open group's member line ("Goku, Bulma, Alan and you");
@@ -64,7 +69,7 @@ import {
 } from './signedInWorld.tsx';
 
 /** The facts this adapter knows how to observe (a new one in the model fails the path). */
-const knownFacts = ['selected', 'conversations', 'people'] as const;
+const knownFacts = ['selected', 'conversations', 'people', 'notice'] as const;
 const NEWCOMER = 'Alan';
 
 /** How often each event was produced by its real cause, or sent to the actor for lack of one. */
@@ -88,6 +93,8 @@ interface Seen {
   peopleNamed: boolean;
   /** The open group names the newcomer (only when the group is open and they are a member). */
   newcomer?: boolean;
+  /** "You were removed from …" is shown. */
+  notice: boolean;
 }
 
 /** The messenger's own sync requests: each one past the first of its connection. */
@@ -105,7 +112,12 @@ function seenOnScreen(world: World): Seen {
   const list = screen.queryByRole('list', { name: 'Conversations' });
   if (!list) {
     const skeleton = screen.queryByRole('progressbar', { name: 'Loading conversations' });
-    return { screen: skeleton ? 'loading' : 'ready', conversations: 0, peopleNamed: false };
+    return {
+      screen: skeleton ? 'loading' : 'ready',
+      conversations: 0,
+      peopleNamed: false,
+      notice: false,
+    };
   }
   const rows = within(list).queryAllByRole('button');
   const current = rows.find((row) => row.getAttribute('aria-current') === 'true');
@@ -119,6 +131,7 @@ function seenOnScreen(world: World): Seen {
     resyncing: resyncRequests(world).length > 0,
     conversations: rows.length,
     peopleNamed: within(list).queryByRole('button', { name: titles['c-vegeta'] }) !== null,
+    notice: screen.queryByText(/^You were removed from /) !== null,
   };
   if (region?.getAttribute('aria-label') === titles['c-group']) {
     const line = within(region).getAllByRole('status').at(-1)?.textContent ?? '';
@@ -129,7 +142,9 @@ function seenOnScreen(world: World): Seen {
 }
 
 function expectedOnScreen(value: StateValue, facts: Facts, seenNewcomer: boolean): Seen {
-  if (value === 'loading') return { screen: 'loading', conversations: 0, peopleNamed: false };
+  if (value === 'loading') {
+    return { screen: 'loading', conversations: 0, peopleNamed: false, notice: false };
+  }
   const ready = (value as { ready: { selection: string; sync: string } }).ready;
   const selected = facts.selected as string | null;
   const title = ready.selection === 'viewing' && selected ? titleOf(selected) : null;
@@ -140,6 +155,7 @@ function expectedOnScreen(value: StateValue, facts: Facts, seenNewcomer: boolean
     resyncing: ready.sync === 'resyncing',
     conversations: facts.conversations as number,
     peopleNamed: (facts.people as number) > 0,
+    notice: facts.notice === true,
     // The model has the newcomer among the people: the open group must name them.
     ...(seenNewcomer ? { newcomer: (facts.people as number) > 4 } : {}),
   };
@@ -275,6 +291,33 @@ async function perform(
     case 'conversation.closed':
       direct('the views have no close control');
       return;
+    case 'user.updated':
+    case 'member.left':
+    case 'conversation.removed':
+      await world.ensureConnected();
+      count(`${event.type}: pushed`);
+      act(() => world.socket.toMessenger(event as never));
+      return;
+    case 'conversation.added':
+      if (event.open === true) {
+        // Made in the New chat dialog, whose own adapter drives it: its hand-over is this event.
+        direct('newChat hands over the conversation it made');
+        return;
+      }
+      await world.ensureConnected();
+      count('conversation.added: pushed');
+      act(() => world.socket.toMessenger(event as never));
+      return;
+    case 'notice.dismissed': {
+      const dismiss = screen.queryByRole('button', { name: 'Dismiss' });
+      if (!dismiss) {
+        count('notice.dismissed: no notice to dismiss');
+        return;
+      }
+      count('notice.dismissed: click Dismiss');
+      await world.user.click(dismiss);
+      return;
+    }
     default:
       throw new Error(`messenger.views does not know how to make ${event.type} happen`);
   }

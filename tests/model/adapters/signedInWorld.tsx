@@ -302,6 +302,8 @@ export const titles = {
   'c-group': 'Capsule Corp',
   // A DM is titled by the other person's full name once the people are known.
   'c-vegeta': `${vegeta.firstName} ${vegeta.lastName}`,
+  // The messenger model's conversation someone opened with the user (a DM with Goku).
+  'c-added': 'Goku Son',
 } as const;
 
 export { me };

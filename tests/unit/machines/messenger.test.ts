@@ -765,7 +765,13 @@ describe('messenger machine', () => {
       const { context } = s.messenger.getSnapshot();
       expect(context.conversationIds).toEqual(['c-vegeta', 'c-group']);
       expect(Object.keys(s.messenger.getSnapshot().children).sort()).toEqual(
-        [conversationSystemId('c-group'), conversationSystemId('c-vegeta'), 'persistUnsent'].sort(),
+        [
+          conversationSystemId('c-group'),
+          conversationSystemId('c-vegeta'),
+          'membership',
+          'newChat',
+          'persistUnsent',
+        ].sort(),
       );
       // Listed twice again later: still the one actor.
       const group = s.conversation('c-group');

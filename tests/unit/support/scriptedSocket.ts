@@ -40,6 +40,8 @@ export interface ScriptedSocket {
   sync(data: ConversationsAndUsers): void;
   push(update: ChannelUpdate): void;
   joined(joined: UserJoined): void;
+  /** Any other push the messenger owns (conversationAdded, conversationRemoved, memberLeft, userUpdated). */
+  toMessenger(event: MessengerEvent): void;
   ack(clientMessageId: string, message: Message): void;
   reject(clientMessageId: string, error: ProtocolError): void;
   history(conversationId: string, messages: Message[], hasMore: boolean): void;
@@ -98,6 +100,7 @@ export function createScriptedSocket(): ScriptedSocket {
     },
     push: (update) => toMessenger({ type: 'channel.updated', update }),
     joined: (joined) => toMessenger({ type: 'user.joined', joined }),
+    toMessenger,
     ack: (clientMessageId, message) =>
       toOutgoing(clientMessageId, { type: 'message.acked', clientMessageId, message }),
     reject: (clientMessageId, error) =>

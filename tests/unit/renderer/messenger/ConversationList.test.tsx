@@ -37,11 +37,18 @@ const group: ConversationListRow = {
 
 function renderList(rows: ConversationListRow[]) {
   const onSelect = vi.fn<(conversationId: string) => void>();
-  render(<ConversationList rows={rows} onSelect={onSelect} />);
-  return { onSelect, list: screen.getByRole('list', { name: 'Conversations' }) };
+  const onNewChat = vi.fn<() => void>();
+  render(<ConversationList rows={rows} onSelect={onSelect} onNewChat={onNewChat} />);
+  return { onSelect, onNewChat, list: screen.getByRole('list', { name: 'Conversations' }) };
 }
 
 describe('ConversationList', () => {
+  it('has a New chat button above the list', () => {
+    const { onNewChat } = renderList([dm]);
+    screen.getByRole('button', { name: 'New chat' }).click();
+    expect(onNewChat).toHaveBeenCalledTimes(1);
+  });
+
   it('lists conversations as buttons named by their title, described by their preview', () => {
     const { list } = renderList([dm, group]);
     const dmButton = within(list).getByRole('button', { name: 'Vegeta Prince' });

@@ -1,0 +1,36 @@
+import { memo } from 'react';
+import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import EditOutlined from '@mui/icons-material/EditOutlined';
+
+export interface SidebarHeaderProps {
+  onNewChat: () => void;
+}
+
+/** Above the list: its name and the New chat button (Signal's and Telegram's pencil). */
+export const SidebarHeader = memo(function SidebarHeader({ onNewChat }: SidebarHeaderProps) {
+  return (
+    <Box
+      sx={{
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'space-between',
+        px: 2,
+        py: 1,
+        borderBottom: 1,
+        borderColor: 'divider',
+      }}
+    >
+      <Typography variant="h6" component="p" sx={{ fontWeight: 600 }}>
+        Chats
+      </Typography>
+      <Tooltip title="New chat">
+        <IconButton aria-label="New chat" onClick={onNewChat}>
+          <EditOutlined />
+        </IconButton>
+      </Tooltip>
+    </Box>
+  );
+});
