@@ -51,7 +51,11 @@ export class MemoryStore implements Store {
     }
     const id = input.id ?? randomUUID();
     if (this.#users.has(id)) throw new Error(`user ${id} already exists`);
-    const user: StoredUser = { ...copy(input), findableByPhone: input.findableByPhone ?? false, id };
+    const user: StoredUser = {
+      ...copy(input),
+      findableByPhone: input.findableByPhone ?? false,
+      id,
+    };
     this.#users.set(id, user);
     if (user.phone !== null) this.#userIdByPhone.set(user.phone, id);
     return { user: copy(user), created: true };
@@ -150,6 +154,11 @@ export class MemoryStore implements Store {
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {
+    return copy(this.#insertConversation(input));
+  }
+
+  /** Synchronous, so a caller's check-then-insert is one step (no await between them). */
+  #insertConversation(input: NewConversation): StoredConversation {
     const id = input.id ?? randomUUID();
     if (this.#conversations.has(id)) throw new Error(`conversation ${id} already exists`);
     const conversation: StoredConversation = {
@@ -160,7 +169,7 @@ export class MemoryStore implements Store {
     };
     this.#conversations.set(id, conversation);
     this.#messages.set(id, []);
-    return copy(conversation);
+    return conversation;
   }
 
   async getConversation(id: string): Promise<StoredConversation | null> {
@@ -194,7 +203,8 @@ export class MemoryStore implements Store {
     const existingId = this.#directByPair.get(pair);
     const existing = existingId === undefined ? undefined : this.#conversations.get(existingId);
     if (existing) return { conversation: copy(existing), created: false };
-    const conversation = await this.createConversation({
+    // No await between the lookup above and recording the pair: two opens at once get one.
+    const conversation = this.#insertConversation({
       kind: 'direct',
       title: '',
       memberIds: [...input.userIds],
@@ -202,7 +212,7 @@ export class MemoryStore implements Store {
       createdAt: input.createdAt,
     });
     this.#directByPair.set(pair, conversation.id);
-    return { conversation, created: true };
+    return { conversation: copy(conversation), created: true };
   }
 
   async advancePosition(
