@@ -154,6 +154,11 @@ export class MemoryStore implements Store {
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {
+    return copy(this.#insertConversation(input));
+  }
+
+  /** Synchronous, so a caller's check-then-insert is one step (no await between them). */
+  #insertConversation(input: NewConversation): StoredConversation {
     const id = input.id ?? randomUUID();
     if (this.#conversations.has(id)) throw new Error(`conversation ${id} already exists`);
     const conversation: StoredConversation = {
@@ -164,7 +169,7 @@ export class MemoryStore implements Store {
     };
     this.#conversations.set(id, conversation);
     this.#messages.set(id, []);
-    return copy(conversation);
+    return conversation;
   }
 
   async getConversation(id: string): Promise<StoredConversation | null> {
@@ -198,7 +203,8 @@ export class MemoryStore implements Store {
     const existingId = this.#directByPair.get(pair);
     const existing = existingId === undefined ? undefined : this.#conversations.get(existingId);
     if (existing) return { conversation: copy(existing), created: false };
-    const conversation = await this.createConversation({
+    // No await between the lookup above and recording the pair: two opens at once get one.
+    const conversation = this.#insertConversation({
       kind: 'direct',
       title: '',
       memberIds: [...input.userIds],
@@ -206,7 +212,7 @@ export class MemoryStore implements Store {
       createdAt: input.createdAt,
     });
     this.#directByPair.set(pair, conversation.id);
-    return { conversation, created: true };
+    return { conversation: copy(conversation), created: true };
   }
 
   async advancePosition(

@@ -118,6 +118,79 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('upgrades a version-2 schema: its people are found by name, and so is whoever an old node signs up', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    const oldUser = (id: string, firstName: string, lastName: string, phone: string) =>
+      pool.query(
+        `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, created_at)
+         VALUES ($1, 'person', $2, $3, '{"initials":"X","color":"#000000"}', $4, 1)`,
+        [id, firstName, lastName, phone],
+      );
+    try {
+      // The schema as the release before profiles, search and positions left it.
+      await pool.query(`CREATE TABLE parley_schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const migration of migrations.filter((candidate) => candidate.version <= 2)) {
+        await pool.query(migration.sql);
+        await pool.query('INSERT INTO parley_schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await oldUser('elodie', 'Élodie', 'Brière', '+14155550100');
+      await pool.query(
+        `INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1)`,
+      );
+
+      const store = await openPostgresStore({ connectionString: schema.url, maxConnections: 2 });
+      try {
+        expect((await store.searchPeople('ELO bri', 10)).map((user) => user.id)).toEqual([
+          'elodie',
+        ]);
+        expect((await store.getUser('elodie'))?.findableByPhone).toBe(false);
+        expect((await store.getConversation('c1'))?.createdBy).toBeNull();
+        // A node still on the previous release signs someone up, naming only the old columns.
+        await oldUser('bulma', 'Bulma', 'Briefs', '+14155550101');
+        expect((await store.searchPeople('bri', 10)).map((user) => user.id)).toEqual([
+          'bulma',
+          'elodie',
+        ]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('opens one direct conversation per pair when several nodes open it at once', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const nodes = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        openPostgresStore({ connectionString: schema.url, maxConnections: 4 }),
+      ),
+    );
+    try {
+      const opens = Array.from({ length: 12 }, (_, index) =>
+        nodes[index % 3]!.openDirectConversation({
+          userIds: index % 2 === 0 ? ['goku', 'vegeta'] : ['vegeta', 'goku'],
+          createdBy: index % 2 === 0 ? 'goku' : 'vegeta',
+          createdAt: index,
+        }),
+      );
+      const results = await Promise.all(opens);
+      expect(new Set(results.map((result) => result.conversation.id)).size).toBe(1);
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      expect(await nodes[2]!.listConversationsOf('vegeta')).toHaveLength(1);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+    }
+  });
+
   it('keeps seq unique and gap-free and the alternation intact when three nodes append at once', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

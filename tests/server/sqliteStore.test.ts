@@ -166,6 +166,48 @@ describe('SqliteStore on disk', () => {
     writable.close();
   });
 
+  it('upgrades a version-2 database: its people are found by name, unfindable by phone, and its conversations made by nobody', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A database as the release before profiles, search and positions left it.
+    const old = new DatabaseSync(file);
+    expect(
+      migrate(
+        old,
+        migrations.filter((migration) => migration.version <= 2),
+      ),
+    ).toEqual([1, 2]);
+    const avatar = JSON.stringify({ initials: 'ÉB', color: '#1565c0' });
+    const insertUser = old.prepare(
+      `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1)`,
+    );
+    insertUser.run('elodie', 'person', 'Élodie', 'Brière', avatar, '+14155550100');
+    insertUser.run('bulma', 'person', 'Bulma', 'Briefs', avatar, '+14155550101');
+    insertUser.run('bot', 'bot', 'Bulma', 'Bot', avatar, null);
+    old
+      .prepare(
+        "INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1)",
+      )
+      .run();
+    old.close();
+
+    const store = SqliteStore.open(file);
+    expect((await store.searchPeople('bri', 10)).map((user) => user.id)).toEqual([
+      'bulma',
+      'elodie',
+    ]);
+    expect((await store.searchPeople('ELO', 10)).map((user) => user.id)).toEqual(['elodie']);
+    expect((await store.getUser('elodie'))?.findableByPhone).toBe(false);
+    expect((await store.getConversation('c1'))?.createdBy).toBeNull();
+    await store.close();
+    const db = new DatabaseSync(file, { readOnly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM users WHERE search_key IS NULL').get()).toEqual({
+      n: 0,
+    });
+    db.close();
+  });
+
   it('refuses a database written by a newer Parley', async () => {
     const { store, file } = await storeWithRoom();
     await store.close();

@@ -183,6 +183,360 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
     });
 
+    describe('profiles', () => {
+      it('keeps people unfindable by phone until they say otherwise, and remembers the choice', async () => {
+        const { user: quiet } = await store.createUser(person('+14155550110'));
+        expect(quiet.findableByPhone).toBe(false);
+        expect((await store.getUser(quiet.id))?.findableByPhone).toBe(false);
+        const { user: open } = await store.createUser({
+          ...person('+14155550111'),
+          findableByPhone: true,
+        });
+        expect(open.findableByPhone).toBe(true);
+        expect(await store.getUser(open.id)).toEqual(open);
+        expect(await store.getUserByPhone('+14155550111')).toEqual(open);
+        expect((await store.getUsers([open.id, quiet.id])).map((u) => u.findableByPhone)).toEqual([
+          true,
+          false,
+        ]);
+      });
+
+      it('updates only the fields a patch names, and answers null for an unknown user', async () => {
+        const { user } = await store.createUser(person('+14155550112'));
+        const renamed = await store.updateUser(user.id, {
+          firstName: 'Future',
+          lastName: 'Trunks',
+        });
+        expect(renamed).toEqual({ ...user, firstName: 'Future', lastName: 'Trunks' });
+        expect(await store.getUser(user.id)).toEqual(renamed);
+
+        const newAvatar = { initials: 'FT', color: '#6a1b9a', asset: 'trunks' };
+        const restyled = await store.updateUser(user.id, {
+          avatar: newAvatar,
+          findableByPhone: true,
+        });
+        expect(restyled).toEqual({
+          ...user,
+          firstName: 'Future',
+          lastName: 'Trunks',
+          avatar: newAvatar,
+          findableByPhone: true,
+        });
+        expect(await store.getUserByPhone('+14155550112')).toEqual(restyled);
+        expect(await store.updateUser(user.id, {})).toEqual(restyled);
+        expect(await store.updateUser(user.id, { findableByPhone: false })).toEqual({
+          ...restyled,
+          findableByPhone: false,
+        });
+        expect(await store.updateUser('nobody', { firstName: 'Ghost' })).toBeNull();
+        expect(await store.getUser('nobody')).toBeNull();
+
+        // The caller's patch and the returned user are copies, not the stored record.
+        const patch = { avatar: { initials: 'X', color: '#000000' } };
+        const returned = await store.updateUser(user.id, patch);
+        patch.avatar.initials = 'Mutated';
+        if (returned) returned.avatar.color = '#ffffff';
+        expect((await store.getUser(user.id))?.avatar).toEqual({ initials: 'X', color: '#000000' });
+      });
+    });
+
+    describe('searching people', () => {
+      async function named(
+        phone: string,
+        firstName: string,
+        lastName: string,
+        extra: Partial<NewUser> = {},
+      ) {
+        return (await store.createUser({ ...person(phone), firstName, lastName, ...extra })).user;
+      }
+      const ids = (users: { id: string }[]) => users.map((user) => user.id);
+
+      it('finds people whose name words start with every query word, never bots', async () => {
+        const bulma = await named('+14155550120', 'Bulma', 'Briefs', { id: 'bulma' });
+        const trunks = await named('+14155550121', 'Trunks', 'Briefs', { id: 'trunks' });
+        await named('+14155550122', 'Chi-Chi', 'Ox', { id: 'chichi' });
+        await store.createUser({ ...person('x'), id: 'bulma-bot', kind: 'bot', phone: null });
+        await store.updateUser('bulma-bot', { firstName: 'Bulma', lastName: 'Briefs' });
+
+        expect(await store.searchPeople('bul bri', 10)).toEqual([bulma]);
+        expect(ids(await store.searchPeople('bri bul', 10))).toEqual(['bulma']);
+        expect(ids(await store.searchPeople('  BRIEFS  ', 10))).toEqual(['bulma', 'trunks']);
+        expect(ids(await store.searchPeople('briefs trunks', 10))).toEqual([trunks.id]);
+        // Inside a word is not the start of one; every word must match.
+        expect(await store.searchPeople('ulma', 10)).toEqual([]);
+        expect(await store.searchPeople('bulma ox', 10)).toEqual([]);
+        expect(ids(await store.searchPeople('chi-c', 10))).toEqual(['chichi']);
+      });
+
+      it('compares as nameKey does: case, width and accents aside', async () => {
+        await named('+14155550123', 'Élodie', 'Brière', { id: 'elodie' });
+        await named('+14155550124', 'ＺＯＥ', 'Ångström', { id: 'zoe' });
+        expect(ids(await store.searchPeople('elodie', 10))).toEqual(['elodie']);
+        expect(ids(await store.searchPeople('ÉLO BRIE', 10))).toEqual(['elodie']);
+        expect(ids(await store.searchPeople('brière', 10))).toEqual(['elodie']);
+        expect(ids(await store.searchPeople('zoe ang', 10))).toEqual(['zoe']);
+        expect(ids(await store.searchPeople('Ｚo', 10))).toEqual(['zoe']);
+      });
+
+      it('matches nobody for a blank query', async () => {
+        await named('+14155550125', 'Bulma', 'Briefs');
+        expect(await store.searchPeople('', 10)).toEqual([]);
+        expect(await store.searchPeople('   \t ', 10)).toEqual([]);
+      });
+
+      it('orders by the name key, then id, and stops at the limit', async () => {
+        await named('+14155550126', 'Trunks', 'Briefs', { id: 't' });
+        await named('+14155550127', 'Bulma', 'Briefs', { id: 'b2' });
+        await named('+14155550128', 'Bra', 'Briefs', { id: 'bra' });
+        await named('+14155550129', 'bulma', 'briefs', { id: 'b1' });
+        // Code point order of the key: æ (U+00E6) comes after every ASCII letter.
+        await named('+14155550130', 'Æsa', 'Briefs', { id: 'aesa' });
+        await named('+14155550131', 'Zeno', 'Briefs', { id: 'zeno' });
+        expect(ids(await store.searchPeople('briefs', 10))).toEqual([
+          'bra',
+          'b1',
+          'b2',
+          't',
+          'zeno',
+          'aesa',
+        ]);
+        expect(ids(await store.searchPeople('briefs', 3))).toEqual(['bra', 'b1', 'b2']);
+        expect(await store.searchPeople('briefs', 0)).toEqual([]);
+      });
+
+      it('takes LIKE wildcards in a query literally', async () => {
+        await named('+14155550132', 'Bulma', 'Briefs', { id: 'bulma' });
+        await named('+14155550133', 'Half', '50%', { id: 'half' });
+        await named('+14155550134', 'snake_case', 'Coder', { id: 'snake' });
+        await named('+14155550135', 'Back\\slash', 'Writer', { id: 'back' });
+        expect(await store.searchPeople('%', 10)).toEqual([]);
+        expect(await store.searchPeople('b%s', 10)).toEqual([]);
+        expect(await store.searchPeople('bu_ma', 10)).toEqual([]);
+        expect(await store.searchPeople('_', 10)).toEqual([]);
+        expect(await store.searchPeople('\\', 10)).toEqual([]);
+        expect(await store.searchPeople('5%', 10)).toEqual([]);
+        expect(ids(await store.searchPeople('50%', 10))).toEqual(['half']);
+        expect(ids(await store.searchPeople('snake_', 10))).toEqual(['snake']);
+        expect(ids(await store.searchPeople('back\\s', 10))).toEqual(['back']);
+      });
+
+      it('finds a renamed person by the new name and not the old', async () => {
+        const { id } = await named('+14155550136', 'Kakarot', 'Son');
+        await store.updateUser(id, { firstName: 'Goku' });
+        expect(ids(await store.searchPeople('goku son', 10))).toEqual([id]);
+        expect(await store.searchPeople('kakarot', 10)).toEqual([]);
+        const [found] = await store.searchPeople('goku', 10);
+        expect(found).toEqual(await store.getUser(id));
+      });
+    });
+
+    describe('avatar images', () => {
+      const bytes = Uint8Array.from({ length: 256 }, (_, index) => 255 - index);
+      const image = (userId: string, content: Uint8Array, updatedAt = 1) => ({
+        userId,
+        hash: 'a'.repeat(64),
+        mime: 'image/png',
+        bytes: content,
+        updatedAt,
+      });
+
+      it('keeps, replaces and deletes a picture per user, bytes intact', async () => {
+        expect(await store.getAvatarImage('u1')).toBeNull();
+        await store.putAvatarImage(image('u1', bytes));
+        await store.putAvatarImage(image('u2', Uint8Array.of(1, 2, 3)));
+        const stored = await store.getAvatarImage('u1');
+        expect(stored).toMatchObject({ userId: 'u1', hash: 'a'.repeat(64), mime: 'image/png' });
+        expect(stored?.updatedAt).toBe(1);
+        expect(stored?.bytes).toBeInstanceOf(Uint8Array);
+        expect(Array.from(stored?.bytes ?? [])).toEqual(Array.from(bytes));
+
+        await store.putAvatarImage({
+          ...image('u1', Uint8Array.of(0, 0, 7), 2),
+          hash: 'b'.repeat(64),
+          mime: 'image/webp',
+        });
+        const replaced = await store.getAvatarImage('u1');
+        expect(replaced).toMatchObject({ hash: 'b'.repeat(64), mime: 'image/webp', updatedAt: 2 });
+        expect(Array.from(replaced?.bytes ?? [])).toEqual([0, 0, 7]);
+
+        await store.deleteAvatarImage('u1');
+        expect(await store.getAvatarImage('u1')).toBeNull();
+        await store.deleteAvatarImage('u1');
+        expect(Array.from((await store.getAvatarImage('u2'))?.bytes ?? [])).toEqual([1, 2, 3]);
+      });
+
+      it('shares no bytes with the caller', async () => {
+        const mine = Uint8Array.of(9, 9, 9);
+        await store.putAvatarImage(image('u1', mine));
+        mine[0] = 0;
+        const first = await store.getAvatarImage('u1');
+        if (first) first.bytes[1] = 0;
+        expect(Array.from((await store.getAvatarImage('u1'))?.bytes ?? [])).toEqual([9, 9, 9]);
+      });
+    });
+
+    describe('people-made conversations', () => {
+      it('records who made a conversation, null for the world’s own', async () => {
+        const world = await conversation(['a', 'b']);
+        expect(world.createdBy).toBeNull();
+        expect((await store.getConversation(world.id))?.createdBy).toBeNull();
+        const made = await store.createConversation({
+          kind: 'group',
+          title: 'Capsule Corp',
+          memberIds: ['a', 'b'],
+          createdBy: 'a',
+          createdAt: 2,
+        });
+        expect(made.createdBy).toBe('a');
+        expect(await store.getConversation(made.id)).toEqual(made);
+        expect(await store.listConversationsOf('b')).toEqual([world, made]);
+        expect((await store.addMember(made.id, 'c')).createdBy).toBe('a');
+      });
+
+      it('opens one direct conversation per pair, whichever of the two opens it', async () => {
+        const opened = await store.openDirectConversation({
+          userIds: ['a', 'b'],
+          createdBy: 'a',
+          createdAt: 5,
+        });
+        expect(opened.created).toBe(true);
+        expect(opened.conversation).toEqual({
+          id: expect.any(String),
+          kind: 'direct',
+          title: '',
+          memberIds: ['a', 'b'],
+          createdBy: 'a',
+          createdAt: 5,
+        });
+        expect(await store.getConversation(opened.conversation.id)).toEqual(opened.conversation);
+
+        const again = await store.openDirectConversation({
+          userIds: ['b', 'a'],
+          createdBy: 'b',
+          createdAt: 9,
+        });
+        expect(again).toEqual({ conversation: opened.conversation, created: false });
+
+        const other = await store.openDirectConversation({
+          userIds: ['c', 'a'],
+          createdBy: 'c',
+          createdAt: 10,
+        });
+        expect(other.created).toBe(true);
+        expect(other.conversation.id).not.toBe(opened.conversation.id);
+        expect(other.conversation.memberIds).toEqual(['c', 'a']);
+        expect((await store.listConversationsOf('a')).map((c) => c.id)).toEqual([
+          opened.conversation.id,
+          other.conversation.id,
+        ]);
+        expect(await store.listConversationsOf('b')).toEqual([opened.conversation]);
+
+        // The returned conversation is a copy.
+        again.conversation.memberIds.push('intruder');
+        expect((await store.getConversation(opened.conversation.id))?.memberIds).toEqual([
+          'a',
+          'b',
+        ]);
+      });
+
+      it('gives two people opening their conversation at the same moment the same one', async () => {
+        const results = await Promise.all(
+          [0, 1, 2, 3].map((index) =>
+            store.openDirectConversation({
+              userIds: index % 2 === 0 ? ['a', 'b'] : ['b', 'a'],
+              createdBy: index % 2 === 0 ? 'a' : 'b',
+              createdAt: index,
+            }),
+          ),
+        );
+        expect(new Set(results.map((result) => result.conversation.id)).size).toBe(1);
+        expect(results.filter((result) => result.created)).toHaveLength(1);
+        expect(await store.listConversationsOf('a')).toHaveLength(1);
+        expect(await store.listConversationsOf('b')).toEqual([results[0]!.conversation]);
+      });
+
+      it('removes a member with their position, and ignores someone who is not a member', async () => {
+        const room = await conversation(['a', 'b', 'c']);
+        await store.advancePosition(room.id, 'b', { readSeq: 2 });
+        await store.advancePosition(room.id, 'c', { deliveredSeq: 1 });
+
+        const without = await store.removeMember(room.id, 'b');
+        expect(without.memberIds).toEqual(['a', 'c']);
+        expect(await store.getConversation(room.id)).toEqual(without);
+        expect(await store.listConversationsOf('b')).toEqual([]);
+        expect((await store.listPositions(room.id)).map((p) => p.userId)).toEqual(['c']);
+
+        expect(await store.removeMember(room.id, 'b')).toEqual(without);
+        expect(await store.removeMember(room.id, 'nobody')).toEqual(without);
+
+        // Back again: at the end, and starting from nothing read.
+        expect((await store.addMember(room.id, 'b')).memberIds).toEqual(['a', 'c', 'b']);
+        expect((await store.listPositions(room.id)).map((p) => p.userId)).toEqual(['c']);
+        await expect(store.removeMember('missing', 'a')).rejects.toBeInstanceOf(Error);
+      });
+    });
+
+    describe('read and delivered positions', () => {
+      it('never goes back, raises delivered to read, and says when it moved', async () => {
+        const room = await conversation(['a', 'b']);
+        expect(await store.listPositions(room.id)).toEqual([]);
+
+        expect(await store.advancePosition(room.id, 'b', { deliveredSeq: 3 })).toEqual({
+          position: { userId: 'b', deliveredSeq: 3, readSeq: -1 },
+          changed: true,
+        });
+        expect(await store.advancePosition(room.id, 'b', { deliveredSeq: 2 })).toEqual({
+          position: { userId: 'b', deliveredSeq: 3, readSeq: -1 },
+          changed: false,
+        });
+        expect(await store.advancePosition(room.id, 'b', { readSeq: 5 })).toEqual({
+          position: { userId: 'b', deliveredSeq: 5, readSeq: 5 },
+          changed: true,
+        });
+        expect(await store.advancePosition(room.id, 'b', { deliveredSeq: 4, readSeq: 4 })).toEqual({
+          position: { userId: 'b', deliveredSeq: 5, readSeq: 5 },
+          changed: false,
+        });
+        expect(await store.advancePosition(room.id, 'b', {})).toEqual({
+          position: { userId: 'b', deliveredSeq: 5, readSeq: 5 },
+          changed: false,
+        });
+        expect(await store.advancePosition(room.id, 'b', { deliveredSeq: 8, readSeq: 6 })).toEqual({
+          position: { userId: 'b', deliveredSeq: 8, readSeq: 6 },
+          changed: true,
+        });
+        // Someone with nothing yet: -1 for both, and -1 moves nothing.
+        expect(await store.advancePosition(room.id, 'a', { readSeq: -1 })).toEqual({
+          position: { userId: 'a', deliveredSeq: -1, readSeq: -1 },
+          changed: false,
+        });
+        expect(await store.advancePosition(room.id, 'a', { readSeq: 0 })).toEqual({
+          position: { userId: 'a', deliveredSeq: 0, readSeq: 0 },
+          changed: true,
+        });
+      });
+
+      it('lists a conversation’s positions by user id, and only its own', async () => {
+        const room = await conversation(['m', 'z', 'a']);
+        const other = await conversation(['m', 'z', 'a']);
+        await store.advancePosition(room.id, 'z', { readSeq: 1 });
+        await store.advancePosition(room.id, 'm', { deliveredSeq: 4 });
+        await store.advancePosition(room.id, 'a', { deliveredSeq: 2, readSeq: 0 });
+        await store.advancePosition(other.id, 'm', { readSeq: 9 });
+        expect(await store.listPositions(room.id)).toEqual([
+          { userId: 'a', deliveredSeq: 2, readSeq: 0 },
+          { userId: 'm', deliveredSeq: 4, readSeq: -1 },
+          { userId: 'z', deliveredSeq: 1, readSeq: 1 },
+        ]);
+        expect(await store.listPositions(other.id)).toEqual([
+          { userId: 'm', deliveredSeq: 9, readSeq: 9 },
+        ]);
+        const listed = await store.listPositions(room.id);
+        listed[0]!.readSeq = 99;
+        expect((await store.listPositions(room.id))[0]?.readSeq).toBe(0);
+      });
+    });
+
     describe('messages', () => {
       it('numbers messages per conversation from 0 without gaps', async () => {
         const one = await conversation();

@@ -94,6 +94,56 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
     `,
   },
+  {
+    version: 3,
+    name: 'profiles, people search, people-made conversations, read and delivered positions',
+    // search_key is searchKeyOf(first_name, last_name), computed in JS (PostgreSQL's regexes
+    // know no Unicode categories): NULL until then. The store fills NULL keys in at open and
+    // before each search, which also covers people a node still on the previous release signs
+    // up during a rolling upgrade (its INSERT names only the old columns; every new column has a
+    // default or may be NULL). COLLATE "C": code point order, as the other stores sort.
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN findable_by_phone boolean NOT NULL DEFAULT false,
+        ADD COLUMN search_key text;
+      CREATE INDEX users_people_by_search_key ON users (search_key COLLATE "C", id COLLATE "C")
+        WHERE kind = 'person';
+      CREATE INDEX users_without_search_key ON users (id) WHERE search_key IS NULL;
+
+      -- NULL for the world's own conversations.
+      ALTER TABLE conversations ADD COLUMN created_by text;
+
+      -- One direct conversation per pair of people, smaller id first: the primary key is what
+      -- makes two nodes opening the same pair at once agree (INSERT ... ON CONFLICT DO NOTHING
+      -- waits for the other's transaction). The reference is checked at commit, as the pair is
+      -- claimed before its conversation is inserted.
+      CREATE TABLE direct_pairs (
+        low_user_id text NOT NULL,
+        high_user_id text NOT NULL,
+        conversation_id text NOT NULL UNIQUE
+          REFERENCES conversations (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        PRIMARY KEY (low_user_id, high_user_id),
+        CHECK (low_user_id <= high_user_id COLLATE "C")
+      );
+
+      -- Message seqs, -1 for nothing yet; read implies delivered.
+      CREATE TABLE member_positions (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        user_id text NOT NULL,
+        delivered_seq integer NOT NULL CHECK (delivered_seq >= -1),
+        read_seq integer NOT NULL CHECK (read_seq >= -1 AND read_seq <= delivered_seq),
+        PRIMARY KEY (conversation_id, user_id)
+      );
+
+      CREATE TABLE avatar_images (
+        user_id text PRIMARY KEY,
+        hash text NOT NULL,
+        mime text NOT NULL,
+        bytes bytea NOT NULL,
+        updated_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export const migrationsTable = 'parley_schema_migrations';

@@ -1,7 +1,14 @@
 // Rows as PostgreSQL returns them, and their mapping to the store's records. bigint columns
 // arrive as strings (pg does not guess at precision); epoch milliseconds fit a double exactly.
 import type { Avatar, ConversationKind, Message } from '../../protocol.ts';
-import type { Session, StoredConversation, StoredUser, UserKind } from '../types.ts';
+import type {
+  AvatarImage,
+  MemberPosition,
+  Session,
+  StoredConversation,
+  StoredUser,
+  UserKind,
+} from '../types.ts';
 
 export interface UserRow {
   id: string;
@@ -10,6 +17,7 @@ export interface UserRow {
   last_name: string;
   avatar: Avatar;
   phone: string | null;
+  findable_by_phone: boolean;
   created_at: string;
 }
 
@@ -25,8 +33,23 @@ export interface ConversationRow {
   id: string;
   kind: ConversationKind;
   title: string;
+  created_by: string | null;
   created_at: string;
   member_ids: string[];
+}
+
+export interface PositionRow {
+  user_id: string;
+  delivered_seq: number;
+  read_seq: number;
+}
+
+export interface AvatarImageRow {
+  user_id: string;
+  hash: string;
+  mime: string;
+  bytes: Buffer;
+  updated_at: string;
 }
 
 export interface MessageRow {
@@ -39,7 +62,8 @@ export interface MessageRow {
   client_message_id: string | null;
 }
 
-export const userColumns = 'id, kind, first_name, last_name, avatar, phone, created_at';
+export const userColumns =
+  'id, kind, first_name, last_name, avatar, phone, findable_by_phone, created_at';
 
 export const sessionColumns = 'token_hash, user_id, created_at, last_seen_at, client';
 
@@ -47,7 +71,7 @@ export const messageColumns =
   'id, conversation_id, author_id, text, sent_at, seq, client_message_id';
 
 /** Members in join order, as one array column next to the conversation's own columns. */
-export const conversationColumns = `c.id, c.kind, c.title, c.created_at,
+export const conversationColumns = `c.id, c.kind, c.title, c.created_by, c.created_at,
   ARRAY(SELECT m.user_id FROM conversation_members m
         WHERE m.conversation_id = c.id ORDER BY m.position) AS member_ids`;
 
@@ -59,6 +83,7 @@ export function toUser(row: UserRow): StoredUser {
     lastName: row.last_name,
     avatar: row.avatar,
     phone: row.phone,
+    findableByPhone: row.findable_by_phone,
     createdAt: Number(row.created_at),
   };
 }
@@ -79,7 +104,23 @@ export function toConversation(row: ConversationRow): StoredConversation {
     kind: row.kind,
     title: row.title,
     memberIds: row.member_ids,
+    createdBy: row.created_by,
     createdAt: Number(row.created_at),
+  };
+}
+
+export function toPosition(row: PositionRow): MemberPosition {
+  return { userId: row.user_id, deliveredSeq: row.delivered_seq, readSeq: row.read_seq };
+}
+
+export function toAvatarImage(row: AvatarImageRow): AvatarImage {
+  return {
+    userId: row.user_id,
+    hash: row.hash,
+    mime: row.mime,
+    // A plain Uint8Array of its own, not pg's Buffer (which may share a pooled allocation).
+    bytes: new Uint8Array(row.bytes),
+    updatedAt: Number(row.updated_at),
   };
 }
 

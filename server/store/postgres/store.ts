@@ -7,10 +7,14 @@ import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../logger.ts';
 import type { Message } from '../../protocol.ts';
+import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import type {
   AppendResult,
+  AvatarImage,
+  MemberPosition,
   MessagePage,
   NewConversation,
+  NewDirectConversation,
   NewSystemMessage,
   NewUser,
   NewUserMessage,
@@ -19,18 +23,23 @@ import type {
   Store,
   StoredConversation,
   StoredUser,
+  UserPatch,
 } from '../types.ts';
 import { boundClient } from '../sessionClient.ts';
 import { migrate } from './migrations.ts';
 import {
+  type AvatarImageRow,
   type ConversationRow,
   conversationColumns,
   type MessageRow,
   messageColumns,
+  type PositionRow,
   type SessionRow,
   sessionColumns,
+  toAvatarImage,
   toConversation,
   toMessage,
+  toPosition,
   toSession,
   toUser,
   type UserRow,
@@ -68,11 +77,31 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   try {
     await migrate(pool);
+    await fillSearchKeys(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
   return new PostgresStore(pool);
+}
+
+/**
+ * Computes missing search keys (rows from before schema version 3, or from a node still on the
+ * previous release), a batch at a time. Nodes doing it at once write the same values.
+ */
+async function fillSearchKeys(queryable: Queryable): Promise<void> {
+  for (;;) {
+    const { rows } = await queryable.query<{ id: string; first_name: string; last_name: string }>(
+      'SELECT id, first_name, last_name FROM users WHERE search_key IS NULL LIMIT 500',
+    );
+    if (rows.length === 0) return;
+    await queryable.query(
+      `UPDATE users SET search_key = keyed.search_key
+       FROM unnest($1::text[], $2::text[]) AS keyed (id, search_key)
+       WHERE users.id = keyed.id`,
+      [rows.map((row) => row.id), rows.map((row) => searchKeyOf(row.first_name, row.last_name))],
+    );
+  }
 }
 
 export class PostgresStore implements Store {
@@ -103,7 +132,9 @@ export class PostgresStore implements Store {
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     const { rows } = await this.#pool.query<UserRow>(
-      `INSERT INTO users (${userColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, findable_by_phone,
+         search_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (phone) DO NOTHING
        RETURNING ${userColumns}`,
       [
@@ -113,6 +144,8 @@ export class PostgresStore implements Store {
         input.lastName,
         JSON.stringify(input.avatar),
         input.phone,
+        input.findableByPhone ?? false,
+        searchKeyOf(input.firstName, input.lastName),
         input.createdAt,
       ],
     );
@@ -151,6 +184,72 @@ export class PostgresStore implements Store {
       const user = byId.get(id);
       return user ? [user] : [];
     });
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<StoredUser | null> {
+    return this.#transaction(async (client) => {
+      const { rows } = await client.query<UserRow>(
+        `SELECT ${userColumns} FROM users WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!rows[0]) return null;
+      const before = toUser(rows[0]);
+      const firstName = patch.firstName ?? before.firstName;
+      const lastName = patch.lastName ?? before.lastName;
+      const { rows: updated } = await client.query<UserRow>(
+        `UPDATE users SET first_name = $2, last_name = $3, avatar = $4, findable_by_phone = $5,
+           search_key = $6
+         WHERE id = $1 RETURNING ${userColumns}`,
+        [
+          id,
+          firstName,
+          lastName,
+          JSON.stringify(patch.avatar ?? before.avatar),
+          patch.findableByPhone ?? before.findableByPhone,
+          searchKeyOf(firstName, lastName),
+        ],
+      );
+      return updated[0] ? toUser(updated[0]) : null;
+    });
+  }
+
+  async searchPeople(query: string, limit: number): Promise<StoredUser[]> {
+    const words = queryWords(query);
+    if (words.length === 0 || limit <= 0) return [];
+    await fillSearchKeys(this.#pool);
+    // Every word starts a word of ' ' || search_key (both sides are lower case already).
+    const conditions = words
+      .map((_, index) => `(' ' || search_key) LIKE $${index + 2} ESCAPE '\\'`)
+      .join(' AND ');
+    const { rows } = await this.#pool.query<UserRow>(
+      `SELECT ${userColumns} FROM users WHERE kind = 'person' AND ${conditions}
+       ORDER BY search_key COLLATE "C", id COLLATE "C" LIMIT $1`,
+      [limit, ...words.map(likeWordStart)],
+    );
+    return rows.map(toUser);
+  }
+
+  async putAvatarImage(image: AvatarImage): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO avatar_images (user_id, hash, mime, bytes, updated_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (user_id) DO UPDATE
+       SET hash = excluded.hash, mime = excluded.mime, bytes = excluded.bytes,
+           updated_at = excluded.updated_at`,
+      [image.userId, image.hash, image.mime, Buffer.from(image.bytes), image.updatedAt],
+    );
+  }
+
+  async getAvatarImage(userId: string): Promise<AvatarImage | null> {
+    const { rows } = await this.#pool.query<AvatarImageRow>(
+      'SELECT user_id, hash, mime, bytes, updated_at FROM avatar_images WHERE user_id = $1',
+      [userId],
+    );
+    return rows[0] ? toAvatarImage(rows[0]) : null;
+  }
+
+  async deleteAvatarImage(userId: string): Promise<void> {
+    await this.#pool.query('DELETE FROM avatar_images WHERE user_id = $1', [userId]);
   }
 
   async createSession(session: Session): Promise<void> {
@@ -205,21 +304,7 @@ export class PostgresStore implements Store {
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {
-    const id = input.id ?? randomUUID();
-    const memberIds = [...new Set(input.memberIds)];
-    await this.#transaction(async (client) => {
-      await client.query(
-        'INSERT INTO conversations (id, kind, title, created_at) VALUES ($1, $2, $3, $4)',
-        [id, input.kind, input.title, input.createdAt],
-      );
-      await client.query(
-        `INSERT INTO conversation_members (conversation_id, user_id, position)
-         SELECT $1, member.user_id, member.position - 1
-         FROM unnest($2::text[]) WITH ORDINALITY AS member (user_id, position)`,
-        [id, memberIds],
-      );
-    });
-    return { id, kind: input.kind, title: input.title, memberIds, createdAt: input.createdAt };
+    return this.#transaction((client) => this.#insertConversation(client, input));
   }
 
   async getConversation(id: string): Promise<StoredConversation | null> {
@@ -251,6 +336,101 @@ export class PostgresStore implements Store {
       if (!conversation) throw new Error(`conversation ${conversationId} does not exist`);
       return conversation;
     });
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    return this.#transaction(async (client) => {
+      await this.#lockConversation(client, conversationId);
+      await client.query(
+        'DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2',
+        [conversationId, userId],
+      );
+      await client.query(
+        'DELETE FROM member_positions WHERE conversation_id = $1 AND user_id = $2',
+        [conversationId, userId],
+      );
+      const conversation = await this.#getConversation(client, conversationId);
+      if (!conversation) throw new Error(`conversation ${conversationId} does not exist`);
+      return conversation;
+    });
+  }
+
+  async openDirectConversation(
+    input: NewDirectConversation,
+  ): Promise<{ conversation: StoredConversation; created: boolean }> {
+    const [first, second] = input.userIds;
+    const [low, high] = first <= second ? [first, second] : [second, first];
+    return this.#transaction(async (client) => {
+      // Claim the pair first. A node claiming it at the same moment waits here for this
+      // transaction, then finds the pair taken and reads the conversation this one made.
+      const id = randomUUID();
+      const claimed = await client.query(
+        `INSERT INTO direct_pairs (low_user_id, high_user_id, conversation_id)
+         VALUES ($1, $2, $3) ON CONFLICT (low_user_id, high_user_id) DO NOTHING`,
+        [low, high, id],
+      );
+      if (claimed.rowCount === 1) {
+        const conversation = await this.#insertConversation(client, {
+          id,
+          kind: 'direct',
+          title: '',
+          memberIds: [...input.userIds],
+          createdBy: input.createdBy,
+          createdAt: input.createdAt,
+        });
+        return { conversation, created: true };
+      }
+      const { rows } = await client.query<ConversationRow>(
+        `SELECT ${conversationColumns} FROM direct_pairs p
+         JOIN conversations c ON c.id = p.conversation_id
+         WHERE p.low_user_id = $1 AND p.high_user_id = $2`,
+        [low, high],
+      );
+      if (!rows[0]) throw new Error('direct pair neither claimed nor found');
+      return { conversation: toConversation(rows[0]), created: false };
+    });
+  }
+
+  async advancePosition(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ position: MemberPosition; changed: boolean }> {
+    const readSeq = Math.max(-1, to.readSeq ?? -1);
+    const deliveredSeq = Math.max(-1, to.deliveredSeq ?? -1, readSeq);
+    if (deliveredSeq >= 0) {
+      // One statement, so the row lock makes concurrent advances take turns; the WHERE skips
+      // (and RETURNING omits) an update that would move nothing.
+      const { rows } = await this.#pool.query<PositionRow>(
+        `INSERT INTO member_positions AS p (conversation_id, user_id, delivered_seq, read_seq)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (conversation_id, user_id) DO UPDATE
+         SET delivered_seq = GREATEST(p.delivered_seq, excluded.delivered_seq),
+             read_seq = GREATEST(p.read_seq, excluded.read_seq)
+         WHERE p.delivered_seq < excluded.delivered_seq OR p.read_seq < excluded.read_seq
+         RETURNING user_id, delivered_seq, read_seq`,
+        [conversationId, userId, deliveredSeq, readSeq],
+      );
+      if (rows[0]) return { position: toPosition(rows[0]), changed: true };
+    }
+    const { rows } = await this.#pool.query<PositionRow>(
+      `SELECT user_id, delivered_seq, read_seq FROM member_positions
+       WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    return {
+      position: rows[0] ? toPosition(rows[0]) : { userId, deliveredSeq: -1, readSeq: -1 },
+      changed: false,
+    };
+  }
+
+  async listPositions(conversationId: string): Promise<MemberPosition[]> {
+    const { rows } = await this.#pool.query<PositionRow>(
+      `SELECT user_id, delivered_seq, read_seq FROM member_positions
+       WHERE conversation_id = $1 ORDER BY user_id COLLATE "C"`,
+      [conversationId],
+    );
+    return rows.map(toPosition);
   }
 
   async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
@@ -429,6 +609,34 @@ export class PostgresStore implements Store {
       [senderId, clientMessageId],
     );
     return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async #insertConversation(
+    client: PoolClient,
+    input: NewConversation,
+  ): Promise<StoredConversation> {
+    const id = input.id ?? randomUUID();
+    const memberIds = [...new Set(input.memberIds)];
+    const createdBy = input.createdBy ?? null;
+    await client.query(
+      `INSERT INTO conversations (id, kind, title, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [id, input.kind, input.title, createdBy, input.createdAt],
+    );
+    await client.query(
+      `INSERT INTO conversation_members (conversation_id, user_id, position)
+       SELECT $1, member.user_id, member.position - 1
+       FROM unnest($2::text[]) WITH ORDINALITY AS member (user_id, position)`,
+      [id, memberIds],
+    );
+    return {
+      id,
+      kind: input.kind,
+      title: input.title,
+      memberIds,
+      createdBy,
+      createdAt: input.createdAt,
+    };
   }
 
   async #getConversation(queryable: Queryable, id: string): Promise<StoredConversation | null> {

@@ -98,6 +98,48 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
     `,
   },
+  {
+    version: 3,
+    name: 'profiles, people search, people-made conversations, read and delivered positions',
+    // search_key is searchKeyOf(first_name, last_name), computed in JS (SQL has no NFKD): NULL
+    // until then; SqliteStore.open fills in every NULL key, so rows from before this version
+    // are found too.
+    sql: `
+      ALTER TABLE users ADD COLUMN findable_by_phone INTEGER NOT NULL DEFAULT 0
+        CHECK (findable_by_phone IN (0, 1));
+      ALTER TABLE users ADD COLUMN search_key TEXT;
+      CREATE INDEX users_by_search_key ON users (kind, search_key, id);
+
+      -- NULL for the world's own conversations.
+      ALTER TABLE conversations ADD COLUMN created_by TEXT;
+
+      -- One direct conversation per pair of people: the pair, smaller id first, is the key.
+      CREATE TABLE direct_pairs (
+        low_user_id TEXT NOT NULL,
+        high_user_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations (id),
+        PRIMARY KEY (low_user_id, high_user_id),
+        CHECK (low_user_id <= high_user_id)
+      ) STRICT;
+
+      -- Message seqs, -1 for nothing yet; read implies delivered.
+      CREATE TABLE member_positions (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        user_id TEXT NOT NULL,
+        delivered_seq INTEGER NOT NULL CHECK (delivered_seq >= -1),
+        read_seq INTEGER NOT NULL CHECK (read_seq >= -1 AND read_seq <= delivered_seq),
+        PRIMARY KEY (conversation_id, user_id)
+      ) STRICT;
+
+      CREATE TABLE avatar_images (
+        user_id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -6,10 +6,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
+import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import type {
   AppendResult,
+  AvatarImage,
+  MemberPosition,
   MessagePage,
   NewConversation,
+  NewDirectConversation,
   NewSystemMessage,
   NewUser,
   NewUserMessage,
@@ -19,6 +23,7 @@ import type {
   StoredConversation,
   StoredUser,
   UserKind,
+  UserPatch,
 } from '../types.ts';
 import { boundClient } from '../sessionClient.ts';
 import { migrate } from './migrations.ts';
@@ -39,9 +44,21 @@ function userFromRow(row: Row): StoredUser {
     lastName: text(row.last_name),
     avatar: AvatarSchema.parse(JSON.parse(text(row.avatar))),
     phone: row.phone === null ? null : text(row.phone),
+    findableByPhone: integer(row.findable_by_phone) === 1,
     createdAt: integer(row.created_at),
   };
 }
+
+function positionFromRow(row: Row): MemberPosition {
+  return {
+    userId: text(row.user_id),
+    deliveredSeq: integer(row.delivered_seq),
+    readSeq: integer(row.read_seq),
+  };
+}
+
+/** A fresh Uint8Array (node:sqlite may hand back a Buffer or a view of its own memory). */
+const ownBytes = (value: unknown): Uint8Array => new Uint8Array(value as Uint8Array);
 
 function sessionFromRow(row: Row): Session {
   return {
@@ -70,6 +87,25 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
+/** Computes the search key of every user without one (rows from before schema version 3). */
+function fillSearchKeys(db: DatabaseSync): void {
+  const missing = db.prepare(
+    'SELECT id, first_name, last_name FROM users WHERE search_key IS NULL',
+  );
+  if (!missing.get()) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const update = db.prepare('UPDATE users SET search_key = ? WHERE id = ?');
+    for (const row of missing.all()) {
+      update.run(searchKeyOf(text(row.first_name), text(row.last_name)), text(row.id));
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 export class SqliteStore implements Store {
   readonly file: string;
   #db: DatabaseSync;
@@ -87,6 +123,7 @@ export class SqliteStore implements Store {
       db.exec('PRAGMA journal_mode = WAL');
       db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
       migrate(db);
+      fillSearchKeys(db);
     } catch (error) {
       db.close();
       throw error;
@@ -109,18 +146,22 @@ export class SqliteStore implements Store {
       if (this.#get('SELECT id FROM users WHERE id = ?', id)) {
         throw new Error(`user ${id} already exists`);
       }
+      const findableByPhone = input.findableByPhone ?? false;
       this.#run(
-        `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, kind, first_name, last_name, avatar, phone, findable_by_phone,
+           search_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         id,
         input.kind,
         input.firstName,
         input.lastName,
         JSON.stringify(AvatarSchema.parse(input.avatar)),
         input.phone,
+        findableByPhone ? 1 : 0,
+        searchKeyOf(input.firstName, input.lastName),
         input.createdAt,
       );
-      return { user: { ...structuredClone(input), id }, created: true };
+      return { user: { ...structuredClone(input), findableByPhone, id }, created: true };
     });
   }
 
@@ -144,6 +185,76 @@ export class SqliteStore implements Store {
       const user = byId.get(id);
       return user ? [structuredClone(user)] : [];
     });
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<StoredUser | null> {
+    return this.#transaction(() => {
+      const row = this.#get('SELECT * FROM users WHERE id = ?', id);
+      if (!row) return null;
+      const before = userFromRow(row);
+      const user: StoredUser = {
+        ...before,
+        firstName: patch.firstName ?? before.firstName,
+        lastName: patch.lastName ?? before.lastName,
+        avatar: patch.avatar === undefined ? before.avatar : AvatarSchema.parse(patch.avatar),
+        findableByPhone: patch.findableByPhone ?? before.findableByPhone,
+      };
+      this.#run(
+        `UPDATE users SET first_name = ?, last_name = ?, avatar = ?, findable_by_phone = ?,
+           search_key = ? WHERE id = ?`,
+        user.firstName,
+        user.lastName,
+        JSON.stringify(user.avatar),
+        user.findableByPhone ? 1 : 0,
+        searchKeyOf(user.firstName, user.lastName),
+        id,
+      );
+      return user;
+    });
+  }
+
+  async searchPeople(query: string, limit: number): Promise<StoredUser[]> {
+    const words = queryWords(query);
+    if (words.length === 0 || limit <= 0) return [];
+    // Every word starts a word of ' ' || search_key. Both sides are lower case already, so
+    // LIKE's ASCII case folding changes nothing; BINARY order is code point order.
+    const conditions = words.map(() => `(' ' || search_key) LIKE ? ESCAPE '\\'`).join(' AND ');
+    return this.#all(
+      `SELECT * FROM users WHERE kind = 'person' AND ${conditions}
+       ORDER BY search_key, id LIMIT ?`,
+      ...words.map(likeWordStart),
+      limit,
+    ).map(userFromRow);
+  }
+
+  async putAvatarImage(image: AvatarImage): Promise<void> {
+    this.#run(
+      `INSERT INTO avatar_images (user_id, hash, mime, bytes, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE
+       SET hash = excluded.hash, mime = excluded.mime, bytes = excluded.bytes,
+           updated_at = excluded.updated_at`,
+      image.userId,
+      image.hash,
+      image.mime,
+      image.bytes,
+      image.updatedAt,
+    );
+  }
+
+  async getAvatarImage(userId: string): Promise<AvatarImage | null> {
+    const row = this.#get('SELECT * FROM avatar_images WHERE user_id = ?', userId);
+    if (!row) return null;
+    return {
+      userId: text(row.user_id),
+      hash: text(row.hash),
+      mime: text(row.mime),
+      bytes: ownBytes(row.bytes),
+      updatedAt: integer(row.updated_at),
+    };
+  }
+
+  async deleteAvatarImage(userId: string): Promise<void> {
+    this.#run('DELETE FROM avatar_images WHERE user_id = ?', userId);
   }
 
   async createSession(session: Session): Promise<void> {
@@ -183,30 +294,7 @@ export class SqliteStore implements Store {
   }
 
   async createConversation(input: NewConversation): Promise<StoredConversation> {
-    const id = input.id ?? randomUUID();
-    const kind = ConversationKindSchema.parse(input.kind);
-    const memberIds = [...new Set(input.memberIds)];
-    this.#transaction(() => {
-      if (this.#get('SELECT id FROM conversations WHERE id = ?', id)) {
-        throw new Error(`conversation ${id} already exists`);
-      }
-      this.#run(
-        'INSERT INTO conversations (id, kind, title, created_at) VALUES (?, ?, ?, ?)',
-        id,
-        kind,
-        input.title,
-        input.createdAt,
-      );
-      for (const [position, userId] of memberIds.entries()) {
-        this.#run(
-          'INSERT INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)',
-          id,
-          userId,
-          position,
-        );
-      }
-    });
-    return { id, kind, title: input.title, memberIds, createdAt: input.createdAt };
+    return this.#transaction(() => this.#insertConversation(input));
   }
 
   async getConversation(id: string): Promise<StoredConversation | null> {
@@ -240,6 +328,97 @@ export class SqliteStore implements Store {
       );
       return this.#requireConversation(conversationId);
     });
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<StoredConversation> {
+    return this.#transaction(() => {
+      this.#requireConversation(conversationId);
+      this.#run(
+        'DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?',
+        conversationId,
+        userId,
+      );
+      this.#run(
+        'DELETE FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+        conversationId,
+        userId,
+      );
+      return this.#requireConversation(conversationId);
+    });
+  }
+
+  async openDirectConversation(
+    input: NewDirectConversation,
+  ): Promise<{ conversation: StoredConversation; created: boolean }> {
+    const [first, second] = input.userIds;
+    const [low, high] = first <= second ? [first, second] : [second, first];
+    // BEGIN IMMEDIATE: another connection to the file waits, then finds the pair.
+    return this.#transaction(() => {
+      const pair = this.#get(
+        'SELECT conversation_id FROM direct_pairs WHERE low_user_id = ? AND high_user_id = ?',
+        low,
+        high,
+      );
+      if (pair) {
+        return {
+          conversation: this.#requireConversation(text(pair.conversation_id)),
+          created: false,
+        };
+      }
+      const conversation = this.#insertConversation({
+        kind: 'direct',
+        title: '',
+        memberIds: [...input.userIds],
+        createdBy: input.createdBy,
+        createdAt: input.createdAt,
+      });
+      this.#run(
+        'INSERT INTO direct_pairs (low_user_id, high_user_id, conversation_id) VALUES (?, ?, ?)',
+        low,
+        high,
+        conversation.id,
+      );
+      return { conversation, created: true };
+    });
+  }
+
+  async advancePosition(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ position: MemberPosition; changed: boolean }> {
+    return this.#transaction(() => {
+      const row = this.#get(
+        'SELECT * FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+        conversationId,
+        userId,
+      );
+      const before = row ? positionFromRow(row) : { userId, deliveredSeq: -1, readSeq: -1 };
+      const readSeq = Math.max(before.readSeq, to.readSeq ?? -1);
+      const deliveredSeq = Math.max(before.deliveredSeq, to.deliveredSeq ?? -1, readSeq);
+      const position = { userId, deliveredSeq, readSeq };
+      const changed = readSeq !== before.readSeq || deliveredSeq !== before.deliveredSeq;
+      if (changed) {
+        this.#run(
+          `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (conversation_id, user_id) DO UPDATE
+           SET delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq`,
+          conversationId,
+          userId,
+          deliveredSeq,
+          readSeq,
+        );
+      }
+      return { position, changed };
+    });
+  }
+
+  async listPositions(conversationId: string): Promise<MemberPosition[]> {
+    return this.#all(
+      'SELECT * FROM member_positions WHERE conversation_id = ? ORDER BY user_id',
+      conversationId,
+    ).map(positionFromRow);
   }
 
   async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
@@ -341,6 +520,34 @@ export class SqliteStore implements Store {
     return row ? integer(row.count) : 0;
   }
 
+  /** Must run inside a transaction. */
+  #insertConversation(input: NewConversation): StoredConversation {
+    const id = input.id ?? randomUUID();
+    const kind = ConversationKindSchema.parse(input.kind);
+    const memberIds = [...new Set(input.memberIds)];
+    const createdBy = input.createdBy ?? null;
+    if (this.#get('SELECT id FROM conversations WHERE id = ?', id)) {
+      throw new Error(`conversation ${id} already exists`);
+    }
+    this.#run(
+      'INSERT INTO conversations (id, kind, title, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+      id,
+      kind,
+      input.title,
+      createdBy,
+      input.createdAt,
+    );
+    for (const [position, userId] of memberIds.entries()) {
+      this.#run(
+        'INSERT INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)',
+        id,
+        userId,
+        position,
+      );
+    }
+    return { id, kind, title: input.title, memberIds, createdBy, createdAt: input.createdAt };
+  }
+
   #conversation(id: string): StoredConversation | null {
     const row = this.#get('SELECT * FROM conversations WHERE id = ?', id);
     if (!row) return null;
@@ -353,6 +560,7 @@ export class SqliteStore implements Store {
       kind: ConversationKindSchema.parse(row.kind),
       title: text(row.title),
       memberIds: members.map((member) => text(member.user_id)),
+      createdBy: row.created_by === null ? null : text(row.created_by),
       createdAt: integer(row.created_at),
     };
   }
