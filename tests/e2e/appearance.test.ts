@@ -1,0 +1,86 @@
+// How the app looks where nothing is installed to help it, in Debian's Chromium: keyboard focus
+// shows a ring (issue 15, defect 8).
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './support/bootstrap.ts';
+import { composer, conversationButton, messages, openConversation } from './support/messenger.ts';
+import { freshUsPhone, onboard, phoneStep, waitForPhoneStep } from './support/onboarding.ts';
+
+const e2e = useE2E();
+
+const vegetaTitle = 'Vegeta Saiyan';
+const groupTitle = 'Capsule Corp';
+/** The theme's light primary colour, #3949ab. */
+const primary = 'rgb(57, 73, 171)';
+
+interface Outline {
+  style: string;
+  width: string;
+  color: string;
+}
+
+const outlineOf = (locator: Locator): Promise<Outline> =>
+  locator.evaluate((element) => {
+    const style = getComputedStyle(element);
+    return { style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+  });
+
+/** Presses Tab (at most `limit` times) until `target` has the focus, as a keyboard user does. */
+async function tabTo(page: Page, target: Locator, limit = 30): Promise<void> {
+  for (let presses = 0; presses < limit; presses += 1) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${String(target)} was not reached with ${limit} Tabs`);
+}
+
+const noOutline = (outline: Outline): boolean =>
+  outline.style === 'none' || outline.width === '0px';
+
+/** Reaches `target` with Tab; its outline before (none or what it is) and while focused. */
+async function outlinesWhenTabbedTo(page: Page, target: Locator) {
+  const before = await outlineOf(target);
+  await tabTo(page, target);
+  return { unfocused: noOutline(before) ? 'none' : before, focused: await outlineOf(target) };
+}
+
+/** What a keyboard user sees: nothing before, a 2px primary ring once focused. */
+const visibleRing = {
+  unfocused: 'none',
+  focused: { style: 'solid', width: '2px', color: primary },
+};
+
+describe('keyboard focus', () => {
+  it('rings a button reached with Tab', async () => {
+    const { page, shots } = e2e;
+    await waitForPhoneStep(page);
+    await phoneStep.phone(page).pressSequentially('4155550100');
+    expect(await outlinesWhenTabbedTo(page, phoneStep.next(page))).toEqual(visibleRing);
+    await shots.take(page, 'next-focused');
+  });
+
+  it('rings the conversation rows, selected or not, the message log and the Send button', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    const selectedRow = conversationButton(page, vegetaTitle);
+    expect(await outlinesWhenTabbedTo(page, selectedRow)).toEqual(visibleRing);
+    await shots.take(page, 'selected-row-focused');
+    expect(await outlinesWhenTabbedTo(page, conversationButton(page, groupTitle))).toEqual(
+      visibleRing,
+    );
+    expect(await outlinesWhenTabbedTo(page, messages(page))).toEqual(visibleRing);
+    await shots.take(page, 'message-log-focused');
+    await composer(page).fill('Ready when you are.');
+    const send = page.getByRole('button', { name: 'Send' });
+    expect(await outlinesWhenTabbedTo(page, send)).toEqual(visibleRing);
+  });
+
+  it('shows no ring on a row clicked with the pointer', async () => {
+    const { page } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await conversationButton(page, groupTitle).click();
+    expect(noOutline(await outlineOf(conversationButton(page, groupTitle)))).toBe(true);
+  });
+});
+
