@@ -1,5 +1,8 @@
 import { createTheme, type Theme } from '@mui/material/styles';
 
+/** The bundled emoji font's family (declared in assets/fonts/twemoji/twemoji.css). */
+const emojiFontFamily = "'Twemoji Mozilla'";
+
 // One theme with a light and a dark scheme. The 'media' selector makes the CSS variables follow
 // the OS (prefers-color-scheme) with no script and nothing stored, so the app switches when the
 // OS does, even while open.
@@ -27,7 +30,9 @@ export const theme = createTheme({
   // it on clip-prone rows (ListItemButton, MenuItem, Tab) by itself; `insetFocusRing` below is
   // the same ring for our own focusable elements.
   focusVisible: true,
-  typography: { fontFamily: 'Roboto, system-ui, sans-serif' },
+  // Emoji come from the bundled Twemoji font (assets/fonts/twemoji) when Roboto has no glyph, so
+  // they draw on machines without an emoji font too.
+  typography: { fontFamily: `Roboto, ${emojiFontFamily}, system-ui, sans-serif` },
   components: {
     // The screens fill the window; the message log scrolls inside it, never the page.
     MuiCssBaseline: { styleOverrides: { 'html, body, #root': { height: '100%' } } },

@@ -1,5 +1,7 @@
 // How the app looks where nothing is installed to help it, in Debian's Chromium: keyboard focus
-// shows a ring (issue 15, defect 8).
+// shows a ring (issue 15, defect 8), and emoji are drawn in colour from the bundled font on a
+// machine with no emoji font (defect 11).
+import { execFileSync } from 'node:child_process';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/bootstrap.ts';
@@ -84,3 +86,60 @@ describe('keyboard focus', () => {
   });
 });
 
+/**
+ * How many pixels of `locator`'s screenshot are warm colours (Twemoji's faces are #ffcc4d; the
+ * preview draws it through its secondary text's 60% alpha), where text and tofu are grey.
+ */
+async function yellowPixels(page: Page, locator: Locator): Promise<number> {
+  const png = (await locator.screenshot()).toString('base64');
+  return page.evaluate(async (data) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${data}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d canvas');
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let index = 0; index < pixels.length; index += 4) {
+      const [red = 0, green = 0, blue = 0] = pixels.subarray(index, index + 3);
+      if (red - blue > 60 && green - blue > 40) count += 1;
+    }
+    return count;
+  }, png);
+}
+
+describe('emoji', () => {
+  it('are drawn in colour from the bundled font in messages and previews, with no emoji font installed', async () => {
+    // The premise: this machine has no emoji font of its own to fall back on.
+    expect(execFileSync('fc-list', { encoding: 'utf8' })).not.toMatch(/emoji/i);
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    const text = 'Good morning 😀';
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+    const message = messages(page).getByRole('article').filter({ hasText: text });
+    await message.waitFor();
+    await page.evaluate(() => document.fonts.ready);
+
+    const font = await page.evaluate(() => ({
+      check: document.fonts.check('16px "Twemoji Mozilla"', '😀'),
+      status: [...document.fonts]
+        .filter((face) => face.family.replaceAll('"', '') === 'Twemoji Mozilla')
+        .map((face) => face.status),
+    }));
+    // Loaded because the page needed it (it is fetched only once an emoji is on screen).
+    expect(font).toEqual({ check: true, status: ['loaded'] });
+
+    const bubbleText = message.locator('div[dir="auto"]');
+    expect(await yellowPixels(page, bubbleText)).toBeGreaterThan(20);
+    const preview = conversationButton(page, vegetaTitle).locator('bdi');
+    await expect(preview.textContent()).resolves.toBe(text);
+    expect(await yellowPixels(page, preview)).toBeGreaterThan(20);
+    await shots.take(page, 'emoji');
+  });
+});
