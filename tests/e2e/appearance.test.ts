@@ -1,6 +1,6 @@
 // How the app looks where nothing is installed to help it, in Debian's Chromium: keyboard focus
-// shows a ring (issue 15, defect 8), and emoji are drawn in colour from the bundled font on a
-// machine with no emoji font (defect 11).
+// shows a ring (issue 15, defect 8), emoji are drawn in colour from the bundled font on a machine
+// with no emoji font (defect 11), and the page has an icon (defect 12).
 import { execFileSync } from 'node:child_process';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -141,5 +141,29 @@ describe('emoji', () => {
     await expect(preview.textContent()).resolves.toBe(text);
     expect(await yellowPixels(page, preview)).toBeGreaterThan(20);
     await shots.take(page, 'emoji');
+  });
+});
+
+describe('the icon', () => {
+  it('is served in web mode as the favicon and linked from the page', async () => {
+    const { page, server } = e2e;
+    const favicon = await fetch(new URL('/favicon.ico', server.url));
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toBe('image/x-icon');
+    // An ICO: reserved 0, type 1, and at least one image.
+    const bytes = Buffer.from(await favicon.arrayBuffer());
+    expect([bytes.readUInt16LE(0), bytes.readUInt16LE(2)]).toEqual([0, 1]);
+    expect(bytes.readUInt16LE(4)).toBeGreaterThan(0);
+
+    await waitForPhoneStep(page);
+    const links = await page
+      .locator('link[rel="icon"]')
+      .evaluateAll((elements) => elements.map((link) => (link as HTMLLinkElement).href));
+    expect(links.length).toBe(2);
+    for (const href of links) {
+      const response = await fetch(href);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^image\//);
+    }
   });
 });
