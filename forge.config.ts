@@ -7,11 +7,17 @@ import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
 
+const appIcon = 'src/renderer/public/icon';
+
 const config: ForgeConfig = {
   packagerConfig: {
     asar: true,
     name: 'Parley',
     executableName: 'parley',
+    // The app's icon, drawn from icon.svg by scripts/make-icons.mjs: the packager adds .ico
+    // (Windows) or .icns (macOS); on Linux the window icon (src/main/appIcon.ts) and the .deb's
+    // icon below show it.
+    icon: appIcon,
     // Ship only the Vite bundles (as the Vite plugin's default does), minus web mode's build.
     ignore: (file: string) => file !== '' && !/^\/\.vite($|\/build|\/renderer)/.test(file),
   },
@@ -19,7 +25,12 @@ const config: ForgeConfig = {
   makers: [
     new MakerZIP({}),
     new MakerDeb({
-      options: { name: 'parley', productName: 'Parley', categories: ['Network'] },
+      options: {
+        name: 'parley',
+        productName: 'Parley',
+        categories: ['Network'],
+        icon: `${appIcon}.png`,
+      },
     }),
   ],
   plugins: [

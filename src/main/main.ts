@@ -1,6 +1,7 @@
 // The Electron main process: app lifecycle only. Each job lives in its own file beside this one.
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, screen, session } from 'electron';
+import { appIconPath } from './appIcon.ts';
 import { installAppMenu } from './appMenu.ts';
 import { createAppPages } from './appPages.ts';
 import { handleAppScheme, registerAppScheme } from './appProtocol.ts';
@@ -58,7 +59,8 @@ async function start(): Promise<void> {
   const openMainWindow = async () => {
     const workAreas = screen.getAllDisplays().map((display) => display.workArea);
     const stateFile = path.join(userData, 'window-state.json');
-    mainWindow = await createMainWindow({ ...windowOptions, stateFile, workAreas });
+    const icon = appIconPath(__dirname, MAIN_WINDOW_VITE_DEV_SERVER_URL);
+    mainWindow = await createMainWindow({ ...windowOptions, icon, stateFile, workAreas });
     mainWindow.on('closed', () => (mainWindow = null));
   };
   await openMainWindow();

@@ -8,6 +8,8 @@ export interface MainWindowOptions {
   appPages: AppPages;
   preloadPath: string;
   serverUrl: string;
+  /** The app icon's PNG (appIcon.ts). */
+  icon: string;
   /** The JSON file the size and position are kept in. */
   stateFile: string;
   /** The displays' work areas now, to check the saved position is still on screen. */
@@ -26,6 +28,7 @@ export async function createMainWindow(options: MainWindowOptions): Promise<Brow
       minWidth: windowMinimumSize.width,
       minHeight: windowMinimumSize.height,
       title: 'Parley',
+      icon: options.icon,
     },
   });
   if (isMaximized) window.maximize();

@@ -1,9 +1,11 @@
 // Renderer entry: choose the platform once, provide the app machine with the socket transport,
-// build the atoms and render. Fonts are bundled (@fontsource): no remote assets.
+// build the atoms and render. Fonts are bundled (@fontsource, and Twemoji for emoji): no remote
+// assets.
 import '@fontsource/roboto/300.css';
 import '@fontsource/roboto/400.css';
 import '@fontsource/roboto/500.css';
 import '@fontsource/roboto/700.css';
+import './assets/fonts/twemoji/twemoji.css';
 import { createStore } from 'jotai';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

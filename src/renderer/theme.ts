@@ -1,4 +1,7 @@
-import { createTheme } from '@mui/material/styles';
+import { createTheme, type Theme } from '@mui/material/styles';
+
+/** The bundled emoji font's family (declared in assets/fonts/twemoji/twemoji.css). */
+const emojiFontFamily = "'Twemoji Mozilla'";
 
 // One theme with a light and a dark scheme. The 'media' selector makes the CSS variables follow
 // the OS (prefers-color-scheme) with no script and nothing stored, so the app switches when the
@@ -22,10 +25,26 @@ export const theme = createTheme({
     },
   },
   shape: { borderRadius: 10 },
-  typography: { fontFamily: 'Roboto, system-ui, sans-serif' },
+  // Keyboard focus is a 2px ring in the primary colour, 2px off the element, on everything built
+  // on ButtonBase (buttons, icon buttons, conversation rows, menu items, checkboxes). MUI insets
+  // it on clip-prone rows (ListItemButton, MenuItem, Tab) by itself; `insetFocusRing` below is
+  // the same ring for our own focusable elements.
+  focusVisible: true,
+  // Emoji come from the bundled Twemoji font (assets/fonts/twemoji) when Roboto has no glyph, so
+  // they draw on machines without an emoji font too.
+  typography: { fontFamily: `Roboto, ${emojiFontFamily}, system-ui, sans-serif` },
   components: {
     // The screens fill the window; the message log scrolls inside it, never the page.
     MuiCssBaseline: { styleOverrides: { 'html, body, #root': { height: '100%' } } },
     MuiButton: { defaultProps: { disableElevation: true } },
   },
 });
+
+/**
+ * The theme's keyboard focus ring for a focusable element MUI does not style (the message log),
+ * drawn inside it, where a scroll container cannot clip it. For `sx`:
+ * `(theme) => ({ '&:focus-visible': insetFocusRing(theme) })`.
+ */
+export function insetFocusRing(current: Theme) {
+  return { ...current.focusVisible, outlineOffset: -2 };
+}

@@ -5,6 +5,7 @@ import Fab from '@mui/material/Fab';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import { insetFocusRing } from '../theme.ts';
 import { DaySeparator } from './DaySeparator.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 import type { LogRow } from './logRows.ts';
@@ -114,7 +115,14 @@ export const MessageLog = memo(function MessageLog({
         aria-label="Messages"
         tabIndex={0}
         onScroll={maybeLoadOlder}
-        sx={{ height: '100%', overflowY: 'auto', overflowAnchor: 'none', outline: 'none' }}
+        sx={(current) => ({
+          height: '100%',
+          overflowY: 'auto',
+          overflowAnchor: 'none',
+          outline: 'none',
+          // Reached with Tab (it scrolls with the arrow keys): the theme's ring shows it.
+          '&:focus-visible': insetFocusRing(current),
+        })}
       >
         {rows.length === 0 ? (
           <Typography sx={{ color: 'text.secondary', textAlign: 'center', mt: 4 }}>

@@ -76,6 +76,7 @@ describe('window state', () => {
       appPages: createAppPages({}),
       preloadPath: '/p.cjs',
       serverUrl: 'http://127.0.0.1:1',
+      icon: '/app/icon.png',
       stateFile: file,
       workAreas: [laptop],
     })) as unknown as FakeBrowserWindow;
