@@ -204,16 +204,14 @@ export const newChatMachine = setup({
       const userIds = context.picked.map((user) => user.id);
       enqueue(() => ask(system, { type: 'addMembers', requestId, conversationId, userIds }));
     }),
-    handToMessenger: ({ event, system }) => {
-      if (event.type !== 'conversation.created') return;
+    handToMessenger: enqueueActions(({ event, system, enqueue }) => {
+      const messenger = system.get(systemIds.messenger);
+      if (event.type !== 'conversation.created' || !messenger) return;
       const { conversation, users } = event.created;
       const added: ConversationAdded = { conversation, users };
-      tellSystem<MessengerEvent>(system, systemIds.messenger, {
-        type: 'conversation.added',
-        added,
-        open: true,
-      });
-    },
+      const handOver: MessengerEvent = { type: 'conversation.added', added, open: true };
+      enqueue.sendTo(messenger, handOver);
+    }),
   },
 }).createMachine({
   id: 'newChat',
@@ -249,13 +247,23 @@ export const newChatMachine = setup({
           on: {
             'query.changed': [
               { guard: 'queryBlank', target: '.idle', actions: ['setQuery', 'clearResults'] },
-              // Each keystroke starts the quiet time again.
-              { target: '.debouncing', reenter: true, actions: 'setQuery' },
+              { target: '.debouncing', actions: 'setQuery' },
             ],
           },
           states: {
             idle: {},
-            debouncing: { after: { searchDelay: 'searching' } },
+            debouncing: {
+              after: { searchDelay: 'searching' },
+              on: {
+                // Each keystroke starts the quiet time again. (Re-entered from here, not from
+                // the region: re-entering the region would re-enter its parallel sibling too,
+                // and the dialog's step would start over.)
+                'query.changed': [
+                  { guard: 'queryBlank', target: 'idle', actions: ['setQuery', 'clearResults'] },
+                  { target: 'debouncing', reenter: true, actions: 'setQuery' },
+                ],
+              },
+            },
             searching: {
               entry: 'askPeople',
               on: {

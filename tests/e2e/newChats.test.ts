@@ -1,0 +1,141 @@
+// Conversations people make, in Chromium with two and three browser contexts against a real
+// server: two people who just signed up find each other, talk in a DM, and make a group that
+// reaches every member live.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './support/bootstrap.ts';
+import {
+  composer,
+  conversation,
+  conversationButton,
+  messages,
+  openConversation,
+} from './support/messenger.ts';
+import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
+
+const e2e = useE2E();
+
+const dialog = (page: Page) => page.getByRole('dialog');
+const searchField = (page: Page) =>
+  dialog(page).getByRole('searchbox', { name: 'Name or phone number' });
+const found = (page: Page, name: string) =>
+  dialog(page).getByRole('list', { name: 'People found' }).getByRole('button', { name });
+
+async function startNewChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await dialog(page)
+    .getByRole('heading', { name: 'New message' })
+    .waitFor({ timeout: stepTimeoutMs });
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+describe('new chats', () => {
+  it('two people who just signed up find each other by name and talk in a DM', async () => {
+    const { page: ada, shots } = e2e;
+    await onboard(ada, { phone: freshUsPhone(), first: 'Ada', last: 'Byron' });
+    const alan = await e2e.openPerson('person 2');
+    const alanPhone = freshUsPhone();
+    await onboard(alan, { phone: alanPhone, first: 'Alan', last: 'Mathison' });
+
+    await startNewChat(ada);
+    // Nobody is found by a number they did not make findable: the same answer as no account.
+    await searchField(ada).fill(`+1 ${alanPhone}`);
+    await dialog(ada)
+      .getByText(/^Nobody found/)
+      .waitFor({ timeout: stepTimeoutMs });
+
+    await searchField(ada).fill('mathi');
+    await found(ada, 'Alan Mathison').waitFor({ timeout: stepTimeoutMs });
+    await shots.take(ada, 'new-chat-search');
+    await found(ada, 'Alan Mathison').click();
+
+    // The DM opens at once for Ada, titled by the other person, and the dialog is gone.
+    await conversation(ada, 'Alan Mathison')
+      .getByRole('heading', { name: 'Alan Mathison' })
+      .waitFor({ timeout: stepTimeoutMs });
+    await dialog(ada).waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    // Alan's list has it too, without a reload, before anything is said.
+    await conversationButton(alan, 'Ada Byron').waitFor({ timeout: stepTimeoutMs });
+
+    await send(ada, 'Hello Alan, found you!');
+    await openConversation(alan, 'Ada Byron');
+    await messages(alan)
+      .getByRole('article', { name: 'Ada Byron' })
+      .filter({ hasText: 'Hello Alan, found you!' })
+      .waitFor({ timeout: stepTimeoutMs });
+    // Between people there is no bot: the second message is Ada's too, never Vegeta's.
+    await send(ada, 'Still me.');
+    await messages(alan)
+      .getByRole('article', { name: 'Ada Byron' })
+      .filter({ hasText: 'Still me.' })
+      .waitFor({ timeout: stepTimeoutMs });
+    await send(alan, 'Hi Ada!');
+    await messages(ada)
+      .getByRole('article', { name: 'Alan Mathison' })
+      .filter({ hasText: 'Hi Ada!' })
+      .waitFor({ timeout: stepTimeoutMs });
+    await shots.take(ada, 'dm-between-people');
+
+    // Starting it again from the other side opens the same conversation, not a second one.
+    await startNewChat(alan);
+    await searchField(alan).fill('ada byr');
+    await found(alan, 'Ada Byron').click();
+    await conversation(alan, 'Ada Byron').waitFor({ timeout: stepTimeoutMs });
+    await expect(conversationButton(alan, 'Ada Byron').count()).resolves.toBe(1);
+
+    // After a reload the DM is still there for both, with its history.
+    await ada.reload();
+    await openConversation(ada, 'Alan Mathison');
+    await messages(ada).getByText('Hi Ada!').waitFor({ timeout: stepTimeoutMs });
+  });
+
+  it('makes a group with a title that reaches every member live', async () => {
+    const { page: grace, shots } = e2e;
+    await onboard(grace, { phone: freshUsPhone(), first: 'Grace', last: 'Brewster' });
+    const linus = await e2e.openPerson('person 2');
+    await onboard(linus, { phone: freshUsPhone(), first: 'Linus', last: 'Pauling' });
+    const rosalind = await e2e.openPerson('person 3');
+    await onboard(rosalind, { phone: freshUsPhone(), first: 'Rosalind', last: 'Elsie' });
+
+    await startNewChat(grace);
+    await dialog(grace).getByRole('button', { name: 'New group' }).click();
+    await dialog(grace).getByRole('heading', { name: 'New group' }).waitFor();
+    const next = dialog(grace).getByRole('button', { name: 'Next' });
+    await expect(next.isDisabled()).resolves.toBe(true);
+    await searchField(grace).fill('paul');
+    await found(grace, 'Linus Pauling').click();
+    await searchField(grace).fill('rosa');
+    await found(grace, 'Rosalind Elsie').click();
+    // Both stay picked while the search changes.
+    const picked = dialog(grace).getByRole('list', { name: 'Picked' });
+    await picked.getByText('Linus Pauling').waitFor();
+    await picked.getByText('Rosalind Elsie').waitFor();
+    await shots.take(grace, 'new-group-members');
+    await next.click();
+
+    const create = dialog(grace).getByRole('button', { name: 'Create group' });
+    await expect(create.isDisabled()).resolves.toBe(true);
+    await dialog(grace).getByRole('textbox', { name: 'Group name' }).fill('Double Helix');
+    await shots.take(grace, 'new-group-name');
+    await create.click();
+
+    await conversation(grace, 'Double Helix').waitFor({ timeout: stepTimeoutMs });
+    for (const member of [linus, rosalind]) {
+      await conversationButton(member, 'Double Helix').waitFor({ timeout: stepTimeoutMs });
+    }
+    await openConversation(rosalind, 'Double Helix');
+    await send(rosalind, 'Photo 51 is ready.');
+    await messages(grace)
+      .getByRole('article', { name: 'Rosalind Elsie' })
+      .filter({ hasText: 'Photo 51 is ready.' })
+      .waitFor({ timeout: stepTimeoutMs });
+    await expect(conversationButton(linus, 'Double Helix').textContent()).resolves.toContain(
+      'Rosalind: Photo 51 is ready.',
+    );
+    await shots.take(grace, 'group-made-here');
+  });
+});
