@@ -31,6 +31,7 @@ import {
   isDrafting,
   requestConversationsAndUsers,
   listSessions,
+  markRead,
   requestMessages,
   revokeSession,
   sendMessage,
@@ -156,6 +157,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.removeMember]: removeMember,
   [Events.leaveConversation]: leaveConversation,
   [Events.updateProfile]: updateProfile,
+  [Events.markRead]: markRead,
 };
 
 function formatUrl(host: string, port: number): string {

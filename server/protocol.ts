@@ -46,6 +46,10 @@ export const Events = {
   updateProfile: 'updateProfile',
   /** Server -> everyone who shares a conversation with a person whose profile changed. */
   userUpdated: 'userUpdated',
+  /** The signed-in person has read a conversation up to a message. */
+  markRead: 'markRead',
+  /** Server -> the person's other windows: how far they have read a conversation. */
+  readPositionChanged: 'readPositionChanged',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +228,11 @@ export const ConversationSchema = ConversationSummarySchema.extend({
    * world's own group.
    */
   adminId: IdSchema.nullable().optional(),
+  /**
+   * The receiver's read position: the seq of the last message they have read (-1: none; absent
+   * from an older server: -1). Unread are the messages after it.
+   */
+  readSeq: z.number().int().min(-1).optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -384,6 +393,13 @@ export const RemoveMemberSchema = z.strictObject({ conversationId: IdSchema, use
 export type RemoveMember = z.infer<typeof RemoveMemberSchema>;
 
 export const LeaveConversationSchema = z.strictObject({ conversationId: IdSchema });
+
+/** `seq`: the last message read (the server keeps the highest it is told, up to the last one). */
+export const MarkReadSchema = z.strictObject({
+  conversationId: IdSchema,
+  seq: z.number().int().nonnegative(),
+});
+export type MarkRead = z.infer<typeof MarkReadSchema>;
 export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +438,12 @@ export const ConversationAddedSchema = z.object({
   users: z.array(UserSchema),
 });
 export type ConversationAdded = z.infer<typeof ConversationAddedSchema>;
+
+export const ReadPositionSchema = z.object({
+  conversationId: IdSchema,
+  readSeq: z.number().int().min(-1),
+});
+export type ReadPosition = z.infer<typeof ReadPositionSchema>;
 
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
@@ -534,6 +556,7 @@ export interface ClientToServerEvents {
   removeMember: (payload: RemoveMember, ack: AckCallback) => void;
   leaveConversation: (payload: LeaveConversation, ack: AckCallback) => void;
   updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
+  markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -546,6 +569,7 @@ export interface ServerToClientEvents {
   conversationRemoved: (payload: ConversationRemoved) => void;
   memberLeft: (payload: MemberLeft) => void;
   userUpdated: (payload: UserUpdated) => void;
+  readPositionChanged: (payload: ReadPosition) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

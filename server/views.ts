@@ -44,18 +44,23 @@ export function adminOf(conversation: StoredConversation): string | null {
   return conversation.memberIds[0] ?? null;
 }
 
+/** The conversation as `viewerId` receives it (their read position; -1 when not given). */
 export async function conversationOf(
   context: ServerContext,
   conversation: StoredConversation,
+  viewerId?: string,
 ): Promise<Conversation> {
-  const page = await context.store.listMessages(conversation.id, {
-    limit: Limits.pageDefaultLimit,
-  });
+  const [page, position] = await Promise.all([
+    context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
+    viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
+  ]);
+  const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
   return {
     ...(await summaryOf(context, conversation)),
     memberIds: conversation.memberIds,
     adminId: adminOf(conversation),
+    readSeq,
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };
@@ -94,7 +99,9 @@ export async function conversationsAndUsersOf(
   user: StoredUser,
 ): Promise<ConversationsAndUsers> {
   const stored = await context.store.listConversationsOf(user.id);
-  const conversations = await Promise.all(stored.map((item) => conversationOf(context, item)));
+  const conversations = await Promise.all(
+    stored.map((item) => conversationOf(context, item, user.id)),
+  );
   const memberIds = new Set(stored.flatMap((conversation) => conversation.memberIds));
   memberIds.delete(user.id);
   const others = await context.store.getUsers([...memberIds]);

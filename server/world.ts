@@ -104,5 +104,17 @@ export async function welcomeNewUser(
     sentAt: now,
   });
   const group = await store.addMember(groupConversation.id, user.id);
+  // What the group said before they joined is not news to them; Vegeta's line is.
+  await markHistoryRead(store, group.id, user.id);
   return { direct, group };
+}
+
+/** A newcomer's read position at the conversation's last message: its history is not unread. */
+export async function markHistoryRead(
+  store: Store,
+  conversationId: string,
+  userId: string,
+): Promise<void> {
+  const last = await store.getLastMessage(conversationId);
+  if (last) await store.advancePosition(conversationId, userId, { readSeq: last.seq });
 }

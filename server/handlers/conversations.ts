@@ -2,7 +2,7 @@
 import { disconnectSession, isIdle, sessionIdOf } from '../auth.ts';
 import { authorForSend } from '../authorship.ts';
 import type { ChatSocket } from '../codeSender.ts';
-import { conversationRoom, type ServerContext } from '../context.ts';
+import { conversationRoom, type ServerContext, userRoom } from '../context.ts';
 import {
   Events,
   IsDraftingSchema,
@@ -13,6 +13,7 @@ import {
   RequestMessagesSchema,
   SendMessageSchema,
   ListSessionsSchema,
+  MarkReadSchema,
   RevokeSessionSchema,
   SignOutSchema,
 } from '../protocol.ts';
@@ -159,6 +160,31 @@ export const requestMessages = defineHandler({
     // backwards keeps the newest (it continues before the first).
     const fitted = fitPage(page.messages, after === undefined ? 'newest' : 'oldest');
     return { ok: true, messages: fitted.messages, hasMore: page.hasMore || fitted.cut };
+  },
+});
+
+export const markRead = defineHandler({
+  audience: 'authenticated',
+  schema: MarkReadSchema,
+  limits: (socket) => [{ limit: 'readMarks', key: signedInUserId(socket) }],
+  async handle(context, socket, { conversationId, seq }) {
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
+    if (isError(conversation)) return conversation;
+    // Never past the last message: a client cannot mark unwritten messages read in advance.
+    const last = await context.store.getLastMessage(conversationId);
+    if (!last) return { ok: true, conversationId, readSeq: -1 };
+    const { position, changed } = await context.store.advancePosition(conversationId, userId, {
+      readSeq: Math.min(seq, last.seq),
+    });
+    // The person's other windows (and devices) clear the same unread messages.
+    if (changed) {
+      context.io
+        .to(userRoom(userId))
+        .except(socket.id)
+        .emit(Events.readPositionChanged, { conversationId, readSeq: position.readSeq });
+    }
+    return { ok: true, conversationId, readSeq: position.readSeq };
   },
 });
 

@@ -20,6 +20,7 @@ import {
 import type { StoredConversation, StoredUser } from '../store/types.ts';
 import { avatarPalette, initialsOf } from '../avatars.ts';
 import { adminOf, conversationOf, publicUser, selfUser } from '../views.ts';
+import { markHistoryRead } from '../world.ts';
 import { nameProblem } from './onboarding.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import {
@@ -80,8 +81,12 @@ async function deliverConversation(
   ]);
   const users = members.map(publicUser);
   for (const userId of userIds) {
+    // Each as they receive it: a newcomer's read position is where they joined.
+    const { readSeq } = await context.store.getPosition(conversation.id, userId);
     context.io.in(userRoom(userId)).socketsJoin(room);
-    context.io.to(userRoom(userId)).emit(Events.conversationAdded, { conversation: wire, users });
+    context.io
+      .to(userRoom(userId))
+      .emit(Events.conversationAdded, { conversation: { ...wire, readSeq }, users });
   }
   return { conversation: wire, users };
 }
@@ -169,7 +174,10 @@ export const addMembers = defineHandler({
     const people = await peopleOrError(context, newIds);
     if (isPeopleError(people)) return people;
     let updated = group;
-    for (const person of people) updated = await context.store.addMember(conversationId, person.id);
+    for (const person of people) {
+      updated = await context.store.addMember(conversationId, person.id);
+      await markHistoryRead(context.store, conversationId, person.id);
+    }
     // Members already there learn who joined; the new members get the whole conversation.
     for (const person of people) {
       context.io

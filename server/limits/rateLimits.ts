@@ -42,6 +42,8 @@ export type LimitName =
   | 'membershipChanges'
   /** updateProfile, per user: each change is pushed to everyone who shares a conversation. */
   | 'profileUpdates'
+  /** markRead, per user: one per conversation opened or message read while open. */
+  | 'readMarks'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -84,6 +86,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   conversationCreates: { points: 30, durationSeconds: 60 * 60 },
   membershipChanges: { points: 60, durationSeconds: 10 * 60 },
   profileUpdates: { points: 20, durationSeconds: 10 * 60 },
+  readMarks: { points: 120, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

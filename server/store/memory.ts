@@ -230,6 +230,11 @@ export class MemoryStore implements Store {
     return { position: copy(position), changed };
   }
 
+  async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
+    const position = this.#positions.get(`${conversationId}\n${userId}`);
+    return position ? copy(position) : { userId, deliveredSeq: -1, readSeq: -1 };
+  }
+
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
     const prefix = `${conversationId}\n`;
     return [...this.#positions.entries()]

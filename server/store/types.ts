@@ -205,6 +205,8 @@ export interface Store {
   ): Promise<{ position: MemberPosition; changed: boolean }>;
   /** Every position stored for the conversation, by user id. */
   listPositions(conversationId: string): Promise<MemberPosition[]>;
+  /** One member's position (-1s when none is stored). */
+  getPosition(conversationId: string, userId: string): Promise<MemberPosition>;
 
   appendSystemMessage(message: NewSystemMessage): Promise<Message>;
   appendUserMessage(message: NewUserMessage): Promise<AppendResult>;

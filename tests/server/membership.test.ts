@@ -450,3 +450,86 @@ describe('updateProfile', () => {
     expect((await test.store.getUser(launch.user.id))?.firstName).toBe('Launch');
   });
 });
+
+describe('read positions', () => {
+  it('keeps how far each person has read, for their next sync and their other windows', async () => {
+    const test = await startTestServer();
+    const [launch] = await people(test, 1);
+    const world = await fetchWorld(launch.client);
+    const direct = world.conversations.find((c) => c.kind === 'direct')!;
+    const group = world.conversations.find((c) => c.id === 'capsule-corp')!;
+    // A newcomer has read the group's history (it is not news), not Vegeta's opening line.
+    expect(direct.readSeq).toBe(-1);
+    expect(group.readSeq).toBe(group.lastMessage?.seq);
+
+    const otherWindow = await connect(test.url, launch.sessionToken);
+    await settle(otherWindow);
+    const heard = nextEvent(otherWindow, 'readPositionChanged');
+    expect(await request(launch.client, 'markRead', { conversationId: direct.id, seq: 0 })).toEqual(
+      { ok: true, conversationId: direct.id, readSeq: 0 },
+    );
+    expect(await heard).toEqual({ conversationId: direct.id, readSeq: 0 });
+    expect(
+      (await fetchWorld(otherWindow)).conversations.find((c) => c.id === direct.id)?.readSeq,
+    ).toBe(0);
+
+    // Never back, never past the last message, and a repeat tells nobody.
+    const repeats = collect(otherWindow, 'readPositionChanged');
+    expect(
+      await request(launch.client, 'markRead', { conversationId: direct.id, seq: 500 }),
+    ).toEqual({ ok: true, conversationId: direct.id, readSeq: 0 });
+    await settle(otherWindow);
+    expect(repeats).toEqual([]);
+  });
+
+  it('refuses strangers, bad seqs and a flood', async () => {
+    const test = await startTestServer({
+      rateLimits: (await import('../../server/limits/rateLimits.ts')).createRateLimits({
+        rules: { readMarks: { points: 2, durationSeconds: 60 } },
+      }),
+    });
+    const [launch, yamcha] = await people(test, 2);
+    const direct = (await fetchWorld(launch.client)).conversations.find(
+      (c) => c.kind === 'direct',
+    )!;
+    expect(await request(yamcha.client, 'markRead', { conversationId: direct.id, seq: 0 })).toEqual(
+      refused('forbidden'),
+    );
+    for (const seq of [-1, 1.5, '0']) {
+      expect(await request(launch.client, 'markRead', { conversationId: direct.id, seq })).toEqual(
+        refused('invalid_payload'),
+      );
+    }
+    await request(launch.client, 'markRead', { conversationId: direct.id, seq: 0 });
+    await request(launch.client, 'markRead', { conversationId: direct.id, seq: 0 });
+    expect(
+      await request(launch.client, 'markRead', { conversationId: direct.id, seq: 0 }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    expect((await test.store.getPosition(direct.id, yamcha.user.id)).readSeq).toBe(-1);
+  });
+
+  it('gives people added to a group its history as read', async () => {
+    const test = await startTestServer();
+    const [launch, yamcha, krillin] = await people(test, 3);
+    const created = await request(launch.client, 'createConversation', {
+      kind: 'group',
+      title: 'Kame House',
+      memberIds: [yamcha.user.id],
+    });
+    const groupId = created.conversation.id as string;
+    await request(launch.client, 'sendMessage', {
+      conversationId: groupId,
+      text: 'Before Krillin',
+      clientMessageId: 'k-1',
+    });
+    const added = nextEvent(krillin.client, 'conversationAdded');
+    await request(launch.client, 'addMembers', {
+      conversationId: groupId,
+      userIds: [krillin.user.id],
+    });
+    expect((await added).conversation.readSeq).toBe(0);
+  });
+});

@@ -535,6 +535,24 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         listed[0]!.readSeq = 99;
         expect((await store.listPositions(room.id))[0]?.readSeq).toBe(0);
       });
+
+      it('reads one member’s position, -1s when none is stored', async () => {
+        const room = await conversation(['m', 'z']);
+        await store.advancePosition(room.id, 'z', { deliveredSeq: 3, readSeq: 1 });
+        expect(await store.getPosition(room.id, 'z')).toEqual({
+          userId: 'z',
+          deliveredSeq: 3,
+          readSeq: 1,
+        });
+        expect(await store.getPosition(room.id, 'm')).toEqual({
+          userId: 'm',
+          deliveredSeq: -1,
+          readSeq: -1,
+        });
+        const read = await store.getPosition(room.id, 'z');
+        read.readSeq = 99;
+        expect((await store.getPosition(room.id, 'z')).readSeq).toBe(1);
+      });
     });
 
     describe('messages', () => {

@@ -424,6 +424,16 @@ export class PostgresStore implements Store {
     };
   }
 
+  async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
+    const { rows } = await this.#pool.query<PositionRow>(
+      `SELECT user_id, delivered_seq, read_seq FROM member_positions
+       WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    const [row] = rows;
+    return row ? toPosition(row) : { userId, deliveredSeq: -1, readSeq: -1 };
+  }
+
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
     const { rows } = await this.#pool.query<PositionRow>(
       `SELECT user_id, delivered_seq, read_seq FROM member_positions

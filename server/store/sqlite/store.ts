@@ -414,6 +414,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
+    const [row] = this.#all(
+      'SELECT * FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+      conversationId,
+      userId,
+    );
+    return row ? positionFromRow(row) : { userId, deliveredSeq: -1, readSeq: -1 };
+  }
+
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
     return this.#all(
       'SELECT * FROM member_positions WHERE conversation_id = ? ORDER BY user_id',
