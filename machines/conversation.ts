@@ -9,7 +9,8 @@
 // - history: older pages on request: idle -> loading -> idle | failed -> retry;
 // - catchUp: after a reconnect or a missed push, the messages between the last one before a hole
 //   and the rest, page by page;
-// - visibility: open or closed; unread messages and the read position.
+// - visibility: closed, or open and reading (the window focused) or away; the read position
+//   the server keeps, the unread messages after it, and where "New messages" begins.
 // The messages themselves are data (context), merged by seq from the sync, pushes, acks and pages.
 import { and, assign, enqueueActions, not, raise, setup, stateIn, type ActorRefFrom } from 'xstate';
 import type { ChannelUpdate, Conversation, Message, ProtocolError } from '../server/protocol.ts';
@@ -59,10 +60,15 @@ export interface ConversationContext {
   nextClientId: number;
   randomId: (() => string) | null;
   now: () => number;
-  /** Messages from others that arrived while the conversation was closed. */
+  /** Messages after the read position: `unreadOf(lastMessage, readSeq)`, kept with both. */
   unread: number;
-  /** The highest seq the user has had on screen (-1: none). */
+  /** The seq of the last message the user has read, as the server keeps it (-1: none). */
   readSeq: number;
+  /**
+   * Where the "New messages" line goes in the open conversation: the first message that was
+   * unread when it was opened (null: nothing was, or it is closed).
+   */
+  unreadFromSeq: number | null;
   historyError: string | null;
 }
 
@@ -75,6 +81,11 @@ export type ConversationEvent =
   | { type: 'member.left'; userId: string; adminId: string | null }
   | { type: 'conversation.opened' }
   | { type: 'conversation.closed' }
+  /** Whether the window is focused: only then does an open conversation count as read. */
+  | { type: 'window.focused' }
+  | { type: 'window.blurred' }
+  /** The user read it further in another window. */
+  | { type: 'read.moved'; readSeq: number }
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
@@ -119,6 +130,24 @@ export function lastSeqBeforeHole(messages: readonly Message[]): number | null {
 
 const lastSeq = (messages: readonly Message[]): number => messages.at(-1)?.seq ?? -1;
 
+/**
+ * The read position a sync brings. A server that keeps none (older than read positions) sends
+ * none: then what was there before is taken as read, and only what comes after counts.
+ */
+function syncedReadSeq(conversation: Conversation): number {
+  return conversation.readSeq ?? conversation.lastMessage?.seq ?? -1;
+}
+
+/** The read position and the unread count that follows from it, assigned together. */
+function readState(lastMessage: Message | null, readSeq: number) {
+  return { readSeq, unread: unreadOf(lastMessage, readSeq) };
+}
+
+/** Unread messages: those after the read position (seqs are gap-free, so a difference). */
+export function unreadOf(lastMessage: Message | null, readSeq: number): number {
+  return Math.max(0, (lastMessage?.seq ?? -1) - readSeq);
+}
+
 /** Messages in `messages` that acknowledge one of ours (their ack was lost, or another window). */
 function deliveredIds(messages: readonly Message[]): Set<string> {
   return new Set(messages.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])));
@@ -151,17 +180,6 @@ const guards = {
     if (!params.hasMore || params.page.length === 0) return false;
     const hole = lastSeqBeforeHole(insertMessages(context.messages, params.page));
     return hole !== null && hole > params.after;
-  },
-  isNewFromOther: (
-    { context }: { context: ConversationContext },
-    params: { update: ChannelUpdate },
-  ) => {
-    const { message } = params.update;
-    return (
-      message !== null &&
-      message.authorId !== context.currentUserId &&
-      !context.messages.some((m) => m.seq === message.seq)
-    );
   },
 };
 
@@ -200,6 +218,10 @@ export const conversationMachine = setup({
         adminId: conversation.adminId ?? null,
         lastMessage: conversation.lastMessage,
         drafting: conversation.drafting,
+        ...readState(
+          conversation.lastMessage,
+          Math.max(context.readSeq, syncedReadSeq(conversation)),
+        ),
         messages: insertMessages(context.messages, conversation.messages),
         // A resync keeps older pages already loaded.
         hasMore:
@@ -215,6 +237,14 @@ export const conversationMachine = setup({
         kind: summary.kind,
         lastMessage: summary.lastMessage,
         drafting: summary.drafting,
+        // The user's own message (from another window) is read, and so is all before it, as
+        // sending marks a conversation read in Telegram and Signal.
+        ...readState(
+          summary.lastMessage,
+          message?.authorId === context.currentUserId
+            ? Math.max(context.readSeq, message.seq)
+            : context.readSeq,
+        ),
         messages: message ? insertMessages(context.messages, [message]) : context.messages,
       };
     }),
@@ -353,8 +383,22 @@ export const conversationMachine = setup({
       const report: MessengerEvent = { type: 'authors.seen', userIds };
       enqueue.sendTo(messenger, report);
     }),
-    countUnread: assign(({ context }) => ({ unread: context.unread + 1 })),
-    markRead: assign(({ context }) => ({ unread: 0, readSeq: lastSeq(context.messages) })),
+    /** Everything up to the last message is read: kept, and told to the server. */
+    markRead: enqueueActions(({ context, system, enqueue }) => {
+      const seq = Math.max(lastSeq(context.messages), context.lastMessage?.seq ?? -1);
+      if (seq <= context.readSeq) return;
+      enqueue.assign(readState(context.lastMessage, seq));
+      const socket = system.get(systemIds.socket);
+      const command: SocketCommand = { type: 'markRead', conversationId: context.id, seq };
+      if (socket) enqueue.sendTo(socket, command);
+    }),
+    adoptReadSeq: assign(({ context }, params: { readSeq: number }) =>
+      readState(context.lastMessage, Math.max(context.readSeq, params.readSeq)),
+    ),
+    noteUnreadStart: assign(({ context }) => ({
+      unreadFromSeq: context.unread > 0 ? context.readSeq + 1 : null,
+    })),
+    forgetUnreadStart: assign({ unreadFromSeq: null }),
   },
 }).createMachine({
   id: 'conversation',
@@ -388,8 +432,8 @@ export const conversationMachine = setup({
       nextClientId: 1,
       randomId: input.randomId ?? null,
       now: input.now ?? Date.now,
-      unread: 0,
-      readSeq: -1,
+      ...readState(conversation.lastMessage, syncedReadSeq(conversation)),
+      unreadFromSeq: null,
       historyError: null,
     };
   },
@@ -654,25 +698,28 @@ export const conversationMachine = setup({
         },
       },
     },
+    // Open and read while the window is focused; open but away while it is not (messages that
+    // come then stay unread until the person is back). The "New messages" line marks where the
+    // unread part began when it was opened.
     visibility: {
       initial: 'closed',
+      on: { 'read.moved': { actions: { type: 'adoptReadSeq', params: ({ event }) => event } } },
       states: {
         closed: {
-          on: {
-            'conversation.opened': { target: 'open', actions: 'markRead' },
-            'channel.updated': {
-              guard: {
-                type: 'isNewFromOther',
-                params: ({ event }) => ({ update: event.update }),
-              },
-              actions: 'countUnread',
-            },
-          },
+          on: { 'conversation.opened': { target: 'open', actions: 'noteUnreadStart' } },
         },
         open: {
-          on: {
-            'conversation.closed': 'closed',
-            'channel.updated': { actions: 'markRead' },
+          initial: 'reading',
+          on: { 'conversation.closed': { target: 'closed', actions: 'forgetUnreadStart' } },
+          states: {
+            reading: {
+              entry: 'markRead',
+              on: {
+                'channel.updated': { actions: 'markRead' },
+                'window.blurred': 'away',
+              },
+            },
+            away: { on: { 'window.focused': 'reading' } },
           },
         },
       },

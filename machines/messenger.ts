@@ -11,6 +11,7 @@ import type {
   ConversationRemoved,
   ConversationsAndUsers,
   MemberLeft,
+  ReadPosition,
   User,
   UserJoined,
 } from '../server/protocol.ts';
@@ -64,6 +65,8 @@ export interface MessengerContext {
   unsent: UnsentState;
   /** Told once, until dismissed: a group the user was removed from. */
   notice: string | null;
+  /** The window has the focus: the open conversation is being read. */
+  windowFocused: boolean;
 }
 
 export type MessengerEvent =
@@ -75,6 +78,8 @@ export type MessengerEvent =
   | { type: 'user.updated'; user: User }
   | { type: 'member.left'; left: MemberLeft }
   | { type: 'conversation.removed'; removed: ConversationRemoved }
+  /** The user read a conversation further in another window. */
+  | { type: 'read.changed'; position: ReadPosition }
   /** From the server's push, or from newChat with the conversation it made (`open`: show it). */
   | { type: 'conversation.added'; added: ConversationAdded; open?: boolean }
   // From the session.
@@ -84,7 +89,10 @@ export type MessengerEvent =
   // From the views.
   | { type: 'conversation.selected'; conversationId: string }
   | { type: 'conversation.closed' }
-  | { type: 'notice.dismissed' };
+  | { type: 'notice.dismissed' }
+  // From the platform.
+  | { type: 'window.focused' }
+  | { type: 'window.blurred' };
 
 // Declared before setup() so XState can type the actions' params against them.
 const guards = {
@@ -244,6 +252,19 @@ export const messengerMachine = setup({
         });
       }
     }),
+    forwardReadPosition: enqueueActions(
+      ({ context, enqueue }, params: { position: ReadPosition }) => {
+        const ref = ownValue(context.conversations, params.position.conversationId);
+        if (ref) enqueue.sendTo(ref, { type: 'read.moved', readSeq: params.position.readSeq });
+      },
+    ),
+    /** Remembers the focus and tells the open conversation (only it reads). */
+    setFocus: enqueueActions(({ context, enqueue }, params: { focused: boolean }) => {
+      enqueue.assign({ windowFocused: params.focused });
+      const id = context.selectedConversationId;
+      const ref = id === null ? undefined : ownValue(context.conversations, id);
+      if (ref) enqueue.sendTo(ref, { type: params.focused ? 'window.focused' : 'window.blurred' });
+    }),
     updateUser: assign(({ context }, params: { user: User }) =>
       hasOwnKey(context.users, params.user.id)
         ? { users: { ...context.users, [params.user.id]: params.user } }
@@ -280,7 +301,11 @@ export const messengerMachine = setup({
       const before = previous ? ownValue(context.conversations, previous) : undefined;
       if (before) enqueue.sendTo(before, { type: 'conversation.closed' });
       const next = ownValue(context.conversations, params.conversationId);
-      if (next) enqueue.sendTo(next, { type: 'conversation.opened' });
+      if (next) {
+        enqueue.sendTo(next, { type: 'conversation.opened' });
+        // Opened in a window without the focus (a notification's click comes first): not read.
+        if (!context.windowFocused) enqueue.sendTo(next, { type: 'window.blurred' });
+      }
       enqueue.assign({ selectedConversationId: params.conversationId });
     }),
     unselect: enqueueActions(({ context, enqueue }) => {
@@ -304,6 +329,7 @@ export const messengerMachine = setup({
     spawned: 0,
     unsent: input.unsent ?? emptyUnsentState,
     notice: null,
+    windowFocused: true,
   }),
   initial: 'loading',
   states: {
@@ -345,6 +371,14 @@ export const messengerMachine = setup({
           },
         },
         'notice.dismissed': { actions: assign({ notice: null }) },
+        'read.changed': {
+          actions: {
+            type: 'forwardReadPosition',
+            params: ({ event }) => ({ position: event.position }),
+          },
+        },
+        'window.focused': { actions: { type: 'setFocus', params: { focused: true } } },
+        'window.blurred': { actions: { type: 'setFocus', params: { focused: false } } },
       },
       states: {
         selection: {

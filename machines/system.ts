@@ -62,6 +62,8 @@ export type SocketCommand =
   | { type: 'addMembers'; requestId: number; conversationId: string; userIds: string[] }
   /** Answered with `leave.done` or `leave.failed`, to `membership`. */
   | { type: 'leaveConversation'; conversationId: string }
+  /** Fire and forget: the next open (or sync) tells the server again. */
+  | { type: 'markRead'; conversationId: string; seq: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string };
 

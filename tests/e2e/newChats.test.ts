@@ -93,6 +93,44 @@ describe('new chats', () => {
     await messages(ada).getByText('Hi Ada!').waitFor({ timeout: stepTimeoutMs });
   });
 
+  it('keeps unread counts on the server: through a reload, in other windows, with a New messages line', async () => {
+    const { page: kay, shots } = e2e;
+    await onboard(kay, { phone: freshUsPhone(), first: 'Kay', last: 'Antcliff' });
+    const john = await e2e.openPerson('person 2');
+    await onboard(john, { phone: freshUsPhone(), first: 'John', last: 'Backus' });
+    await startNewChat(kay);
+    await searchField(kay).fill('backus');
+    await found(kay, 'John Backus').click();
+    await conversation(kay, 'John Backus').waitFor({ timeout: stepTimeoutMs });
+    for (const text of ['One', 'Two', 'Three']) await send(kay, text);
+
+    const unread = (page: Page) => conversationButton(page, 'Kay Antcliff').getByLabel(/unread$/);
+    await unread(john).getByText('3').waitFor({ timeout: stepTimeoutMs });
+    // The count is the server's: a reload brings it back.
+    await john.reload();
+    await unread(john).getByText('3').waitFor({ timeout: stepTimeoutMs });
+    // A second window of John's (same session) shows it too, and sees it cleared live.
+    const johnsOtherWindow = await john.context().newPage();
+    await johnsOtherWindow.goto(john.url());
+    await unread(johnsOtherWindow).getByText('3').waitFor({ timeout: stepTimeoutMs });
+
+    await openConversation(john, 'Kay Antcliff');
+    const line = messages(john).getByRole('separator', { name: 'New messages' });
+    await line.waitFor({ timeout: stepTimeoutMs });
+    // The line sits right above the first unread message.
+    const [lineBox, firstBox] = await Promise.all([
+      line.boundingBox(),
+      messages(john).getByRole('article').filter({ hasText: 'One' }).boundingBox(),
+    ]);
+    expect(lineBox && firstBox && lineBox.y < firstBox.y).toBe(true);
+    await shots.take(john, 'new-messages-line');
+    await unread(john).waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await unread(johnsOtherWindow).waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await johnsOtherWindow.reload();
+    await conversationButton(johnsOtherWindow, 'Kay Antcliff').waitFor({ timeout: stepTimeoutMs });
+    await expect(unread(johnsOtherWindow).count()).resolves.toBe(0);
+  });
+
   it('makes a group with a title that reaches every member live', async () => {
     const { page: grace, shots } = e2e;
     await onboard(grace, { phone: freshUsPhone(), first: 'Grace', last: 'Brewster' });

@@ -285,6 +285,11 @@ const conversationModel: MachineModel = {
       { type: 'channel.updated', update: ownUpdate },
       { type: 'member.joined', userId: 'u-newcomer' },
       { type: 'member.left', userId: goku.id, adminId: me.id },
+      { type: 'window.blurred' },
+      { type: 'window.focused' },
+      // Read further in another window: up to the last message, or less (an older window).
+      { type: 'read.moved', readSeq: context.lastMessage?.seq ?? -1 },
+      { type: 'read.moved', readSeq: 0 },
       { type: 'conversation.opened' },
       { type: 'conversation.closed' },
       ...(open
@@ -317,6 +322,7 @@ const conversationModel: MachineModel = {
       hole: lastSeqBeforeHole(context.messages) !== null,
       hasMore: context.hasMore,
       historyError: context.historyError !== null,
+      newMessagesLine: context.unreadFromSeq !== null,
     };
   },
 };
@@ -485,6 +491,9 @@ const messengerModel: MachineModel = {
       removed: { conversationId: 'c-added', reason: 'left', title: '' },
     },
     { type: 'notice.dismissed' },
+    { type: 'window.blurred' },
+    { type: 'window.focused' },
+    { type: 'read.changed', position: { conversationId: 'c-group', readSeq: 5 } },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;

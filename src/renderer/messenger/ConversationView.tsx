@@ -30,7 +30,11 @@ export function ConversationView({
   // One builder per open conversation (the parent keys this view by it): unchanged rows are
   // handed back as the same objects, so only the bubbles that changed render.
   const [buildRows] = useState(createLogRowBuilder);
-  const rows = useMemo(() => buildRows(messages, usersById), [buildRows, messages, usersById]);
+  const { unreadFromSeq } = conversation;
+  const rows = useMemo(
+    () => buildRows(messages, usersById, unreadFromSeq),
+    [buildRows, messages, usersById, unreadFromSeq],
+  );
   return (
     <Box
       component="section"

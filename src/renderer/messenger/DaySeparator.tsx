@@ -27,3 +27,20 @@ export const DaySeparator = memo(function DaySeparator({ sentAt, now }: DaySepar
     </Box>
   );
 });
+
+/** "New messages": the line above the first message that was unread when it was opened. */
+export const NewMessagesSeparator = memo(function NewMessagesSeparator() {
+  return (
+    <Box
+      role="separator"
+      aria-label="New messages"
+      sx={{ display: 'flex', alignItems: 'center', gap: 1.5, px: 2, py: 1, color: 'primary.main' }}
+    >
+      <Box sx={{ flex: 1, borderTop: 1, borderColor: 'primary.main', opacity: 0.5 }} />
+      <Box component="span" sx={{ typography: 'caption', fontWeight: 600 }}>
+        New messages
+      </Box>
+      <Box sx={{ flex: 1, borderTop: 1, borderColor: 'primary.main', opacity: 0.5 }} />
+    </Box>
+  );
+});

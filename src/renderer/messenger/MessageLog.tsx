@@ -6,7 +6,7 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
 import { insetFocusRing } from '../theme.ts';
-import { DaySeparator } from './DaySeparator.tsx';
+import { DaySeparator, NewMessagesSeparator } from './DaySeparator.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 import type { LogRow } from './logRows.ts';
 import { useNow } from './useNow.ts';
@@ -49,7 +49,7 @@ export const MessageLog = memo(function MessageLog({
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 60),
+    estimateSize: (index) => (rows[index]?.kind === 'message' ? 60 : 40),
     getItemKey: (index) => rows[index]?.key ?? index,
     anchorTo: 'end',
     followOnAppend: true,
@@ -59,9 +59,13 @@ export const MessageLog = memo(function MessageLog({
     paddingEnd: 12,
   });
 
-  // Open at the newest message (the log is remounted per conversation).
+  // Open at the first unread message, below "New messages", or else at the newest (the log is
+  // remounted per conversation).
+  const unreadIndex = rows.findIndex((row) => row.kind === 'unread');
+  const openedAt = useRef(unreadIndex);
   useLayoutEffect(() => {
-    virtualizer.scrollToEnd();
+    if (openedAt.current >= 0) virtualizer.scrollToIndex(openedAt.current, { align: 'start' });
+    else virtualizer.scrollToEnd();
   }, [virtualizer]);
 
   // The user's own new message always brings the log down to it, even when scrolled up.
@@ -148,6 +152,8 @@ export const MessageLog = memo(function MessageLog({
                 >
                   {row.kind === 'day' ? (
                     <DaySeparator sentAt={row.sentAt} now={now} />
+                  ) : row.kind === 'unread' ? (
+                    <NewMessagesSeparator />
                   ) : (
                     <MessageBubble row={row} isGroup={isGroup} onRetry={onRetry} />
                   )}

@@ -10,6 +10,7 @@ import { SIDEBAR_WIDTH } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { WindowFocus } from './WindowFocus.tsx';
 
 /**
  * The signed-in screen: the conversation list beside the open conversation, a skeleton until
@@ -96,6 +97,7 @@ export function MessengerScreen(): JSX.Element {
       </Box>
       <NewChatDialog />
       <MessengerNotice />
+      <WindowFocus />
     </Box>
   );
 }

@@ -20,17 +20,29 @@ export interface MessageRow {
   startsRun: boolean;
 }
 
-export type LogRow = DayRow | MessageRow;
+/** "New messages": where the unread part began when the conversation was opened. */
+export interface UnreadRow {
+  kind: 'unread';
+  key: 'unread';
+}
+
+export type LogRow = DayRow | UnreadRow | MessageRow;
 
 export function buildLogRows(
   messages: readonly OpenConversationMessage[],
   usersById: ReadonlyMap<string, User>,
+  unreadFromSeq: number | null = null,
 ): LogRow[] {
   const rows: LogRow[] = [];
   let previous: OpenConversationMessage | undefined;
+  let unreadPlaced = unreadFromSeq === null;
   for (const message of messages) {
     const newDay = previous === undefined || !isSameDay(previous.sentAt, message.sentAt);
     if (newDay) rows.push({ kind: 'day', key: `day:${message.key}`, sentAt: message.sentAt });
+    if (!unreadPlaced && message.seq !== null && message.seq >= (unreadFromSeq ?? 0)) {
+      rows.push({ kind: 'unread', key: 'unread' });
+      unreadPlaced = true;
+    }
     rows.push({
       kind: 'message',
       key: message.key,
@@ -50,8 +62,8 @@ export function buildLogRows(
  */
 export function createLogRowBuilder(): typeof buildLogRows {
   let previous = new Map<string, LogRow>();
-  return (messages, usersById) => {
-    const rows = buildLogRows(messages, usersById).map((row) => {
+  return (messages, usersById, unreadFromSeq = null) => {
+    const rows = buildLogRows(messages, usersById, unreadFromSeq).map((row) => {
       const before = previous.get(row.key);
       return before && sameRow(before, row) ? before : row;
     });
@@ -62,6 +74,7 @@ export function createLogRowBuilder(): typeof buildLogRows {
 
 function sameRow(a: LogRow, b: LogRow): boolean {
   if (a.kind === 'day') return b.kind === 'day' && a.sentAt === b.sentAt;
-  if (b.kind === 'day') return false;
+  if (a.kind === 'unread') return b.kind === 'unread';
+  if (b.kind !== 'message') return false;
   return a.message === b.message && a.author === b.author && a.startsRun === b.startsRun;
 }

@@ -49,7 +49,14 @@ export type OpenConversationEvent = Extract<
 /** What the views send the messenger. */
 export type MessengerViewEvent = Extract<
   MessengerEvent,
-  { type: 'conversation.selected' | 'conversation.closed' }
+  {
+    type:
+      | 'conversation.selected'
+      | 'conversation.closed'
+      | 'notice.dismissed'
+      | 'window.focused'
+      | 'window.blurred';
+  }
 >;
 
 export interface AppAtoms extends PeopleAtoms {

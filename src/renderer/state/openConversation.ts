@@ -9,6 +9,8 @@ export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 export interface OpenConversationMessage {
   /** The clientMessageId for the user's own messages (stable from unsent to confirmed). */
   key: string;
+  /** Its place in the conversation; null while unsent. */
+  seq: number | null;
   authorId: string;
   text: string;
   sentAt: number;
@@ -36,6 +38,8 @@ export interface OpenConversationView {
   draft: string;
   /** The conversation would accept `message.submitted` now (its own guard decides). */
   canSend: boolean;
+  /** "New messages" goes before the message with this seq (null: nothing was unread). */
+  unreadFromSeq: number | null;
 }
 
 export function membersText(memberNames: string[]): string {
@@ -65,6 +69,7 @@ export function createMessageRows() {
       if (!row) {
         row = {
           key: message.clientMessageId ?? message.id,
+          seq: message.seq,
           authorId: message.authorId,
           text: message.text,
           sentAt: message.sentAt,
@@ -85,6 +90,7 @@ export function createMessageRows() {
         const failed = snapshot.matches('failed');
         row = {
           key: clientMessageId,
+          seq: null,
           authorId: currentUserId,
           text,
           sentAt: createdAt,
@@ -108,5 +114,6 @@ export function conversationStatus(snapshot: ConversationSnapshot) {
     hasMore: snapshot.context.hasMore,
     loadingHistory: snapshot.matches({ history: 'loading' }),
     historyError: snapshot.matches({ history: 'failed' }) ? snapshot.context.historyError : null,
+    unreadFromSeq: snapshot.context.unreadFromSeq,
   };
 }

@@ -28,6 +28,7 @@ import {
   ConversationRemovedSchema,
   MemberLeftSchema,
   PeopleFoundSchema,
+  ReadPositionSchema,
   UserUpdatedSchema,
   type ConversationsAndUsers,
   ConversationsAndUsersSchema,
@@ -122,6 +123,10 @@ export function createSessionSocketActor({
       socket.on('memberLeft', (payload) => {
         const parsed = MemberLeftSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'member.left', left: parsed.data });
+      });
+      socket.on('readPositionChanged', (payload) => {
+        const parsed = ReadPositionSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'read.changed', position: parsed.data });
       });
       socket.on('userUpdated', (payload) => {
         const parsed = UserUpdatedSchema.safeParse(payload);
@@ -349,6 +354,15 @@ function runCommand(
           (failure) => deliver.session({ type: 'signOut.failed', error: toProtocolError(failure) }),
         ),
       );
+      return;
+    }
+    case 'markRead': {
+      const { conversationId, seq } = command;
+      // Fire and forget: an unsent mark is sent again by the next open or message read.
+      settle(
+        withTimeout.emitWithAck('markRead', { conversationId, seq }),
+        ReadPositionSchema,
+      ).catch(() => {});
       return;
     }
     case 'searchPeople': {

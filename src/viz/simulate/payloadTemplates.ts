@@ -282,6 +282,9 @@ const messenger: MachineTemplates<MessengerMachine> = {
       }),
     ],
     'notice.dismissed': none,
+    'window.focused': none,
+    'window.blurred': none,
+    'read.changed': only({ position: { conversationId: conversation.id, readSeq: 11 } }),
   },
 };
 
@@ -316,6 +319,9 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     ],
     'member.joined': only({ userId: alan.id }),
     'member.left': only({ userId: grace.id, adminId: null }),
+    'window.focused': none,
+    'window.blurred': none,
+    'read.moved': only({ readSeq: 11 }),
     'conversation.opened': none,
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],

@@ -57,7 +57,13 @@
 //   (and, open, the "Loading older messages" bar shows); failed: the error alert (open).
 // - catchUp: catchingUp <-> the server holds an unanswered catch-up request; complete, settling
 //   and gaveUp look the same (nothing asked): not observable apart.
-// - facts: unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
+// - window.blurred / window.focused: with the group open, the window loses or gets the focus
+//   (document.hasFocus and a blur or focus event, which the views report to the messenger);
+//   closed, the messenger tells it nobody: sent to the actor, where it changes nothing.
+// - read.moved: another window of the user read further: readPositionChanged, through the
+//   messenger as the transport delivers it.
+// - facts: newMessagesLine <-> the open log shows "New messages" (judged like the hole);
+//   unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
 //   (open); unsent <-> a "Sending" or "Not sent" bubble (open); members <-> the names in the
 //   open group's member line ("Goku, Bulma and you": 3); historyError <-> the alert
 //   (open); hole <-> the messages shown skip a seq the server has (open, and only when the log's
@@ -73,7 +79,7 @@
 //   there is more (the history region is then checked).
 // - history failed vs idle while closed (the alert is the open conversation's).
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { draftingTiming } from '../../../machines/conversation.ts';
 import { conversationSystemId, type SocketCommand } from '../../../machines/system.ts';
@@ -106,6 +112,7 @@ const knownFacts = [
   'hole',
   'hasMore',
   'historyError',
+  'newMessagesLine',
 ] as const;
 /** Between the first and the second keystroke of a draft that starts a drafting signal. */
 const KEYSTROKE_GAP_MS = 1_500;
@@ -136,6 +143,8 @@ interface Seen {
   members?: number;
   historyError?: boolean;
   hole?: boolean;
+  /** The log shows "New messages" (open, all rows rendered). */
+  newMessagesLine?: boolean;
 }
 
 type Region = Record<string, StateValue>;
@@ -144,7 +153,8 @@ function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean)
   const regions = value as Region;
   const composer = regions.composer;
   const typing = composer !== 'quiet';
-  const open = regions.visibility === 'open';
+  // Open is `{ open: 'reading' | 'away' }`: the window's focus is not on screen apart from it.
+  const open = regions.visibility !== 'closed';
   const signal = typing ? ((composer as Region).typing as Region).signal : undefined;
   return {
     visibility: open ? 'open' : 'closed',
@@ -160,11 +170,16 @@ function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean)
           unsent: facts.unsent === true,
           members: facts.members as number,
           historyError: facts.historyError === true,
-          ...(holeVisible ? { hole: facts.hole === true } : {}),
+          ...(holeVisible
+            ? { hole: facts.hole === true, newMessagesLine: facts.newMessagesLine === true }
+            : {}),
         }
       : {}),
   };
 }
+
+/** Whether the window has the focus, as `document.hasFocus()` answers (jsdom's says yes). */
+const focus = { has: true };
 
 const sidebar = () => screen.getByRole('list', { name: 'Conversations' });
 const row = (title: string) => within(sidebar()).getByRole('button', { name: title });
@@ -275,6 +290,7 @@ function seenOnScreen(server: Server, now: number): { seen: Seen; holeVisible: b
       seqs.push(seq);
     }
     seen.hole = seqs.some((seq, at) => at > 0 && seq > seqs[at - 1]! + 1);
+    seen.newMessagesLine = within(log).queryByRole('separator', { name: 'New messages' }) !== null;
   }
   return { seen, holeVisible };
 }
@@ -406,6 +422,34 @@ async function perform(
             userId: event.userId as string,
             adminId: (event.adminId as string | null) ?? null,
           },
+        }),
+      );
+      return null;
+    }
+    case 'window.blurred':
+    case 'window.focused': {
+      if (!open) {
+        // The messenger tells only the open conversation: the window's focus changes nothing
+        // here (the real messenger would tell the group when it opens, which the model's
+        // conversation hears as this very event, sent then).
+        direct('only the open conversation hears of the focus');
+        return null;
+      }
+      const focused = event.type === 'window.focused';
+      count(`${event.type}: the window ${focused ? 'gets' : 'loses'} the focus`);
+      act(() => {
+        focus.has = focused;
+        window.dispatchEvent(new Event(focused ? 'focus' : 'blur'));
+      });
+      return null;
+    }
+    case 'read.moved': {
+      await world.ensureConnected();
+      count('read.moved: another window of the user read further (readPositionChanged)');
+      act(() =>
+        world.socket.toMessenger({
+          type: 'read.changed',
+          position: { conversationId: GROUP, readSeq: event.readSeq as number },
         }),
       );
       return null;
@@ -622,6 +666,8 @@ function nextComposer(
 async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void> {
   checkFacts(path);
   const restoreLayout = installLayout();
+  focus.has = true;
+  const hasFocus = vi.spyOn(document, 'hasFocus').mockImplementation(() => focus.has);
   let world: World | undefined;
   try {
     world = await startWorld({ inspect: recorder.inspect });
@@ -668,6 +714,7 @@ async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void
   } finally {
     world?.stop();
     restoreLayout();
+    hasFocus.mockRestore();
   }
 }
 

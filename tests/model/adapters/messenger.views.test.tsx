@@ -30,6 +30,8 @@
 //   (userUpdated, memberLeft, conversationRemoved, conversationAdded); a conversation.added that
 //   opens what it adds is newChat's hand-over of a conversation made in its dialog, sent as it.
 // - notice.dismissed: the user clicks Dismiss on the notice; with none shown, nothing.
+// - window.focused / window.blurred: the window gets or loses the focus (document.hasFocus and
+//   the event, which the views report); read.changed: the server pushes readPositionChanged.
 //
 // What is asserted per step:
 // - loading <-> the skeleton ("Loading conversations") instead of the conversation list.
@@ -46,6 +48,7 @@
 //   with the group closed, or the newcomer not its member, the count is not observable beyond
 //   that (the views show no list of people).
 import { act, screen, waitFor, within } from '@testing-library/react';
+import { vi } from 'vitest';
 import type { EventObject, StateValue } from 'xstate';
 import { conversationSystemId, systemIds, type SocketCommand } from '../../../machines/system.ts';
 import type {
@@ -308,6 +311,21 @@ async function perform(
       count('conversation.added: pushed');
       act(() => world.socket.toMessenger(event as never));
       return;
+    case 'window.blurred':
+    case 'window.focused': {
+      const focused = event.type === 'window.focused';
+      count(`${event.type}: the window ${focused ? 'gets' : 'loses'} the focus`);
+      act(() => {
+        focus.has = focused;
+        window.dispatchEvent(new Event(focused ? 'focus' : 'blur'));
+      });
+      return;
+    }
+    case 'read.changed':
+      await world.ensureConnected();
+      count('read.changed: pushed (readPositionChanged)');
+      act(() => world.socket.toMessenger(event as never));
+      return;
     case 'notice.dismissed': {
       const dismiss = screen.queryByRole('button', { name: 'Dismiss' });
       if (!dismiss) {
@@ -323,9 +341,14 @@ async function perform(
   }
 }
 
+/** Whether the window has the focus, as `document.hasFocus()` answers (jsdom's says yes). */
+const focus = { has: true };
+
 describeAdapter('messenger.views', models.messenger!, async (path, recorder) => {
   checkFacts(path);
   const restoreLayout = installLayout();
+  focus.has = true;
+  const hasFocus = vi.spyOn(document, 'hasFocus').mockImplementation(() => focus.has);
   let world: World | undefined;
   try {
     world = await startWorld({ inspect: recorder.inspect, firstSync: false });
@@ -351,5 +374,6 @@ describeAdapter('messenger.views', models.messenger!, async (path, recorder) => 
   } finally {
     world?.stop();
     restoreLayout();
+    hasFocus.mockRestore();
   }
 });

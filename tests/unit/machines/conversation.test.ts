@@ -624,13 +624,19 @@ describe('conversation machine', () => {
       });
       const own = groupUpdate('Mine', 7);
       own.message = { ...own.message!, authorId: me.id };
+      // The synced messages were read (the sync names no read position: all it brought is).
+      expect(context().readSeq).toBe(5);
       ref.send({ type: 'channel.updated', update: own });
+      // Written in another window: read, and so is everything before it (as sending marks a
+      // conversation read in Telegram and Signal).
+      expect(context().unread).toBe(0);
+      expect(context().readSeq).toBe(7);
+      ref.send({ type: 'channel.updated', update: groupUpdate('After mine', 8, []) });
       expect(context().unread).toBe(1);
-      expect(context().readSeq).toBe(-1);
       ref.send({ type: 'conversation.opened' });
       expect(ref.getSnapshot().matches({ visibility: 'open' })).toBe(true);
       expect(context().unread).toBe(0);
-      expect(context().readSeq).toBe(7);
+      expect(context().readSeq).toBe(8);
     });
 
     it('while open, new messages are read as they arrive; closed again, they count', () => {
@@ -644,6 +650,64 @@ describe('conversation machine', () => {
       ref.send({ type: 'channel.updated', update: groupUpdate('Three', 9) });
       expect(context().unread).toBe(1);
       expect(context().readSeq).toBe(8);
+    });
+  });
+
+  describe('read positions the server keeps', () => {
+    const marks = (scripted: ReturnType<typeof startConversation>['scripted']) =>
+      scripted.commands.filter((command) => command.type === 'markRead');
+
+    it('starts from the read position of the sync, and opening marks the rest read on the server', () => {
+      const data = syncData();
+      const group = data.conversations.find((c) => c.id === 'c-group')!;
+      group.readSeq = 3;
+      const { ref, synced, context, scripted } = startConversation({ conversation: group });
+      synced(data);
+      expect(context().unread).toBe(2);
+      expect(marks(scripted)).toEqual([]);
+      ref.send({ type: 'conversation.opened' });
+      // "New messages" goes above the first unread one, and stays while it is open.
+      expect(context().unreadFromSeq).toBe(4);
+      expect(context().unread).toBe(0);
+      expect(marks(scripted)).toEqual([{ type: 'markRead', conversationId: 'c-group', seq: 5 }]);
+      ref.send({ type: 'channel.updated', update: groupUpdate('More', 6) });
+      expect(context().unreadFromSeq).toBe(4);
+      expect(marks(scripted).at(-1)).toMatchObject({ seq: 6 });
+      ref.send({ type: 'conversation.closed' });
+      expect(context().unreadFromSeq).toBeNull();
+      // Opened again with nothing unread: no line, and nothing to tell the server.
+      ref.send({ type: 'conversation.opened' });
+      expect(context().unreadFromSeq).toBeNull();
+      expect(marks(scripted)).toHaveLength(2);
+    });
+
+    it('leaves what comes while the window is away unread, and reads it when the person is back', () => {
+      const { ref, synced, context, scripted } = startConversation();
+      synced();
+      ref.send({ type: 'conversation.opened' });
+      ref.send({ type: 'window.blurred' });
+      expect(ref.getSnapshot().matches({ visibility: { open: 'away' } })).toBe(true);
+      ref.send({ type: 'channel.updated', update: groupUpdate('While away', 6) });
+      ref.send({ type: 'channel.updated', update: groupUpdate('Still away', 7) });
+      expect(context().unread).toBe(2);
+      expect(marks(scripted)).toEqual([]);
+      ref.send({ type: 'window.focused' });
+      expect(ref.getSnapshot().matches({ visibility: { open: 'reading' } })).toBe(true);
+      expect(context().unread).toBe(0);
+      expect(marks(scripted)).toEqual([{ type: 'markRead', conversationId: 'c-group', seq: 7 }]);
+    });
+
+    it("adopts another window's read position, never going back", () => {
+      const data = syncData();
+      const group = data.conversations.find((c) => c.id === 'c-group')!;
+      group.readSeq = 1;
+      const { ref, synced, context } = startConversation({ conversation: group });
+      synced(data);
+      expect(context().unread).toBe(4);
+      ref.send({ type: 'read.moved', readSeq: 4 });
+      expect(context()).toMatchObject({ readSeq: 4, unread: 1 });
+      ref.send({ type: 'read.moved', readSeq: 2 });
+      expect(context()).toMatchObject({ readSeq: 4, unread: 1 });
     });
   });
 

@@ -155,7 +155,7 @@ describe('inspection records of the messenger and a conversation with 10,000 mes
     const last = afterKeystrokes.at(-1)!;
     expect(last.machineId).toBe('conversation');
     expect(last.context).toMatchObject({ id: 'c0', draft: 'Hey' });
-    expect(last.value).toMatchObject({ visibility: 'open', composer: { typing: {} } });
+    expect(last.value).toMatchObject({ visibility: { open: 'reading' }, composer: { typing: {} } });
     expect(last.event).toEqual({ type: 'draft.changed', text: 'Hey' });
   });
 
