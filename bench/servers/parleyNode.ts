@@ -9,7 +9,7 @@ import { systemClock } from '../../server/clock.ts';
 import type { Logger } from '../../server/logger.ts';
 import { formatLogLine } from '../../server/logger.ts';
 import { createToken, hashToken } from '../../server/tokens.ts';
-import { groupConversation, welcomeNewUser } from '../../server/world.ts';
+import { groupConversation, markHistoryRead, welcomeNewUser } from '../../server/world.ts';
 import { measureMemoryAfterGc } from '../lib/memory.ts';
 import { serveParent } from '../lib/ipc.ts';
 import { openBenchStore, type StoreKind } from './stores.ts';
@@ -120,7 +120,9 @@ async function seedHistory({
 
 /**
  * Conversations of `userId` with two characters, each holding `messagesEach` messages, the last
- * one reading "<title> latest" so a browser can tell when the newest message is painted.
+ * one reading "<title> latest" so a browser can tell when the newest message is painted. The
+ * user has read them all, so the conversation opens at its latest message (an unread one opens
+ * at its New messages line instead).
  */
 async function seedConversations({
   userId,
@@ -149,6 +151,7 @@ async function seedConversations({
         sentAt: start + index * 1000,
       });
     }
+    await markHistoryRead(store, conversation.id, userId);
     ids.push(conversation.id);
   }
   return ids;
