@@ -106,6 +106,8 @@ describe('new chats', () => {
 
     const unread = (page: Page) => conversationButton(page, 'Kay Antcliff').getByLabel(/unread$/);
     await unread(john).getByText('3').waitFor({ timeout: stepTimeoutMs });
+    // The window's title counts every unread message (Vegeta's opening line is one too).
+    await expect(john.title()).resolves.toBe('(4) Parley');
     // The count is the server's: a reload brings it back.
     await john.reload();
     await unread(john).getByText('3').waitFor({ timeout: stepTimeoutMs });
@@ -126,6 +128,7 @@ describe('new chats', () => {
     await shots.take(john, 'new-messages-line');
     await unread(john).waitFor({ state: 'detached', timeout: stepTimeoutMs });
     await unread(johnsOtherWindow).waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await expect(johnsOtherWindow.title()).resolves.toBe('(1) Parley');
     await johnsOtherWindow.reload();
     await conversationButton(johnsOtherWindow, 'Kay Antcliff').waitFor({ timeout: stepTimeoutMs });
     await expect(unread(johnsOtherWindow).count()).resolves.toBe(0);
@@ -175,5 +178,83 @@ describe('new chats', () => {
       'Rosalind: Photo 51 is ready.',
     );
     await shots.take(grace, 'group-made-here');
+  });
+
+  it("lets a group's admin remove and add people, and anyone leave", async () => {
+    const { page: ada, shots } = e2e;
+    await onboard(ada, { phone: freshUsPhone(), first: 'Adele', last: 'Goldberg' });
+    const dan = await e2e.openPerson('person 2');
+    await onboard(dan, { phone: freshUsPhone(), first: 'Dan', last: 'Ingalls' });
+    const ted = await e2e.openPerson('person 3');
+    await onboard(ted, { phone: freshUsPhone(), first: 'Ted', last: 'Kaehler' });
+
+    await startNewChat(ada);
+    await dialog(ada).getByRole('button', { name: 'New group' }).click();
+    for (const [query, name] of [
+      ['ingalls', 'Dan Ingalls'],
+      ['kaehler', 'Ted Kaehler'],
+    ] as const) {
+      await searchField(ada).fill(query);
+      await found(ada, name).click();
+    }
+    await dialog(ada).getByRole('button', { name: 'Next' }).click();
+    await dialog(ada).getByRole('textbox', { name: 'Group name' }).fill('Learning Research');
+    await dialog(ada).getByRole('button', { name: 'Create group' }).click();
+    await conversation(ada, 'Learning Research').waitFor({ timeout: stepTimeoutMs });
+    for (const member of [dan, ted]) {
+      await conversationButton(member, 'Learning Research').waitFor({ timeout: stepTimeoutMs });
+    }
+
+    // The admin sees everyone, marked, and may remove them.
+    await conversation(ada, 'Learning Research')
+      .getByRole('button', { name: 'Group info' })
+      .click();
+    const members = dialog(ada).getByRole('list', { name: 'Members' });
+    await members.getByText('Adele Goldberg (you)').waitFor();
+    await members.getByText('Admin').waitFor();
+    await shots.take(ada, 'group-info-admin');
+    await dialog(ada).getByRole('button', { name: 'Remove Dan Ingalls' }).click();
+    // Dan loses the group at once, and is told why.
+    await conversationButton(dan, 'Learning Research').waitFor({
+      state: 'detached',
+      timeout: stepTimeoutMs,
+    });
+    await dan
+      .getByText('You were removed from Learning Research.')
+      .waitFor({ timeout: stepTimeoutMs });
+    await members.getByText('Dan Ingalls').waitFor({ state: 'detached', timeout: stepTimeoutMs });
+
+    // Added back through New chat, he has it again, live.
+    await dialog(ada).getByRole('button', { name: 'Add people' }).click();
+    await dialog(ada).getByRole('heading', { name: 'Add people' }).waitFor();
+    await searchField(ada).fill('dan');
+    await found(ada, 'Dan Ingalls').click();
+    await dialog(ada).getByRole('button', { name: 'Add' }).click();
+    await dialog(ada).waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await conversationButton(dan, 'Learning Research').waitFor({ timeout: stepTimeoutMs });
+
+    // Someone who is not the admin can only leave: no Add or Remove for them.
+    await openConversation(ted, 'Learning Research');
+    await conversation(ted, 'Learning Research')
+      .getByRole('button', { name: 'Group info' })
+      .click();
+    await dialog(ted).getByRole('list', { name: 'Members' }).getByText('Dan Ingalls').waitFor();
+    await expect(
+      dialog(ted)
+        .getByRole('button', { name: /^Remove / })
+        .count(),
+    ).resolves.toBe(0);
+    await expect(dialog(ted).getByRole('button', { name: 'Add people' }).count()).resolves.toBe(0);
+    await dialog(ted).getByRole('button', { name: 'Leave group' }).click();
+    await dialog(ted).getByRole('button', { name: 'Leave', exact: true }).click();
+    await conversationButton(ted, 'Learning Research').waitFor({
+      state: 'detached',
+      timeout: stepTimeoutMs,
+    });
+    // The others see him gone from the member line.
+    await conversation(ada, 'Learning Research')
+      .getByRole('status')
+      .getByText('Dan and you')
+      .waitFor({ timeout: stepTimeoutMs });
   });
 });

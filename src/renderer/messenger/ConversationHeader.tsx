@@ -1,6 +1,9 @@
 import { memo } from 'react';
 import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import InfoOutlined from '@mui/icons-material/InfoOutlined';
 import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
 
 export interface ConversationHeaderProps {
@@ -9,6 +12,8 @@ export interface ConversationHeaderProps {
   /** "Vegeta is typing…" while someone types; otherwise who is in the conversation. */
   typingText: string | null;
   membersText: string;
+  /** A group's members and what may be done with them: the header shows a Group info button. */
+  onShowInfo?: () => void;
 }
 
 /** Memoized: typing in the composer changes none of its props. */
@@ -17,6 +22,7 @@ export const ConversationHeader = memo(function ConversationHeader({
   avatar,
   typingText,
   membersText,
+  onShowInfo,
 }: ConversationHeaderProps) {
   return (
     <Box
@@ -32,7 +38,7 @@ export const ConversationHeader = memo(function ConversationHeader({
       }}
     >
       <Avatar user={avatar} size={40} />
-      <Box sx={{ minWidth: 0 }}>
+      <Box sx={{ minWidth: 0, flex: 1 }}>
         <Typography variant="subtitle1" component="h2" noWrap sx={{ fontWeight: 600 }}>
           {title}
         </Typography>
@@ -47,6 +53,13 @@ export const ConversationHeader = memo(function ConversationHeader({
           {typingText ?? membersText}
         </Typography>
       </Box>
+      {onShowInfo && (
+        <Tooltip title="Group info">
+          <IconButton aria-label="Group info" onClick={onShowInfo}>
+            <InfoOutlined />
+          </IconButton>
+        </Tooltip>
+      )}
     </Box>
   );
 });

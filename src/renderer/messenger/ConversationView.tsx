@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import type { OpenConversationView } from '../state/index.ts';
 import { Composer } from './Composer.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
+import { GroupInfoDialog } from './GroupInfoDialog.tsx';
 import { MessageLog } from './MessageLog.tsx';
 import { createLogRowBuilder } from './logRows.ts';
 
@@ -31,6 +32,8 @@ export function ConversationView({
   // handed back as the same objects, so only the bubbles that changed render.
   const [buildRows] = useState(createLogRowBuilder);
   const { unreadFromSeq } = conversation;
+  const [showingInfo, setShowingInfo] = useState(false);
+  const showInfo = useCallback(() => setShowingInfo(true), []);
   const rows = useMemo(
     () => buildRows(messages, usersById, unreadFromSeq),
     [buildRows, messages, usersById, unreadFromSeq],
@@ -47,7 +50,11 @@ export function ConversationView({
         typingText={conversation.typingText}
         // A DM's title already names the one other member.
         membersText={conversation.kind === 'direct' ? 'Direct message' : conversation.membersText}
+        {...(conversation.kind === 'group' ? { onShowInfo: showInfo } : {})}
       />
+      {conversation.kind === 'group' && (
+        <GroupInfoDialog open={showingInfo} onClose={() => setShowingInfo(false)} />
+      )}
       {conversation.historyError && (
         <Alert severity="warning" sx={{ borderRadius: 0 }}>
           {conversation.historyError}

@@ -10,6 +10,7 @@ import { SIDEBAR_WIDTH } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { UnreadTitle } from './UnreadTitle.tsx';
 import { WindowFocus } from './WindowFocus.tsx';
 
 /**
@@ -98,6 +99,7 @@ export function MessengerScreen(): JSX.Element {
       <NewChatDialog />
       <MessengerNotice />
       <WindowFocus />
+      <UnreadTitle />
     </Box>
   );
 }
