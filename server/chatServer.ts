@@ -31,7 +31,9 @@ import {
   isDrafting,
   requestConversationsAndUsers,
   listSessions,
+  markDelivered,
   markRead,
+  listReceipts,
   requestMessages,
   revokeSession,
   sendMessage,
@@ -158,6 +160,8 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.leaveConversation]: leaveConversation,
   [Events.updateProfile]: updateProfile,
   [Events.markRead]: markRead,
+  [Events.markDelivered]: markDelivered,
+  [Events.listReceipts]: listReceipts,
 };
 
 function formatUrl(host: string, port: number): string {
