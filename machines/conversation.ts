@@ -10,10 +10,19 @@
 // - catchUp: after a reconnect or a missed push, the messages between the last one before a hole
 //   and the rest, page by page;
 // - visibility: closed, or open and reading (the window focused) or away; the read position
-//   the server keeps, the unread messages after it, and where "New messages" begins.
+//   the server keeps, the unread messages after it, and where "New messages" begins. Messages
+//   that arrive while it is not being read are marked delivered (reading marks them read).
+// Receipts (how far every member has received and read it) are the server's watermarks, data
+// that only moves forwards.
 // The messages themselves are data (context), merged by seq from the sync, pushes, acks and pages.
 import { and, assign, enqueueActions, not, raise, setup, stateIn, type ActorRefFrom } from 'xstate';
-import type { ChannelUpdate, Conversation, Message, ProtocolError } from '../server/protocol.ts';
+import type {
+  ChannelUpdate,
+  Conversation,
+  Message,
+  ProtocolError,
+  Receipts,
+} from '../server/protocol.ts';
 import { clipToMessageLimit, Limits, messageLength } from '../server/protocol.ts';
 import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
 import { outgoingSystemId, systemIds, type SocketCommand } from './system.ts';
@@ -69,6 +78,12 @@ export interface ConversationContext {
    * unread when it was opened (null: nothing was, or it is closed).
    */
   unreadFromSeq: number | null;
+  /**
+   * How far every member has received and read it (the server's watermarks): the user's
+   * messages at or below them are delivered or read. Null: not kept (too many people, or an
+   * older server), so messages show sent.
+   */
+  receipts: Receipts | null;
   historyError: string | null;
 }
 
@@ -86,6 +101,8 @@ export type ConversationEvent =
   | { type: 'window.blurred' }
   /** The user read it further in another window. */
   | { type: 'read.moved'; readSeq: number }
+  /** The members have received or read it further. */
+  | { type: 'receipts.moved'; receipts: Receipts }
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
@@ -138,6 +155,31 @@ function syncedReadSeq(conversation: Conversation): number {
   return conversation.readSeq ?? conversation.lastMessage?.seq ?? -1;
 }
 
+/**
+ * Where one of the user's stored messages stands against the receipt watermarks: sent (the
+ * server has it), delivered (every member's device has it) or read (everyone has read it).
+ * Without watermarks (none kept) it is sent.
+ */
+export function receiptOf(seq: number, receipts: Receipts | null): 'sent' | 'delivered' | 'read' {
+  if (!receipts) return 'sent';
+  if (seq <= receipts.readSeq) return 'read';
+  if (seq <= receipts.deliveredSeq) return 'delivered';
+  return 'sent';
+}
+
+/** Watermarks only move forwards: a late or repeated push never takes a tick back. */
+export function mergeReceipts(
+  current: Receipts | null,
+  incoming: Receipts | null,
+): Receipts | null {
+  if (!incoming) return current;
+  if (!current) return incoming;
+  return {
+    deliveredSeq: Math.max(current.deliveredSeq, incoming.deliveredSeq),
+    readSeq: Math.max(current.readSeq, incoming.readSeq),
+  };
+}
+
 /** The read position and the unread count that follows from it, assigned together. */
 function readState(lastMessage: Message | null, readSeq: number) {
   return { readSeq, unread: unreadOf(lastMessage, readSeq) };
@@ -165,6 +207,23 @@ const guards = {
     return text.length > 0 && messageLength(text) <= Limits.messageMaxChars;
   },
   hasOlderMessages: ({ context }: { context: ConversationContext }) => context.hasMore,
+  /** A message from someone else that the user has not read yet. */
+  isNewFromOther: (
+    { context }: { context: ConversationContext },
+    params: { message: Message | null },
+  ) =>
+    params.message !== null &&
+    params.message.authorId !== context.currentUserId &&
+    params.message.seq > context.readSeq,
+  /** The sync brought messages the user has not read. */
+  bringsUnread: (
+    { context }: { context: ConversationContext },
+    params: { conversation: Conversation },
+  ) =>
+    unreadOf(
+      params.conversation.lastMessage,
+      Math.max(context.readSeq, syncedReadSeq(params.conversation)),
+    ) > 0,
   hasHole: ({ context }: { context: ConversationContext }) =>
     lastSeqBeforeHole(context.messages) !== null,
   /**
@@ -194,6 +253,28 @@ const askForOlderMessages = [
   { guard: 'hasOlderMessages', target: '#conversation.history.loading' },
 ] as const;
 
+/** While not being read: what arrives (live, or in a sync) is delivered, not read. */
+const markingDelivered = {
+  'channel.updated': {
+    guard: {
+      type: 'isNewFromOther',
+      params: ({ event }: { event: { update: ChannelUpdate } }) => ({
+        message: event.update.message,
+      }),
+    },
+    actions: 'markDelivered',
+  },
+  'conversation.synced': {
+    guard: {
+      type: 'bringsUnread',
+      params: ({ event }: { event: { conversation: Conversation } }) => ({
+        conversation: event.conversation,
+      }),
+    },
+    actions: 'markDelivered',
+  },
+} as const;
+
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
@@ -222,6 +303,11 @@ export const conversationMachine = setup({
           conversation.lastMessage,
           Math.max(context.readSeq, syncedReadSeq(conversation)),
         ),
+        // A server that stopped keeping them (the conversation grew) says null.
+        receipts:
+          conversation.receipts === null
+            ? null
+            : mergeReceipts(context.receipts, conversation.receipts ?? null),
         messages: insertMessages(context.messages, conversation.messages),
         // A resync keeps older pages already loaded.
         hasMore:
@@ -395,6 +481,18 @@ export const conversationMachine = setup({
     adoptReadSeq: assign(({ context }, params: { readSeq: number }) =>
       readState(context.lastMessage, Math.max(context.readSeq, params.readSeq)),
     ),
+    /** One of the user's devices (this one) has everything up to the last message. */
+    markDelivered: enqueueActions(({ context, system, enqueue }) => {
+      const seq = Math.max(lastSeq(context.messages), context.lastMessage?.seq ?? -1);
+      // Read implies delivered: nothing to tell.
+      if (seq <= context.readSeq) return;
+      const socket = system.get(systemIds.socket);
+      const command: SocketCommand = { type: 'markDelivered', conversationId: context.id, seq };
+      if (socket) enqueue.sendTo(socket, command);
+    }),
+    adoptReceipts: assign(({ context }, params: { receipts: Receipts }) => ({
+      receipts: mergeReceipts(context.receipts, params.receipts),
+    })),
     noteUnreadStart: assign(({ context }) => ({
       unreadFromSeq: context.unread > 0 ? context.readSeq + 1 : null,
     })),
@@ -434,6 +532,7 @@ export const conversationMachine = setup({
       now: input.now ?? Date.now,
       ...readState(conversation.lastMessage, syncedReadSeq(conversation)),
       unreadFromSeq: null,
+      receipts: conversation.receipts ?? null,
       historyError: null,
     };
   },
@@ -461,6 +560,9 @@ export const conversationMachine = setup({
       ],
     },
     'outgoing.settled': { actions: 'advanceOutbox' },
+    'receipts.moved': {
+      actions: { type: 'adoptReceipts', params: ({ event }) => ({ receipts: event.receipts }) },
+    },
   },
   states: {
     link: {
@@ -699,14 +801,18 @@ export const conversationMachine = setup({
       },
     },
     // Open and read while the window is focused; open but away while it is not (messages that
-    // come then stay unread until the person is back). The "New messages" line marks where the
-    // unread part began when it was opened.
+    // come then stay unread until the person is back, and are marked delivered, as they are
+    // while it is closed). The "New messages" line marks where the unread part began when it
+    // was opened.
     visibility: {
       initial: 'closed',
       on: { 'read.moved': { actions: { type: 'adoptReadSeq', params: ({ event }) => event } } },
       states: {
         closed: {
-          on: { 'conversation.opened': { target: 'open', actions: 'noteUnreadStart' } },
+          on: {
+            'conversation.opened': { target: 'open', actions: 'noteUnreadStart' },
+            ...markingDelivered,
+          },
         },
         open: {
           initial: 'reading',
@@ -719,7 +825,7 @@ export const conversationMachine = setup({
                 'window.blurred': 'away',
               },
             },
-            away: { on: { 'window.focused': 'reading' } },
+            away: { on: { 'window.focused': 'reading', ...markingDelivered } },
           },
         },
       },

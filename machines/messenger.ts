@@ -12,6 +12,7 @@ import type {
   ConversationsAndUsers,
   MemberLeft,
   ReadPosition,
+  ReceiptsChanged,
   User,
   UserJoined,
 } from '../server/protocol.ts';
@@ -80,6 +81,8 @@ export type MessengerEvent =
   | { type: 'conversation.removed'; removed: ConversationRemoved }
   /** The user read a conversation further in another window. */
   | { type: 'read.changed'; position: ReadPosition }
+  /** The members received or read a conversation further (the server's watermarks). */
+  | { type: 'receipts.changed'; receipts: ReceiptsChanged }
   /** From the server's push, or from newChat with the conversation it made (`open`: show it). */
   | { type: 'conversation.added'; added: ConversationAdded; open?: boolean }
   // From the session.
@@ -258,6 +261,14 @@ export const messengerMachine = setup({
         if (ref) enqueue.sendTo(ref, { type: 'read.moved', readSeq: params.position.readSeq });
       },
     ),
+    forwardReceipts: enqueueActions(
+      ({ context, enqueue }, params: { receipts: ReceiptsChanged }) => {
+        const { conversationId, deliveredSeq, readSeq } = params.receipts;
+        const ref = ownValue(context.conversations, conversationId);
+        if (ref)
+          enqueue.sendTo(ref, { type: 'receipts.moved', receipts: { deliveredSeq, readSeq } });
+      },
+    ),
     /** Remembers the focus and tells the open conversation (only it reads). */
     setFocus: enqueueActions(({ context, enqueue }, params: { focused: boolean }) => {
       enqueue.assign({ windowFocused: params.focused });
@@ -375,6 +386,12 @@ export const messengerMachine = setup({
           actions: {
             type: 'forwardReadPosition',
             params: ({ event }) => ({ position: event.position }),
+          },
+        },
+        'receipts.changed': {
+          actions: {
+            type: 'forwardReceipts',
+            params: ({ event }) => ({ receipts: event.receipts }),
           },
         },
         'window.focused': { actions: { type: 'setFocus', params: { focused: true } } },

@@ -64,6 +64,8 @@ export type SocketCommand =
   | { type: 'leaveConversation'; conversationId: string }
   /** Fire and forget: the next open (or sync) tells the server again. */
   | { type: 'markRead'; conversationId: string; seq: number }
+  /** Fire and forget, coalesced per conversation by the transport (read implies delivered). */
+  | { type: 'markDelivered'; conversationId: string; seq: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string };
 

@@ -493,10 +493,11 @@ export const ReceiptListSchema = z.object({
   deliveredTo: z.array(IdSchema),
 });
 export type ReceiptList = z.infer<typeof ReceiptListSchema>;
-export interface DeliveredPosition {
-  conversationId: string;
-  deliveredSeq: number;
-}
+export const DeliveredPositionSchema = z.object({
+  conversationId: IdSchema,
+  deliveredSeq: z.number().int().min(-1),
+});
+export type DeliveredPosition = z.infer<typeof DeliveredPositionSchema>;
 
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;

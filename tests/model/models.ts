@@ -254,6 +254,17 @@ const resyncedWithOwn = () => {
     messages: [...conversation.messages, ownUpdate.message],
   };
 };
+/** A resync bringing Goku's message, written while the connection was down: unread. */
+const resyncedWithUnread = () => {
+  const conversation = groupConversation();
+  const missed = groupUpdate('While you were away', 6).message!;
+  return {
+    ...conversation,
+    lastMessage: missed,
+    messages: [...conversation.messages, missed],
+    readSeq: 5,
+  };
+};
 /** What the server holds between the last message known before the hole (5) and the hole (8). */
 const catchUpPool = [ownUpdate.message, groupUpdate('Me', 7).message!];
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
@@ -278,6 +289,7 @@ const conversationModel: MachineModel = {
     return [
       { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
       { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },
+      { type: 'conversation.synced', conversation: resyncedWithUnread(), currentUserId: me.id },
       { type: 'connection.lost' },
       { type: 'channel.updated', update: groupUpdate() },
       { type: 'channel.updated', update: afterAHole },
@@ -290,6 +302,11 @@ const conversationModel: MachineModel = {
       // Read further in another window: up to the last message, or less (an older window).
       { type: 'read.moved', readSeq: context.lastMessage?.seq ?? -1 },
       { type: 'read.moved', readSeq: 0 },
+      // The members received (and some read) further: the server's watermarks.
+      {
+        type: 'receipts.moved',
+        receipts: { deliveredSeq: context.lastMessage?.seq ?? -1, readSeq: 0 },
+      },
       { type: 'conversation.opened' },
       { type: 'conversation.closed' },
       ...(open
@@ -494,6 +511,10 @@ const messengerModel: MachineModel = {
     { type: 'window.blurred' },
     { type: 'window.focused' },
     { type: 'read.changed', position: { conversationId: 'c-group', readSeq: 5 } },
+    {
+      type: 'receipts.changed',
+      receipts: { conversationId: 'c-group', deliveredSeq: 5, readSeq: 4 },
+    },
   ],
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;

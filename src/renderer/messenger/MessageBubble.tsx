@@ -3,6 +3,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import DoneIcon from '@mui/icons-material/Done';
+import DoneAllIcon from '@mui/icons-material/DoneAll';
 import ErrorIcon from '@mui/icons-material/Error';
 import ScheduleIcon from '@mui/icons-material/Schedule';
 import { Avatar } from '../components/Avatar.tsx';
@@ -113,6 +114,11 @@ function StatusIcon({ status }: { status: DeliveryStatus }) {
       return <ScheduleIcon titleAccess="Sending" sx={iconSx} />;
     case 'sent':
       return <DoneIcon titleAccess="Sent" sx={iconSx} />;
+    case 'delivered':
+      return <DoneAllIcon titleAccess="Delivered" sx={iconSx} />;
+    case 'read':
+      // Coloured, as Telegram and WhatsApp draw read: a light tint that reads on the accent.
+      return <DoneAllIcon titleAccess="Read" sx={{ ...iconSx, color: 'info.light' }} />;
     case 'failed':
       return <ErrorIcon titleAccess="Not sent" sx={iconSx} />;
   }

@@ -208,12 +208,14 @@ export function createAppAtoms(
     });
     const sourceMessagesAtom = selectAtom(snapshotAtom, (s) => s.context.messages);
     const outboxAtom = selectAtom(snapshotAtom, (s) => s.context.outbox);
+    const receiptsAtom = selectAtom(snapshotAtom, (s) => s.context.receipts);
     const buildRows = createMessageRows();
     const messagesAtom = atom((get) =>
       buildRows(
         get(sourceMessagesAtom),
         get(outboxAtom).map((message) => get(snapshotAtomOf(message))),
         get(currentUserIdAtom) ?? '',
+        get(receiptsAtom),
       ),
     );
     const built = { summaryAtom, identityAtom, rowAtom, messagesAtom };

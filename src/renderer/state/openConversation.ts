@@ -1,10 +1,16 @@
 // The open conversation: header, messages (confirmed and unsent, one row each for life),
 // composer state and who is typing.
-import type { Message, User } from '../../../server/protocol.ts';
+import type { Message, Receipts, User } from '../../../server/protocol.ts';
+import { receiptOf } from '../../../machines/conversation.ts';
 import type { ConversationSnapshot, OutgoingMessageSnapshot } from './snapshots.ts';
 import type { AvatarPerson } from './people.ts';
 
-export type DeliveryStatus = 'sending' | 'sent' | 'failed';
+/**
+ * The user's own messages: sending (a clock), failed, sent (one tick: the server has it),
+ * delivered (two ticks: every member's device has it) or read (two coloured ticks: everyone
+ * has read it). Others' messages are `sent`.
+ */
+export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface OpenConversationMessage {
   /** The clientMessageId for the user's own messages (stable from unsent to confirmed). */
@@ -49,8 +55,8 @@ export function membersText(memberNames: string[]): string {
 }
 
 /**
- * Rows for the log, reusing each message's row object while the message object stays the same,
- * so a new message renders one new bubble, not all of them.
+ * Rows for the log, reusing each message's row object while the message object and its status
+ * stay the same, so a new message or a receipt renders only the bubbles it changes.
  */
 export function createMessageRows() {
   let rowCache = new WeakMap<object, OpenConversationMessage>();
@@ -59,22 +65,25 @@ export function createMessageRows() {
     messages: readonly Message[],
     outbox: readonly OutgoingMessageSnapshot[],
     currentUserId: string,
+    receipts: Receipts | null = null,
   ): OpenConversationMessage[] => {
     if (rowCacheUserId !== currentUserId) {
       rowCache = new WeakMap();
       rowCacheUserId = currentUserId;
     }
     const rows = messages.map((message) => {
+      const isOwn = message.authorId === currentUserId;
+      const status = isOwn ? receiptOf(message.seq, receipts) : 'sent';
       let row = rowCache.get(message);
-      if (!row) {
+      if (!row || row.status !== status) {
         row = {
           key: message.clientMessageId ?? message.id,
           seq: message.seq,
           authorId: message.authorId,
           text: message.text,
           sentAt: message.sentAt,
-          status: 'sent',
-          isOwn: message.authorId === currentUserId,
+          status,
+          isOwn,
           error: null,
         };
         rowCache.set(message, row);

@@ -29,9 +29,11 @@ import {
   MemberLeftSchema,
   PeopleFoundSchema,
   ReadPositionSchema,
+  ReceiptsChangedSchema,
   UserUpdatedSchema,
   type ConversationsAndUsers,
   ConversationsAndUsersSchema,
+  DeliveredPositionSchema,
   type ErrorCode,
   MessageSentSchema,
   MessagesPageSchema,
@@ -124,6 +126,10 @@ export function createSessionSocketActor({
         const parsed = MemberLeftSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'member.left', left: parsed.data });
       });
+      socket.on('receiptsChanged', (payload) => {
+        const parsed = ReceiptsChangedSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'receipts.changed', receipts: parsed.data });
+      });
       socket.on('readPositionChanged', (payload) => {
         const parsed = ReadPositionSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'read.changed', position: parsed.data });
@@ -133,11 +139,15 @@ export function createSessionSocketActor({
         if (parsed.success) deliver.messenger({ type: 'user.updated', user: parsed.data.user });
       });
 
-      receive((command) => runCommand(socket, command, deliver, sync, timeoutMs));
+      const deliveryMarks = createDeliveryMarks(socket, timeoutMs);
+      receive((command) =>
+        runCommand(socket, command, { deliver, sync, deliveryMarks }, timeoutMs),
+      );
       socket.connect();
 
       return () => {
         stopped = true;
+        deliveryMarks.stop();
         socket.removeAllListeners();
         socket.io.removeAllListeners('open');
         socket.disconnect();
@@ -236,11 +246,54 @@ function onAck<S extends z.ZodType>(
   };
 }
 
+/** How long delivery marks wait to be sent together: a burst of messages costs one. */
+export const deliveryMarkDelayMs = 250;
+
+interface DeliveryMarks {
+  mark(conversationId: string, seq: number): void;
+  stop(): void;
+}
+
+/**
+ * markDelivered, coalesced: per conversation only the highest seq asked for within
+ * `deliveryMarkDelayMs` is sent. Fire and forget: a lost mark is made again by the next message
+ * or sync, and reading marks delivered too.
+ */
+function createDeliveryMarks(socket: ParleySocket, timeoutMs: number): DeliveryMarks {
+  const pending = new Map<string, number>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    for (const [conversationId, seq] of pending) {
+      settle(
+        socket.timeout(timeoutMs).emitWithAck('markDelivered', { conversationId, seq }),
+        DeliveredPositionSchema,
+      ).catch(() => {});
+    }
+    pending.clear();
+  };
+  return {
+    mark(conversationId, seq) {
+      pending.set(conversationId, Math.max(seq, pending.get(conversationId) ?? -1));
+      timer ??= setTimeout(flush, deliveryMarkDelayMs);
+    },
+    stop() {
+      if (timer !== null) clearTimeout(timer);
+      pending.clear();
+    },
+  };
+}
+
+interface CommandSinks {
+  deliver: Deliver;
+  sync: Sync;
+  deliveryMarks: DeliveryMarks;
+}
+
 function runCommand(
   socket: ParleySocket,
   command: SocketCommand,
-  deliver: Deliver,
-  sync: Sync,
+  { deliver, sync, deliveryMarks }: CommandSinks,
   timeoutMs: number,
 ): void {
   const withTimeout = socket.timeout(timeoutMs);
@@ -363,6 +416,10 @@ function runCommand(
         withTimeout.emitWithAck('markRead', { conversationId, seq }),
         ReadPositionSchema,
       ).catch(() => {});
+      return;
+    }
+    case 'markDelivered': {
+      deliveryMarks.mark(command.conversationId, command.seq);
       return;
     }
     case 'searchPeople': {

@@ -285,6 +285,9 @@ const messenger: MachineTemplates<MessengerMachine> = {
     'window.focused': none,
     'window.blurred': none,
     'read.changed': only({ position: { conversationId: conversation.id, readSeq: 11 } }),
+    'receipts.changed': only({
+      receipts: { conversationId: conversation.id, deliveredSeq: 11, readSeq: 10 },
+    }),
   },
 };
 
@@ -322,6 +325,7 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     'window.focused': none,
     'window.blurred': none,
     'read.moved': only({ readSeq: 11 }),
+    'receipts.moved': only({ receipts: { deliveredSeq: 11, readSeq: 10 } }),
     'conversation.opened': none,
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],

@@ -62,6 +62,8 @@
 //   closed, the messenger tells it nobody: sent to the actor, where it changes nothing.
 // - read.moved: another window of the user read further: readPositionChanged, through the
 //   messenger as the transport delivers it.
+// - receipts.moved: the members got or read further: receiptsChanged, through the messenger as
+//   the transport delivers it.
 // - facts: newMessagesLine <-> the open log shows "New messages" (judged like the hole);
 //   unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
 //   (open); unsent <-> a "Sending" or "Not sent" bubble (open); members <-> the names in the
@@ -88,6 +90,7 @@ import type {
   Conversation,
   Message,
   ProtocolError,
+  Receipts,
 } from '../../../server/protocol.ts';
 import { newConversationUpdate, syncData } from '../fixtures.ts';
 import { generatePaths, type Facts, type ModelPath } from '../modelKit.ts';
@@ -450,6 +453,17 @@ async function perform(
         world.socket.toMessenger({
           type: 'read.changed',
           position: { conversationId: GROUP, readSeq: event.readSeq as number },
+        }),
+      );
+      return null;
+    }
+    case 'receipts.moved': {
+      await world.ensureConnected();
+      count('receipts.moved: the members got or read further (receiptsChanged)');
+      act(() =>
+        world.socket.toMessenger({
+          type: 'receipts.changed',
+          receipts: { conversationId: GROUP, ...(event.receipts as Receipts) },
         }),
       );
       return null;

@@ -31,7 +31,8 @@
 //   opens what it adds is newChat's hand-over of a conversation made in its dialog, sent as it.
 // - notice.dismissed: the user clicks Dismiss on the notice; with none shown, nothing.
 // - window.focused / window.blurred: the window gets or loses the focus (document.hasFocus and
-//   the event, which the views report); read.changed: the server pushes readPositionChanged.
+//   the event, which the views report); read.changed: the server pushes readPositionChanged;
+//   receipts.changed: the server pushes receiptsChanged.
 //
 // What is asserted per step:
 // - loading <-> the skeleton ("Loading conversations") instead of the conversation list.
@@ -324,6 +325,11 @@ async function perform(
     case 'read.changed':
       await world.ensureConnected();
       count('read.changed: pushed (readPositionChanged)');
+      act(() => world.socket.toMessenger(event as never));
+      return;
+    case 'receipts.changed':
+      await world.ensureConnected();
+      count('receipts.changed: pushed (receiptsChanged)');
       act(() => world.socket.toMessenger(event as never));
       return;
     case 'notice.dismissed': {

@@ -28,7 +28,10 @@ import {
 import type { ChatServer } from '../../../../server/chatServer.ts';
 import type { ChatSocket } from '../../../../server/codeSender.ts';
 import { Limits, type ConversationsAndUsers } from '../../../../server/protocol.ts';
-import { createSessionSocketActor } from '../../../../src/renderer/transport/sessionSocket.ts';
+import {
+  createSessionSocketActor,
+  deliveryMarkDelayMs,
+} from '../../../../src/renderer/transport/sessionSocket.ts';
 import { signUp, startServer } from './realServer.ts';
 
 interface Delivery {
@@ -500,8 +503,38 @@ describe('session socket actor against a real server', () => {
     await toOutgoing(actor, 'm-after', 'message.acked', since);
     const update = await toMessenger(actor, 'channel.updated', since);
     expect(update.update.message?.clientMessageId).toBe('m-after');
-    expect(deliveriesTo(actor, systemIds.messenger, since)).toEqual([update]);
+    // The send's update, then the receipts it moved (Vegeta reads at once), and nothing else.
+    expect(deliveriesTo(actor, systemIds.messenger, since)).toEqual([
+      update,
+      {
+        type: 'receipts.changed',
+        receipts: { conversationId: dm.id, deliveredSeq: 1, readSeq: 1 },
+      },
+    ]);
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
+  it('sends a burst of delivery marks as one, with the highest seq', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const serverSide = new Promise<ChatSocket>((resolve) => onServerSocket(resolve));
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const dm = data.conversations.find((c) => c.kind === 'direct')!;
+    const socket = await serverSide;
+    const marks: unknown[] = [];
+    const heard = new Promise<void>((resolve) =>
+      socket.on('markDelivered' as never, (payload: unknown) => {
+        marks.push(payload);
+        resolve();
+      }),
+    );
+    for (const seq of [0, 2, 1])
+      command(actor, { type: 'markDelivered', conversationId: dm.id, seq });
+    await heard;
+    // One more round trip: a second mark would have arrived by now.
+    command(actor, { type: 'markRead', conversationId: dm.id, seq: 0 });
+    await new Promise((resolve) => setTimeout(resolve, deliveryMarkDelayMs * 2));
+    expect(marks).toEqual([{ conversationId: dm.id, seq: 2 }]);
   });
 
   it('fails a sync whose data is malformed instead of leaving the session syncing', async () => {
