@@ -71,6 +71,14 @@ export const ConversationListItem = memo(function ConversationListItem({
                 <span aria-hidden="true">…</span>
                 <span style={visuallyHidden}>typing</span>
               </>
+            ) : row.draft ? (
+              <>
+                {/* In the error colour, as Telegram marks an unsent draft. */}
+                <Box component="span" sx={{ color: 'error.main' }}>
+                  Draft:{' '}
+                </Box>
+                <bdi dir="auto">{row.draft}</bdi>
+              </>
             ) : row.previewParts ? (
               <>
                 {row.previewParts.by ? `${row.previewParts.by}: ` : ''}
