@@ -4,7 +4,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/bootstrap.ts';
 import { composer, conversationButton, openConversation } from './support/messenger.ts';
-import { freshUsPhone, onboard } from './support/onboarding.ts';
+import { conversationList, freshUsPhone, onboard } from './support/onboarding.ts';
 
 const e2e = useE2E();
 
@@ -61,5 +61,42 @@ describe('sidebar', () => {
       'Draft:',
     );
     await shots.take(page, 'draft-cleared');
+  });
+});
+
+describe('conversation rows', () => {
+  it('are named by their visible text, in the order it shows (label in name)', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    // Vegeta's opening line is unread: his row shows a count too.
+    await conversationButton(page, vegetaTitle).getByText('1', { exact: true }).waitFor();
+    for (const title of [vegetaTitle, groupTitle]) {
+      // What the row draws as text, in document (= visual) order; a picture is its name.
+      const shown = await conversationButton(page, title).evaluate((row) => {
+        const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+        const parts: string[] = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const parent = node.parentElement;
+          const text = node.textContent?.trim();
+          if (!text || !parent || parent.closest('[role="img"]')) continue;
+          const box = parent.getBoundingClientRect();
+          if (box.width > 1 && box.height > 1) parts.push(text);
+        }
+        return parts;
+      });
+      expect(shown.length).toBeGreaterThanOrEqual(3);
+      expect(shown[0]).toBe(title);
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const inOrder = new RegExp(`^${shown.map(escape).join('.*')}`);
+      await expect(
+        conversationList(page).getByRole('button', { name: inOrder }).count(),
+      ).resolves.toBe(1);
+    }
+    await expect(
+      conversationList(page)
+        .getByRole('button', { name: /^Vegeta Saiyan .* 1 unread$/ })
+        .count(),
+    ).resolves.toBe(1);
+    await shots.take(page, 'rows');
   });
 });

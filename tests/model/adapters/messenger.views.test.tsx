@@ -70,6 +70,7 @@ import {
   type LoggedCommand,
   type World,
 } from './signedInWorld.tsx';
+import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 /** The facts this adapter knows how to observe (a new one in the model fails the path). */
 const knownFacts = ['selected', 'conversations', 'people', 'notice'] as const;
@@ -133,7 +134,9 @@ function seenOnScreen(world: World): Seen {
       : null,
     resyncing: resyncRequests(world).length > 0,
     conversations: rows.length,
-    peopleNamed: within(list).queryByRole('button', { name: titles['c-vegeta'] }) !== null,
+    peopleNamed:
+      within(list).queryByRole('button', { name: conversationRowName(titles['c-vegeta']) }) !==
+      null,
     notice: screen.queryByText(/^You were removed from /) !== null,
   };
   if (region?.getAttribute('aria-label') === titles['c-group']) {
@@ -282,7 +285,10 @@ async function perform(
     case 'conversation.selected': {
       const title = titleOf(event.conversationId as string);
       const list = screen.queryByRole('list', { name: 'Conversations' });
-      const row = title && list ? within(list).queryByRole('button', { name: title }) : null;
+      const row =
+        title && list
+          ? within(list).queryByRole('button', { name: conversationRowName(title) })
+          : null;
       if (!row) {
         count('conversation.selected: no row to click');
         return;
