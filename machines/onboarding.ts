@@ -15,6 +15,7 @@ import {
   digitsOnly,
   formatPhone,
   isSupportedCountry,
+  phoneFieldText,
   readPhoneText,
   toE164,
   type CountryCode,
@@ -43,7 +44,10 @@ export interface OnboardingContext {
   country: CountryCode;
   /** National digits as entered (non-digits filtered). */
   phoneDigits: string;
-  /** What the phone field shows: the digits grouped with hyphens, e.g. `415-555-0132`. */
+  /**
+   * What the phone field shows: the digits grouped with hyphens, e.g. `415-555-0132`, or an
+   * international number being typed (`+44 20 79`) until its digits tell the country.
+   */
   phoneFormatted: string;
   /** The code typed so far: digits only, at most 6. */
   code: string;
@@ -165,7 +169,7 @@ export const onboardingMachine = setup({
       return {
         country: entry.country,
         phoneDigits: entry.digits,
-        phoneFormatted: formatPhone(entry.country, entry.digits),
+        phoneFormatted: phoneFieldText(entry),
         failure: null,
       };
     }),

@@ -86,6 +86,23 @@ describe('onboarding', () => {
     await shots.take(page, 'messenger');
   });
 
+  it('typing an international number key by key switches the country and keeps the number', async () => {
+    const { page, shots } = e2e;
+    await waitForPhoneStep(page);
+    await expect(phoneStep.country(page).inputValue()).resolves.toContain('+1');
+    // Typed, not pasted: each key is its own change, the "+" first.
+    await phoneStep.phone(page).pressSequentially('+44 20 7946');
+    await expect(phoneStep.phone(page).inputValue()).resolves.toBe('+44 20 7946');
+    await phoneStep.phone(page).pressSequentially(' 0958');
+    await expect(phoneStep.country(page).inputValue()).resolves.toContain('United Kingdom +44');
+    await expect(phoneStep.phone(page).inputValue()).resolves.toBe('20-7946-0958');
+    await expect(phoneStep.next(page).isEnabled()).resolves.toBe(true);
+    await shots.take(page, 'typed-international');
+    await phoneStep.next(page).click();
+    await waitForCodeStep(page);
+    await expect(page.getByText('+44 20-7946-0958').first().isVisible()).resolves.toBe(true);
+  });
+
   it('goes back to change the number, keeping it', async () => {
     const { page, shots } = e2e;
     const phone = freshUsPhone();
