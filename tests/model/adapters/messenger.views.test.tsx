@@ -129,8 +129,10 @@ function seenOnScreen(world: World): Seen {
   const seen: Seen = {
     screen: 'ready',
     open: region?.getAttribute('aria-label') ?? null,
+    // The row is labelled by its visible parts, its title first.
     current: current
-      ? (document.getElementById(current.getAttribute('aria-labelledby') ?? '')?.textContent ?? '?')
+      ? (document.getElementById(current.getAttribute('aria-labelledby')?.split(' ')[0] ?? '')
+          ?.textContent ?? '?')
       : null,
     resyncing: resyncRequests(world).length > 0,
     conversations: rows.length,
