@@ -321,7 +321,11 @@ export const onboardingMachine = setup({
                   { guard: 'isWrongCode', target: 'editing', actions: 'assignWrongCode' },
                   {
                     guard: 'isCodeUnusable',
-                    target: ['#onboarding.code.entry.editing', '#onboarding.code.resend.available'],
+                    target: [
+                      '#onboarding.code.entry.editing',
+                      '#onboarding.code.resend.available',
+                      '#onboarding.code.sentCode.dead',
+                    ],
                     actions: 'assignUnusableCode',
                   },
                   { target: 'editing', actions: 'assignFailure' },
@@ -346,13 +350,25 @@ export const onboardingMachine = setup({
                 input: ({ context }) => ({
                   phone: toE164(context.country, context.phoneDigits) ?? '',
                 }),
-                onDone: { target: 'countingDown', actions: 'assignCodeSent' },
+                onDone: {
+                  target: ['countingDown', '#onboarding.code.sentCode.usable'],
+                  actions: 'assignCodeSent',
+                },
                 onError: [
                   { guard: 'isResendTooSoon', target: 'countingDown', actions: 'assignResendWait' },
                   { target: 'available', actions: 'assignFailure' },
                 ],
               },
             },
+          },
+        },
+        // Whether the code last sent can still be typed: the simulated SMS shows it only then.
+        // Too many wrong tries or an expired code kill it; only a new code (resend) helps.
+        sentCode: {
+          initial: 'usable',
+          states: {
+            usable: {},
+            dead: {},
           },
         },
       },

@@ -103,6 +103,33 @@ describe('onboarding', () => {
     await expect(page.getByText('+44 20-7946-0958').first().isVisible()).resolves.toBe(true);
   });
 
+  it('stops showing the simulated SMS code once too many wrong codes killed it', async () => {
+    const { page, shots } = e2e;
+    await waitForPhoneStep(page);
+    await phoneStep.phone(page).pressSequentially(freshUsPhone());
+    await phoneStep.next(page).click();
+    await waitForCodeStep(page);
+    const code = await readSimulatedSms(page);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (const left of ['4 tries left', '3 tries left', '2 tries left', '1 try left']) {
+      await codeStep.code(page).pressSequentially(wrong);
+      await page.getByRole('alert').filter({ hasText: left }).waitFor({ state: 'visible' });
+    }
+    await codeStep.code(page).pressSequentially(wrong);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Too many wrong codes' })
+      .waitFor({ state: 'visible' });
+    await expect(codeStep.simulatedSms(page).count()).resolves.toBe(0);
+    await expect(page.getByText(code).count()).resolves.toBe(0);
+    // Typing clears the message, not the code's death: the dead code stays hidden.
+    await codeStep.code(page).pressSequentially('1');
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await expect(codeStep.simulatedSms(page).count()).resolves.toBe(0);
+    await expect(page.getByText(code).count()).resolves.toBe(0);
+    await shots.take(page, 'dead-code-hidden');
+  });
+
   it('goes back to change the number, keeping it', async () => {
     const { page, shots } = e2e;
     const phone = freshUsPhone();
