@@ -15,6 +15,7 @@ import {
   digitsOnly,
   formatPhone,
   isSupportedCountry,
+  phoneFieldText,
   readPhoneText,
   toE164,
   type CountryCode,
@@ -43,7 +44,10 @@ export interface OnboardingContext {
   country: CountryCode;
   /** National digits as entered (non-digits filtered). */
   phoneDigits: string;
-  /** What the phone field shows: the digits grouped with hyphens, e.g. `415-555-0132`. */
+  /**
+   * What the phone field shows: the digits grouped with hyphens, e.g. `415-555-0132`, or an
+   * international number being typed (`+44 20 79`) until its digits tell the country.
+   */
   phoneFormatted: string;
   /** The code typed so far: digits only, at most 6. */
   code: string;
@@ -165,7 +169,7 @@ export const onboardingMachine = setup({
       return {
         country: entry.country,
         phoneDigits: entry.digits,
-        phoneFormatted: formatPhone(entry.country, entry.digits),
+        phoneFormatted: phoneFieldText(entry),
         failure: null,
       };
     }),
@@ -317,7 +321,11 @@ export const onboardingMachine = setup({
                   { guard: 'isWrongCode', target: 'editing', actions: 'assignWrongCode' },
                   {
                     guard: 'isCodeUnusable',
-                    target: ['#onboarding.code.entry.editing', '#onboarding.code.resend.available'],
+                    target: [
+                      '#onboarding.code.entry.editing',
+                      '#onboarding.code.resend.available',
+                      '#onboarding.code.sentCode.dead',
+                    ],
                     actions: 'assignUnusableCode',
                   },
                   { target: 'editing', actions: 'assignFailure' },
@@ -342,13 +350,25 @@ export const onboardingMachine = setup({
                 input: ({ context }) => ({
                   phone: toE164(context.country, context.phoneDigits) ?? '',
                 }),
-                onDone: { target: 'countingDown', actions: 'assignCodeSent' },
+                onDone: {
+                  target: ['countingDown', '#onboarding.code.sentCode.usable'],
+                  actions: 'assignCodeSent',
+                },
                 onError: [
                   { guard: 'isResendTooSoon', target: 'countingDown', actions: 'assignResendWait' },
                   { target: 'available', actions: 'assignFailure' },
                 ],
               },
             },
+          },
+        },
+        // Whether the code last sent can still be typed: the simulated SMS shows it only then.
+        // Too many wrong tries or an expired code kill it; only a new code (resend) helps.
+        sentCode: {
+          initial: 'usable',
+          states: {
+            usable: {},
+            dead: {},
           },
         },
       },

@@ -15,6 +15,12 @@ export type { CountryCode };
 export interface PhoneEntry {
   country: CountryCode;
   digits: string;
+  /**
+   * An international number being typed (`+44 20 79`) whose digits do not yet tell its
+   * country: the field shows it as typed, "+" included, until they do; then the country
+   * switches and the national digits are kept.
+   */
+  international?: string;
 }
 
 /** E.164 allows 15 digits after the country code; a trunk prefix may add a couple. */
@@ -108,13 +114,33 @@ export function readPhoneText(text: string, current: CountryCode): PhoneEntry {
   return { country: current, digits: digits.slice(0, maxPhoneDigits) };
 }
 
+/** What the phone field shows for an entry: the international number being typed, or the digits. */
+export function phoneFieldText(entry: PhoneEntry): string {
+  return entry.international ?? formatPhone(entry.country, entry.digits);
+}
+
+/**
+ * Typed text that starts with "+", one keystroke at a time: the country as soon as the digits
+ * tell it (`+33` is France; `+44` and `+1` are shared, so their national digits decide), the
+ * text kept as typed until then.
+ */
+function readInternationalTyping(text: string, current: CountryCode): PhoneEntry {
+  const allDigits = digitsOnly(text).slice(0, maxPhoneDigits + 3);
+  const typing = new AsYouType();
+  const shown = typing.input(`+${allDigits}`);
+  const country = typing.getCountry();
+  if (!country) return { country: current, digits: '', international: shown };
+  const national = typing.getNumber()?.nationalNumber ?? '';
+  return { country, digits: String(national).slice(0, maxPhoneDigits) };
+}
+
 /**
  * The field's new text after a keystroke, given what it showed before. Non-digits are dropped;
  * deleting one of the inserted hyphens (backspace) removes the digit before it, as the user
  * means, instead of the hyphen reappearing at once.
  */
 export function applyPhoneEdit(previous: PhoneEntry, nextText: string): PhoneEntry {
-  if (nextText.trim().startsWith('+')) return readPhoneText(nextText, previous.country);
+  if (nextText.trim().startsWith('+')) return readInternationalTyping(nextText, previous.country);
   const shown = formatPhone(previous.country, previous.digits);
   const nextDigits = digitsOnly(nextText);
   if (nextDigits === previous.digits && nextText.length === shown.length - 1) {

@@ -86,6 +86,50 @@ describe('onboarding', () => {
     await shots.take(page, 'messenger');
   });
 
+  it('typing an international number key by key switches the country and keeps the number', async () => {
+    const { page, shots } = e2e;
+    await waitForPhoneStep(page);
+    await expect(phoneStep.country(page).inputValue()).resolves.toContain('+1');
+    // Typed, not pasted: each key is its own change, the "+" first.
+    await phoneStep.phone(page).pressSequentially('+44 20 7946');
+    await expect(phoneStep.phone(page).inputValue()).resolves.toBe('+44 20 7946');
+    await phoneStep.phone(page).pressSequentially(' 0958');
+    await expect(phoneStep.country(page).inputValue()).resolves.toContain('United Kingdom +44');
+    await expect(phoneStep.phone(page).inputValue()).resolves.toBe('20-7946-0958');
+    await expect(phoneStep.next(page).isEnabled()).resolves.toBe(true);
+    await shots.take(page, 'typed-international');
+    await phoneStep.next(page).click();
+    await waitForCodeStep(page);
+    await expect(page.getByText('+44 20-7946-0958').first().isVisible()).resolves.toBe(true);
+  });
+
+  it('stops showing the simulated SMS code once too many wrong codes killed it', async () => {
+    const { page, shots } = e2e;
+    await waitForPhoneStep(page);
+    await phoneStep.phone(page).pressSequentially(freshUsPhone());
+    await phoneStep.next(page).click();
+    await waitForCodeStep(page);
+    const code = await readSimulatedSms(page);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (const left of ['4 tries left', '3 tries left', '2 tries left', '1 try left']) {
+      await codeStep.code(page).pressSequentially(wrong);
+      await page.getByRole('alert').filter({ hasText: left }).waitFor({ state: 'visible' });
+    }
+    await codeStep.code(page).pressSequentially(wrong);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Too many wrong codes' })
+      .waitFor({ state: 'visible' });
+    await expect(codeStep.simulatedSms(page).count()).resolves.toBe(0);
+    await expect(page.getByText(code).count()).resolves.toBe(0);
+    // Typing clears the message, not the code's death: the dead code stays hidden.
+    await codeStep.code(page).pressSequentially('1');
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await expect(codeStep.simulatedSms(page).count()).resolves.toBe(0);
+    await expect(page.getByText(code).count()).resolves.toBe(0);
+    await shots.take(page, 'dead-code-hidden');
+  });
+
   it('goes back to change the number, keeping it', async () => {
     const { page, shots } = e2e;
     const phone = freshUsPhone();

@@ -138,7 +138,7 @@ describe('the visualizer in live mode', () => {
       /^xstate\.init → phone$/,
       /^phone\.changed → phone$/,
       /^phone\.submitted → requestingCode$/,
-      /→ \{"code":\{"entry":"editing","resend":"countingDown"\}\}$/,
+      /→ \{"code":\{"entry":"editing","resend":"countingDown","sentCode":"usable"\}\}$/,
       /^code\.changed → \{"code":\{"entry":"verifying"/,
       /→ name$/,
       /^firstName\.changed → name$/,

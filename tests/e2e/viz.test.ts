@@ -137,7 +137,7 @@ describe('npm run viz', () => {
       const text = await log.innerText();
       expect(text).toContain('xstate.init → phone');
       expect(text).toContain(
-        'xstate.done.actor.requestCode → {"code":{"entry":"editing","resend":"countingDown"}}',
+        'xstate.done.actor.requestCode → {"code":{"entry":"editing","resend":"countingDown","sentCode":"usable"}}',
       );
       expect(text).toContain('name.submitted → creatingUser');
       expect(text).toContain('xstate.done.actor.createUser → done');

@@ -56,6 +56,8 @@ export function onboardingEvents(snapshot: AnyMachineSnapshot): ModelEvent[] {
       { type: 'phone.changed', text: '415555013' },
       { type: 'phone.changed', text: '4155550132' },
       { type: 'phone.pasted', text: '+44 20 7946 0958' },
+      // Typed key by key: the "+" stays until the digits tell the country (issue 15, defect 5).
+      { type: 'phone.changed', text: '+44 20 7946 0958' },
       { type: 'country.changed', country: 'GB' },
       { type: 'phone.submitted' },
     ];
@@ -89,6 +91,7 @@ export function onboardingEvents(snapshot: AnyMachineSnapshot): ModelEvent[] {
       },
       { type: 'xstate.error.actor.verifyCode', error: failure('code_incorrect', { triesLeft: 4 }) },
       { type: 'xstate.error.actor.verifyCode', error: failure('code_expired') },
+      { type: 'xstate.error.actor.verifyCode', error: failure('code_dead') },
       { type: 'xstate.error.actor.verifyCode', error: failure('network') },
       {
         type: 'xstate.done.actor.resendCode',

@@ -21,6 +21,7 @@ import type {
   CodeVerified,
   CreateUser,
   UserSignedIn,
+  VerificationCodeDelivered,
 } from '../../server/protocol.ts';
 import { App } from '../../src/renderer/App.tsx';
 import { createAppAtoms } from '../../src/renderer/state/index.ts';
@@ -31,18 +32,29 @@ import { describeAdapter, type CoverageRecorder } from './realKit.ts';
 
 type ActorName = 'requestCode' | 'verifyCode' | 'createUser';
 
-/** Promise actors whose calls wait until the path settles them. */
+/** The code the fake server texts (its simulated SMS) whenever a code request succeeds. */
+const textedCode = '246810';
+
+/**
+ * Promise actors whose calls wait until the path settles them. A code request that succeeds
+ * first delivers the simulated SMS, as the development server does before it answers.
+ */
 class FakeRequests {
   readonly #pending = new Map<
     ActorName,
-    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; input: unknown }
   >();
+  readonly #deliver: (delivery: VerificationCodeDelivered) => void;
+
+  constructor(deliver: (delivery: VerificationCodeDelivered) => void) {
+    this.#deliver = deliver;
+  }
 
   actor<TOutput, TInput>(name: ActorName) {
     return fromPromise<TOutput, TInput>(
-      () =>
+      ({ input }) =>
         new Promise<TOutput>((resolve, reject) => {
-          this.#pending.set(name, { resolve: resolve as (v: unknown) => void, reject });
+          this.#pending.set(name, { resolve: resolve as (v: unknown) => void, reject, input });
         }),
     );
   }
@@ -51,13 +63,18 @@ class FakeRequests {
     const call = this.#pending.get(name);
     if (!call) throw new Error(`the path settles ${name}, but the app has no ${name} request open`);
     this.#pending.delete(name);
+    if (outcome === 'done' && name === 'requestCode') {
+      this.#deliver({ phone: (call.input as { phone: string }).phone, code: textedCode });
+    }
     if (outcome === 'done') call.resolve(value);
     else call.reject(value);
   }
 }
 
 function startApp(recorder: CoverageRecorder) {
-  const requests = new FakeRequests();
+  const store = createStore();
+  const smsAtom = atom<VerificationCodeDelivered | null>(null);
+  const requests = new FakeRequests((delivery) => store.set(smsAtom, delivery));
   const machine = appMachine.provide({
     actors: {
       loadSessionToken: fromPromise<string | null>(async () => null),
@@ -79,7 +96,7 @@ function startApp(recorder: CoverageRecorder) {
     { serverUrl: 'http://127.0.0.1:1', locale: 'en-US', online: true, clientIdPrefix: 'p' },
     { inspect: recorder.inspect },
   );
-  render(<App atoms={atoms} store={createStore()} simulatedSmsAtom={atom(null)} />);
+  render(<App atoms={atoms} store={store} simulatedSmsAtom={smsAtom} />);
   return { requests, atoms };
 }
 
@@ -100,6 +117,8 @@ interface Seen {
   /** "N tries left" beside the code field. */
   triesLeft?: number | null;
   resendEnabled?: boolean;
+  /** The simulated SMS shows a code (only while the code sent can still be used). */
+  smsCode?: boolean;
   /** The first sentence of the error shown, or null. */
   failure?: string | null;
 }
@@ -130,6 +149,7 @@ function seenOnScreen(): Seen {
       codeDigits: /^\d*$/.test(code.value) ? code.value.length : -1,
       triesLeft: tries ? Number(tries[1]) : null,
       resendEnabled: !button('Resend code').hasAttribute('disabled'),
+      smsCode: screen.queryByText(`Simulated SMS: your code is ${textedCode}`) !== null,
       failure,
     };
   }
@@ -174,6 +194,8 @@ function expectedOnScreen(value: StateValue, facts: Facts): Seen {
         // While verifying, the field's description says so instead.
         triesLeft: inside.includes('"verifying"') ? null : (facts.triesLeft as number | null),
         resendEnabled: inside.includes('"available"'),
+        // A dead code, or one a resend is replacing, is not offered.
+        smsCode: inside.includes('"sentCode":"usable"') && !inside.includes('"requesting"'),
         failure,
       };
     case 'name':

@@ -51,6 +51,10 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
         onChange={(event) => onChange(clipToMessageLimit(event.target.value))}
         onKeyDown={handleKeyDown}
         placeholder="Message"
+        // Grows with its lines up to eight, then scrolls, as Telegram and Signal do. MUI sizes
+        // its own input, so CSS auto-grow on a single-line input is overridden by its height.
+        multiline
+        maxRows={8}
         fullWidth
         size="small"
         autoComplete="off"
@@ -61,17 +65,12 @@ export function Composer({ value, canSend, onChange, onSend }: ComposerProps) {
             : undefined
         }
         slotProps={{
-          // A plain textarea that grows with CSS (field-sizing) rather than MUI's multiline
-          // autosize, which measures the layout in JavaScript on every keystroke.
-          input: { inputComponent: 'textarea' },
           htmlInput: {
             'aria-label': 'Message',
             // Typing Arabic or Hebrew turns the field right to left (issue 15, defect 6).
             dir: 'auto',
             // In UTF-16 units, as browsers count: 4000 code points are at most twice that.
             maxLength: 2 * Limits.messageMaxChars,
-            rows: 1,
-            style: { fieldSizing: 'content', maxHeight: '9em', resize: 'none', overflowY: 'auto' },
           },
         }}
       />

@@ -85,7 +85,11 @@ export function OnboardingScreen({
                 onChangeNumber={() => send({ type: 'phone.editRequested' })}
               />
               <SimulatedSmsNotice
-                code={sms && sameNumber(sms.phone, view.phoneDisplay) ? sms.code : null}
+                code={
+                  sms && view.sentCodeUsable && sameNumber(sms.phone, view.phoneDisplay)
+                    ? sms.code
+                    : null
+                }
               />
             </>
           )}

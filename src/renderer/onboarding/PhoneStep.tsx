@@ -24,6 +24,8 @@ export interface PhoneStepProps {
 export function PhoneStep(props: PhoneStepProps) {
   const { phoneFormatted, canSubmit, busy } = props;
   const looksIncomplete = phoneFormatted.length > 0 && !canSubmit;
+  // While an international number is typed ("+44 20") its own code is in the field.
+  const typingInternational = phoneFormatted.startsWith('+');
   return (
     <StepForm
       title="Your phone number"
@@ -50,7 +52,9 @@ export function PhoneStep(props: PhoneStepProps) {
         }}
         slotProps={{
           input: {
-            startAdornment: <InputAdornment position="start">+{props.callingCode}</InputAdornment>,
+            startAdornment: typingInternational ? undefined : (
+              <InputAdornment position="start">+{props.callingCode}</InputAdornment>
+            ),
           },
           htmlInput: { inputMode: 'tel', autoComplete: 'tel-national' },
         }}

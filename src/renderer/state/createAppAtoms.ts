@@ -197,6 +197,12 @@ export function createAppAtoms(
       (identity) => identity,
       sameIdentity,
     );
+    const draftAtom = selectAtom(snapshotAtom, (s) => s.context.draft);
+    // The draft only while the row shows it: keystrokes in the open conversation never reach
+    // its row, so the sidebar stays the same objects while the person types.
+    const rowDraftAtom = atom((get) =>
+      get(selectedIdAtom) === get(summaryAtom).id ? '' : get(draftAtom),
+    );
     const rowAtom = atom((get) => {
       const summary = get(summaryAtom);
       return toSidebarRow(
@@ -204,6 +210,7 @@ export function createAppAtoms(
         get(usersAtom),
         get(currentUserIdAtom),
         get(selectedIdAtom) === summary.id,
+        get(rowDraftAtom),
       );
     });
     const sourceMessagesAtom = selectAtom(snapshotAtom, (s) => s.context.messages);

@@ -28,6 +28,11 @@ export interface OnboardingView {
   triesLeft: number | null;
   /** The code expired or died: only a new code helps. */
   codeUnusable: boolean;
+  /**
+   * The code last sent can still be typed and no new one is on its way: the simulated SMS may
+   * show it (a dead or replaced code must not be offered).
+   */
+  sentCodeUsable: boolean;
   firstName: string;
   lastName: string;
   canSubmitName: boolean;
@@ -67,6 +72,9 @@ export function toOnboardingView(snapshot: OnboardingSnapshot): OnboardingView {
       failureCode === 'code_expired' ||
       failureCode === 'code_dead' ||
       failureCode === 'code_not_requested',
+    sentCodeUsable:
+      snapshot.matches({ code: { sentCode: 'usable' } }) &&
+      !snapshot.matches({ code: { resend: 'requesting' } }),
     firstName: context.firstName,
     lastName: context.lastName,
     canSubmitName: snapshot.can({ type: 'name.submitted' }),

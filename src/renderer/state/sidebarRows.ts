@@ -20,6 +20,11 @@ export interface SidebarRow {
   /** The last message's time (epoch ms), null for an empty conversation. */
   lastActivityAt: number | null;
   unreadCount: number;
+  /**
+   * The unsent composer text of a conversation that is not open, on one line ("Draft: …" in
+   * place of the last message, as Telegram and Signal show); absent when there is none.
+   */
+  draft?: string;
   /** Someone other than the user is typing: the row shows "…". */
   isDrafting: boolean;
   selected: boolean;
@@ -30,6 +35,7 @@ export function toSidebarRow(
   users: Record<string, User>,
   currentUserId: string | null,
   selected: boolean,
+  draft = '',
 ): SidebarRow {
   const { title, avatar } = conversationIdentity(conversation, users, currentUserId);
   const last = conversation.lastMessage;
@@ -39,7 +45,10 @@ export function toSidebarRow(
     else if (conversation.kind === 'group') by = ownValue(users, last.authorId)?.firstName ?? '';
   }
   const text = last?.text ?? '';
-  const preview = by ? `${by}: ${text}` : text;
+  // The open conversation's draft is in its composer; whitespace alone is no draft.
+  const draftLine = selected ? '' : draft.trim().replace(/\s+/g, ' ');
+  let preview = by ? `${by}: ${text}` : text;
+  if (draftLine) preview = `Draft: ${draftLine}`;
   return {
     id: conversation.id,
     kind: conversation.kind,
@@ -47,6 +56,7 @@ export function toSidebarRow(
     avatar,
     preview,
     previewParts: { by, text },
+    ...(draftLine ? { draft: draftLine } : {}),
     lastActivityAt: last?.sentAt ?? null,
     unreadCount: conversation.unread,
     isDrafting: conversation.drafting.some((userId) => userId !== currentUserId),

@@ -1,11 +1,12 @@
 // The messenger as a person sees it, by role and accessible name: the conversation list's rows,
 // the open conversation, its messages and the composer.
 import type { Locator, Page } from 'playwright-core';
+import { conversationRowName } from '../../unit/support/conversationRows.ts';
 import { conversationList, stepTimeoutMs } from './onboarding.ts';
 
-/** A conversation's row in the list, by its title. */
+/** A conversation's row in the list, by its title (its name starts with it; see the helper). */
 export const conversationButton = (page: Page, title: string): Locator =>
-  conversationList(page).getByRole('button', { name: title, exact: true });
+  conversationList(page).getByRole('button', { name: conversationRowName(title) });
 export const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
 export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
 /** The open conversation (a region named by its title). */

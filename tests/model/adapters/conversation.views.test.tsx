@@ -103,6 +103,7 @@ import {
   type CoverageRecorder,
 } from '../realKit.ts';
 import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
+import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 const GROUP = 'c-group';
 const groupSystemId = conversationSystemId(GROUP);
@@ -185,7 +186,8 @@ function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean)
 const focus = { has: true };
 
 const sidebar = () => screen.getByRole('list', { name: 'Conversations' });
-const row = (title: string) => within(sidebar()).getByRole('button', { name: title });
+const row = (title: string) =>
+  within(sidebar()).getByRole('button', { name: conversationRowName(title) });
 const groupRegion = () => screen.queryByRole('region', { name: titles[GROUP] });
 const composerField = () => screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
 

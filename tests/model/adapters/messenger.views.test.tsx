@@ -71,6 +71,7 @@ import {
   type LoggedCommand,
   type World,
 } from './signedInWorld.tsx';
+import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 /** The facts this adapter knows how to observe (a new one in the model fails the path). */
 const knownFacts = ['selected', 'conversations', 'people', 'notice'] as const;
@@ -129,12 +130,16 @@ function seenOnScreen(world: World): Seen {
   const seen: Seen = {
     screen: 'ready',
     open: region?.getAttribute('aria-label') ?? null,
+    // The row is labelled by its visible parts, its title first.
     current: current
-      ? (document.getElementById(current.getAttribute('aria-labelledby') ?? '')?.textContent ?? '?')
+      ? (document.getElementById(current.getAttribute('aria-labelledby')?.split(' ')[0] ?? '')
+          ?.textContent ?? '?')
       : null,
     resyncing: resyncRequests(world).length > 0,
     conversations: rows.length,
-    peopleNamed: within(list).queryByRole('button', { name: titles['c-vegeta'] }) !== null,
+    peopleNamed:
+      within(list).queryByRole('button', { name: conversationRowName(titles['c-vegeta']) }) !==
+      null,
     notice: screen.queryByText(/^You were removed from /) !== null,
   };
   if (region?.getAttribute('aria-label') === titles['c-group']) {
@@ -283,7 +288,10 @@ async function perform(
     case 'conversation.selected': {
       const title = titleOf(event.conversationId as string);
       const list = screen.queryByRole('list', { name: 'Conversations' });
-      const row = title && list ? within(list).queryByRole('button', { name: title }) : null;
+      const row =
+        title && list
+          ? within(list).queryByRole('button', { name: conversationRowName(title) })
+          : null;
       if (!row) {
         count('conversation.selected: no row to click');
         return;

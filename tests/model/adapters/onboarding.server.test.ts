@@ -25,6 +25,7 @@
 //     spent its tries, another device asks for a fresh one first (the countdown waited out);
 //   - code_incorrect: a wrong code is sent; the server's tries left must be the path's (a code
 //     with too few tries left is replaced by a fresh one first);
+//   - code_dead: another device guesses wrong until one try is left, then a wrong code is sent;
 //   - code_expired: the server's clock moves past the code's 10 minutes;
 //   - createUser error verification_invalid: the server's clock moves past the verification's
 //     30 minutes (the person took too long over their name);
@@ -75,6 +76,10 @@ import { startFaultProxy } from './faultProxy.ts';
 
 /** How long a request waits for its ack here: a cut network costs this much per failure. */
 const requestTimeoutMs = 1_200;
+
+/** The code with every digit changed: wrong, whatever it was. */
+const wrongCodeFor = (code: string) =>
+  code.replace(/\d/g, (digit) => String((Number(digit) + 1) % 10));
 /** Bound on any one wait for the machine or the server (a reconnect after a cut included). */
 const waitBoundMs = 15_000;
 
@@ -175,6 +180,18 @@ async function runOnboardingPath(
     otherDeviceCodes += 1;
     other.disconnect();
   };
+  /** Another device guesses wrong until the phone's code has one try left. */
+  const wrongGuessesFromAnotherDevice = async (phone: string, code: string) => {
+    const record = codes.get(phone)!;
+    const other = await connect(test.url);
+    extraClients.push(other);
+    while (Limits.codeMaxAttempts - record.wrongGuesses > 1) {
+      const ack = await request(other, 'verifyCode', { phone, code: wrongCodeFor(code) });
+      if (ack.ok) throw new Error('another device guessed the code by mistake');
+      record.wrongGuesses += 1;
+    }
+    other.disconnect();
+  };
   const isLive = (record: CodeRecord | undefined) =>
     record !== undefined &&
     !record.used &&
@@ -245,7 +262,7 @@ async function runOnboardingPath(
       else if (planned === 'resend_too_soon') await codeFromAnotherDevice(phone);
       else throw new Unproducible(`${id} error ${planned}`);
     } else if (id === 'verifyCode') {
-      if (planned === 'done' || planned === 'code_incorrect') {
+      if (planned === 'done' || planned === 'code_incorrect' || planned === 'code_dead') {
         const record = codes.get(phone);
         const wantTries = plannedFailure?.triesLeft;
         const triesAfter = record ? Limits.codeMaxAttempts - record.wrongGuesses - 1 : 0;
@@ -271,7 +288,11 @@ async function runOnboardingPath(
           expect(existing, `${label}: no user has ${phone} yet`).toBeNull();
         }
       } else if (planned === 'code_incorrect') {
-        sent.code = code.replace(/\d/g, (digit) => String((Number(digit) + 1) % 10));
+        sent.code = wrongCodeFor(code);
+      } else if (planned === 'code_dead') {
+        // The last try goes wrong: the server kills the code ("Too many wrong codes").
+        await wrongGuessesFromAnotherDevice(phone, code);
+        sent.code = wrongCodeFor(code);
       } else if (planned === 'code_expired') {
         sent.code = code;
         const record = codes.get(phone);
@@ -330,6 +351,7 @@ async function runOnboardingPath(
       const record = codes.get(phone)!;
       record.wrongGuesses += 1;
     }
+    if (!answer.ok && planned === 'code_dead') codes.get(phone)!.wrongGuesses += 1;
     if (answer.ok && id === 'verifyCode') codes.get(phone)!.used = true;
     // Signed in: the connection closed its socket (the session opens its own).
     if (

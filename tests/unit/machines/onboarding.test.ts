@@ -134,6 +134,37 @@ describe('onboarding machine', () => {
     expect(setup.actor.getSnapshot().can({ type: 'code.resendRequested' })).toBe(true);
   });
 
+  it('a dead code stays dead (typing does not revive it) until a new one is sent', async () => {
+    let resend: () => void = () => {};
+    let requests = 0;
+    const setup = start({
+      requestCode: () => {
+        requests += 1;
+        return requests === 1
+          ? Promise.resolve(codeSent)
+          : new Promise((resolve) => (resend = () => resolve(codeSent)));
+      },
+      verifyCode: async () => {
+        throw new ProtocolFailure({ code: 'code_dead', message: 'dead' });
+      },
+    });
+    await toCodeStep(setup);
+    const sentCode = () => setup.actor.getSnapshot().matches({ code: { sentCode: 'usable' } });
+    expect(sentCode()).toBe(true);
+    setup.actor.send({ type: 'code.changed', text: '111111' });
+    await settle();
+    expect(setup.actor.getSnapshot().matches({ code: { sentCode: 'dead' } })).toBe(true);
+    setup.actor.send({ type: 'code.changed', text: '12' });
+    expect(setup.actor.getSnapshot().context.failure).toBeNull();
+    expect(sentCode()).toBe(false);
+    setup.actor.send({ type: 'code.resendRequested' });
+    await settle();
+    expect(sentCode()).toBe(false);
+    resend();
+    await settle();
+    expect(sentCode()).toBe(true);
+  });
+
   it('resend is offered only after the server countdown', async () => {
     const setup = start({});
     await toCodeStep(setup);

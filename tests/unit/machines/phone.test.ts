@@ -4,9 +4,11 @@ import {
   countryFromLocale,
   formatPhone,
   isValidPhone,
+  phoneFieldText,
   readPhoneText,
   toE164,
   type CountryCode,
+  type PhoneEntry,
 } from '../../../machines/phone.ts';
 
 interface Case {
@@ -97,6 +99,15 @@ describe.each(cases)('$country', (c) => {
     expect(formatPhone(entry.country, entry.digits)).toMatch(/^\d+(-\d+)+$/);
   });
 
+  it('typing the international number key by key switches to the country and keeps its digits', () => {
+    const other: CountryCode = c.country === 'US' ? 'GB' : 'US';
+    let entry: PhoneEntry = empty(other);
+    // Each keystroke adds to what the field shows, "+" included until the country is known.
+    for (const char of c.pasted) entry = applyPhoneEdit(entry, phoneFieldText(entry) + char);
+    expect(entry).toEqual({ country: c.country, digits: c.pastedDigits });
+    expect(toE164(entry.country, entry.digits)).toBe(c.e164);
+  });
+
   it('backspace on a hyphen removes the digit before it', () => {
     const digits = c.shown.replace(/-/g, '');
     const hyphen = c.shown.indexOf('-');
@@ -122,6 +133,20 @@ describe('phone helpers', () => {
 
   it('letters and symbols never reach the digits', () => {
     expect(applyPhoneEdit(empty('US'), 'abc415!!555')).toEqual({ country: 'US', digits: '415555' });
+  });
+
+  it('a typed "+" stays in the field until the digits tell the country', () => {
+    expect(applyPhoneEdit(empty('US'), '+')).toEqual({
+      country: 'US',
+      digits: '',
+      international: '+',
+    });
+    expect(applyPhoneEdit(empty('US'), '+44 20')).toEqual({
+      country: 'US',
+      digits: '',
+      international: '+44 20',
+    });
+    expect(applyPhoneEdit(empty('US'), '+33')).toEqual({ country: 'FR', digits: '' });
   });
 
   it('a typed "+" starts an international number', () => {

@@ -21,6 +21,7 @@ import { createScriptedSocket, type ScriptedSocket } from '../support/scriptedSo
 import { dmId, world } from './messenger/fakeChat.ts';
 import { me } from './messenger/fixtures.ts';
 import { useFakeLayout } from './messenger/fakeLayout.ts';
+import { conversationRowName } from '../support/conversationRows.ts';
 
 useFakeLayout();
 
@@ -127,7 +128,9 @@ describe('App', () => {
     expect(server.sentIds()).toEqual(['earlier-1-1']);
 
     const list = await screen.findByRole('list', { name: 'Conversations' });
-    await userEvent.click(within(list).getByRole('button', { name: 'Vegeta Prince' }));
+    await userEvent.click(
+      within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') }),
+    );
     const field = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
     expect(field.value).toBe('Half a thought');
     const log = screen.getByRole('log', { name: 'Messages' });

@@ -78,6 +78,24 @@ describe('sidebarRowsAtom', () => {
     });
   });
 
+  it('an unsent draft is the preview ("Draft: …", on one line) only while its conversation is not open', async () => {
+    const { store, atoms, goLive, open } = await signedIn();
+    goLive();
+    const groupRow = () => store.get(atoms.sidebarRowsAtom).find((row) => row.id === 'c-group');
+    open('c-group');
+    store.set(atoms.sendToOpenConversationAtom, { type: 'draft.changed', text: ' On my\n way ' });
+    expect(groupRow()).toMatchObject({ preview: 'Goku: Training at noon!' });
+    expect(groupRow()?.draft).toBeUndefined();
+    open('c-vegeta');
+    expect(groupRow()).toMatchObject({ preview: 'Draft: On my way', draft: 'On my way' });
+    // Whitespace alone is no draft.
+    open('c-group');
+    store.set(atoms.sendToOpenConversationAtom, { type: 'draft.changed', text: ' \n ' });
+    open('c-vegeta');
+    expect(groupRow()).toMatchObject({ preview: 'Goku: Training at noon!' });
+    expect(groupRow()?.draft).toBeUndefined();
+  });
+
   it('a message from someone else moves its conversation to the top', async () => {
     const { store, atoms, goLive, server } = await signedIn();
     goLive();

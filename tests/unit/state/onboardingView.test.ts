@@ -40,6 +40,7 @@ describe('onboardingViewAtom', () => {
       canResend: false,
       resendAvailableAt: 1_000_000 + 30_000,
       canSubmitCode: false,
+      sentCodeUsable: true,
     });
     store.set(atoms.sendToOnboardingAtom, { type: 'code.changed', text: '12' });
     expect(store.get(atoms.onboardingViewAtom)?.code).toBe('12');
@@ -47,6 +48,17 @@ describe('onboardingViewAtom', () => {
     expect(store.get(atoms.onboardingViewAtom)).toMatchObject({
       canResend: true,
       resendAvailableAt: null,
+    });
+    // While a new code is on its way, the one sent before is not offered.
+    store.set(atoms.sendToOnboardingAtom, { type: 'code.resendRequested' });
+    expect(store.get(atoms.onboardingViewAtom)).toMatchObject({
+      resending: true,
+      sentCodeUsable: false,
+    });
+    await settle();
+    expect(store.get(atoms.onboardingViewAtom)).toMatchObject({
+      resending: false,
+      sentCodeUsable: true,
     });
   });
 });

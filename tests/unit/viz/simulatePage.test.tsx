@@ -108,7 +108,7 @@ describe('payload templates', () => {
       ),
     );
     expect(logLines()).toContain(
-      'code.changed → {"code":{"entry":"verifying","resend":"countingDown"}}',
+      'code.changed → {"code":{"entry":"verifying","resend":"countingDown","sentCode":"usable"}}',
     );
   });
 

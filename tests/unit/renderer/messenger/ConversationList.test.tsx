@@ -7,6 +7,7 @@ import type { SidebarRow as ConversationListRow } from '../../../../src/renderer
 import { formatClockTime } from '../../../../src/renderer/messenger/formatTime.ts';
 import { goku, NOON, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
+import { conversationRowName } from '../../support/conversationRows.ts';
 
 useFakeLayout();
 
@@ -49,25 +50,47 @@ describe('ConversationList', () => {
     expect(onNewChat).toHaveBeenCalledTimes(1);
   });
 
-  it('lists conversations as buttons named by their title, described by their preview', () => {
+  it('lists conversations as buttons with their previews', () => {
     const { list } = renderList([dm, group]);
-    const dmButton = within(list).getByRole('button', { name: 'Vegeta Prince' });
-    const groupButton = within(list).getByRole('button', { name: 'Capsule Corp' });
-    expect(dmButton.getAttribute('aria-describedby')).toBeTruthy();
+    const dmButton = within(list).getByRole('button', {
+      name: conversationRowName('Vegeta Prince'),
+    });
+    const groupButton = within(list).getByRole('button', {
+      name: conversationRowName('Capsule Corp'),
+    });
     expect(within(dmButton).getByText('You: Hello')).toBeTruthy();
     expect(within(groupButton).getByText('Goku: Training at noon')).toBeTruthy();
   });
 
+  it('names each row by what it shows, in the order it shows it (label in name)', () => {
+    const justNow = Date.now();
+    const time = formatClockTime(justNow);
+    const { list } = renderList([
+      { ...group, lastActivityAt: justNow },
+      { ...dm, lastActivityAt: justNow, isDrafting: true },
+      { ...dm, id: 'c-draft', title: 'Bulma Briefs', lastActivityAt: justNow, draft: 'On my way' },
+      { ...dm, id: 'c-empty', title: 'Piccolo', lastActivityAt: null, preview: '' },
+    ]);
+    for (const name of [
+      `Capsule Corp ${time} Goku: Training at noon 3 unread`,
+      `Vegeta Prince ${time} typing`,
+      `Bulma Briefs ${time} Draft: On my way`,
+      'Piccolo',
+    ]) {
+      expect(within(list).getByRole('button', { name })).toBeTruthy();
+    }
+  });
+
   it('shows the DM’s other person’s avatar', () => {
     const { list } = renderList([dm]);
-    const button = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const button = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
     expect(within(button).getByRole('img', { name: 'Vegeta Prince' })).toBeTruthy();
   });
 
   it('shows the unread count and the last activity time', () => {
     const justNow = Date.now();
     const { list } = renderList([{ ...group, lastActivityAt: justNow }]);
-    const button = within(list).getByRole('button', { name: 'Capsule Corp' });
+    const button = within(list).getByRole('button', { name: conversationRowName('Capsule Corp') });
     expect(within(button).getByText('3')).toBeTruthy();
     expect(within(button).getByLabelText('3 unread')).toBeTruthy();
     expect(within(button).getByText(formatClockTime(justNow))).toBeTruthy();
@@ -75,7 +98,7 @@ describe('ConversationList', () => {
 
   it('shows "…" instead of the preview while someone is typing', () => {
     const { list } = renderList([{ ...dm, isDrafting: true }]);
-    const button = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const button = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
     expect(within(button).getByText('…')).toBeTruthy();
     expect(within(button).queryByText('You: Hello')).toBeNull();
   });
@@ -83,12 +106,18 @@ describe('ConversationList', () => {
   it('marks the selected conversation and reports clicks', async () => {
     const { list, onSelect } = renderList([dm, { ...group, avatar: goku, selected: true }]);
     expect(
-      within(list).getByRole('button', { name: 'Capsule Corp' }).getAttribute('aria-current'),
+      within(list)
+        .getByRole('button', { name: conversationRowName('Capsule Corp') })
+        .getAttribute('aria-current'),
     ).toBe('true');
     expect(
-      within(list).getByRole('button', { name: 'Vegeta Prince' }).getAttribute('aria-current'),
+      within(list)
+        .getByRole('button', { name: conversationRowName('Vegeta Prince') })
+        .getAttribute('aria-current'),
     ).toBeNull();
-    await userEvent.click(within(list).getByRole('button', { name: 'Vegeta Prince' }));
+    await userEvent.click(
+      within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') }),
+    );
     expect(onSelect).toHaveBeenCalledWith('c-dm');
   });
 });
@@ -105,8 +134,12 @@ describe('ConversationList with a thousand conversations', () => {
     const buttons = within(list).getAllByRole('button');
     expect(buttons.length).toBeGreaterThan(5);
     expect(buttons.length).toBeLessThan(30);
-    expect(within(list).getByRole('button', { name: 'Sidebar 1' })).toBeTruthy();
-    expect(within(list).queryByRole('button', { name: 'Sidebar 1000' })).toBeNull();
+    expect(
+      within(list).getByRole('button', { name: conversationRowName('Sidebar 1') }),
+    ).toBeTruthy();
+    expect(
+      within(list).queryByRole('button', { name: conversationRowName('Sidebar 1000') }),
+    ).toBeNull();
     const [first] = within(list).getAllByRole('listitem');
     expect(first?.getAttribute('aria-setsize')).toBe('1000');
     expect(first?.getAttribute('aria-posinset')).toBe('1');
@@ -116,9 +149,13 @@ describe('ConversationList with a thousand conversations', () => {
     const { list } = renderList(many);
     const scroller = list.parentElement as HTMLElement;
     act(() => scroller.scrollTo({ top: scroller.scrollHeight }));
-    const last = await within(list).findByRole('button', { name: 'Sidebar 1000' });
+    const last = await within(list).findByRole('button', {
+      name: conversationRowName('Sidebar 1000'),
+    });
     expect(last).toBeTruthy();
-    expect(within(list).queryByRole('button', { name: 'Sidebar 1' })).toBeNull();
+    expect(
+      within(list).queryByRole('button', { name: conversationRowName('Sidebar 1') }),
+    ).toBeNull();
     expect(within(list).getAllByRole('button').length).toBeLessThan(30);
   });
 });

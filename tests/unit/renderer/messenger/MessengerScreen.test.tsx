@@ -9,6 +9,7 @@ import { dmId, dmSummary, groupId, msg, world } from './fakeChat.ts';
 import { goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
+import { conversationRowName } from '../../support/conversationRows.ts';
 
 useFakeLayout();
 
@@ -21,7 +22,7 @@ async function renderSynced() {
 }
 
 async function openConversation(list: HTMLElement, title: string) {
-  await userEvent.click(within(list).getByRole('button', { name: title }));
+  await userEvent.click(within(list).getByRole('button', { name: conversationRowName(title) }));
   return screen.getByRole('log', { name: 'Messages' });
 }
 
@@ -51,8 +52,8 @@ describe('MessengerScreen', () => {
 
   it('previews the DM plainly and the group with the sender’s first name', async () => {
     const { list } = await renderSynced();
-    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
-    const group = within(list).getByRole('button', { name: 'Capsule Corp' });
+    const dm = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
+    const group = within(list).getByRole('button', { name: conversationRowName('Capsule Corp') });
     expect(within(dm).getByText('Say something worth my time.')).toBeTruthy();
     expect(within(dm).getByRole('img', { name: 'Vegeta Prince' })).toBeTruthy();
     expect(within(group).getByText(previewOf('Bulma: Be gentle with it.'))).toBeTruthy();
@@ -74,7 +75,7 @@ describe('MessengerScreen', () => {
     act(() => server.accept(sent!.clientMessageId, me.id, dmSummary()));
     expect(within(log).getByRole('article', { name: 'You' })).toBe(mine);
     expect(within(mine).getByTitle('Sent')).toBeTruthy();
-    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const dm = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
     expect(within(dm).getByText(previewOf('You: Hello Vegeta'))).toBeTruthy();
   });
 
@@ -148,7 +149,7 @@ describe('MessengerScreen', () => {
       server.push({ conversation: { ...dmSummary([vegeta.id]), lastMessage }, message: null }),
     );
     expect(within(header).getByText('Vegeta is typing…')).toBeTruthy();
-    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const dm = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
     expect(within(dm).getByText('…')).toBeTruthy();
   });
 
@@ -174,7 +175,7 @@ describe('MessengerScreen', () => {
     act(() =>
       server.push({ conversation: { ...dmSummary(), lastMessage: kakarot }, message: kakarot }),
     );
-    const dm = within(list).getByRole('button', { name: 'Vegeta Prince' });
+    const dm = within(list).getByRole('button', { name: conversationRowName('Vegeta Prince') });
     expect(within(dm).getByLabelText('1 unread')).toBeTruthy();
     await userEvent.click(dm);
     expect(within(dm).queryByLabelText('1 unread')).toBeNull();

@@ -12,6 +12,7 @@ import { groupId, msg } from './fakeChat.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
 import { goku } from './fixtures.ts';
+import { conversationRowName } from '../../support/conversationRows.ts';
 
 const avatarRenders = vi.hoisted(() => ({ names: [] as string[] }));
 vi.mock('../../../../src/renderer/components/Avatar.tsx', async (importOriginal) => {
@@ -34,7 +35,9 @@ async function openGroup() {
   const server = await renderSignedIn();
   act(() => server.sync());
   const list = await screen.findByRole('list', { name: 'Conversations' });
-  await userEvent.click(within(list).getByRole('button', { name: 'Capsule Corp' }));
+  await userEvent.click(
+    within(list).getByRole('button', { name: conversationRowName('Capsule Corp') }),
+  );
   return { server, list };
 }
 
