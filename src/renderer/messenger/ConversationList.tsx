@@ -1,4 +1,4 @@
-import { memo, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
@@ -11,6 +11,9 @@ export interface ConversationListProps {
   rows: readonly SidebarRow[];
   onSelect: (conversationId: string) => void;
   onNewChat: () => void;
+  /** A row to give the keyboard focus to (the conversation just closed), until it has it. */
+  focusRowId?: string | null;
+  onRowFocused?: () => void;
 }
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
@@ -26,6 +29,8 @@ export const ConversationList = memo(function ConversationList({
   rows,
   onSelect,
   onNewChat,
+  focusRowId = null,
+  onRowFocused,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -38,6 +43,21 @@ export const ConversationList = memo(function ConversationList({
     estimateSize: () => ESTIMATED_ROW_HEIGHT,
     getItemKey: (index) => rows[index]?.id ?? index,
     overscan: 6,
+  });
+  const focusIndex = focusRowId === null ? -1 : rows.findIndex((row) => row.id === focusRowId);
+  // The row may be scrolled out of the rendered window (or the list was hidden behind the
+  // conversation): scroll it in once, then focus it on the first render that has it showing.
+  useEffect(() => {
+    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+    else if (focusRowId !== null) onRowFocused?.();
+  }, [focusRowId, focusIndex, virtualizer, onRowFocused]);
+  useEffect(() => {
+    if (focusIndex < 0) return;
+    const button = scrollRef.current?.querySelector<HTMLElement>(
+      `[data-index="${focusIndex}"] [role="button"]`,
+    );
+    button?.focus();
+    if (button && document.activeElement === button) onRowFocused?.();
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
