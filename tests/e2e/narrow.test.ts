@@ -81,7 +81,7 @@ async function expectParleyHeading(page: Page): Promise<void> {
 }
 
 describe('narrow windows', () => {
-  it('at 1024 px shows the list beside the open conversation, with no Back button', async () => {
+  it('at 1024 px shows the list beside the open conversation, with no Back button; Escape closes it', async () => {
     const { page, shots } = e2e;
     await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
     await resize(page, 1024);
@@ -99,6 +99,13 @@ describe('narrow windows', () => {
     const drawn = await measureMessage(page, longText);
     expect(drawn.charsPerLine).toBeGreaterThanOrEqual(40);
     await shots.take(page, 'wide-1024');
+    // Escape closes it here too, as in Telegram: the placeholder, and the keyboard on the row.
+    await composer(page).press('Escape');
+    await page
+      .getByText('Choose a conversation to start chatting.')
+      .waitFor({ timeout: stepTimeoutMs });
+    await expect(conversation(page, vegetaTitle).count()).resolves.toBe(0);
+    await expect(hasFocus(page, vegetaTitle)).resolves.toBe(true);
   });
 
   it('at 600 and 400 px shows one pane at a time; Back and Escape return to the row', async () => {
@@ -136,7 +143,12 @@ describe('narrow windows', () => {
       await conversationList(page).waitFor({ state: 'visible', timeout: stepTimeoutMs });
       await expect(conversation(page, vegetaTitle).count()).resolves.toBe(0);
       await expect(backButton(page).count()).resolves.toBe(0);
-      await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'button');
+      // A named wait: the row takes the focus once it shows.
+      await page.waitForFunction(
+        () => document.activeElement?.getAttribute('role') === 'button',
+        undefined,
+        { timeout: stepTimeoutMs },
+      );
       await expect(hasFocus(page, vegetaTitle)).resolves.toBe(true);
     }
   });

@@ -45,19 +45,35 @@ export const ConversationList = memo(function ConversationList({
     overscan: 6,
   });
   const focusIndex = focusRowId === null ? -1 : rows.findIndex((row) => row.id === focusRowId);
-  // The row may be scrolled out of the rendered window (or the list was hidden behind the
-  // conversation): scroll it in once, then focus it on the first render that has it showing.
+  // The request being served: scrolled for once, focused once (never again on later renders,
+  // which would take the focus back from wherever the person moved it).
+  const request = useRef<{ id: string; scrolled: boolean; done: boolean } | null>(null);
+  // Until the row has the focus, each render tries: the row may be out of the rendered window
+  // (scrolled in once), or the list still hidden behind a narrow window's conversation.
   useEffect(() => {
-    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
-    else if (focusRowId !== null) onRowFocused?.();
-  }, [focusRowId, focusIndex, virtualizer, onRowFocused]);
-  useEffect(() => {
-    if (focusIndex < 0) return;
-    const button = scrollRef.current?.querySelector<HTMLElement>(
-      `[data-index="${focusIndex}"] [role="button"]`,
-    );
+    if (focusRowId === null) {
+      request.current = null;
+      return;
+    }
+    if (request.current?.id !== focusRowId) {
+      request.current = { id: focusRowId, scrolled: false, done: false };
+    }
+    const current = request.current;
+    if (current.done) return;
+    const button =
+      focusIndex < 0
+        ? null
+        : scrollRef.current?.querySelector<HTMLElement>(
+            `[data-index="${focusIndex}"] [role="button"]`,
+          );
     button?.focus();
-    if (button && document.activeElement === button) onRowFocused?.();
+    if (focusIndex < 0 || (button && document.activeElement === button)) {
+      current.done = true;
+      onRowFocused?.();
+    } else if (!current.scrolled) {
+      current.scrolled = true;
+      virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+    }
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
