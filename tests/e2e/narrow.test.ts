@@ -153,7 +153,7 @@ describe('narrow windows', () => {
     }
   });
 
-  it('keeps the conversation open across a resize from narrow to wide and back', async () => {
+  it('keeps the conversation open across a resize from narrow to wide and back, and the keyboard in it', async () => {
     const { page, shots } = e2e;
     await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
     await resize(page, 500);
@@ -171,9 +171,13 @@ describe('narrow windows', () => {
     await expect(backButton(page).count()).resolves.toBe(0);
     await shots.take(page, 'widened');
 
+    // Narrowed again with the keyboard in the list: the list hides, the keyboard goes to the
+    // composer of the conversation left open.
+    await conversationButton(page, vegetaTitle).focus();
     await resize(page, 500);
     await backButton(page).waitFor({ state: 'visible', timeout: stepTimeoutMs });
     await expect(conversationList(page).isVisible()).resolves.toBe(false);
     await expect(conversation(page, vegetaTitle).isVisible()).resolves.toBe(true);
+    await expect(composerHasFocus(page)).resolves.toBe(true);
   });
 });

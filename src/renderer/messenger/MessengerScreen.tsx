@@ -1,4 +1,4 @@
-import { useCallback, useState, type JSX } from 'react';
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -36,6 +36,17 @@ export function MessengerScreen(): JSX.Element {
   // does with the focus, not what the messenger is in.
   const [focusRowId, setFocusRowId] = useState<string | null>(null);
   const rowFocused = useCallback(() => setFocusRowId(null), []);
+  const navRef = useRef<HTMLElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const hidesList = onePane && conversation !== null;
+  // The window narrowed while the keyboard was in the list, which now hides behind the open
+  // conversation: the keyboard goes to its composer, as when it opens, rather than nowhere.
+  useEffect(() => {
+    if (!hidesList) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && !navRef.current?.contains(active)) return;
+    mainRef.current?.querySelector<HTMLElement>('textarea')?.focus();
+  }, [hidesList]);
   const openNewChat = useCallback(
     () => sendToNewChat({ type: 'newChat.opened', purpose: 'direct' }),
     [sendToNewChat],
@@ -83,7 +94,8 @@ export function MessengerScreen(): JSX.Element {
             <Box
               component="nav"
               aria-label="Conversation list"
-              hidden={onePane && conversation !== null}
+              ref={navRef}
+              hidden={hidesList}
               sx={
                 onePane
                   ? { flex: 1, minWidth: 0 }
@@ -100,6 +112,7 @@ export function MessengerScreen(): JSX.Element {
             </Box>
             <Box
               component="main"
+              ref={mainRef}
               hidden={onePane && conversation === null}
               sx={{ flex: 1, minWidth: 0 }}
             >
