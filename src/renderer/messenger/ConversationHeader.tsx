@@ -3,6 +3,7 @@ import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import ArrowBack from '@mui/icons-material/ArrowBack';
 import InfoOutlined from '@mui/icons-material/InfoOutlined';
 import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
 
@@ -14,6 +15,8 @@ export interface ConversationHeaderProps {
   membersText: string;
   /** A group's members and what may be done with them: the header shows a Group info button. */
   onShowInfo?: () => void;
+  /** In a window too narrow for the list beside it: the header leads with Back to chats. */
+  onBack?: () => void;
 }
 
 /** Memoized: typing in the composer changes none of its props. */
@@ -23,6 +26,7 @@ export const ConversationHeader = memo(function ConversationHeader({
   typingText,
   membersText,
   onShowInfo,
+  onBack,
 }: ConversationHeaderProps) {
   return (
     <Box
@@ -37,6 +41,13 @@ export const ConversationHeader = memo(function ConversationHeader({
         borderColor: 'divider',
       }}
     >
+      {onBack && (
+        <Tooltip title="Back to chats">
+          <IconButton aria-label="Back to chats" onClick={onBack} edge="start">
+            <ArrowBack />
+          </IconButton>
+        </Tooltip>
+      )}
       <Avatar user={avatar} size={40} />
       <Box sx={{ minWidth: 0, flex: 1 }}>
         <Typography variant="subtitle1" component="h2" noWrap sx={{ fontWeight: 600 }}>

@@ -1,4 +1,4 @@
-import { memo, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
@@ -11,6 +11,9 @@ export interface ConversationListProps {
   rows: readonly SidebarRow[];
   onSelect: (conversationId: string) => void;
   onNewChat: () => void;
+  /** A row to give the keyboard focus to (the conversation just closed), until it has it. */
+  focusRowId?: string | null;
+  onRowFocused?: () => void;
 }
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
@@ -26,6 +29,8 @@ export const ConversationList = memo(function ConversationList({
   rows,
   onSelect,
   onNewChat,
+  focusRowId = null,
+  onRowFocused,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -38,6 +43,37 @@ export const ConversationList = memo(function ConversationList({
     estimateSize: () => ESTIMATED_ROW_HEIGHT,
     getItemKey: (index) => rows[index]?.id ?? index,
     overscan: 6,
+  });
+  const focusIndex = focusRowId === null ? -1 : rows.findIndex((row) => row.id === focusRowId);
+  // The request being served: scrolled for once, focused once (never again on later renders,
+  // which would take the focus back from wherever the person moved it).
+  const request = useRef<{ id: string; scrolled: boolean; done: boolean } | null>(null);
+  // Until the row has the focus, each render tries: the row may be out of the rendered window
+  // (scrolled in once), or the list still hidden behind a narrow window's conversation.
+  useEffect(() => {
+    if (focusRowId === null) {
+      request.current = null;
+      return;
+    }
+    if (request.current?.id !== focusRowId) {
+      request.current = { id: focusRowId, scrolled: false, done: false };
+    }
+    const current = request.current;
+    if (current.done) return;
+    const button =
+      focusIndex < 0
+        ? null
+        : scrollRef.current?.querySelector<HTMLElement>(
+            `[data-index="${focusIndex}"] [role="button"]`,
+          );
+    button?.focus();
+    if (focusIndex < 0 || (button && document.activeElement === button)) {
+      current.done = true;
+      onRowFocused?.();
+    } else if (!current.scrolled) {
+      current.scrolled = true;
+      virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+    }
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import type { OpenConversationView } from '../state/index.ts';
@@ -14,6 +14,10 @@ export interface ConversationViewProps {
   onSend: () => void;
   onLoadOlder: () => void;
   onRetry: (clientMessageId: string) => void;
+  /** Back to the list (the Back button, or Escape as in Telegram). */
+  onClose: (conversationId: string) => void;
+  /** The window shows one pane: the header has a Back to chats button. */
+  showBack: boolean;
 }
 
 /**
@@ -26,6 +30,8 @@ export function ConversationView({
   onSend,
   onLoadOlder,
   onRetry,
+  onClose,
+  showBack,
 }: ConversationViewProps) {
   const { messages, usersById } = conversation;
   // One builder per open conversation (the parent keys this view by it): unchanged rows are
@@ -34,6 +40,15 @@ export function ConversationView({
   const { unreadFromSeq } = conversation;
   const [showingInfo, setShowingInfo] = useState(false);
   const showInfo = useCallback(() => setShowingInfo(true), []);
+  const { id } = conversation;
+  const close = useCallback(() => onClose(id), [onClose, id]);
+  // Escape anywhere in the conversation closes it, as in Telegram. A dialog opened from here
+  // (group info) swallows its own Escape; an IME uses Escape to cancel what it composes.
+  const closeOnEscape = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    close();
+  };
   const rows = useMemo(
     () => buildRows(messages, usersById, unreadFromSeq),
     [buildRows, messages, usersById, unreadFromSeq],
@@ -42,6 +57,7 @@ export function ConversationView({
     <Box
       component="section"
       aria-label={conversation.title}
+      onKeyDown={closeOnEscape}
       sx={{ display: 'flex', flexDirection: 'column', height: '100%', minWidth: 0 }}
     >
       <ConversationHeader
@@ -51,6 +67,7 @@ export function ConversationView({
         // A DM's title already names the one other member.
         membersText={conversation.kind === 'direct' ? 'Direct message' : conversation.membersText}
         {...(conversation.kind === 'group' ? { onShowInfo: showInfo } : {})}
+        {...(showBack ? { onBack: close } : {})}
       />
       {conversation.kind === 'group' && (
         <GroupInfoDialog open={showingInfo} onClose={() => setShowingInfo(false)} />

@@ -1,12 +1,13 @@
-import { useCallback, type JSX } from 'react';
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
 import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
-import { SIDEBAR_WIDTH } from './layout.ts';
+import { ONE_PANE_QUERY, SIDEBAR_WIDTH, visuallyHidden } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
@@ -15,8 +16,10 @@ import { WindowFocus } from './WindowFocus.tsx';
 
 /**
  * The signed-in screen: the conversation list beside the open conversation, a skeleton until
- * the first sync, and a banner while messages cannot flow. Everything shown comes from the
- * atoms; everything done is an event to the messenger machine.
+ * the first sync, and a banner while messages cannot flow. In a narrow window one pane shows
+ * at a time, as in Telegram: the list while no conversation is open (the messenger's browsing),
+ * else the conversation with a Back button. Everything shown comes from the atoms; everything
+ * done is an event to the messenger machine.
  */
 export function MessengerScreen(): JSX.Element {
   const atoms = useAppAtoms();
@@ -28,6 +31,22 @@ export function MessengerScreen(): JSX.Element {
   const sendToConversation = useSetAtom(atoms.sendToOpenConversationAtom);
   const retry = useSetAtom(atoms.retryMessageAtom);
   const sendToNewChat = useSetAtom(atoms.sendToNewChatAtom);
+  const onePane = useMediaQuery(ONE_PANE_QUERY, { noSsr: true });
+  // Where the keyboard focus goes once a closed conversation's row shows again: what the view
+  // does with the focus, not what the messenger is in.
+  const [focusRowId, setFocusRowId] = useState<string | null>(null);
+  const rowFocused = useCallback(() => setFocusRowId(null), []);
+  const navRef = useRef<HTMLElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const hidesList = onePane && conversation !== null;
+  // The window narrowed while the keyboard was in the list, which now hides behind the open
+  // conversation: the keyboard goes to its composer, as when it opens, rather than nowhere.
+  useEffect(() => {
+    if (!hidesList) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body && !navRef.current?.contains(active)) return;
+    mainRef.current?.querySelector<HTMLElement>('textarea')?.focus();
+  }, [hidesList]);
   const openNewChat = useCallback(
     () => sendToNewChat({ type: 'newChat.opened', purpose: 'direct' }),
     [sendToNewChat],
@@ -35,6 +54,13 @@ export function MessengerScreen(): JSX.Element {
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
+    [sendToMessenger],
+  );
+  const closeConversation = useCallback(
+    (conversationId: string) => {
+      setFocusRowId(conversationId);
+      sendToMessenger({ type: 'conversation.closed' });
+    },
     [sendToMessenger],
   );
   const changeDraft = useCallback(
@@ -52,25 +78,44 @@ export function MessengerScreen(): JSX.Element {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      {/* The screen's name for screen readers, as the window's title says it; the panes'
+          titles ("Chats", the conversation's) are its second-level headings, in both layouts. */}
+      <Typography component="h1" sx={visuallyHidden}>
+        Parley
+      </Typography>
       {banner && <ConnectionBanner banner={banner} />}
       <Box sx={{ flex: 1, minHeight: 0 }}>
         {!ready ? (
           <MessengerSkeleton />
         ) : (
           <Box sx={{ display: 'flex', height: '100%' }}>
+            {/* Hidden, not unmounted, behind a narrow window's conversation: the list keeps its
+                scroll position, and a resize keeps both panes' state. */}
             <Box
               component="nav"
               aria-label="Conversation list"
-              sx={{
-                width: SIDEBAR_WIDTH,
-                flexShrink: 0,
-                borderRight: 1,
-                borderColor: 'divider',
-              }}
+              ref={navRef}
+              hidden={hidesList}
+              sx={
+                onePane
+                  ? { flex: 1, minWidth: 0 }
+                  : { width: SIDEBAR_WIDTH, flexShrink: 0, borderRight: 1, borderColor: 'divider' }
+              }
             >
-              <ConversationList rows={rows} onSelect={selectConversation} onNewChat={openNewChat} />
+              <ConversationList
+                rows={rows}
+                onSelect={selectConversation}
+                onNewChat={openNewChat}
+                focusRowId={focusRowId}
+                onRowFocused={rowFocused}
+              />
             </Box>
-            <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
+            <Box
+              component="main"
+              ref={mainRef}
+              hidden={onePane && conversation === null}
+              sx={{ flex: 1, minWidth: 0 }}
+            >
               {conversation ? (
                 <ConversationView
                   key={conversation.id}
@@ -79,6 +124,8 @@ export function MessengerScreen(): JSX.Element {
                   onSend={sendDraft}
                   onLoadOlder={loadOlder}
                   onRetry={retry}
+                  onClose={closeConversation}
+                  showBack={onePane}
                 />
               ) : (
                 <Typography

@@ -9,7 +9,11 @@ export interface SidebarHeaderProps {
   onNewChat: () => void;
 }
 
-/** Above the list: its name and the New chat button (Signal's and Telegram's pencil). */
+/**
+ * Above the list: its name and the New chat button (Signal's and Telegram's pencil). "Chats" is
+ * a second-level heading, a sibling of the open conversation's title: a screen reader's
+ * heading keys reach either pane under the screen's "Parley".
+ */
 export const SidebarHeader = memo(function SidebarHeader({ onNewChat }: SidebarHeaderProps) {
   return (
     <Box
@@ -23,7 +27,7 @@ export const SidebarHeader = memo(function SidebarHeader({ onNewChat }: SidebarH
         borderColor: 'divider',
       }}
     >
-      <Typography variant="h6" component="p" sx={{ fontWeight: 600 }}>
+      <Typography variant="h6" component="h2" sx={{ fontWeight: 600 }}>
         Chats
       </Typography>
       <Tooltip title="New chat">

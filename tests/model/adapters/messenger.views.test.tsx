@@ -24,8 +24,9 @@
 // - conversation.selected: the user clicks the conversation's row in the sidebar; a conversation
 //   with no row (unknown, not listed, or the list still loading) cannot be clicked: the step
 //   must leave everything as it was.
-// - conversation.closed: the views have no control that closes a conversation (selecting another
-//   one switches); the event is sent to the messenger as a view would.
+// - conversation.closed: the user presses Escape in the open conversation's composer (in a
+//   narrow window Back to chats does the same; jsdom has no media queries, so the views are
+//   wide here). With none open there is nothing to close: sent to the messenger as a view would.
 // - user.updated, member.left, conversation.removed, conversation.added: the server pushes them
 //   (userUpdated, memberLeft, conversationRemoved, conversationAdded); a conversation.added that
 //   opens what it adds is newChat's hand-over of a conversation made in its dialog, sent as it.
@@ -300,9 +301,16 @@ async function perform(
       await world.user.click(row);
       return;
     }
-    case 'conversation.closed':
-      direct('the views have no close control');
+    case 'conversation.closed': {
+      const field = screen.queryByRole('textbox', { name: 'Message' });
+      if (!field) {
+        direct('no conversation open: nothing to close');
+        return;
+      }
+      count('conversation.closed: Escape in the composer');
+      await world.user.type(field, '{Escape}');
       return;
+    }
     case 'user.updated':
     case 'member.left':
     case 'conversation.removed':

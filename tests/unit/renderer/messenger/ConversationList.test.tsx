@@ -158,4 +158,17 @@ describe('ConversationList with a thousand conversations', () => {
     ).toBeNull();
     expect(within(list).getAllByRole('button').length).toBeLessThan(30);
   });
+
+  it('gives the focus to a row asked for, scrolling it in from far down the list', async () => {
+    const onRowFocused = vi.fn<() => void>();
+    const props = { rows: many, onSelect: () => {}, onNewChat: () => {}, onRowFocused };
+    const { rerender } = render(<ConversationList {...props} />);
+    const list = screen.getByRole('list', { name: 'Conversations' });
+    expect(within(list).queryByRole('button', { name: 'Sidebar 800' })).toBeNull();
+    // The conversation just closed (Back or Escape) is the 800th.
+    rerender(<ConversationList {...props} focusRowId={many[799]?.id ?? null} />);
+    const row = await within(list).findByRole('button', { name: 'Sidebar 800' });
+    await vi.waitFor(() => expect(document.activeElement).toBe(row));
+    expect(onRowFocused).toHaveBeenCalledTimes(1);
+  });
 });
