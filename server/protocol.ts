@@ -171,6 +171,25 @@ export const AvatarSchema = z.object({
 });
 export type Avatar = z.infer<typeof AvatarSchema>;
 
+/** The avatar colours a person may pick (updateProfile), named for the views. */
+export const avatarColours = [
+  { color: '#c62828', name: 'Red' },
+  { color: '#ad1457', name: 'Pink' },
+  { color: '#6a1b9a', name: 'Purple' },
+  { color: '#4527a0', name: 'Deep purple' },
+  { color: '#283593', name: 'Indigo' },
+  { color: '#1565c0', name: 'Blue' },
+  { color: '#00695c', name: 'Teal' },
+  { color: '#2e7d32', name: 'Green' },
+  { color: '#ef6c00', name: 'Orange' },
+  { color: '#4e342e', name: 'Brown' },
+] as const;
+
+export function isAvatarColour(color: string): boolean {
+  const lower = color.toLowerCase();
+  return avatarColours.some((choice) => choice.color === lower);
+}
+
 export const UserSchema = z.object({
   id: IdSchema,
   firstName: z.string(),
