@@ -14,7 +14,7 @@ import { LoadingState } from './components/LoadingState.tsx';
 import { MessengerScreen } from './messenger/MessengerScreen.tsx';
 import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
 import type { AppAtoms } from './state/index.ts';
-import { theme } from './theme.ts';
+import { theme, themeModeStorageKey } from './theme.ts';
 
 export interface AppProps {
   atoms: AppAtoms;
@@ -25,7 +25,7 @@ export interface AppProps {
 /** The root: theme, Jotai store and atoms, then the screen the app machine is in. */
 export function App({ atoms, store, simulatedSmsAtom }: AppProps) {
   return (
-    <ThemeProvider theme={theme}>
+    <ThemeProvider theme={theme} defaultMode="system" modeStorageKey={themeModeStorageKey}>
       <CssBaseline enableColorScheme />
       <JotaiProvider store={store}>
         <AppAtomsProvider atoms={atoms}>

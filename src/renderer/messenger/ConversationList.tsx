@@ -11,6 +11,7 @@ export interface ConversationListProps {
   rows: readonly SidebarRow[];
   onSelect: (conversationId: string) => void;
   onNewChat: () => void;
+  onOpenSettings?: (() => void) | undefined;
 }
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
@@ -26,6 +27,7 @@ export const ConversationList = memo(function ConversationList({
   rows,
   onSelect,
   onNewChat,
+  onOpenSettings,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -41,7 +43,7 @@ export const ConversationList = memo(function ConversationList({
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
-      <SidebarHeader onNewChat={onNewChat} />
+      <SidebarHeader onNewChat={onNewChat} onOpenSettings={onOpenSettings} />
       <Box ref={scrollRef} sx={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
         <List
           aria-label="Conversations"

@@ -10,6 +10,7 @@ import { SIDEBAR_WIDTH } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
 import { UnreadTitle } from './UnreadTitle.tsx';
 import { WindowFocus } from './WindowFocus.tsx';
 
@@ -32,6 +33,7 @@ export function MessengerScreen(): JSX.Element {
     () => sendToNewChat({ type: 'newChat.opened', purpose: 'direct' }),
     [sendToNewChat],
   );
+  const openSettings = useSetAtom(atoms.openSettingsAtom);
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
@@ -68,7 +70,12 @@ export function MessengerScreen(): JSX.Element {
                 borderColor: 'divider',
               }}
             >
-              <ConversationList rows={rows} onSelect={selectConversation} onNewChat={openNewChat} />
+              <ConversationList
+                rows={rows}
+                onSelect={selectConversation}
+                onNewChat={openNewChat}
+                onOpenSettings={openSettings}
+              />
             </Box>
             <Box component="main" sx={{ flex: 1, minWidth: 0 }}>
               {conversation ? (
@@ -97,6 +104,7 @@ export function MessengerScreen(): JSX.Element {
         )}
       </Box>
       <NewChatDialog />
+      <SettingsDialog />
       <MessengerNotice />
       <WindowFocus />
       <UnreadTitle />

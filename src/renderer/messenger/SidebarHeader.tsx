@@ -4,13 +4,19 @@ import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import EditOutlined from '@mui/icons-material/EditOutlined';
+import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 
 export interface SidebarHeaderProps {
   onNewChat: () => void;
+  /** Opens Settings (absent: no Settings button, as in a list shown on its own). */
+  onOpenSettings?: (() => void) | undefined;
 }
 
-/** Above the list: its name and the New chat button (Signal's and Telegram's pencil). */
-export const SidebarHeader = memo(function SidebarHeader({ onNewChat }: SidebarHeaderProps) {
+/** Above the list: its name, Settings and the New chat button (Signal's and Telegram's pencil). */
+export const SidebarHeader = memo(function SidebarHeader({
+  onNewChat,
+  onOpenSettings,
+}: SidebarHeaderProps) {
   return (
     <Box
       sx={{
@@ -26,11 +32,20 @@ export const SidebarHeader = memo(function SidebarHeader({ onNewChat }: SidebarH
       <Typography variant="h6" component="p" sx={{ fontWeight: 600 }}>
         Chats
       </Typography>
-      <Tooltip title="New chat">
-        <IconButton aria-label="New chat" onClick={onNewChat}>
-          <EditOutlined />
-        </IconButton>
-      </Tooltip>
+      <Box sx={{ display: 'flex' }}>
+        {onOpenSettings && (
+          <Tooltip title="Settings">
+            <IconButton aria-label="Settings" onClick={onOpenSettings}>
+              <SettingsOutlined />
+            </IconButton>
+          </Tooltip>
+        )}
+        <Tooltip title="New chat">
+          <IconButton aria-label="New chat" onClick={onNewChat}>
+            <EditOutlined />
+          </IconButton>
+        </Tooltip>
+      </Box>
     </Box>
   );
 });

@@ -14,6 +14,7 @@ import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
+import type { SettingsEvent } from '../../../machines/settings.ts';
 import {
   conversationSystemId,
   outgoingSystemId,
@@ -28,6 +29,7 @@ import {
   ConversationRemovedSchema,
   MemberLeftSchema,
   PeopleFoundSchema,
+  ProfileUpdatedSchema,
   ReadPositionSchema,
   UserUpdatedSchema,
   type ConversationsAndUsers,
@@ -36,6 +38,7 @@ import {
   MessageSentSchema,
   MessagesPageSchema,
   NoValueSchema,
+  SessionListSchema,
   UserJoinedSchema,
 } from '../../../server/protocol.ts';
 import { requestTimeoutMs, settle, toProtocolError, unwrapAck } from './request.ts';
@@ -63,6 +66,7 @@ interface Deliver {
   outgoing(clientMessageId: string, event: OutgoingMessageEvent): void;
   newChat(event: NewChatEvent): void;
   membership(event: MembershipEvent): void;
+  settings(event: SettingsEvent): void;
 }
 
 export function createSessionSocketActor({
@@ -161,6 +165,7 @@ function createDelivery(
     outgoing: (clientMessageId, event) => tell(outgoingSystemId(clientMessageId), event),
     newChat: (event) => tell(systemIds.newChat, event),
     membership: (event) => tell(systemIds.membership, event),
+    settings: (event) => tell(systemIds.settings, event),
   };
 }
 
@@ -442,6 +447,50 @@ function runCommand(
               type: 'removal.failed',
               conversationId,
               userId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'updateProfile': {
+      const { part, patch } = command;
+      withTimeout.emit(
+        'updateProfile',
+        patch,
+        onAck(
+          ProfileUpdatedSchema,
+          ({ user }) => deliver.settings({ type: 'profile.saved', part, user }),
+          (error) =>
+            deliver.settings({ type: 'profile.failed', part, error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'listSessions': {
+      withTimeout.emit(
+        'listSessions',
+        {},
+        onAck(
+          SessionListSchema,
+          ({ sessions }) => deliver.settings({ type: 'sessions.loaded', sessions }),
+          (error) => deliver.settings({ type: 'sessions.failed', error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'revokeSession': {
+      const { sessionId } = command;
+      withTimeout.emit(
+        'revokeSession',
+        { sessionId },
+        onAck(
+          NoValueSchema,
+          () => deliver.settings({ type: 'session.revoked', sessionId }),
+          (error) =>
+            deliver.settings({
+              type: 'session.revokeFailed',
+              sessionId,
               error: toProtocolError(error),
             }),
         ),
