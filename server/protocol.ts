@@ -44,6 +44,8 @@ export const Events = {
   memberLeft: 'memberLeft',
   /** Changes the signed-in person's name, avatar colour or findability. */
   updateProfile: 'updateProfile',
+  /** Sets (PNG, JPEG or WebP bytes) or removes (null) the signed-in person's picture. */
+  setAvatarImage: 'setAvatarImage',
   /** Server -> everyone who shares a conversation with a person whose profile changed. */
   userUpdated: 'userUpdated',
   /** The signed-in person has read a conversation up to a message. */
@@ -68,6 +70,8 @@ export const Limits = {
   draftingExpiryMs: 6_000,
   /** Socket.IO maxHttpBufferSize: a 4000-character message in UTF-8 plus envelope fits easily. */
   maxPayloadBytes: 64 * 1024,
+  /** A profile picture's bytes (the client scales it to 256 px first): inside maxPayloadBytes. */
+  avatarImageMaxBytes: 48 * 1024,
   /**
    * A page of history (an ack or one conversation of the sync) holds at most this many bytes
    * of messages (UTF-8 JSON): 100 messages of 4000 four-byte characters would be 1.6 MB. A cut
@@ -167,6 +171,14 @@ export const AvatarSchema = z.object({
   asset: z
     .string()
     .regex(/^[a-z0-9-]+$/)
+    .optional(),
+  /**
+   * An uploaded picture: a path on the chat server's own origin, `/avatars/<userId>/<sha-256>`
+   * (the hash changes with the picture). Absent from an older server: initials or asset.
+   */
+  image: z
+    .string()
+    .regex(/^\/avatars\/[A-Za-z0-9_-]{1,64}\/[0-9a-f]{64}$/)
     .optional(),
 });
 export type Avatar = z.infer<typeof AvatarSchema>;
@@ -373,6 +385,17 @@ export const UpdateProfileSchema = z
   );
 export type UpdateProfile = z.input<typeof UpdateProfileSchema>;
 
+/** The picture's bytes (a binary attachment: a Buffer on the server), or null to remove it. */
+export const SetAvatarImageSchema = z.strictObject({
+  image: z
+    .instanceof(Uint8Array)
+    .refine((bytes) => bytes.byteLength <= Limits.avatarImageMaxBytes, {
+      message: `the picture must be at most ${Limits.avatarImageMaxBytes / 1024} KB`,
+    })
+    .nullable(),
+});
+export type SetAvatarImage = z.input<typeof SetAvatarImageSchema>;
+
 /**
  * By name (`query`: every word starts a word of the name, case and accents aside), or by phone
  * (E.164, as the client formats it): a phone finds only someone who turned on being found by
@@ -575,6 +598,7 @@ export interface ClientToServerEvents {
   removeMember: (payload: RemoveMember, ack: AckCallback) => void;
   leaveConversation: (payload: LeaveConversation, ack: AckCallback) => void;
   updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
+  setAvatarImage: (payload: SetAvatarImage, ack: AckCallback<ProfileUpdated>) => void;
   markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
 }
 
