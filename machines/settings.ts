@@ -2,7 +2,8 @@
 // while the list is up). Closed, or open with four regions that run side by side:
 // - `profile`: first and last name, edited and saved (the onboarding rules: each more than 2
 //   characters; refused names show their field errors, the server's refusal shows too);
-// - `avatar`: the avatar colour, saved as soon as it is picked;
+// - `avatar`: the avatar colour, saved as soon as it is picked, and the picture, uploaded as soon
+//   as it is chosen (the view scales it first) or removed;
 // - `discovery`: whether people may find them by phone number, saved as soon as it is switched;
 // - `devices`: the signed-in sessions, loaded when the view opens, and revoking another one
 //   (this device's own is signed out through the app, not revoked here).
@@ -19,7 +20,7 @@ import {
 import { systemIds, tellSystem, type SocketCommand } from './system.ts';
 
 /** Which part of the profile an `updateProfile` request saves (its answer says it back). */
-export type ProfilePart = 'name' | 'colour' | 'findable';
+export type ProfilePart = 'name' | 'colour' | 'findable' | 'picture';
 
 export interface SettingsContext {
   firstName: string;
@@ -28,6 +29,8 @@ export interface SettingsContext {
   color: string | null;
   /** The colour being saved (`avatar.savingColour`). */
   pickedColor: string | null;
+  /** The uploaded picture's path on the server, or null (initials on the colour). */
+  image: string | null;
   /** Unknown until this run has heard the person's own record (onboarding, or a save). */
   findableByPhone: boolean | null;
   sessions: SessionInfo[];
@@ -35,6 +38,7 @@ export interface SettingsContext {
   revokingId: string | null;
   profileError: ProtocolError | null;
   colourError: ProtocolError | null;
+  pictureError: ProtocolError | null;
   findableError: ProtocolError | null;
   devicesError: ProtocolError | null;
 }
@@ -47,6 +51,11 @@ export type SettingsEvent =
   | { type: 'lastName.changed'; text: string }
   | { type: 'profile.submitted' }
   | { type: 'colour.picked'; color: string }
+  /** A picture, scaled and encoded by the view (PNG, JPEG or WebP bytes). */
+  | { type: 'picture.chosen'; image: Uint8Array<ArrayBuffer> }
+  /** The chosen file could not be read as a picture (the view could not decode it). */
+  | { type: 'picture.unreadable' }
+  | { type: 'picture.removed' }
   | { type: 'findable.changed'; findableByPhone: boolean }
   | { type: 'sessions.retried' }
   | { type: 'revoke.requested'; sessionId: string }
@@ -60,6 +69,11 @@ export type SettingsEvent =
   | { type: 'session.revokeFailed'; sessionId: string; error: ProtocolError }
   // From the messenger.
   | { type: 'connection.lost' };
+
+const unreadable: ProtocolError = {
+  code: 'avatar_not_allowed',
+  message: 'That file could not be read as a picture. Choose a PNG, JPEG or WebP image.',
+};
 
 const offline: ProtocolError = {
   code: 'internal',
@@ -85,6 +99,8 @@ export const settingsMachine = setup({
     answersName: answers('name'),
     answersColour: answers('colour'),
     answersFindable: answers('findable'),
+    answersPicture: answers('picture'),
+    hasPicture: ({ context }: Args) => context.image !== null,
     /** A palette colour other than the one the avatar has. */
     isNewColour: ({ context, event }: Args) =>
       event.type === 'colour.picked' &&
@@ -106,11 +122,13 @@ export const settingsMachine = setup({
         lastName: event.user.lastName,
         color: event.user.avatar.color,
         pickedColor: null,
+        image: event.user.avatar.image ?? null,
         findableByPhone: context.findableByPhone ?? event.findableByPhone ?? null,
         sessions: [],
         revokingId: null,
         profileError: null,
         colourError: null,
+        pictureError: null,
         findableError: null,
         devicesError: null,
       };
@@ -129,11 +147,18 @@ export const settingsMachine = setup({
     askSaveColour: enqueueActions(({ event, enqueue, system }) => {
       if (event.type !== 'colour.picked') return;
       const color = event.color.toLowerCase();
-      enqueue.assign({ pickedColor: color, colourError: null });
+      enqueue.assign({ pickedColor: color, colourError: null, pictureError: null });
       enqueue(() =>
         ask(system, { type: 'updateProfile', part: 'colour', patch: { avatarColor: color } }),
       );
     }),
+    askSavePicture: enqueueActions(({ event, enqueue, system }) => {
+      if (event.type !== 'picture.chosen' && event.type !== 'picture.removed') return;
+      const image = event.type === 'picture.chosen' ? event.image : null;
+      enqueue.assign({ pictureError: null, colourError: null });
+      enqueue(() => ask(system, { type: 'setAvatarImage', image }));
+    }),
+    keepUnreadable: assign({ pictureError: unreadable, colourError: null }),
     askSaveFindable: enqueueActions(({ event, enqueue, system }) => {
       if (event.type !== 'findable.changed') return;
       const { findableByPhone } = event;
@@ -149,6 +174,7 @@ export const settingsMachine = setup({
       return {
         ...(event.part === 'name' ? { firstName: user.firstName, lastName: user.lastName } : {}),
         color: user.avatar.color,
+        image: user.avatar.image ?? null,
         pickedColor: null,
         findableByPhone: user.findableByPhone ?? false,
       };
@@ -159,6 +185,9 @@ export const settingsMachine = setup({
     keepColourError: assign(({ event }) => ({
       pickedColor: null,
       colourError: event.type === 'profile.failed' ? event.error : offline,
+    })),
+    keepPictureError: assign(({ event }) => ({
+      pictureError: event.type === 'profile.failed' ? event.error : offline,
     })),
     keepFindableError: assign(({ event }) => ({
       findableError: event.type === 'profile.failed' ? event.error : offline,
@@ -195,11 +224,13 @@ export const settingsMachine = setup({
     lastName: '',
     color: null,
     pickedColor: null,
+    image: null,
     findableByPhone: null,
     sessions: [],
     revokingId: null,
     profileError: null,
     colourError: null,
+    pictureError: null,
     findableError: null,
     devicesError: null,
   },
@@ -266,18 +297,30 @@ export const settingsMachine = setup({
         },
         avatar: {
           initial: 'idle',
-          states: {
-            idle: {
-              on: {
-                'colour.picked': {
-                  guard: 'isNewColour',
-                  target: 'savingColour',
-                  actions: 'askSaveColour',
-                },
-              },
+          // From any resting state: pick a colour, choose a picture, or remove the picture.
+          on: {
+            'colour.picked': {
+              guard: 'isNewColour',
+              target: '.savingColour',
+              actions: 'askSaveColour',
             },
+            'picture.chosen': { target: '.savingPicture', actions: 'askSavePicture' },
+            'picture.unreadable': { target: '.pictureFailed', actions: 'keepUnreadable' },
+            'picture.removed': {
+              guard: 'hasPicture',
+              target: '.savingPicture',
+              actions: 'askSavePicture',
+            },
+          },
+          states: {
+            idle: {},
             savingColour: {
               on: {
+                // One save at a time: the choices wait for this one's answer.
+                'colour.picked': {},
+                'picture.chosen': {},
+                'picture.unreadable': {},
+                'picture.removed': {},
                 'profile.saved': { guard: 'answersColour', target: 'idle', actions: 'keepSaved' },
                 'profile.failed': {
                   guard: 'answersColour',
@@ -287,15 +330,28 @@ export const settingsMachine = setup({
                 'connection.lost': { target: 'colourFailed', actions: 'keepColourError' },
               },
             },
-            colourFailed: {
+            colourFailed: {},
+            /** A picture being uploaded, or the picture being removed. */
+            savingPicture: {
               on: {
-                'colour.picked': {
-                  guard: 'isNewColour',
-                  target: 'savingColour',
-                  actions: 'askSaveColour',
+                'colour.picked': {},
+                'picture.chosen': {},
+                'picture.unreadable': {},
+                'picture.removed': {},
+                'profile.saved': {
+                  guard: 'answersPicture',
+                  target: 'idle',
+                  actions: 'keepSaved',
                 },
+                'profile.failed': {
+                  guard: 'answersPicture',
+                  target: 'pictureFailed',
+                  actions: 'keepPictureError',
+                },
+                'connection.lost': { target: 'pictureFailed', actions: 'keepPictureError' },
               },
             },
+            pictureFailed: {},
           },
         },
         discovery: {

@@ -69,7 +69,13 @@ export type SocketCommand =
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string }
   /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */
-  | { type: 'updateProfile'; part: 'name' | 'colour' | 'findable'; patch: UpdateProfile }
+  | {
+      type: 'updateProfile';
+      part: 'name' | 'colour' | 'findable';
+      patch: UpdateProfile;
+    }
+  /** Answered with `profile.saved` or `profile.failed` (part `picture`), to `settings`. */
+  | { type: 'setAvatarImage'; image: Uint8Array<ArrayBuffer> | null }
   /** Answered with `sessions.loaded` or `sessions.failed`, to `settings`. */
   | { type: 'listSessions' }
   /** Answered with `session.revoked` or `session.revokeFailed`, to `settings`. */

@@ -11,6 +11,7 @@ import { useEffect } from 'react';
 import type { VerificationCodeDelivered } from '../../server/protocol.ts';
 import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx';
 import { LoadingState } from './components/LoadingState.tsx';
+import { ServerOriginContext } from './components/ServerOrigin.tsx';
 import { MessengerScreen } from './messenger/MessengerScreen.tsx';
 import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
 import type { AppAtoms } from './state/index.ts';
@@ -29,8 +30,10 @@ export function App({ atoms, store, simulatedSmsAtom }: AppProps) {
       <CssBaseline enableColorScheme />
       <JotaiProvider store={store}>
         <AppAtomsProvider atoms={atoms}>
-          <NetworkStatusRelay />
-          <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+          <ServerOriginContext value={atoms.appActor.getSnapshot().context.serverUrl}>
+            <NetworkStatusRelay />
+            <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+          </ServerOriginContext>
         </AppAtomsProvider>
       </JotaiProvider>
     </ThemeProvider>

@@ -101,7 +101,10 @@ describe('settings', () => {
     await settings(hedy).getByText('At least 3 characters.').waitFor({ timeout: stepTimeoutMs });
     await first.fill('Hedwig');
     await settings(hedy).getByRole('button', { name: 'Save' }).click();
-    await settings(hedy).getByRole('status').getByText('Saved.').waitFor({ timeout: stepTimeoutMs });
+    await settings(hedy)
+      .getByRole('status')
+      .getByText('Saved.')
+      .waitFor({ timeout: stepTimeoutMs });
     await expect(settings(hedy).getByText('At least 3 characters.').count()).resolves.toBe(0);
 
     // George sees the new name without a reload: the DM's title and her message in the group.
@@ -140,7 +143,9 @@ describe('settings', () => {
     const rows = devices(laptop).getByRole('listitem');
     await expect.poll(() => rows.count(), { timeout: stepTimeoutMs }).toBe(2);
     // This device is marked and signs out rather than being revoked; the other can be revoked.
-    await devices(laptop).getByText(/\(This device\)$/).waitFor();
+    await devices(laptop)
+      .getByText(/\(This device\)$/)
+      .waitFor();
     const revoke = devices(laptop).getByRole('button', { name: /^Revoke / });
     await expect(revoke.count()).resolves.toBe(1);
     await shots.take(laptop, 'settings-devices');
@@ -159,6 +164,71 @@ describe('settings', () => {
     await closeSettings(laptop);
     await laptop.reload();
     await waitForMessenger(laptop);
+  });
+
+  it('uploads a picture that the other person sees, from the server, and removes it', async () => {
+    const { page: ada, shots } = e2e;
+    await onboard(ada, { phone: freshUsPhone(), first: 'Ada', last: 'Yonath' });
+    const tom = await e2e.openPerson('person 2');
+    await onboard(tom, { phone: freshUsPhone(), first: 'Thomas', last: 'Steitz' });
+    await ada.getByRole('button', { name: 'New chat' }).click();
+    await pick(ada, 'steitz', 'Thomas Steitz');
+    await conversation(ada, 'Thomas Steitz').waitFor({ timeout: stepTimeoutMs });
+    await send(ada, 'Ribosome time');
+    const row = conversationButton(tom, 'Ada Yonath');
+    await row.waitFor({ timeout: stepTimeoutMs });
+
+    await openSettings(ada);
+    // A picture larger than the upload limit, in a format the server never stores as is: the
+    // app scales it to 256 px and encodes it again.
+    const picture = await ada.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 600;
+      canvas.height = 400;
+      const context = canvas.getContext('2d')!;
+      // Noise does not compress: the PNG is far over the limit.
+      const pixels = context.createImageData(600, 400);
+      for (let i = 0; i < pixels.data.length; i += 1) {
+        pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+      }
+      context.putImageData(pixels, 0, 0);
+      const blob = await new Promise<Blob>((resolve) =>
+        canvas.toBlob((b) => resolve(b!), 'image/png'),
+      );
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    expect(picture.length).toBeGreaterThan(48 * 1024);
+    await settings(ada)
+      .getByLabel('Upload picture')
+      .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: Buffer.from(picture) });
+    await settings(ada)
+      .getByRole('button', { name: 'Remove picture' })
+      .waitFor({ timeout: stepTimeoutMs });
+    await shots.take(ada, 'settings-picture');
+
+    // Tom's list shows it, loaded from the chat server's /avatars/ route.
+    const image = row.locator('img');
+    await image.waitFor({ timeout: stepTimeoutMs });
+    const src = await image.getAttribute('src');
+    expect(new URL(src ?? '').pathname).toMatch(/^\/avatars\/[^/]+\/[0-9a-f]{64}$/);
+    expect(new URL(src ?? '').origin).toBe(new URL(e2e.server.url).origin);
+    await expect
+      .poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth))
+      .toBe(256);
+    await expect(row.getByRole('img', { name: 'Ada Yonath' }).count()).resolves.toBe(1);
+
+    // Something that is not a picture is refused, and the picture stays.
+    await settings(ada)
+      .getByLabel('Upload picture')
+      .setInputFiles({ name: 'evil.png', mimeType: 'image/png', buffer: Buffer.from('<svg/>') });
+    await settings(ada)
+      .getByText(/could not be read as a picture/)
+      .waitFor({ timeout: stepTimeoutMs });
+    await expect(image.getAttribute('src')).resolves.toBe(src);
+
+    await settings(ada).getByRole('button', { name: 'Remove picture' }).click();
+    await image.waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await row.getByRole('img', { name: 'Ada Yonath' }).getByText('AY').waitFor();
   });
 
   it('applies the chosen theme, and signing out returns to onboarding for good', async () => {

@@ -452,6 +452,11 @@ const savedMe = {
   findableByPhone: true,
 };
 
+const pictured = {
+  ...savedMe,
+  avatar: { ...savedMe.avatar, image: `/avatars/${me.id}/${'a'.repeat(64)}` },
+};
+
 /** The open view's regions not in their resting state (sessions listed, nothing being saved). */
 function unsettledRegions(snapshot: AnyMachineSnapshot): string[] {
   if (!snapshot.matches('open')) return [];
@@ -495,6 +500,12 @@ const settingsModel: MachineModel = {
         { type: 'colour.picked', color: '#123456' },
         { type: 'profile.saved', part: 'colour', user: savedMe },
         { type: 'profile.failed', part: 'colour', error: serverError('avatar_not_allowed') },
+        { type: 'picture.chosen', image: new Uint8Array([0x89, 0x50]) },
+        { type: 'picture.unreadable' },
+        { type: 'picture.removed' },
+        { type: 'profile.saved', part: 'picture', user: savedMe },
+        { type: 'profile.saved', part: 'picture', user: pictured },
+        { type: 'profile.failed', part: 'picture', error: serverError('avatar_not_allowed') },
       );
     }
     if (may('discovery')) {
@@ -530,6 +541,7 @@ const settingsModel: MachineModel = {
     return {
       nameValid: isValidName(context.firstName) && isValidName(context.lastName),
       color: context.color,
+      picture: context.image !== null,
       findable: context.findableByPhone,
       sessions: context.sessions.length,
     };

@@ -21,9 +21,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useColorScheme } from '@mui/material/styles';
 import { avatarColours } from '../../../server/protocol.ts';
+import { Avatar } from '../components/Avatar.tsx';
 import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import type { DeviceRow, SettingsView, SettingsViewEvent } from '../state/index.ts';
 import { formatDayLabel, formatClockTime } from './formatTime.ts';
+import { scalePicture } from './scalePicture.ts';
 
 type Send = (event: SettingsViewEvent) => void;
 
@@ -152,6 +154,7 @@ function ProfileSection({ view, send }: { view: SettingsView; send: Send }) {
           </Alert>
         )}
       </Box>
+      <PictureControls view={view} send={send} />
       <Typography id="avatar-colour-label" variant="body2" sx={{ mt: 2, mb: 0.5 }}>
         Avatar colour{chosen ? `: ${chosen.name}` : ''}
       </Typography>
@@ -197,6 +200,59 @@ function ProfileSection({ view, send }: { view: SettingsView; send: Send }) {
         </Alert>
       )}
     </Section>
+  );
+}
+
+function PictureControls({ view, send }: { view: SettingsView; send: Send }) {
+  const choose = (event: React.ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    scalePicture(file).then(
+      (image) => send({ type: 'picture.chosen', image }),
+      () => send({ type: 'picture.unreadable' }),
+    );
+  };
+  const person = {
+    firstName: view.firstName,
+    lastName: view.lastName,
+    avatar: {
+      initials: '',
+      color: view.color ?? '#757575',
+      ...(view.image ? { image: view.image } : {}),
+    },
+  };
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <Avatar user={person} size={64} />
+        <Button component="label" variant="outlined" disabled={view.savingPicture}>
+          Upload picture
+          <input
+            hidden
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            aria-label="Upload picture"
+            onChange={choose}
+          />
+        </Button>
+        {view.image && (
+          <Button
+            color="error"
+            disabled={view.savingPicture}
+            onClick={() => send({ type: 'picture.removed' })}
+          >
+            Remove picture
+          </Button>
+        )}
+        {view.savingPicture && <CircularProgress size={20} aria-label="Saving the picture" />}
+      </Stack>
+      {view.pictureError && (
+        <Alert severity="error" sx={{ mt: 1 }}>
+          {view.pictureError}
+        </Alert>
+      )}
+    </Box>
   );
 }
 

@@ -112,7 +112,8 @@ const sameIdentity = (
       a.avatar.lastName === b.avatar.lastName &&
       a.avatar.avatar.initials === b.avatar.avatar.initials &&
       a.avatar.avatar.color === b.avatar.avatar.color &&
-      a.avatar.avatar.asset === b.avatar.avatar.asset));
+      a.avatar.avatar.asset === b.avatar.avatar.asset &&
+      a.avatar.avatar.image === b.avatar.avatar.image));
 
 const sameSummary = (a: ConversationSummary, b: ConversationSummary) =>
   a.id === b.id &&

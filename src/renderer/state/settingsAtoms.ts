@@ -37,6 +37,10 @@ export interface SettingsView {
   color: string | null;
   savingColour: boolean;
   colourError: string | null;
+  /** The uploaded picture's path on the chat server, or null. */
+  image: string | null;
+  savingPicture: boolean;
+  pictureError: string | null;
   /** Unknown (null) until this run has heard the person's own record. */
   findableByPhone: boolean | null;
   savingFindable: boolean;
@@ -56,6 +60,9 @@ export type SettingsViewEvent = Extract<
       | 'lastName.changed'
       | 'profile.submitted'
       | 'colour.picked'
+      | 'picture.chosen'
+      | 'picture.unreadable'
+      | 'picture.removed'
       | 'findable.changed'
       | 'sessions.retried'
       | 'revoke.requested'
@@ -114,6 +121,9 @@ export function toSettingsView(snapshot: SettingsSnapshot): SettingsView | null 
     color: (savingColour ? context.pickedColor : null) ?? context.color,
     savingColour,
     colourError: context.colourError ? readable(context.colourError.message) : null,
+    image: context.image,
+    savingPicture: snapshot.matches({ open: { avatar: 'savingPicture' } }),
+    pictureError: context.pictureError ? readable(context.pictureError.message) : null,
     findableByPhone: context.findableByPhone,
     savingFindable: snapshot.matches({ open: { discovery: 'savingFindable' } }),
     findableError: context.findableError ? readable(context.findableError.message) : null,

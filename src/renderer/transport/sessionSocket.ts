@@ -467,6 +467,24 @@ function runCommand(
       );
       return;
     }
+    case 'setAvatarImage': {
+      const { image } = command;
+      withTimeout.emit(
+        'setAvatarImage',
+        { image },
+        onAck(
+          ProfileUpdatedSchema,
+          ({ user }) => deliver.settings({ type: 'profile.saved', part: 'picture', user }),
+          (error) =>
+            deliver.settings({
+              type: 'profile.failed',
+              part: 'picture',
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
     case 'listSessions': {
       withTimeout.emit(
         'listSessions',
