@@ -67,6 +67,8 @@ export type SettingsEvent =
   | { type: 'sessions.failed'; error: ProtocolError }
   | { type: 'session.revoked'; sessionId: string }
   | { type: 'session.revokeFailed'; sessionId: string; error: ProtocolError }
+  /** From the socket: the person's own record in a sync says whether they may be found by phone. */
+  | { type: 'profile.synced'; findableByPhone: boolean }
   // From the messenger.
   | { type: 'connection.lost' };
 
@@ -186,6 +188,9 @@ export const settingsMachine = setup({
       pickedColor: null,
       colourError: event.type === 'profile.failed' ? event.error : offline,
     })),
+    keepSynced: assign(({ event }) =>
+      event.type === 'profile.synced' ? { findableByPhone: event.findableByPhone } : {},
+    ),
     keepPictureError: assign(({ event }) => ({
       pictureError: event.type === 'profile.failed' ? event.error : offline,
     })),
@@ -235,6 +240,7 @@ export const settingsMachine = setup({
     devicesError: null,
   },
   initial: 'closed',
+  on: { 'profile.synced': { actions: 'keepSynced' } },
   states: {
     closed: {
       on: { 'settings.opened': { target: 'open', actions: 'reset' } },

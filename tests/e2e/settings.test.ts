@@ -130,6 +130,19 @@ describe('settings', () => {
     await openSettings(hedy);
     await expect(first.inputValue()).resolves.toBe('Hedwig');
     await expect(green.isChecked()).resolves.toBe(true);
+
+    // Being found by phone: off until she turns it on, and then on after a reload too.
+    const findable = settings(hedy).getByRole('switch', {
+      name: 'Let people find me by my phone number',
+    });
+    await expect(findable.isChecked()).resolves.toBe(false);
+    await findable.check();
+    await expect.poll(() => findable.isDisabled()).toBe(false);
+    await expect(findable.isChecked()).resolves.toBe(true);
+    await hedy.reload();
+    await waitForMessenger(hedy);
+    await openSettings(hedy);
+    await expect.poll(() => findable.isChecked()).toBe(true);
   });
 
   it('lists the signed-in devices and revokes another, which goes back to onboarding', async () => {

@@ -483,6 +483,7 @@ const settingsModel: MachineModel = {
       { type: 'settings.opened', user: me },
       { type: 'settings.closed' },
       { type: 'connection.lost' },
+      { type: 'profile.synced', findableByPhone: false },
     ];
     if (may('profile')) {
       events.push(

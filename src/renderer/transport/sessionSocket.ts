@@ -31,6 +31,8 @@ import {
   PeopleFoundSchema,
   ProfileUpdatedSchema,
   ReadPositionSchema,
+  type SelfUser,
+  SelfUserSchema,
   UserUpdatedSchema,
   type ConversationsAndUsers,
   ConversationsAndUsersSchema,
@@ -102,7 +104,7 @@ export function createSessionSocketActor({
       socket.on('disconnect', (reason) => deliver.session({ type: 'socket.disconnected', reason }));
       socket.on('recieveConversationsAndUsers', (payload) => {
         const parsed = ConversationsAndUsersSchema.safeParse(payload);
-        if (parsed.success) sync.dataArrived(parsed.data);
+        if (parsed.success) sync.dataArrived(parsed.data, ownRecordOf(payload, parsed.data));
         // Dropped, the sync would wait forever for data that is not coming: it failed.
         else sync.failed(new ProtocolFailure(malformedSync));
       });
@@ -169,9 +171,20 @@ function createDelivery(
   };
 }
 
+/**
+ * The person's own record in a sync, read again with its settings (`UserSchema` keeps only what
+ * everyone may see of a person), or null when it is missing or malformed.
+ */
+function ownRecordOf(payload: unknown, data: ConversationsAndUsers): SelfUser | null {
+  const users = (payload as { users?: unknown[] }).users ?? [];
+  const own = users.find((user) => (user as { id?: unknown } | null)?.id === data.currentUserId);
+  const parsed = SelfUserSchema.safeParse(own);
+  return parsed.success ? parsed.data : null;
+}
+
 interface Sync {
   requested(): void;
-  dataArrived(data: ConversationsAndUsers): void;
+  dataArrived(data: ConversationsAndUsers, own: SelfUser | null): void;
   acked(): void;
   failed(error: unknown): void;
 }
@@ -185,10 +198,15 @@ function createSync(deliver: Deliver): Sync {
   let pending = false;
   let acked = false;
   let data: ConversationsAndUsers | null = null;
+  let own: SelfUser | null = null;
   const finishIfComplete = () => {
     if (pending && acked && data !== null) {
       pending = false;
       deliver.messenger({ type: 'sync.received', data });
+      // Settings runs once the messenger has its list, which the line above gave it.
+      if (own) {
+        deliver.settings({ type: 'profile.synced', findableByPhone: own.findableByPhone ?? false });
+      }
       deliver.session({ type: 'sync.received' });
     }
   };
@@ -197,9 +215,11 @@ function createSync(deliver: Deliver): Sync {
       pending = true;
       acked = false;
       data = null;
+      own = null;
     },
-    dataArrived(next) {
+    dataArrived(next, ownRecord) {
       data = next;
+      own = ownRecord;
       finishIfComplete();
     },
     acked() {
