@@ -59,7 +59,6 @@ export type SettingsEvent =
   | { type: 'findable.changed'; findableByPhone: boolean }
   | { type: 'sessions.retried' }
   | { type: 'revoke.requested'; sessionId: string }
-  | { type: 'revoke.dismissed' }
   // From the socket: answers to this machine's requests.
   | { type: 'profile.saved'; part: ProfilePart; user: SelfUser }
   | { type: 'profile.failed'; part: ProfilePart; error: ProtocolError }
@@ -220,7 +219,6 @@ export const settingsMachine = setup({
       sessions: context.sessions.filter((session) => session.id !== context.revokingId),
       revokingId: null,
     })),
-    forgetRevoke: assign({ revokingId: null, devicesError: null }),
   },
 }).createMachine({
   id: 'settings',
@@ -438,6 +436,7 @@ export const settingsMachine = setup({
                 },
               },
             },
+            /** The list stays; the error shows until another revoke is tried. */
             revokeFailed: {
               on: {
                 'revoke.requested': {
@@ -445,7 +444,6 @@ export const settingsMachine = setup({
                   target: 'revoking',
                   actions: 'askRevoke',
                 },
-                'revoke.dismissed': { target: 'sessionsListed', actions: 'forgetRevoke' },
               },
             },
           },

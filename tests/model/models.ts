@@ -523,7 +523,6 @@ const settingsModel: MachineModel = {
         { type: 'sessions.retried' },
         { type: 'revoke.requested', sessionId: otherDevice.id },
         { type: 'revoke.requested', sessionId: thisDevice.id },
-        { type: 'revoke.dismissed' },
         { type: 'revoke.requested', sessionId: tabletDevice.id },
         { type: 'session.revoked', sessionId: otherDevice.id },
         { type: 'session.revoked', sessionId: tabletDevice.id },

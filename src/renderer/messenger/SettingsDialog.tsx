@@ -321,11 +321,7 @@ function DevicesSection({
         </Typography>
       )}
       {view.devices === 'revokeFailed' && (
-        <Alert
-          severity="error"
-          onClose={() => send({ type: 'revoke.dismissed' })}
-          slotProps={{ closeButton: { 'aria-label': 'Dismiss' } }}
-        >
+        <Alert severity="error">
           {view.devicesError ?? 'That device could not be signed out.'}
         </Alert>
       )}

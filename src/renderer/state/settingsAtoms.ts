@@ -65,8 +65,7 @@ export type SettingsViewEvent = Extract<
       | 'picture.removed'
       | 'findable.changed'
       | 'sessions.retried'
-      | 'revoke.requested'
-      | 'revoke.dismissed';
+      | 'revoke.requested';
   }
 >;
 
