@@ -31,7 +31,9 @@ import {
   isDrafting,
   requestConversationsAndUsers,
   listSessions,
+  markDelivered,
   markRead,
+  listReceipts,
   requestMessages,
   revokeSession,
   sendMessage,
@@ -161,6 +163,8 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.updateProfile]: updateProfile,
   [Events.setAvatarImage]: setAvatarImage,
   [Events.markRead]: markRead,
+  [Events.markDelivered]: markDelivered,
+  [Events.listReceipts]: listReceipts,
 };
 
 function formatUrl(host: string, port: number): string {

@@ -52,6 +52,12 @@ export const Events = {
   markRead: 'markRead',
   /** Server -> the person's other windows: how far they have read a conversation. */
   readPositionChanged: 'readPositionChanged',
+  /** One of the signed-in person's devices has a conversation's messages up to one. */
+  markDelivered: 'markDelivered',
+  /** Server -> a conversation's members: how far every member has received and read it. */
+  receiptsChanged: 'receiptsChanged',
+  /** Who of a group's members has received and read one message (asked for when shown). */
+  listReceipts: 'listReceipts',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +95,12 @@ export const Limits = {
   membersPerRequestMax: 50,
   /** A people-made group's most members (the world's own group is not capped). */
   groupMaxMembers: 200,
+  /**
+   * Conversations with more people than this get no receipt watermarks (each position change
+   * would read every member's position): their messages show sent, and who read one is asked
+   * for with listReceipts.
+   */
+  receiptsMaxMembers: 32,
 } as const;
 
 /** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
@@ -249,6 +261,16 @@ export const ConversationSummarySchema = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
+/**
+ * Receipt watermarks: every member's devices have the messages up to `deliveredSeq`, and every
+ * member has read those up to `readSeq` (-1: none). Only ever move forwards.
+ */
+export const ReceiptsSchema = z.object({
+  deliveredSeq: z.number().int().min(-1),
+  readSeq: z.number().int().min(-1),
+});
+export type Receipts = z.infer<typeof ReceiptsSchema>;
+
 /** A conversation as the sync delivers it: the summary, its members and the latest page. */
 export const ConversationSchema = ConversationSummarySchema.extend({
   /** In join order; kept up to date afterwards by `userJoined` and `memberLeft`. */
@@ -264,6 +286,12 @@ export const ConversationSchema = ConversationSummarySchema.extend({
    * from an older server: -1). Unread are the messages after it.
    */
   readSeq: z.number().int().min(-1).optional(),
+  /**
+   * How far every member (people; the imaginary characters read at once) has received and read
+   * it: null where the conversation is too big to keep them (Limits.receiptsMaxMembers); absent
+   * from an older server.
+   */
+  receipts: ReceiptsSchema.nullable().optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -442,6 +470,17 @@ export const MarkReadSchema = z.strictObject({
   seq: z.number().int().nonnegative(),
 });
 export type MarkRead = z.infer<typeof MarkReadSchema>;
+
+/** `seq`: the last message one of the person's devices has (kept like markRead's). */
+export const MarkDeliveredSchema = MarkReadSchema;
+export type MarkDelivered = MarkRead;
+
+/** The message (by seq) whose receivers the author wants to see. */
+export const ListReceiptsSchema = z.strictObject({
+  conversationId: IdSchema,
+  seq: z.number().int().nonnegative(),
+});
+export type ListReceipts = z.infer<typeof ListReceiptsSchema>;
 export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -486,6 +525,20 @@ export const ReadPositionSchema = z.object({
   readSeq: z.number().int().min(-1),
 });
 export type ReadPosition = z.infer<typeof ReadPositionSchema>;
+
+export const ReceiptsChangedSchema = ReceiptsSchema.extend({ conversationId: IdSchema });
+export type ReceiptsChanged = z.infer<typeof ReceiptsChangedSchema>;
+
+/** Of the other people in the conversation: who has read the message, and who has only got it. */
+export const ReceiptListSchema = z.object({
+  readBy: z.array(IdSchema),
+  deliveredTo: z.array(IdSchema),
+});
+export type ReceiptList = z.infer<typeof ReceiptListSchema>;
+export interface DeliveredPosition {
+  conversationId: string;
+  deliveredSeq: number;
+}
 
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
@@ -600,6 +653,8 @@ export interface ClientToServerEvents {
   updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
   setAvatarImage: (payload: SetAvatarImage, ack: AckCallback<ProfileUpdated>) => void;
   markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
+  markDelivered: (payload: MarkDelivered, ack: AckCallback<DeliveredPosition>) => void;
+  listReceipts: (payload: ListReceipts, ack: AckCallback<ReceiptList>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -613,6 +668,7 @@ export interface ServerToClientEvents {
   memberLeft: (payload: MemberLeft) => void;
   userUpdated: (payload: UserUpdated) => void;
   readPositionChanged: (payload: ReadPosition) => void;
+  receiptsChanged: (payload: ReceiptsChanged) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -10,7 +10,8 @@ import type {
   User,
 } from './protocol.ts';
 import { Limits } from './protocol.ts';
-import type { Store, StoredConversation, StoredUser } from './store/types.ts';
+import { receiptsOf } from './receipts.ts';
+import type { StoredConversation, StoredUser } from './store/types.ts';
 
 export function publicUser(user: StoredUser): User {
   return { id: user.id, firstName: user.firstName, lastName: user.lastName, avatar: user.avatar };
@@ -50,9 +51,10 @@ export async function conversationOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<Conversation> {
-  const [page, position] = await Promise.all([
+  const [page, position, receipts] = await Promise.all([
     context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
     viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
+    receiptsOf(context, conversation),
   ]);
   const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
@@ -61,36 +63,10 @@ export async function conversationOf(
     memberIds: conversation.memberIds,
     adminId: adminOf(conversation),
     readSeq,
+    receipts,
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };
-}
-
-// A conversation's bots are fixed when it is created (the world seeds them; only people join
-// later), so they are read once per store and conversation: reading every member's record on
-// each send cost 5% of server time at 1,000 members. Keyed by store, so each server (and each
-// test's store) has its own.
-const botIdsByStore = new WeakMap<Store, Map<string, Promise<readonly string[]>>>();
-
-/** The bots of a conversation in member order: the order their authorship turns rotate. */
-export function botIdsOf(
-  context: ServerContext,
-  conversation: StoredConversation,
-): Promise<readonly string[]> {
-  const byConversation = botIdsByStore.get(context.store) ?? new Map();
-  botIdsByStore.set(context.store, byConversation);
-  const cached = byConversation.get(conversation.id);
-  if (cached) return cached;
-  const botIds = context.store.getUsers(conversation.memberIds).then(
-    (members) => members.filter((member) => member.kind === 'bot').map((member) => member.id),
-    (error: unknown) => {
-      // A failed read is not remembered: the next send reads again.
-      byConversation.delete(conversation.id);
-      throw error;
-    },
-  );
-  byConversation.set(conversation.id, botIds);
-  return botIds;
 }
 
 /** The current user's world: their conversations and everyone in them, themselves included. */

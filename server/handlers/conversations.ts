@@ -13,12 +13,16 @@ import {
   RequestMessagesSchema,
   SendMessageSchema,
   ListSessionsSchema,
+  ListReceiptsSchema,
+  MarkDeliveredSchema,
   MarkReadSchema,
   RevokeSessionSchema,
   SignOutSchema,
 } from '../protocol.ts';
 import type { StoredConversation } from '../store/types.ts';
-import { botIdsOf, conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
+import { botIdsOf } from '../bots.ts';
+import { advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
+import { conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
 
@@ -118,6 +122,9 @@ export const sendMessage = defineHandler({
     // hearing it twice is harmless, while never hearing it would leave a gap until a resync.
     if (!duplicate) await context.drafting.stop(conversationId, userId);
     await broadcastChannelUpdate(context, conversation, message);
+    // Sending reads the conversation (as in Telegram and Signal): the sender's position is at
+    // their message, which the receipt watermarks rely on.
+    await advancePositionAndAnnounce(context, conversation, userId, { readSeq: message.seq });
     return { ok: true, message };
   },
 });
@@ -174,7 +181,7 @@ export const markRead = defineHandler({
     // Never past the last message: a client cannot mark unwritten messages read in advance.
     const last = await context.store.getLastMessage(conversationId);
     if (!last) return { ok: true, conversationId, readSeq: -1 };
-    const { position, changed } = await context.store.advancePosition(conversationId, userId, {
+    const { position, changed } = await advancePositionAndAnnounce(context, conversation, userId, {
       readSeq: Math.min(seq, last.seq),
     });
     // The person's other windows (and devices) clear the same unread messages.
@@ -185,6 +192,45 @@ export const markRead = defineHandler({
         .emit(Events.readPositionChanged, { conversationId, readSeq: position.readSeq });
     }
     return { ok: true, conversationId, readSeq: position.readSeq };
+  },
+});
+
+export const markDelivered = defineHandler({
+  audience: 'authenticated',
+  schema: MarkDeliveredSchema,
+  limits: (socket) => [{ limit: 'deliveryMarks', key: signedInUserId(socket) }],
+  async handle(context, socket, { conversationId, seq }) {
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
+    if (isError(conversation)) return conversation;
+    // As with markRead: never past the last message.
+    const last = await context.store.getLastMessage(conversationId);
+    if (!last) return { ok: true, conversationId, deliveredSeq: -1 };
+    const { position } = await advancePositionAndAnnounce(context, conversation, userId, {
+      deliveredSeq: Math.min(seq, last.seq),
+    });
+    return { ok: true, conversationId, deliveredSeq: position.deliveredSeq };
+  },
+});
+
+export const listReceipts = defineHandler({
+  audience: 'authenticated',
+  schema: ListReceiptsSchema,
+  // Reads every member's position: priced like a page of history.
+  limits: (socket) => [{ limit: 'receiptLists', key: signedInUserId(socket) }],
+  async handle(context, socket, { conversationId, seq }) {
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
+    if (isError(conversation)) return conversation;
+    const [message] = (
+      await context.store.listMessages(conversationId, { after: seq - 1, limit: 1 })
+    ).messages;
+    if (!message || message.seq !== seq) return errorAck('not_found', 'no such message');
+    // Who read a message is its author's to know, as in Signal and WhatsApp.
+    if (message.authorId !== userId) {
+      return errorAck('forbidden', 'only the author of a message sees who read it');
+    }
+    return { ok: true, ...(await receiptListOf(context, conversation, userId, seq)) };
   },
 });
 

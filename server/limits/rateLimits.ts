@@ -47,6 +47,10 @@ export type LimitName =
   | 'profileUpdates'
   /** markRead, per user: one per conversation opened or message read while open. */
   | 'readMarks'
+  /** markDelivered, per user: one per message that reaches a conversation not being read. */
+  | 'deliveryMarks'
+  /** listReceipts, per user: reads every member's position in the conversation. */
+  | 'receiptLists'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -90,6 +94,8 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   membershipChanges: { points: 60, durationSeconds: 10 * 60 },
   profileUpdates: { points: 20, durationSeconds: 10 * 60 },
   readMarks: { points: 120, durationSeconds: 60 },
+  deliveryMarks: { points: 240, durationSeconds: 60 },
+  receiptLists: { points: 60, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };
