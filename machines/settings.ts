@@ -31,8 +31,10 @@ export interface SettingsContext {
   pickedColor: string | null;
   /** The uploaded picture's path on the server, or null (initials on the colour). */
   image: string | null;
-  /** Unknown until this run has heard the person's own record (onboarding, or a save). */
+  /** Unknown until this run has heard the person's own record (a sync, or a save). */
   findableByPhone: boolean | null;
+  /** The switch's new position while it is saved (`discovery.savingFindable`). */
+  pickedFindable: boolean | null;
   sessions: SessionInfo[];
   /** The session being revoked (`devices.revoking`) or that could not be (`revokeFailed`). */
   revokingId: string | null;
@@ -125,6 +127,7 @@ export const settingsMachine = setup({
         pickedColor: null,
         image: event.user.avatar.image ?? null,
         findableByPhone: context.findableByPhone ?? event.findableByPhone ?? null,
+        pickedFindable: null,
         sessions: [],
         revokingId: null,
         profileError: null,
@@ -163,7 +166,7 @@ export const settingsMachine = setup({
     askSaveFindable: enqueueActions(({ event, enqueue, system }) => {
       if (event.type !== 'findable.changed') return;
       const { findableByPhone } = event;
-      enqueue.assign({ findableError: null });
+      enqueue.assign({ findableError: null, pickedFindable: findableByPhone });
       enqueue(() =>
         ask(system, { type: 'updateProfile', part: 'findable', patch: { findableByPhone } }),
       );
@@ -178,6 +181,7 @@ export const settingsMachine = setup({
         image: user.avatar.image ?? null,
         pickedColor: null,
         findableByPhone: user.findableByPhone ?? false,
+        ...(event.part === 'findable' ? { pickedFindable: null } : {}),
       };
     }),
     keepProfileError: assign(({ event }) => ({
@@ -194,6 +198,7 @@ export const settingsMachine = setup({
       pictureError: event.type === 'profile.failed' ? event.error : offline,
     })),
     keepFindableError: assign(({ event }) => ({
+      pickedFindable: null,
       findableError: event.type === 'profile.failed' ? event.error : offline,
     })),
     askSessions: enqueueActions(({ enqueue, system }) => {
@@ -229,6 +234,7 @@ export const settingsMachine = setup({
     pickedColor: null,
     image: null,
     findableByPhone: null,
+    pickedFindable: null,
     sessions: [],
     revokingId: null,
     profileError: null,

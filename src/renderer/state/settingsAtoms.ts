@@ -41,7 +41,7 @@ export interface SettingsView {
   image: string | null;
   savingPicture: boolean;
   pictureError: string | null;
-  /** Unknown (null) until this run has heard the person's own record. */
+  /** Unknown (null) until this run has heard the person's own record; the new value while saved. */
   findableByPhone: boolean | null;
   savingFindable: boolean;
   findableError: string | null;
@@ -123,7 +123,7 @@ export function toSettingsView(snapshot: SettingsSnapshot): SettingsView | null 
     image: context.image,
     savingPicture: snapshot.matches({ open: { avatar: 'savingPicture' } }),
     pictureError: context.pictureError ? readable(context.pictureError.message) : null,
-    findableByPhone: context.findableByPhone,
+    findableByPhone: context.pickedFindable ?? context.findableByPhone,
     savingFindable: snapshot.matches({ open: { discovery: 'savingFindable' } }),
     findableError: context.findableError ? readable(context.findableError.message) : null,
     devices,
