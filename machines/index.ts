@@ -9,6 +9,7 @@ import { newChatMachine } from './newChat.ts';
 import { onboardingMachine } from './onboarding.ts';
 import { outgoingMessageMachine } from './outgoingMessage.ts';
 import { sessionMachine } from './session.ts';
+import { settingsMachine } from './settings.ts';
 
 export interface MachineEntry {
   name: string;
@@ -44,6 +45,12 @@ export const registry: readonly MachineEntry[] = [
     machine: membershipMachine,
   },
   {
+    name: 'settings',
+    purpose:
+      'Profile and devices: rename, avatar colour, phone discovery, list and revoke sessions.',
+    machine: settingsMachine,
+  },
+  {
     name: 'conversation',
     purpose:
       'One conversation: composer and drafting signal, outbox turns, history, catch-up, unread.',
@@ -70,4 +77,5 @@ export {
   onboardingMachine,
   outgoingMessageMachine,
   sessionMachine,
+  settingsMachine,
 };

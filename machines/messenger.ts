@@ -25,6 +25,7 @@ import {
 } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
+import { settingsMachine } from './settings.ts';
 import { conversationSystemId, hasOwnKey, ownValue, systemIds } from './system.ts';
 import {
   emptyUnsentState,
@@ -131,6 +132,7 @@ export const messengerMachine = setup({
     conversation: conversationMachine,
     newChat: newChatMachine,
     membership: membershipMachine,
+    settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
      * default keeps nothing): it finds the messenger by systemId and watches the system.
@@ -297,7 +299,7 @@ export const messengerMachine = setup({
       for (const ref of Object.values(context.conversations)) {
         enqueue.sendTo(ref, { type: 'connection.lost' });
       }
-      for (const id of [systemIds.newChat, systemIds.membership]) {
+      for (const id of [systemIds.newChat, systemIds.membership, systemIds.settings]) {
         const child = system.get(id);
         if (child) enqueue.sendTo(child, { type: 'connection.lost' });
       }
@@ -358,6 +360,7 @@ export const messengerMachine = setup({
         { id: 'persistUnsent', src: 'persistUnsent' },
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
+        { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
       ],
       on: {
         'user.joined': {

@@ -4,7 +4,8 @@
 //      └─ messenger (systemId "messenger") ─┬─ conversation (systemId "conversation.<id>", one each)
 //                                           │   └─ outgoingMessage ("outgoing.<clientMessageId>")
 //                                           ├─ newChat (systemId "newChat")
-//                                           └─ membership (systemId "membership")
+//                                           ├─ membership (systemId "membership")
+//                                           └─ settings (systemId "settings")
 //
 // The socket actor validates every inbound payload once (zod, server/protocol.ts) and delivers
 // it, typed, to the actor that owns it: connection events to the session, the sync and pushes to
@@ -13,7 +14,7 @@
 // wire event it emits, to `system.get("socket")`; while there is no socket (offline, between
 // attempts) the command is dropped and the asker learns it from `connection.lost`.
 import type { AnyActorRef, EventObject } from 'xstate';
-import type { CreateConversation } from '../server/protocol.ts';
+import type { CreateConversation, UpdateProfile } from '../server/protocol.ts';
 
 export const systemIds = {
   session: 'session',
@@ -21,6 +22,7 @@ export const systemIds = {
   messenger: 'messenger',
   newChat: 'newChat',
   membership: 'membership',
+  settings: 'settings',
 } as const;
 
 export const conversationSystemId = (conversationId: string): string =>
@@ -67,7 +69,19 @@ export type SocketCommand =
   /** Fire and forget, coalesced per conversation by the transport (read implies delivered). */
   | { type: 'markDelivered'; conversationId: string; seq: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
-  | { type: 'removeMember'; conversationId: string; userId: string };
+  | { type: 'removeMember'; conversationId: string; userId: string }
+  /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */
+  | {
+      type: 'updateProfile';
+      part: 'name' | 'colour' | 'findable';
+      patch: UpdateProfile;
+    }
+  /** Answered with `profile.saved` or `profile.failed` (part `picture`), to `settings`. */
+  | { type: 'setAvatarImage'; image: Uint8Array<ArrayBuffer> | null }
+  /** Answered with `sessions.loaded` or `sessions.failed`, to `settings`. */
+  | { type: 'listSessions' }
+  /** Answered with `session.revoked` or `session.revokeFailed`, to `settings`. */
+  | { type: 'revokeSession'; sessionId: string };
 
 interface SystemLike {
   get(systemId: string): AnyActorRef | undefined;

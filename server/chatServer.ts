@@ -48,6 +48,8 @@ import {
   updateProfile,
 } from './handlers/membership.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
+import { setAvatarImage } from './handlers/avatarImage.ts';
+import { createAvatarImageHandler } from './http/avatarImages.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
 import { attachInspectRelay } from './inspectRelay.ts';
 import { createRateLimits, type RateLimits } from './limits/rateLimits.ts';
@@ -159,6 +161,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.removeMember]: removeMember,
   [Events.leaveConversation]: leaveConversation,
   [Events.updateProfile]: updateProfile,
+  [Events.setAvatarImage]: setAvatarImage,
   [Events.markRead]: markRead,
   [Events.markDelivered]: markDelivered,
   [Events.listReceipts]: listReceipts,
@@ -181,7 +184,10 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     response.end('not found');
   };
   const httpServer = http.createServer(
-    options.staticDir ? createStaticHandler(options.staticDir) : notFound,
+    createAvatarImageHandler(
+      store,
+      options.staticDir ? createStaticHandler(options.staticDir) : notFound,
+    ),
   );
 
   const io: ServerContext['io'] = new Server(httpServer, {

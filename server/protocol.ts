@@ -44,6 +44,8 @@ export const Events = {
   memberLeft: 'memberLeft',
   /** Changes the signed-in person's name, avatar colour or findability. */
   updateProfile: 'updateProfile',
+  /** Sets (PNG, JPEG or WebP bytes) or removes (null) the signed-in person's picture. */
+  setAvatarImage: 'setAvatarImage',
   /** Server -> everyone who shares a conversation with a person whose profile changed. */
   userUpdated: 'userUpdated',
   /** The signed-in person has read a conversation up to a message. */
@@ -74,6 +76,8 @@ export const Limits = {
   draftingExpiryMs: 6_000,
   /** Socket.IO maxHttpBufferSize: a 4000-character message in UTF-8 plus envelope fits easily. */
   maxPayloadBytes: 64 * 1024,
+  /** A profile picture's bytes (the client scales it to 256 px first): inside maxPayloadBytes. */
+  avatarImageMaxBytes: 48 * 1024,
   /**
    * A page of history (an ack or one conversation of the sync) holds at most this many bytes
    * of messages (UTF-8 JSON): 100 messages of 4000 four-byte characters would be 1.6 MB. A cut
@@ -180,8 +184,35 @@ export const AvatarSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .optional(),
+  /**
+   * An uploaded picture: a path on the chat server's own origin, `/avatars/<userId>/<sha-256>`
+   * (the hash changes with the picture). Absent from an older server: initials or asset.
+   */
+  image: z
+    .string()
+    .regex(/^\/avatars\/[A-Za-z0-9_-]{1,64}\/[0-9a-f]{64}$/)
+    .optional(),
 });
 export type Avatar = z.infer<typeof AvatarSchema>;
+
+/** The avatar colours a person may pick (updateProfile), named for the views. */
+export const avatarColours = [
+  { color: '#c62828', name: 'Red' },
+  { color: '#ad1457', name: 'Pink' },
+  { color: '#6a1b9a', name: 'Purple' },
+  { color: '#4527a0', name: 'Deep purple' },
+  { color: '#283593', name: 'Indigo' },
+  { color: '#1565c0', name: 'Blue' },
+  { color: '#00695c', name: 'Teal' },
+  { color: '#2e7d32', name: 'Green' },
+  { color: '#ef6c00', name: 'Orange' },
+  { color: '#4e342e', name: 'Brown' },
+] as const;
+
+export function isAvatarColour(color: string): boolean {
+  const lower = color.toLowerCase();
+  return avatarColours.some((choice) => choice.color === lower);
+}
 
 export const UserSchema = z.object({
   id: IdSchema,
@@ -381,6 +412,17 @@ export const UpdateProfileSchema = z
     'nothing to change',
   );
 export type UpdateProfile = z.input<typeof UpdateProfileSchema>;
+
+/** The picture's bytes (a binary attachment: a Buffer on the server), or null to remove it. */
+export const SetAvatarImageSchema = z.strictObject({
+  image: z
+    .instanceof(Uint8Array)
+    .refine((bytes) => bytes.byteLength <= Limits.avatarImageMaxBytes, {
+      message: `the picture must be at most ${Limits.avatarImageMaxBytes / 1024} KB`,
+    })
+    .nullable(),
+});
+export type SetAvatarImage = z.input<typeof SetAvatarImageSchema>;
 
 /**
  * By name (`query`: every word starts a word of the name, case and accents aside), or by phone
@@ -610,6 +652,7 @@ export interface ClientToServerEvents {
   removeMember: (payload: RemoveMember, ack: AckCallback) => void;
   leaveConversation: (payload: LeaveConversation, ack: AckCallback) => void;
   updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
+  setAvatarImage: (payload: SetAvatarImage, ack: AckCallback<ProfileUpdated>) => void;
   markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
   markDelivered: (payload: MarkDelivered, ack: AckCallback<DeliveredPosition>) => void;
   listReceipts: (payload: ListReceipts, ack: AckCallback<ReceiptList>) => void;

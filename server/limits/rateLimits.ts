@@ -40,7 +40,10 @@ export type LimitName =
   | 'conversationCreates'
   /** addMembers, removeMember, leaveConversation, per user. */
   | 'membershipChanges'
-  /** updateProfile, per user: each change is pushed to everyone who shares a conversation. */
+  /**
+   * updateProfile and setAvatarImage, per user: each change is pushed to everyone who shares a
+   * conversation.
+   */
   | 'profileUpdates'
   /** markRead, per user: one per conversation opened or message read while open. */
   | 'readMarks'

@@ -6,12 +6,15 @@ export interface AppMenuOptions {
   isDev: boolean;
   isMac: boolean;
   openStateInspector(): void;
+  /** File > Sign Out: asks the app window to sign out (the renderer's app machine does it). */
+  signOut(): void;
 }
 
 export function appMenuTemplate({
   isDev,
   isMac,
   openStateInspector,
+  signOut,
 }: AppMenuOptions): MenuItemConstructorOptions[] {
   const developerItems: MenuItemConstructorOptions[] = isDev
     ? [
@@ -23,7 +26,14 @@ export function appMenuTemplate({
     : [];
   return [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
-    { label: 'File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Sign Out', click: () => signOut() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     // Cut/copy/paste shortcuts only work in text fields when an Edit menu provides them (macOS).
     { role: 'editMenu' },
     {

@@ -2,8 +2,9 @@
 // scripts from the app only, network only to the chat server. What the pages need beyond
 // 'self', and why: Emotion (MUI, both windows) injects <style> elements, hence 'unsafe-inline'
 // for styles; Vite inlines small assets as data: URLs (the avatar SVGs in the main window,
-// @fontsource's .woff fonts in both); in development Vite's React refresh preamble is an
-// inline script and HMR a websocket. Nothing else (no blob:, no remote hosts).
+// @fontsource's .woff fonts in both); uploaded profile pictures come from the chat server's
+// /avatars/ route; in development Vite's React refresh preamble is an inline script and HMR a
+// websocket. Nothing else (no blob:, no remote hosts).
 export interface CspOptions {
   /** The chat server's origin, e.g. http://127.0.0.1:50123. */
   serverUrl: string;
@@ -25,7 +26,8 @@ export function contentSecurityPolicy({ serverUrl, devServerUrls = [] }: CspOpti
     'default-src': ["'self'"],
     'script-src': ["'self'", ...(isDev ? ["'unsafe-inline'"] : [])],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:'],
+    // Profile pictures people upload come from the chat server's own /avatars/ route.
+    'img-src': ["'self'", 'data:', server],
     'font-src': ["'self'", 'data:'],
     'connect-src': [
       "'self'",

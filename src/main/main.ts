@@ -17,6 +17,7 @@ import { createInspectorRelay } from './inspectorRelay.ts';
 import { createInspectorWindowOpener } from './inspectorWindow.ts';
 import { registerIpcHandlers } from './ipcHandlers.ts';
 import { createMainWindow } from './mainWindow.ts';
+import { IpcChannels } from '../preload/ipcChannels.ts';
 import { hardenSession } from './sessionSecurity.ts';
 import { claimSingleInstance } from './singleInstance.ts';
 
@@ -54,7 +55,12 @@ async function start(): Promise<void> {
   const windowOptions = { appPages, preloadPath, serverUrl: backend.url };
   const inspector = createInspectorWindowOpener({ ...windowOptions, relay });
   const isMac = process.platform === 'darwin';
-  installAppMenu({ isDev: !app.isPackaged, isMac, openStateInspector: () => inspector.open() });
+  installAppMenu({
+    isDev: !app.isPackaged,
+    isMac,
+    openStateInspector: () => inspector.open(),
+    signOut: () => mainWindow?.webContents.send(IpcChannels.signOutRequested),
+  });
 
   const openMainWindow = async () => {
     const workAreas = screen.getAllDisplays().map((display) => display.workArea);

@@ -31,6 +31,8 @@ export interface ParleyBridge {
   setUnsent(json: string | null): Promise<void>;
   /** Opens an http(s) URL in the system browser; rejects any other URL. */
   openExternal(url: string): Promise<void>;
+  /** Hears File > Sign Out from the menu; returns the unsubscribe function. */
+  onSignOutRequested(listener: () => void): () => void;
   readonly inspector: {
     /** Sends a record to the State Inspector window (dropped when it is not open). */
     publish(record: InspectionRecord): void;

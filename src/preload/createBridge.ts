@@ -33,6 +33,14 @@ export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBri
     openExternal: async (url) => {
       await ipc.invoke(IpcChannels.openExternal, url);
     },
+    onSignOutRequested: (listener) => {
+      // The IpcRendererEvent (it exposes `sender`) and any arguments stay here.
+      const relay = () => listener();
+      ipc.on(IpcChannels.signOutRequested, relay);
+      return () => {
+        ipc.removeListener(IpcChannels.signOutRequested, relay);
+      };
+    },
     inspector: {
       publish: (record) => ipc.send(IpcChannels.publishInspection, record),
       subscribe: (listener) => {

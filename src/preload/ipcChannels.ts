@@ -15,6 +15,8 @@ export const IpcChannels = {
   publishInspection: 'parley:inspector:publish',
   /** main -> State Inspector window: (record: InspectionRecord) */
   inspectionRecord: 'parley:inspector:record',
+  /** main -> app window: () (File > Sign Out; nothing is carried, so nothing to validate) */
+  signOutRequested: 'parley:menu:sign-out',
 } as const;
 
 /** The command-line switch that carries the chat server URL into the (sandboxed) preload. */

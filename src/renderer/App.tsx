@@ -11,10 +11,11 @@ import { useEffect } from 'react';
 import type { VerificationCodeDelivered } from '../../server/protocol.ts';
 import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx';
 import { LoadingState } from './components/LoadingState.tsx';
+import { ServerOriginContext } from './components/ServerOrigin.tsx';
 import { MessengerScreen } from './messenger/MessengerScreen.tsx';
 import { OnboardingScreen } from './onboarding/OnboardingScreen.tsx';
 import type { AppAtoms } from './state/index.ts';
-import { theme } from './theme.ts';
+import { theme, themeModeStorageKey } from './theme.ts';
 
 export interface AppProps {
   atoms: AppAtoms;
@@ -25,12 +26,14 @@ export interface AppProps {
 /** The root: theme, Jotai store and atoms, then the screen the app machine is in. */
 export function App({ atoms, store, simulatedSmsAtom }: AppProps) {
   return (
-    <ThemeProvider theme={theme}>
+    <ThemeProvider theme={theme} defaultMode="system" modeStorageKey={themeModeStorageKey}>
       <CssBaseline enableColorScheme />
       <JotaiProvider store={store}>
         <AppAtomsProvider atoms={atoms}>
-          <NetworkStatusRelay />
-          <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+          <ServerOriginContext value={atoms.appActor.getSnapshot().context.serverUrl}>
+            <NetworkStatusRelay />
+            <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+          </ServerOriginContext>
         </AppAtomsProvider>
       </JotaiProvider>
     </ThemeProvider>

@@ -38,6 +38,9 @@ if (platform.publishesInspection) {
   );
 }
 
+// File > Sign Out in the desktop menu signs out as the Settings button does.
+platform.onSignOutRequested(() => atoms.appActor.send({ type: 'signOut.requested' }));
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

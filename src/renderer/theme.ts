@@ -3,11 +3,14 @@ import { createTheme, type Theme } from '@mui/material/styles';
 /** The bundled emoji font's family (declared in assets/fonts/twemoji/twemoji.css). */
 const emojiFontFamily = "'Twemoji Mozilla'";
 
-// One theme with a light and a dark scheme. The 'media' selector makes the CSS variables follow
-// the OS (prefers-color-scheme) with no script and nothing stored, so the app switches when the
-// OS does, even while open.
+// One theme with a light and a dark scheme. The person picks System, Light or Dark in Settings
+// (MUI's colour-scheme mode, kept on this device under `themeModeStorageKey`); System follows
+// the OS (prefers-color-scheme), also when it changes while the app is open. The 'data'
+// selector puts the applied scheme on <html data-parley-theme="light|dark">.
+export const themeModeStorageKey = 'parley.theme';
+
 export const theme = createTheme({
-  cssVariables: { colorSchemeSelector: 'media' },
+  cssVariables: { colorSchemeSelector: 'data-parley-theme' },
   colorSchemes: {
     light: {
       palette: {

@@ -163,9 +163,9 @@ describe('the visualizer in live mode', () => {
     await e2e.shots.take(visualizer, 'live log entry');
 
     // The actor tree: the app, with the finished onboarding, the session and the messenger
-    // under it, and under the messenger the new-chat dialog, the membership requests and one
-    // conversation actor each (the DM with Vegeta and the group), heard from once the session
-    // synced.
+    // under it, and under the messenger the new-chat dialog, the membership requests, the
+    // settings and one conversation actor each (the DM with Vegeta and the group), heard from
+    // once the session synced.
     const tree = visualizer.getByRole('tree', { name: 'Actors' });
     const group = tree.getByRole('treeitem', { name: 'conversation capsule-corp', exact: true });
     await group.waitFor({ timeout: stepTimeoutMs });
@@ -183,9 +183,10 @@ describe('the visualizer in live mode', () => {
       ['messenger', '2'],
     ]);
     const underMessenger = rows.slice(messengerAt + 1).map(([label, level]) => `${level} ${label}`);
-    expect(underMessenger).toHaveLength(4);
+    expect(underMessenger).toHaveLength(5);
     expect(underMessenger).toContain('3 newChat');
     expect(underMessenger).toContain('3 membership');
+    expect(underMessenger).toContain('3 settings');
     expect(underMessenger).toContain('3 conversation capsule-corp');
     expect(
       underMessenger.filter((line) => /^3 conversation [0-9a-f-]{36}$/.test(line)),

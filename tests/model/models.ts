@@ -20,6 +20,7 @@ import {
 import { toE164 } from '../../machines/phone.ts';
 import { ProtocolFailure } from '../../machines/protocolFailure.ts';
 import { sessionMachine, type SessionContext } from '../../machines/session.ts';
+import { settingsMachine, type SettingsContext } from '../../machines/settings.ts';
 import {
   goku,
   groupUpdate,
@@ -451,6 +452,123 @@ const membershipModel: MachineModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// settings
+// ---------------------------------------------------------------------------------------------
+const thisDevice = { id: 's-this', createdAt: 0, lastSeenAt: 0, client: 'Chrome', current: true };
+const otherDevice = {
+  id: 's-other',
+  createdAt: 0,
+  lastSeenAt: 0,
+  client: 'Firefox',
+  current: false,
+};
+const tabletDevice = { ...otherDevice, id: 's-tablet', client: 'Safari' };
+const red = '#c62828';
+/** The person's own record as the server answers a save. */
+const savedMe = {
+  ...me,
+  firstName: 'Augusta',
+  avatar: { ...me.avatar, color: red },
+  findableByPhone: true,
+};
+
+const pictured = {
+  ...savedMe,
+  avatar: { ...savedMe.avatar, image: `/avatars/${me.id}/${'a'.repeat(64)}` },
+};
+
+/** The open view's regions not in their resting state (sessions listed, nothing being saved). */
+function unsettledRegions(snapshot: AnyMachineSnapshot): string[] {
+  if (!snapshot.matches('open')) return [];
+  return [
+    !snapshot.matches({ open: { profile: 'editing' } }) && 'profile',
+    !snapshot.matches({ open: { avatar: 'idle' } }) && 'avatar',
+    !snapshot.matches({ open: { discovery: 'idle' } }) && 'discovery',
+    !snapshot.matches({ open: { devices: 'sessionsListed' } }) && 'devices',
+  ].filter((region): region is string => region !== false);
+}
+
+const settingsModel: MachineModel = {
+  name: 'settings',
+  machine: settingsMachine,
+  inputs: [undefined],
+  // The regions are independent: each one's events are tried while the others rest (every
+  // state and transition of each is covered; the product of the four regions is not explored).
+  // Answers come for the request in flight and for another part or session.
+  events: (snapshot) => {
+    const unsettled = unsettledRegions(snapshot);
+    const may = (region: string) =>
+      unsettled.length === 0 || (unsettled.length === 1 && unsettled[0] === region);
+    const events: ModelEvent[] = [
+      { type: 'settings.opened', user: me },
+      { type: 'settings.closed' },
+      { type: 'connection.lost' },
+      { type: 'profile.synced', findableByPhone: false },
+    ];
+    if (may('profile')) {
+      events.push(
+        { type: 'firstName.changed', text: 'Al' },
+        { type: 'firstName.changed', text: 'Augusta' },
+        { type: 'lastName.changed', text: 'King' },
+        { type: 'profile.submitted' },
+        { type: 'profile.saved', part: 'name', user: savedMe },
+        { type: 'profile.failed', part: 'name', error: serverError('name_not_allowed') },
+      );
+    }
+    if (may('avatar')) {
+      events.push(
+        { type: 'colour.picked', color: red },
+        { type: 'colour.picked', color: '#123456' },
+        { type: 'profile.saved', part: 'colour', user: savedMe },
+        { type: 'profile.failed', part: 'colour', error: serverError('avatar_not_allowed') },
+        { type: 'picture.chosen', image: new Uint8Array([0x89, 0x50]) },
+        { type: 'picture.unreadable' },
+        { type: 'picture.removed' },
+        { type: 'profile.saved', part: 'picture', user: savedMe },
+        { type: 'profile.saved', part: 'picture', user: pictured },
+        { type: 'profile.failed', part: 'picture', error: serverError('avatar_not_allowed') },
+      );
+    }
+    if (may('discovery')) {
+      events.push(
+        { type: 'findable.changed', findableByPhone: true },
+        { type: 'profile.saved', part: 'findable', user: savedMe },
+        { type: 'profile.failed', part: 'findable', error: serverError('rate_limited') },
+      );
+    }
+    if (may('devices')) {
+      events.push(
+        { type: 'sessions.loaded', sessions: [thisDevice, otherDevice, tabletDevice] },
+        { type: 'sessions.failed', error: serverError('rate_limited') },
+        { type: 'sessions.retried' },
+        { type: 'revoke.requested', sessionId: otherDevice.id },
+        { type: 'revoke.requested', sessionId: thisDevice.id },
+        { type: 'revoke.requested', sessionId: tabletDevice.id },
+        { type: 'session.revoked', sessionId: otherDevice.id },
+        { type: 'session.revoked', sessionId: tabletDevice.id },
+        { type: 'session.revoked', sessionId: 's-unknown' },
+        {
+          type: 'session.revokeFailed',
+          sessionId: otherDevice.id,
+          error: serverError('not_found'),
+        },
+      );
+    }
+    return events;
+  },
+  facts: (snapshot) => {
+    const context = snapshot.context as SettingsContext;
+    return {
+      nameValid: isValidName(context.firstName) && isValidName(context.lastName),
+      color: context.color,
+      picture: context.image !== null,
+      findable: context.findableByPhone,
+      sessions: context.sessions.length,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // messenger
 // ---------------------------------------------------------------------------------------------
 const inertMessenger = messengerMachine.provide({
@@ -601,6 +719,7 @@ export const models: Record<string, MachineModel> = {
   messenger: messengerModel,
   newChat: newChatModel,
   membership: membershipModel,
+  settings: settingsModel,
   conversation: conversationModel,
   outgoingMessage: outgoingMessageModel,
   app: appModel,

@@ -14,6 +14,7 @@ export interface ConversationListProps {
   /** A row to give the keyboard focus to (the conversation just closed), until it has it. */
   focusRowId?: string | null;
   onRowFocused?: () => void;
+  onOpenSettings?: (() => void) | undefined;
 }
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
@@ -31,6 +32,7 @@ export const ConversationList = memo(function ConversationList({
   onNewChat,
   focusRowId = null,
   onRowFocused,
+  onOpenSettings,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -77,7 +79,7 @@ export const ConversationList = memo(function ConversationList({
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
-      <SidebarHeader onNewChat={onNewChat} />
+      <SidebarHeader onNewChat={onNewChat} onOpenSettings={onOpenSettings} />
       <Box ref={scrollRef} sx={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
         <List
           aria-label="Conversations"

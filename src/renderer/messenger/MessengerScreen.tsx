@@ -11,6 +11,7 @@ import { ONE_PANE_QUERY, SIDEBAR_WIDTH, visuallyHidden } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
 import { UnreadTitle } from './UnreadTitle.tsx';
 import { WindowFocus } from './WindowFocus.tsx';
 
@@ -51,6 +52,7 @@ export function MessengerScreen(): JSX.Element {
     () => sendToNewChat({ type: 'newChat.opened', purpose: 'direct' }),
     [sendToNewChat],
   );
+  const openSettings = useSetAtom(atoms.openSettingsAtom);
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
@@ -108,6 +110,7 @@ export function MessengerScreen(): JSX.Element {
                 onNewChat={openNewChat}
                 focusRowId={focusRowId}
                 onRowFocused={rowFocused}
+                onOpenSettings={openSettings}
               />
             </Box>
             <Box
@@ -144,6 +147,7 @@ export function MessengerScreen(): JSX.Element {
         )}
       </Box>
       <NewChatDialog />
+      <SettingsDialog />
       <MessengerNotice />
       <WindowFocus />
       <UnreadTitle />

@@ -38,6 +38,10 @@ export class ElectronPlatform extends Platform {
     this.#bridge.openExternal(url).catch(() => {});
   }
 
+  override onSignOutRequested(listener: () => void): () => void {
+    return this.#bridge.onSignOutRequested(listener);
+  }
+
   /** Always: main keeps recent records, so a State Inspector opened later shows history. */
   override get publishesInspection(): boolean {
     return true;

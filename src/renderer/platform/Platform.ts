@@ -42,6 +42,14 @@ export abstract class Platform {
   }
 
   /**
+   * Calls `listener` when the shell asks to sign out (the desktop's File > Sign Out); returns
+   * the unsubscribe function. A browser tab has no such menu.
+   */
+  onSignOutRequested(_listener: () => void): () => void {
+    return () => {};
+  }
+
+  /**
    * Whether inspection records go anywhere. When false the app does not inspect its machines
    * at all, so normal use pays nothing for the state inspector.
    */

@@ -27,6 +27,7 @@ import {
   type ConversationSummary,
 } from './people.ts';
 import { createPeopleAtoms, type PeopleAtoms } from './peopleAtoms.ts';
+import { createSettingsAtoms, type SettingsAtoms } from './settingsAtoms.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
 import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
 import type {
@@ -59,7 +60,7 @@ export type MessengerViewEvent = Extract<
   }
 >;
 
-export interface AppAtoms extends PeopleAtoms {
+export interface AppAtoms extends PeopleAtoms, SettingsAtoms {
   /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
@@ -111,7 +112,8 @@ const sameIdentity = (
       a.avatar.lastName === b.avatar.lastName &&
       a.avatar.avatar.initials === b.avatar.avatar.initials &&
       a.avatar.avatar.color === b.avatar.avatar.color &&
-      a.avatar.avatar.asset === b.avatar.avatar.asset));
+      a.avatar.avatar.asset === b.avatar.avatar.asset &&
+      a.avatar.avatar.image === b.avatar.avatar.image));
 
 const sameSummary = (a: ConversationSummary, b: ConversationSummary) =>
   a.id === b.id &&
@@ -296,6 +298,10 @@ export function createAppAtoms(
       messengerSnapshotAtom,
       openRefAtom,
       sendToMessenger: (event) => children().messenger?.send(event),
+    }),
+    ...createSettingsAtoms({
+      messengerSnapshotAtom,
+      selfUserAtom: atom((get) => get(appSnapshotAtom).context.user),
     }),
     appActor,
     start: () => {

@@ -37,3 +37,11 @@ export {
   type NewChatView,
   type NewChatViewEvent,
 } from './peopleAtoms.ts';
+export {
+  toSettingsView,
+  type DeviceRow,
+  type DevicesStatus,
+  type ProfileStatus,
+  type SettingsView,
+  type SettingsViewEvent,
+} from './settingsAtoms.ts';

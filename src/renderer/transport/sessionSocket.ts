@@ -14,6 +14,7 @@ import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
+import type { SettingsEvent } from '../../../machines/settings.ts';
 import {
   conversationSystemId,
   outgoingSystemId,
@@ -28,8 +29,11 @@ import {
   ConversationRemovedSchema,
   MemberLeftSchema,
   PeopleFoundSchema,
+  ProfileUpdatedSchema,
   ReadPositionSchema,
   ReceiptsChangedSchema,
+  type SelfUser,
+  SelfUserSchema,
   UserUpdatedSchema,
   type ConversationsAndUsers,
   ConversationsAndUsersSchema,
@@ -38,6 +42,7 @@ import {
   MessageSentSchema,
   MessagesPageSchema,
   NoValueSchema,
+  SessionListSchema,
   UserJoinedSchema,
 } from '../../../server/protocol.ts';
 import { requestTimeoutMs, settle, toProtocolError, unwrapAck } from './request.ts';
@@ -65,6 +70,7 @@ interface Deliver {
   outgoing(clientMessageId: string, event: OutgoingMessageEvent): void;
   newChat(event: NewChatEvent): void;
   membership(event: MembershipEvent): void;
+  settings(event: SettingsEvent): void;
 }
 
 export function createSessionSocketActor({
@@ -100,7 +106,7 @@ export function createSessionSocketActor({
       socket.on('disconnect', (reason) => deliver.session({ type: 'socket.disconnected', reason }));
       socket.on('recieveConversationsAndUsers', (payload) => {
         const parsed = ConversationsAndUsersSchema.safeParse(payload);
-        if (parsed.success) sync.dataArrived(parsed.data);
+        if (parsed.success) sync.dataArrived(parsed.data, ownRecordOf(payload, parsed.data));
         // Dropped, the sync would wait forever for data that is not coming: it failed.
         else sync.failed(new ProtocolFailure(malformedSync));
       });
@@ -171,12 +177,24 @@ function createDelivery(
     outgoing: (clientMessageId, event) => tell(outgoingSystemId(clientMessageId), event),
     newChat: (event) => tell(systemIds.newChat, event),
     membership: (event) => tell(systemIds.membership, event),
+    settings: (event) => tell(systemIds.settings, event),
   };
+}
+
+/**
+ * The person's own record in a sync, read again with its settings (`UserSchema` keeps only what
+ * everyone may see of a person), or null when it is missing or malformed.
+ */
+function ownRecordOf(payload: unknown, data: ConversationsAndUsers): SelfUser | null {
+  const users = (payload as { users?: unknown[] }).users ?? [];
+  const own = users.find((user) => (user as { id?: unknown } | null)?.id === data.currentUserId);
+  const parsed = SelfUserSchema.safeParse(own);
+  return parsed.success ? parsed.data : null;
 }
 
 interface Sync {
   requested(): void;
-  dataArrived(data: ConversationsAndUsers): void;
+  dataArrived(data: ConversationsAndUsers, own: SelfUser | null): void;
   acked(): void;
   failed(error: unknown): void;
 }
@@ -190,10 +208,15 @@ function createSync(deliver: Deliver): Sync {
   let pending = false;
   let acked = false;
   let data: ConversationsAndUsers | null = null;
+  let own: SelfUser | null = null;
   const finishIfComplete = () => {
     if (pending && acked && data !== null) {
       pending = false;
       deliver.messenger({ type: 'sync.received', data });
+      // Settings runs once the messenger has its list, which the line above gave it.
+      if (own) {
+        deliver.settings({ type: 'profile.synced', findableByPhone: own.findableByPhone ?? false });
+      }
       deliver.session({ type: 'sync.received' });
     }
   };
@@ -202,9 +225,11 @@ function createSync(deliver: Deliver): Sync {
       pending = true;
       acked = false;
       data = null;
+      own = null;
     },
-    dataArrived(next) {
+    dataArrived(next, ownRecord) {
       data = next;
+      own = ownRecord;
       finishIfComplete();
     },
     acked() {
@@ -499,6 +524,68 @@ function runCommand(
               type: 'removal.failed',
               conversationId,
               userId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'updateProfile': {
+      const { part, patch } = command;
+      withTimeout.emit(
+        'updateProfile',
+        patch,
+        onAck(
+          ProfileUpdatedSchema,
+          ({ user }) => deliver.settings({ type: 'profile.saved', part, user }),
+          (error) =>
+            deliver.settings({ type: 'profile.failed', part, error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'setAvatarImage': {
+      const { image } = command;
+      withTimeout.emit(
+        'setAvatarImage',
+        { image },
+        onAck(
+          ProfileUpdatedSchema,
+          ({ user }) => deliver.settings({ type: 'profile.saved', part: 'picture', user }),
+          (error) =>
+            deliver.settings({
+              type: 'profile.failed',
+              part: 'picture',
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'listSessions': {
+      withTimeout.emit(
+        'listSessions',
+        {},
+        onAck(
+          SessionListSchema,
+          ({ sessions }) => deliver.settings({ type: 'sessions.loaded', sessions }),
+          (error) => deliver.settings({ type: 'sessions.failed', error: toProtocolError(error) }),
+        ),
+      );
+      return;
+    }
+    case 'revokeSession': {
+      const { sessionId } = command;
+      withTimeout.emit(
+        'revokeSession',
+        { sessionId },
+        onAck(
+          NoValueSchema,
+          () => deliver.settings({ type: 'session.revoked', sessionId }),
+          (error) =>
+            deliver.settings({
+              type: 'session.revokeFailed',
+              sessionId,
               error: toProtocolError(error),
             }),
         ),

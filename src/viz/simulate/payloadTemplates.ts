@@ -20,6 +20,7 @@ import type { OnboardingMachine } from '../../../machines/onboarding.ts';
 import type { OutgoingMessageMachine } from '../../../machines/outgoingMessage.ts';
 import type { FailureDetails } from '../../../machines/protocolFailure.ts';
 import type { SessionMachine } from '../../../machines/session.ts';
+import type { SettingsMachine } from '../../../machines/settings.ts';
 import type { ConversationsAndUsers, ProtocolError } from '../../../server/protocol.ts';
 import type { TransitionStructure } from '../structure.ts';
 import { sampleWorld } from './sampleInputs.ts';
@@ -431,6 +432,75 @@ const membership: MachineTemplates<MembershipMachine> = {
   },
 };
 
+const thisDevice = {
+  id: 's-this',
+  createdAt: 1_700_000_000_000,
+  lastSeenAt: 1_700_000_600_000,
+  client: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+  current: true,
+};
+const otherDevice = {
+  ...thisDevice,
+  id: 's-other',
+  client: 'Mozilla/5.0 (Macintosh) Electron/38.0',
+  current: false,
+};
+const savedMe = { ...me, findableByPhone: true, avatar: { ...me.avatar, color: '#2e7d32' } };
+
+const settings: MachineTemplates<SettingsMachine> = {
+  events: {
+    'settings.opened': only({ user: me, findableByPhone: false }),
+    'settings.closed': none,
+    'firstName.changed': only({ text: 'Augusta' }),
+    'lastName.changed': only({ text: 'King' }),
+    'profile.submitted': none,
+    'colour.picked': only({ color: '#2e7d32' }),
+    // JSON stands in for the bytes: the simulator's actors are inert.
+    'picture.chosen': only({ image: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) }),
+    'picture.unreadable': none,
+    'picture.removed': none,
+    'findable.changed': only({ findableByPhone: true }),
+    'sessions.retried': none,
+    'revoke.requested': only({ sessionId: otherDevice.id }),
+    'profile.saved': [
+      variant('name', { part: 'name', user: { ...savedMe, firstName: 'Augusta' } }),
+      variant('colour', { part: 'colour', user: savedMe }),
+      variant('findable', { part: 'findable', user: savedMe }),
+      variant('picture', {
+        part: 'picture',
+        user: {
+          ...savedMe,
+          avatar: { ...savedMe.avatar, image: `/avatars/${me.id}/${'a'.repeat(64)}` },
+        },
+      }),
+    ],
+    'profile.failed': [
+      variant('name', {
+        part: 'name',
+        error: protocolError('name_not_allowed', 'Names must be more than 2 characters.'),
+      }),
+      variant('colour', {
+        part: 'colour',
+        error: protocolError('avatar_not_allowed', 'Pick one of the offered colours.'),
+      }),
+      variant('findable', { part: 'findable', error: protocolError('rate_limited', 'Slow down.') }),
+      variant('picture', {
+        part: 'picture',
+        error: protocolError('avatar_not_allowed', 'A picture must be a PNG, JPEG or WebP.'),
+      }),
+    ],
+    'sessions.loaded': only({ sessions: [thisDevice, otherDevice] }),
+    'sessions.failed': only({ error: protocolError('rate_limited', 'Slow down.') }),
+    'session.revoked': only({ sessionId: otherDevice.id }),
+    'session.revokeFailed': only({
+      sessionId: otherDevice.id,
+      error: protocolError('not_found', 'no such session of yours'),
+    }),
+    'profile.synced': only({ findableByPhone: true }),
+    'connection.lost': none,
+  },
+};
+
 const outgoingMessage: MachineTemplates<OutgoingMessageMachine> = {
   events: {
     'delivery.turn': none,
@@ -506,6 +576,7 @@ const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   app,
   newChat,
   membership,
+  settings,
 } as Record<string, MachineTemplates<unknown>>;
 
 /** For the test: the src a template says the invoke `invokeId` runs. */

@@ -771,6 +771,7 @@ describe('messenger machine', () => {
           'membership',
           'newChat',
           'persistUnsent',
+          'settings',
         ].sort(),
       );
       // Listed twice again later: still the one actor.

@@ -15,14 +15,47 @@ const roles = (items: MenuItemConstructorOptions[]) =>
   items.map((item) => item.role).filter(Boolean);
 
 describe('the application menu', () => {
-  it('has File > Quit', () => {
-    const template = appMenuTemplate({ isDev: false, isMac: false, openStateInspector: () => {} });
-    expect(roles(submenu(template, 'File'))).toEqual(['quit']);
+  it('has File > Sign Out and File > Quit', () => {
+    const template = appMenuTemplate({
+      isDev: false,
+      isMac: false,
+      openStateInspector: () => {},
+      signOut: () => {},
+    });
+    const file = submenu(template, 'File');
+    expect(file.map((item) => item.label ?? item.role ?? item.type)).toEqual([
+      'Sign Out',
+      'separator',
+      'quit',
+    ]);
+  });
+
+  it('signs out from File > Sign Out', () => {
+    const signOut = vi.fn<() => void>();
+    const template = appMenuTemplate({
+      isDev: false,
+      isMac: true,
+      openStateInspector: () => {},
+      signOut,
+    });
+    const item = submenu(template, 'File').find((entry) => entry.label === 'Sign Out');
+    (item!.click as () => void)();
+    expect(signOut).toHaveBeenCalledOnce();
   });
 
   it('offers reload and DevTools only in development', () => {
-    const packaged = appMenuTemplate({ isDev: false, isMac: false, openStateInspector: () => {} });
-    const dev = appMenuTemplate({ isDev: true, isMac: false, openStateInspector: () => {} });
+    const packaged = appMenuTemplate({
+      isDev: false,
+      isMac: false,
+      openStateInspector: () => {},
+      signOut: () => {},
+    });
+    const dev = appMenuTemplate({
+      isDev: true,
+      isMac: false,
+      openStateInspector: () => {},
+      signOut: () => {},
+    });
     expect(roles(submenu(packaged, 'View'))).not.toEqual(expect.arrayContaining(['reload']));
     expect(roles(submenu(packaged, 'View'))).not.toContain('toggleDevTools');
     expect(roles(submenu(dev, 'View'))).toEqual(
@@ -32,7 +65,12 @@ describe('the application menu', () => {
 
   it('opens the State Inspector from Window > State Inspector', () => {
     const openStateInspector = vi.fn<() => void>();
-    const template = appMenuTemplate({ isDev: false, isMac: false, openStateInspector });
+    const template = appMenuTemplate({
+      isDev: false,
+      isMac: false,
+      openStateInspector,
+      signOut: () => {},
+    });
     const item = submenu(template, 'Window').find((entry) => entry.label === 'State Inspector');
     expect(item?.accelerator).toBe('CmdOrCtrl+Alt+I');
     (item!.click as () => void)();

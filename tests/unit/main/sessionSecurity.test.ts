@@ -53,8 +53,8 @@ describe('the Content-Security-Policy', () => {
     ]);
   });
 
-  it('lets the main window show the avatar SVGs Vite inlines as data: URLs, and nothing remote', () => {
-    expect(directive(policy, 'img-src')).toEqual(["'self'", 'data:']);
+  it('lets the main window show the inlined avatar SVGs and the chat server’s uploaded pictures, nothing else', () => {
+    expect(directive(policy, 'img-src')).toEqual(["'self'", 'data:', 'http://127.0.0.1:41234']);
   });
 
   it('lets the State Inspector (and the app) use Emotion’s inline styles and inlined fonts', () => {

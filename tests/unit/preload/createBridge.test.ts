@@ -70,4 +70,16 @@ describe('the preload bridge', () => {
     expect(listener.mock.calls).toEqual([[{ seq: 1 }]]);
     expect(ipc.listenerCount(IpcChannels.inspectionRecord)).toBe(0);
   });
+
+  it("hears the menu's Sign Out without the IPC event or its arguments, until unsubscribed", () => {
+    const ipc = fakeIpcRenderer();
+    const bridge = createBridge(ipc as never, argv);
+    const listener = vi.fn<(...args: unknown[]) => void>();
+    const unsubscribe = bridge.onSignOutRequested(listener);
+    ipc.emit(IpcChannels.signOutRequested, { sender: 'ipc internals' }, 'extra');
+    unsubscribe();
+    ipc.emit(IpcChannels.signOutRequested, { sender: 'ipc internals' });
+    expect(listener.mock.calls).toEqual([[]]);
+    expect(ipc.listenerCount(IpcChannels.signOutRequested)).toBe(0);
+  });
 });

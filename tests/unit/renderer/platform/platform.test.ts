@@ -18,6 +18,8 @@ type FakeBridge = ParleyBridge & {
   saved: string | null;
   unsent: string | null;
   published: InspectionRecord[];
+  /** What the menu's Sign Out reaches (main's `webContents.send`). */
+  signOutListeners: Set<() => void>;
 };
 
 function fakeBridge(): FakeBridge {
@@ -27,6 +29,11 @@ function fakeBridge(): FakeBridge {
     saved: null as string | null,
     unsent: null as string | null,
     published: [] as InspectionRecord[],
+    signOutListeners: new Set<() => void>(),
+    onSignOutRequested: (listener: () => void) => {
+      bridge.signOutListeners.add(listener);
+      return () => bridge.signOutListeners.delete(listener);
+    },
     getSessionToken: vi.fn<ParleyBridge['getSessionToken']>(async () => bridge.saved),
     setSessionToken: vi.fn<ParleyBridge['setSessionToken']>(async (token: string | null) => {
       bridge.saved = token;
@@ -221,6 +228,17 @@ describe('ElectronPlatform', () => {
     await platform.saveUnsent(null);
     expect(bridge.setUnsent).toHaveBeenLastCalledWith(null);
     expect(await platform.loadUnsent()).toBeNull();
+  });
+
+  it("passes on the menu's Sign Out until unsubscribed; a browser tab never asks", () => {
+    const bridge = fakeBridge();
+    const heard = vi.fn<() => void>();
+    const unsubscribe = new ElectronPlatform(bridge).onSignOutRequested(heard);
+    for (const listener of bridge.signOutListeners) listener();
+    unsubscribe();
+    expect(bridge.signOutListeners.size).toBe(0);
+    expect(heard).toHaveBeenCalledOnce();
+    expect(() => new WebPlatform(window).onSignOutRequested(heard)()).not.toThrow();
   });
 
   it('passes on a refusal from main', async () => {
