@@ -84,6 +84,13 @@ export interface ConversationContext {
    * older server), so messages show sent.
    */
   receipts: Receipts | null;
+  /**
+   * Who authors the user's next sends here, in order (the server's bot alternation; empty: the
+   * user always), and the author each unsent message was given when it was written: it shows
+   * on that side while on its way, where it will stay.
+   */
+  authorTurns: string[];
+  pendingAuthors: Record<string, string>;
   historyError: string | null;
 }
 
@@ -303,6 +310,7 @@ export const conversationMachine = setup({
           conversation.lastMessage,
           Math.max(context.readSeq, syncedReadSeq(conversation)),
         ),
+        authorTurns: conversation.authorTurns ?? [],
         // A server that stopped keeping them (the conversation grew) says null.
         receipts:
           conversation.receipts === null
@@ -376,8 +384,11 @@ export const conversationMachine = setup({
     send: enqueueActions(({ context, enqueue }) => {
       const clientMessageId =
         context.randomId?.() ?? `${context.clientIdPrefix}-${context.nextClientId}`;
+      // Its turn among the messages still on their way decides who will author it.
+      const authorId = context.authorTurns[context.outbox.length] ?? context.currentUserId;
       enqueue.assign({
         nextClientId: context.nextClientId + 1,
+        pendingAuthors: { ...context.pendingAuthors, [clientMessageId]: authorId },
         draft: '',
         outbox: ({ context: current, spawn }) => [
           ...current.outbox,
@@ -410,15 +421,21 @@ export const conversationMachine = setup({
       for (const ref of context.outbox) enqueue.sendTo(ref, { type: 'connection.lost' });
     }),
     confirmSent: enqueueActions(
-      ({ context, enqueue }, params: { clientMessageId: string; message: Message }) => {
+      (
+        { context, enqueue },
+        params: { clientMessageId: string; message: Message; authorTurns: string[] | undefined },
+      ) => {
         const sent = context.outbox.filter(
           (ref) => ref.getSnapshot().context.clientMessageId === params.clientMessageId,
         );
         // A finished child stays among the children until stopped: free it.
         for (const ref of sent) enqueue.stopChild(ref);
+        const { [params.clientMessageId]: _settled, ...pendingAuthors } = context.pendingAuthors;
         enqueue.assign({
           messages: insertMessages(context.messages, [params.message]),
           outbox: context.outbox.filter((ref) => !sent.includes(ref)),
+          pendingAuthors,
+          ...(params.authorTurns ? { authorTurns: params.authorTurns } : {}),
         });
       },
     ),
@@ -533,6 +550,8 @@ export const conversationMachine = setup({
       ...readState(conversation.lastMessage, syncedReadSeq(conversation)),
       unreadFromSeq: null,
       receipts: conversation.receipts ?? null,
+      authorTurns: conversation.authorTurns ?? [],
+      pendingAuthors: {},
       historyError: null,
     };
   },
@@ -554,6 +573,7 @@ export const conversationMachine = setup({
           params: ({ event }) => ({
             clientMessageId: event.clientMessageId,
             message: event.message,
+            authorTurns: event.authorTurns,
           }),
         },
         'advanceOutbox',

@@ -38,8 +38,11 @@ export interface OutgoingMessageContext {
 export type OutgoingMessageEvent =
   /** From the conversation: connected, and this is the oldest message waiting. */
   | { type: 'delivery.turn' }
-  /** From the socket: the server stored it. */
-  | { type: 'message.acked'; clientMessageId: string; message: Message }
+  /**
+   * From the socket: the server stored it (and, where bots take turns, says who authors the
+   * sender's next sends).
+   */
+  | { type: 'message.acked'; clientMessageId: string; message: Message; authorTurns?: string[] }
   /** From the socket: an error ack, or no ack in time (`internal`, "network: ..."). */
   | { type: 'message.rejected'; clientMessageId: string; error: ProtocolError }
   /** From the conversation: the connection this message was sent on is gone. */
@@ -49,7 +52,7 @@ export type OutgoingMessageEvent =
 
 /** What the message tells its conversation. */
 export type OutgoingMessageReport =
-  | { type: 'outgoing.sent'; clientMessageId: string; message: Message }
+  | { type: 'outgoing.sent'; clientMessageId: string; message: Message; authorTurns?: string[] }
   /** It stopped waiting for its turn (failed) or waits again (retried): pass the turn on. */
   | { type: 'outgoing.settled'; clientMessageId: string };
 
@@ -132,11 +135,15 @@ export const outgoingMessageMachine = setup({
      * conversation reads this message's snapshot to give the next turn, so it must see `failed`
      * or `queued`, not the state being left.
      */
-    reportSent: sendTo(ownConversation, ({ context }, params: { message: Message }) => ({
-      type: 'outgoing.sent',
-      clientMessageId: context.clientMessageId,
-      message: params.message,
-    })),
+    reportSent: sendTo(
+      ownConversation,
+      ({ context }, params: { message: Message; authorTurns: string[] | undefined }) => ({
+        type: 'outgoing.sent',
+        clientMessageId: context.clientMessageId,
+        message: params.message,
+        ...(params.authorTurns ? { authorTurns: params.authorTurns } : {}),
+      }),
+    ),
     reportSettled: sendTo(ownConversation, ({ context }) => ({
       type: 'outgoing.settled',
       clientMessageId: context.clientMessageId,
@@ -174,7 +181,10 @@ export const outgoingMessageMachine = setup({
       on: {
         'message.acked': {
           target: 'sent',
-          actions: { type: 'reportSent', params: ({ event }) => ({ message: event.message }) },
+          actions: {
+            type: 'reportSent',
+            params: ({ event }) => ({ message: event.message, authorTurns: event.authorTurns }),
+          },
         },
         'message.rejected': [
           {

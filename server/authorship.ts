@@ -11,3 +11,22 @@ export function authorForSend(
   const botTurn = (sendIndex - 1) / 2;
   return botIds[botTurn % botIds.length] ?? senderId;
 }
+
+/** How many of a person's next sends `authorTurnsOf` foretells: enough for a burst of sends. */
+export const authorTurnsAhead = 8;
+
+/**
+ * Who will author each of the person's next sends, from their send count: what the client
+ * needs to show a message on the side where it will stay while it is still on its way. Null
+ * where there are no bots (every send is the sender's).
+ */
+export function authorTurnsOf(
+  senderId: string,
+  botIds: readonly string[],
+  sendCount: number,
+): string[] | null {
+  if (botIds.length === 0) return null;
+  return Array.from({ length: authorTurnsAhead }, (_, offset) =>
+    authorForSend(senderId, botIds, sendCount + offset),
+  );
+}

@@ -271,6 +271,8 @@ export const ReceiptsSchema = z.object({
 });
 export type Receipts = z.infer<typeof ReceiptsSchema>;
 
+export const AuthorTurnsSchema = z.array(IdSchema).max(16);
+
 /** A conversation as the sync delivers it: the summary, its members and the latest page. */
 export const ConversationSchema = ConversationSummarySchema.extend({
   /** In join order; kept up to date afterwards by `userJoined` and `memberLeft`. */
@@ -292,6 +294,11 @@ export const ConversationSchema = ConversationSummarySchema.extend({
    * from an older server.
    */
   receipts: ReceiptsSchema.nullable().optional(),
+  /**
+   * Who will author each of the receiver's next sends here, in order (the bot alternation), so
+   * a message on its way shows on the side where it will stay. Absent: always the sender.
+   */
+  authorTurns: AuthorTurnsSchema.optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -598,7 +605,11 @@ export const UserSignedInSchema = z.object({
 });
 export type UserSignedIn = z.infer<typeof UserSignedInSchema>;
 
-export const MessageSentSchema = z.object({ message: MessageSchema });
+export const MessageSentSchema = z.object({
+  message: MessageSchema,
+  /** The sender's next turns after this send (see Conversation.authorTurns). */
+  authorTurns: AuthorTurnsSchema.optional(),
+});
 export type MessageSent = z.infer<typeof MessageSentSchema>;
 
 export const SessionInfoSchema = z.object({

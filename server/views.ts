@@ -10,6 +10,8 @@ import type {
   User,
 } from './protocol.ts';
 import { Limits } from './protocol.ts';
+import { authorTurnsOf } from './authorship.ts';
+import { botIdsOf } from './bots.ts';
 import { receiptsOf } from './receipts.ts';
 import type { StoredConversation, StoredUser } from './store/types.ts';
 
@@ -51,10 +53,11 @@ export async function conversationOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<Conversation> {
-  const [page, position, receipts] = await Promise.all([
+  const [page, position, receipts, authorTurns] = await Promise.all([
     context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
     viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
     receiptsOf(context, conversation),
+    viewerId === undefined ? null : authorTurnsFor(context, conversation, viewerId),
   ]);
   const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
@@ -64,9 +67,25 @@ export async function conversationOf(
     adminId: adminOf(conversation),
     readSeq,
     receipts,
+    ...(authorTurns ? { authorTurns } : {}),
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };
+}
+
+/** Who authors the viewer's next sends here (null: always the viewer, no bots). */
+export async function authorTurnsFor(
+  context: ServerContext,
+  conversation: StoredConversation,
+  viewerId: string,
+): Promise<string[] | null> {
+  const botIds = await botIdsOf(context, conversation);
+  if (botIds.length === 0) return null;
+  return authorTurnsOf(
+    viewerId,
+    botIds,
+    await context.store.getSendCount(conversation.id, viewerId),
+  );
 }
 
 /** The current user's world: their conversations and everyone in them, themselves included. */

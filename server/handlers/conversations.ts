@@ -22,7 +22,7 @@ import {
 import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf } from '../bots.ts';
 import { advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
-import { conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
+import { authorTurnsFor, conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
 
@@ -125,7 +125,8 @@ export const sendMessage = defineHandler({
     // Sending reads the conversation (as in Telegram and Signal): the sender's position is at
     // their message, which the receipt watermarks rely on.
     await advancePositionAndAnnounce(context, conversation, userId, { readSeq: message.seq });
-    return { ok: true, message };
+    const authorTurns = await authorTurnsFor(context, conversation, userId);
+    return { ok: true, message, ...(authorTurns ? { authorTurns } : {}) };
   },
 });
 

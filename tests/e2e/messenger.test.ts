@@ -110,6 +110,48 @@ describe('messenger', () => {
     copyFileSync(shot, path.join(projectDir, 'test-results', 'messenger.png'));
   });
 
+  it("shows a message sent on Vegeta's turn on his side while it is on its way (issue 15, defect 4)", async () => {
+    const { page, shots } = e2e;
+    // Between the server and the page: while `holding`, what the server says waits, so the
+    // message stays on its way (no ack, no push) for as long as the test looks at it.
+    let holding = false;
+    const held: (() => void)[] = [];
+    await page.routeWebSocket(/socket\.io/, (route) => {
+      const server = route.connectToServer();
+      server.onMessage((frame) => {
+        if (holding) held.push(() => route.send(frame));
+        else route.send(frame);
+      });
+      route.onMessage((frame) => server.send(frame));
+    });
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    await send(page, 'My turn.');
+    const mine = messages(page)
+      .getByRole('article', { name: 'You' })
+      .filter({ hasText: 'My turn.' });
+    await mine.getByRole('img', { name: 'Read' }).waitFor({ timeout: stepTimeoutMs });
+
+    holding = true;
+    await send(page, 'His turn.');
+    const his = messages(page).getByRole('article').filter({ hasText: 'His turn.' });
+    await his.getByRole('img', { name: 'Sending' }).waitFor({ timeout: stepTimeoutMs });
+    // Already Vegeta's, on his side, with the clock: where it will stay.
+    await expect(his.getAttribute('aria-label')).resolves.toBe(vegetaTitle);
+    await expect(his.evaluate((article) => getComputedStyle(article).justifyContent)).resolves.toBe(
+      'flex-start',
+    );
+    await shots.take(page, 'vegeta-turn-sending');
+
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await his
+      .getByRole('img', { name: 'Sending' })
+      .waitFor({ state: 'detached', timeout: stepTimeoutMs });
+    await expect(his.getAttribute('aria-label')).resolves.toBe(vegetaTitle);
+    await expect(articleNames(page)).resolves.toEqual([vegetaTitle, 'You', vegetaTitle]);
+  });
+
   it('lays out right-to-left text right to left: the composer, the message and the preview', async () => {
     const { page, shots } = e2e;
     await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });

@@ -52,6 +52,50 @@ describe('authorship alternation', () => {
     ]);
   });
 
+  it("foretells who authors the next sends: in the sync and in each send's ack, never for people alone", async () => {
+    const test = await startTestServer();
+    const { client, user } = await onboard(test);
+    const dm = await directConversationId(client);
+    const synced = (await fetchWorld(client)).conversations;
+    expect(synced.find((c) => c.id === dm)?.authorTurns?.slice(0, 4)).toEqual([
+      user.id,
+      vegeta.id,
+      user.id,
+      vegeta.id,
+    ]);
+    expect(synced.find((c) => c.id === 'capsule-corp')?.authorTurns?.slice(0, 4)).toEqual([
+      user.id,
+      'goku',
+      user.id,
+      'bulma',
+    ]);
+    const ack = await request(client, 'sendMessage', {
+      conversationId: dm,
+      text: 'first',
+      clientMessageId: 'turn-1',
+    });
+    expect(ack.message.authorId).toBe(user.id);
+    // After this send, Vegeta's turn comes first: as the next send shows.
+    expect(ack.authorTurns.slice(0, 2)).toEqual([vegeta.id, user.id]);
+    expect((await send(client, dm, 'second', 'turn-2')).authorId).toBe(vegeta.id);
+
+    // Between people nobody takes turns: nothing to foretell.
+    const other = await onboard(test, { firstName: 'Alan', lastName: 'Mathison' });
+    const opened = await request(client, 'createConversation', {
+      kind: 'direct',
+      userId: other.user.id,
+    });
+    const between = await request(client, 'sendMessage', {
+      conversationId: opened.conversation.id,
+      text: 'hi',
+      clientMessageId: 'turn-3',
+    });
+    expect(between.authorTurns).toBeUndefined();
+    expect(
+      (await fetchWorld(client)).conversations.find((c) => c.id === opened.conversation.id),
+    ).not.toHaveProperty('authorTurns');
+  });
+
   it("finds the group's characters once, not by reading every member's record on each send", async () => {
     const test = await startTestServer();
     const { client, user } = await onboard(test);

@@ -133,7 +133,8 @@ describe('persistence across kill -9 (server/cli.ts --data)', () => {
       text: 'message 1',
       clientMessageId: 'crash-1',
     });
-    expect(resent).toEqual({ ok: true, message: acked[1] });
+    expect(resent).toMatchObject({ ok: true, message: acked[1] });
+    expect(resent.message).toEqual(acked[1]);
     again.disconnect();
     await killHard(second);
   });

@@ -88,9 +88,12 @@ export const MessageBubble = memo(function MessageBubble({
           <time dateTime={new Date(message.sentAt).toISOString()}>
             {formatClockTime(message.sentAt)}
           </time>
-          {isOwn && <StatusIcon status={message.status} />}
+          {/* A message on its way shows its clock on whichever side it will stay. */}
+          {(isOwn || message.status === 'sending' || message.status === 'failed') && (
+            <StatusIcon status={message.status} />
+          )}
         </Box>
-        {isOwn && message.status === 'failed' && (
+        {message.status === 'failed' && (
           <Button
             size="small"
             color="inherit"

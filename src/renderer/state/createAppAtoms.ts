@@ -218,6 +218,7 @@ export function createAppAtoms(
     const sourceMessagesAtom = selectAtom(snapshotAtom, (s) => s.context.messages);
     const outboxAtom = selectAtom(snapshotAtom, (s) => s.context.outbox);
     const receiptsAtom = selectAtom(snapshotAtom, (s) => s.context.receipts);
+    const pendingAuthorsAtom = selectAtom(snapshotAtom, (s) => s.context.pendingAuthors);
     const buildRows = createMessageRows();
     const messagesAtom = atom((get) =>
       buildRows(
@@ -225,6 +226,7 @@ export function createAppAtoms(
         get(outboxAtom).map((message) => get(snapshotAtomOf(message))),
         get(currentUserIdAtom) ?? '',
         get(receiptsAtom),
+        get(pendingAuthorsAtom),
       ),
     );
     const built = { summaryAtom, identityAtom, rowAtom, messagesAtom };

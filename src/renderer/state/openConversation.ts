@@ -2,6 +2,7 @@
 // composer state and who is typing.
 import type { Message, Receipts, User } from '../../../server/protocol.ts';
 import { receiptOf } from '../../../machines/conversation.ts';
+import { ownValue } from '../../../machines/system.ts';
 import type { ConversationSnapshot, OutgoingMessageSnapshot } from './snapshots.ts';
 import type { AvatarPerson } from './people.ts';
 
@@ -66,6 +67,7 @@ export function createMessageRows() {
     outbox: readonly OutgoingMessageSnapshot[],
     currentUserId: string,
     receipts: Receipts | null = null,
+    pendingAuthors: Readonly<Record<string, string>> = {},
   ): OpenConversationMessage[] => {
     if (rowCacheUserId !== currentUserId) {
       rowCache = new WeakMap();
@@ -97,14 +99,16 @@ export function createMessageRows() {
       let row = rowCache.get(snapshot);
       if (!row) {
         const failed = snapshot.matches('failed');
+        // On Vegeta's turn it is his from the start (issue 15, defect 4): it never jumps sides.
+        const authorId = ownValue(pendingAuthors, clientMessageId) ?? currentUserId;
         row = {
           key: clientMessageId,
           seq: null,
-          authorId: currentUserId,
+          authorId,
           text,
           sentAt: createdAt,
           status: failed ? 'failed' : 'sending',
-          isOwn: true,
+          isOwn: authorId === currentUserId,
           error: failed ? failure : null,
         };
         rowCache.set(snapshot, row);

@@ -343,7 +343,7 @@ function runCommand(
         { conversationId, text, clientMessageId },
         onAck(
           MessageSentSchema,
-          ({ message }) => {
+          ({ message, authorTurns }) => {
             // The ack must be for this message: anything else is a malformed reply.
             if (
               message.clientMessageId !== clientMessageId ||
@@ -356,7 +356,12 @@ function runCommand(
               });
               return;
             }
-            deliver.outgoing(clientMessageId, { type: 'message.acked', clientMessageId, message });
+            deliver.outgoing(clientMessageId, {
+              type: 'message.acked',
+              clientMessageId,
+              message,
+              ...(authorTurns ? { authorTurns } : {}),
+            });
           },
           (error) =>
             deliver.outgoing(clientMessageId, {
