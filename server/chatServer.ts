@@ -32,6 +32,7 @@ import {
   requestConversationsAndUsers,
   listSessions,
   markRead,
+  setMuted,
   requestMessages,
   revokeSession,
   sendMessage,
@@ -158,6 +159,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.leaveConversation]: leaveConversation,
   [Events.updateProfile]: updateProfile,
   [Events.markRead]: markRead,
+  [Events.setMuted]: setMuted,
 };
 
 function formatUrl(host: string, port: number): string {

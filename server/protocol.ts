@@ -50,6 +50,10 @@ export const Events = {
   markRead: 'markRead',
   /** Server -> the person's other windows: how far they have read a conversation. */
   readPositionChanged: 'readPositionChanged',
+  /** The signed-in person mutes or unmutes a conversation's notifications. */
+  setMuted: 'setMuted',
+  /** Server -> the person's other windows: a conversation was muted or unmuted. */
+  mutedChanged: 'mutedChanged',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -233,6 +237,8 @@ export const ConversationSchema = ConversationSummarySchema.extend({
    * from an older server: -1). Unread are the messages after it.
    */
   readSeq: z.number().int().min(-1).optional(),
+  /** Whether the receiver muted its notifications (absent from an older server: not muted). */
+  muted: z.boolean().optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -400,6 +406,10 @@ export const MarkReadSchema = z.strictObject({
   seq: z.number().int().nonnegative(),
 });
 export type MarkRead = z.infer<typeof MarkReadSchema>;
+
+/** Mutes (true) or unmutes (false) the signed-in person's notifications for one conversation. */
+export const SetMutedSchema = z.strictObject({ conversationId: IdSchema, muted: z.boolean() });
+export type SetMuted = z.infer<typeof SetMutedSchema>;
 export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -444,6 +454,10 @@ export const ReadPositionSchema = z.object({
   readSeq: z.number().int().min(-1),
 });
 export type ReadPosition = z.infer<typeof ReadPositionSchema>;
+
+/** setMuted's ack and the mutedChanged push: whether the person muted the conversation. */
+export const MutedStateSchema = z.object({ conversationId: IdSchema, muted: z.boolean() });
+export type MutedState = z.infer<typeof MutedStateSchema>;
 
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
@@ -557,6 +571,7 @@ export interface ClientToServerEvents {
   leaveConversation: (payload: LeaveConversation, ack: AckCallback) => void;
   updateProfile: (payload: UpdateProfile, ack: AckCallback<ProfileUpdated>) => void;
   markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
+  setMuted: (payload: SetMuted, ack: AckCallback<MutedState>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -570,6 +585,7 @@ export interface ServerToClientEvents {
   memberLeft: (payload: MemberLeft) => void;
   userUpdated: (payload: UserUpdated) => void;
   readPositionChanged: (payload: ReadPosition) => void;
+  mutedChanged: (payload: MutedState) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -50,9 +50,10 @@ export async function conversationOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<Conversation> {
-  const [page, position] = await Promise.all([
+  const [page, position, muted] = await Promise.all([
     context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
     viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
+    viewerId === undefined ? false : context.store.isMuted(conversation.id, viewerId),
   ]);
   const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
@@ -61,6 +62,7 @@ export async function conversationOf(
     memberIds: conversation.memberIds,
     adminId: adminOf(conversation),
     readSeq,
+    muted,
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };

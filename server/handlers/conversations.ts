@@ -14,6 +14,7 @@ import {
   SendMessageSchema,
   ListSessionsSchema,
   MarkReadSchema,
+  SetMutedSchema,
   RevokeSessionSchema,
   SignOutSchema,
 } from '../protocol.ts';
@@ -185,6 +186,26 @@ export const markRead = defineHandler({
         .emit(Events.readPositionChanged, { conversationId, readSeq: position.readSeq });
     }
     return { ok: true, conversationId, readSeq: position.readSeq };
+  },
+});
+
+export const setMuted = defineHandler({
+  audience: 'authenticated',
+  schema: SetMutedSchema,
+  limits: (socket) => [{ limit: 'muteSwitches', key: signedInUserId(socket) }],
+  async handle(context, socket, { conversationId, muted }) {
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
+    if (isError(conversation)) return conversation;
+    const { changed } = await context.store.setMuted(conversationId, userId, muted);
+    // The person's other windows (and devices) mute it too, as Telegram's do.
+    if (changed) {
+      context.io
+        .to(userRoom(userId))
+        .except(socket.id)
+        .emit(Events.mutedChanged, { conversationId, muted });
+    }
+    return { ok: true, conversationId, muted };
   },
 });
 

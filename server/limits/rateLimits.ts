@@ -44,6 +44,8 @@ export type LimitName =
   | 'profileUpdates'
   /** markRead, per user: one per conversation opened or message read while open. */
   | 'readMarks'
+  /** setMuted, per user: each switch is pushed to the person's other windows. */
+  | 'muteSwitches'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -87,6 +89,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   membershipChanges: { points: 60, durationSeconds: 10 * 60 },
   profileUpdates: { points: 20, durationSeconds: 10 * 60 },
   readMarks: { points: 120, durationSeconds: 60 },
+  muteSwitches: { points: 30, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };
