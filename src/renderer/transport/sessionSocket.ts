@@ -27,6 +27,7 @@ import {
   ConversationCreatedSchema,
   ConversationRemovedSchema,
   MemberLeftSchema,
+  MutedStateSchema,
   PeopleFoundSchema,
   ReadPositionSchema,
   UserUpdatedSchema,
@@ -127,6 +128,10 @@ export function createSessionSocketActor({
       socket.on('readPositionChanged', (payload) => {
         const parsed = ReadPositionSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'read.changed', position: parsed.data });
+      });
+      socket.on('mutedChanged', (payload) => {
+        const parsed = MutedStateSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'muted.changed', state: parsed.data });
       });
       socket.on('userUpdated', (payload) => {
         const parsed = UserUpdatedSchema.safeParse(payload);
@@ -362,6 +367,15 @@ function runCommand(
       settle(
         withTimeout.emitWithAck('markRead', { conversationId, seq }),
         ReadPositionSchema,
+      ).catch(() => {});
+      return;
+    }
+    case 'setMuted': {
+      const { conversationId, muted } = command;
+      // Fire and forget: the next sync brings what the server kept.
+      settle(
+        withTimeout.emitWithAck('setMuted', { conversationId, muted }),
+        MutedStateSchema,
       ).catch(() => {});
       return;
     }

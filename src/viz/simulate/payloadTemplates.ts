@@ -285,6 +285,29 @@ const messenger: MachineTemplates<MessengerMachine> = {
     'window.focused': none,
     'window.blurred': none,
     'read.changed': only({ position: { conversationId: conversation.id, readSeq: 11 } }),
+    'muted.changed': [
+      variant('muted in another window', {
+        state: { conversationId: conversation.id, muted: true },
+      }),
+      variant('unmuted in another window', {
+        state: { conversationId: conversation.id, muted: false },
+      }),
+    ],
+    'message.notable': only({
+      conversationId: conversation.id,
+      kind: 'direct',
+      title: '',
+      message: fromGrace,
+    }),
+    'permission.changed': [
+      variant('not asked yet', { permission: 'default', dismissed: false }),
+      variant('allowed', { permission: 'granted', dismissed: false }),
+      variant('"Not now" before', { permission: 'default', dismissed: true }),
+      variant('refused', { permission: 'denied', dismissed: false }),
+    ],
+    'notification.clicked': only({ conversationId: conversation.id }),
+    'prompt.accepted': none,
+    'prompt.declined': none,
   },
 };
 
@@ -322,6 +345,11 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     'window.focused': none,
     'window.blurred': none,
     'read.moved': only({ readSeq: 11 }),
+    'mute.toggled': none,
+    'mute.changed': [
+      variant('muted in another window', { muted: true }),
+      variant('unmuted in another window', { muted: false }),
+    ],
     'conversation.opened': none,
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],
