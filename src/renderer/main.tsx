@@ -38,13 +38,17 @@ if (platform.publishesInspection) {
   );
 }
 
+// The dock/taskbar badge counts what the title counts (desktop; a browser tab has the title).
+const store = createStore();
+store.sub(atoms.unreadTotalAtom, () => platform.setBadgeCount(store.get(atoms.unreadTotalAtom)));
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <App
       atoms={atoms}
-      store={createStore()}
+      store={store}
       simulatedSmsAtom={createSimulatedSmsAtom(onboardingConnection)}
     />
   </StrictMode>,

@@ -5,6 +5,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import InfoOutlined from '@mui/icons-material/InfoOutlined';
 import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
+import { MuteButton } from './MuteButton.tsx';
 
 export interface ConversationHeaderProps {
   title: string;
@@ -53,6 +54,7 @@ export const ConversationHeader = memo(function ConversationHeader({
           {typingText ?? membersText}
         </Typography>
       </Box>
+      <MuteButton />
       {onShowInfo && (
         <Tooltip title="Group info">
           <IconButton aria-label="Group info" onClick={onShowInfo}>

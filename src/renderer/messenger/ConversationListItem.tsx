@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import ListItemAvatar from '@mui/material/ListItemAvatar';
 import ListItemButton from '@mui/material/ListItemButton';
 import Typography from '@mui/material/Typography';
+import NotificationsOffOutlined from '@mui/icons-material/NotificationsOffOutlined';
 import { Avatar } from '../components/Avatar.tsx';
 import type { SidebarRow } from '../state/index.ts';
 import { formatListTime } from './formatTime.ts';
@@ -22,6 +23,8 @@ export interface ConversationListItemProps {
   row: SidebarRow;
   now: number;
   onSelect: (conversationId: string) => void;
+  /** Its notifications are muted: a muted icon, and the unread count drawn grey. */
+  muted?: boolean;
 }
 
 /**
@@ -32,6 +35,7 @@ export const ConversationListItem = memo(function ConversationListItem({
   row,
   now,
   onSelect,
+  muted = false,
 }: ConversationListItemProps) {
   const { selected } = row;
   const titleId = useId();
@@ -54,6 +58,12 @@ export const ConversationListItem = memo(function ConversationListItem({
           <Typography id={titleId} noWrap sx={{ flex: 1, fontWeight: 600 }}>
             {row.title}
           </Typography>
+          {muted && (
+            <NotificationsOffOutlined
+              titleAccess="Muted"
+              sx={{ fontSize: 16, color: 'text.secondary', alignSelf: 'center' }}
+            />
+          )}
           {row.lastActivityAt !== null && (
             <Typography variant="caption" sx={{ color: 'text.secondary', flexShrink: 0 }}>
               {formatListTime(row.lastActivityAt, now)}
@@ -87,7 +97,15 @@ export const ConversationListItem = memo(function ConversationListItem({
               badgeContent={row.unreadCount}
               max={999}
               aria-label={unreadLabel}
-              sx={{ mr: 1.5, '& .MuiBadge-badge': { position: 'static', transform: 'none' } }}
+              sx={{
+                mr: 1.5,
+                '& .MuiBadge-badge': {
+                  position: 'static',
+                  transform: 'none',
+                  // Muted: still counted here, grey, and left out of the title's total.
+                  ...(muted ? { bgcolor: 'grey.500', color: 'common.white' } : {}),
+                },
+              }}
             />
           )}
         </Box>
