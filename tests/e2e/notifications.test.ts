@@ -175,7 +175,7 @@ describe('notifications', () => {
     await onboard(ada, { phone: freshUsPhone(), first: 'Ada', last: 'Kent' });
     // Never asked on load: the browser still says "default", and the sidebar offers it.
     await expect(ada.evaluate(() => Notification.permission)).resolves.toBe('default');
-    const prompt = ada.getByRole('region', { name: 'Notifications' });
+    const prompt = ada.getByRole('group', { name: 'Notifications' });
     await prompt
       .getByRole('button', { name: 'Turn on notifications' })
       .waitFor({ timeout: stepTimeoutMs });

@@ -16,7 +16,7 @@ export function NotificationPrompt() {
   if (!offered) return null;
   return (
     <Box
-      role="region"
+      role="group"
       aria-label="Notifications"
       sx={{ px: 2, py: 1.5, borderBottom: 1, borderColor: 'divider', bgcolor: 'action.hover' }}
     >
