@@ -529,7 +529,6 @@ const messengerEvents: ModelEvent[] = [
   { type: 'window.blurred' },
   { type: 'window.focused' },
   { type: 'read.changed', position: { conversationId: 'c-group', readSeq: 5 } },
-  { type: 'muted.changed', state: { conversationId: 'c-group', muted: true } },
   // From the notifier: what the platform allows (at start, after asking, or changed since).
   { type: 'permission.changed', permission: 'default', dismissed: false },
   { type: 'permission.changed', permission: 'default', dismissed: true },
@@ -548,6 +547,11 @@ const messengerEvents: ModelEvent[] = [
   { type: 'notification.clicked', conversationId: 'c-group' },
 ];
 
+const mutedElsewhere: ModelEvent = {
+  type: 'muted.changed',
+  state: { conversationId: 'c-group', muted: true },
+};
+
 /** What the permission region answers to, and what it gates (showing a notification). */
 const permissionEvents = new Set([
   'permission.changed',
@@ -561,11 +565,17 @@ const messengerModel: MachineModel = {
   name: 'messenger',
   machine: inertMessenger,
   inputs: [{ clientIdPrefix: 'p', now: () => 0 }],
-  events: (snapshot) =>
-    snapshot.matches({ ready: { permission: 'unknown' } }) || snapshot.matches('loading')
-      ? messengerEvents
-      : // Once the platform answered, what permission changes: the rest behaves as before.
-        messengerEvents.filter((event) => permissionEvents.has(event.type)),
+  events: (snapshot) => {
+    if (snapshot.matches({ ready: { permission: 'unknown' } }) || snapshot.matches('loading')) {
+      // Another window mutes a conversation: tried with one open, where it must leave the
+      // selection (and all else) as it was.
+      return snapshot.matches({ ready: { selection: 'viewing' } })
+        ? [...messengerEvents, mutedElsewhere]
+        : messengerEvents;
+    }
+    // Once the platform answered, what permission changes: the rest behaves as before.
+    return messengerEvents.filter((event) => permissionEvents.has(event.type));
+  },
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;
     return {
