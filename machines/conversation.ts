@@ -11,7 +11,10 @@
 //   and the rest, page by page;
 // - visibility: closed, or open and reading (the window focused) or away; the read position
 //   the server keeps, the unread messages after it, and where "New messages" begins. Messages
-//   that arrive while it is not being read are marked delivered (reading marks them read).
+//   that arrive while it is not being read are marked delivered (reading marks them read);
+// - notifications: audible or muted (kept by the server per person); while audible, a new
+//   message from someone else that the person is not reading is announced to the messenger,
+//   which shows it as a notification.
 // Receipts (how far every member has received and read it) are the server's watermarks, data
 // that only moves forwards.
 // The messages themselves are data (context), merged by seq from the sync, pushes, acks and pages.
@@ -110,12 +113,16 @@ export type ConversationEvent =
   | { type: 'read.moved'; readSeq: number }
   /** The members have received or read it further. */
   | { type: 'receipts.moved'; receipts: Receipts }
+  /** The user muted or unmuted it in another window. */
+  | { type: 'mute.changed'; muted: boolean }
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
   | { type: 'message.submitted' }
   /** Load the page before the oldest loaded message (again after a failure). */
   | { type: 'history.requested' }
+  /** The header's Mute / Unmute button. */
+  | { type: 'mute.toggled' }
   // From the socket: answers to this conversation's requests.
   | { type: 'history.loaded'; messages: Message[]; hasMore: boolean }
   | { type: 'history.failed'; error: ProtocolError }
@@ -203,10 +210,12 @@ function deliveredIds(messages: readonly Message[]): Set<string> {
 }
 
 const isLive = stateIn('#conversation.link.online');
+const isBeingRead = stateIn('#conversation.visibility.open.reading');
 
 // Declared before setup() so XState can type the actions' params against them.
 const guards = {
   isLive,
+  isBeingRead,
   isBlank: (_: unknown, params: { text: string }) => params.text.trim().length === 0,
   hasText: (_: unknown, params: { text: string }) => params.text.trim().length > 0,
   canSend: ({ context }: { context: ConversationContext }) => {
@@ -231,6 +240,36 @@ const guards = {
       params.conversation.lastMessage,
       Math.max(context.readSeq, syncedReadSeq(params.conversation)),
     ) > 0,
+  /** A sync that says the person muted it (absent, from an older server: not muted). */
+  isSyncedMuted: (_: unknown, params: { conversation: Conversation }) =>
+    params.conversation.muted === true,
+  isSyncedAudible: (_: unknown, params: { conversation: Conversation }) =>
+    params.conversation.muted === false,
+  saysMuted: (_: unknown, params: { muted: boolean }) => params.muted,
+  saysUnmuted: (_: unknown, params: { muted: boolean }) => !params.muted,
+  /**
+   * A message someone else wrote that was not there before: not a repeat of one already heard
+   * (a resend after a lost ack is broadcast again), not one this window is sending, not one
+   * already read elsewhere. (Judged on the context before the update is merged.)
+   */
+  isNewFromOthers: ({
+    context,
+    event,
+  }: {
+    context: ConversationContext;
+    event: ConversationEvent;
+  }) => {
+    // Read from the event (not params): it is combined with a state check, in `and`.
+    const message = event.type === 'channel.updated' ? event.update.message : null;
+    if (!message || message.authorId === context.currentUserId) return false;
+    const known = Math.max(lastSeq(context.messages), context.lastMessage?.seq ?? -1);
+    if (message.seq <= known || message.seq <= context.readSeq) return false;
+    const own = message.clientMessageId;
+    return (
+      own === null ||
+      !context.outbox.some((ref) => ref.getSnapshot().context.clientMessageId === own)
+    );
+  },
   hasHole: ({ context }: { context: ConversationContext }) =>
     lastSeqBeforeHole(context.messages) !== null,
   /**
@@ -514,6 +553,30 @@ export const conversationMachine = setup({
       unreadFromSeq: context.unread > 0 ? context.readSeq + 1 : null,
     })),
     forgetUnreadStart: assign({ unreadFromSeq: null }),
+    /** Tells the server (and so the person's other windows); the next sync corrects a loss. */
+    sendMuted: enqueueActions(({ context, system, enqueue }, params: { muted: boolean }) => {
+      const socket = system.get(systemIds.socket);
+      const command: SocketCommand = {
+        type: 'setMuted',
+        conversationId: context.id,
+        muted: params.muted,
+      };
+      if (socket) enqueue.sendTo(socket, command);
+    }),
+    /** The messenger turns it into a notification (it knows the people's names). */
+    announce: enqueueActions(({ context, system, enqueue }, params: { update: ChannelUpdate }) => {
+      const messenger = system.get(systemIds.messenger);
+      const { message } = params.update;
+      if (!messenger || !message) return;
+      const event: MessengerEvent = {
+        type: 'message.notable',
+        conversationId: context.id,
+        kind: params.update.conversation.kind,
+        title: params.update.conversation.title,
+        message,
+      };
+      enqueue.sendTo(messenger, event);
+    }),
   },
 }).createMachine({
   id: 'conversation',
@@ -846,6 +909,56 @@ export const conversationMachine = setup({
               },
             },
             away: { on: { 'window.focused': 'reading', ...markingDelivered } },
+          },
+        },
+      },
+    },
+    // Muted: nothing is announced, and its unread messages leave the title's and badge's total.
+    // The server keeps it; a sync or another window may switch it.
+    notifications: {
+      initial: 'audible',
+      states: {
+        audible: {
+          on: {
+            'conversation.synced': {
+              guard: {
+                type: 'isSyncedMuted',
+                params: ({ event }) => ({ conversation: event.conversation }),
+              },
+              target: 'muted',
+            },
+            'mute.changed': {
+              guard: { type: 'saysMuted', params: ({ event }) => ({ muted: event.muted }) },
+              target: 'muted',
+            },
+            'mute.toggled': {
+              target: 'muted',
+              actions: { type: 'sendMuted', params: { muted: true } },
+            },
+            // The window is not focused, or this conversation is not the open one.
+            'channel.updated': {
+              guard: and(['isNewFromOthers', not('isBeingRead')]),
+              actions: { type: 'announce', params: ({ event }) => ({ update: event.update }) },
+            },
+          },
+        },
+        muted: {
+          on: {
+            'conversation.synced': {
+              guard: {
+                type: 'isSyncedAudible',
+                params: ({ event }) => ({ conversation: event.conversation }),
+              },
+              target: 'audible',
+            },
+            'mute.changed': {
+              guard: { type: 'saysUnmuted', params: ({ event }) => ({ muted: event.muted }) },
+              target: 'audible',
+            },
+            'mute.toggled': {
+              target: 'audible',
+              actions: { type: 'sendMuted', params: { muted: false } },
+            },
           },
         },
       },

@@ -1,16 +1,21 @@
 // Messenger: the conversation list of the signed-in user. It spawns one `conversation` actor per
 // conversation the server lists (and stops those it no longer lists), keeps the people
 // (`users`), the server's order and the selection, and hands each conversation its share of
-// the sync and of the pushes. Everything inside a conversation (draft, outbox, history, unread)
-// is that conversation's; the views talk to it directly.
-import { assign, enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
+// the sync and of the pushes. Everything inside a conversation (draft, outbox, history, unread,
+// muted) is that conversation's; the views talk to it directly. It turns the messages a
+// conversation announces into notifications for the platform's `notifier`, and asks the person
+// for permission to show them through a one-time prompt in the sidebar (permission region).
+import { assign, enqueueActions, fromCallback, setup, stateIn, type ActorRefFrom } from 'xstate';
 import type {
   ChannelUpdate,
   Conversation,
   ConversationAdded,
   ConversationRemoved,
   ConversationsAndUsers,
+  ConversationKind,
   MemberLeft,
+  Message,
+  MutedState,
   ReadPosition,
   ReceiptsChanged,
   User,
@@ -26,7 +31,16 @@ import {
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
 import { settingsMachine } from './settings.ts';
-import { conversationSystemId, hasOwnKey, ownValue, systemIds } from './system.ts';
+import {
+  conversationSystemId,
+  hasOwnKey,
+  notificationLimits,
+  ownValue,
+  systemIds,
+  type MessageNotification,
+  type NotificationPermission,
+  type NotifierCommand,
+} from './system.ts';
 import {
   emptyUnsentState,
   unsentFailureMaxChars,
@@ -84,12 +98,30 @@ export type MessengerEvent =
   | { type: 'read.changed'; position: ReadPosition }
   /** The members received or read a conversation further (the server's watermarks). */
   | { type: 'receipts.changed'; receipts: ReceiptsChanged }
+  /** The user muted or unmuted a conversation in another window. */
+  | { type: 'muted.changed'; state: MutedState }
   /** From the server's push, or from newChat with the conversation it made (`open`: show it). */
   | { type: 'conversation.added'; added: ConversationAdded; open?: boolean }
   // From the session.
   | { type: 'connection.lost' }
   // From a conversation: people a page of messages names.
   | { type: 'authors.seen'; userIds: string[] }
+  /** A message the person is not reading, in a conversation not muted: worth a notification. */
+  | {
+      type: 'message.notable';
+      conversationId: string;
+      kind: ConversationKind;
+      title: string;
+      message: Message;
+    }
+  // From the notifier (the platform).
+  /** Whether notifications may be shown, and whether "Not now" was chosen before. */
+  | { type: 'permission.changed'; permission: NotificationPermission; dismissed: boolean }
+  /** The person clicked a notification (the platform brought the window forward). */
+  | { type: 'notification.clicked'; conversationId: string }
+  // From the views: the sidebar's prompt.
+  | { type: 'prompt.accepted' }
+  | { type: 'prompt.declined' }
   // From the views.
   | { type: 'conversation.selected'; conversationId: string }
   | { type: 'conversation.closed' }
@@ -100,6 +132,8 @@ export type MessengerEvent =
 
 // Declared before setup() so XState can type the actions' params against them.
 const guards = {
+  /** The person allowed notifications (the platform would refuse them anyway). */
+  mayNotify: stateIn('#messenger.ready.permission.on'),
   nothingSelected: ({ context }: { context: MessengerContext }) =>
     context.selectedConversationId === null,
   isKnownConversation: (
@@ -111,6 +145,11 @@ const guards = {
     { context }: { context: MessengerContext },
     params: { userIds: readonly string[] },
   ) => params.userIds.some((id) => !hasOwnKey(context.users, id)),
+  isGranted: (_: unknown, params: { permission: NotificationPermission }) =>
+    params.permission === 'granted',
+  /** Not asked yet, and "Not now" not chosen: the prompt is offered. */
+  mayOffer: (_: unknown, params: { permission: NotificationPermission; dismissed: boolean }) =>
+    params.permission === 'default' && !params.dismissed,
   isUnknownConversationOrPeople: (
     { context }: { context: MessengerContext },
     params: { update: ChannelUpdate },
@@ -138,6 +177,12 @@ export const messengerMachine = setup({
      * default keeps nothing): it finds the messenger by systemId and watches the system.
      */
     persistUnsent: fromCallback(() => () => {}),
+    /**
+     * Shows notifications and asks for permission (provided by the platform; the default shows
+     * nothing and never answers): takes `NotifierCommand`s, sends back
+     * `permission.changed` (at start and after asking) and `notification.clicked`.
+     */
+    notifier: fromCallback<NotifierCommand>(() => () => {}),
   },
   guards,
   actions: {
@@ -321,6 +366,32 @@ export const messengerMachine = setup({
       }
       enqueue.assign({ selectedConversationId: params.conversationId });
     }),
+    notify: enqueueActions(
+      (
+        { context, enqueue, system },
+        params: { conversationId: string; kind: ConversationKind; title: string; message: Message },
+      ) => {
+        const notifier = system.get(systemIds.notifier);
+        if (!notifier) return;
+        const command: NotifierCommand = {
+          type: 'notify',
+          notification: notificationFor(context.users, params),
+        };
+        enqueue.sendTo(notifier, command);
+      },
+    ),
+    /** The conversation of a clicked notification opens, as if chosen in the list. */
+    openClicked: enqueueActions(({ enqueue }, params: { conversationId: string }) => {
+      enqueue.raise({ type: 'conversation.selected', conversationId: params.conversationId });
+    }),
+    tellNotifier: enqueueActions(({ system, enqueue }, params: { command: NotifierCommand }) => {
+      const notifier = system.get(systemIds.notifier);
+      if (notifier) enqueue.sendTo(notifier, params.command);
+    }),
+    forwardMuted: enqueueActions(({ context, enqueue }, params: { state: MutedState }) => {
+      const ref = ownValue(context.conversations, params.state.conversationId);
+      if (ref) enqueue.sendTo(ref, { type: 'mute.changed', muted: params.state.muted });
+    }),
     unselect: enqueueActions(({ context, enqueue }) => {
       const id = context.selectedConversationId;
       const ref = id ? ownValue(context.conversations, id) : undefined;
@@ -361,6 +432,7 @@ export const messengerMachine = setup({
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
+        { id: systemIds.notifier, src: 'notifier', systemId: systemIds.notifier },
       ],
       on: {
         'user.joined': {
@@ -399,6 +471,27 @@ export const messengerMachine = setup({
         },
         'window.focused': { actions: { type: 'setFocus', params: { focused: true } } },
         'window.blurred': { actions: { type: 'setFocus', params: { focused: false } } },
+        'muted.changed': {
+          actions: { type: 'forwardMuted', params: ({ event }) => ({ state: event.state }) },
+        },
+        'message.notable': {
+          guard: 'mayNotify',
+          actions: {
+            type: 'notify',
+            params: ({ event }) => ({
+              conversationId: event.conversationId,
+              kind: event.kind,
+              title: event.title,
+              message: event.message,
+            }),
+          },
+        },
+        'notification.clicked': {
+          actions: {
+            type: 'openClicked',
+            params: ({ event }) => ({ conversationId: event.conversationId }),
+          },
+        },
       },
       states: {
         selection: {
@@ -496,6 +589,44 @@ export const messengerMachine = setup({
             },
           },
         },
+        // Whether notifications may be shown. Not asked on load: a one-time prompt in the sidebar
+        // offers them ("Turn on notifications" / "Not now", remembered), as Signal and Telegram
+        // on the web do; the platform's own dialog opens only when the person asks for it.
+        permission: {
+          initial: 'unknown',
+          on: {
+            'permission.changed': [
+              { guard: { type: 'isGranted', params: ({ event }) => event }, target: '.on' },
+              { guard: { type: 'mayOffer', params: ({ event }) => event }, target: '.offering' },
+              { target: '.off' },
+            ],
+          },
+          states: {
+            unknown: {},
+            // The prompt is shown; "Turn on notifications" opens the platform's dialog, whose
+            // answer comes back as permission.changed.
+            offering: {
+              on: {
+                'prompt.accepted': {
+                  actions: {
+                    type: 'tellNotifier',
+                    params: { command: { type: 'permission.requested' } },
+                  },
+                },
+                'prompt.declined': {
+                  target: 'off',
+                  actions: {
+                    type: 'tellNotifier',
+                    params: { command: { type: 'prompt.dismissed' } },
+                  },
+                },
+              },
+            },
+            on: {},
+            // "Not now", refused, or no notifications on this platform.
+            off: {},
+          },
+        },
       },
     },
   },
@@ -564,6 +695,34 @@ function spawnConversation(
     { type: 'conversation.synced', conversation, currentUserId },
   );
   return withoutConversation(unsent, conversation.id);
+}
+
+/** Clips to `max` characters (by code point, so no emoji is cut in half), with an ellipsis. */
+function clip(text: string, max: number): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * A DM's notification is titled with the sender's name; a group's with its title, the sender's
+ * first name before the text (as the sidebar's preview).
+ */
+export function notificationFor(
+  users: Readonly<Record<string, User>>,
+  spec: { conversationId: string; kind: ConversationKind; title: string; message: Message },
+): MessageNotification {
+  const author = ownValue(users, spec.message.authorId);
+  const name = author ? `${author.firstName} ${author.lastName}`.trim() : 'Someone';
+  const direct = spec.kind === 'direct';
+  const title = direct || spec.title.trim() === '' ? name : spec.title;
+  const body = direct
+    ? spec.message.text
+    : `${author?.firstName ?? 'Someone'}: ${spec.message.text}`;
+  return {
+    conversationId: spec.conversationId,
+    title: clip(title, notificationLimits.titleMaxChars),
+    body: clip(body, notificationLimits.bodyMaxChars),
+  };
 }
 
 /** `unsent` without what it holds for one conversation. */

@@ -6,6 +6,7 @@
 //                                           ├─ newChat (systemId "newChat")
 //                                           ├─ membership (systemId "membership")
 //                                           └─ settings (systemId "settings")
+//                                           └─ notifier (systemId "notifier", the platform's)
 //
 // The socket actor validates every inbound payload once (zod, server/protocol.ts) and delivers
 // it, typed, to the actor that owns it: connection events to the session, the sync and pushes to
@@ -23,6 +24,7 @@ export const systemIds = {
   newChat: 'newChat',
   membership: 'membership',
   settings: 'settings',
+  notifier: 'notifier',
 } as const;
 
 export const conversationSystemId = (conversationId: string): string =>
@@ -81,7 +83,30 @@ export type SocketCommand =
   /** Answered with `sessions.loaded` or `sessions.failed`, to `settings`. */
   | { type: 'listSessions' }
   /** Answered with `session.revoked` or `session.revokeFailed`, to `settings`. */
-  | { type: 'revokeSession'; sessionId: string };
+  | { type: 'revokeSession'; sessionId: string }
+  /** Fire and forget: the next sync brings what the server kept. */
+  | { type: 'setMuted'; conversationId: string; muted: boolean };
+
+/** What a desktop notification shows; clicking it opens `conversationId`. */
+export interface MessageNotification {
+  conversationId: string;
+  title: string;
+  body: string;
+}
+
+/** Bounds a notification's text (main checks them again at the IPC door). */
+export const notificationLimits = { titleMaxChars: 120, bodyMaxChars: 240 } as const;
+
+/** Whether the platform may show notifications: asked (granted, denied), not yet, or never. */
+export type NotificationPermission = 'default' | 'granted' | 'denied' | 'unsupported';
+
+/** What the messenger asks of its `notifier` actor (provided by the platform). */
+export type NotifierCommand =
+  | { type: 'notify'; notification: MessageNotification }
+  /** Ask the person (the browser's prompt); answered with `permission.changed`. */
+  | { type: 'permission.requested' }
+  /** "Not now": remembered, so the prompt is not offered again. */
+  | { type: 'prompt.dismissed' };
 
 interface SystemLike {
   get(systemId: string): AnyActorRef | undefined;

@@ -34,6 +34,7 @@ import {
   markDelivered,
   markRead,
   listReceipts,
+  setMuted,
   requestMessages,
   revokeSession,
   sendMessage,
@@ -165,6 +166,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.markRead]: markRead,
   [Events.markDelivered]: markDelivered,
   [Events.listReceipts]: listReceipts,
+  [Events.setMuted]: setMuted,
 };
 
 function formatUrl(host: string, port: number): string {

@@ -58,6 +58,10 @@ export const Events = {
   receiptsChanged: 'receiptsChanged',
   /** Who of a group's members has received and read one message (asked for when shown). */
   listReceipts: 'listReceipts',
+  /** The signed-in person mutes or unmutes a conversation's notifications. */
+  setMuted: 'setMuted',
+  /** Server -> the person's other windows: a conversation was muted or unmuted. */
+  mutedChanged: 'mutedChanged',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +303,8 @@ export const ConversationSchema = ConversationSummarySchema.extend({
    * a message on its way shows on the side where it will stay. Absent: always the sender.
    */
   authorTurns: AuthorTurnsSchema.optional(),
+  /** Whether the receiver muted its notifications (absent from an older server: not muted). */
+  muted: z.boolean().optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -488,6 +494,9 @@ export const ListReceiptsSchema = z.strictObject({
   seq: z.number().int().nonnegative(),
 });
 export type ListReceipts = z.infer<typeof ListReceiptsSchema>;
+/** Mutes (true) or unmutes (false) the signed-in person's notifications for one conversation. */
+export const SetMutedSchema = z.strictObject({ conversationId: IdSchema, muted: z.boolean() });
+export type SetMuted = z.infer<typeof SetMutedSchema>;
 export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -547,6 +556,9 @@ export const DeliveredPositionSchema = z.object({
   deliveredSeq: z.number().int().min(-1),
 });
 export type DeliveredPosition = z.infer<typeof DeliveredPositionSchema>;
+/** setMuted's ack and the mutedChanged push: whether the person muted the conversation. */
+export const MutedStateSchema = z.object({ conversationId: IdSchema, muted: z.boolean() });
+export type MutedState = z.infer<typeof MutedStateSchema>;
 
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
@@ -667,6 +679,7 @@ export interface ClientToServerEvents {
   markRead: (payload: MarkRead, ack: AckCallback<ReadPosition>) => void;
   markDelivered: (payload: MarkDelivered, ack: AckCallback<DeliveredPosition>) => void;
   listReceipts: (payload: ListReceipts, ack: AckCallback<ReceiptList>) => void;
+  setMuted: (payload: SetMuted, ack: AckCallback<MutedState>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -681,6 +694,7 @@ export interface ServerToClientEvents {
   userUpdated: (payload: UserUpdated) => void;
   readPositionChanged: (payload: ReadPosition) => void;
   receiptsChanged: (payload: ReceiptsChanged) => void;
+  mutedChanged: (payload: MutedState) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -53,11 +53,12 @@ export async function conversationOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<Conversation> {
-  const [page, position, receipts, authorTurns] = await Promise.all([
+  const [page, position, receipts, authorTurns, muted] = await Promise.all([
     context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
     viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
     receiptsOf(context, conversation),
     viewerId === undefined ? null : authorTurnsFor(context, conversation, viewerId),
+    viewerId === undefined ? false : context.store.isMuted(conversation.id, viewerId),
   ]);
   const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
@@ -68,6 +69,7 @@ export async function conversationOf(
     readSeq,
     receipts,
     ...(authorTurns ? { authorTurns } : {}),
+    muted,
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };

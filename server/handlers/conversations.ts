@@ -16,6 +16,7 @@ import {
   ListReceiptsSchema,
   MarkDeliveredSchema,
   MarkReadSchema,
+  SetMutedSchema,
   RevokeSessionSchema,
   SignOutSchema,
 } from '../protocol.ts';
@@ -232,6 +233,26 @@ export const listReceipts = defineHandler({
       return errorAck('forbidden', 'only the author of a message sees who read it');
     }
     return { ok: true, ...(await receiptListOf(context, conversation, userId, seq)) };
+  },
+});
+
+export const setMuted = defineHandler({
+  audience: 'authenticated',
+  schema: SetMutedSchema,
+  limits: (socket) => [{ limit: 'muteSwitches', key: signedInUserId(socket) }],
+  async handle(context, socket, { conversationId, muted }) {
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
+    if (isError(conversation)) return conversation;
+    const { changed } = await context.store.setMuted(conversationId, userId, muted);
+    // The person's other windows (and devices) mute it too, as Telegram's do.
+    if (changed) {
+      context.io
+        .to(userRoom(userId))
+        .except(socket.id)
+        .emit(Events.mutedChanged, { conversationId, muted });
+    }
+    return { ok: true, conversationId, muted };
   },
 });
 

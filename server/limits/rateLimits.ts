@@ -51,6 +51,8 @@ export type LimitName =
   | 'deliveryMarks'
   /** listReceipts, per user: reads every member's position in the conversation. */
   | 'receiptLists'
+  /** setMuted, per user: each switch is pushed to the person's other windows. */
+  | 'muteSwitches'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -96,6 +98,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   readMarks: { points: 120, durationSeconds: 60 },
   deliveryMarks: { points: 240, durationSeconds: 60 },
   receiptLists: { points: 60, durationSeconds: 60 },
+  muteSwitches: { points: 30, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

@@ -42,6 +42,8 @@ export class MemoryStore implements Store {
   #directByPair = new Map<string, string>();
   /** `${conversationId}\n${userId}` -> position. */
   #positions = new Map<string, MemberPosition>();
+  /** Members who muted a conversation, as `<conversationId>\n<userId>`. */
+  #muted = new Set<string>();
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     if (input.phone !== null) {
@@ -193,6 +195,7 @@ export class MemoryStore implements Store {
     const conversation = this.#requireConversation(conversationId);
     conversation.memberIds = conversation.memberIds.filter((id) => id !== userId);
     this.#positions.delete(`${conversationId}\n${userId}`);
+    this.#muted.delete(`${conversationId}\n${userId}`);
     return copy(conversation);
   }
 
@@ -233,6 +236,22 @@ export class MemoryStore implements Store {
   async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
     const position = this.#positions.get(`${conversationId}\n${userId}`);
     return position ? copy(position) : { userId, deliveredSeq: -1, readSeq: -1 };
+  }
+
+  async setMuted(
+    conversationId: string,
+    userId: string,
+    muted: boolean,
+  ): Promise<{ changed: boolean }> {
+    const key = `${conversationId}\n${userId}`;
+    const changed = this.#muted.has(key) !== muted;
+    if (muted) this.#muted.add(key);
+    else this.#muted.delete(key);
+    return { changed };
+  }
+
+  async isMuted(conversationId: string, userId: string): Promise<boolean> {
+    return this.#muted.has(`${conversationId}\n${userId}`);
   }
 
   async listPositions(conversationId: string): Promise<MemberPosition[]> {

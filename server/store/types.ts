@@ -207,6 +207,13 @@ export interface Store {
   listPositions(conversationId: string): Promise<MemberPosition[]>;
   /** One member's position (-1s when none is stored). */
   getPosition(conversationId: string, userId: string): Promise<MemberPosition>;
+  /**
+   * Mutes or unmutes a member's notifications for the conversation (kept with their position,
+   * and forgotten with it when they leave). `changed` says whether it was otherwise before.
+   */
+  setMuted(conversationId: string, userId: string, muted: boolean): Promise<{ changed: boolean }>;
+  /** Whether the member muted the conversation (false when nothing is stored). */
+  isMuted(conversationId: string, userId: string): Promise<boolean>;
 
   appendSystemMessage(message: NewSystemMessage): Promise<Message>;
   appendUserMessage(message: NewUserMessage): Promise<AppendResult>;

@@ -4,6 +4,7 @@ import type { IpcMain } from 'electron';
 import type { AppPages } from './appPages.ts';
 import type { EncryptedFileStore } from './encryptedFileStore.ts';
 import { type InspectorRelay, registerInspectorRelayIpc } from './inspectorRelay.ts';
+import { registerNotificationIpc } from './notificationIpc.ts';
 import { registerOpenExternalIpc } from './openExternalIpc.ts';
 import { registerSessionTokenIpc } from './sessionTokenIpc.ts';
 import { registerUnsentIpc } from './unsentIpc.ts';
@@ -27,4 +28,5 @@ export function registerIpcHandlers({
   registerUnsentIpc(ipcMain, unsentStore, appPages);
   registerOpenExternalIpc(ipcMain, appPages);
   registerInspectorRelayIpc(ipcMain, relay, appPages);
+  registerNotificationIpc(ipcMain, appPages);
 }

@@ -33,6 +33,12 @@ export interface ParleyBridge {
   openExternal(url: string): Promise<void>;
   /** Hears File > Sign Out from the menu; returns the unsubscribe function. */
   onSignOutRequested(listener: () => void): () => void;
+  /** Shows a desktop notification (main caps the title and body). */
+  notify(notification: { conversationId: string; title: string; body: string }): void;
+  /** Hears the conversation whose notification was clicked; returns the unsubscribe function. */
+  onNotificationClicked(listener: (conversationId: string) => void): () => void;
+  /** The unread count on the dock icon or taskbar button (0 clears it). */
+  setBadgeCount(count: number): void;
   readonly inspector: {
     /** Sends a record to the State Inspector window (dropped when it is not open). */
     publish(record: InspectionRecord): void;

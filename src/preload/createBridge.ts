@@ -41,6 +41,18 @@ export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBri
         ipc.removeListener(IpcChannels.signOutRequested, relay);
       };
     },
+    notify: ({ conversationId, title, body }) =>
+      ipc.send(IpcChannels.notify, { conversationId, title, body }),
+    onNotificationClicked: (listener) => {
+      const relay = (_event: IpcRendererEvent, conversationId: unknown) => {
+        if (typeof conversationId === 'string') listener(conversationId);
+      };
+      ipc.on(IpcChannels.notificationClicked, relay);
+      return () => {
+        ipc.removeListener(IpcChannels.notificationClicked, relay);
+      };
+    },
+    setBadgeCount: (count) => ipc.send(IpcChannels.setBadgeCount, count),
     inspector: {
       publish: (record) => ipc.send(IpcChannels.publishInspection, record),
       subscribe: (listener) => {

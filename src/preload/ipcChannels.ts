@@ -17,6 +17,12 @@ export const IpcChannels = {
   inspectionRecord: 'parley:inspector:record',
   /** main -> app window: () (File > Sign Out; nothing is carried, so nothing to validate) */
   signOutRequested: 'parley:menu:sign-out',
+  /** send, app window -> main: ({ conversationId, title, body }); strings capped */
+  notify: 'parley:notification:show',
+  /** main -> app window: (conversationId: string), when its notification was clicked */
+  notificationClicked: 'parley:notification:clicked',
+  /** send, app window -> main: (count: integer 0..99999), the dock/taskbar badge */
+  setBadgeCount: 'parley:badge:set',
 } as const;
 
 /** The command-line switch that carries the chat server URL into the (sandboxed) preload. */

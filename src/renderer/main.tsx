@@ -40,6 +40,9 @@ if (platform.publishesInspection) {
 
 // File > Sign Out in the desktop menu signs out as the Settings button does.
 platform.onSignOutRequested(() => atoms.appActor.send({ type: 'signOut.requested' }));
+// The dock/taskbar badge counts what the title counts (desktop; a browser tab has the title).
+const store = createStore();
+store.sub(atoms.unreadTotalAtom, () => platform.setBadgeCount(store.get(atoms.unreadTotalAtom)));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -47,7 +50,7 @@ createRoot(root).render(
   <StrictMode>
     <App
       atoms={atoms}
-      store={createStore()}
+      store={store}
       simulatedSmsAtom={createSimulatedSmsAtom(onboardingConnection)}
     />
   </StrictMode>,

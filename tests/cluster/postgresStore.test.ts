@@ -118,6 +118,54 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('upgrades a version-3 schema: read positions stay, nobody has muted anything, an old node still advances positions', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    try {
+      // The schema as the release before mutes left it.
+      await pool.query(`CREATE TABLE parley_schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const migration of migrations.filter((candidate) => candidate.version <= 3)) {
+        await pool.query(migration.sql);
+        await pool.query('INSERT INTO parley_schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await pool.query(
+        `INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1)`,
+      );
+      await pool.query(
+        `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
+         VALUES ('c1', 'a', 4, 3)`,
+      );
+
+      const store = await openPostgresStore({ connectionString: schema.url, maxConnections: 2 });
+      try {
+        expect(await store.getPosition('c1', 'a')).toEqual({
+          userId: 'a',
+          deliveredSeq: 4,
+          readSeq: 3,
+        });
+        expect(await store.isMuted('c1', 'a')).toBe(false);
+        expect(await store.setMuted('c1', 'a', true)).toEqual({ changed: true });
+        // A node still on the previous release names only the old columns.
+        await pool.query(
+          `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
+           VALUES ('c1', 'b', 1, 1)`,
+        );
+        expect(await store.isMuted('c1', 'b')).toBe(false);
+        expect(await store.isMuted('c1', 'a')).toBe(true);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('upgrades a version-2 schema: its people are found by name, and so is whoever an old node signs up', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

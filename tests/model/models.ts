@@ -271,6 +271,8 @@ const resyncedWithUnread = () => {
 };
 /** What the server holds between the last message known before the hole (5) and the hole (8). */
 const catchUpPool = [ownUpdate.message, groupUpdate('Me', 7).message!];
+/** A sync that says whether the person muted the group (absent: an older server). */
+const mutedSync = (muted: boolean) => ({ ...groupConversation(), muted });
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
 const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
 
@@ -290,7 +292,44 @@ const conversationModel: MachineModel = {
     const after = lastSeqBeforeHole(context.messages) ?? 5;
     const missing = catchUpPool.filter((m) => m.seq > after);
     const open = snapshot.matches({ visibility: 'open' });
+    // Muting, from the header of the open conversation, another window or a sync: tried in a
+    // settled conversation only (live, nothing typed, unsent or loading). While muted, only what
+    // muting changes is tried (a new message, being read or not, unmuting): the rest behaves as
+    // when audible, and trying it all again would double the paths.
+    const settled =
+      snapshot.matches({
+        link: 'online',
+        composer: 'quiet',
+        history: 'idle',
+        catchUp: 'complete',
+      }) &&
+      context.draft === '' &&
+      context.outbox.length === 0;
+    const muting = settled
+      ? [
+          ...(open ? [{ type: 'mute.toggled' }] : []),
+          { type: 'mute.changed', muted: true },
+          { type: 'mute.changed', muted: false },
+          { type: 'conversation.synced', conversation: mutedSync(true), currentUserId: me.id },
+          { type: 'conversation.synced', conversation: mutedSync(false), currentUserId: me.id },
+        ]
+      : [];
+    if (snapshot.matches({ notifications: 'muted' })) {
+      return [
+        ...(open ? [{ type: 'mute.toggled' }] : []),
+        { type: 'mute.changed', muted: true },
+        { type: 'mute.changed', muted: false },
+        { type: 'conversation.synced', conversation: mutedSync(true), currentUserId: me.id },
+        { type: 'conversation.synced', conversation: mutedSync(false), currentUserId: me.id },
+        { type: 'channel.updated', update: groupUpdate() },
+        { type: 'window.blurred' },
+        { type: 'window.focused' },
+        { type: 'conversation.opened' },
+        { type: 'conversation.closed' },
+      ];
+    }
     return [
+      ...muting,
       { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
       { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },
       { type: 'conversation.synced', conversation: resyncedWithUnread(), currentUserId: me.id },
@@ -572,7 +611,7 @@ const settingsModel: MachineModel = {
 // messenger
 // ---------------------------------------------------------------------------------------------
 const inertMessenger = messengerMachine.provide({
-  actors: { persistUnsent: silentCallback() },
+  actors: { persistUnsent: silentCallback(), notifier: silentCallback() },
 });
 
 /** A group update from someone the user has never heard of (their userJoined was missed). */
@@ -589,54 +628,96 @@ const addedConversation = {
   memberIds: [me.id, goku.id],
 };
 
+const messengerEvents: ModelEvent[] = [
+  { type: 'sync.received', data: syncData() },
+  // The user left the group (or it was removed): the list no longer holds it.
+  {
+    type: 'sync.received',
+    data: { ...syncData(), conversations: syncData().conversations.slice(0, 1) },
+  },
+  { type: 'sync.failed' },
+  { type: 'channel.updated', update: groupUpdate() },
+  { type: 'channel.updated', update: newConversationUpdate() },
+  { type: 'channel.updated', update: strangerUpdate() },
+  { type: 'user.joined', joined: { user: newcomer, conversationIds: ['c-group'] } },
+  { type: 'connection.lost' },
+  { type: 'authors.seen', userIds: [goku.id] },
+  { type: 'authors.seen', userIds: ['u-stranger'] },
+  { type: 'conversation.selected', conversationId: 'c-group' },
+  { type: 'conversation.selected', conversationId: 'c-vegeta' },
+  { type: 'conversation.selected', conversationId: 'c-unknown' },
+  { type: 'conversation.closed' },
+  { type: 'user.updated', user: { ...goku, firstName: 'Kakarot' } },
+  { type: 'member.left', left: { conversationId: 'c-group', userId: goku.id, adminId: null } },
+  { type: 'conversation.added', added: { conversation: addedConversation, users: [me, goku] } },
+  {
+    type: 'conversation.added',
+    added: { conversation: addedConversation, users: [me, goku] },
+    open: true,
+  },
+  {
+    type: 'conversation.removed',
+    removed: { conversationId: 'c-group', reason: 'removed', title: 'Capsule Corp' },
+  },
+  {
+    type: 'conversation.removed',
+    removed: { conversationId: 'c-added', reason: 'left', title: '' },
+  },
+  { type: 'notice.dismissed' },
+  { type: 'window.blurred' },
+  { type: 'window.focused' },
+  { type: 'read.changed', position: { conversationId: 'c-group', readSeq: 5 } },
+  {
+    type: 'receipts.changed',
+    receipts: { conversationId: 'c-group', deliveredSeq: 5, readSeq: 4 },
+  },
+  // From the notifier: what the platform allows (at start, after asking, or changed since).
+  { type: 'permission.changed', permission: 'default', dismissed: false },
+  { type: 'permission.changed', permission: 'default', dismissed: true },
+  { type: 'permission.changed', permission: 'granted', dismissed: false },
+  { type: 'permission.changed', permission: 'denied', dismissed: false },
+  { type: 'prompt.accepted' },
+  { type: 'prompt.declined' },
+  // A conversation announces Goku's message; the person clicks its notification.
+  {
+    type: 'message.notable',
+    conversationId: 'c-group',
+    kind: 'group',
+    title: 'Capsule Corp',
+    message: groupUpdate().message!,
+  },
+  { type: 'notification.clicked', conversationId: 'c-group' },
+];
+
+const mutedElsewhere: ModelEvent = {
+  type: 'muted.changed',
+  state: { conversationId: 'c-group', muted: true },
+};
+
+/** What the permission region answers to, and what it gates (showing a notification). */
+const permissionEvents = new Set([
+  'permission.changed',
+  'prompt.accepted',
+  'prompt.declined',
+  'message.notable',
+  'notification.clicked',
+]);
+
 const messengerModel: MachineModel = {
   name: 'messenger',
   machine: inertMessenger,
   inputs: [{ clientIdPrefix: 'p', now: () => 0 }],
-  events: () => [
-    { type: 'sync.received', data: syncData() },
-    // The user left the group (or it was removed): the list no longer holds it.
-    {
-      type: 'sync.received',
-      data: { ...syncData(), conversations: syncData().conversations.slice(0, 1) },
-    },
-    { type: 'sync.failed' },
-    { type: 'channel.updated', update: groupUpdate() },
-    { type: 'channel.updated', update: newConversationUpdate() },
-    { type: 'channel.updated', update: strangerUpdate() },
-    { type: 'user.joined', joined: { user: newcomer, conversationIds: ['c-group'] } },
-    { type: 'connection.lost' },
-    { type: 'authors.seen', userIds: [goku.id] },
-    { type: 'authors.seen', userIds: ['u-stranger'] },
-    { type: 'conversation.selected', conversationId: 'c-group' },
-    { type: 'conversation.selected', conversationId: 'c-vegeta' },
-    { type: 'conversation.selected', conversationId: 'c-unknown' },
-    { type: 'conversation.closed' },
-    { type: 'user.updated', user: { ...goku, firstName: 'Kakarot' } },
-    { type: 'member.left', left: { conversationId: 'c-group', userId: goku.id, adminId: null } },
-    { type: 'conversation.added', added: { conversation: addedConversation, users: [me, goku] } },
-    {
-      type: 'conversation.added',
-      added: { conversation: addedConversation, users: [me, goku] },
-      open: true,
-    },
-    {
-      type: 'conversation.removed',
-      removed: { conversationId: 'c-group', reason: 'removed', title: 'Capsule Corp' },
-    },
-    {
-      type: 'conversation.removed',
-      removed: { conversationId: 'c-added', reason: 'left', title: '' },
-    },
-    { type: 'notice.dismissed' },
-    { type: 'window.blurred' },
-    { type: 'window.focused' },
-    { type: 'read.changed', position: { conversationId: 'c-group', readSeq: 5 } },
-    {
-      type: 'receipts.changed',
-      receipts: { conversationId: 'c-group', deliveredSeq: 5, readSeq: 4 },
-    },
-  ],
+  events: (snapshot) => {
+    if (snapshot.matches({ ready: { permission: 'unknown' } }) || snapshot.matches('loading')) {
+      // Another window mutes a conversation: tried with one open, where it must leave the
+      // selection (and all else) as it was.
+      return snapshot.matches({ ready: { selection: 'viewing' } })
+        ? [...messengerEvents, mutedElsewhere]
+        : messengerEvents;
+    }
+    // Once the platform answered, what permission changes: the rest behaves as before.
+    return messengerEvents.filter((event) => permissionEvents.has(event.type));
+  },
   facts: (snapshot) => {
     const context = snapshot.context as MessengerContext;
     return {
@@ -644,6 +725,8 @@ const messengerModel: MachineModel = {
       selected: context.selectedConversationId,
       conversations: context.conversationIds.length,
       people: Object.keys(context.users).length,
+      // Whether the window has the focus (only then does the open conversation count as read).
+      focused: context.windowFocused,
     };
   },
 };

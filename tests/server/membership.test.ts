@@ -511,6 +511,78 @@ describe('read positions', () => {
     expect((await test.store.getPosition(direct.id, yamcha.user.id)).readSeq).toBe(-1);
   });
 
+  it('keeps a mute per person and conversation, for their next sync and their other windows', async () => {
+    const test = await startTestServer();
+    const [launch, yamcha] = await people(test, 2);
+    const world = await fetchWorld(launch.client);
+    const direct = world.conversations.find((c) => c.kind === 'direct')!;
+    expect(direct.muted).toBe(false);
+
+    const otherWindow = await connect(test.url, launch.sessionToken);
+    await settle(otherWindow);
+    const heard = nextEvent(otherWindow, 'mutedChanged');
+    const yamchaHears = collect(yamcha.client, 'mutedChanged');
+    expect(
+      await request(launch.client, 'setMuted', { conversationId: direct.id, muted: true }),
+    ).toEqual({ ok: true, conversationId: direct.id, muted: true });
+    expect(await heard).toEqual({ conversationId: direct.id, muted: true });
+    const synced = await fetchWorld(otherWindow);
+    expect(synced.conversations.find((c) => c.id === direct.id)?.muted).toBe(true);
+    // Only for them: the group is not muted, and nobody else hears of it.
+    expect(synced.conversations.find((c) => c.id === 'capsule-corp')?.muted).toBe(false);
+
+    // A repeat tells nobody; unmuting does.
+    const repeats = collect(otherWindow, 'mutedChanged');
+    expect(
+      await request(launch.client, 'setMuted', { conversationId: direct.id, muted: true }),
+    ).toEqual({ ok: true, conversationId: direct.id, muted: true });
+    await settle(otherWindow);
+    expect(repeats).toEqual([]);
+    const unmuted = nextEvent(otherWindow, 'mutedChanged');
+    await request(launch.client, 'setMuted', { conversationId: direct.id, muted: false });
+    expect(await unmuted).toEqual({ conversationId: direct.id, muted: false });
+    await settle(yamcha.client);
+    expect(yamchaHears).toEqual([]);
+  });
+
+  it('refuses to mute for strangers, bad payloads and a flood', async () => {
+    const test = await startTestServer({
+      rateLimits: (await import('../../server/limits/rateLimits.ts')).createRateLimits({
+        rules: { muteSwitches: { points: 2, durationSeconds: 60 } },
+      }),
+    });
+    const [launch, yamcha] = await people(test, 2);
+    const direct = (await fetchWorld(launch.client)).conversations.find(
+      (c) => c.kind === 'direct',
+    )!;
+    // Someone else's conversation: neither muted for the intruder nor for its member.
+    expect(
+      await request(yamcha.client, 'setMuted', { conversationId: direct.id, muted: true }),
+    ).toEqual(refused('forbidden'));
+    expect(await test.store.isMuted(direct.id, yamcha.user.id)).toBe(false);
+    expect(await test.store.isMuted(direct.id, launch.user.id)).toBe(false);
+    expect(
+      await request(yamcha.client, 'setMuted', { conversationId: 'nowhere', muted: true }),
+    ).toEqual(refused('not_found'));
+    for (const payload of [
+      { conversationId: direct.id, muted: 'yes' },
+      { conversationId: direct.id, muted: 1 },
+      { conversationId: direct.id },
+      { conversationId: direct.id, muted: true, userId: yamcha.user.id },
+      { conversationId: 'x'.repeat(65), muted: true },
+    ]) {
+      expect(await request(launch.client, 'setMuted', payload)).toEqual(refused('invalid_payload'));
+    }
+    expect(await test.store.isMuted(direct.id, launch.user.id)).toBe(false);
+    // Two switches a minute here (the default is 30): the third is refused and changes nothing.
+    await request(launch.client, 'setMuted', { conversationId: direct.id, muted: true });
+    await request(launch.client, 'setMuted', { conversationId: direct.id, muted: false });
+    expect(
+      await request(launch.client, 'setMuted', { conversationId: direct.id, muted: true }),
+    ).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await test.store.isMuted(direct.id, launch.user.id)).toBe(false);
+  });
+
   it('gives people added to a group its history as read', async () => {
     const test = await startTestServer();
     const [launch, yamcha, krillin] = await people(test, 3);

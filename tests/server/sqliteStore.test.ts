@@ -208,6 +208,46 @@ describe('SqliteStore on disk', () => {
     db.close();
   });
 
+  it('upgrades a version-3 database: read positions stay, nobody has muted anything', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A database as the release before mutes left it.
+    const old = new DatabaseSync(file);
+    expect(
+      migrate(
+        old,
+        migrations.filter((migration) => migration.version <= 3),
+      ),
+    ).toEqual([1, 2, 3]);
+    old
+      .prepare(
+        "INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1)",
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
+         VALUES ('c1', 'a', 4, 3)`,
+      )
+      .run();
+    old.close();
+
+    const store = SqliteStore.open(file);
+    expect(await store.getPosition('c1', 'a')).toEqual({
+      userId: 'a',
+      deliveredSeq: 4,
+      readSeq: 3,
+    });
+    expect(await store.isMuted('c1', 'a')).toBe(false);
+    expect(await store.setMuted('c1', 'a', true)).toEqual({ changed: true });
+    expect(await store.getPosition('c1', 'a')).toEqual({
+      userId: 'a',
+      deliveredSeq: 4,
+      readSeq: 3,
+    });
+    await store.close();
+  });
+
   it('refuses a database written by a newer Parley', async () => {
     const { store, file } = await storeWithRoom();
     await store.close();

@@ -555,6 +555,42 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
     });
 
+    describe('muted conversations', () => {
+      it('keeps a member’s mute per conversation, says when it switched, and moves no position', async () => {
+        const room = await conversation(['a', 'b']);
+        const other = await conversation(['a', 'b']);
+        expect(await store.isMuted(room.id, 'a')).toBe(false);
+        // Unmuting what was never muted switches nothing.
+        expect(await store.setMuted(room.id, 'a', false)).toEqual({ changed: false });
+        expect(await store.setMuted(room.id, 'a', true)).toEqual({ changed: true });
+        expect(await store.setMuted(room.id, 'a', true)).toEqual({ changed: false });
+        expect(await store.isMuted(room.id, 'a')).toBe(true);
+        // Only that member, only that conversation.
+        expect(await store.isMuted(room.id, 'b')).toBe(false);
+        expect(await store.isMuted(other.id, 'a')).toBe(false);
+        // A mute before any read position leaves the position at nothing read, and reading on
+        // keeps the mute.
+        expect(await store.getPosition(room.id, 'a')).toEqual({
+          userId: 'a',
+          deliveredSeq: -1,
+          readSeq: -1,
+        });
+        await store.advancePosition(room.id, 'a', { readSeq: 3 });
+        expect(await store.isMuted(room.id, 'a')).toBe(true);
+        expect(await store.setMuted(room.id, 'a', false)).toEqual({ changed: true });
+        expect(await store.isMuted(room.id, 'a')).toBe(false);
+        expect((await store.getPosition(room.id, 'a')).readSeq).toBe(3);
+      });
+
+      it('forgets the mute of someone who leaves', async () => {
+        const room = await conversation(['a', 'b']);
+        await store.setMuted(room.id, 'b', true);
+        await store.removeMember(room.id, 'b');
+        await store.addMember(room.id, 'b');
+        expect(await store.isMuted(room.id, 'b')).toBe(false);
+      });
+    });
+
     describe('messages', () => {
       it('numbers messages per conversation from 0 without gaps', async () => {
         const one = await conversation();

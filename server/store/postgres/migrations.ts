@@ -144,6 +144,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'members mute conversations',
+    // Kept on the member's position row: it goes when they leave, as the position does. A mute
+    // set before any read position is a row with the positions at -1. A node still on the
+    // previous release names only the old columns, which the default covers.
+    sql: `
+      ALTER TABLE member_positions ADD COLUMN muted boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 export const migrationsTable = 'parley_schema_migrations';

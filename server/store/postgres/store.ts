@@ -434,6 +434,40 @@ export class PostgresStore implements Store {
     return row ? toPosition(row) : { userId, deliveredSeq: -1, readSeq: -1 };
   }
 
+  async setMuted(
+    conversationId: string,
+    userId: string,
+    muted: boolean,
+  ): Promise<{ changed: boolean }> {
+    // One statement each: the WHERE skips (and RETURNING omits) a switch to what is kept; no
+    // row means not muted, so unmuting never makes one.
+    const { rowCount } = muted
+      ? await this.#pool.query(
+          `INSERT INTO member_positions AS p
+             (conversation_id, user_id, delivered_seq, read_seq, muted)
+           VALUES ($1, $2, -1, -1, true)
+           ON CONFLICT (conversation_id, user_id) DO UPDATE SET muted = true
+           WHERE NOT p.muted
+           RETURNING 1`,
+          [conversationId, userId],
+        )
+      : await this.#pool.query(
+          `UPDATE member_positions SET muted = false
+           WHERE conversation_id = $1 AND user_id = $2 AND muted
+           RETURNING 1`,
+          [conversationId, userId],
+        );
+    return { changed: rowCount === 1 };
+  }
+
+  async isMuted(conversationId: string, userId: string): Promise<boolean> {
+    const { rows } = await this.#pool.query<{ muted: boolean }>(
+      'SELECT muted FROM member_positions WHERE conversation_id = $1 AND user_id = $2',
+      [conversationId, userId],
+    );
+    return rows[0]?.muted ?? false;
+  }
+
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
     const { rows } = await this.#pool.query<PositionRow>(
       `SELECT user_id, delivered_seq, read_seq FROM member_positions

@@ -140,6 +140,16 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'members mute conversations',
+    // Kept on the member's position row: it goes when they leave, as the position does. A mute
+    // set before any read position is a row with the positions at -1.
+    sql: `
+      ALTER TABLE member_positions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0
+        CHECK (muted IN (0, 1));
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

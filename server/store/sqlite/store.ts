@@ -423,6 +423,40 @@ export class SqliteStore implements Store {
     return row ? positionFromRow(row) : { userId, deliveredSeq: -1, readSeq: -1 };
   }
 
+  async setMuted(
+    conversationId: string,
+    userId: string,
+    muted: boolean,
+  ): Promise<{ changed: boolean }> {
+    return this.#transaction(() => {
+      const row = this.#get(
+        'SELECT muted FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+        conversationId,
+        userId,
+      );
+      const before = row ? integer(row.muted) === 1 : false;
+      if (before === muted) return { changed: false };
+      this.#run(
+        `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq, muted)
+         VALUES (?, ?, -1, -1, ?)
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET muted = excluded.muted`,
+        conversationId,
+        userId,
+        muted ? 1 : 0,
+      );
+      return { changed: true };
+    });
+  }
+
+  async isMuted(conversationId: string, userId: string): Promise<boolean> {
+    const [row] = this.#all(
+      'SELECT muted FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+      conversationId,
+      userId,
+    );
+    return row ? integer(row.muted) === 1 : false;
+  }
+
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
     return this.#all(
       'SELECT * FROM member_positions WHERE conversation_id = ? ORDER BY user_id',

@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import ArrowBack from '@mui/icons-material/ArrowBack';
 import InfoOutlined from '@mui/icons-material/InfoOutlined';
 import { Avatar, type AvatarPerson } from '../components/Avatar.tsx';
+import { MuteButton } from './MuteButton.tsx';
 
 export interface ConversationHeaderProps {
   title: string;
@@ -64,6 +65,7 @@ export const ConversationHeader = memo(function ConversationHeader({
           {typingText ?? membersText}
         </Typography>
       </Box>
+      <MuteButton />
       {onShowInfo && (
         <Tooltip title="Group info">
           <IconButton aria-label="Group info" onClick={onShowInfo}>

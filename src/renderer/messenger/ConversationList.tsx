@@ -1,10 +1,13 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useContext, useEffect, useRef } from 'react';
+import { atom, useAtomValue } from 'jotai';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
 import { useNow } from './useNow.ts';
 import type { SidebarRow } from '../state/index.ts';
+import { AppAtomsContext } from '../components/AppAtomsContext.tsx';
 import { ConversationListItem } from './ConversationListItem.tsx';
+import { NotificationPrompt } from './NotificationPrompt.tsx';
 import { SidebarHeader } from './SidebarHeader.tsx';
 
 export interface ConversationListProps {
@@ -16,6 +19,9 @@ export interface ConversationListProps {
   onRowFocused?: () => void;
   onOpenSettings?: (() => void) | undefined;
 }
+
+/** Rendered on its own (tests of the list alone): nothing is muted and nothing is offered. */
+const noneMutedAtom = atom<ReadonlySet<string>>(new Set<string>());
 
 /** A row's height before it is measured (avatar 44 px plus padding). */
 const ESTIMATED_ROW_HEIGHT = 62;
@@ -36,6 +42,8 @@ export const ConversationList = memo(function ConversationList({
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
+  const atoms = useContext(AppAtomsContext);
+  const mutedIds = useAtomValue(atoms?.mutedIdsAtom ?? noneMutedAtom);
   // The virtualizer is mutable by design (it measures rows as they mount), which React Compiler
   // cannot memoize; nothing memoized receives the instance.
   // oxlint-disable-next-line react/incompatible-library
@@ -80,6 +88,7 @@ export const ConversationList = memo(function ConversationList({
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
       <SidebarHeader onNewChat={onNewChat} onOpenSettings={onOpenSettings} />
+      {atoms && <NotificationPrompt />}
       <Box ref={scrollRef} sx={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
         <List
           aria-label="Conversations"
@@ -104,7 +113,12 @@ export const ConversationList = memo(function ConversationList({
                   transform: `translateY(${item.start}px)`,
                 }}
               >
-                <ConversationListItem row={row} now={now} onSelect={onSelect} />
+                <ConversationListItem
+                  row={row}
+                  now={now}
+                  onSelect={onSelect}
+                  muted={mutedIds.has(row.id)}
+                />
               </li>
             );
           })}

@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import ListItemAvatar from '@mui/material/ListItemAvatar';
 import ListItemButton from '@mui/material/ListItemButton';
 import Typography from '@mui/material/Typography';
+import NotificationsOffOutlined from '@mui/icons-material/NotificationsOffOutlined';
 import { Avatar } from '../components/Avatar.tsx';
 import type { SidebarRow } from '../state/index.ts';
 import { formatListTime } from './formatTime.ts';
@@ -22,6 +23,8 @@ export interface ConversationListItemProps {
   row: SidebarRow;
   now: number;
   onSelect: (conversationId: string) => void;
+  /** Its notifications are muted: a muted icon, and the unread count drawn grey. */
+  muted?: boolean;
 }
 
 /**
@@ -33,6 +36,7 @@ export const ConversationListItem = memo(function ConversationListItem({
   row,
   now,
   onSelect,
+  muted = false,
 }: ConversationListItemProps) {
   const { selected } = row;
   const titleId = useId();
@@ -60,6 +64,12 @@ export const ConversationListItem = memo(function ConversationListItem({
           <Typography id={titleId} noWrap sx={{ flex: 1, fontWeight: 600 }}>
             {row.title}
           </Typography>
+          {muted && (
+            <NotificationsOffOutlined
+              titleAccess="Muted"
+              sx={{ fontSize: 16, color: 'text.secondary', alignSelf: 'center' }}
+            />
+          )}
           {row.lastActivityAt !== null && (
             <Typography
               id={timeId}
@@ -108,7 +118,15 @@ export const ConversationListItem = memo(function ConversationListItem({
               max={999}
               // Read as "3 unread" (the count drawn, and what it counts).
               aria-label={`${row.unreadCount > 999 ? '999+' : row.unreadCount} unread`}
-              sx={{ mr: 1.5, '& .MuiBadge-badge': { position: 'static', transform: 'none' } }}
+              sx={{
+                mr: 1.5,
+                '& .MuiBadge-badge': {
+                  position: 'static',
+                  transform: 'none',
+                  // Muted: still counted here, grey, and left out of the title's total.
+                  ...(muted ? { bgcolor: 'grey.500', color: 'common.white' } : {}),
+                },
+              }}
             />
           )}
         </Box>

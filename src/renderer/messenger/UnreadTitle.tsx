@@ -9,13 +9,13 @@ export function titleFor(unread: number): string {
 }
 
 /**
- * Keeps the window title counting unread messages across all conversations (the desktop shell's
- * window and taskbar entry take the page's title).
+ * Keeps the window title counting unread messages across the conversations not muted (the
+ * desktop shell's window and taskbar entry take the page's title; the dock badge has the same
+ * total, set by the renderer's entry).
  */
 export function UnreadTitle(): null {
   const atoms = useAppAtoms();
-  const rows = useAtomValue(atoms.sidebarRowsAtom);
-  const unread = rows.reduce((sum, row) => sum + row.unreadCount, 0);
+  const unread = useAtomValue(atoms.unreadTotalAtom);
   useEffect(() => {
     document.title = titleFor(unread);
   }, [unread]);

@@ -1,3 +1,4 @@
+import type { MessageNotification, NotificationPermission } from '../../../machines/system.ts';
 import type { InspectionRecord, ParleyBridge } from '../../preload/bridge.ts';
 import { Platform, isExternalWebUrl } from './Platform.ts';
 
@@ -49,5 +50,23 @@ export class ElectronPlatform extends Platform {
 
   override publishInspection(record: InspectionRecord): void {
     this.#bridge.inspector.publish(record);
+  }
+
+  /** The desktop app may always notify (the OS settings have the last word). */
+  override async notificationPermission(): Promise<NotificationPermission> {
+    return 'granted';
+  }
+
+  override notify(notification: MessageNotification): void {
+    this.#bridge.notify(notification);
+  }
+
+  override onNotificationClick(listener: (conversationId: string) => void): () => void {
+    return this.#bridge.onNotificationClicked(listener);
+  }
+
+  override setBadgeCount(count: number): void {
+    // Main refuses anything else; the total is clamped here so a big backlog still shows.
+    this.#bridge.setBadgeCount(Math.max(0, Math.min(99_999, Math.floor(count))));
   }
 }

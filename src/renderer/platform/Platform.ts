@@ -1,4 +1,5 @@
 // What the renderer may ask of the place it runs in (element-web's BasePlatform, cut down).
+import type { MessageNotification, NotificationPermission } from '../../../machines/system.ts';
 import type { InspectionRecord } from '../../preload/bridge.ts';
 
 // Each capability has a safe default here, so a platform only overrides what it can do better
@@ -59,6 +60,38 @@ export abstract class Platform {
 
   /** Hands a machine inspection record to the state inspector, when one can listen. */
   publishInspection(_record: InspectionRecord): void {}
+
+  /** Whether notifications may be shown. The default has none. */
+  async notificationPermission(): Promise<NotificationPermission> {
+    return 'unsupported';
+  }
+
+  /** Asks the person whether notifications may be shown (the platform's own dialog). */
+  async requestNotificationPermission(): Promise<NotificationPermission> {
+    return this.notificationPermission();
+  }
+
+  /** Whether the person chose "Not now" on the sidebar's notifications prompt. */
+  notificationPromptDismissed(): boolean {
+    return false;
+  }
+
+  /** Remembers "Not now", so the prompt is not offered again on this device. */
+  dismissNotificationPrompt(): void {}
+
+  /** Shows a notification of a new message (nothing when not permitted). */
+  notify(_notification: MessageNotification): void {}
+
+  /**
+   * Hears which conversation's notification was clicked (the window is brought forward first);
+   * returns the unsubscribe function.
+   */
+  onNotificationClick(_listener: (conversationId: string) => void): () => void {
+    return () => {};
+  }
+
+  /** The unread count on the dock icon or taskbar button (0 clears it). The default has none. */
+  setBadgeCount(_count: number): void {}
 }
 
 export function isExternalWebUrl(url: string): boolean {

@@ -1,3 +1,4 @@
+import type { MessageNotification, NotificationPermission } from '../../../machines/system.ts';
 import { unsentStateMaxBytes } from '../../../machines/unsent.ts';
 import type { InspectionRecord } from '../../preload/bridge.ts';
 import { inspectFragmentKey, inspectTokenFromUrl } from '../../viz/live/recordSchema.ts';
@@ -11,6 +12,9 @@ export const sessionTokenStorageKey = 'parley.sessionToken';
 
 /** localStorage key of the unsent state (drafts and unsent messages, as JSON) in web mode. */
 export const unsentStorageKey = 'parley.unsent';
+
+/** localStorage key of "Not now" on the notifications prompt. */
+export const notificationPromptStorageKey = 'parley.notificationPrompt';
 
 /** Whether `text` takes more than `max` bytes as UTF-8: at least one, at most three per unit. */
 function exceedsUtf8Bytes(text: string, max: number): boolean {
@@ -42,6 +46,7 @@ export class WebPlatform extends Platform {
   readonly #openInspectChannel: InspectChannelFactory | null;
   readonly #inspectToken: string | null;
   #inspectChannel: ReturnType<InspectChannelFactory> | null = null;
+  readonly #clickListeners = new Set<(conversationId: string) => void>();
 
   /** `openInspectChannel` is only used when the page URL carries `#inspect=<token>`. */
   constructor(win: Window, openInspectChannel: InspectChannelFactory | null = null) {
@@ -109,6 +114,60 @@ export class WebPlatform extends Platform {
 
   override get publishesInspection(): boolean {
     return this.#openInspectChannel !== null;
+  }
+
+  /** The Web Notifications API, when the browser has it. */
+  get #notifications(): typeof Notification | null {
+    return (this.#window as { Notification?: typeof Notification }).Notification ?? null;
+  }
+
+  override async notificationPermission(): Promise<NotificationPermission> {
+    return this.#notifications?.permission ?? 'unsupported';
+  }
+
+  override async requestNotificationPermission(): Promise<NotificationPermission> {
+    const api = this.#notifications;
+    if (!api) return 'unsupported';
+    try {
+      return await api.requestPermission();
+    } catch {
+      return api.permission;
+    }
+  }
+
+  override notificationPromptDismissed(): boolean {
+    try {
+      return this.#window.localStorage.getItem(notificationPromptStorageKey) === 'dismissed';
+    } catch {
+      return false;
+    }
+  }
+
+  override dismissNotificationPrompt(): void {
+    try {
+      this.#window.localStorage.setItem(notificationPromptStorageKey, 'dismissed');
+    } catch {
+      // Storage disabled: the prompt comes back next time, which is all that is lost.
+    }
+  }
+
+  override notify({ conversationId, title, body }: MessageNotification): void {
+    const api = this.#notifications;
+    if (api?.permission !== 'granted') return;
+    // The tag replaces a conversation's previous notification rather than piling them up.
+    const shown = new api(title, { body, tag: conversationId });
+    shown.addEventListener('click', () => {
+      this.#window.focus();
+      shown.close();
+      for (const listener of this.#clickListeners) listener(conversationId);
+    });
+  }
+
+  override onNotificationClick(listener: (conversationId: string) => void): () => void {
+    this.#clickListeners.add(listener);
+    return () => {
+      this.#clickListeners.delete(listener);
+    };
   }
 
   override publishInspection(record: InspectionRecord): void {

@@ -4,6 +4,7 @@ export {
   WebPlatform,
   sessionTokenStorageKey,
   unsentStorageKey,
+  notificationPromptStorageKey,
   inspectQueryFlag,
   type InspectChannelFactory,
 } from './WebPlatform.ts';

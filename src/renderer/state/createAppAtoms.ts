@@ -44,7 +44,7 @@ export type Screen = 'restoring' | 'onboarding' | 'messenger' | 'signingOut';
 /** What the views send the open conversation. */
 export type OpenConversationEvent = Extract<
   ConversationEvent,
-  { type: 'draft.changed' | 'message.submitted' | 'history.requested' }
+  { type: 'draft.changed' | 'message.submitted' | 'history.requested' | 'mute.toggled' }
 >;
 
 /** What the views send the messenger. */
@@ -56,7 +56,9 @@ export type MessengerViewEvent = Extract<
       | 'conversation.closed'
       | 'notice.dismissed'
       | 'window.focused'
-      | 'window.blurred';
+      | 'window.blurred'
+      | 'prompt.accepted'
+      | 'prompt.declined';
   }
 >;
 
@@ -76,6 +78,12 @@ export interface AppAtoms extends PeopleAtoms, SettingsAtoms {
   appNoticeAtom: Atom<string | null>;
   onboardingViewAtom: Atom<OnboardingView | null>;
   sidebarRowsAtom: Atom<SidebarRow[]>;
+  /** The conversations whose notifications the person muted. */
+  mutedIdsAtom: Atom<ReadonlySet<string>>;
+  /** Unread messages in conversations not muted: the window title's and the badge's count. */
+  unreadTotalAtom: Atom<number>;
+  /** The sidebar offers to turn notifications on ("Turn on notifications" / "Not now"). */
+  notificationPromptAtom: Atom<boolean>;
   openConversationAtom: Atom<OpenConversationView | null>;
   /** The open conversation's "Vegeta is typing…", or null. */
   typingTextAtom: Atom<string | null>;
@@ -98,6 +106,7 @@ interface ConversationAtoms {
   summaryAtom: Atom<ConversationSummary>;
   identityAtom: Atom<{ title: string; avatar: AvatarPerson }>;
   rowAtom: Atom<SidebarRow>;
+  mutedAtom: Atom<boolean>;
   messagesAtom: Atom<OpenConversationMessage[]>;
 }
 
@@ -229,7 +238,8 @@ export function createAppAtoms(
         get(pendingAuthorsAtom),
       ),
     );
-    const built = { summaryAtom, identityAtom, rowAtom, messagesAtom };
+    const mutedAtom = selectAtom(snapshotAtom, (s) => s.matches({ notifications: 'muted' }));
+    const built = { summaryAtom, identityAtom, rowAtom, mutedAtom, messagesAtom };
     conversationAtoms.set(ref, built);
     return built;
   };
@@ -246,6 +256,33 @@ export function createAppAtoms(
     }
     return byRecentActivity(rows);
   });
+
+  const noneMuted: ReadonlySet<string> = new Set();
+  const mutedIdsAtom = selectAtom(
+    atom((get): ReadonlySet<string> => {
+      const messenger = get(messengerSnapshotAtom);
+      if (!messenger) return noneMuted;
+      const muted = new Set<string>();
+      for (const [id, ref] of Object.entries(messenger.context.conversations)) {
+        if (get(atomsOf(ref).mutedAtom)) muted.add(id);
+      }
+      return muted;
+    }),
+    (ids) => ids,
+    (a, b) => a.size === b.size && [...a].every((id) => b.has(id)),
+  );
+  // Muted conversations keep their count in the list (drawn grey) but leave the total, as in
+  // Telegram.
+  const unreadTotalAtom = atom((get) => {
+    const muted = get(mutedIdsAtom);
+    return get(sidebarRowsAtom).reduce(
+      (sum, row) => (muted.has(row.id) ? sum : sum + row.unreadCount),
+      0,
+    );
+  });
+  const notificationPromptAtom = atom(
+    (get) => get(messengerSnapshotAtom)?.matches({ ready: { permission: 'offering' } }) ?? false,
+  );
 
   const openRefAtom = atom((get) => {
     const messenger = get(messengerSnapshotAtom);
@@ -320,6 +357,9 @@ export function createAppAtoms(
     appNoticeAtom,
     onboardingViewAtom,
     sidebarRowsAtom,
+    mutedIdsAtom,
+    unreadTotalAtom,
+    notificationPromptAtom,
     openConversationAtom,
     typingTextAtom,
     sessionBannerAtom,

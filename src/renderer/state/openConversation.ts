@@ -47,6 +47,8 @@ export interface OpenConversationView {
   canSend: boolean;
   /** "New messages" goes before the message with this seq (null: nothing was unread). */
   unreadFromSeq: number | null;
+  /** The person muted its notifications (its unread count leaves the total). */
+  muted: boolean;
 }
 
 export function membersText(memberNames: string[]): string {
@@ -128,5 +130,6 @@ export function conversationStatus(snapshot: ConversationSnapshot) {
     loadingHistory: snapshot.matches({ history: 'loading' }),
     historyError: snapshot.matches({ history: 'failed' }) ? snapshot.context.historyError : null,
     unreadFromSeq: snapshot.context.unreadFromSeq,
+    muted: snapshot.matches({ notifications: 'muted' }),
   };
 }

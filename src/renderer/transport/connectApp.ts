@@ -8,6 +8,7 @@ import type { Platform } from '../platform/Platform.ts';
 import { createAppActors } from './appActors.ts';
 import { createOnboardingActors } from './onboardingActors.ts';
 import { createOnboardingConnection, type OnboardingConnection } from './onboardingConnection.ts';
+import { createNotifierActor } from './notifier.ts';
 import { createPersistUnsentActor } from './persistUnsent.ts';
 import { createSessionSocketActor } from './sessionSocket.ts';
 
@@ -27,7 +28,10 @@ export function connectApp(platform: Platform): ConnectedApp {
       }),
       session: sessionMachine.provide({ actors: { socket: createSessionSocketActor() } }),
       messenger: messengerMachine.provide({
-        actors: { persistUnsent: createPersistUnsentActor(platform) },
+        actors: {
+          persistUnsent: createPersistUnsentActor(platform),
+          notifier: createNotifierActor(platform),
+        },
       }),
     },
   });

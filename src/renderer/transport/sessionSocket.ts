@@ -28,6 +28,7 @@ import {
   ConversationCreatedSchema,
   ConversationRemovedSchema,
   MemberLeftSchema,
+  MutedStateSchema,
   PeopleFoundSchema,
   ProfileUpdatedSchema,
   ReadPositionSchema,
@@ -139,6 +140,10 @@ export function createSessionSocketActor({
       socket.on('readPositionChanged', (payload) => {
         const parsed = ReadPositionSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'read.changed', position: parsed.data });
+      });
+      socket.on('mutedChanged', (payload) => {
+        const parsed = MutedStateSchema.safeParse(payload);
+        if (parsed.success) deliver.messenger({ type: 'muted.changed', state: parsed.data });
       });
       socket.on('userUpdated', (payload) => {
         const parsed = UserUpdatedSchema.safeParse(payload);
@@ -450,6 +455,15 @@ function runCommand(
     }
     case 'markDelivered': {
       deliveryMarks.mark(command.conversationId, command.seq);
+      return;
+    }
+    case 'setMuted': {
+      const { conversationId, muted } = command;
+      // Fire and forget: the next sync brings what the server kept.
+      settle(
+        withTimeout.emitWithAck('setMuted', { conversationId, muted }),
+        MutedStateSchema,
+      ).catch(() => {});
       return;
     }
     case 'searchPeople': {

@@ -289,6 +289,29 @@ const messenger: MachineTemplates<MessengerMachine> = {
     'receipts.changed': only({
       receipts: { conversationId: conversation.id, deliveredSeq: 11, readSeq: 10 },
     }),
+    'muted.changed': [
+      variant('muted in another window', {
+        state: { conversationId: conversation.id, muted: true },
+      }),
+      variant('unmuted in another window', {
+        state: { conversationId: conversation.id, muted: false },
+      }),
+    ],
+    'message.notable': only({
+      conversationId: conversation.id,
+      kind: 'direct',
+      title: '',
+      message: fromGrace,
+    }),
+    'permission.changed': [
+      variant('not asked yet', { permission: 'default', dismissed: false }),
+      variant('allowed', { permission: 'granted', dismissed: false }),
+      variant('"Not now" before', { permission: 'default', dismissed: true }),
+      variant('refused', { permission: 'denied', dismissed: false }),
+    ],
+    'notification.clicked': only({ conversationId: conversation.id }),
+    'prompt.accepted': none,
+    'prompt.declined': none,
   },
 };
 
@@ -327,6 +350,11 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     'window.blurred': none,
     'read.moved': only({ readSeq: 11 }),
     'receipts.moved': only({ receipts: { deliveredSeq: 11, readSeq: 10 } }),
+    'mute.toggled': none,
+    'mute.changed': [
+      variant('muted in another window', { muted: true }),
+      variant('unmuted in another window', { muted: false }),
+    ],
     'conversation.opened': none,
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],

@@ -64,6 +64,10 @@
 //   messenger as the transport delivers it.
 // - receipts.moved: the members got or read further: receiptsChanged, through the messenger as
 //   the transport delivers it.
+// - mute.toggled: the user presses the open conversation's Mute / Unmute notifications button.
+//   mute.changed: another window of the user muted or unmuted it: mutedChanged, through the
+//   messenger as the transport delivers it. A sync's `muted` rides in conversation.synced.
+// - notifications: muted <-> the group's sidebar row shows the "Muted" icon.
 // - facts: newMessagesLine <-> the open log shows "New messages" (judged like the hole);
 //   unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
 //   (open); unsent <-> a "Sending" or "Not sent" bubble (open); members <-> the names in the
@@ -149,6 +153,8 @@ interface Seen {
   hole?: boolean;
   /** The log shows "New messages" (open, all rows rendered). */
   newMessagesLine?: boolean;
+  /** The row shows the muted icon. */
+  muted: boolean;
 }
 
 type Region = Record<string, StateValue>;
@@ -168,6 +174,7 @@ function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean)
     historyLoading: regions.history === 'loading',
     catchingUp: regions.catchUp === 'catchingUp',
     unread: facts.unread === true,
+    muted: regions.notifications === 'muted',
     ...(open
       ? {
           draft: facts.draft === true,
@@ -255,6 +262,7 @@ function seenOnScreen(server: Server, now: number): { seen: Seen; holeVisible: b
     historyLoading: server.historyRequests().length > 0,
     catchingUp: server.catchUpRequests().length > 0,
     unread: badge !== null,
+    muted: within(row(titles[GROUP])).queryByRole('img', { name: 'Muted' }) !== null,
   };
   if (!region) return { seen, holeVisible: false };
   const bar = screen.queryByRole('progressbar', { name: 'Loading older messages' });
@@ -466,6 +474,29 @@ async function perform(
         world.socket.toMessenger({
           type: 'receipts.changed',
           receipts: { conversationId: GROUP, ...(event.receipts as Receipts) },
+        }),
+      );
+      return null;
+    }
+    case 'mute.toggled': {
+      if (!open) {
+        direct('no header for a closed conversation');
+        return null;
+      }
+      count('mute.toggled: the header’s Mute / Unmute notifications button');
+      const region = groupRegion()!;
+      await world.user.click(
+        within(region).getByRole('button', { name: /^(Mute|Unmute) notifications$/ }),
+      );
+      return null;
+    }
+    case 'mute.changed': {
+      await world.ensureConnected();
+      count('mute.changed: another window of the user switched it (mutedChanged)');
+      act(() =>
+        world.socket.toMessenger({
+          type: 'muted.changed',
+          state: { conversationId: GROUP, muted: event.muted as boolean },
         }),
       );
       return null;

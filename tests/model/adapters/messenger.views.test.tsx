@@ -34,6 +34,12 @@
 // - window.focused / window.blurred: the window gets or loses the focus (document.hasFocus and
 //   the event, which the views report); read.changed: the server pushes readPositionChanged;
 //   receipts.changed: the server pushes receiptsChanged.
+//   muted.changed: the server pushes mutedChanged.
+// - permission.changed, notification.clicked: from the platform's notifier, which this world
+//   does not have (jsdom has no notifications): sent to the messenger as the notifier would.
+//   message.notable: from a conversation announcing a message, sent as it would.
+// - prompt.accepted / prompt.declined: the user clicks "Turn on notifications" / "Not now" in
+//   the sidebar's prompt; with no prompt shown, nothing.
 //
 // What is asserted per step:
 // - loading <-> the skeleton ("Loading conversations") instead of the conversation list.
@@ -44,6 +50,7 @@
 //   sent besides the session's own sync of the connection); upToDate <-> none.
 // - `conversations` <-> the number of rows in the sidebar.
 // - `notice` <-> "You were removed from …" is shown.
+// - ready.permission: offering <-> the sidebar shows the notifications prompt.
 // - `people`: 0 <-> no names (the skeleton); otherwise the people of the sync are named (the DM
 //   is titled "Vegeta Saiyan", not the bare conversation title "Vegeta"). The newcomer among
 //   them (5 people) shows only in the open group's member line ("Goku, Bulma, Alan and you");
@@ -75,7 +82,7 @@ import {
 import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 /** The facts this adapter knows how to observe (a new one in the model fails the path). */
-const knownFacts = ['selected', 'conversations', 'people', 'notice'] as const;
+const knownFacts = ['selected', 'conversations', 'people', 'notice', 'focused'] as const;
 const NEWCOMER = 'Alan';
 
 /** How often each event was produced by its real cause, or sent to the actor for lack of one. */
@@ -101,6 +108,10 @@ interface Seen {
   newcomer?: boolean;
   /** "You were removed from …" is shown. */
   notice: boolean;
+  /** The sidebar offers to turn notifications on. */
+  prompt?: boolean;
+  /** The window has the focus, as the views ask it (document.hasFocus). */
+  focused?: boolean;
 }
 
 /** The messenger's own sync requests: each one past the first of its connection. */
@@ -142,6 +153,8 @@ function seenOnScreen(world: World): Seen {
       within(list).queryByRole('button', { name: conversationRowName(titles['c-vegeta']) }) !==
       null,
     notice: screen.queryByText(/^You were removed from /) !== null,
+    prompt: screen.queryByRole('button', { name: 'Turn on notifications' }) !== null,
+    focused: document.hasFocus(),
   };
   if (region?.getAttribute('aria-label') === titles['c-group']) {
     const line = within(region).getAllByRole('status').at(-1)?.textContent ?? '';
@@ -155,7 +168,7 @@ function expectedOnScreen(value: StateValue, facts: Facts, seenNewcomer: boolean
   if (value === 'loading') {
     return { screen: 'loading', conversations: 0, peopleNamed: false, notice: false };
   }
-  const ready = (value as { ready: { selection: string; sync: string } }).ready;
+  const ready = (value as { ready: { selection: string; sync: string; permission: string } }).ready;
   const selected = facts.selected as string | null;
   const title = ready.selection === 'viewing' && selected ? titleOf(selected) : null;
   return {
@@ -166,6 +179,8 @@ function expectedOnScreen(value: StateValue, facts: Facts, seenNewcomer: boolean
     conversations: facts.conversations as number,
     peopleNamed: (facts.people as number) > 0,
     notice: facts.notice === true,
+    prompt: ready.permission === 'offering',
+    focused: facts.focused === true,
     // The model has the newcomer among the people: the open group must name them.
     ...(seenNewcomer ? { newcomer: (facts.people as number) > 4 } : {}),
   };
@@ -348,6 +363,32 @@ async function perform(
       count('receipts.changed: pushed (receiptsChanged)');
       act(() => world.socket.toMessenger(event as never));
       return;
+    case 'muted.changed':
+      await world.ensureConnected();
+      count('muted.changed: pushed (mutedChanged)');
+      act(() => world.socket.toMessenger(event as never));
+      return;
+    case 'permission.changed':
+      direct('the platform’s notifier reports what it allows');
+      return;
+    case 'notification.clicked':
+      direct('the platform’s notifier reports a click');
+      return;
+    case 'message.notable':
+      direct('a conversation announces a message');
+      return;
+    case 'prompt.accepted':
+    case 'prompt.declined': {
+      const name = event.type === 'prompt.accepted' ? 'Turn on notifications' : 'Not now';
+      const button = screen.queryByRole('button', { name });
+      if (!button) {
+        count(`${event.type}: no prompt`);
+        return;
+      }
+      count(`${event.type}: click ${name}`);
+      await world.user.click(button);
+      return;
+    }
     case 'notice.dismissed': {
       const dismiss = screen.queryByRole('button', { name: 'Dismiss' });
       if (!dismiss) {

@@ -604,7 +604,9 @@ describe('conversation machine', () => {
       );
       expect(outboxOf(ref)).toEqual([]);
       expect(context().messages.filter((m) => m.clientMessageId === 'p-1')).toHaveLength(1);
-      expect(toMessenger).toEqual([{ type: 'authors.seen', userIds: [me.id] }]);
+      // Goku's push was news (announced, closed as it is); the page's authors are reported.
+      expect(toMessenger.map((event) => event.type)).toEqual(['message.notable', 'authors.seen']);
+      expect(toMessenger.at(-1)).toEqual({ type: 'authors.seen', userIds: [me.id] });
     });
   });
 
@@ -650,6 +652,85 @@ describe('conversation machine', () => {
       ref.send({ type: 'channel.updated', update: groupUpdate('Three', 9) });
       expect(context().unread).toBe(1);
       expect(context().readSeq).toBe(8);
+    });
+  });
+
+  describe('notifications and mute', () => {
+    const announced = (toMessenger: { type: string }[]) =>
+      toMessenger.filter((event) => event.type === 'message.notable') as unknown as {
+        conversationId: string;
+        kind: string;
+        title: string;
+        message: { text: string };
+      }[];
+
+    it('announces a new message from someone else while closed or away, once, never the user’s own', () => {
+      const { ref, synced, toMessenger } = startConversation();
+      synced();
+      ref.send({ type: 'channel.updated', update: groupUpdate('One', 6) });
+      // Heard again (a resend after a lost ack is broadcast again): not news.
+      ref.send({ type: 'channel.updated', update: groupUpdate('One', 6) });
+      const own = groupUpdate('Mine', 7);
+      own.message = { ...own.message!, authorId: me.id };
+      ref.send({ type: 'channel.updated', update: own });
+      expect(announced(toMessenger)).toEqual([
+        {
+          type: 'message.notable',
+          conversationId: 'c-group',
+          kind: 'group',
+          title: 'Capsule Corp',
+          message: groupUpdate('One', 6).message,
+        },
+      ]);
+      // Open and read (the window focused): nothing; open in a window without the focus: yes.
+      ref.send({ type: 'conversation.opened' });
+      ref.send({ type: 'channel.updated', update: groupUpdate('Read as it comes', 8) });
+      expect(announced(toMessenger)).toHaveLength(1);
+      ref.send({ type: 'window.blurred' });
+      ref.send({ type: 'channel.updated', update: groupUpdate('While away', 9) });
+      expect(announced(toMessenger).map((event) => event.message.text)).toEqual([
+        'One',
+        'While away',
+      ]);
+    });
+
+    it('muted: announces nothing, tells the server, and follows syncs and other windows', () => {
+      const { ref, synced, toMessenger, scripted, snapshot } = startConversation();
+      synced();
+      expect(snapshot().matches({ notifications: 'audible' })).toBe(true);
+      ref.send({ type: 'mute.toggled' });
+      expect(snapshot().matches({ notifications: 'muted' })).toBe(true);
+      expect(scripted.commands.filter((c) => c.type === 'setMuted')).toEqual([
+        { type: 'setMuted', conversationId: 'c-group', muted: true },
+      ]);
+      ref.send({ type: 'channel.updated', update: groupUpdate('Quiet', 6) });
+      expect(announced(toMessenger)).toEqual([]);
+      // Still unread: muting hides the news, not the messages.
+      expect(snapshot().context.unread).toBe(1);
+
+      // A sync from an older server says nothing: still muted. One that says unmuted: audible.
+      synced();
+      expect(snapshot().matches({ notifications: 'muted' })).toBe(true);
+      const data = syncData();
+      data.conversations.find((c) => c.id === 'c-group')!.muted = false;
+      synced(data);
+      expect(snapshot().matches({ notifications: 'audible' })).toBe(true);
+      data.conversations.find((c) => c.id === 'c-group')!.muted = true;
+      synced(data);
+      expect(snapshot().matches({ notifications: 'muted' })).toBe(true);
+
+      // Another window unmutes: nothing sent back to the server.
+      ref.send({ type: 'mute.changed', muted: false });
+      expect(snapshot().matches({ notifications: 'audible' })).toBe(true);
+      ref.send({ type: 'mute.changed', muted: true });
+      expect(snapshot().matches({ notifications: 'muted' })).toBe(true);
+      ref.send({ type: 'mute.toggled' });
+      expect(scripted.commands.filter((c) => c.type === 'setMuted')).toEqual([
+        { type: 'setMuted', conversationId: 'c-group', muted: true },
+        { type: 'setMuted', conversationId: 'c-group', muted: false },
+      ]);
+      ref.send({ type: 'channel.updated', update: groupUpdate('Loud', 7) });
+      expect(announced(toMessenger).map((event) => event.message.text)).toEqual(['Loud']);
     });
   });
 

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, fromCallback } from 'xstate';
-import { messengerMachine, unsentOf } from '../../../machines/messenger.ts';
+import { createActor, fromCallback, type EventObject } from 'xstate';
+import { messengerMachine, unsentOf, type MessengerEvent } from '../../../machines/messenger.ts';
 import { reconnectDelayMs } from '../../../machines/session.ts';
-import { conversationSystemId, outgoingSystemId } from '../../../machines/system.ts';
+import {
+  conversationSystemId,
+  notificationLimits,
+  outgoingSystemId,
+  type MessageNotification,
+} from '../../../machines/system.ts';
 import { UnsentStateSchema, type UnsentState } from '../../../machines/unsent.ts';
 import type { ConversationsAndUsers, ErrorCode, User } from '../../../server/protocol.ts';
 import {
@@ -10,6 +15,7 @@ import {
   goku,
   groupUpdate,
   me,
+  message,
   newConversationUpdate,
   olderGroupMessages,
   syncData,
@@ -208,6 +214,138 @@ describe('messenger machine', () => {
       expect(s.messenger.getSnapshot().matches({ ready: { sync: 'upToDate' } })).toBe(true);
       s.scripted.push(fromAlan(7));
       expect(syncRequests(s)).toBe(3);
+    });
+  });
+
+  describe('notifications', () => {
+    /** The platform's notifier: records the commands, and can answer as the platform does. */
+    function startWithNotifier() {
+      const commands: EventObject[] = [];
+      let answer: (event: MessengerEvent) => void = () => {};
+      const notifier = fromCallback<EventObject>(({ receive, sendBack }) => {
+        answer = sendBack;
+        receive((command) => commands.push(command));
+      });
+      const s = startSignedIn({ notifier });
+      s.goLive();
+      const permission = () => s.messenger.getSnapshot().value as { ready: { permission: string } };
+      return { s, commands, answer: (event: MessengerEvent) => answer(event), permission };
+    }
+    const shown = (commands: EventObject[]) =>
+      commands.flatMap((c) =>
+        c.type === 'notify'
+          ? [(c as unknown as { notification: MessageNotification }).notification]
+          : [],
+      );
+
+    it('offers the prompt when never asked; asking opens the platform’s dialog, and an answer settles it', () => {
+      const { s, commands, answer, permission } = startWithNotifier();
+      expect(permission().ready.permission).toBe('unknown');
+      answer({ type: 'permission.changed', permission: 'default', dismissed: false });
+      expect(permission().ready.permission).toBe('offering');
+      s.messenger.send({ type: 'prompt.accepted' });
+      expect(commands).toEqual([{ type: 'permission.requested' }]);
+      answer({ type: 'permission.changed', permission: 'granted', dismissed: false });
+      expect(permission().ready.permission).toBe('on');
+    });
+
+    it('"Not now" is remembered by the platform; a refusal or a dismissal before offers nothing', () => {
+      const { s, commands, answer, permission } = startWithNotifier();
+      answer({ type: 'permission.changed', permission: 'default', dismissed: false });
+      s.messenger.send({ type: 'prompt.declined' });
+      expect(permission().ready.permission).toBe('off');
+      expect(commands).toEqual([{ type: 'prompt.dismissed' }]);
+      answer({ type: 'permission.changed', permission: 'default', dismissed: true });
+      expect(permission().ready.permission).toBe('off');
+      answer({ type: 'permission.changed', permission: 'denied', dismissed: false });
+      expect(permission().ready.permission).toBe('off');
+      answer({ type: 'permission.changed', permission: 'unsupported', dismissed: false });
+      expect(permission().ready.permission).toBe('off');
+      // The prompt's buttons do nothing once it is gone.
+      s.messenger.send({ type: 'prompt.accepted' });
+      expect(commands).toEqual([{ type: 'prompt.dismissed' }]);
+    });
+
+    it('shows news from others where the person is not reading, titled by the group or the sender', () => {
+      const { s, commands, answer } = startWithNotifier();
+      // Not allowed yet: nothing is shown.
+      s.scripted.push(groupUpdate('Before asking', 6));
+      expect(shown(commands)).toEqual([]);
+      answer({ type: 'permission.changed', permission: 'granted', dismissed: false });
+      s.scripted.push(groupUpdate('Who is coming?', 7));
+      const fromVegeta = message({ id: 'm-v-1', seq: 1, text: `Kakarot!\n${'!'.repeat(300)}` });
+      s.scripted.push({
+        conversation: {
+          id: 'c-vegeta',
+          kind: 'direct',
+          title: 'Vegeta',
+          lastMessage: fromVegeta,
+          drafting: [],
+        },
+        message: fromVegeta,
+      });
+      const [group, direct] = shown(commands);
+      expect(group).toEqual({
+        conversationId: 'c-group',
+        title: 'Capsule Corp',
+        body: 'Goku: Who is coming?',
+      });
+      expect(direct?.title).toBe('Vegeta Saiyan');
+      expect(direct?.body.startsWith('Kakarot! !!!')).toBe(true);
+      expect([...direct!.body]).toHaveLength(notificationLimits.bodyMaxChars);
+      expect(direct?.body.endsWith('…')).toBe(true);
+
+      // The open conversation, in the focused window, is being read: no notification.
+      s.messenger.send({ type: 'conversation.selected', conversationId: 'c-group' });
+      s.scripted.push(groupUpdate('Read here', 8));
+      expect(shown(commands)).toHaveLength(2);
+      // The window loses the focus: it is news again.
+      s.messenger.send({ type: 'window.blurred' });
+      s.scripted.push(groupUpdate('While away', 9));
+      expect(shown(commands).map((n) => n.body)).toContain('Goku: While away');
+    });
+
+    it('shows nothing for a muted conversation', () => {
+      const { s, commands, answer } = startWithNotifier();
+      answer({ type: 'permission.changed', permission: 'granted', dismissed: false });
+      s.conversation('c-group').send({ type: 'mute.toggled' });
+      s.scripted.push(groupUpdate('Shh', 6));
+      expect(shown(commands)).toEqual([]);
+    });
+
+    it('a click on a notification opens its conversation, read once the window has the focus', () => {
+      const { s, answer } = startWithNotifier();
+      s.messenger.send({ type: 'window.blurred' });
+      s.scripted.push(groupUpdate('Look', 6));
+      expect(s.conversation('c-group').getSnapshot().context.unread).toBe(1);
+      // The platform brings the window forward, then says which notification it was.
+      s.messenger.send({ type: 'window.focused' });
+      answer({ type: 'notification.clicked', conversationId: 'c-group' });
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBe('c-group');
+      expect(
+        s
+          .conversation('c-group')
+          .getSnapshot()
+          .matches({ visibility: { open: 'reading' } }),
+      ).toBe(true);
+      expect(s.conversation('c-group').getSnapshot().context.unread).toBe(0);
+      // A click for a conversation no longer listed opens nothing.
+      answer({ type: 'notification.clicked', conversationId: 'c-gone' });
+      expect(s.messenger.getSnapshot().context.selectedConversationId).toBe('c-group');
+    });
+
+    it('hands a mute from another window to its conversation', () => {
+      const { s } = startWithNotifier();
+      s.messenger.send({
+        type: 'muted.changed',
+        state: { conversationId: 'c-group', muted: true },
+      });
+      expect(s.conversation('c-group').getSnapshot().matches({ notifications: 'muted' })).toBe(
+        true,
+      );
+      expect(s.conversation('c-vegeta').getSnapshot().matches({ notifications: 'audible' })).toBe(
+        true,
+      );
     });
   });
 
@@ -770,6 +908,7 @@ describe('messenger machine', () => {
           conversationSystemId('c-vegeta'),
           'membership',
           'newChat',
+          'notifier',
           'persistUnsent',
           'settings',
         ].sort(),

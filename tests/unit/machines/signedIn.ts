@@ -53,6 +53,8 @@ export function startSignedIn(
     unsent?: UnsentState;
     random?: () => number;
     persistUnsent?: AnyActorLogic;
+    /** Stands in for the platform's notifier (else one that shows nothing). */
+    notifier?: AnyActorLogic;
     /** The messenger's source of message ids (else `run1-<k>-<n>`). */
     randomId?: () => string;
   } = {},
@@ -62,9 +64,12 @@ export function startSignedIn(
   const root = setup({
     actors: {
       session: sessionMachine.provide({ actors: { socket: scripted.actor } }),
-      messenger: options.persistUnsent
-        ? messengerMachine.provide({ actors: { persistUnsent: options.persistUnsent as never } })
-        : messengerMachine,
+      messenger: messengerMachine.provide({
+        actors: {
+          ...(options.persistUnsent ? { persistUnsent: options.persistUnsent as never } : {}),
+          ...(options.notifier ? { notifier: options.notifier as never } : {}),
+        },
+      }),
     },
   }).createMachine({
     invoke: [

@@ -35,6 +35,9 @@ export class FakeBrowserWindow extends EventEmitter {
   static getAllWindows(): FakeBrowserWindow[] {
     return FakeBrowserWindow.created.filter((window) => !window.destroyed);
   }
+  static fromWebContents(contents: unknown): FakeBrowserWindow | null {
+    return FakeBrowserWindow.created.find((window) => window.webContents === contents) ?? null;
+  }
   readonly options: Record<string, unknown>;
   readonly webContents = new FakeWebContents();
   destroyed = false;
@@ -90,6 +93,25 @@ export class FakeBrowserWindow extends EventEmitter {
   }
 }
 
+/** Electron's Notification: each one made is kept, with whether it was shown. */
+export class FakeNotification extends EventEmitter {
+  static created: FakeNotification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  readonly options: { title?: string; body?: string };
+  shown = false;
+  constructor(options: { title?: string; body?: string }) {
+    super();
+    this.options = options;
+    FakeNotification.created.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+}
+
 export const shell = { openExternal: vi.fn<(url: string) => Promise<void>>(async () => {}) };
 
 export const protocol = {
@@ -128,6 +150,7 @@ export const app = {
     appPathsRoot ??= mkdtempSync(path.join(tmpdir(), 'parley-fake-electron-'));
     return path.join(appPathsRoot, name);
   },
+  setBadgeCount: vi.fn<(count: number) => boolean>(() => true),
   /** Tests call this in afterAll: removes every folder getPath handed out. */
   removeAppPaths(): void {
     if (appPathsRoot) rmSync(appPathsRoot, { recursive: true, force: true });
@@ -136,4 +159,5 @@ export const app = {
 };
 
 export const BrowserWindow = FakeBrowserWindow;
-export default { app, BrowserWindow, shell, protocol, net, Menu };
+export const Notification = FakeNotification;
+export default { app, BrowserWindow, Notification, shell, protocol, net, Menu };

@@ -10,7 +10,13 @@ import { registerIpcHandlers } from '../../../src/main/ipcHandlers.ts';
 import { isTrustedSender } from '../../../src/main/ipcSender.ts';
 import type { JsonValue } from '../../../src/preload/bridge.ts';
 import { IpcChannels } from '../../../src/preload/ipcChannels.ts';
-import { FakeWebContents, shell } from './fakeElectron.ts';
+import {
+  app,
+  FakeBrowserWindow,
+  FakeNotification,
+  FakeWebContents,
+  shell,
+} from './fakeElectron.ts';
 
 vi.mock('electron', () => import('./fakeElectron.ts'));
 
@@ -292,5 +298,82 @@ describe('inspection relay', () => {
     relay.detach(inspector as never);
     relay.publish(rec('x:0', 'b'));
     expect(inspector.sent).toHaveLength(1);
+  });
+});
+
+describe('notification and badge IPC', () => {
+  /** The app window's page, sending from its own webContents (as Electron gives `sender`). */
+  function appWindow() {
+    const window = new FakeBrowserWindow({});
+    return { window, event: { ...mainWindowPage, sender: window.webContents } };
+  }
+  const request = { conversationId: 'c-1', title: 'Goku Son', body: 'Ready to train?' };
+
+  beforeEach(() => {
+    FakeNotification.created.length = 0;
+    FakeNotification.supported = true;
+    app.setBadgeCount.mockClear();
+  });
+
+  it('shows the notification, and a click brings the window forward and opens the conversation', async () => {
+    const { call } = await setUp();
+    const { window, event } = appWindow();
+    window.minimized = true;
+    await call(IpcChannels.notify, event, request);
+    const [shown] = FakeNotification.created;
+    expect(shown?.shown).toBe(true);
+    expect(shown?.options).toEqual({ title: 'Goku Son', body: 'Ready to train?' });
+    expect(window.webContents.sent).toEqual([]);
+
+    shown!.emit('click');
+    expect(window.minimized).toBe(false);
+    expect(window.visible).toBe(true);
+    expect(window.focused).toBe(true);
+    expect(window.webContents.sent).toEqual([
+      { channel: IpcChannels.notificationClicked, args: ['c-1'] },
+    ]);
+  });
+
+  it('says nothing to a window that closed before the click', async () => {
+    const { call } = await setUp();
+    const { window, event } = appWindow();
+    await call(IpcChannels.notify, event, request);
+    window.close();
+    FakeNotification.created[0]!.emit('click');
+    expect(window.webContents.sent).toEqual([]);
+  });
+
+  it.each([
+    ['a foreign page', from('https://evil.example/'), request],
+    ['the inspector window', inspectorPage, request],
+    ['a title over the cap', mainWindowPage, { ...request, title: 'x'.repeat(121) }],
+    ['a body over the cap', mainWindowPage, { ...request, body: 'x'.repeat(241) }],
+    ['no conversation', mainWindowPage, { title: 'Goku', body: 'Hi' }],
+    ['an extra field', mainWindowPage, { ...request, icon: 'file:///etc/passwd' }],
+    ['not an object', mainWindowPage, 'Goku: hi'],
+  ])('shows nothing for %s', async (_what, event, payload) => {
+    const { call } = await setUp();
+    await call(IpcChannels.notify, { ...event, sender: new FakeWebContents() }, payload);
+    expect(FakeNotification.created).toEqual([]);
+  });
+
+  it('shows nothing where the system has no notifications', async () => {
+    const { call } = await setUp();
+    FakeNotification.supported = false;
+    await call(IpcChannels.notify, appWindow().event, request);
+    expect(FakeNotification.created).toEqual([]);
+  });
+
+  it('sets the dock badge to whole counts from 0 to 99,999 from the app window only', async () => {
+    const { call } = await setUp();
+    await call(IpcChannels.setBadgeCount, mainWindowPage, 3);
+    await call(IpcChannels.setBadgeCount, mainWindowPage, 0);
+    await call(IpcChannels.setBadgeCount, mainWindowPage, 99_999);
+    for (const bad of [-1, 1.5, 100_000, Number.NaN, '3', null]) {
+      await call(IpcChannels.setBadgeCount, mainWindowPage, bad);
+    }
+    await call(IpcChannels.setBadgeCount, from('https://evil.example/'), 7);
+    await call(IpcChannels.setBadgeCount, inspectorPage, 7);
+    expect(app.setBadgeCount.mock.calls).toEqual([[3], [0], [99_999]]);
   });
 });

@@ -82,4 +82,23 @@ describe('the preload bridge', () => {
     expect(listener.mock.calls).toEqual([[]]);
     expect(ipc.listenerCount(IpcChannels.signOutRequested)).toBe(0);
   });
+
+  it('sends notifications and the badge, and hears clicks as conversation ids only', () => {
+    const ipc = fakeIpcRenderer();
+    const bridge = createBridge(ipc as never, argv);
+    bridge.notify({ conversationId: 'c-1', title: 'Goku', body: 'Hi' });
+    bridge.setBadgeCount(4);
+    expect(ipc.send.mock.calls).toEqual([
+      [IpcChannels.notify, { conversationId: 'c-1', title: 'Goku', body: 'Hi' }],
+      [IpcChannels.setBadgeCount, 4],
+    ]);
+    const listener = vi.fn<(conversationId: string) => void>();
+    const unsubscribe = bridge.onNotificationClicked(listener);
+    ipc.emit(IpcChannels.notificationClicked, { sender: 'ipc internals' }, 'c-1');
+    ipc.emit(IpcChannels.notificationClicked, { sender: 'ipc internals' }, { not: 'an id' });
+    unsubscribe();
+    ipc.emit(IpcChannels.notificationClicked, { sender: 'ipc internals' }, 'c-2');
+    expect(listener.mock.calls).toEqual([['c-1']]);
+    expect(ipc.listenerCount(IpcChannels.notificationClicked)).toBe(0);
+  });
 });

@@ -96,6 +96,35 @@ describe('sidebarRowsAtom', () => {
     expect(groupRow()?.draft).toBeUndefined();
   });
 
+  it('muted conversations keep their count in the list but leave the total; the open one says it is muted', async () => {
+    const { store, atoms, goLive, server, open } = await signedIn();
+    const total = () => store.get(atoms.unreadTotalAtom);
+    store.sub(atoms.unreadTotalAtom, () => {});
+    store.sub(atoms.mutedIdsAtom, () => {});
+    goLive();
+    server.push(groupUpdate('Hurry', 6));
+    // Vegeta's opening line (never read) and Goku's message.
+    const before = total();
+    expect(store.get(atoms.sidebarRowsAtom).find((r) => r.id === 'c-group')?.unreadCount).toBe(1);
+    open('c-group');
+    store.set(atoms.sendToOpenConversationAtom, { type: 'mute.toggled' });
+    expect(store.get(atoms.openConversationAtom)?.muted).toBe(true);
+    expect([...store.get(atoms.mutedIdsAtom)]).toEqual(['c-group']);
+    open('c-vegeta');
+    server.push(groupUpdate('Still there?', 7));
+    expect(store.get(atoms.sidebarRowsAtom).find((r) => r.id === 'c-group')?.unreadCount).toBe(1);
+    // Vegeta's DM is read now and the group is muted: nothing counts.
+    expect(total()).toBe(0);
+    expect(before).toBeGreaterThan(0);
+    server.push({ ...groupUpdate('Loud again', 8) });
+    open('c-group');
+    store.set(atoms.sendToOpenConversationAtom, { type: 'mute.toggled' });
+    expect(store.get(atoms.openConversationAtom)?.muted).toBe(false);
+    open('c-vegeta');
+    server.push(groupUpdate('Counted', 9));
+    expect(total()).toBe(1);
+  });
+
   it('a message from someone else moves its conversation to the top', async () => {
     const { store, atoms, goLive, server } = await signedIn();
     goLive();

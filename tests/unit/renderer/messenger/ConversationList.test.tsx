@@ -164,10 +164,14 @@ describe('ConversationList with a thousand conversations', () => {
     const props = { rows: many, onSelect: () => {}, onNewChat: () => {}, onRowFocused };
     const { rerender } = render(<ConversationList {...props} />);
     const list = screen.getByRole('list', { name: 'Conversations' });
-    expect(within(list).queryByRole('button', { name: 'Sidebar 800' })).toBeNull();
+    expect(
+      within(list).queryByRole('button', { name: conversationRowName('Sidebar 800') }),
+    ).toBeNull();
     // The conversation just closed (Back or Escape) is the 800th.
     rerender(<ConversationList {...props} focusRowId={many[799]?.id ?? null} />);
-    const row = await within(list).findByRole('button', { name: 'Sidebar 800' });
+    const row = await within(list).findByRole('button', {
+      name: conversationRowName('Sidebar 800'),
+    });
     await vi.waitFor(() => expect(document.activeElement).toBe(row));
     expect(onRowFocused).toHaveBeenCalledTimes(1);
   });

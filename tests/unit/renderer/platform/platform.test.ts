@@ -8,6 +8,7 @@ import {
   PlatformStorageError,
   WebPlatform,
   createPlatform,
+  notificationPromptStorageKey,
   sessionTokenStorageKey,
   unsentStorageKey,
 } from '../../../../src/renderer/platform/index.ts';
@@ -43,6 +44,9 @@ function fakeBridge(): FakeBridge {
       bridge.unsent = json;
     }),
     openExternal: vi.fn<ParleyBridge['openExternal']>(async (_url: string) => {}),
+    notify: vi.fn<ParleyBridge['notify']>(),
+    onNotificationClicked: vi.fn<ParleyBridge['onNotificationClicked']>(() => () => {}),
+    setBadgeCount: vi.fn<ParleyBridge['setBadgeCount']>(),
     inspector: {
       publish: (record: InspectionRecord) => bridge.published.push(record),
       subscribe: () => () => {},
@@ -259,6 +263,97 @@ describe('ElectronPlatform', () => {
     expect(bridge.openExternal).not.toHaveBeenCalled();
     platform.openExternal('https://example.com');
     expect(bridge.openExternal).toHaveBeenCalledWith('https://example.com');
+  });
+});
+
+describe('notifications and the badge', () => {
+  /** The Web Notifications API as a browser gives it, keeping each notification shown. */
+  function fakeNotificationApi(permission: NotificationPermission, answer = permission) {
+    const shown: FakeNotification[] = [];
+    class FakeNotification extends EventTarget {
+      static permission = permission;
+      static requestPermission = vi.fn<() => Promise<NotificationPermission>>(async () => {
+        FakeNotification.permission = answer;
+        return answer;
+      });
+      closed = false;
+      readonly title: string;
+      readonly options: NotificationOptions;
+      constructor(title: string, options: NotificationOptions) {
+        super();
+        this.title = title;
+        this.options = options;
+        shown.push(this);
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    return { api: FakeNotification, shown };
+  }
+  const notification = { conversationId: 'c-1', title: 'Goku Son', body: 'Ready?' };
+
+  it('web: shows a notification only once permitted; a click focuses the window and opens it', async () => {
+    const { api, shown } = fakeNotificationApi('default', 'granted');
+    const focus = vi.fn<() => void>();
+    const win = { location: window.location, localStorage, Notification: api, focus };
+    const platform = new WebPlatform(win as unknown as Window);
+    expect(await platform.notificationPermission()).toBe('default');
+    platform.notify(notification);
+    expect(shown).toEqual([]);
+
+    expect(await platform.requestNotificationPermission()).toBe('granted');
+    const clicked: string[] = [];
+    platform.onNotificationClick((id) => clicked.push(id));
+    platform.notify(notification);
+    expect(shown.map((n) => [n.title, n.options])).toEqual([
+      ['Goku Son', { body: 'Ready?', tag: 'c-1' }],
+    ]);
+    expect(clicked).toEqual([]);
+    shown[0]!.dispatchEvent(new Event('click'));
+    expect(focus).toHaveBeenCalledOnce();
+    expect(shown[0]!.closed).toBe(true);
+    expect(clicked).toEqual(['c-1']);
+  });
+
+  it('web: shows nothing when refused', async () => {
+    const { api, shown } = fakeNotificationApi('denied');
+    const win = {
+      location: window.location,
+      localStorage,
+      Notification: api,
+      focus: vi.fn<() => void>(),
+    };
+    const platform = new WebPlatform(win as unknown as Window);
+    expect(await platform.notificationPermission()).toBe('denied');
+    platform.notify(notification);
+    expect(shown).toEqual([]);
+  });
+
+  it('web: remembers "Not now" and reports no notifications where the browser has none', async () => {
+    const platform = new WebPlatform(window);
+    expect(platform.notificationPromptDismissed()).toBe(false);
+    platform.dismissNotificationPrompt();
+    expect(localStorage.getItem(notificationPromptStorageKey)).toBe('dismissed');
+    expect(new WebPlatform(window).notificationPromptDismissed()).toBe(true);
+    // jsdom has no Notification: as a browser without the API.
+    expect(await platform.notificationPermission()).toBe('unsupported');
+    expect(await platform.requestNotificationPermission()).toBe('unsupported');
+  });
+
+  it('electron: always permitted; notifications, clicks and the badge go through the bridge', async () => {
+    const bridge = fakeBridge();
+    const platform = new ElectronPlatform(bridge);
+    expect(await platform.notificationPermission()).toBe('granted');
+    platform.notify(notification);
+    expect(bridge.notify).toHaveBeenCalledWith(notification);
+    const listener = () => {};
+    platform.onNotificationClick(listener);
+    expect(bridge.onNotificationClicked).toHaveBeenCalledWith(listener);
+    platform.setBadgeCount(12);
+    platform.setBadgeCount(250_000);
+    platform.setBadgeCount(-3);
+    expect(vi.mocked(bridge.setBadgeCount).mock.calls).toEqual([[12], [99_999], [0]]);
   });
 });
 
