@@ -25,6 +25,7 @@ import {
 } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
+import { receiptListMachine } from './receiptList.ts';
 import { settingsMachine } from './settings.ts';
 import { conversationSystemId, hasOwnKey, ownValue, systemIds } from './system.ts';
 import {
@@ -132,6 +133,7 @@ export const messengerMachine = setup({
     conversation: conversationMachine,
     newChat: newChatMachine,
     membership: membershipMachine,
+    receiptList: receiptListMachine,
     settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
@@ -299,7 +301,13 @@ export const messengerMachine = setup({
       for (const ref of Object.values(context.conversations)) {
         enqueue.sendTo(ref, { type: 'connection.lost' });
       }
-      for (const id of [systemIds.newChat, systemIds.membership, systemIds.settings]) {
+      const children = [
+        systemIds.newChat,
+        systemIds.membership,
+        systemIds.receiptList,
+        systemIds.settings,
+      ];
+      for (const id of children) {
         const child = system.get(id);
         if (child) enqueue.sendTo(child, { type: 'connection.lost' });
       }
@@ -360,6 +368,7 @@ export const messengerMachine = setup({
         { id: 'persistUnsent', src: 'persistUnsent' },
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
+        { id: systemIds.receiptList, src: 'receiptList', systemId: systemIds.receiptList },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
       ],
       on: {
