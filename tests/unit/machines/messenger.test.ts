@@ -771,6 +771,7 @@ describe('messenger machine', () => {
           'membership',
           'newChat',
           'persistUnsent',
+          'receiptList',
           'settings',
         ].sort(),
       );
