@@ -1,4 +1,4 @@
-import { useEffect, useState, type JSX } from 'react';
+import { useEffect, useRef, useState, type JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -29,6 +29,13 @@ export function MessageInfoDialog(): JSX.Element {
   if (info !== null && info !== last) setLast(info);
   const view = info ?? last;
   const close = () => send({ type: 'receiptList.closed' });
+  const contentRef = useRef<HTMLDivElement>(null);
+  const retry = () => {
+    send({ type: 'receiptList.retried' });
+    // The Retry button goes away with the failure: keep the focus in the dialog, on what it
+    // shows next, or Escape would no longer reach it.
+    contentRef.current?.focus();
+  };
   // Leaving the conversation (a notification opens another) closes it: coming back shows none.
   useEffect(() => () => send({ type: 'receiptList.closed' }), [send]);
   return (
@@ -40,7 +47,7 @@ export function MessageInfoDialog(): JSX.Element {
       aria-labelledby="message-info-title"
     >
       <DialogTitle id="message-info-title">Message info</DialogTitle>
-      <DialogContent>
+      <DialogContent ref={contentRef} tabIndex={-1} sx={{ outline: 'none' }}>
         {view?.status === 'loading' && (
           <Box sx={{ display: 'flex', justifyContent: 'center', py: 2 }}>
             <CircularProgress size={28} aria-label="Loading who read it" />
@@ -50,11 +57,7 @@ export function MessageInfoDialog(): JSX.Element {
           <Alert
             severity="error"
             action={
-              <Button
-                color="inherit"
-                size="small"
-                onClick={() => send({ type: 'receiptList.retried' })}
-              >
+              <Button color="inherit" size="small" onClick={retry}>
                 Retry
               </Button>
             }
