@@ -8,6 +8,7 @@ import { messengerMachine } from './messenger.ts';
 import { newChatMachine } from './newChat.ts';
 import { onboardingMachine } from './onboarding.ts';
 import { outgoingMessageMachine } from './outgoingMessage.ts';
+import { receiptListMachine } from './receiptList.ts';
 import { sessionMachine } from './session.ts';
 import { settingsMachine } from './settings.ts';
 
@@ -45,6 +46,11 @@ export const registry: readonly MachineEntry[] = [
     machine: membershipMachine,
   },
   {
+    name: 'receiptList',
+    purpose: 'Who read one of your messages in a group, and who has it unread: ask, show, retry.',
+    machine: receiptListMachine,
+  },
+  {
     name: 'settings',
     purpose:
       'Profile and devices: rename, avatar colour, phone discovery, list and revoke sessions.',
@@ -76,6 +82,7 @@ export {
   newChatMachine,
   onboardingMachine,
   outgoingMessageMachine,
+  receiptListMachine,
   sessionMachine,
   settingsMachine,
 };

@@ -30,6 +30,7 @@ import {
 } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
+import { receiptListMachine } from './receiptList.ts';
 import { settingsMachine } from './settings.ts';
 import {
   conversationSystemId,
@@ -171,6 +172,7 @@ export const messengerMachine = setup({
     conversation: conversationMachine,
     newChat: newChatMachine,
     membership: membershipMachine,
+    receiptList: receiptListMachine,
     settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
@@ -344,7 +346,13 @@ export const messengerMachine = setup({
       for (const ref of Object.values(context.conversations)) {
         enqueue.sendTo(ref, { type: 'connection.lost' });
       }
-      for (const id of [systemIds.newChat, systemIds.membership, systemIds.settings]) {
+      const children = [
+        systemIds.newChat,
+        systemIds.membership,
+        systemIds.receiptList,
+        systemIds.settings,
+      ];
+      for (const id of children) {
         const child = system.get(id);
         if (child) enqueue.sendTo(child, { type: 'connection.lost' });
       }
@@ -431,6 +439,7 @@ export const messengerMachine = setup({
         { id: 'persistUnsent', src: 'persistUnsent' },
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
+        { id: systemIds.receiptList, src: 'receiptList', systemId: systemIds.receiptList },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
         { id: systemIds.notifier, src: 'notifier', systemId: systemIds.notifier },
       ],

@@ -5,6 +5,7 @@
 //                                           │   └─ outgoingMessage ("outgoing.<clientMessageId>")
 //                                           ├─ newChat (systemId "newChat")
 //                                           ├─ membership (systemId "membership")
+//                                           ├─ receiptList (systemId "receiptList")
 //                                           └─ settings (systemId "settings")
 //                                           └─ notifier (systemId "notifier", the platform's)
 //
@@ -23,6 +24,7 @@ export const systemIds = {
   messenger: 'messenger',
   newChat: 'newChat',
   membership: 'membership',
+  receiptList: 'receiptList',
   settings: 'settings',
   notifier: 'notifier',
 } as const;
@@ -70,6 +72,8 @@ export type SocketCommand =
   | { type: 'markRead'; conversationId: string; seq: number }
   /** Fire and forget, coalesced per conversation by the transport (read implies delivered). */
   | { type: 'markDelivered'; conversationId: string; seq: number }
+  /** Answered with `receiptList.loaded` or `receiptList.failed` (with `requestId`), to `receiptList`. */
+  | { type: 'listReceipts'; requestId: number; conversationId: string; seq: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string }
   /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */

@@ -164,7 +164,7 @@ describe('the visualizer in live mode', () => {
 
     // The actor tree: the app, with the finished onboarding, the session and the messenger
     // under it, and under the messenger the new-chat dialog, the membership requests, the
-    // settings and one conversation actor each (the DM with Vegeta and the group), heard from
+    // settings, the receipt list and one conversation actor each (the DM with Vegeta and the group), heard from
     // once the session synced.
     const tree = visualizer.getByRole('tree', { name: 'Actors' });
     const group = tree.getByRole('treeitem', { name: 'conversation capsule-corp', exact: true });
@@ -183,7 +183,8 @@ describe('the visualizer in live mode', () => {
       ['messenger', '2'],
     ]);
     const underMessenger = rows.slice(messengerAt + 1).map(([label, level]) => `${level} ${label}`);
-    expect(underMessenger).toHaveLength(5);
+    expect(underMessenger).toHaveLength(6);
+    expect(underMessenger).toContain('3 receiptList');
     expect(underMessenger).toContain('3 newChat');
     expect(underMessenger).toContain('3 membership');
     expect(underMessenger).toContain('3 settings');

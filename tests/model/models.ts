@@ -13,6 +13,7 @@ import { membershipMachine, type MembershipContext } from '../../machines/member
 import { messengerMachine, type MessengerContext } from '../../machines/messenger.ts';
 import { isValidGroupTitle, newChatMachine, type NewChatContext } from '../../machines/newChat.ts';
 import { onboardingMachine, type OnboardingContext } from '../../machines/onboarding.ts';
+import { receiptListMachine, type ReceiptListContext } from '../../machines/receiptList.ts';
 import {
   outgoingMessageMachine,
   type OutgoingMessageContext,
@@ -491,6 +492,58 @@ const membershipModel: MachineModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// receiptList
+// ---------------------------------------------------------------------------------------------
+const receiptListModel: MachineModel = {
+  name: 'receiptList',
+  machine: receiptListMachine,
+  inputs: [undefined],
+  // Two messages to open; answers to the request in flight (the context's number) and late
+  // ones to the request before it, which must change nothing.
+  events: (snapshot) => {
+    const context = snapshot.context as ReceiptListContext;
+    return [
+      { type: 'receiptList.opened', conversationId: 'c-group', seq: 3 },
+      { type: 'receiptList.opened', conversationId: 'c-group', seq: 5 },
+      { type: 'receiptList.retried' },
+      { type: 'receiptList.closed' },
+      {
+        type: 'receiptList.loaded',
+        requestId: context.requestId,
+        readBy: [goku.id],
+        deliveredTo: [],
+      },
+      {
+        type: 'receiptList.loaded',
+        requestId: context.requestId - 1,
+        readBy: [],
+        deliveredTo: [goku.id],
+      },
+      {
+        type: 'receiptList.failed',
+        requestId: context.requestId,
+        error: serverError('forbidden'),
+      },
+      {
+        type: 'receiptList.failed',
+        requestId: context.requestId - 1,
+        error: serverError('not_found'),
+      },
+      { type: 'connection.lost' },
+    ];
+  },
+  facts: (snapshot) => {
+    const context = snapshot.context as ReceiptListContext;
+    return {
+      message: context.seq,
+      readBy: context.readBy.join(','),
+      deliveredTo: context.deliveredTo.join(','),
+      error: context.error !== null,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // settings
 // ---------------------------------------------------------------------------------------------
 const thisDevice = { id: 's-this', createdAt: 0, lastSeenAt: 0, client: 'Chrome', current: true };
@@ -802,6 +855,7 @@ export const models: Record<string, MachineModel> = {
   messenger: messengerModel,
   newChat: newChatModel,
   membership: membershipModel,
+  receiptList: receiptListModel,
   settings: settingsModel,
   conversation: conversationModel,
   outgoingMessage: outgoingMessageModel,

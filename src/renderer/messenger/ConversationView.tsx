@@ -1,10 +1,13 @@
 import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { useSetAtom } from 'jotai';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import type { OpenConversationView } from '../state/index.ts';
 import { Composer } from './Composer.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
+import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import { GroupInfoDialog } from './GroupInfoDialog.tsx';
+import { MessageInfoDialog } from './MessageInfoDialog.tsx';
 import { MessageLog } from './MessageLog.tsx';
 import { createLogRowBuilder } from './logRows.ts';
 
@@ -42,6 +45,11 @@ export function ConversationView({
   const showInfo = useCallback(() => setShowingInfo(true), []);
   const { id } = conversation;
   const close = useCallback(() => onClose(id), [onClose, id]);
+  const sendToReceiptList = useSetAtom(useAppAtoms().sendToReceiptListAtom);
+  const showMessageInfo = useCallback(
+    (seq: number) => sendToReceiptList({ type: 'receiptList.opened', conversationId: id, seq }),
+    [sendToReceiptList, id],
+  );
   // Escape anywhere in the conversation closes it, as in Telegram. A dialog opened from here
   // (group info) swallows its own Escape; an IME uses Escape to cancel what it composes.
   const closeOnEscape = (event: KeyboardEvent<HTMLElement>) => {
@@ -70,7 +78,10 @@ export function ConversationView({
         {...(showBack ? { onBack: close } : {})}
       />
       {conversation.kind === 'group' && (
-        <GroupInfoDialog open={showingInfo} onClose={() => setShowingInfo(false)} />
+        <>
+          <GroupInfoDialog open={showingInfo} onClose={() => setShowingInfo(false)} />
+          <MessageInfoDialog />
+        </>
       )}
       {conversation.historyError && (
         <Alert severity="warning" sx={{ borderRadius: 0 }}>
@@ -84,6 +95,7 @@ export function ConversationView({
         isLoadingOlder={conversation.loadingHistory}
         onLoadOlder={onLoadOlder}
         onRetry={onRetry}
+        {...(conversation.kind === 'group' ? { onShowInfo: showMessageInfo } : {})}
       />
       <Composer
         value={conversation.draft}

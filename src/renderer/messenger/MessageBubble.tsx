@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
 import Typography from '@mui/material/Typography';
 import DoneIcon from '@mui/icons-material/Done';
 import DoneAllIcon from '@mui/icons-material/DoneAll';
@@ -16,6 +17,11 @@ export interface MessageBubbleProps {
   /** Groups show who wrote each run of others' messages; a DM's header already says who. */
   isGroup: boolean;
   onRetry: (messageKey: string) => void;
+  /**
+   * Given in groups: the tick of the user's own stored messages becomes a button that opens
+   * Message info (who read it, who has it) for that message's seq.
+   */
+  onShowInfo?: (seq: number) => void;
 }
 
 const AVATAR_SIZE = 32;
@@ -29,6 +35,7 @@ export const MessageBubble = memo(function MessageBubble({
   row,
   isGroup,
   onRetry,
+  onShowInfo,
 }: MessageBubbleProps) {
   const { message, author } = row;
   const { isOwn } = message;
@@ -89,8 +96,12 @@ export const MessageBubble = memo(function MessageBubble({
             {formatClockTime(message.sentAt)}
           </time>
           {/* A message on its way shows its clock on whichever side it will stay. */}
-          {(isOwn || message.status === 'sending' || message.status === 'failed') && (
-            <StatusIcon status={message.status} />
+          {isOwn && onShowInfo && message.seq !== null && hasReceipts(message.status) ? (
+            <InfoButton status={message.status} seq={message.seq} onShowInfo={onShowInfo} />
+          ) : (
+            (isOwn || message.status === 'sending' || message.status === 'failed') && (
+              <StatusIcon status={message.status} />
+            )
           )}
         </Box>
         {message.status === 'failed' && (
@@ -110,19 +121,56 @@ export const MessageBubble = memo(function MessageBubble({
   );
 });
 
-function StatusIcon({ status }: { status: DeliveryStatus }) {
+type StoredStatus = 'sent' | 'delivered' | 'read';
+
+const hasReceipts = (status: DeliveryStatus): status is StoredStatus =>
+  status === 'sent' || status === 'delivered' || status === 'read';
+
+/** What a group's tick says: its watermark is the lowest member's, so read is everyone's. */
+const groupTickText: Record<StoredStatus, string> = {
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read by everyone',
+};
+
+function InfoButton({
+  status,
+  seq,
+  onShowInfo,
+}: {
+  status: StoredStatus;
+  seq: number;
+  onShowInfo: (seq: number) => void;
+}) {
+  return (
+    <IconButton
+      size="small"
+      color="inherit"
+      aria-label={`${groupTickText[status]}. Message info`}
+      aria-haspopup="dialog"
+      onClick={() => onShowInfo(seq)}
+      sx={{ p: 0.25, m: -0.25 }}
+    >
+      <StatusIcon status={status} labelled={false} />
+    </IconButton>
+  );
+}
+
+function StatusIcon({ status, labelled = true }: { status: DeliveryStatus; labelled?: boolean }) {
   const iconSx = { fontSize: 14 };
+  // Inside the info button the button's name says it; the icon is then decoration.
+  const title = (text: string) => (labelled ? { titleAccess: text } : {});
   switch (status) {
     case 'sending':
-      return <ScheduleIcon titleAccess="Sending" sx={iconSx} />;
+      return <ScheduleIcon {...title('Sending')} sx={iconSx} />;
     case 'sent':
-      return <DoneIcon titleAccess="Sent" sx={iconSx} />;
+      return <DoneIcon {...title('Sent')} sx={iconSx} />;
     case 'delivered':
-      return <DoneAllIcon titleAccess="Delivered" sx={iconSx} />;
+      return <DoneAllIcon {...title('Delivered')} sx={iconSx} />;
     case 'read':
       // Coloured, as Telegram and WhatsApp draw read: a light tint that reads on the accent.
-      return <DoneAllIcon titleAccess="Read" sx={{ ...iconSx, color: 'info.light' }} />;
+      return <DoneAllIcon {...title('Read')} sx={{ ...iconSx, color: 'info.light' }} />;
     case 'failed':
-      return <ErrorIcon titleAccess="Not sent" sx={iconSx} />;
+      return <ErrorIcon {...title('Not sent')} sx={iconSx} />;
   }
 }

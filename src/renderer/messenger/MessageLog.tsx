@@ -19,6 +19,8 @@ export interface MessageLogProps {
   isLoadingOlder: boolean;
   onLoadOlder: () => void;
   onRetry: (messageKey: string) => void;
+  /** Groups only: Message info for one of the user's own messages (by seq). */
+  onShowInfo?: (seq: number) => void;
 }
 
 /** Older history is asked for while the reader is this close to the top. */
@@ -40,6 +42,7 @@ export const MessageLog = memo(function MessageLog({
   isLoadingOlder,
   onLoadOlder,
   onRetry,
+  onShowInfo,
 }: MessageLogProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -155,7 +158,12 @@ export const MessageLog = memo(function MessageLog({
                   ) : row.kind === 'unread' ? (
                     <NewMessagesSeparator />
                   ) : (
-                    <MessageBubble row={row} isGroup={isGroup} onRetry={onRetry} />
+                    <MessageBubble
+                      row={row}
+                      isGroup={isGroup}
+                      onRetry={onRetry}
+                      {...(isGroup && onShowInfo ? { onShowInfo } : {})}
+                    />
                   )}
                 </div>
               );

@@ -36,6 +36,9 @@ export {
   type NewChatStep,
   type NewChatView,
   type NewChatViewEvent,
+  type ReceiptListView,
+  type ReceiptListViewEvent,
+  type ReceiptPerson,
 } from './peopleAtoms.ts';
 export {
   toSettingsView,

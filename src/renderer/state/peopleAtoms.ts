@@ -1,10 +1,12 @@
 // The atoms of conversations people make: the New chat dialog (the messenger's `newChat` child),
-// the open group's members with leaving and removing (its `membership` child), and the notice a
-// removal leaves. View models only: every action is an event to the machine that owns it.
+// the open group's members with leaving and removing (its `membership` child), the notice a
+// removal leaves, and who read one of the user's messages in a group (its `receiptList` child).
+// View models only: every action is an event to the machine that owns it.
 import { atom, type Atom, type WritableAtom } from 'jotai/vanilla';
 import type { ConversationRef } from '../../../machines/conversation.ts';
 import type { MembershipEvent, MembershipMachine } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
+import type { ReceiptListEvent, ReceiptListMachine } from '../../../machines/receiptList.ts';
 import {
   isValidGroupTitle,
   type NewChatEvent,
@@ -84,6 +86,26 @@ export type MembershipViewEvent = Extract<
   { type: 'leave.requested' | 'removal.requested' | 'membership.dismissed' }
 >;
 
+export interface ReceiptPerson {
+  id: string;
+  /** First and last name ("Someone" for a person this window does not know). */
+  name: string;
+}
+
+/** The Message info dialog of one of the user's own messages in the open group. */
+export interface ReceiptListView {
+  seq: number;
+  status: 'loading' | 'shown' | 'failed';
+  readBy: readonly ReceiptPerson[];
+  deliveredTo: readonly ReceiptPerson[];
+  error: string | null;
+}
+
+export type ReceiptListViewEvent = Extract<
+  ReceiptListEvent,
+  { type: 'receiptList.opened' | 'receiptList.retried' | 'receiptList.closed' }
+>;
+
 export interface PeopleAtoms {
   /** The New chat dialog, or null while it is closed. */
   newChatAtom: Atom<NewChatView | null>;
@@ -91,6 +113,9 @@ export interface PeopleAtoms {
   /** The open conversation's members and what may be done with them (groups only). */
   groupInfoAtom: Atom<GroupInfoView | null>;
   sendToMembershipAtom: WritableAtom<null, [MembershipViewEvent], void>;
+  /** Message info for the open conversation, or null while it is closed. */
+  receiptListAtom: Atom<ReceiptListView | null>;
+  sendToReceiptListAtom: WritableAtom<null, [ReceiptListViewEvent], void>;
   /** "You were removed from …", until dismissed. */
   messengerNoticeAtom: Atom<string | null>;
   dismissNoticeAtom: WritableAtom<null, [], void>;
@@ -196,6 +221,39 @@ export function createPeopleAtoms(deps: {
       ...membershipOf(membershipRef ? get(snapshotAtomOf(membershipRef)) : null, context.id),
     };
   });
+  const receiptListRefAtom = atom((get) => {
+    const ref = get(messengerSnapshotAtom)?.children.receiptList;
+    return (ref as ActorRefFrom<ReceiptListMachine> | undefined) ?? null;
+  });
+  const receiptListAtom = atom((get): ReceiptListView | null => {
+    const ref = get(receiptListRefAtom);
+    const open = get(openRefAtom);
+    const messenger = get(messengerSnapshotAtom);
+    if (!ref || !open || !messenger) return null;
+    const snapshot = get(snapshotAtomOf(ref));
+    const { context } = snapshot;
+    // Asked about a message of another conversation (one opened since): not shown here.
+    if (context.seq === null || context.conversationId !== open.getSnapshot().context.id) {
+      return null;
+    }
+    const status = (['loading', 'shown', 'failed'] as const).find((name) => snapshot.matches(name));
+    if (!status) return null;
+    const { users } = messenger.context;
+    const person = (id: string): ReceiptPerson => {
+      const user = ownValue(users, id);
+      return { id, name: user ? fullName(user) : 'Someone' };
+    };
+    return {
+      seq: context.seq,
+      status,
+      readBy: context.readBy.map(person),
+      deliveredTo: context.deliveredTo.map(person),
+      error: context.error ? readable(context.error.message) : null,
+    };
+  });
+  const sendToReceiptListAtom = atom(null, (get, _set, event: ReceiptListViewEvent) =>
+    get(receiptListRefAtom)?.send(event),
+  );
   const sendToNewChatAtom = atom(null, (get, _set, event: NewChatViewEvent) =>
     get(newChatRefAtom)?.send(event),
   );
@@ -209,6 +267,8 @@ export function createPeopleAtoms(deps: {
     sendToNewChatAtom,
     groupInfoAtom,
     sendToMembershipAtom,
+    receiptListAtom,
+    sendToReceiptListAtom,
     messengerNoticeAtom,
     dismissNoticeAtom,
   };

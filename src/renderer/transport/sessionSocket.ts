@@ -13,6 +13,7 @@ import type { MembershipEvent } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import type { SettingsEvent } from '../../../machines/settings.ts';
 import {
@@ -32,6 +33,7 @@ import {
   PeopleFoundSchema,
   ProfileUpdatedSchema,
   ReadPositionSchema,
+  ReceiptListSchema,
   ReceiptsChangedSchema,
   type SelfUser,
   SelfUserSchema,
@@ -71,6 +73,7 @@ interface Deliver {
   outgoing(clientMessageId: string, event: OutgoingMessageEvent): void;
   newChat(event: NewChatEvent): void;
   membership(event: MembershipEvent): void;
+  receiptList(event: ReceiptListEvent): void;
   settings(event: SettingsEvent): void;
 }
 
@@ -182,6 +185,7 @@ function createDelivery(
     outgoing: (clientMessageId, event) => tell(outgoingSystemId(clientMessageId), event),
     newChat: (event) => tell(systemIds.newChat, event),
     membership: (event) => tell(systemIds.membership, event),
+    receiptList: (event) => tell(systemIds.receiptList, event),
     settings: (event) => tell(systemIds.settings, event),
   };
 }
@@ -524,6 +528,25 @@ function runCommand(
             deliver.membership({
               type: 'leave.failed',
               conversationId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'listReceipts': {
+      const { requestId, conversationId, seq } = command;
+      withTimeout.emit(
+        'listReceipts',
+        { conversationId, seq },
+        onAck(
+          ReceiptListSchema,
+          ({ readBy, deliveredTo }) =>
+            deliver.receiptList({ type: 'receiptList.loaded', requestId, readBy, deliveredTo }),
+          (error) =>
+            deliver.receiptList({
+              type: 'receiptList.failed',
+              requestId,
               error: toProtocolError(error),
             }),
         ),

@@ -18,6 +18,7 @@ import type { MembershipMachine } from '../../../machines/membership.ts';
 import type { NewChatMachine } from '../../../machines/newChat.ts';
 import type { OnboardingMachine } from '../../../machines/onboarding.ts';
 import type { OutgoingMessageMachine } from '../../../machines/outgoingMessage.ts';
+import type { ReceiptListMachine } from '../../../machines/receiptList.ts';
 import type { FailureDetails } from '../../../machines/protocolFailure.ts';
 import type { SessionMachine } from '../../../machines/session.ts';
 import type { SettingsMachine } from '../../../machines/settings.ts';
@@ -594,6 +595,28 @@ const app: MachineTemplates<AppMachine> = {
   },
 };
 
+const receiptList: MachineTemplates<ReceiptListMachine> = {
+  events: {
+    // The user's own message in the sample conversation.
+    'receiptList.opened': only({ conversationId: conversation.id, seq: 10 }),
+    'receiptList.retried': none,
+    'receiptList.closed': none,
+    // The first request's answer (the sample opens one message): who read it, who has it.
+    'receiptList.loaded': [
+      {
+        name: 'read by one',
+        payload: { requestId: 1, readBy: [grace.id], deliveredTo: [alan.id] },
+      },
+      { name: 'late answer', payload: { requestId: 0, readBy: [], deliveredTo: [] } },
+    ],
+    'receiptList.failed': only({
+      requestId: 1,
+      error: protocolError('forbidden', 'Only the author of a message may see who read it.'),
+    }),
+    'connection.lost': none,
+  },
+};
+
 /** By registry name. */
 const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   onboarding,
@@ -604,6 +627,7 @@ const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   app,
   newChat,
   membership,
+  receiptList,
   settings,
 } as Record<string, MachineTemplates<unknown>>;
 

@@ -70,6 +70,7 @@ export const sampleInputs: Readonly<Record<string, unknown>> = {
   messenger: { clientIdPrefix: 'sim' },
   newChat: undefined,
   membership: undefined,
+  receiptList: undefined,
   settings: undefined,
   conversation: {
     conversation,

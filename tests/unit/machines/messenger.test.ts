@@ -910,6 +910,7 @@ describe('messenger machine', () => {
           'newChat',
           'notifier',
           'persistUnsent',
+          'receiptList',
           'settings',
         ].sort(),
       );

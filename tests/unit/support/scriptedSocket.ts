@@ -5,6 +5,7 @@ import { fromCallback, type AnyActorRef } from 'xstate';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import {
   conversationSystemId,
@@ -48,6 +49,8 @@ export interface ScriptedSocket {
   historyFailed(conversationId: string, error: ProtocolError): void;
   catchUp(conversationId: string, after: number, messages: Message[], hasMore: boolean): void;
   catchUpFailed(conversationId: string, error: ProtocolError): void;
+  /** An answer to a `listReceipts`, to the receiptList machine. */
+  receiptList(event: ReceiptListEvent): void;
   /** The clientMessageIds of `sendMessage` commands, in order. */
   sentIds(): string[];
 }
@@ -111,6 +114,7 @@ export function createScriptedSocket(): ScriptedSocket {
     catchUp: (id, after, messages, hasMore) =>
       toConversation(id, { type: 'catchUp.loaded', after, messages, hasMore }),
     catchUpFailed: (id, error) => toConversation(id, { type: 'catchUp.failed', error }),
+    receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
     sentIds: () =>
       commands.flatMap((command) =>
         command.type === 'sendMessage' ? [command.clientMessageId] : [],

@@ -401,6 +401,48 @@ describe('session socket actor against a real server', () => {
     expect(['not_found', 'forbidden']).toContain(failed.error.code);
   });
 
+  it('delivers who read a message to receiptList with the number of the request it answers', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, systemIds.receiptList);
+    listen(actor, outgoingSystemId('m-asked'));
+    let since = command(actor, {
+      type: 'sendMessage',
+      conversationId: group.id,
+      text: 'Who has seen this?',
+      clientMessageId: 'm-asked',
+    });
+    const { message } = await toOutgoing(actor, 'm-asked', 'message.acked', since);
+
+    since = command(actor, {
+      type: 'listReceipts',
+      requestId: 7,
+      conversationId: group.id,
+      seq: message.seq,
+    });
+    const loaded = await delivered(actor, systemIds.receiptList, 'receiptList.loaded', since);
+    expect(loaded).toEqual({
+      type: 'receiptList.loaded',
+      requestId: 7,
+      readBy: expect.any(Array),
+      deliveredTo: expect.any(Array),
+    });
+
+    // Someone else's message: only its author may ask, and the failure carries the number too.
+    const theirs = group.messages.find((m) => m.authorId !== data.currentUserId)!;
+    since = command(actor, {
+      type: 'listReceipts',
+      requestId: 8,
+      conversationId: group.id,
+      seq: theirs.seq,
+    });
+    const failed = await delivered(actor, systemIds.receiptList, 'receiptList.failed', since);
+    expect(failed).toMatchObject({ requestId: 8, error: { code: 'forbidden' } });
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
   it('delivers userJoined to the messenger when someone new joins the group', async () => {
     const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
