@@ -104,7 +104,8 @@ export type ConversationEvent =
   | { type: 'channel.updated'; update: ChannelUpdate }
   | { type: 'member.joined'; userId: string }
   | { type: 'member.left'; userId: string; adminId: string | null }
-  | { type: 'conversation.opened' }
+  /** `focused: false`: opened in a window without the focus (a notification's click). */
+  | { type: 'conversation.opened'; focused?: boolean }
   | { type: 'conversation.closed' }
   /** Whether the window is focused: only then does an open conversation count as read. */
   | { type: 'window.focused' }
@@ -223,6 +224,8 @@ const guards = {
     return text.length > 0 && messageLength(text) <= Limits.messageMaxChars;
   },
   hasOlderMessages: ({ context }: { context: ConversationContext }) => context.hasMore,
+  opensUnfocused: (_: unknown, params: { focused: boolean | undefined }) =>
+    params.focused === false,
   /** A message from someone else that the user has not read yet. */
   isNewFromOther: (
     { context }: { context: ConversationContext },
@@ -893,7 +896,18 @@ export const conversationMachine = setup({
       states: {
         closed: {
           on: {
-            'conversation.opened': { target: 'open', actions: 'noteUnreadStart' },
+            // Opened where nobody is looking (the window has no focus): away, nothing read yet.
+            'conversation.opened': [
+              {
+                guard: {
+                  type: 'opensUnfocused',
+                  params: ({ event }) => ({ focused: event.focused }),
+                },
+                target: 'open.away',
+                actions: 'noteUnreadStart',
+              },
+              { target: 'open', actions: 'noteUnreadStart' },
+            ],
             ...markingDelivered,
           },
         },

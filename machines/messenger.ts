@@ -368,9 +368,8 @@ export const messengerMachine = setup({
       if (before) enqueue.sendTo(before, { type: 'conversation.closed' });
       const next = ownValue(context.conversations, params.conversationId);
       if (next) {
-        enqueue.sendTo(next, { type: 'conversation.opened' });
         // Opened in a window without the focus (a notification's click comes first): not read.
-        if (!context.windowFocused) enqueue.sendTo(next, { type: 'window.blurred' });
+        enqueue.sendTo(next, { type: 'conversation.opened', focused: context.windowFocused });
       }
       enqueue.assign({ selectedConversationId: params.conversationId });
     }),

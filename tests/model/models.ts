@@ -352,6 +352,8 @@ const conversationModel: MachineModel = {
         receipts: { deliveredSeq: context.lastMessage?.seq ?? -1, readSeq: 0 },
       },
       { type: 'conversation.opened' },
+      // Opened by a notification's click while the window has no focus: nothing read yet.
+      { type: 'conversation.opened', focused: false },
       { type: 'conversation.closed' },
       ...(open
         ? [

@@ -356,7 +356,10 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
       variant('muted in another window', { muted: true }),
       variant('unmuted in another window', { muted: false }),
     ],
-    'conversation.opened': none,
+    'conversation.opened': [
+      variant('in the focused window', { focused: true }),
+      variant('in a window without the focus', { focused: false }),
+    ],
     'conversation.closed': none,
     'draft.changed': [variant('text', { text: 'Hello!' }), variant('cleared', { text: '' })],
     'message.submitted': none,

@@ -501,10 +501,19 @@ async function perform(
       );
       return null;
     }
-    case 'conversation.opened':
-      count('conversation.opened: click the row');
+    case 'conversation.opened': {
+      // The window has the focus or not as the event says, before the row is clicked.
+      const focused = event.focused !== false;
+      count(`conversation.opened: click the row (the window ${focused ? 'focused' : 'unfocused'})`);
+      if (focus.has !== focused) {
+        act(() => {
+          focus.has = focused;
+          window.dispatchEvent(new Event(focused ? 'focus' : 'blur'));
+        });
+      }
       await world.user.click(row(titles[GROUP]));
       return null;
+    }
     case 'conversation.closed':
       count('conversation.closed: click the other conversation');
       await world.user.click(row(titles['c-vegeta']));

@@ -641,6 +641,20 @@ describe('conversation machine', () => {
       expect(context().readSeq).toBe(8);
     });
 
+    it('opened in a window without the focus, reads nothing until the window has it', () => {
+      const { ref, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'channel.updated', update: groupUpdate('Unseen', 6) });
+      expect(context().unread).toBe(1);
+      ref.send({ type: 'conversation.opened', focused: false });
+      expect(ref.getSnapshot().matches({ visibility: { open: 'away' } })).toBe(true);
+      expect(context().unread).toBe(1);
+      expect(context().unreadFromSeq).toBe(6);
+      ref.send({ type: 'window.focused' });
+      expect(context().unread).toBe(0);
+      expect(context().readSeq).toBe(6);
+    });
+
     it('while open, new messages are read as they arrive; closed again, they count', () => {
       const { ref, synced, context } = startConversation();
       synced();
