@@ -385,17 +385,28 @@ export const conversationMachine = setup({
       };
     }),
     /** Our messages the server turns out to have (ack lost, or sent from another window). */
-    dropDelivered: enqueueActions(({ context, enqueue }, params: { messages: Message[] }) => {
-      const delivered = deliveredIds(params.messages);
-      if (delivered.size === 0) return;
-      const gone = context.outbox.filter((ref) =>
-        delivered.has(ref.getSnapshot().context.clientMessageId),
-      );
-      if (gone.length === 0) return;
-      for (const ref of gone) enqueue.stopChild(ref);
-      enqueue.assign({ outbox: context.outbox.filter((ref) => !gone.includes(ref)) });
-      enqueue.raise({ type: 'outbox.advance' });
-    }),
+    dropDelivered: enqueueActions(
+      ({ context, enqueue }, params: { messages: Message[]; consumesTurns?: boolean }) => {
+        const delivered = deliveredIds(params.messages);
+        if (delivered.size === 0) return;
+        const gone = context.outbox.filter((ref) =>
+          delivered.has(ref.getSnapshot().context.clientMessageId),
+        );
+        if (gone.length === 0) return;
+        for (const ref of gone) enqueue.stopChild(ref);
+        const goneIds = new Set(gone.map((ref) => ref.getSnapshot().context.clientMessageId));
+        enqueue.assign({
+          outbox: context.outbox.filter((ref) => !gone.includes(ref)),
+          pendingAuthors: Object.fromEntries(
+            Object.entries(context.pendingAuthors).filter(([id]) => !goneIds.has(id)),
+          ),
+          // Heard before its ack (the server announces, then acks): each took one turn. A sync
+          // brings the turns as they stand, these sends counted.
+          ...(params.consumesTurns ? { authorTurns: context.authorTurns.slice(gone.length) } : {}),
+        });
+        enqueue.raise({ type: 'outbox.advance' });
+      },
+    ),
     addMember: assign(({ context }, params: { userId: string }) =>
       context.memberIds.includes(params.userId)
         ? {}
@@ -662,6 +673,7 @@ export const conversationMachine = setup({
               type: 'dropDelivered',
               params: ({ event }) => ({
                 messages: event.update.message ? [event.update.message] : [],
+                consumesTurns: true,
               }),
             },
           ],

@@ -124,6 +124,8 @@ describe('messenger', () => {
       });
       route.onMessage((frame) => server.send(frame));
     });
+    // The route wraps the page's WebSocket from its next load on.
+    await page.reload();
     await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
     await openConversation(page, vegetaTitle);
     await send(page, 'My turn.');
@@ -133,7 +135,8 @@ describe('messenger', () => {
     await mine.getByRole('img', { name: 'Read' }).waitFor({ timeout: stepTimeoutMs });
 
     holding = true;
-    await send(page, 'His turn.');
+    await composer(page).fill('His turn.');
+    await composer(page).press('Enter');
     const his = messages(page).getByRole('article').filter({ hasText: 'His turn.' });
     await his.getByRole('img', { name: 'Sending' }).waitFor({ timeout: stepTimeoutMs });
     // Already Vegeta's, on his side, with the clock: where it will stay.

@@ -556,6 +556,27 @@ describe('session socket actor against a real server', () => {
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
+  it("hands a send's ack to its message with who authors the next sends", async () => {
+    const { sessionToken, user } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const dm = data.conversations.find((c) => c.kind === 'direct')!;
+    // The sync says it too: the person first, then Vegeta (the DM's one other member).
+    const vegetaId = dm.memberIds.find((id) => id !== user.id)!;
+    expect(dm.authorTurns?.slice(0, 2)).toEqual([user.id, vegetaId]);
+    const since = mark(actor);
+    listen(actor, outgoingSystemId('m-turns'));
+    command(actor, {
+      type: 'sendMessage',
+      conversationId: dm.id,
+      text: 'whose turn',
+      clientMessageId: 'm-turns',
+    });
+    const acked = await toOutgoing(actor, 'm-turns', 'message.acked', since);
+    expect(acked.message.authorId).toBe(user.id);
+    expect(acked.authorTurns?.slice(0, 2)).toEqual([vegetaId, user.id]);
+  });
+
   it('sends a burst of delivery marks as one, with the highest seq', async () => {
     const { sessionToken } = await signUp(server.url);
     const serverSide = new Promise<ChatSocket>((resolve) => onServerSocket(resolve));
