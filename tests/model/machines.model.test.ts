@@ -34,5 +34,6 @@ describe.each(registry.map((entry) => [entry.name, entry] as const))('%s', (name
     expect(result.uncoveredTransitionIds).toEqual([]);
     expect(result.states.covered).toBe(result.states.total);
     expect(result.transitions.covered).toBe(result.transitions.total);
-  });
+    // The conversation's paths (its regions' combinations) take the longest: 20-70 s on 2 cores.
+  }, 180_000);
 });
