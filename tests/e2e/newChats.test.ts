@@ -11,22 +11,10 @@ import {
   messages,
   openConversation,
 } from './support/messenger.ts';
+import { dialog, found, makeGroup, searchField, startNewChat } from './support/newChat.ts';
 import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 
 const e2e = useE2E();
-
-const dialog = (page: Page) => page.getByRole('dialog');
-const searchField = (page: Page) =>
-  dialog(page).getByRole('searchbox', { name: 'Name or phone number' });
-const found = (page: Page, name: string) =>
-  dialog(page).getByRole('list', { name: 'People found' }).getByRole('button', { name });
-
-async function startNewChat(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'New chat' }).click();
-  await dialog(page)
-    .getByRole('heading', { name: 'New message' })
-    .waitFor({ timeout: stepTimeoutMs });
-}
 
 async function send(page: Page, text: string): Promise<void> {
   await composer(page).fill(text);
@@ -188,22 +176,15 @@ describe('new chats', () => {
     const ted = await e2e.openPerson('person 3');
     await onboard(ted, { phone: freshUsPhone(), first: 'Ted', last: 'Kaehler' });
 
-    await startNewChat(ada);
-    await dialog(ada).getByRole('button', { name: 'New group' }).click();
-    for (const [query, name] of [
-      ['ingalls', 'Dan Ingalls'],
-      ['kaehler', 'Ted Kaehler'],
-    ] as const) {
-      await searchField(ada).fill(query);
-      await found(ada, name).click();
-    }
-    await dialog(ada).getByRole('button', { name: 'Next' }).click();
-    await dialog(ada).getByRole('textbox', { name: 'Group name' }).fill('Learning Research');
-    await dialog(ada).getByRole('button', { name: 'Create group' }).click();
-    await conversation(ada, 'Learning Research').waitFor({ timeout: stepTimeoutMs });
-    for (const member of [dan, ted]) {
-      await conversationButton(member, 'Learning Research').waitFor({ timeout: stepTimeoutMs });
-    }
+    await makeGroup(
+      ada,
+      'Learning Research',
+      [
+        ['ingalls', 'Dan Ingalls'],
+        ['kaehler', 'Ted Kaehler'],
+      ],
+      [dan, ted],
+    );
 
     // The admin sees everyone, marked, and may remove them.
     await conversation(ada, 'Learning Research')

@@ -7,20 +7,14 @@ import { useE2E } from './support/bootstrap.ts';
 import {
   composer,
   conversation,
-  conversationButton,
   conversationStatus,
   messages,
   openConversation,
 } from './support/messenger.ts';
+import { makeGroup } from './support/newChat.ts';
 import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 
 const e2e = useE2E();
-
-const dialog = (page: Page) => page.getByRole('dialog');
-const searchField = (page: Page) =>
-  dialog(page).getByRole('searchbox', { name: 'Name or phone number' });
-const found = (page: Page, name: string) =>
-  dialog(page).getByRole('list', { name: 'People found' }).getByRole('button', { name });
 
 /** The Message info button (the tick) on the user's own bubble saying `text`. */
 const infoButton = (page: Page, text: string, tick: 'Sent' | 'Delivered' | 'Read by everyone') =>
@@ -50,22 +44,15 @@ describe('read by', () => {
     await onboard(barbara, { phone: freshUsPhone(), first: 'Barbara', last: 'Liskov' });
 
     // Hedy makes a group of the three.
-    await hedy.getByRole('button', { name: 'New chat' }).click();
-    await dialog(hedy).getByRole('button', { name: 'New group' }).click();
-    for (const [query, name] of [
-      ['elwood', 'Claude Elwood'],
-      ['liskov', 'Barbara Liskov'],
-    ] as const) {
-      await searchField(hedy).fill(query);
-      await found(hedy, name).click();
-    }
-    await dialog(hedy).getByRole('button', { name: 'Next' }).click();
-    await dialog(hedy).getByRole('textbox', { name: 'Group name' }).fill('Frequency Hopping');
-    await dialog(hedy).getByRole('button', { name: 'Create group' }).click();
-    await conversation(hedy, 'Frequency Hopping').waitFor({ timeout: stepTimeoutMs });
-    for (const member of [claude, barbara]) {
-      await conversationButton(member, 'Frequency Hopping').waitFor({ timeout: stepTimeoutMs });
-    }
+    await makeGroup(
+      hedy,
+      'Frequency Hopping',
+      [
+        ['elwood', 'Claude Elwood'],
+        ['liskov', 'Barbara Liskov'],
+      ],
+      [claude, barbara],
+    );
 
     // Both windows are open on other conversations: their devices get it, nobody read it.
     await composer(hedy).fill('The patent is filed.');

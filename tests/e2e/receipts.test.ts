@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/bootstrap.ts';
 import { composer, conversation, messages, openConversation } from './support/messenger.ts';
+import { found, searchField, startNewChat } from './support/newChat.ts';
 import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 
 const e2e = useE2E();
@@ -29,16 +30,9 @@ describe('receipts', () => {
     await onboard(alan, { phone: freshUsPhone(), first: 'Alan', last: 'Mathison' });
 
     // Ada starts a DM with Alan.
-    await ada.getByRole('button', { name: 'New chat' }).click();
-    await ada
-      .getByRole('dialog')
-      .getByRole('searchbox', { name: 'Name or phone number' })
-      .fill('Alan Mathison');
-    await ada
-      .getByRole('dialog')
-      .getByRole('list', { name: 'People found' })
-      .getByRole('button', { name: 'Alan Mathison' })
-      .click();
+    await startNewChat(ada);
+    await searchField(ada).fill('Alan Mathison');
+    await found(ada, 'Alan Mathison').click();
     await conversation(ada, 'Alan Mathison').waitFor({ timeout: stepTimeoutMs });
 
     // Alan's window is open, on another conversation: his device gets it, he has not read it.
