@@ -3,7 +3,9 @@
 // exactly as the real socket actor (src/renderer/transport/sessionSocket.ts) does.
 import { fromCallback, type AnyActorRef } from 'xstate';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
+import type { MembershipEvent } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
+import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
@@ -51,6 +53,10 @@ export interface ScriptedSocket {
   catchUpFailed(conversationId: string, error: ProtocolError): void;
   /** An answer to a `listReceipts`, to the receiptList machine. */
   receiptList(event: ReceiptListEvent): void;
+  /** An answer to a `searchPeople`, `createConversation` or `addMembers`, to the newChat machine. */
+  toNewChat(event: NewChatEvent): void;
+  /** An answer to a `leaveConversation` or `removeMember`, to the membership machine. */
+  toMembership(event: MembershipEvent): void;
   /** The clientMessageIds of `sendMessage` commands, in order. */
   sentIds(): string[];
 }
@@ -115,6 +121,8 @@ export function createScriptedSocket(): ScriptedSocket {
       toConversation(id, { type: 'catchUp.loaded', after, messages, hasMore }),
     catchUpFailed: (id, error) => toConversation(id, { type: 'catchUp.failed', error }),
     receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
+    toNewChat: (event) => tellSystem(live().system, systemIds.newChat, event),
+    toMembership: (event) => tellSystem(live().system, systemIds.membership, event),
     sentIds: () =>
       commands.flatMap((command) =>
         command.type === 'sendMessage' ? [command.clientMessageId] : [],
