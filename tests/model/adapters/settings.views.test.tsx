@@ -224,12 +224,11 @@ async function retype(world: World, name: string, text: string): Promise<void> {
 async function perform(world: World, event: EventObject & Record<string, unknown>): Promise<void> {
   const open = dialog();
   const nothing = (why: string) => count(`${event.type}: nothing (${why})`);
-  if (!open && !['settings.opened', 'profile.synced', 'connection.lost'].includes(event.type)) {
-    if (/saved|failed|loaded|revoked|revokeFailed/.test(event.type)) {
-      answer(world, event, () => false);
-    } else nothing('no dialog');
-    return;
-  }
+  // The user's events need the dialog; the server's answers and the connection do not.
+  const fromTheServer = /^(profile|sessions?)\.(saved|failed|loaded|revoked|revokeFailed|synced)$/;
+  const needsNoDialog =
+    ['settings.opened', 'connection.lost'].includes(event.type) || fromTheServer.test(event.type);
+  if (!open && !needsNoDialog) return nothing('no dialog');
   const inside = open ? within(open) : null;
   switch (event.type) {
     case 'settings.opened':
