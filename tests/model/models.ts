@@ -426,8 +426,13 @@ const newChatModel: MachineModel = {
       { type: 'people.found', searchId: context.searchId, people: [krillin, goku] },
       { type: 'people.found', searchId: context.searchId - 1, people: [goku] },
       { type: 'people.failed', searchId: context.searchId, error: serverError('rate_limited') },
-      { type: 'person.picked', user: krillin },
-      { type: 'person.unpicked', userId: krillin.id },
+      // People are picked from the people found and unpicked from the picked (as in the views).
+      ...(context.results.some((user) => user.id === krillin.id)
+        ? [{ type: 'person.picked', user: krillin }]
+        : []),
+      ...(context.picked.some((user) => user.id === krillin.id)
+        ? [{ type: 'person.unpicked', userId: krillin.id }]
+        : []),
       { type: 'members.confirmed' },
       { type: 'title.changed', text: 'Turtle School' },
       { type: 'title.changed', text: ' ' },
