@@ -28,15 +28,21 @@
 // - `error` <-> an error alert (one that can be closed) is shown. leaveFailed and removalFailed
 //   look the same (the server's message); `conversation` is observable only as the dialog of the
 //   open group showing the request's state at all (the views show the state of its group only).
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import type { EventObject, StateValue } from 'xstate';
 import { systemIds, type SocketCommand } from '../../../machines/system.ts';
-import type { ConversationsAndUsers } from '../../../server/protocol.ts';
-import { goku, me, syncData } from '../fixtures.ts';
+import { goku } from '../fixtures.ts';
 import type { Facts } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
-import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
+import {
+  startWorld,
+  titles,
+  type World,
+  adminSync,
+  loseConnection,
+  runViewsPath,
+} from './signedInWorld.tsx';
 import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 const knownFacts = ['conversation', 'user', 'error'] as const;
@@ -44,17 +50,6 @@ const GROUP = 'c-group';
 const GOKU = `${goku.firstName} ${goku.lastName}`;
 
 const count = createTally();
-
-/** The fixtures' world with the user as the group's admin. */
-function adminSync(): ConversationsAndUsers {
-  const data = syncData();
-  return {
-    ...data,
-    conversations: data.conversations.map((conversation) =>
-      conversation.id === GROUP ? { ...conversation, adminId: me.id } : conversation,
-    ),
-  };
-}
 
 interface Seen {
   dialog: boolean;
@@ -85,16 +80,6 @@ function expectedOnScreen(value: StateValue, facts: Facts): Seen {
     removing: value === 'removing' && facts.user === goku.id ? GOKU : null,
     error: facts.error === true,
   };
-}
-
-async function goLive(world: World): Promise<void> {
-  await world.ensureConnected();
-  if (world.outstanding((c) => c.type === 'requestConversationsAndUsers').length > 0) {
-    await world.answerSync(adminSync());
-  }
-  await waitFor(() => {
-    if (!world.sessionMatches({ connection: 'live' })) throw new Error('the session is not live');
-  });
 }
 
 async function perform(world: World, event: EventObject & Record<string, unknown>): Promise<void> {
@@ -179,12 +164,7 @@ async function perform(world: World, event: EventObject & Record<string, unknown
       );
       return;
     case 'connection.lost':
-      if (!world.sessionMatches({ connection: 'live' })) {
-        count('connection.lost: the session comes back first');
-        await goLive(world);
-      }
-      count('connection.lost: the server drops the socket');
-      await world.dropConnection();
+      await loseConnection(world, count, adminSync(), { comeBack: false });
       return;
     default:
       throw new Error(`membership.views does not know how to make ${event.type} happen`);
@@ -193,33 +173,20 @@ async function perform(world: World, event: EventObject & Record<string, unknown
 
 describeAdapter('membership.views', models.membership!, async (path, recorder) => {
   expectKnownFacts('membership.views', path, knownFacts);
-  const restoreLayout = installLayout();
-  let world: World | undefined;
-  try {
-    world = await startWorld({ inspect: recorder.inspect, firstSync: false });
-    await world.answerSync(adminSync());
-    const list = await screen.findByRole('list', { name: 'Conversations' });
-    await world.user.click(
-      within(list).getByRole('button', { name: conversationRowName(titles[GROUP]) }),
-    );
-    await world.user.click(await screen.findByRole('button', { name: 'Group info' }));
-    await screen.findByRole('dialog', { name: titles[GROUP] });
-    const check = async (where: string, value: StateValue, facts: Facts) => {
-      await waitFor(() => same(where, seenOnScreen(), expectedOnScreen(value, facts)), {
-        onTimeout: (error) => error,
-      });
-    };
-    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
-    for (const [index, step] of path.steps.entries()) {
-      await perform(world, step.event as EventObject & Record<string, unknown>);
-      await check(
-        `${path.description}: step ${index + 1} (${step.event.type})`,
-        step.expected.value,
-        step.expected.facts,
+  await runViewsPath(path, recorder, {
+    start: async (inspect) => {
+      const world = await startWorld({ inspect, firstSync: false });
+      await world.answerSync(adminSync());
+      const list = await screen.findByRole('list', { name: 'Conversations' });
+      await world.user.click(
+        within(list).getByRole('button', { name: conversationRowName(titles[GROUP]) }),
       );
-    }
-  } finally {
-    world?.stop();
-    restoreLayout();
-  }
+      await world.user.click(await screen.findByRole('button', { name: 'Group info' }));
+      await screen.findByRole('dialog', { name: titles[GROUP] });
+      return world;
+    },
+    perform: perform,
+    seen: seenOnScreen,
+    expected: expectedOnScreen,
+  });
 });

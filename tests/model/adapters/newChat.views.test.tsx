@@ -46,16 +46,22 @@
 //   `query` <-> the field holds a non-blank query.
 // - `picked` <-> the chips in "Picked" (purposes group and add; a DM picks no one), or the
 //   "With …" line while naming; `title` (valid) <-> Create group enabled while naming and idle.
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import type { EventObject, StateValue } from 'xstate';
 import { searchDelayMs } from '../../../machines/newChat.ts';
 import { systemIds, type SocketCommand } from '../../../machines/system.ts';
-import type { ConversationsAndUsers } from '../../../server/protocol.ts';
-import { goku, me, syncData } from '../fixtures.ts';
+import { goku } from '../fixtures.ts';
 import type { Facts } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
-import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
+import {
+  startWorld,
+  titles,
+  type World,
+  adminSync,
+  loseConnection,
+  runViewsPath,
+} from './signedInWorld.tsx';
 import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 const knownFacts = ['purpose', 'query', 'results', 'picked', 'title', 'error'] as const;
@@ -68,17 +74,6 @@ const names: Record<string, string> = {
 const dialogTitles = { direct: 'New message', group: 'New group', add: 'Add people' } as const;
 
 const count = createTally();
-
-/** The fixtures' world with the user as the group's admin. */
-function adminSync(): ConversationsAndUsers {
-  const data = syncData();
-  return {
-    ...data,
-    conversations: data.conversations.map((conversation) =>
-      conversation.id === GROUP ? { ...conversation, adminId: me.id } : conversation,
-    ),
-  };
-}
 
 // ---- what the user sees ------------------------------------------------------------------------
 
@@ -172,16 +167,6 @@ function expectedOnScreen(value: StateValue, facts: Facts): Seen {
 }
 
 // ---- what the user and the server do -----------------------------------------------------------
-
-async function goLive(world: World): Promise<void> {
-  await world.ensureConnected();
-  if (world.outstanding((c) => c.type === 'requestConversationsAndUsers').length > 0) {
-    await world.answerSync(adminSync());
-  }
-  await waitFor(() => {
-    if (!world.sessionMatches({ connection: 'live' })) throw new Error('the session is not live');
-  });
-}
 
 const isDisabled = (element: HTMLElement) =>
   element.hasAttribute('disabled') || element.getAttribute('aria-disabled') === 'true';
@@ -339,12 +324,7 @@ async function perform(world: World, event: EventObject & Record<string, unknown
       await answer('addMembers', (c) => c.type === 'addMembers' && c.requestId === event.requestId);
       return;
     case 'connection.lost':
-      if (!world.sessionMatches({ connection: 'live' })) {
-        count('connection.lost: the session comes back first');
-        await goLive(world);
-      }
-      count('connection.lost: the server drops the socket');
-      await world.dropConnection();
+      await loseConnection(world, count, adminSync(), { comeBack: false });
       return;
     default:
       throw new Error(`newChat.views does not know how to make ${event.type} happen`);
@@ -353,28 +333,15 @@ async function perform(world: World, event: EventObject & Record<string, unknown
 
 describeAdapter('newChat.views', models.newChat!, async (path, recorder) => {
   expectKnownFacts('newChat.views', path, knownFacts);
-  const restoreLayout = installLayout();
-  let world: World | undefined;
-  try {
-    world = await startWorld({ inspect: recorder.inspect, firstSync: false });
-    await world.answerSync(adminSync());
-    await screen.findByRole('list', { name: 'Conversations' });
-    const check = async (where: string, value: StateValue, facts: Facts) => {
-      await waitFor(() => same(where, seenOnScreen(), expectedOnScreen(value, facts)), {
-        onTimeout: (error) => error,
-      });
-    };
-    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
-    for (const [index, step] of path.steps.entries()) {
-      await perform(world, step.event as EventObject & Record<string, unknown>);
-      await check(
-        `${path.description}: step ${index + 1} (${step.event.type})`,
-        step.expected.value,
-        step.expected.facts,
-      );
-    }
-  } finally {
-    world?.stop();
-    restoreLayout();
-  }
+  await runViewsPath(path, recorder, {
+    start: async (inspect) => {
+      const world = await startWorld({ inspect, firstSync: false });
+      await world.answerSync(adminSync());
+      await screen.findByRole('list', { name: 'Conversations' });
+      return world;
+    },
+    perform: perform,
+    seen: seenOnScreen,
+    expected: expectedOnScreen,
+  });
 });

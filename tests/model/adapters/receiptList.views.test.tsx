@@ -31,10 +31,10 @@ import type { EventObject, StateValue } from 'xstate';
 import type { SocketCommand } from '../../../machines/system.ts';
 import type { ConversationsAndUsers } from '../../../server/protocol.ts';
 import { bulma, goku, me, message, syncData, vegeta } from '../fixtures.ts';
-import type { Facts, ModelPath } from '../modelKit.ts';
+import type { Facts } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
-import { installLayout, same, startWorld, titles, type World } from './signedInWorld.tsx';
+import { startWorld, titles, type World, loseConnection, runViewsPath } from './signedInWorld.tsx';
 import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
 const knownFacts = ['message', 'readBy', 'deliveredTo', 'error'] as const;
@@ -174,43 +174,26 @@ async function perform(world: World, event: EventObject & Record<string, unknown
     case 'receiptList.failed':
       await answer(world, event);
       return;
-    case 'connection.lost': {
-      count('connection.lost: the server drops the socket');
-      await world.dropConnection();
-      await world.ensureConnected();
-      await world.answerSync(worldData());
+    case 'connection.lost':
+      await loseConnection(world, count, worldData(), { comeBack: true });
       return;
-    }
     default:
       throw new Error(`receiptList.views does not know how to make ${event.type} happen`);
   }
 }
 
-describeAdapter('receiptList.views', models.receiptList!, async (path: ModelPath, recorder) => {
+describeAdapter('receiptList.views', models.receiptList!, async (path, recorder) => {
   expectKnownFacts('receiptList.views', path, knownFacts);
-  const restoreLayout = installLayout();
-  let world: World | undefined;
-  try {
-    world = await startWorld({ inspect: recorder.inspect, firstSync: false });
-    await world.answerSync(worldData());
-    await world.user.click(await waitFor(() => row(titles[GROUP])));
-    await screen.findByRole('region', { name: titles[GROUP] });
-    const check = async (where: string, value: StateValue, facts: Facts) => {
-      await waitFor(() => same(where, seenOnScreen(world!), expectedOnScreen(value, facts)), {
-        onTimeout: (error) => error,
-      });
-    };
-    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
-    for (const [index, step] of path.steps.entries()) {
-      await perform(world, step.event as EventObject & Record<string, unknown>);
-      await check(
-        `${path.description}: step ${index + 1} (${step.event.type})`,
-        step.expected.value,
-        step.expected.facts,
-      );
-    }
-  } finally {
-    world?.stop();
-    restoreLayout();
-  }
+  await runViewsPath(path, recorder, {
+    start: async (inspect) => {
+      const world = await startWorld({ inspect, firstSync: false });
+      await world.answerSync(worldData());
+      await world.user.click(await waitFor(() => row(titles[GROUP])));
+      await screen.findByRole('region', { name: titles[GROUP] });
+      return world;
+    },
+    perform: perform,
+    seen: seenOnScreen,
+    expected: expectedOnScreen,
+  });
 });

@@ -55,15 +55,15 @@
 // - `picture` <-> Remove picture is offered.
 // - `findable` <-> the switch is on (true) or off (false or unknown), except while it is saved.
 // - `sessions` <-> the rows of "Signed-in devices" (0 when not listed).
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import type { EventObject, StateValue } from 'xstate';
 import { systemIds, type SocketCommand } from '../../../machines/system.ts';
 import { avatarColours, isValidName } from '../../../server/protocol.ts';
 import { syncData } from '../fixtures.ts';
-import type { Facts, ModelPath } from '../modelKit.ts';
+import type { Facts } from '../modelKit.ts';
 import { models } from '../models.ts';
 import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
-import { installLayout, same, startWorld, type World } from './signedInWorld.tsx';
+import { startWorld, type World, loseConnection, runViewsPath } from './signedInWorld.tsx';
 import { describeClient } from '../../../src/renderer/messenger/SettingsDialog.tsx';
 
 const knownFacts = ['nameValid', 'color', 'picture', 'findable', 'sessions'] as const;
@@ -357,38 +357,21 @@ async function perform(world: World, event: EventObject & Record<string, unknown
       fromServer(world, event);
       return;
     case 'connection.lost':
-      count('connection.lost: the server drops the socket');
-      await world.dropConnection();
-      await world.ensureConnected();
-      await world.answerSync(syncData());
+      await loseConnection(world, count, syncData(), { comeBack: true });
       return;
     default:
       throw new Error(`settings.views does not know how to make ${event.type} happen`);
   }
 }
 
-describeAdapter('settings.views', models.settings!, async (path: ModelPath, recorder) => {
+describeAdapter('settings.views', models.settings!, async (path, recorder) => {
   expectKnownFacts('settings.views', path, knownFacts);
-  const restoreLayout = installLayout();
-  let world: World | undefined;
-  try {
-    world = await startWorld({ inspect: recorder.inspect });
-    const check = async (where: string, value: StateValue, facts: Facts) => {
-      await waitFor(() => same(where, seenOnScreen(), expectedOnScreen(value, facts)), {
-        onTimeout: (error) => error,
-      });
-    };
-    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
-    for (const [index, step] of path.steps.entries()) {
-      await act(async () => perform(world!, step.event as EventObject & Record<string, unknown>));
-      await check(
-        `${path.description}: step ${index + 1} (${step.event.type})`,
-        step.expected.value,
-        step.expected.facts,
-      );
-    }
-  } finally {
-    world?.stop();
-    restoreLayout();
-  }
+  await runViewsPath(path, recorder, {
+    start: async (inspect) => {
+      return startWorld({ inspect });
+    },
+    perform: (world, event) => act(async () => perform(world, event)),
+    seen: seenOnScreen,
+    expected: expectedOnScreen,
+  });
 });

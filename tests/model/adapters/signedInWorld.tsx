@@ -17,6 +17,7 @@ import {
   type AnyActorRef,
   type EventObject,
   type InspectionEvent,
+  type StateValue,
 } from 'xstate';
 import { appMachine } from '../../../machines/app.ts';
 import { reconnectDelayMs, sessionMachine } from '../../../machines/session.ts';
@@ -26,6 +27,8 @@ import { App } from '../../../src/renderer/App.tsx';
 import { createAppAtoms, type AppAtoms } from '../../../src/renderer/state/index.ts';
 import { createScriptedSocket, type ScriptedSocket } from '../../unit/support/scriptedSocket.ts';
 import { groupHello, me, syncData, vegeta } from '../fixtures.ts';
+import type { Facts, ModelPath } from '../modelKit.ts';
+import type { CoverageRecorder } from '../realKit.ts';
 
 // ---- layout ----------------------------------------------------------------------------------
 
@@ -307,3 +310,96 @@ export const titles = {
 } as const;
 
 export { me };
+
+// ---- running a path --------------------------------------------------------------------------
+
+/** The fixtures' world with the user as the admin of the group "Capsule Corp". */
+export function adminSync(): ConversationsAndUsers {
+  const data = syncData();
+  return {
+    ...data,
+    conversations: data.conversations.map((conversation) =>
+      conversation.id === 'c-group' ? { ...conversation, adminId: me.id } : conversation,
+    ),
+  };
+}
+
+/** Brings the session back to live: connected, its sync (if asked) answered with `data`. */
+export async function goLive(world: World, data: ConversationsAndUsers): Promise<void> {
+  await world.ensureConnected();
+  if (world.outstanding((c) => c.type === 'requestConversationsAndUsers').length > 0) {
+    await world.answerSync(data);
+  }
+  await waitFor(() => {
+    if (!world.sessionMatches({ connection: 'live' })) throw new Error('the session is not live');
+  });
+}
+
+/**
+ * The model's `connection.lost`, as the server makes it happen: the socket drops (the session
+ * tells the messenger, which tells its children). When the session is not live it is first
+ * brought back, so there is a connection to lose. With `comeBack`, the client then reconnects
+ * and its sync is answered with `data`.
+ */
+export async function loseConnection(
+  world: World,
+  count: (key: string) => void,
+  data: ConversationsAndUsers,
+  { comeBack }: { comeBack: boolean },
+): Promise<void> {
+  if (!world.sessionMatches({ connection: 'live' })) {
+    count('connection.lost: the session comes back first');
+    await goLive(world, data);
+  }
+  count('connection.lost: the server drops the socket');
+  await world.dropConnection();
+  if (!comeBack) return;
+  await world.ensureConnected();
+  await world.answerSync(data);
+}
+
+interface ViewsPathRun<Seen extends object> {
+  /** Signs in and brings the views to where the path starts. */
+  start: (inspect: (event: InspectionEvent) => void) => Promise<World>;
+  /** Makes one model event happen (by its type and payload, never by path position). */
+  perform: (world: World, event: EventObject & Record<string, unknown>) => Promise<void>;
+  /** What the user sees now. */
+  seen: (world: World) => Seen;
+  /** What the user should see in this model state. */
+  expected: (value: StateValue, facts: Facts) => Seen;
+}
+
+/**
+ * Runs one model path against the real views: starts the world, checks the start, then makes
+ * each step's event happen and checks the screen after it (waiting for it to settle), and
+ * tears the world down whatever happened.
+ */
+export async function runViewsPath<Seen extends object>(
+  path: ModelPath,
+  recorder: CoverageRecorder,
+  { start, perform, seen, expected }: ViewsPathRun<Seen>,
+): Promise<void> {
+  const restoreLayout = installLayout();
+  let world: World | undefined;
+  try {
+    world = await start(recorder.inspect);
+    const running = world;
+    const check = async (where: string, value: StateValue, facts: Facts) => {
+      await waitFor(() => same(where, seen(running), expected(value, facts)), {
+        onTimeout: (error) => error,
+      });
+    };
+    await check(`${path.description}: start`, path.initial.value, path.initial.facts);
+    for (const [index, step] of path.steps.entries()) {
+      await perform(running, step.event as EventObject & Record<string, unknown>);
+      await check(
+        `${path.description}: step ${index + 1} (${step.event.type})`,
+        step.expected.value,
+        step.expected.facts,
+      );
+    }
+  } finally {
+    world?.stop();
+    restoreLayout();
+  }
+}
