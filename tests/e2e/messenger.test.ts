@@ -12,6 +12,7 @@ import {
   conversationStatus,
   messages,
   openConversation,
+  send,
 } from './support/messenger.ts';
 import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 import { projectDir } from './support/webBuild.ts';
@@ -20,20 +21,6 @@ const e2e = useE2E();
 
 const vegetaTitle = 'Vegeta Saiyan';
 const groupTitle = 'Capsule Corp';
-
-/** Types and sends with Enter, then waits until the server has confirmed it. */
-async function send(page: Page, text: string): Promise<void> {
-  await composer(page).pressSequentially(text);
-  await composer(page).press('Enter');
-  await messages(page)
-    .getByRole('article')
-    .filter({ hasText: text })
-    .waitFor({ timeout: stepTimeoutMs });
-  await messages(page)
-    .getByRole('img', { name: 'Sending' })
-    .first()
-    .waitFor({ state: 'detached', timeout: stepTimeoutMs });
-}
 
 async function articleNames(page: Page): Promise<string[]> {
   return messages(page)

@@ -12,6 +12,7 @@ import {
   conversationButton,
   messages,
   openConversation,
+  send,
 } from './support/messenger.ts';
 import { conversationList, freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 
@@ -27,20 +28,6 @@ const backButton = (page: Page) => page.getByRole('button', { name: 'Back to cha
 async function resize(page: Page, width: number): Promise<void> {
   await page.setViewportSize({ width, height });
   await page.waitForFunction((expected) => window.innerWidth === expected, width);
-}
-
-/** Types and sends with Enter, then waits until the server has confirmed it. */
-async function send(page: Page, text: string): Promise<void> {
-  await composer(page).pressSequentially(text);
-  await composer(page).press('Enter');
-  await messages(page)
-    .getByRole('article')
-    .filter({ hasText: text })
-    .waitFor({ timeout: stepTimeoutMs });
-  await messages(page)
-    .getByRole('img', { name: 'Sending' })
-    .first()
-    .waitFor({ state: 'detached', timeout: stepTimeoutMs });
 }
 
 /** How a message is drawn: its bubble's width, its text's lines, the window's width. */

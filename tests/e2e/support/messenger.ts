@@ -23,3 +23,17 @@ export async function openConversation(page: Page, title: string): Promise<void>
     .getByRole('heading', { name: title })
     .waitFor({ timeout: stepTimeoutMs });
 }
+
+/** Types and sends with Enter, then waits until the server has confirmed it. */
+export async function send(page: Page, text: string): Promise<void> {
+  await composer(page).pressSequentially(text);
+  await composer(page).press('Enter');
+  await messages(page)
+    .getByRole('article')
+    .filter({ hasText: text })
+    .waitFor({ timeout: stepTimeoutMs });
+  await messages(page)
+    .getByRole('img', { name: 'Sending' })
+    .first()
+    .waitFor({ state: 'detached', timeout: stepTimeoutMs });
+}
