@@ -10,6 +10,11 @@ import {
 import { useEffect } from 'react';
 import type { VerificationCodeDelivered } from '../../server/protocol.ts';
 import { AppAtomsProvider, useAppAtoms } from './components/AppAtomsContext.tsx';
+import {
+  ExternalLinksContext,
+  openInNewTab,
+  type OpenExternal,
+} from './components/ExternalLinks.tsx';
 import { LoadingState } from './components/LoadingState.tsx';
 import { ServerOriginContext } from './components/ServerOrigin.tsx';
 import { MessengerScreen } from './messenger/MessengerScreen.tsx';
@@ -21,18 +26,22 @@ export interface AppProps {
   atoms: AppAtoms;
   store: ReturnType<typeof createStore>;
   simulatedSmsAtom: Atom<VerificationCodeDelivered | null>;
+  /** How links in messages leave the app (the platform's; default: a new tab, no opener). */
+  openExternal?: OpenExternal;
 }
 
 /** The root: theme, Jotai store and atoms, then the screen the app machine is in. */
-export function App({ atoms, store, simulatedSmsAtom }: AppProps) {
+export function App({ atoms, store, simulatedSmsAtom, openExternal = openInNewTab }: AppProps) {
   return (
     <ThemeProvider theme={theme} defaultMode="system" modeStorageKey={themeModeStorageKey}>
       <CssBaseline enableColorScheme />
       <JotaiProvider store={store}>
         <AppAtomsProvider atoms={atoms}>
           <ServerOriginContext value={atoms.appActor.getSnapshot().context.serverUrl}>
-            <NetworkStatusRelay />
-            <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+            <ExternalLinksContext value={openExternal}>
+              <NetworkStatusRelay />
+              <CurrentScreen simulatedSmsAtom={simulatedSmsAtom} />
+            </ExternalLinksContext>
           </ServerOriginContext>
         </AppAtomsProvider>
       </JotaiProvider>

@@ -52,6 +52,7 @@ createRoot(root).render(
       atoms={atoms}
       store={store}
       simulatedSmsAtom={createSimulatedSmsAtom(onboardingConnection)}
+      openExternal={(url) => platform.openExternal(url)}
     />
   </StrictMode>,
 );

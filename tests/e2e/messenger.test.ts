@@ -237,4 +237,31 @@ describe('messenger', () => {
       .getByText('Vegeta is typing…')
       .waitFor({ state: 'detached', timeout: stepTimeoutMs });
   });
+
+  it('turns web links into links that open outside the app, never inside it (issue 16)', async () => {
+    const { page } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, vegetaTitle);
+    // No internet here: the link's host answers from the browser context itself.
+    await page
+      .context()
+      .route('https://docs.parley.test/**', (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<title>Parley docs</title>' }),
+      );
+    await send(page, 'Read https://docs.parley.test/start, not javascript:alert(1)');
+    const article = messages(page).getByRole('article').filter({ hasText: 'Read https' });
+    const link = article.getByRole('link', { name: 'https://docs.parley.test/start' });
+    await expect(link.getAttribute('href')).resolves.toBe('https://docs.parley.test/start');
+    // Only the web link is a link.
+    await expect(article.getByRole('link').count()).resolves.toBe(1);
+
+    const appUrl = page.url();
+    const [opened] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await opened.waitForLoadState();
+    expect(opened.url()).toBe('https://docs.parley.test/start');
+    // Opened with no opener: the page cannot reach back into the app.
+    await expect(opened.evaluate(() => window.opener)).resolves.toBeNull();
+    expect(page.url()).toBe(appUrl);
+    await opened.close();
+  });
 });

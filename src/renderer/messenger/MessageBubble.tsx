@@ -9,6 +9,7 @@ import ErrorIcon from '@mui/icons-material/Error';
 import ScheduleIcon from '@mui/icons-material/Schedule';
 import { Avatar } from '../components/Avatar.tsx';
 import { formatClockTime } from './formatTime.ts';
+import { MessageText } from './MessageText.tsx';
 import type { DeliveryStatus } from '../state/index.ts';
 import type { MessageRow } from './logRows.ts';
 
@@ -79,7 +80,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
         <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
-          {message.text}
+          <MessageText text={message.text} isOwn={isOwn} />
         </Typography>
         <Box
           sx={{
