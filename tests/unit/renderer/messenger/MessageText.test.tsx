@@ -37,7 +37,7 @@ describe('splitLinks', () => {
       'see //capsule.corp/x',
       'write to bulma@capsule.corp',
     ]) {
-      expect(splitLinks(text), text).toEqual([{ kind: 'text', text }]);
+      expect.soft(splitLinks(text)).toEqual([{ kind: 'text', text }]);
     }
   });
 
@@ -60,7 +60,7 @@ describe('splitLinks', () => {
 
 describe('MessageText', () => {
   it('opens a clicked link through the platform, not by navigating the app', async () => {
-    const openExternal = vi.fn();
+    const openExternal = vi.fn<(url: string) => void>();
     render(
       <ExternalLinksContext value={openExternal}>
         <div data-testid="text">
