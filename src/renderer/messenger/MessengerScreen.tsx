@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
@@ -7,6 +7,7 @@ import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { useConversationSwitchKeys } from './conversationKeys.ts';
 import { ONE_PANE_QUERY, SIDEBAR_WIDTH, visuallyHidden } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
@@ -58,6 +59,8 @@ export function MessengerScreen(): JSX.Element {
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
     [sendToMessenger],
   );
+  const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
+  useConversationSwitchKeys(rowIds, conversation?.id ?? null, selectConversation);
   const closeConversation = useCallback(
     (conversationId: string) => {
       setFocusRowId(conversationId);

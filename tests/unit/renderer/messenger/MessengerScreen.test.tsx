@@ -31,6 +31,45 @@ const previewOf = (text: string) => (_content: string, element: Element | null) 
   element?.tagName === 'P' && element.textContent === text;
 
 describe('MessengerScreen', () => {
+  it('moves between conversations with Alt+Up and Alt+Down, in the list order (issue 16)', async () => {
+    const { list } = await renderSynced();
+    const titles = within(list)
+      .getAllByRole('button')
+      .map((row) =>
+        ['Vegeta Prince', 'Capsule Corp'].find((t) =>
+          within(list)
+            .queryAllByRole('button', { name: conversationRowName(t) })
+            .includes(row),
+        ),
+      )
+      .filter(Boolean);
+    expect(titles).toHaveLength(2);
+    const [first, second] = titles as [string, string];
+    // (A modal dialog hides the rest from the accessibility tree: `hidden` still finds it.)
+    const openTitle = () =>
+      ['Vegeta Prince', 'Capsule Corp'].filter((t) =>
+        screen.queryByRole('region', { name: t, hidden: true }),
+      );
+    // None open: Alt+Down opens the first.
+    await userEvent.keyboard('{Alt>}{ArrowDown}{/Alt}');
+    expect(openTitle()).toEqual([first]);
+    await userEvent.keyboard('{Alt>}{ArrowDown}{/Alt}');
+    expect(openTitle()).toEqual([second]);
+    // The end of the list: it stays.
+    await userEvent.keyboard('{Alt>}{ArrowDown}{/Alt}');
+    expect(openTitle()).toEqual([second]);
+    await userEvent.keyboard('{Alt>}{ArrowUp}{/Alt}');
+    expect(openTitle()).toEqual([first]);
+    // An arrow alone, or with Shift too, is the composer's (moving, selecting), not a switch.
+    await userEvent.keyboard('{ArrowDown}{Shift>}{Alt>}{ArrowDown}{/Alt}{/Shift}');
+    expect(openTitle()).toEqual([first]);
+    // A dialog owns the keyboard.
+    await userEvent.click(screen.getByRole('button', { name: 'New chat' }));
+    await screen.findByRole('dialog');
+    await userEvent.keyboard('{Alt>}{ArrowDown}{/Alt}');
+    expect(openTitle()).toEqual([first]);
+  });
+
   it('shows a skeleton and a "Connecting…" banner until the first sync', async () => {
     const server = await renderSignedIn();
     expect(screen.getByRole('progressbar', { name: 'Loading conversations' })).toBeTruthy();
