@@ -8,6 +8,8 @@ export interface AppMenuOptions {
   openStateInspector(): void;
   /** File > Sign Out: asks the app window to sign out (the renderer's app machine does it). */
   signOut(): void;
+  /** Help > Keyboard Shortcuts: asks the app window to list its shortcuts. */
+  showShortcuts(): void;
 }
 
 export function appMenuTemplate({
@@ -15,6 +17,7 @@ export function appMenuTemplate({
   isMac,
   openStateInspector,
   signOut,
+  showShortcuts,
 }: AppMenuOptions): MenuItemConstructorOptions[] {
   const developerItems: MenuItemConstructorOptions[] = isDev
     ? [
@@ -57,6 +60,16 @@ export function appMenuTemplate({
           label: 'State Inspector',
           accelerator: 'CmdOrCtrl+Alt+I',
           click: () => openStateInspector(),
+        },
+      ],
+    },
+    {
+      role: 'help',
+      submenu: [
+        {
+          label: 'Keyboard Shortcuts',
+          accelerator: 'CmdOrCtrl+/',
+          click: () => showShortcuts(),
         },
       ],
     },

@@ -60,6 +60,7 @@ async function start(): Promise<void> {
     isMac,
     openStateInspector: () => inspector.open(),
     signOut: () => mainWindow?.webContents.send(IpcChannels.signOutRequested),
+    showShortcuts: () => mainWindow?.webContents.send(IpcChannels.shortcutsRequested),
   });
 
   const openMainWindow = async () => {

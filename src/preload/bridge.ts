@@ -33,6 +33,8 @@ export interface ParleyBridge {
   openExternal(url: string): Promise<void>;
   /** Hears File > Sign Out from the menu; returns the unsubscribe function. */
   onSignOutRequested(listener: () => void): () => void;
+  /** Hears Help > Keyboard Shortcuts from the menu; returns the unsubscribe function. */
+  onShortcutsRequested(listener: () => void): () => void;
   /** Shows a desktop notification (main caps the title and body). */
   notify(notification: { conversationId: string; title: string; body: string }): void;
   /** Hears the conversation whose notification was clicked; returns the unsubscribe function. */

@@ -33,14 +33,9 @@ export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBri
     openExternal: async (url) => {
       await ipc.invoke(IpcChannels.openExternal, url);
     },
-    onSignOutRequested: (listener) => {
-      // The IpcRendererEvent (it exposes `sender`) and any arguments stay here.
-      const relay = () => listener();
-      ipc.on(IpcChannels.signOutRequested, relay);
-      return () => {
-        ipc.removeListener(IpcChannels.signOutRequested, relay);
-      };
-    },
+    onSignOutRequested: (listener) => relayMenuCommand(ipc, IpcChannels.signOutRequested, listener),
+    onShortcutsRequested: (listener) =>
+      relayMenuCommand(ipc, IpcChannels.shortcutsRequested, listener),
     notify: ({ conversationId, title, body }) =>
       ipc.send(IpcChannels.notify, { conversationId, title, body }),
     onNotificationClicked: (listener) => {
@@ -64,5 +59,21 @@ export function createBridge(ipc: BridgeIpc, argv: readonly string[]): ParleyBri
         };
       },
     },
+  };
+}
+
+/**
+ * Relays a menu command from main to `listener`; returns the unsubscribe function. The
+ * IpcRendererEvent (it exposes `sender`) and any arguments stay here.
+ */
+function relayMenuCommand(
+  ipc: Pick<IpcRenderer, 'on' | 'removeListener'>,
+  channel: string,
+  listener: () => void,
+): () => void {
+  const relay = () => listener();
+  ipc.on(channel, relay);
+  return () => {
+    ipc.removeListener(channel, relay);
   };
 }

@@ -17,6 +17,8 @@ export const IpcChannels = {
   inspectionRecord: 'parley:inspector:record',
   /** main -> app window: () (File > Sign Out; nothing is carried, so nothing to validate) */
   signOutRequested: 'parley:menu:sign-out',
+  /** main -> app window: () (Help > Keyboard Shortcuts; nothing is carried) */
+  shortcutsRequested: 'parley:menu:shortcuts',
   /** send, app window -> main: ({ conversationId, title, body }); strings capped */
   notify: 'parley:notification:show',
   /** main -> app window: (conversationId: string), when its notification was clicked */

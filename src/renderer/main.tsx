@@ -12,6 +12,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createSimulatedSmsAtom } from './onboarding/simulatedSms.ts';
 import { createPlatform } from './platform/createPlatform.ts';
+import { showShortcutsEvent } from './messenger/KeyboardShortcutsDialog.tsx';
 import { createInspectionQueue } from './platform/inspectionQueue.ts';
 import { createAppAtoms } from './state/index.ts';
 import { connectApp } from './transport/connectApp.ts';
@@ -40,6 +41,8 @@ if (platform.publishesInspection) {
 
 // File > Sign Out in the desktop menu signs out as the Settings button does.
 platform.onSignOutRequested(() => atoms.appActor.send({ type: 'signOut.requested' }));
+// Help > Keyboard Shortcuts in the desktop menu opens the list, as Ctrl+/ does in the page.
+platform.onShortcutsRequested(() => window.dispatchEvent(new Event(showShortcutsEvent)));
 // The dock/taskbar badge counts what the title counts (desktop; a browser tab has the title).
 const store = createStore();
 store.sub(atoms.unreadTotalAtom, () => platform.setBadgeCount(store.get(atoms.unreadTotalAtom)));

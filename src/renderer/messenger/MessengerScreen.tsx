@@ -7,6 +7,7 @@ import { useAppAtoms } from '../components/AppAtomsContext.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { KeyboardShortcutsDialog } from './KeyboardShortcutsDialog.tsx';
 import { useConversationSwitchKeys } from './conversationKeys.ts';
 import { ONE_PANE_QUERY, SIDEBAR_WIDTH, visuallyHidden } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
@@ -151,6 +152,7 @@ export function MessengerScreen(): JSX.Element {
       </Box>
       <NewChatDialog />
       <SettingsDialog />
+      <KeyboardShortcutsDialog />
       <MessengerNotice />
       <WindowFocus />
       <UnreadTitle />

@@ -43,6 +43,10 @@ export class ElectronPlatform extends Platform {
     return this.#bridge.onSignOutRequested(listener);
   }
 
+  override onShortcutsRequested(listener: () => void): () => void {
+    return this.#bridge.onShortcutsRequested(listener);
+  }
+
   /** Always: main keeps recent records, so a State Inspector opened later shows history. */
   override get publishesInspection(): boolean {
     return true;

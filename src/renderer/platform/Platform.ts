@@ -51,6 +51,15 @@ export abstract class Platform {
   }
 
   /**
+   * Calls `listener` when the shell asks for the keyboard shortcuts (the desktop's Help >
+   * Keyboard Shortcuts, Ctrl+/); returns the unsubscribe function. A browser tab has no menu:
+   * the page itself hears Ctrl+/ there.
+   */
+  onShortcutsRequested(_listener: () => void): () => void {
+    return () => {};
+  }
+
+  /**
    * Whether inspection records go anywhere. When false the app does not inspect its machines
    * at all, so normal use pays nothing for the state inspector.
    */

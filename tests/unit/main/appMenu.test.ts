@@ -21,6 +21,7 @@ describe('the application menu', () => {
       isMac: false,
       openStateInspector: () => {},
       signOut: () => {},
+      showShortcuts: () => {},
     });
     const file = submenu(template, 'File');
     expect(file.map((item) => item.label ?? item.role ?? item.type)).toEqual([
@@ -37,6 +38,7 @@ describe('the application menu', () => {
       isMac: true,
       openStateInspector: () => {},
       signOut,
+      showShortcuts: () => {},
     });
     const item = submenu(template, 'File').find((entry) => entry.label === 'Sign Out');
     (item!.click as () => void)();
@@ -49,12 +51,14 @@ describe('the application menu', () => {
       isMac: false,
       openStateInspector: () => {},
       signOut: () => {},
+      showShortcuts: () => {},
     });
     const dev = appMenuTemplate({
       isDev: true,
       isMac: false,
       openStateInspector: () => {},
       signOut: () => {},
+      showShortcuts: () => {},
     });
     expect(roles(submenu(packaged, 'View'))).not.toEqual(expect.arrayContaining(['reload']));
     expect(roles(submenu(packaged, 'View'))).not.toContain('toggleDevTools');
@@ -70,10 +74,29 @@ describe('the application menu', () => {
       isMac: false,
       openStateInspector,
       signOut: () => {},
+      showShortcuts: () => {},
     });
     const item = submenu(template, 'Window').find((entry) => entry.label === 'State Inspector');
     expect(item?.accelerator).toBe('CmdOrCtrl+Alt+I');
     (item!.click as () => void)();
     expect(openStateInspector).toHaveBeenCalledOnce();
+  });
+
+  it('lists the keyboard shortcuts from Help > Keyboard Shortcuts (Ctrl+/, as in Signal)', () => {
+    const showShortcuts = vi.fn<() => void>();
+    const template = appMenuTemplate({
+      isDev: false,
+      isMac: false,
+      openStateInspector: () => {},
+      signOut: () => {},
+      showShortcuts,
+    });
+    const help = template.find((entry) => entry.role === 'help');
+    const item = (help?.submenu as MenuItemConstructorOptions[] | undefined)?.find(
+      (entry) => entry.label === 'Keyboard Shortcuts',
+    );
+    expect(item?.accelerator).toBe('CmdOrCtrl+/');
+    (item!.click as () => void)();
+    expect(showShortcuts).toHaveBeenCalledOnce();
   });
 });

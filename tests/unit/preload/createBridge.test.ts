@@ -83,6 +83,18 @@ describe('the preload bridge', () => {
     expect(ipc.listenerCount(IpcChannels.signOutRequested)).toBe(0);
   });
 
+  it("hears the menu's Keyboard Shortcuts without the IPC event, until unsubscribed", () => {
+    const ipc = fakeIpcRenderer();
+    const bridge = createBridge(ipc as never, argv);
+    const listener = vi.fn<(...args: unknown[]) => void>();
+    const unsubscribe = bridge.onShortcutsRequested(listener);
+    ipc.emit(IpcChannels.shortcutsRequested, { sender: 'ipc internals' }, 'extra');
+    unsubscribe();
+    ipc.emit(IpcChannels.shortcutsRequested, { sender: 'ipc internals' });
+    expect(listener.mock.calls).toEqual([[]]);
+    expect(ipc.listenerCount(IpcChannels.shortcutsRequested)).toBe(0);
+  });
+
   it('sends notifications and the badge, and hears clicks as conversation ids only', () => {
     const ipc = fakeIpcRenderer();
     const bridge = createBridge(ipc as never, argv);

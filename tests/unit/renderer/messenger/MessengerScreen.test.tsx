@@ -2,7 +2,7 @@
 // The messenger screen over the real actor system (app, session, messenger, one actor per
 // conversation and per unsent message) and the real atoms; only the socket is scripted (a
 // server the test answers for).
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dmId, dmSummary, groupId, msg, world } from './fakeChat.ts';
@@ -10,6 +10,7 @@ import { goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
 import { conversationRowName } from '../../support/conversationRows.ts';
+import { showShortcutsEvent } from '../../../../src/renderer/messenger/KeyboardShortcutsDialog.tsx';
 
 useFakeLayout();
 
@@ -68,6 +69,33 @@ describe('MessengerScreen', () => {
     await screen.findByRole('dialog');
     await userEvent.keyboard('{Alt>}{ArrowDown}{/Alt}');
     expect(openTitle()).toEqual([first]);
+  });
+
+  it("lists the keyboard shortcuts on Ctrl+/ and on the menu's request (issue 16)", async () => {
+    await renderSynced();
+    await userEvent.keyboard('{Control>}/{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    const terms = within(dialog)
+      .getAllByRole('term')
+      .map((term) => term.textContent);
+    const meanings = within(dialog)
+      .getAllByRole('definition')
+      .map((definition) => definition.textContent);
+    expect(terms).toContain('Alt + ↓');
+    expect(meanings[terms.indexOf('Alt + ↓')]).toBe('Next conversation in the list');
+    expect(meanings[terms.indexOf('Ctrl + /')]).toBe('Show these shortcuts');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    // Help > Keyboard Shortcuts in the desktop menu (main.tsx relays the platform's request).
+    act(() => {
+      window.dispatchEvent(new Event(showShortcutsEvent));
+    });
+    expect(await screen.findByRole('dialog', { name: 'Keyboard shortcuts' })).toBeTruthy();
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    // A slash alone is text, not a shortcut.
+    await userEvent.keyboard('/');
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('shows a skeleton and a "Connecting…" banner until the first sync', async () => {

@@ -21,6 +21,8 @@ type FakeBridge = ParleyBridge & {
   published: InspectionRecord[];
   /** What the menu's Sign Out reaches (main's `webContents.send`). */
   signOutListeners: Set<() => void>;
+  /** What the menu's Keyboard Shortcuts reaches. */
+  shortcutsListeners: Set<() => void>;
 };
 
 function fakeBridge(): FakeBridge {
@@ -34,6 +36,11 @@ function fakeBridge(): FakeBridge {
     onSignOutRequested: (listener: () => void) => {
       bridge.signOutListeners.add(listener);
       return () => bridge.signOutListeners.delete(listener);
+    },
+    shortcutsListeners: new Set<() => void>(),
+    onShortcutsRequested: (listener: () => void) => {
+      bridge.shortcutsListeners.add(listener);
+      return () => bridge.shortcutsListeners.delete(listener);
     },
     getSessionToken: vi.fn<ParleyBridge['getSessionToken']>(async () => bridge.saved),
     setSessionToken: vi.fn<ParleyBridge['setSessionToken']>(async (token: string | null) => {
@@ -243,6 +250,17 @@ describe('ElectronPlatform', () => {
     expect(bridge.signOutListeners.size).toBe(0);
     expect(heard).toHaveBeenCalledOnce();
     expect(() => new WebPlatform(window).onSignOutRequested(heard)()).not.toThrow();
+  });
+
+  it("passes on the menu's Keyboard Shortcuts until unsubscribed; a browser tab never asks", () => {
+    const bridge = fakeBridge();
+    const heard = vi.fn<() => void>();
+    const unsubscribe = new ElectronPlatform(bridge).onShortcutsRequested(heard);
+    for (const listener of bridge.shortcutsListeners) listener();
+    unsubscribe();
+    expect(bridge.shortcutsListeners.size).toBe(0);
+    expect(heard).toHaveBeenCalledOnce();
+    expect(() => new WebPlatform(window).onShortcutsRequested(heard)()).not.toThrow();
   });
 
   it('passes on a refusal from main', async () => {
