@@ -98,7 +98,9 @@ describe('unsent messages and drafts', () => {
 
       // The server comes back on the same port with the same data.
       server = await startServer(port);
-      await page.unrouteAll();
+      // Files still being served finish first: unrouting under a handler in flight left it to
+      // fulfil a request already handled (an unhandled rejection in a loaded run).
+      await page.unrouteAll({ behavior: 'wait' });
       await waitForMessenger(page);
       await openConversation(page, groupTitle);
       await bubbles(page, 'Written while you were away').waitFor({ timeout: stepTimeoutMs });
