@@ -685,10 +685,19 @@ export class PostgresStore implements Store {
     // to this one is visible to the query below.
     const revision = await this.getRevision(conversationId);
     const limit = Math.max(0, query.limit);
+    // The changed ids come from two indexes (messages by revision, the viewer's hides by
+    // revision), so a catch-up reads what changed, not the whole history.
     const { rows } = await this.#pool.query<MessageRow>(
       `${messageSelect}
-       WHERE m.conversation_id = $2 AND (m.revision > $3 OR h.revision > $3)
-       ORDER BY GREATEST(m.revision, COALESCE(h.revision, 0)) LIMIT $4`,
+       WHERE m.id IN (
+         SELECT id FROM (
+           SELECT id, revision AS r FROM messages
+           WHERE conversation_id = $2 AND revision > 0 AND revision > $3
+           UNION ALL
+           SELECT message_id, revision FROM hidden_messages
+           WHERE conversation_id = $2 AND user_id = $1 AND revision > $3
+         ) AS changed GROUP BY id ORDER BY max(r) LIMIT $4)
+       ORDER BY GREATEST(m.revision, COALESCE(h.revision, 0))`,
       [query.viewerId ?? null, conversationId, query.since, limit + 1],
     );
     return {

@@ -689,13 +689,25 @@ export class SqliteStore implements Store {
   async listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage> {
     const revision = await this.getRevision(conversationId);
     const limit = Math.max(0, query.limit);
+    // The changed ids come from two indexes (messages by revision, the viewer's hides by
+    // revision), so a catch-up reads what changed, not the whole history.
+    const viewer = query.viewerId ?? null;
     const rows = this.#all(
       `${messageSelect}
-       WHERE m.conversation_id = ? AND (m.revision > ? OR h.revision > ?)
-       ORDER BY max(m.revision, coalesce(h.revision, 0)) LIMIT ?`,
-      query.viewerId ?? null,
+       WHERE m.id IN (
+         SELECT id FROM (
+           SELECT id, revision AS r FROM messages
+           WHERE conversation_id = ? AND revision > 0 AND revision > ?
+           UNION ALL
+           SELECT message_id, revision FROM hidden_messages
+           WHERE conversation_id = ? AND user_id = ? AND revision > ?
+         ) GROUP BY id ORDER BY max(r) LIMIT ?)
+       ORDER BY max(m.revision, coalesce(h.revision, 0))`,
+      viewer,
       conversationId,
       query.since,
+      conversationId,
+      viewer,
       query.since,
       limit + 1,
     );
