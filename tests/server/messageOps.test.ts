@@ -790,3 +790,45 @@ describe('rate limits on working with messages', () => {
     expect(heard).toHaveLength(120);
   });
 });
+
+describe('who may ask at all', () => {
+  it('refuses every message operation on a socket that is not signed in', async () => {
+    const { test, bulma, dmId } = await setUp();
+    const message = await send(bulma.client, dmId, 'private');
+    const anonymous = await connect(test.url);
+    const base = { conversationId: dmId, messageId: message.id };
+    for (const [event, payload] of [
+      ['editMessage', { ...base, text: 'mine now' }],
+      ['deleteMessage', base],
+      ['hideMessage', base],
+      ['reactToMessage', { ...base, emoji: '👍' }],
+      ['listMessageChanges', { conversationId: dmId, since: 0 }],
+    ] as const) {
+      expect(await request(anonymous, event, payload)).toEqual(refused('unauthenticated'));
+    }
+    expect(await stored(test, dmId, message.id)).toEqual(message);
+  });
+
+  it('tells people outside the conversation nothing of its changes', async () => {
+    const { bulma, yamcha, tien, dmId } = await setUp();
+    const tienHears = collect(tien.client, 'messageChanged');
+    const tienHides = collect(tien.client, 'messageHidden');
+    const message = await send(bulma.client, dmId, 'between us');
+    await request(bulma.client, 'editMessage', {
+      conversationId: dmId,
+      messageId: message.id,
+      text: 'between us two',
+    });
+    await request(yamcha.client, 'reactToMessage', {
+      conversationId: dmId,
+      messageId: message.id,
+      emoji: '🤫',
+    });
+    await request(yamcha.client, 'hideMessage', { conversationId: dmId, messageId: message.id });
+    await request(bulma.client, 'deleteMessage', { conversationId: dmId, messageId: message.id });
+    await settle(bulma.client);
+    await settle(tien.client);
+    expect(tienHears).toEqual([]);
+    expect(tienHides).toEqual([]);
+  });
+});
