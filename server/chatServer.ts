@@ -50,6 +50,13 @@ import {
 } from './handlers/membership.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
 import { setAvatarImage } from './handlers/avatarImage.ts';
+import {
+  deleteMessage,
+  editMessage,
+  hideMessage,
+  listMessageChanges,
+  reactToMessage,
+} from './handlers/messageOps.ts';
 import { createAvatarImageHandler } from './http/avatarImages.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
 import { attachInspectRelay } from './inspectRelay.ts';
@@ -167,6 +174,11 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.markDelivered]: markDelivered,
   [Events.listReceipts]: listReceipts,
   [Events.setMuted]: setMuted,
+  [Events.editMessage]: editMessage,
+  [Events.deleteMessage]: deleteMessage,
+  [Events.hideMessage]: hideMessage,
+  [Events.reactToMessage]: reactToMessage,
+  [Events.listMessageChanges]: listMessageChanges,
 };
 
 function formatUrl(host: string, port: number): string {

@@ -62,6 +62,20 @@ export const Events = {
   setMuted: 'setMuted',
   /** Server -> the person's other windows: a conversation was muted or unmuted. */
   mutedChanged: 'mutedChanged',
+  /** The sender (and author) of a message changes its text (24 h, at most 10 times). */
+  editMessage: 'editMessage',
+  /** The sender (and author) of a message deletes it for everyone: it stays as a tombstone. */
+  deleteMessage: 'deleteMessage',
+  /** A member hides a message for themselves only ("delete for me"). */
+  hideMessage: 'hideMessage',
+  /** A member sets (or, with null, removes) their one reaction to a message. */
+  reactToMessage: 'reactToMessage',
+  /** The conversation's messages changed (edited, deleted, reacted to) after a revision. */
+  listMessageChanges: 'listMessageChanges',
+  /** Server -> members of a conversation: a message was edited, deleted or reacted to. */
+  messageChanged: 'messageChanged',
+  /** Server -> every socket of the person who hid a message (their other windows). */
+  messageHidden: 'messageHidden',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +119,18 @@ export const Limits = {
    * for with listReceipts.
    */
   receiptsMaxMembers: 32,
+  /** A message may be edited or deleted for everyone this long after it was sent (Signal's). */
+  messageEditWindowMs: 24 * 60 * 60_000,
+  /** Edits a message may have (Signal's). */
+  messageMaxEdits: 10,
+  /** A reply's quote of the original: its first this many code points. */
+  replySnippetMaxChars: 120,
+  /** Different emoji one message may carry (each with any number of people). */
+  reactionsMaxEmoji: 20,
+  /** An emoji's longest form in UTF-16 code units (a ZWJ family or a subdivision flag fits). */
+  emojiMaxLength: 32,
+  /** A page of message changes (listMessageChanges): most messages. */
+  changesPageMaxLimit: 100,
 } as const;
 
 /** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
@@ -138,6 +164,34 @@ export function clipToMessageLimit(text: string): string {
     count += 1;
   }
   return clipped;
+}
+
+/**
+ * A reply's quote: the original's first `Limits.replySnippetMaxChars` code points (never
+ * between the halves of a surrogate pair).
+ */
+export function replySnippet(text: string): string {
+  let snippet = '';
+  let count = 0;
+  for (const codePoint of text) {
+    if (count === Limits.replySnippetMaxChars) break;
+    snippet += codePoint;
+    count += 1;
+  }
+  return snippet;
+}
+
+/** One fully-qualified emoji of Unicode's recommended set (a property of strings: flag v). */
+const rgiEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+
+/**
+ * Whether `emoji` is one emoji as people pick it: a single grapheme cluster (Intl.Segmenter),
+ * at most `Limits.emojiMaxLength` UTF-16 units, that is one RGI emoji (skin tones, ZWJ
+ * sequences, flags and keycaps included; letters, digits, text and hidden characters not).
+ */
+export function isReactionEmoji(emoji: string): boolean {
+  if (emoji.length === 0 || emoji.length > Limits.emojiMaxLength) return false;
+  return graphemeLength(emoji) === 1 && rgiEmoji.test(emoji);
 }
 
 export function isValidName(name: string): boolean {
@@ -234,6 +288,28 @@ export const SelfUserSchema = UserSchema.extend({
 });
 export type SelfUser = z.infer<typeof SelfUserSchema>;
 
+/**
+ * What a reply shows of the message it answers, as that message is now: an edit of the original
+ * shows in its replies, and a deletion empties the snippet.
+ */
+export const ReplyToSchema = z.object({
+  messageId: IdSchema,
+  seq: z.number().int().nonnegative(),
+  authorId: IdSchema,
+  /** The original's current text, cut to Limits.replySnippetMaxChars code points; '' if deleted. */
+  snippet: z.string(),
+  /** The original was deleted for everyone. */
+  deleted: z.boolean(),
+});
+export type ReplyTo = z.infer<typeof ReplyToSchema>;
+
+/** The people who reacted with one emoji, first reaction first. */
+export const ReactionSchema = z.object({
+  emoji: z.string().min(1).max(Limits.emojiMaxLength),
+  userIds: z.array(IdSchema).min(1),
+});
+export type Reaction = z.infer<typeof ReactionSchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   conversationId: IdSchema,
@@ -244,6 +320,28 @@ export const MessageSchema = z.object({
   /** Position in the conversation, 0-based and gap-free: orders history and drives catch-up. */
   seq: z.number().int().nonnegative(),
   clientMessageId: z.string().nullable(),
+  // Every field below is optional: absent means no reply, never edited, not deleted, no
+  // reactions, not hidden, never changed (and an older server sends none of them).
+  /** The message this one answers (same conversation). */
+  replyTo: ReplyToSchema.optional(),
+  /** epoch ms of the latest edit. */
+  editedAt: z.number().int().optional(),
+  /** How many times it was edited (at most Limits.messageMaxEdits). */
+  editCount: z.number().int().positive().optional(),
+  /** epoch ms it was deleted for everyone: `text` is '', no reply, no reactions. */
+  deletedAt: z.number().int().optional(),
+  /** Who reacted with what, one emoji per person, in the order each emoji was first used. */
+  reactions: z.array(ReactionSchema).max(Limits.reactionsMaxEmoji).optional(),
+  /**
+   * The receiver hid it for themselves (hideMessage): only its place is sent (`text` '', no
+   * reply, no reactions); clients leave it out.
+   */
+  hidden: z.literal(true).optional(),
+  /**
+   * The conversation's change revision at this message's latest change (edit, delete, reaction,
+   * or the receiver hiding it): see listMessageChanges. Absent: never changed.
+   */
+  revision: z.number().int().positive().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -305,6 +403,12 @@ export const ConversationSchema = ConversationSummarySchema.extend({
   authorTurns: AuthorTurnsSchema.optional(),
   /** Whether the receiver muted its notifications (absent from an older server: not muted). */
   muted: z.boolean().optional(),
+  /**
+   * The conversation's change revision when the sync read it (0: nothing ever changed; absent
+   * from an older server): listMessageChanges with `since` set to it catches up on edits,
+   * deletions and reactions without reloading the history.
+   */
+  revision: z.number().int().nonnegative().optional(),
   /** The latest page, oldest first. */
   messages: z.array(MessageSchema),
   /** Whether older messages exist before `messages[0]`. */
@@ -336,6 +440,16 @@ export const ErrorCodes = [
   'title_not_allowed',
   'avatar_not_allowed',
   'group_full',
+  /** editMessage, deleteMessage: past Limits.messageEditWindowMs after the message was sent. */
+  'edit_window_closed',
+  /** editMessage: the message was already edited Limits.messageMaxEdits times. */
+  'edit_limit_reached',
+  /** Editing, reacting to or replying to a message deleted for everyone. */
+  'message_deleted',
+  /** reactToMessage: not a single emoji. */
+  'emoji_not_allowed',
+  /** reactToMessage: the message already carries Limits.reactionsMaxEmoji different emoji. */
+  'reactions_full',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
@@ -383,8 +497,46 @@ export const SendMessageSchema = z.strictObject({
   conversationId: IdSchema,
   text: z.string().max(Limits.messageMaxChars * 4),
   clientMessageId: ClientMessageIdSchema,
+  /** The message (of this conversation) this one replies to. */
+  replyToId: IdSchema.optional(),
 });
 export type SendMessage = z.infer<typeof SendMessageSchema>;
+
+/** The new text follows sendMessage's rules (trimmed, 1-4000 code points, well-formed). */
+export const EditMessageSchema = z.strictObject({
+  conversationId: IdSchema,
+  messageId: IdSchema,
+  text: z.string().max(Limits.messageMaxChars * 4),
+});
+export type EditMessage = z.infer<typeof EditMessageSchema>;
+
+export const DeleteMessageSchema = z.strictObject({
+  conversationId: IdSchema,
+  messageId: IdSchema,
+});
+export type DeleteMessage = z.infer<typeof DeleteMessageSchema>;
+
+export const HideMessageSchema = DeleteMessageSchema;
+export type HideMessage = DeleteMessage;
+
+/** `emoji`: one emoji (isReactionEmoji) replacing the person's reaction, or null to remove it. */
+export const ReactToMessageSchema = z.strictObject({
+  conversationId: IdSchema,
+  messageId: IdSchema,
+  emoji: z
+    .string()
+    .max(Limits.emojiMaxLength * 4)
+    .nullable(),
+});
+export type ReactToMessage = z.infer<typeof ReactToMessageSchema>;
+
+/** The messages whose revision is above `since`, in revision order. */
+export const ListMessageChangesSchema = z.strictObject({
+  conversationId: IdSchema,
+  since: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(Limits.changesPageMaxLimit).optional(),
+});
+export type ListMessageChanges = z.infer<typeof ListMessageChangesSchema>;
 
 export const IsDraftingSchema = z.strictObject({
   conversationId: IdSchema,
@@ -560,6 +712,30 @@ export type DeliveredPosition = z.infer<typeof DeliveredPositionSchema>;
 export const MutedStateSchema = z.object({ conversationId: IdSchema, muted: z.boolean() });
 export type MutedState = z.infer<typeof MutedStateSchema>;
 
+/** editMessage's, deleteMessage's, hideMessage's and reactToMessage's ack; the pushes. */
+export const MessageChangedSchema = z.object({ message: MessageSchema });
+export type MessageChanged = z.infer<typeof MessageChangedSchema>;
+
+export const MessageHiddenSchema = z.object({
+  conversationId: IdSchema,
+  messageId: IdSchema,
+  /** The hide's revision (see listMessageChanges). */
+  revision: z.number().int().positive(),
+});
+export type MessageHidden = z.infer<typeof MessageHiddenSchema>;
+
+/**
+ * listMessageChanges' answer: changed messages in revision order (each once, as it is now).
+ * `hasMore`: ask again with `since` = the last message's revision; otherwise the client is
+ * caught up to `revision`.
+ */
+export const MessageChangesSchema = z.object({
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+export type MessageChanges = z.infer<typeof MessageChangesSchema>;
+
 export const UserUpdatedSchema = z.object({ user: UserSchema });
 export type UserUpdated = z.infer<typeof UserUpdatedSchema>;
 
@@ -680,6 +856,11 @@ export interface ClientToServerEvents {
   markDelivered: (payload: MarkDelivered, ack: AckCallback<DeliveredPosition>) => void;
   listReceipts: (payload: ListReceipts, ack: AckCallback<ReceiptList>) => void;
   setMuted: (payload: SetMuted, ack: AckCallback<MutedState>) => void;
+  editMessage: (payload: EditMessage, ack: AckCallback<MessageChanged>) => void;
+  deleteMessage: (payload: DeleteMessage, ack: AckCallback<MessageChanged>) => void;
+  hideMessage: (payload: HideMessage, ack: AckCallback<MessageChanged>) => void;
+  reactToMessage: (payload: ReactToMessage, ack: AckCallback<MessageChanged>) => void;
+  listMessageChanges: (payload: ListMessageChanges, ack: AckCallback<MessageChanges>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -695,6 +876,8 @@ export interface ServerToClientEvents {
   readPositionChanged: (payload: ReadPosition) => void;
   receiptsChanged: (payload: ReceiptsChanged) => void;
   mutedChanged: (payload: MutedState) => void;
+  messageChanged: (payload: MessageChanged) => void;
+  messageHidden: (payload: MessageHidden) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -23,15 +23,17 @@ export function selfUser(user: StoredUser): SelfUser {
   return { ...publicUser(user), phone: user.phone ?? '', findableByPhone: user.findableByPhone };
 }
 
+/** `viewerId`: whose preview (a message they hid comes flagged); none for a room broadcast. */
 export async function summaryOf(
   context: ServerContext,
   conversation: StoredConversation,
+  viewerId?: string,
 ): Promise<ConversationSummary> {
   return {
     id: conversation.id,
     kind: conversation.kind,
     title: conversation.title,
-    lastMessage: await context.store.getLastMessage(conversation.id),
+    lastMessage: await context.store.getLastMessage(conversation.id, viewerId),
     drafting: await context.drafting.drafting(conversation.id),
   };
 }
@@ -53,8 +55,14 @@ export async function conversationOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<Conversation> {
+  // Read before the page: a change made meanwhile is then fetched again by a catch-up from this
+  // revision, never missed.
+  const revision = await context.store.getRevision(conversation.id);
   const [page, position, receipts, authorTurns, muted] = await Promise.all([
-    context.store.listMessages(conversation.id, { limit: Limits.pageDefaultLimit }),
+    context.store.listMessages(conversation.id, {
+      limit: Limits.pageDefaultLimit,
+      ...(viewerId === undefined ? {} : { viewerId }),
+    }),
     viewerId === undefined ? null : context.store.getPosition(conversation.id, viewerId),
     receiptsOf(context, conversation),
     viewerId === undefined ? null : authorTurnsFor(context, conversation, viewerId),
@@ -63,13 +71,14 @@ export async function conversationOf(
   const readSeq = position?.readSeq ?? -1;
   const fitted = fitPage(page.messages, 'newest');
   return {
-    ...(await summaryOf(context, conversation)),
+    ...(await summaryOf(context, conversation, viewerId)),
     memberIds: conversation.memberIds,
     adminId: adminOf(conversation),
     readSeq,
     receipts,
     ...(authorTurns ? { authorTurns } : {}),
     muted,
+    revision,
     messages: fitted.messages,
     hasMore: page.hasMore || fitted.cut,
   };

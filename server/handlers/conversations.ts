@@ -86,7 +86,7 @@ export const sendMessage = defineHandler({
   audience: 'authenticated',
   schema: SendMessageSchema,
   limits: (socket) => [{ limit: 'sendMessage', key: signedInUserId(socket) }],
-  async handle(context, socket, { conversationId, text, clientMessageId }) {
+  async handle(context, socket, { conversationId, text, clientMessageId, replyToId }) {
     const userId = signedInUserId(socket);
     // A lone surrogate cannot be stored as UTF-8: it would come back changed after a restart.
     if (!text.isWellFormed()) return errorAck('invalid_payload', 'text: not well-formed Unicode');
@@ -100,6 +100,16 @@ export const sendMessage = defineHandler({
     }
     const conversation = await memberConversation(context, userId, conversationId);
     if (isError(conversation)) return conversation;
+    if (replyToId !== undefined) {
+      // Only a message of this very conversation: a reply must not quote another one's.
+      const original = await context.store.getMessage(conversationId, replyToId);
+      if (!original) {
+        return errorAck('not_found', 'replyToId: no such message in this conversation');
+      }
+      if (original.deletedAt !== undefined) {
+        return errorAck('message_deleted', 'replyToId: that message was deleted');
+      }
+    }
     const botIds = await botIdsOf(context, conversation);
     const { message, duplicate } = await context.store.appendUserMessage({
       conversationId,
@@ -108,6 +118,7 @@ export const sendMessage = defineHandler({
       text: trimmed,
       sentAt: context.clock.now(),
       authorFor: (sendIndex) => authorForSend(userId, botIds, sendIndex),
+      ...(replyToId === undefined ? {} : { replyToId }),
     });
     // The idempotency key is (sender, clientMessageId) across all conversations: a repeat into
     // another conversation is not a resend, and broadcasting the original there would put a DM
@@ -158,12 +169,14 @@ export const requestMessages = defineHandler({
   schema: RequestMessagesSchema,
   limits: (socket) => [{ limit: 'historyPerUser', key: signedInUserId(socket) }],
   async handle(context, socket, { conversationId, before, after, limit }) {
-    const conversation = await memberConversation(context, signedInUserId(socket), conversationId);
+    const userId = signedInUserId(socket);
+    const conversation = await memberConversation(context, userId, conversationId);
     if (isError(conversation)) return conversation;
     const page = await context.store.listMessages(conversationId, {
       before,
       after,
       limit: limit ?? Limits.pageDefaultLimit,
+      viewerId: userId,
     });
     // Catching up forwards keeps the oldest (the client continues after the last); paging
     // backwards keeps the newest (it continues before the first).

@@ -53,6 +53,16 @@ export type LimitName =
   | 'receiptLists'
   /** setMuted, per user: each switch is pushed to the person's other windows. */
   | 'muteSwitches'
+  /** editMessage, per user: each edit is pushed to every member. */
+  | 'messageEdits'
+  /** deleteMessage, per user: each deletion is pushed to every member. */
+  | 'messageDeletes'
+  /** hideMessage, per user: each hide is kept for good and pushed to the person's windows. */
+  | 'messageHides'
+  /** reactToMessage, per user: each reaction is pushed to every member. */
+  | 'messageReactions'
+  /** listMessageChanges, per user: a page of changed messages, priced like one of history. */
+  | 'messageChangeLists'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -75,7 +85,9 @@ export interface LimitRule {
  * Sync: every (re)connect of every window asks once. History: a fast scroll or a long catch-up
  * is a page per request. People search: one per keystroke pause is far below 60 a minute, and
  * a script harvesting names gets 1,200 results a minute at most. New conversations: 30 an hour
- * is many for a person and little for a spammer pulling strangers into groups.
+ * is many for a person and little for a spammer pulling strangers into groups. Edits and
+deletions: 30 a minute is a correction every two seconds; hides 60 (clearing a few by hand);
+reactions 120 (tapping through emoji); changes after a reconnect: a page per request.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   sendMessage: { points: 50, durationSeconds: 5 },
@@ -99,6 +111,11 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   deliveryMarks: { points: 240, durationSeconds: 60 },
   receiptLists: { points: 60, durationSeconds: 60 },
   muteSwitches: { points: 30, durationSeconds: 60 },
+  messageEdits: { points: 30, durationSeconds: 60 },
+  messageDeletes: { points: 30, durationSeconds: 60 },
+  messageHides: { points: 60, durationSeconds: 60 },
+  messageReactions: { points: 120, durationSeconds: 60 },
+  messageChangeLists: { points: 120, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

@@ -3,8 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../protocol.ts';
 import { matchesQuery, queryWords, searchKeyOf } from './nameSearch.ts';
+import { reactionFits, type StoredReaction, toWireMessage } from './messageView.ts';
 import type {
   AppendResult,
+  ChangesPage,
+  ChangesQuery,
+  MessageChangeResult,
+  MessageCheck,
+  MessageDeletion,
+  MessageEdit,
+  MessageHide,
+  MessageReactionInput,
+  MessageTarget,
   AvatarImage,
   MemberPosition,
   MessagePage,
@@ -26,15 +36,38 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A message as kept: the wire fields and what only the store knows. */
+interface MessageRecord {
+  id: string;
+  conversationId: string;
+  authorId: string;
+  text: string;
+  sentAt: number;
+  seq: number;
+  clientMessageId: string | null;
+  senderId: string | null;
+  replyToId: string | null;
+  editedAt: number | null;
+  editCount: number;
+  deletedAt: number | null;
+  revision: number;
+  reactions: StoredReaction[];
+}
+
 export class MemoryStore implements Store {
   #users = new Map<string, StoredUser>();
   #userIdByPhone = new Map<string, string>();
   #sessions = new Map<string, Session>();
   #conversations = new Map<string, StoredConversation>();
   /** Per conversation, index = seq. */
-  #messages = new Map<string, Message[]>();
+  #messages = new Map<string, MessageRecord[]>();
+  #messageById = new Map<string, MessageRecord>();
   /** `${senderId}\n${clientMessageId}` -> message; the UNIQUE (sender, clientMessageId) rule. */
-  #messageByClientId = new Map<string, Message>();
+  #messageByClientId = new Map<string, MessageRecord>();
+  /** Per conversation, its latest change revision. */
+  #revisions = new Map<string, number>();
+  /** `${messageId}\n${userId}` -> the hide's revision. */
+  #hidden = new Map<string, number>();
   /** `${conversationId}\n${senderId}` -> sends so far. */
   #sendCounts = new Map<string, number>();
   #avatarImages = new Map<string, AvatarImage>();
@@ -263,14 +296,16 @@ export class MemoryStore implements Store {
   }
 
   async appendSystemMessage(input: NewSystemMessage): Promise<Message> {
-    return copy(this.#append(input.conversationId, input.authorId, input.text, input.sentAt, null));
+    return this.#view(
+      this.#append(input.conversationId, input.authorId, input.text, input.sentAt, null, null),
+    );
   }
 
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
     this.#requireConversation(input.conversationId);
     const idempotencyKey = `${input.senderId}\n${input.clientMessageId}`;
     const original = this.#messageByClientId.get(idempotencyKey);
-    if (original) return { message: copy(original), duplicate: true };
+    if (original) return { message: this.#view(original), duplicate: true };
 
     const countKey = `${input.conversationId}\n${input.senderId}`;
     const sendIndex = this.#sendCounts.get(countKey) ?? 0;
@@ -281,28 +316,184 @@ export class MemoryStore implements Store {
       input.text,
       input.sentAt,
       input.clientMessageId,
+      { senderId: input.senderId, replyToId: input.replyToId ?? null },
     );
     this.#sendCounts.set(countKey, sendIndex + 1);
     this.#messageByClientId.set(idempotencyKey, message);
-    return { message: copy(message), duplicate: false };
+    return { message: this.#view(message), duplicate: false };
   }
 
-  async getLastMessage(conversationId: string): Promise<Message | null> {
+  async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {
     const messages = this.#messages.get(conversationId) ?? [];
     const last = messages.at(-1);
-    return last ? copy(last) : null;
+    return last ? this.#view(last, viewerId) : null;
   }
 
   async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
     const all = this.#messages.get(conversationId) ?? [];
+    const view = (record: MessageRecord) => this.#view(record, query.viewerId);
     const upper = Math.min(query.before ?? all.length, all.length); // exclusive
     if (query.after !== undefined) {
       const lower = Math.max(query.after + 1, 0);
       const end = Math.min(lower + query.limit, upper);
-      return { messages: all.slice(lower, Math.max(lower, end)).map(copy), hasMore: end < upper };
+      return { messages: all.slice(lower, Math.max(lower, end)).map(view), hasMore: end < upper };
     }
     const start = Math.max(0, upper - query.limit);
-    return { messages: all.slice(start, upper).map(copy), hasMore: start > 0 };
+    return { messages: all.slice(start, upper).map(view), hasMore: start > 0 };
+  }
+
+  async getMessage(
+    conversationId: string,
+    messageId: string,
+    viewerId?: string,
+  ): Promise<Message | null> {
+    const record = this.#messageById.get(messageId);
+    if (!record || record.conversationId !== conversationId) return null;
+    return this.#view(record, viewerId);
+  }
+
+  // Each change below runs without an await between its check and its write: one atomic step.
+  async editMessage(edit: MessageEdit): Promise<MessageChangeResult> {
+    return this.#change(edit.conversationId, edit.messageId, edit.check, (record) => {
+      if (record.text === edit.text) return false;
+      record.text = edit.text;
+      record.editedAt = edit.editedAt;
+      record.editCount += 1;
+      return true;
+    });
+  }
+
+  async deleteMessage(deletion: MessageDeletion): Promise<MessageChangeResult> {
+    return this.#change(deletion.conversationId, deletion.messageId, deletion.check, (record) => {
+      if (record.deletedAt !== null) return false;
+      record.text = '';
+      record.deletedAt = deletion.deletedAt;
+      record.reactions = [];
+      record.replyToId = null;
+      return true;
+    });
+  }
+
+  async reactToMessage(reaction: MessageReactionInput): Promise<MessageChangeResult> {
+    const check: MessageCheck = (target) => (target.deletedAt !== null ? 'message_deleted' : null);
+    const record = this.#messageById.get(reaction.messageId);
+    if (
+      record?.conversationId === reaction.conversationId &&
+      record.deletedAt === null &&
+      reaction.emoji !== null &&
+      !reactionFits(record.reactions, reaction.userId, reaction.emoji, reaction.maxEmoji)
+    ) {
+      return { ok: false, refusal: 'reactions_full' };
+    }
+    return this.#change(reaction.conversationId, reaction.messageId, check, (target) => {
+      const current = target.reactions.find((r) => r.userId === reaction.userId);
+      if ((current?.emoji ?? null) === reaction.emoji) return false;
+      target.reactions = target.reactions.filter((r) => r.userId !== reaction.userId);
+      if (reaction.emoji !== null) {
+        target.reactions.push({
+          emoji: reaction.emoji,
+          userId: reaction.userId,
+          reactedAt: reaction.reactedAt,
+        });
+      }
+      return true;
+    });
+  }
+
+  async hideMessage(hide: MessageHide): Promise<MessageChangeResult> {
+    const record = this.#messageById.get(hide.messageId);
+    if (!record || record.conversationId !== hide.conversationId) {
+      return { ok: false, refusal: 'not_found' };
+    }
+    const key = `${hide.messageId}\n${hide.userId}`;
+    if (this.#hidden.has(key)) {
+      return { ok: true, message: this.#view(record, hide.userId), changed: false };
+    }
+    this.#hidden.set(key, this.#nextRevision(hide.conversationId));
+    return { ok: true, message: this.#view(record, hide.userId), changed: true };
+  }
+
+  async listHidersOf(conversationId: string, messageId: string): Promise<string[]> {
+    const record = this.#messageById.get(messageId);
+    if (!record || record.conversationId !== conversationId) return [];
+    const prefix = `${messageId}\n`;
+    return [...this.#hidden.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length))
+      .sort(compare);
+  }
+
+  async getRevision(conversationId: string): Promise<number> {
+    return this.#revisions.get(conversationId) ?? 0;
+  }
+
+  async listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage> {
+    const revision = this.#revisions.get(conversationId) ?? 0;
+    const changed = (this.#messages.get(conversationId) ?? [])
+      .map((record) => this.#view(record, query.viewerId))
+      .filter((message) => (message.revision ?? 0) > query.since)
+      .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
+    return {
+      messages: changed.slice(0, Math.max(0, query.limit)),
+      hasMore: changed.length > query.limit,
+      revision,
+    };
+  }
+
+  #nextRevision(conversationId: string): number {
+    const revision = (this.#revisions.get(conversationId) ?? 0) + 1;
+    this.#revisions.set(conversationId, revision);
+    return revision;
+  }
+
+  /** Finds, checks and applies one change; `apply` says whether it changed anything. */
+  #change(
+    conversationId: string,
+    messageId: string,
+    check: MessageCheck,
+    apply: (record: MessageRecord) => boolean,
+  ): MessageChangeResult {
+    const record = this.#messageById.get(messageId);
+    if (!record || record.conversationId !== conversationId) {
+      return { ok: false, refusal: 'not_found' };
+    }
+    const target: MessageTarget = {
+      id: record.id,
+      conversationId: record.conversationId,
+      senderId: record.senderId,
+      authorId: record.authorId,
+      sentAt: record.sentAt,
+      editCount: record.editCount,
+      deletedAt: record.deletedAt,
+    };
+    const refusal = check(target);
+    if (refusal) return { ok: false, refusal };
+    const changed = apply(record);
+    if (changed) record.revision = this.#nextRevision(conversationId);
+    return { ok: true, message: this.#view(record), changed };
+  }
+
+  /** The message as `viewerId` (or, without one, anybody) receives it. */
+  #view(record: MessageRecord, viewerId?: string): Message {
+    const original =
+      record.replyToId === null ? undefined : this.#messageById.get(record.replyToId);
+    const hiddenRevision =
+      viewerId === undefined ? undefined : this.#hidden.get(`${record.id}\n${viewerId}`);
+    return toWireMessage({
+      ...record,
+      replyTo:
+        original && original.conversationId === record.conversationId
+          ? {
+              messageId: original.id,
+              seq: original.seq,
+              authorId: original.authorId,
+              text: original.text,
+              deletedAt: original.deletedAt,
+            }
+          : null,
+      reactions: record.reactions,
+      hiddenRevision: hiddenRevision ?? null,
+    });
   }
 
   async getSendCount(conversationId: string, senderId: string): Promise<number> {
@@ -323,10 +514,11 @@ export class MemoryStore implements Store {
     text: string,
     sentAt: number,
     clientMessageId: string | null,
-  ): Message {
+    from: { senderId: string | null; replyToId: string | null } | null,
+  ): MessageRecord {
     this.#requireConversation(conversationId);
     const messages = this.#messages.get(conversationId) ?? [];
-    const message: Message = {
+    const message: MessageRecord = {
       id: randomUUID(),
       conversationId,
       authorId,
@@ -334,9 +526,17 @@ export class MemoryStore implements Store {
       sentAt,
       seq: messages.length,
       clientMessageId,
+      senderId: from?.senderId ?? null,
+      replyToId: from?.replyToId ?? null,
+      editedAt: null,
+      editCount: 0,
+      deletedAt: null,
+      revision: 0,
+      reactions: [],
     };
     messages.push(message);
     this.#messages.set(conversationId, messages);
+    this.#messageById.set(message.id, message);
     return message;
   }
 }

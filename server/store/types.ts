@@ -123,6 +123,11 @@ export interface NewUserMessage {
    * inside the same atomic step that reads and bumps the counter, and only for new messages.
    */
   authorFor: (sendIndex: number) => string;
+  /**
+   * The message this one replies to. The caller checks it is of the same conversation; a
+   * reply's quote is only ever read from a message of the reply's own conversation.
+   */
+  replyToId?: string;
 }
 
 export interface AppendResult {
@@ -137,6 +142,8 @@ export interface PageQuery {
   /** Messages with seq > after (forwards catch-up). */
   after?: number;
   limit: number;
+  /** Whose view: messages this user hid come flagged `hidden` and emptied. */
+  viewerId?: string;
 }
 
 export interface MessagePage {
@@ -144,6 +151,92 @@ export interface MessagePage {
   messages: Message[];
   /** Backwards: older messages exist. Forwards (`after` given): newer messages exist. */
   hasMore: boolean;
+}
+
+/** What the edit and delete rules look at: a message as stored, sender included. */
+export interface MessageTarget {
+  id: string;
+  conversationId: string;
+  /** Who pressed send; null for the world's own messages. */
+  senderId: string | null;
+  authorId: string;
+  sentAt: number;
+  /** Edits so far (0: never edited). */
+  editCount: number;
+  /** When it was deleted for everyone; null while it is not. */
+  deletedAt: number | null;
+}
+
+/** Why a change to a message was refused (each is an ErrorCode). */
+export type MessageRefusal =
+  | 'not_found'
+  | 'forbidden'
+  | 'edit_window_closed'
+  | 'edit_limit_reached'
+  | 'message_deleted'
+  | 'reactions_full';
+
+/**
+ * Decides, inside the store's atomic step (the message row locked), whether the change may
+ * happen: null allows it. Rules that count (at most 10 edits) hold however many nodes race.
+ */
+export type MessageCheck = (target: MessageTarget) => MessageRefusal | null;
+
+/**
+ * A change's outcome. `changed` false: nothing was written and no revision taken (the same text
+ * again, a second delete, the reaction already kept); `message` is as it is.
+ */
+export type MessageChangeResult =
+  | { ok: true; message: Message; changed: boolean }
+  | { ok: false; refusal: MessageRefusal };
+
+export interface MessageEdit {
+  conversationId: string;
+  messageId: string;
+  text: string;
+  editedAt: number;
+  check: MessageCheck;
+}
+
+export interface MessageDeletion {
+  conversationId: string;
+  messageId: string;
+  deletedAt: number;
+  check: MessageCheck;
+}
+
+/** One person's reaction: `emoji` replaces theirs, null removes it. */
+export interface MessageReactionInput {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  emoji: string | null;
+  reactedAt: number;
+  /** Different emoji the message may carry: a new one past it is refused `reactions_full`. */
+  maxEmoji: number;
+}
+
+export interface MessageHide {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  hiddenAt: number;
+}
+
+export interface ChangesQuery {
+  /** Messages whose revision (for the viewer: including their hides) is above this. */
+  since: number;
+  limit: number;
+  viewerId?: string;
+}
+
+export interface ChangesPage {
+  /** In revision order, each message once, as it is now. */
+  messages: Message[];
+  /** More changed messages follow the last one's revision. */
+  hasMore: boolean;
+  /** The conversation's revision, read before the messages. */
+  revision: number;
 }
 
 export interface Store {
@@ -217,8 +310,36 @@ export interface Store {
 
   appendSystemMessage(message: NewSystemMessage): Promise<Message>;
   appendUserMessage(message: NewUserMessage): Promise<AppendResult>;
-  getLastMessage(conversationId: string): Promise<Message | null>;
+  /** The latest message, flagged `hidden` (and emptied) if `viewerId` hid it. */
+  getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null>;
   listMessages(conversationId: string, query: PageQuery): Promise<MessagePage>;
+  /** One message of the conversation (null when it is not there), as `viewerId` sees it. */
+  getMessage(conversationId: string, messageId: string, viewerId?: string): Promise<Message | null>;
+
+  // Working with messages. Every change that others see (edit, delete, reaction) and every hide
+  // takes the conversation's next change revision (1, 2, ...) and stamps the message with it,
+  // atomically with the change, in commit order: a reader who has revision r has every change
+  // up to r. None of them touches seq, the author or the send counter.
+  /** Replaces the text (an UPDATE of the stored text), counting the edit. Same text: unchanged. */
+  editMessage(edit: MessageEdit): Promise<MessageChangeResult>;
+  /**
+   * Deletes for everyone: the message stays as a tombstone (text '', `deletedAt`), its
+   * reactions and reply go. A second delete: unchanged.
+   */
+  deleteMessage(deletion: MessageDeletion): Promise<MessageChangeResult>;
+  /**
+   * Sets, replaces or (null) removes one person's reaction; refused `message_deleted` on a
+   * tombstone and `reactions_full` past `maxEmoji`. The reaction already kept: unchanged.
+   */
+  reactToMessage(reaction: MessageReactionInput): Promise<MessageChangeResult>;
+  /** Hides the message for this user only; `message` is as they now see it (flagged). */
+  hideMessage(hide: MessageHide): Promise<MessageChangeResult>;
+  /** The people who hid this message. */
+  listHidersOf(conversationId: string, messageId: string): Promise<string[]>;
+  /** The conversation's current change revision (0: nothing changed yet). */
+  getRevision(conversationId: string): Promise<number>;
+  /** Messages changed after `since`, oldest change first, at most `limit`. */
+  listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage>;
   /** How many messages this person has sent in this conversation (drives bot alternation). */
   getSendCount(conversationId: string, senderId: string): Promise<number>;
 

@@ -291,6 +291,69 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('lets at most 10 edits through when three nodes edit one message at once, sends interleaved', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const nodes = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        openPostgresStore({ connectionString: schema.url, maxConnections: 4 }),
+      ),
+    );
+    try {
+      const room = await nodes[0]!.createConversation({
+        kind: 'direct',
+        title: 'Vegeta',
+        memberIds: ['me', 'vegeta'],
+        createdAt: 1,
+      });
+      const alternate = (sendIndex: number) => (sendIndex % 2 === 0 ? 'me' : 'vegeta');
+      const { message } = await nodes[0]!.appendUserMessage({
+        conversationId: room.id,
+        senderId: 'me',
+        clientMessageId: 'first',
+        text: 'v0',
+        sentAt: 0,
+        authorFor: alternate,
+      });
+      const atMostTen = (target: { editCount: number }) =>
+        target.editCount >= 10 ? ('edit_limit_reached' as const) : null;
+      const edits = Array.from({ length: 30 }, (_, index) =>
+        nodes[index % 3]!.editMessage({
+          conversationId: room.id,
+          messageId: message.id,
+          text: `v${index + 1}`,
+          editedAt: 10 + index,
+          check: atMostTen,
+        }),
+      );
+      const sends = Array.from({ length: 9 }, (_, index) =>
+        nodes[(index + 1) % 3]!.appendUserMessage({
+          conversationId: room.id,
+          senderId: 'me',
+          clientMessageId: `m${index}`,
+          text: `message ${index}`,
+          sentAt: index,
+          authorFor: alternate,
+        }),
+      );
+      const results = await Promise.all(edits);
+      await Promise.all(sends);
+      expect(results.filter((result) => result.ok)).toHaveLength(10);
+      expect(await nodes[1]!.getMessage(room.id, message.id)).toMatchObject({
+        editCount: 10,
+        revision: 10,
+        authorId: 'me',
+      });
+      expect(await nodes[2]!.getRevision(room.id)).toBe(10);
+      // The edits took nothing from the alternation: 10 sends, authored me, vegeta, me, ...
+      const { messages } = await nodes[2]!.listMessages(room.id, { limit: 100 });
+      expect(messages.map((m) => m.authorId)).toEqual(messages.map((_, i) => alternate(i)));
+      expect(await nodes[0]!.getSendCount(room.id, 'me')).toBe(10);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+    }
+  });
+
   it('runs lock-guarded work on one node at a time', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

@@ -61,6 +61,16 @@ const okShapes: Record<string, z.ZodType> = {
     ok: z.literal(true),
     sessions: z.array(SessionInfoSchema),
   }),
+  [Events.editMessage]: z.object({ ok: z.literal(true), message: MessageSchema }),
+  [Events.deleteMessage]: z.object({ ok: z.literal(true), message: MessageSchema }),
+  [Events.hideMessage]: z.object({ ok: z.literal(true), message: MessageSchema }),
+  [Events.reactToMessage]: z.object({ ok: z.literal(true), message: MessageSchema }),
+  [Events.listMessageChanges]: z.object({
+    ok: z.literal(true),
+    messages: z.array(MessageSchema),
+    hasMore: z.boolean(),
+    revision: z.number().int().nonnegative(),
+  }),
 };
 const anyOk = z.looseObject({ ok: z.literal(true) });
 
@@ -301,7 +311,14 @@ async function checkInvariants(fixture: Fixture): Promise<void> {
       expect(MessageSchema.safeParse(message).success).toBe(true);
       expect(conversation.memberIds).toContain(message.authorId);
       expect(message.text).toBe(message.text.trim());
-      expect(message.text.length).toBeGreaterThan(0);
+      // Only a message deleted for everyone has no text (and then no reply nor reactions).
+      if (message.deletedAt === undefined) expect(message.text.length).toBeGreaterThan(0);
+      else
+        expect([message.text, message.replyTo, message.reactions]).toEqual([
+          '',
+          undefined,
+          undefined,
+        ]);
       expect(messageLength(message.text)).toBeLessThanOrEqual(Limits.messageMaxChars);
       expect(message.text.isWellFormed()).toBe(true);
     }
@@ -392,6 +409,93 @@ describe('fuzzing every client event (random and adversarial payloads)', () => {
       );
     }
     await checkInvariants(fixture);
+    expect(fixture.checkedAcks).toBeGreaterThan(runsPerEvent);
+  });
+
+  it('editMessage, deleteMessage, hideMessage, reactToMessage and listMessageChanges: own, others’ and strangers’ messages', async () => {
+    const fixture = await setUp();
+    const { attacker, bystander } = fixture;
+    const sent = async (user: OnboardedUser, conversationId: string, text: string) => {
+      const ack = await request(user.client, 'sendMessage', {
+        conversationId,
+        text,
+        clientMessageId: `seed-${(rawAckId += 1)}`,
+      });
+      if (!ack.ok) throw new Error(ack.error.code);
+      return ack.message as Message;
+    };
+    const own = await sent(attacker, 'capsule-corp', 'mine to change');
+    const shared = await sent(bystander, 'capsule-corp', 'the bystander’s, in the group');
+    const foreign = await sent(bystander, fixture.bystandersDirect, 'the bystander’s, in private');
+    const targets: [string, string][] = [
+      ['capsule-corp', own.id],
+      ['capsule-corp', shared.id],
+      [fixture.bystandersDirect, foreign.id],
+      ['capsule-corp', foreign.id],
+    ];
+    for (const [conversationId, messageId] of targets) {
+      const base = { conversationId, messageId };
+      const hostileText = adversarialString.map((text) => ({ ...base, text }));
+      await fuzzEvent(
+        fixture,
+        attacker.client,
+        Events.editMessage,
+        fc.oneof(payloadsFor({ ...base, text: 'edited' }), hostileText),
+      );
+      const hostileEmoji = fc
+        .oneof(adversarialString, fc.constantFrom('👍', '👍🏽', '🇯🇵', null))
+        .map((emoji) => ({ ...base, emoji }));
+      await fuzzEvent(
+        fixture,
+        attacker.client,
+        Events.reactToMessage,
+        fc.oneof(payloadsFor({ ...base, emoji: '🔥' }), hostileEmoji),
+      );
+      await fuzzEvent(fixture, attacker.client, Events.hideMessage, payloadsFor(base));
+      await fuzzEvent(
+        fixture,
+        attacker.client,
+        Events.listMessageChanges,
+        payloadsFor({ conversationId, since: 0, limit: 10 }),
+      );
+    }
+    for (const [conversationId, messageId] of targets.slice(1)) {
+      await fuzzEvent(
+        fixture,
+        attacker.client,
+        Events.deleteMessage,
+        payloadsFor({ conversationId, messageId }),
+      );
+    }
+    for (const event of [
+      Events.editMessage,
+      Events.deleteMessage,
+      Events.hideMessage,
+      Events.reactToMessage,
+      Events.listMessageChanges,
+    ]) {
+      await fuzzEvent(
+        fixture,
+        fixture.anonymous,
+        event,
+        payloadsFor({ conversationId: 'capsule-corp', messageId: own.id, text: 'x', since: 0 }),
+      );
+    }
+    await checkInvariants(fixture);
+    // Nothing the attacker sent changed the bystander's messages, nor put a reaction on the
+    // private one.
+    expect(await fixture.store.getMessage('capsule-corp', shared.id)).toMatchObject({
+      text: shared.text,
+    });
+    const untouched = await fixture.store.getMessage(fixture.bystandersDirect, foreign.id);
+    expect(untouched).toEqual(foreign);
+    const editedShared = await fixture.store.getMessage('capsule-corp', shared.id);
+    expect(editedShared?.editCount).toBeUndefined();
+    expect(editedShared?.deletedAt).toBeUndefined();
+    expect(
+      editedShared?.reactions?.every((reaction) => reaction.userIds.includes(attacker.user.id)) ??
+        true,
+    ).toBe(true);
     expect(fixture.checkedAcks).toBeGreaterThan(runsPerEvent);
   });
 

@@ -125,6 +125,40 @@ describe('rate limits at the server boundary', () => {
     });
   });
 
+  it('limits edits, deletions, hides and reactions per user, each on its own budget', async () => {
+    expect(defaultLimitRules).toMatchObject({
+      messageEdits: { points: 30, durationSeconds: 60 },
+      messageDeletes: { points: 30, durationSeconds: 60 },
+      messageHides: { points: 60, durationSeconds: 60 },
+      messageReactions: { points: 120, durationSeconds: 60 },
+      messageChangeLists: { points: 120, durationSeconds: 60 },
+    });
+    const test = await startTestServer({
+      rateLimits: createRateLimits({ rules: { messageEdits: { points: 2, durationSeconds: 60 } } }),
+    });
+    const editor = await onboard(test);
+    const other = await onboard(test);
+    const sent = await request(editor.client, 'sendMessage', send('typo', 'typo'));
+    const theirs = await request(other.client, 'sendMessage', send('theirs', 'theirs'));
+    const edit = (client: typeof editor.client, messageId: string, text: string) =>
+      request(client, 'editMessage', { conversationId: 'capsule-corp', messageId, text });
+    expect(await edit(editor.client, sent.message.id, 'type')).toMatchObject({ ok: true });
+    expect(await edit(editor.client, sent.message.id, 'tyop')).toMatchObject({ ok: true });
+    const refused = await edit(editor.client, sent.message.id, 'typed');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(refused.ok === false && refused.error.retryAfterMs).toBeGreaterThan(0);
+    expect((await test.store.getMessage('capsule-corp', sent.message.id))?.text).toBe('tyop');
+    // Other kinds of change, and other people, have their own points.
+    expect(
+      await request(editor.client, 'reactToMessage', {
+        conversationId: 'capsule-corp',
+        messageId: theirs.message.id,
+        emoji: '👍',
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await edit(other.client, theirs.message.id, 'mine')).toMatchObject({ ok: true });
+  });
+
   it('limits code requests per connection, whatever the phone', async () => {
     const test = await startTestServer({
       rateLimits: createRateLimits({

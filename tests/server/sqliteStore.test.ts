@@ -248,6 +248,64 @@ describe('SqliteStore on disk', () => {
     await store.close();
   });
 
+  it('upgrades a version-4 database: its messages are unchanged, unedited, and can be worked with', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A database as the release before replies, edits and reactions left it.
+    const old = new DatabaseSync(file);
+    expect(
+      migrate(
+        old,
+        migrations.filter((migration) => migration.version <= 4),
+      ),
+    ).toEqual([1, 2, 3, 4]);
+    old
+      .prepare(
+        "INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1)",
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO messages
+           (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
+         VALUES ('m1', 'c1', 0, 'a', 'a', 'x1', 'from before', 5)`,
+      )
+      .run();
+    old.close();
+
+    const store = SqliteStore.open(file);
+    const before = {
+      id: 'm1',
+      conversationId: 'c1',
+      authorId: 'a',
+      text: 'from before',
+      sentAt: 5,
+      seq: 0,
+      clientMessageId: 'x1',
+    };
+    expect(await store.getLastMessage('c1')).toEqual(before);
+    expect(await store.getRevision('c1')).toBe(0);
+    const edited = await store.editMessage({
+      conversationId: 'c1',
+      messageId: 'm1',
+      text: 'edited after the upgrade',
+      editedAt: 9,
+      check: (target) => (target.senderId === 'a' ? null : 'forbidden'),
+    });
+    expect(edited).toEqual({
+      ok: true,
+      changed: true,
+      message: {
+        ...before,
+        text: 'edited after the upgrade',
+        editedAt: 9,
+        editCount: 1,
+        revision: 1,
+      },
+    });
+    await store.close();
+  });
+
   it('refuses a database written by a newer Parley', async () => {
     const { store, file } = await storeWithRoom();
     await store.close();

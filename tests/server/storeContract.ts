@@ -2,7 +2,15 @@
 //   describeStoreContract('MemoryStore', () => new MemoryStore());
 // A SQLite or PostgreSQL store passes this suite before the server may use it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewUser, Session, Store } from '../../server/store/types.ts';
+import type {
+  MessageChangeResult,
+  MessageCheck,
+  MessageTarget,
+  NewUser,
+  Session,
+  Store,
+} from '../../server/store/types.ts';
+import type { Message } from '../../server/protocol.ts';
 
 const avatar = { initials: 'TB', color: '#1565c0' };
 
@@ -739,6 +747,452 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
             authorFor: () => 'a',
           }),
         ).rejects.toBeInstanceOf(Error);
+      });
+    });
+
+    describe('working with messages', () => {
+      const allow: MessageCheck = () => null;
+      let sendCounter = 0;
+
+      async function send(
+        conversationId: string,
+        senderId: string,
+        text: string,
+        extra: { replyToId?: string; authorId?: string; sentAt?: number } = {},
+      ): Promise<Message> {
+        sendCounter += 1;
+        const { message } = await store.appendUserMessage({
+          conversationId,
+          senderId,
+          clientMessageId: `c${sendCounter}`,
+          text,
+          sentAt: extra.sentAt ?? 100,
+          authorFor: () => extra.authorId ?? senderId,
+          ...(extra.replyToId === undefined ? {} : { replyToId: extra.replyToId }),
+        });
+        return message;
+      }
+
+      function changed(result: MessageChangeResult): Message {
+        if (!result.ok) throw new Error(`refused: ${result.refusal}`);
+        return result.message;
+      }
+
+      it('quotes the original in a reply, as the original is now: edited, then deleted', async () => {
+        const room = await conversation(['a', 'b']);
+        const long = '😀'.repeat(130);
+        const original = await send(room.id, 'a', long);
+        const reply = await send(room.id, 'b', 'indeed', { replyToId: original.id });
+        const quote = { messageId: original.id, seq: 0, authorId: 'a', deleted: false };
+        expect(reply.replyTo).toEqual({ ...quote, snippet: '😀'.repeat(120) });
+        expect(await store.getMessage(room.id, reply.id)).toEqual(reply);
+        expect(original.replyTo).toBeUndefined();
+
+        await store.editMessage({
+          conversationId: room.id,
+          messageId: original.id,
+          text: 'short now',
+          editedAt: 200,
+          check: allow,
+        });
+        expect((await store.getMessage(room.id, reply.id))?.replyTo).toEqual({
+          ...quote,
+          snippet: 'short now',
+        });
+        await store.deleteMessage({
+          conversationId: room.id,
+          messageId: original.id,
+          deletedAt: 300,
+          check: allow,
+        });
+        const [, shown] = (await store.listMessages(room.id, { limit: 10 })).messages;
+        expect(shown?.replyTo).toEqual({ ...quote, snippet: '', deleted: true });
+        // The reply itself is untouched by what happened to the original.
+        expect(shown).toMatchObject({ text: 'indeed', seq: 1 });
+        expect(shown?.revision).toBeUndefined();
+      });
+
+      it('never quotes a message of another conversation', async () => {
+        const room = await conversation(['a', 'b']);
+        const other = await conversation(['a', 'b']);
+        const secret = await send(other.id, 'a', 'elsewhere');
+        const reply = await send(room.id, 'b', 'hi', { replyToId: secret.id });
+        expect(reply.replyTo).toBeUndefined();
+        expect((await store.getMessage(room.id, reply.id))?.replyTo).toBeUndefined();
+        expect(await store.getMessage(room.id, secret.id)).toBeNull();
+        expect((await store.getMessage(other.id, secret.id))?.text).toBe('elsewhere');
+      });
+
+      it('edits: replaces the text, counts the edit, takes a revision, keeps author, seq and send count', async () => {
+        const room = await conversation(['a', 'b']);
+        const first = await send(room.id, 'a', 'helo', { sentAt: 50 });
+        const second = await send(room.id, 'a', 'as vegeta', { authorId: 'vegeta' });
+        const seen: MessageTarget[] = [];
+        const result = await store.editMessage({
+          conversationId: room.id,
+          messageId: first.id,
+          text: 'hello',
+          editedAt: 60,
+          check: (target) => {
+            seen.push(target);
+            return null;
+          },
+        });
+        expect(seen).toEqual([
+          {
+            id: first.id,
+            conversationId: room.id,
+            senderId: 'a',
+            authorId: 'a',
+            sentAt: 50,
+            editCount: 0,
+            deletedAt: null,
+          },
+        ]);
+        const edited = { ...first, text: 'hello', editedAt: 60, editCount: 1, revision: 1 };
+        expect(result).toEqual({ ok: true, message: edited, changed: true });
+        expect(await store.getMessage(room.id, first.id)).toEqual(edited);
+        expect(await store.getRevision(room.id)).toBe(1);
+        expect(await store.getSendCount(room.id, 'a')).toBe(2);
+
+        // The same text again changes nothing and takes no revision.
+        expect(
+          await store.editMessage({
+            conversationId: room.id,
+            messageId: first.id,
+            text: 'hello',
+            editedAt: 70,
+            check: allow,
+          }),
+        ).toEqual({ ok: true, message: edited, changed: false });
+        expect(await store.getRevision(room.id)).toBe(0 + 1);
+
+        // The check's refusal stands, and nothing is written.
+        expect(
+          await store.editMessage({
+            conversationId: room.id,
+            messageId: second.id,
+            text: 'mine',
+            editedAt: 70,
+            check: (target) => (target.authorId === 'a' ? null : 'forbidden'),
+          }),
+        ).toEqual({ ok: false, refusal: 'forbidden' });
+        expect(await store.getMessage(room.id, second.id)).toEqual(second);
+        // Unknown, or of another conversation: not found.
+        const other = await conversation(['a', 'b']);
+        for (const [conversationId, messageId] of [
+          [room.id, 'missing'],
+          [other.id, first.id],
+        ] as const) {
+          expect(
+            await store.editMessage({
+              conversationId,
+              messageId,
+              text: 'x',
+              editedAt: 1,
+              check: allow,
+            }),
+          ).toEqual({ ok: false, refusal: 'not_found' });
+        }
+        expect(await store.getRevision(room.id)).toBe(1);
+        expect(await store.getLastMessage(room.id)).toEqual(second);
+        const next = await send(room.id, 'a', 'third');
+        expect(next.seq).toBe(2);
+      });
+
+      it('deletes for everyone: a tombstone without text, reactions or reply; twice is once', async () => {
+        const room = await conversation(['a', 'b']);
+        const original = await send(room.id, 'b', 'first');
+        const reply = await send(room.id, 'a', 'oops', { replyToId: original.id });
+        await store.reactToMessage({
+          conversationId: room.id,
+          messageId: reply.id,
+          userId: 'b',
+          emoji: '👍',
+          reactedAt: 110,
+          maxEmoji: 20,
+        });
+        const result = await store.deleteMessage({
+          conversationId: room.id,
+          messageId: reply.id,
+          deletedAt: 120,
+          check: allow,
+        });
+        const tombstone = {
+          id: reply.id,
+          conversationId: room.id,
+          authorId: 'a',
+          text: '',
+          sentAt: reply.sentAt,
+          seq: 1,
+          clientMessageId: reply.clientMessageId,
+          deletedAt: 120,
+          revision: 2,
+        };
+        expect(result).toEqual({ ok: true, message: tombstone, changed: true });
+        expect(await store.getLastMessage(room.id)).toEqual(tombstone);
+        expect(
+          await store.deleteMessage({
+            conversationId: room.id,
+            messageId: reply.id,
+            deletedAt: 130,
+            check: allow,
+          }),
+        ).toEqual({ ok: true, message: tombstone, changed: false });
+        expect(await store.getRevision(room.id)).toBe(2);
+        expect(
+          await store.deleteMessage({
+            conversationId: room.id,
+            messageId: original.id,
+            deletedAt: 130,
+            check: () => 'edit_window_closed',
+          }),
+        ).toEqual({ ok: false, refusal: 'edit_window_closed' });
+        expect((await store.getMessage(room.id, original.id))?.text).toBe('first');
+      });
+
+      it('keeps one reaction per person: replaced, removed, the same one kept, at most N emoji', async () => {
+        const room = await conversation(['a', 'b', 'c']);
+        const message = await send(room.id, 'a', 'react to me');
+        const react = (userId: string, emoji: string | null, reactedAt: number, maxEmoji = 2) =>
+          store.reactToMessage({
+            conversationId: room.id,
+            messageId: message.id,
+            userId,
+            emoji,
+            reactedAt,
+            maxEmoji,
+          });
+        expect(changed(await react('b', '👍', 1)).reactions).toEqual([
+          { emoji: '👍', userIds: ['b'] },
+        ]);
+        await react('a', '👍', 2);
+        const three = changed(await react('c', '❤️', 3));
+        expect(three.reactions).toEqual([
+          { emoji: '👍', userIds: ['b', 'a'] },
+          { emoji: '❤️', userIds: ['c'] },
+        ]);
+        expect(three.revision).toBe(3);
+        // A third different emoji is one too many; joining one already there is not.
+        expect(await react('a', '😂', 4)).toEqual({ ok: false, refusal: 'reactions_full' });
+        // c's own emoji replaced by a new one keeps the count at two.
+        expect(changed(await react('c', '😂', 5)).reactions).toEqual([
+          { emoji: '👍', userIds: ['b', 'a'] },
+          { emoji: '😂', userIds: ['c'] },
+        ]);
+        // The reaction already kept: nothing changes, no revision.
+        const same = await react('b', '👍', 6);
+        expect(same).toMatchObject({ ok: true, changed: false });
+        expect(await store.getRevision(room.id)).toBe(4);
+        // a moves to 😂: after c, who used it first.
+        expect(changed(await react('a', '😂', 7)).reactions).toEqual([
+          { emoji: '👍', userIds: ['b'] },
+          { emoji: '😂', userIds: ['c', 'a'] },
+        ]);
+        expect(changed(await react('b', null, 8)).reactions).toEqual([
+          { emoji: '😂', userIds: ['c', 'a'] },
+        ]);
+        expect(await react('b', null, 9)).toMatchObject({ ok: true, changed: false });
+        await react('c', null, 10);
+        const none = changed(await react('a', null, 11));
+        expect(none.reactions).toBeUndefined();
+        expect(await store.getMessage(room.id, message.id)).toEqual(none);
+
+        await store.deleteMessage({
+          conversationId: room.id,
+          messageId: message.id,
+          deletedAt: 12,
+          check: allow,
+        });
+        expect(await react('b', '👍', 13)).toEqual({ ok: false, refusal: 'message_deleted' });
+        const other = await conversation(['a', 'b']);
+        expect(
+          await store.reactToMessage({
+            conversationId: other.id,
+            messageId: message.id,
+            userId: 'b',
+            emoji: '👍',
+            reactedAt: 1,
+            maxEmoji: 2,
+          }),
+        ).toEqual({ ok: false, refusal: 'not_found' });
+      });
+
+      it('hides a message for one person only: flagged and emptied in their pages and preview', async () => {
+        const room = await conversation(['a', 'b']);
+        const first = await send(room.id, 'a', 'keep');
+        const second = await send(room.id, 'a', 'hide me', { replyToId: first.id });
+        const hide = () =>
+          store.hideMessage({
+            conversationId: room.id,
+            messageId: second.id,
+            userId: 'b',
+            hiddenAt: 5,
+          });
+        const hiddenView = {
+          id: second.id,
+          conversationId: room.id,
+          authorId: 'a',
+          text: '',
+          sentAt: second.sentAt,
+          seq: 1,
+          clientMessageId: second.clientMessageId,
+          hidden: true,
+          revision: 1,
+        };
+        expect(await hide()).toEqual({ ok: true, message: hiddenView, changed: true });
+        expect(await hide()).toEqual({ ok: true, message: hiddenView, changed: false });
+        expect(await store.getRevision(room.id)).toBe(1);
+
+        expect(await store.getLastMessage(room.id, 'b')).toEqual(hiddenView);
+        expect((await store.listMessages(room.id, { limit: 10, viewerId: 'b' })).messages).toEqual([
+          first,
+          hiddenView,
+        ]);
+        expect(
+          (await store.listMessages(room.id, { after: 0, limit: 10, viewerId: 'b' })).messages,
+        ).toEqual([hiddenView]);
+        expect(await store.getMessage(room.id, second.id, 'b')).toEqual(hiddenView);
+        // Everyone else, and nobody in particular, sees it as it is.
+        expect(await store.getLastMessage(room.id, 'a')).toEqual(second);
+        expect(await store.getLastMessage(room.id)).toEqual(second);
+        expect(await store.listHidersOf(room.id, second.id)).toEqual(['b']);
+        expect(await store.listHidersOf(room.id, first.id)).toEqual([]);
+
+        expect(
+          await store.hideMessage({
+            conversationId: room.id,
+            messageId: 'missing',
+            userId: 'b',
+            hiddenAt: 5,
+          }),
+        ).toEqual({ ok: false, refusal: 'not_found' });
+      });
+
+      it('lists the changes after a revision, each message once as it is now, in pages', async () => {
+        const room = await conversation(['a', 'b']);
+        const other = await conversation(['a', 'b']);
+        const messages: Message[] = [];
+        for (let index = 0; index < 5; index += 1) {
+          messages.push(await send(room.id, 'a', `m${index}`));
+        }
+        await send(other.id, 'a', 'elsewhere');
+        const ids = (page: { messages: Message[] }) => page.messages.map((m) => m.text || m.id);
+        expect(await store.listMessageChanges(room.id, { since: 0, limit: 10 })).toEqual({
+          messages: [],
+          hasMore: false,
+          revision: 0,
+        });
+        const edit = (index: number, text: string) =>
+          store.editMessage({
+            conversationId: room.id,
+            messageId: messages[index]!.id,
+            text,
+            editedAt: 1,
+            check: allow,
+          });
+        await edit(3, 'm3 v1'); // 1
+        await edit(1, 'm1 v1'); // 2
+        await store.reactToMessage({
+          conversationId: room.id,
+          messageId: messages[4]!.id,
+          userId: 'b',
+          emoji: '🎉',
+          reactedAt: 1,
+          maxEmoji: 20,
+        }); // 3
+        await edit(3, 'm3 v2'); // 4
+        await store.hideMessage({
+          conversationId: room.id,
+          messageId: messages[0]!.id,
+          userId: 'b',
+          hiddenAt: 1,
+        }); // 5
+        expect(await store.getRevision(room.id)).toBe(5);
+        expect(await store.getRevision(other.id)).toBe(0);
+
+        const all = await store.listMessageChanges(room.id, { since: 0, limit: 10 });
+        expect(ids(all)).toEqual(['m1 v1', 'm4', 'm3 v2']);
+        expect(all.messages.map((m) => m.revision)).toEqual([2, 3, 4]);
+        expect(all).toMatchObject({ hasMore: false, revision: 5 });
+        // The person who hid one sees that too, at the hide's revision.
+        const forB = await store.listMessageChanges(room.id, {
+          since: 0,
+          limit: 10,
+          viewerId: 'b',
+        });
+        expect(forB.messages.map((m) => [m.revision, m.hidden ?? false])).toEqual([
+          [2, false],
+          [3, false],
+          [4, false],
+          [5, true],
+        ]);
+        const firstPage = await store.listMessageChanges(room.id, { since: 0, limit: 2 });
+        expect(ids(firstPage)).toEqual(['m1 v1', 'm4']);
+        expect(firstPage.hasMore).toBe(true);
+        const rest = await store.listMessageChanges(room.id, { since: 3, limit: 2 });
+        expect(ids(rest)).toEqual(['m3 v2']);
+        expect(rest.hasMore).toBe(false);
+        expect(
+          (await store.listMessageChanges(room.id, { since: 5, limit: 10, viewerId: 'b' }))
+            .messages,
+        ).toEqual([]);
+        expect(
+          (await store.listMessageChanges(other.id, { since: 0, limit: 10 })).messages,
+        ).toEqual([]);
+      });
+
+      it('lets no more than 10 of many racing edits through, each with its own revision', async () => {
+        const room = await conversation(['a', 'b']);
+        const message = await send(room.id, 'a', 'v0');
+        const atMostTen: MessageCheck = (target) =>
+          target.editCount >= 10 ? 'edit_limit_reached' : null;
+        const results = await Promise.all(
+          Array.from({ length: 16 }, (_, index) =>
+            store.editMessage({
+              conversationId: room.id,
+              messageId: message.id,
+              text: `v${index + 1}`,
+              editedAt: 200 + index,
+              check: atMostTen,
+            }),
+          ),
+        );
+        const accepted = results.filter((result) => result.ok);
+        expect(accepted).toHaveLength(10);
+        expect(results.filter((result) => !result.ok)).toEqual(
+          Array.from({ length: 6 }, () => ({ ok: false, refusal: 'edit_limit_reached' })),
+        );
+        const revisions = accepted.map((result) => (result.ok ? result.message.revision : 0));
+        expect([...revisions].sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+        ]);
+        const stored = await store.getMessage(room.id, message.id);
+        expect(stored).toMatchObject({ editCount: 10, revision: 10 });
+        expect(await store.getRevision(room.id)).toBe(10);
+        // Reactions racing from many people: every one kept, every revision distinct.
+        await Promise.all(
+          ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((userId, index) =>
+            store.reactToMessage({
+              conversationId: room.id,
+              messageId: message.id,
+              userId,
+              emoji: index % 2 === 0 ? '👍' : '🔥',
+              reactedAt: 300,
+              maxEmoji: 20,
+            }),
+          ),
+        );
+        expect(await store.getRevision(room.id)).toBe(16);
+        const reacted = await store.getMessage(room.id, message.id);
+        expect(reacted?.reactions?.flatMap((r) => r.userIds).sort()).toEqual([
+          'p1',
+          'p2',
+          'p3',
+          'p4',
+          'p5',
+          'p6',
+        ]);
       });
     });
   });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ConversationSchema,
   CreateUserSchema,
   E164Schema,
   Events,
   graphemeLength,
+  isReactionEmoji,
   isValidName,
+  Limits,
+  MessageSchema,
+  ReactToMessageSchema,
+  replySnippet,
   SendMessageSchema,
 } from '../../server/protocol.ts';
 
@@ -59,5 +65,101 @@ describe('payload schemas', () => {
       '{"conversationId":"c1","text":"hi","clientMessageId":"m1","__proto__":{"admin":true}}',
     );
     expect(SendMessageSchema.safeParse(payload).success).toBe(false);
+  });
+});
+
+describe('working with messages on the wire', () => {
+  const plain = {
+    id: 'm1',
+    conversationId: 'c1',
+    authorId: 'u1',
+    text: 'hi',
+    sentAt: 1,
+    seq: 0,
+    clientMessageId: null,
+  };
+
+  it('still parses a message from an older server, with none of the new fields', () => {
+    expect(MessageSchema.parse(plain)).toEqual(plain);
+    const conversation = {
+      id: 'c1',
+      kind: 'direct',
+      title: '',
+      lastMessage: plain,
+      drafting: [],
+      memberIds: ['u1', 'u2'],
+      messages: [plain],
+      hasMore: false,
+    };
+    expect(ConversationSchema.parse(conversation)).toEqual(conversation);
+  });
+
+  it('parses replies, edits, tombstones, reactions, hides and revisions', () => {
+    const full = {
+      ...plain,
+      replyTo: { messageId: 'm0', seq: 0, authorId: 'u2', snippet: 'hey', deleted: false },
+      editedAt: 5,
+      editCount: 2,
+      reactions: [{ emoji: '👍🏽', userIds: ['u2'] }],
+      revision: 3,
+    };
+    expect(MessageSchema.parse(full)).toEqual(full);
+    const tombstone = { ...plain, text: '', deletedAt: 9, revision: 4 };
+    expect(MessageSchema.parse(tombstone)).toEqual(tombstone);
+    expect(MessageSchema.safeParse({ ...plain, hidden: false }).success).toBe(false);
+    expect(MessageSchema.safeParse({ ...plain, editCount: 0 }).success).toBe(false);
+    expect(
+      MessageSchema.safeParse({ ...plain, reactions: [{ emoji: '👍', userIds: [] }] }).success,
+    ).toBe(false);
+  });
+
+  it.each([
+    ['👍', true],
+    ['👍🏽', true],
+    ['👩‍👩‍👧', true],
+    ['🇫🇷', true],
+    ['🏴󠁧󠁢󠁥󠁮󠁧󠁿', true],
+    ['1️⃣', true],
+    ['❤️', true],
+    ['❤', false],
+    ['a', false],
+    ['1', false],
+    ['👍👍', false],
+    ['', false],
+    ['\u200d', false],
+    ['👍\u202e', false],
+    ['©', false],
+  ])('isReactionEmoji(%j) is %s', (emoji, expected) => {
+    expect(isReactionEmoji(emoji)).toBe(expected);
+  });
+
+  it('cuts a reply snippet at 120 code points, never inside a surrogate pair', () => {
+    expect(replySnippet('short')).toBe('short');
+    const snippet = replySnippet('😀'.repeat(Limits.replySnippetMaxChars + 5));
+    expect([...snippet]).toHaveLength(Limits.replySnippetMaxChars);
+    expect(snippet.isWellFormed()).toBe(true);
+  });
+
+  it('bounds every new payload: emoji, reply ids, unknown keys', () => {
+    expect(
+      ReactToMessageSchema.safeParse({ conversationId: 'c', messageId: 'm', emoji: null }).success,
+    ).toBe(true);
+    expect(
+      ReactToMessageSchema.safeParse({
+        conversationId: 'c',
+        messageId: 'm',
+        emoji: 'x'.repeat(200),
+      }).success,
+    ).toBe(false);
+    expect(
+      SendMessageSchema.safeParse({
+        conversationId: 'c',
+        text: 'hi',
+        clientMessageId: 'm',
+        replyToId: 'x'.repeat(65),
+      }).success,
+    ).toBe(false);
+    expect(Events.editMessage).toBe('editMessage');
+    expect(Events.messageChanged).toBe('messageChanged');
   });
 });

@@ -1,6 +1,7 @@
 // Rows as PostgreSQL returns them, and their mapping to the store's records. bigint columns
 // arrive as strings (pg does not guess at precision); epoch milliseconds fit a double exactly.
 import type { Avatar, ConversationKind, Message } from '../../protocol.ts';
+import { toWireMessage } from '../messageView.ts';
 import type {
   AvatarImage,
   MemberPosition,
@@ -60,6 +61,18 @@ export interface MessageRow {
   sent_at: string;
   seq: number;
   client_message_id: string | null;
+  edited_at: string | null;
+  edit_count: number;
+  deleted_at: string | null;
+  revision: number;
+  o_id: string | null;
+  o_seq: number | null;
+  o_author_id: string | null;
+  o_text: string | null;
+  o_deleted_at: string | null;
+  /** [emoji, user_id, reacted_at] */
+  reactions: [string, string, number][];
+  hidden_revision: number | null;
 }
 
 export const userColumns =
@@ -67,8 +80,20 @@ export const userColumns =
 
 export const sessionColumns = 'token_hash, user_id, created_at, last_seen_at, client';
 
-export const messageColumns =
-  'id, conversation_id, author_id, text, sent_at, seq, client_message_id';
+/**
+ * A message with what it shows: the original it replies to (of its own conversation only), its
+ * reactions, and the viewer's hide. The viewer (or NULL) is parameter $1.
+ */
+export const messageSelect = `SELECT m.id, m.conversation_id, m.author_id, m.text, m.sent_at,
+    m.seq, m.client_message_id, m.edited_at, m.edit_count, m.deleted_at, m.revision,
+    o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id, o.text AS o_text,
+    o.deleted_at AS o_deleted_at,
+    COALESCE((SELECT json_agg(json_build_array(r.emoji, r.user_id, r.reacted_at))
+              FROM message_reactions r WHERE r.message_id = m.id), '[]'::json) AS reactions,
+    h.revision AS hidden_revision
+  FROM messages m
+  LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id
+  LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = $1::text`;
 
 /** Members in join order, as one array column next to the conversation's own columns. */
 export const conversationColumns = `c.id, c.kind, c.title, c.created_by, c.created_at,
@@ -124,8 +149,11 @@ export function toAvatarImage(row: AvatarImageRow): AvatarImage {
   };
 }
 
+const nullableNumber = (value: string | number | null): number | null =>
+  value === null ? null : Number(value);
+
 export function toMessage(row: MessageRow): Message {
-  return {
+  return toWireMessage({
     id: row.id,
     conversationId: row.conversation_id,
     authorId: row.author_id,
@@ -133,5 +161,25 @@ export function toMessage(row: MessageRow): Message {
     sentAt: Number(row.sent_at),
     seq: row.seq,
     clientMessageId: row.client_message_id,
-  };
+    editedAt: nullableNumber(row.edited_at),
+    editCount: row.edit_count,
+    deletedAt: nullableNumber(row.deleted_at),
+    revision: row.revision,
+    replyTo:
+      row.o_id === null
+        ? null
+        : {
+            messageId: row.o_id,
+            seq: Number(row.o_seq),
+            authorId: row.o_author_id ?? '',
+            text: row.o_text ?? '',
+            deletedAt: nullableNumber(row.o_deleted_at),
+          },
+    reactions: row.reactions.map(([emoji, userId, reactedAt]) => ({
+      emoji,
+      userId,
+      reactedAt: Number(reactedAt),
+    })),
+    hiddenRevision: row.hidden_revision,
+  });
 }

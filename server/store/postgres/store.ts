@@ -8,8 +8,18 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../logger.ts';
 import type { Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
+import { reactionFits, type StoredReaction } from '../messageView.ts';
 import type {
   AppendResult,
+  ChangesPage,
+  ChangesQuery,
+  MessageChangeResult,
+  MessageCheck,
+  MessageDeletion,
+  MessageEdit,
+  MessageHide,
+  MessageReactionInput,
+  MessageRefusal,
   AvatarImage,
   MemberPosition,
   MessagePage,
@@ -32,7 +42,7 @@ import {
   type ConversationRow,
   conversationColumns,
   type MessageRow,
-  messageColumns,
+  messageSelect,
   type PositionRow,
   type SessionRow,
   sessionColumns,
@@ -509,6 +519,7 @@ export class PostgresStore implements Store {
           clientMessageId: input.clientMessageId,
           text: input.text,
           sentAt: input.sentAt,
+          replyToId: input.replyToId ?? null,
         });
         await client.query(
           `INSERT INTO send_counts (conversation_id, sender_id, sends) VALUES ($1, $2, 1)
@@ -530,13 +541,253 @@ export class PostgresStore implements Store {
     }
   }
 
-  async getLastMessage(conversationId: string): Promise<Message | null> {
+  async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {
     const { rows } = await this.#pool.query<MessageRow>(
-      `SELECT ${messageColumns} FROM messages WHERE conversation_id = $1
-       ORDER BY seq DESC LIMIT 1`,
-      [conversationId],
+      `${messageSelect} WHERE m.conversation_id = $2 ORDER BY m.seq DESC LIMIT 1`,
+      [viewerId ?? null, conversationId],
     );
     return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async getMessage(
+    conversationId: string,
+    messageId: string,
+    viewerId?: string,
+  ): Promise<Message | null> {
+    return this.#readMessage(this.#pool, conversationId, messageId, viewerId ?? null);
+  }
+
+  async editMessage(edit: MessageEdit): Promise<MessageChangeResult> {
+    return this.#change(edit.conversationId, edit.messageId, edit.check, async (client, row) => {
+      if (row.text === edit.text) return false;
+      await client.query(
+        `UPDATE messages SET text = $2, edited_at = $3, edit_count = edit_count + 1
+         WHERE id = $1`,
+        [edit.messageId, edit.text, edit.editedAt],
+      );
+      return true;
+    });
+  }
+
+  async deleteMessage(deletion: MessageDeletion): Promise<MessageChangeResult> {
+    return this.#change(
+      deletion.conversationId,
+      deletion.messageId,
+      deletion.check,
+      async (client, row) => {
+        if (row.deleted_at !== null) return false;
+        await client.query(
+          `UPDATE messages SET text = '', deleted_at = $2, reply_to_id = NULL WHERE id = $1`,
+          [deletion.messageId, deletion.deletedAt],
+        );
+        await client.query('DELETE FROM message_reactions WHERE message_id = $1', [
+          deletion.messageId,
+        ]);
+        return true;
+      },
+    );
+  }
+
+  async reactToMessage(reaction: MessageReactionInput): Promise<MessageChangeResult> {
+    const check: MessageCheck = (target) => (target.deletedAt !== null ? 'message_deleted' : null);
+    return this.#change(reaction.conversationId, reaction.messageId, check, async (client) => {
+      const { rows } = await client.query<{ emoji: string; user_id: string; reacted_at: string }>(
+        'SELECT emoji, user_id, reacted_at FROM message_reactions WHERE message_id = $1',
+        [reaction.messageId],
+      );
+      const reactions: StoredReaction[] = rows.map((row) => ({
+        emoji: row.emoji,
+        userId: row.user_id,
+        reactedAt: Number(row.reacted_at),
+      }));
+      const current = reactions.find((r) => r.userId === reaction.userId)?.emoji ?? null;
+      if (current === reaction.emoji) return false;
+      if (reaction.emoji === null) {
+        await client.query('DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2', [
+          reaction.messageId,
+          reaction.userId,
+        ]);
+        return true;
+      }
+      if (!reactionFits(reactions, reaction.userId, reaction.emoji, reaction.maxEmoji)) {
+        return 'reactions_full';
+      }
+      await client.query(
+        `INSERT INTO message_reactions (message_id, user_id, emoji, reacted_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (message_id, user_id) DO UPDATE
+         SET emoji = excluded.emoji, reacted_at = excluded.reacted_at`,
+        [reaction.messageId, reaction.userId, reaction.emoji, reaction.reactedAt],
+      );
+      return true;
+    });
+  }
+
+  async hideMessage(hide: MessageHide): Promise<MessageChangeResult> {
+    return this.#transaction(async (client): Promise<MessageChangeResult> => {
+      const locked = await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [
+        hide.conversationId,
+      ]);
+      if (locked.rowCount !== 1) return { ok: false, refusal: 'not_found' };
+      const found = await client.query(
+        'SELECT 1 FROM messages WHERE id = $1 AND conversation_id = $2',
+        [hide.messageId, hide.conversationId],
+      );
+      if (found.rowCount !== 1) return { ok: false, refusal: 'not_found' };
+      const hidden = await client.query(
+        'SELECT 1 FROM hidden_messages WHERE message_id = $1 AND user_id = $2',
+        [hide.messageId, hide.userId],
+      );
+      const changed = hidden.rowCount !== 1;
+      if (changed) {
+        await client.query(
+          `INSERT INTO hidden_messages (message_id, user_id, conversation_id, hidden_at, revision)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [
+            hide.messageId,
+            hide.userId,
+            hide.conversationId,
+            hide.hiddenAt,
+            await this.#nextRevision(client, hide.conversationId),
+          ],
+        );
+      }
+      const message = await this.#readMessage(
+        client,
+        hide.conversationId,
+        hide.messageId,
+        hide.userId,
+      );
+      if (!message) throw new Error(`message ${hide.messageId} vanished`);
+      return { ok: true, message, changed };
+    });
+  }
+
+  async listHidersOf(conversationId: string, messageId: string): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ user_id: string }>(
+      `SELECT user_id FROM hidden_messages WHERE message_id = $1 AND conversation_id = $2
+       ORDER BY user_id COLLATE "C"`,
+      [messageId, conversationId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  async getRevision(conversationId: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ revision: number }>(
+      'SELECT revision FROM conversations WHERE id = $1',
+      [conversationId],
+    );
+    return rows[0]?.revision ?? 0;
+  }
+
+  async listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage> {
+    // Read first: revisions commit in order (under the conversation's lock), so every change up
+    // to this one is visible to the query below.
+    const revision = await this.getRevision(conversationId);
+    const limit = Math.max(0, query.limit);
+    // The changed ids come from two indexes (messages by revision, the viewer's hides by
+    // revision), so a catch-up reads what changed, not the whole history.
+    const { rows } = await this.#pool.query<MessageRow>(
+      `${messageSelect}
+       WHERE m.id IN (
+         SELECT id FROM (
+           SELECT id, revision AS r FROM messages
+           WHERE conversation_id = $2 AND revision > 0 AND revision > $3
+           UNION ALL
+           SELECT message_id, revision FROM hidden_messages
+           WHERE conversation_id = $2 AND user_id = $1 AND revision > $3
+         ) AS changed GROUP BY id ORDER BY max(r) LIMIT $4)
+       ORDER BY GREATEST(m.revision, COALESCE(h.revision, 0))`,
+      [query.viewerId ?? null, conversationId, query.since, limit + 1],
+    );
+    return {
+      messages: rows.slice(0, limit).map(toMessage),
+      hasMore: rows.length > limit,
+      revision,
+    };
+  }
+
+  async #readMessage(
+    queryable: Queryable,
+    conversationId: string,
+    messageId: string,
+    viewerId: string | null,
+  ): Promise<Message | null> {
+    const { rows } = await queryable.query<MessageRow>(
+      `${messageSelect} WHERE m.id = $2 AND m.conversation_id = $3`,
+      [viewerId, messageId, conversationId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  /** Must run inside a transaction holding the conversation's row lock. */
+  async #nextRevision(client: PoolClient, conversationId: string): Promise<number> {
+    const { rows } = await client.query<{ revision: number }>(
+      'UPDATE conversations SET revision = revision + 1 WHERE id = $1 RETURNING revision',
+      [conversationId],
+    );
+    if (!rows[0]) throw new Error(`conversation ${conversationId} does not exist`);
+    return rows[0].revision;
+  }
+
+  /**
+   * One change in one transaction. The conversation's row is locked first (as appends lock
+   * it), then the message's: changes to a conversation take turns across every node, so the
+   * check (say, fewer than 10 edits) and the write cannot interleave with another's, and
+   * revisions commit in the order they are taken.
+   */
+  async #change(
+    conversationId: string,
+    messageId: string,
+    check: MessageCheck,
+    apply: (
+      client: PoolClient,
+      row: { text: string; deleted_at: string | null },
+    ) => Promise<boolean | MessageRefusal>,
+  ): Promise<MessageChangeResult> {
+    return this.#transaction(async (client): Promise<MessageChangeResult> => {
+      const locked = await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [
+        conversationId,
+      ]);
+      if (locked.rowCount !== 1) return { ok: false, refusal: 'not_found' };
+      const { rows } = await client.query<{
+        id: string;
+        conversation_id: string;
+        sender_id: string | null;
+        author_id: string;
+        sent_at: string;
+        edit_count: number;
+        deleted_at: string | null;
+        text: string;
+      }>(
+        `SELECT id, conversation_id, sender_id, author_id, sent_at, edit_count, deleted_at, text
+         FROM messages WHERE id = $1 AND conversation_id = $2 FOR UPDATE`,
+        [messageId, conversationId],
+      );
+      const row = rows[0];
+      if (!row) return { ok: false, refusal: 'not_found' };
+      const refusal = check({
+        id: row.id,
+        conversationId: row.conversation_id,
+        senderId: row.sender_id,
+        authorId: row.author_id,
+        sentAt: Number(row.sent_at),
+        editCount: row.edit_count,
+        deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+      });
+      if (refusal) return { ok: false, refusal };
+      const applied = await apply(client, row);
+      if (typeof applied === 'string') return { ok: false, refusal: applied };
+      if (applied) {
+        await client.query('UPDATE messages SET revision = $2 WHERE id = $1', [
+          messageId,
+          await this.#nextRevision(client, conversationId),
+        ]);
+      }
+      const message = await this.#readMessage(client, conversationId, messageId, null);
+      if (!message) throw new Error(`message ${messageId} vanished`);
+      return { ok: true, message, changed: applied };
+    });
   }
 
   async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
@@ -544,13 +795,19 @@ export class PostgresStore implements Store {
     // One row more than asked says whether more exist beyond the page.
     const forwards = query.after !== undefined;
     const { rows } = await this.#pool.query<MessageRow>(
-      `SELECT ${messageColumns} FROM messages
-       WHERE conversation_id = $1
-         AND ($2::integer IS NULL OR seq > $2)
-         AND ($3::integer IS NULL OR seq < $3)
-       ORDER BY seq ${forwards ? 'ASC' : 'DESC'}
-       LIMIT $4`,
-      [conversationId, query.after ?? null, query.before ?? null, limit + 1],
+      `${messageSelect}
+       WHERE m.conversation_id = $2
+         AND ($3::integer IS NULL OR m.seq > $3)
+         AND ($4::integer IS NULL OR m.seq < $4)
+       ORDER BY m.seq ${forwards ? 'ASC' : 'DESC'}
+       LIMIT $5`,
+      [
+        query.viewerId ?? null,
+        conversationId,
+        query.after ?? null,
+        query.before ?? null,
+        limit + 1,
+      ],
     );
     const page = rows.slice(0, limit).map(toMessage);
     if (!forwards) page.reverse();
@@ -609,6 +866,7 @@ export class PostgresStore implements Store {
       clientMessageId: string | null;
       text: string;
       sentAt: number;
+      replyToId?: string | null;
     },
   ): Promise<Message> {
     const message: Message = {
@@ -620,10 +878,12 @@ export class PostgresStore implements Store {
       seq,
       clientMessageId: input.clientMessageId,
     };
+    const replyToId = input.replyToId ?? null;
     await client.query(
       `INSERT INTO messages
-         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at,
+          reply_to_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         message.id,
         message.conversationId,
@@ -633,13 +893,16 @@ export class PostgresStore implements Store {
         message.clientMessageId,
         message.text,
         message.sentAt,
+        replyToId,
       ],
     );
     await client.query('UPDATE conversations SET message_count = $2 WHERE id = $1', [
       input.conversationId,
       seq + 1,
     ]);
-    return message;
+    if (replyToId === null) return message;
+    // With the quote of the original, as every read shows it.
+    return (await this.#readMessage(client, input.conversationId, message.id, null)) ?? message;
   }
 
   async #findByClientId(
@@ -648,9 +911,8 @@ export class PostgresStore implements Store {
     clientMessageId: string,
   ): Promise<Message | null> {
     const { rows } = await queryable.query<MessageRow>(
-      `SELECT ${messageColumns} FROM messages
-       WHERE sender_id = $1 AND client_message_id = $2`,
-      [senderId, clientMessageId],
+      `${messageSelect} WHERE m.sender_id = $2 AND m.client_message_id = $3`,
+      [null, senderId, clientMessageId],
     );
     return rows[0] ? toMessage(rows[0]) : null;
   }

@@ -150,6 +150,48 @@ export const migrations: readonly Migration[] = [
         CHECK (muted IN (0, 1));
     `,
   },
+  {
+    version: 5,
+    name: 'replies, edits, deletions for everyone and for oneself, reactions, change revisions',
+    // An edit is an UPDATE of messages.text and a deletion sets it to '' (triggers on messages,
+    // such as a full-text index's, keep up). revision: the conversation's change counter at the
+    // message's latest change (0: never changed); conversations.revision is the counter.
+    sql: `
+      ALTER TABLE messages ADD COLUMN reply_to_id TEXT;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0
+        CHECK (edit_count >= 0);
+      ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE messages ADD COLUMN revision INTEGER NOT NULL DEFAULT 0
+        CHECK (revision >= 0);
+      CREATE INDEX messages_by_revision ON messages (conversation_id, revision)
+        WHERE revision > 0;
+      CREATE INDEX messages_by_reply_to ON messages (reply_to_id) WHERE reply_to_id IS NOT NULL;
+
+      ALTER TABLE conversations ADD COLUMN revision INTEGER NOT NULL DEFAULT 0
+        CHECK (revision >= 0);
+
+      -- One reaction per person and message.
+      CREATE TABLE message_reactions (
+        message_id TEXT NOT NULL REFERENCES messages (id),
+        user_id TEXT NOT NULL,
+        emoji TEXT NOT NULL,
+        reacted_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, user_id)
+      ) STRICT;
+
+      -- "Delete for me": per person, with the revision the hide took.
+      CREATE TABLE hidden_messages (
+        message_id TEXT NOT NULL REFERENCES messages (id),
+        user_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id),
+        hidden_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision > 0),
+        PRIMARY KEY (message_id, user_id)
+      ) STRICT;
+      CREATE INDEX hidden_by_viewer ON hidden_messages (conversation_id, user_id, revision);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -7,8 +7,19 @@ import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
+import { reactionFits, type StoredReaction, toWireMessage } from '../messageView.ts';
 import type {
   AppendResult,
+  ChangesPage,
+  ChangesQuery,
+  MessageChangeResult,
+  MessageCheck,
+  MessageDeletion,
+  MessageEdit,
+  MessageHide,
+  MessageReactionInput,
+  MessageRefusal,
+  MessageTarget,
   AvatarImage,
   MemberPosition,
   MessagePage,
@@ -70,8 +81,27 @@ function sessionFromRow(row: Row): Session {
   };
 }
 
+const nullableInteger = (value: unknown): number | null => (value === null ? null : Number(value));
+
+/**
+ * A message with what it shows: the original it replies to (of its own conversation only), its
+ * reactions, and the viewer's hide. The viewer (or NULL) is the statement's first parameter.
+ */
+const messageSelect = `SELECT m.*,
+    o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id, o.text AS o_text,
+    o.deleted_at AS o_deleted_at,
+    (SELECT json_group_array(json_array(r.emoji, r.user_id, r.reacted_at))
+     FROM message_reactions r WHERE r.message_id = m.id) AS reactions_json,
+    h.revision AS hidden_revision
+  FROM messages m
+  LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id
+  LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = ?`;
+
 function messageFromRow(row: Row): Message {
-  return {
+  const reactions = (
+    JSON.parse(text(row.reactions_json ?? '[]')) as [string, string, number][]
+  ).map(([emoji, userId, reactedAt]): StoredReaction => ({ emoji, userId, reactedAt }));
+  return toWireMessage({
     id: text(row.id),
     conversationId: text(row.conversation_id),
     authorId: text(row.author_id),
@@ -79,6 +109,34 @@ function messageFromRow(row: Row): Message {
     sentAt: integer(row.sent_at),
     seq: integer(row.seq),
     clientMessageId: row.client_message_id === null ? null : text(row.client_message_id),
+    editedAt: nullableInteger(row.edited_at),
+    editCount: integer(row.edit_count ?? 0),
+    deletedAt: nullableInteger(row.deleted_at),
+    revision: integer(row.revision ?? 0),
+    replyTo:
+      row.o_id === null || row.o_id === undefined
+        ? null
+        : {
+            messageId: text(row.o_id),
+            seq: integer(row.o_seq),
+            authorId: text(row.o_author_id),
+            text: text(row.o_text),
+            deletedAt: nullableInteger(row.o_deleted_at),
+          },
+    reactions,
+    hiddenRevision: nullableInteger(row.hidden_revision ?? null),
+  });
+}
+
+function targetFromRow(row: Row): MessageTarget {
+  return {
+    id: text(row.id),
+    conversationId: text(row.conversation_id),
+    senderId: row.sender_id === null ? null : text(row.sender_id),
+    authorId: text(row.author_id),
+    sentAt: integer(row.sent_at),
+    editCount: integer(row.edit_count),
+    deletedAt: nullableInteger(row.deleted_at),
   };
 }
 
@@ -476,7 +534,8 @@ export class SqliteStore implements Store {
     return this.#transaction(() => {
       this.#requireConversation(input.conversationId);
       const original = this.#get(
-        'SELECT * FROM messages WHERE sender_id = ? AND client_message_id = ?',
+        `${messageSelect} WHERE m.sender_id = ? AND m.client_message_id = ?`,
+        null,
         input.senderId,
         input.clientMessageId,
       );
@@ -490,6 +549,7 @@ export class SqliteStore implements Store {
         input.sentAt,
         input.senderId,
         input.clientMessageId,
+        input.replyToId ?? null,
       );
       this.#run(
         `INSERT INTO send_counts (conversation_id, sender_id, count) VALUES (?, ?, 1)
@@ -501,21 +561,229 @@ export class SqliteStore implements Store {
     });
   }
 
-  async getLastMessage(conversationId: string): Promise<Message | null> {
+  async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {
     const row = this.#get(
-      'SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1',
+      `${messageSelect} WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`,
+      viewerId ?? null,
       conversationId,
     );
     return row ? messageFromRow(row) : null;
   }
 
+  async getMessage(
+    conversationId: string,
+    messageId: string,
+    viewerId?: string,
+  ): Promise<Message | null> {
+    return this.#readMessage(conversationId, messageId, viewerId ?? null);
+  }
+
+  async editMessage(edit: MessageEdit): Promise<MessageChangeResult> {
+    return this.#change(edit.conversationId, edit.messageId, edit.check, (row) => {
+      if (text(row.text) === edit.text) return false;
+      this.#run(
+        'UPDATE messages SET text = ?, edited_at = ?, edit_count = edit_count + 1 WHERE id = ?',
+        edit.text,
+        edit.editedAt,
+        edit.messageId,
+      );
+      return true;
+    });
+  }
+
+  async deleteMessage(deletion: MessageDeletion): Promise<MessageChangeResult> {
+    return this.#change(deletion.conversationId, deletion.messageId, deletion.check, (row) => {
+      if (row.deleted_at !== null) return false;
+      this.#run(
+        `UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL WHERE id = ?`,
+        deletion.deletedAt,
+        deletion.messageId,
+      );
+      this.#run('DELETE FROM message_reactions WHERE message_id = ?', deletion.messageId);
+      return true;
+    });
+  }
+
+  async reactToMessage(reaction: MessageReactionInput): Promise<MessageChangeResult> {
+    const check: MessageCheck = (target) => (target.deletedAt !== null ? 'message_deleted' : null);
+    return this.#change(reaction.conversationId, reaction.messageId, check, () => {
+      const reactions = this.#all(
+        'SELECT emoji, user_id, reacted_at FROM message_reactions WHERE message_id = ?',
+        reaction.messageId,
+      ).map((row) => ({
+        emoji: text(row.emoji),
+        userId: text(row.user_id),
+        reactedAt: integer(row.reacted_at),
+      }));
+      const current = reactions.find((r) => r.userId === reaction.userId)?.emoji ?? null;
+      if (current === reaction.emoji) return false;
+      if (reaction.emoji === null) {
+        this.#run(
+          'DELETE FROM message_reactions WHERE message_id = ? AND user_id = ?',
+          reaction.messageId,
+          reaction.userId,
+        );
+        return true;
+      }
+      if (!reactionFits(reactions, reaction.userId, reaction.emoji, reaction.maxEmoji)) {
+        return 'reactions_full';
+      }
+      this.#run(
+        `INSERT INTO message_reactions (message_id, user_id, emoji, reacted_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (message_id, user_id) DO UPDATE
+         SET emoji = excluded.emoji, reacted_at = excluded.reacted_at`,
+        reaction.messageId,
+        reaction.userId,
+        reaction.emoji,
+        reaction.reactedAt,
+      );
+      return true;
+    });
+  }
+
+  async hideMessage(hide: MessageHide): Promise<MessageChangeResult> {
+    return this.#transaction((): MessageChangeResult => {
+      const row = this.#get(
+        'SELECT id FROM messages WHERE id = ? AND conversation_id = ?',
+        hide.messageId,
+        hide.conversationId,
+      );
+      if (!row) return { ok: false, refusal: 'not_found' };
+      const hidden = this.#get(
+        'SELECT 1 AS hidden FROM hidden_messages WHERE message_id = ? AND user_id = ?',
+        hide.messageId,
+        hide.userId,
+      );
+      if (!hidden) {
+        this.#run(
+          `INSERT INTO hidden_messages (message_id, user_id, conversation_id, hidden_at, revision)
+           VALUES (?, ?, ?, ?, ?)`,
+          hide.messageId,
+          hide.userId,
+          hide.conversationId,
+          hide.hiddenAt,
+          this.#nextRevision(hide.conversationId),
+        );
+      }
+      const message = this.#readMessage(hide.conversationId, hide.messageId, hide.userId);
+      if (!message) throw new Error(`message ${hide.messageId} vanished`);
+      return { ok: true, message, changed: !hidden };
+    });
+  }
+
+  async listHidersOf(conversationId: string, messageId: string): Promise<string[]> {
+    return this.#all(
+      `SELECT user_id FROM hidden_messages WHERE message_id = ? AND conversation_id = ?
+       ORDER BY user_id`,
+      messageId,
+      conversationId,
+    ).map((row) => text(row.user_id));
+  }
+
+  async getRevision(conversationId: string): Promise<number> {
+    return integer(
+      this.#get('SELECT revision FROM conversations WHERE id = ?', conversationId)?.revision ?? 0,
+    );
+  }
+
+  async listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage> {
+    const revision = await this.getRevision(conversationId);
+    const limit = Math.max(0, query.limit);
+    // The changed ids come from two indexes (messages by revision, the viewer's hides by
+    // revision), so a catch-up reads what changed, not the whole history.
+    const viewer = query.viewerId ?? null;
+    const rows = this.#all(
+      `${messageSelect}
+       WHERE m.id IN (
+         SELECT id FROM (
+           SELECT id, revision AS r FROM messages
+           WHERE conversation_id = ? AND revision > 0 AND revision > ?
+           UNION ALL
+           SELECT message_id, revision FROM hidden_messages
+           WHERE conversation_id = ? AND user_id = ? AND revision > ?
+         ) GROUP BY id ORDER BY max(r) LIMIT ?)
+       ORDER BY max(m.revision, coalesce(h.revision, 0))`,
+      viewer,
+      conversationId,
+      query.since,
+      conversationId,
+      viewer,
+      query.since,
+      limit + 1,
+    );
+    return {
+      messages: rows.slice(0, limit).map(messageFromRow),
+      hasMore: rows.length > limit,
+      revision,
+    };
+  }
+
+  #readMessage(conversationId: string, messageId: string, viewerId: string | null): Message | null {
+    const row = this.#get(
+      `${messageSelect} WHERE m.id = ? AND m.conversation_id = ?`,
+      viewerId,
+      messageId,
+      conversationId,
+    );
+    return row ? messageFromRow(row) : null;
+  }
+
+  /** Must run inside a transaction (BEGIN IMMEDIATE holds the write lock until it commits). */
+  #nextRevision(conversationId: string): number {
+    const row = this.#get(
+      'UPDATE conversations SET revision = revision + 1 WHERE id = ? RETURNING revision',
+      conversationId,
+    );
+    if (!row) throw new Error(`conversation ${conversationId} does not exist`);
+    return integer(row.revision);
+  }
+
+  /**
+   * One change in one transaction: the row is read, checked and written, and the revision
+   * taken, with the write lock held. `apply` returns whether it wrote, or a refusal (before
+   * writing anything).
+   */
+  #change(
+    conversationId: string,
+    messageId: string,
+    check: MessageCheck,
+    apply: (row: Row) => boolean | MessageRefusal,
+  ): Promise<MessageChangeResult> {
+    return Promise.resolve(
+      this.#transaction((): MessageChangeResult => {
+        const row = this.#get(
+          'SELECT * FROM messages WHERE id = ? AND conversation_id = ?',
+          messageId,
+          conversationId,
+        );
+        if (!row) return { ok: false, refusal: 'not_found' };
+        const refusal = check(targetFromRow(row));
+        if (refusal) return { ok: false, refusal };
+        const applied = apply(row);
+        if (typeof applied === 'string') return { ok: false, refusal: applied };
+        if (applied) {
+          this.#run(
+            'UPDATE messages SET revision = ? WHERE id = ?',
+            this.#nextRevision(conversationId),
+            messageId,
+          );
+        }
+        const message = this.#readMessage(conversationId, messageId, null);
+        if (!message) throw new Error(`message ${messageId} vanished`);
+        return { ok: true, message, changed: applied };
+      }),
+    );
+  }
+
   async listMessages(conversationId: string, query: PageQuery): Promise<MessagePage> {
     const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const viewer = query.viewerId ?? null;
     if (query.after !== undefined) {
       // One extra row tells whether more follow within the window.
       const rows = this.#all(
-        `SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND seq < ?
-         ORDER BY seq ASC LIMIT ?`,
+        `${messageSelect} WHERE m.conversation_id = ? AND m.seq > ? AND m.seq < ?
+         ORDER BY m.seq ASC LIMIT ?`,
+        viewer,
         conversationId,
         query.after,
         before,
@@ -527,8 +795,9 @@ export class SqliteStore implements Store {
       };
     }
     const rows = this.#all(
-      `SELECT * FROM messages WHERE conversation_id = ? AND seq < ?
-       ORDER BY seq DESC LIMIT ?`,
+      `${messageSelect} WHERE m.conversation_id = ? AND m.seq < ?
+       ORDER BY m.seq DESC LIMIT ?`,
+      viewer,
       conversationId,
       before,
       query.limit + 1,
@@ -622,6 +891,7 @@ export class SqliteStore implements Store {
     sentAt: number,
     senderId: string | null,
     clientMessageId: string | null,
+    replyToId: string | null = null,
   ): Message {
     this.#requireConversation(conversationId);
     const next = this.#get(
@@ -639,8 +909,9 @@ export class SqliteStore implements Store {
     };
     this.#run(
       `INSERT INTO messages
-         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at,
+          reply_to_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       message.id,
       conversationId,
       message.seq,
@@ -649,8 +920,11 @@ export class SqliteStore implements Store {
       clientMessageId,
       body,
       sentAt,
+      replyToId,
     );
-    return message;
+    if (replyToId === null) return message;
+    // With the quote of the original, as every read shows it.
+    return this.#readMessage(conversationId, message.id, null) ?? message;
   }
 
   /** BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot interleave. */
