@@ -312,13 +312,11 @@ async function checkInvariants(fixture: Fixture): Promise<void> {
       expect(conversation.memberIds).toContain(message.authorId);
       expect(message.text).toBe(message.text.trim());
       // Only a message deleted for everyone has no text (and then no reply nor reactions).
-      if (message.deletedAt === undefined) expect(message.text.length).toBeGreaterThan(0);
-      else
-        expect([message.text, message.replyTo, message.reactions]).toEqual([
-          '',
-          undefined,
-          undefined,
-        ]);
+      const deleted = message.deletedAt !== undefined;
+      expect({ deleted, empty: message.text === '' }).toEqual({ deleted, empty: deleted });
+      expect(deleted ? [message.replyTo, message.reactions] : []).toEqual(
+        deleted ? [undefined, undefined] : [],
+      );
       expect(messageLength(message.text)).toBeLessThanOrEqual(Limits.messageMaxChars);
       expect(message.text.isWellFormed()).toBe(true);
     }
