@@ -170,11 +170,33 @@ export function generatePaths(model: MachineModel): ModelPath[] {
     const remember = ({ ids, outcomes }: { ids: string[]; outcomes: string[] }) => {
       for (const key of [...ids, ...outcomes]) taken.add(key);
     };
+    // A path's snapshots, replayed from the start. xstate/graph keeps one snapshot per serialized
+    // state (value and facts), reached by whichever route came first: its context can differ
+    // from the path's own in what the facts leave out (a request's number), so what an event
+    // does there is not what it does at the end of the path. Outcomes are read off the replay.
+    const replay = (events: readonly EventObject[]) => {
+      const initial = logic.getInitialSnapshot(
+        isolatedScope() as never,
+        input,
+      ) as AnyMachineSnapshot;
+      const snapshots = [initial];
+      for (const event of events) {
+        snapshots.push(
+          logic.transition(
+            snapshots.at(-1)! as never,
+            event as never,
+            undefined as never,
+          ) as AnyMachineSnapshot,
+        );
+      }
+      return snapshots;
+    };
+    const eventsOf = (path: RawPath) =>
+      path.steps.filter((step) => step.event.type !== 'xstate.init').map((step) => step.event);
     for (const path of shortest) {
-      path.steps.forEach((step, index) => {
-        const from = path.steps[index - 1]?.state;
-        if (from) remember(stepOf(from, step.event));
-      });
+      const events = eventsOf(path);
+      const snapshots = replay(events);
+      events.forEach((event, index) => remember(stepOf(snapshots[index]!, event)));
     }
     // Every edge of the graph that takes a transition or shows a guard outcome no path has yet
     // (an event a guard turns away included), reached by the shortest path to its source.
@@ -185,25 +207,34 @@ export function generatePaths(model: MachineModel): ModelPath[] {
         transitions: Record<string, { event: EventObject; state: AnyMachineSnapshot }>;
       }
     >;
-    for (const [key, vertex] of Object.entries(adjacency)) {
+    // The events are the model's for the replayed snapshot at the end of the prefix, not for
+    // the graph's stand-in for it (a late answer names the request before the path's own).
+    for (const key of Object.keys(adjacency)) {
       const prefix = byEnd.get(key);
       if (!prefix) continue;
-      for (const edge of Object.values(vertex.transitions)) {
-        const step = stepOf(vertex.state, edge.event);
+      const at = replay(eventsOf(prefix)).at(-1)!;
+      if (at.status !== 'active') continue;
+      for (const event of model.events(at)) {
+        const step = stepOf(at, event);
         if (!isNew(step)) continue;
         remember(step);
-        candidates.push({ steps: [...prefix.steps, { event: edge.event, state: edge.state }] });
+        const state = logic.transition(
+          at as never,
+          event as never,
+          undefined as never,
+        ) as AnyMachineSnapshot;
+        candidates.push({ steps: [...prefix.steps, { event, state }] });
       }
     }
     const initialSnapshot = shortest.find((path) => path.steps.length > 0)?.steps[0]?.state;
     for (const raw of candidates) {
-      const steps = raw.steps
-        // xstate/graph starts a path with the initial state under an `xstate.init` event.
-        .filter((step) => step.event.type !== 'xstate.init')
-        .map((step) => ({
-          event: step.event,
-          expected: { value: step.state.value, facts: model.facts(step.state) },
-        }));
+      // What each step should show, as the replay of the path's own events has it.
+      const events = eventsOf(raw);
+      const replayed = replay(events);
+      const steps = events.map((event, index) => {
+        const state = replayed[index + 1]!;
+        return { event, expected: { value: state.value, facts: model.facts(state) } };
+      });
       const description = steps.map((step) => describeEvent(step.event)).join(' → ') || '(start)';
       const key = JSON.stringify([input, steps.map((step) => step.event)]);
       if (seen.has(key)) continue;
