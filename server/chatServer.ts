@@ -49,6 +49,7 @@ import {
   updateProfile,
 } from './handlers/membership.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
+import { searchMessages } from './handlers/search.ts';
 import { setAvatarImage } from './handlers/avatarImage.ts';
 import { createAvatarImageHandler } from './http/avatarImages.ts';
 import { createStaticHandler } from './http/staticFiles.ts';
@@ -167,6 +168,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.markDelivered]: markDelivered,
   [Events.listReceipts]: listReceipts,
   [Events.setMuted]: setMuted,
+  [Events.searchMessages]: searchMessages,
 };
 
 function formatUrl(host: string, port: number): string {

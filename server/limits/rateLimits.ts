@@ -53,6 +53,8 @@ export type LimitName =
   | 'receiptLists'
   /** setMuted, per user: each switch is pushed to the person's other windows. */
   | 'muteSwitches'
+  /** searchMessages, per user: each one reads the full-text index of all their conversations. */
+  | 'messageSearches'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -76,6 +78,9 @@ export interface LimitRule {
  * is a page per request. People search: one per keystroke pause is far below 60 a minute, and
  * a script harvesting names gets 1,200 results a minute at most. New conversations: 30 an hour
  * is many for a person and little for a spammer pulling strangers into groups.
+ * Message search: a search a second for half a minute is more than anyone types (the client
+ * searches when typing pauses), and a script reading someone's history through it gets 30 pages
+ * of 50 hits a minute.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   sendMessage: { points: 50, durationSeconds: 5 },
@@ -99,6 +104,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   deliveryMarks: { points: 240, durationSeconds: 60 },
   receiptLists: { points: 60, durationSeconds: 60 },
   muteSwitches: { points: 30, durationSeconds: 60 },
+  messageSearches: { points: 30, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

@@ -3,11 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../protocol.ts';
 import { matchesQuery, queryWords, searchKeyOf } from './nameSearch.ts';
+import { foldedWords, matchMessage, searchLimitOf, searchTermsOf } from '../search.ts';
 import type {
   AppendResult,
   AvatarImage,
   MemberPosition,
   MessagePage,
+  MessageSearchHit,
+  MessageSearchOptions,
+  MessageSearchPage,
   NewDirectConversation,
   NewConversation,
   NewSystemMessage,
@@ -44,6 +48,10 @@ export class MemoryStore implements Store {
   #positions = new Map<string, MemberPosition>();
   /** Members who muted a conversation, as `<conversationId>\n<userId>`. */
   #muted = new Set<string>();
+  /** Every message in the order it was stored (index = search cursor), by where it lives. */
+  #stored: { conversationId: string; seq: number }[] = [];
+  /** Message id -> its folded words, for the text they were folded from (edits refold). */
+  #searchWords = new Map<string, { text: string; words: string[] }>();
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     if (input.phone !== null) {
@@ -309,7 +317,49 @@ export class MemoryStore implements Store {
     return this.#sendCounts.get(`${conversationId}\n${senderId}`) ?? 0;
   }
 
+  async searchMessages(
+    userId: string,
+    query: string,
+    options: MessageSearchOptions = {},
+  ): Promise<MessageSearchPage> {
+    const terms = searchTermsOf(query);
+    const limit = searchLimitOf(options.limit);
+    if (terms.length === 0) return { hits: [], hasMore: false, cursor: null };
+    const memberOf = new Set(
+      [...this.#conversations.values()]
+        .filter((conversation) => conversation.memberIds.includes(userId))
+        .map((conversation) => conversation.id),
+    );
+    const hits: MessageSearchHit[] = [];
+    // A scan from the newest back, stopping one past the page (that one says hasMore).
+    const from = Math.min(options.before ?? this.#stored.length, this.#stored.length) - 1;
+    for (let cursor = from; cursor >= 0; cursor -= 1) {
+      const place = this.#stored[cursor];
+      if (!place || !memberOf.has(place.conversationId)) continue;
+      const message = this.#messages.get(place.conversationId)?.[place.seq];
+      if (!message || message.text === '') continue;
+      // A cheap test on the cached words first; matchMessage decides, as in the other stores.
+      const words = this.#wordsOf(message);
+      if (!terms.every((term) => words.some((word) => word.startsWith(term)))) continue;
+      const highlights = matchMessage(message.text, terms);
+      if (!highlights) continue;
+      if (hits.length === limit) {
+        return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+      }
+      hits.push({ message: copy(message), highlights, cursor });
+    }
+    return { hits, hasMore: false, cursor: null };
+  }
+
   async close(): Promise<void> {}
+
+  #wordsOf(message: Message): string[] {
+    const cached = this.#searchWords.get(message.id);
+    if (cached && cached.text === message.text) return cached.words;
+    const words = foldedWords(message.text);
+    this.#searchWords.set(message.id, { text: message.text, words });
+    return words;
+  }
 
   #requireConversation(id: string): StoredConversation {
     const conversation = this.#conversations.get(id);
@@ -337,6 +387,7 @@ export class MemoryStore implements Store {
     };
     messages.push(message);
     this.#messages.set(conversationId, messages);
+    this.#stored.push({ conversationId, seq: message.seq });
     return message;
   }
 }

@@ -70,6 +70,11 @@ export const sessionColumns = 'token_hash, user_id, created_at, last_seen_at, cl
 export const messageColumns =
   'id, conversation_id, author_id, text, sent_at, seq, client_message_id';
 
+/** A message found by a search, with its place in the order of storing (bigint: a string). */
+export interface SearchHitRow extends MessageRow {
+  search_order: string;
+}
+
 /** Members in join order, as one array column next to the conversation's own columns. */
 export const conversationColumns = `c.id, c.kind, c.title, c.created_by, c.created_at,
   ARRAY(SELECT m.user_id FROM conversation_members m

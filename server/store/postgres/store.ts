@@ -8,11 +8,21 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../logger.ts';
 import type { Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
+import {
+  matchMessage,
+  searchDocumentOf,
+  searchLimitOf,
+  searchTermsOf,
+  tsQueryOf,
+} from '../../search.ts';
 import type {
   AppendResult,
   AvatarImage,
   MemberPosition,
   MessagePage,
+  MessageSearchHit,
+  MessageSearchOptions,
+  MessageSearchPage,
   NewConversation,
   NewDirectConversation,
   NewSystemMessage,
@@ -34,6 +44,7 @@ import {
   type MessageRow,
   messageColumns,
   type PositionRow,
+  type SearchHitRow,
   type SessionRow,
   sessionColumns,
   toAvatarImage,
@@ -78,6 +89,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await migrate(pool);
     await fillSearchKeys(pool);
+    await fillSearchWords(pool);
   } catch (error) {
     await pool.end();
     throw error;
@@ -100,6 +112,34 @@ async function fillSearchKeys(queryable: Queryable): Promise<void> {
        FROM unnest($1::text[], $2::text[]) AS keyed (id, search_key)
        WHERE users.id = keyed.id`,
       [rows.map((row) => row.id), rows.map((row) => searchKeyOf(row.first_name, row.last_name))],
+    );
+  }
+}
+
+/** The tsvector of exactly the words in `$n` (a space-separated searchDocumentOf). */
+const wordsVector = (parameter: string) => `array_to_tsvector(string_to_array(${parameter}, ' '))`;
+
+/**
+ * Writes the search words of every message without them (rows from before schema version 6,
+ * edited ones, those a node on the previous release stored), a batch at a time. A text changed
+ * since it was read is left NULL for the next round, so the words always follow the text.
+ */
+async function fillSearchWords(queryable: Queryable): Promise<void> {
+  for (let round = 0; round < 10_000; round += 1) {
+    const { rows } = await queryable.query<{ id: string; text: string }>(
+      'SELECT id, text FROM messages WHERE search_words IS NULL ORDER BY search_order LIMIT 500',
+    );
+    if (rows.length === 0) return;
+    await queryable.query(
+      `UPDATE messages SET search_words = ${wordsVector('keyed.document')}
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS keyed (id, text, document)
+       WHERE messages.id = keyed.id AND messages.text = keyed.text
+         AND messages.search_words IS NULL`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.text),
+        rows.map((row) => searchDocumentOf(row.text)),
+      ],
     );
   }
 }
@@ -565,6 +605,43 @@ export class PostgresStore implements Store {
     return rows[0]?.sends ?? 0;
   }
 
+  async searchMessages(
+    userId: string,
+    query: string,
+    options: MessageSearchOptions = {},
+  ): Promise<MessageSearchPage> {
+    const terms = searchTermsOf(query);
+    const limit = searchLimitOf(options.limit);
+    if (terms.length === 0) return { hits: [], hasMore: false, cursor: null };
+    await fillSearchWords(this.#pool);
+    // The GIN index finds the candidates; matchMessage decides each (it only refuses one here
+    // when a term is longer than the index keeps).
+    const hits: MessageSearchHit[] = [];
+    let before = options.before ?? Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const { rows } = await this.#pool.query<SearchHitRow>(
+        `SELECT search_order, ${messageColumns} FROM messages
+         WHERE search_words @@ $1::tsquery AND text <> '' AND search_order < $2
+           AND conversation_id IN
+             (SELECT conversation_id FROM conversation_members WHERE user_id = $3)
+         ORDER BY search_order DESC LIMIT $4`,
+        [tsQueryOf(terms), before, userId, limit + 1],
+      );
+      for (const row of rows) {
+        const message = toMessage(row);
+        const highlights = matchMessage(message.text, terms);
+        if (!highlights) continue;
+        if (hits.length === limit) {
+          return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+        }
+        hits.push({ message, highlights, cursor: Number(row.search_order) });
+      }
+      const last = rows.at(-1);
+      if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
+      before = Number(last.search_order);
+    }
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }
@@ -622,8 +699,9 @@ export class PostgresStore implements Store {
     };
     await client.query(
       `INSERT INTO messages
-         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         (id, conversation_id, seq, author_id, sender_id, client_message_id, text, sent_at,
+          search_words)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${wordsVector('$9')})`,
       [
         message.id,
         message.conversationId,
@@ -633,6 +711,7 @@ export class PostgresStore implements Store {
         message.clientMessageId,
         message.text,
         message.sentAt,
+        searchDocumentOf(message.text),
       ],
     );
     await client.query('UPDATE conversations SET message_count = $2 WHERE id = $1', [
