@@ -30,6 +30,29 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+interface StoredPlace {
+  conversationId: string;
+  seq: number;
+  words: string[];
+  /** The text `words` were folded from; null until a search first needs them. */
+  foldedFrom: string | null;
+}
+
+/** Whether every term starts one of `words` (loops, not closures: a search runs it 100,000 times). */
+function startsWordsOf(words: readonly string[], terms: readonly string[]): boolean {
+  for (const term of terms) {
+    let found = false;
+    for (const word of words) {
+      if (word.startsWith(term)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 export class MemoryStore implements Store {
   #users = new Map<string, StoredUser>();
   #userIdByPhone = new Map<string, string>();
@@ -48,10 +71,12 @@ export class MemoryStore implements Store {
   #positions = new Map<string, MemberPosition>();
   /** Members who muted a conversation, as `<conversationId>\n<userId>`. */
   #muted = new Set<string>();
-  /** Every message in the order it was stored (index = search cursor), by where it lives. */
-  #stored: { conversationId: string; seq: number }[] = [];
-  /** Message id -> its folded words, for the text they were folded from (edits refold). */
-  #searchWords = new Map<string, { text: string; words: string[] }>();
+  /**
+   * Every message in the order it was stored (index = search cursor), by where it lives, with
+   * its folded words once a search has needed them and the text they were folded from (a text
+   * changed since is folded again).
+   */
+  #stored: StoredPlace[] = [];
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     if (input.phone !== null) {
@@ -338,9 +363,12 @@ export class MemoryStore implements Store {
       if (!place || !memberOf.has(place.conversationId)) continue;
       const message = this.#messages.get(place.conversationId)?.[place.seq];
       if (!message || message.text === '') continue;
-      // A cheap test on the cached words first; matchMessage decides, as in the other stores.
-      const words = this.#wordsOf(message);
-      if (!terms.every((term) => words.some((word) => word.startsWith(term)))) continue;
+      if (place.foldedFrom !== message.text) {
+        place.words = foldedWords(message.text);
+        place.foldedFrom = message.text;
+      }
+      // A cheap test on the folded words first; matchMessage decides, as in the other stores.
+      if (!startsWordsOf(place.words, terms)) continue;
       const highlights = matchMessage(message.text, terms);
       if (!highlights) continue;
       if (hits.length === limit) {
@@ -352,14 +380,6 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
-
-  #wordsOf(message: Message): string[] {
-    const cached = this.#searchWords.get(message.id);
-    if (cached && cached.text === message.text) return cached.words;
-    const words = foldedWords(message.text);
-    this.#searchWords.set(message.id, { text: message.text, words });
-    return words;
-  }
 
   #requireConversation(id: string): StoredConversation {
     const conversation = this.#conversations.get(id);
@@ -387,7 +407,7 @@ export class MemoryStore implements Store {
     };
     messages.push(message);
     this.#messages.set(conversationId, messages);
-    this.#stored.push({ conversationId, seq: message.seq });
+    this.#stored.push({ conversationId, seq: message.seq, words: [], foldedFrom: null });
     return message;
   }
 }
