@@ -177,7 +177,8 @@ export function matchMessage(text: string, terms: readonly string[]): Highlight[
 
 /** A search's page size: `Limits.messageSearchDefaultLimit` unless given, within 1..max. */
 export function searchLimitOf(limit: number | undefined): number {
-  const asked = limit ?? Limits.messageSearchDefaultLimit;
+  const asked =
+    limit !== undefined && Number.isFinite(limit) ? limit : Limits.messageSearchDefaultLimit;
   return Math.min(Limits.messageSearchMaxLimit, Math.max(1, Math.floor(asked)));
 }
 

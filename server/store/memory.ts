@@ -30,27 +30,19 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Whether `words` holds every one of `needles` (a loop: a search may run it 100,000 times). */
+function containsAll(words: string, needles: readonly string[]): boolean {
+  for (const needle of needles) if (!words.includes(needle)) return false;
+  return true;
+}
+
 interface StoredPlace {
   conversationId: string;
   seq: number;
-  words: string[];
+  /** The folded words, each after a space (" cafe au lait"): a term starts a word where " term" is. */
+  words: string;
   /** The text `words` were folded from; null until a search first needs them. */
   foldedFrom: string | null;
-}
-
-/** Whether every term starts one of `words` (loops, not closures: a search runs it 100,000 times). */
-function startsWordsOf(words: readonly string[], terms: readonly string[]): boolean {
-  for (const term of terms) {
-    let found = false;
-    for (const word of words) {
-      if (word.startsWith(term)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
-  }
-  return true;
 }
 
 export class MemoryStore implements Store {
@@ -355,6 +347,7 @@ export class MemoryStore implements Store {
         .filter((conversation) => conversation.memberIds.includes(userId))
         .map((conversation) => conversation.id),
     );
+    const spacedTerms = terms.map((term) => ` ${term}`);
     const hits: MessageSearchHit[] = [];
     // A scan from the newest back, stopping one past the page (that one says hasMore).
     const from = Math.min(options.before ?? this.#stored.length, this.#stored.length) - 1;
@@ -364,11 +357,11 @@ export class MemoryStore implements Store {
       const message = this.#messages.get(place.conversationId)?.[place.seq];
       if (!message || message.text === '') continue;
       if (place.foldedFrom !== message.text) {
-        place.words = foldedWords(message.text);
+        place.words = ` ${foldedWords(message.text).join(' ')}`;
         place.foldedFrom = message.text;
       }
       // A cheap test on the folded words first; matchMessage decides, as in the other stores.
-      if (!startsWordsOf(place.words, terms)) continue;
+      if (!containsAll(place.words, spacedTerms)) continue;
       const highlights = matchMessage(message.text, terms);
       if (!highlights) continue;
       if (hits.length === limit) {
@@ -407,7 +400,7 @@ export class MemoryStore implements Store {
     };
     messages.push(message);
     this.#messages.set(conversationId, messages);
-    this.#stored.push({ conversationId, seq: message.seq, words: [], foldedFrom: null });
+    this.#stored.push({ conversationId, seq: message.seq, words: '', foldedFrom: null });
     return message;
   }
 }
