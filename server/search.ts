@@ -188,10 +188,44 @@ export function ftsMatchOf(terms: readonly string[]): string {
   return terms.map((term) => `"${indexedWord(term).replaceAll('"', '""')}"*`).join(' ');
 }
 
-/** A tsquery in PostgreSQL's input syntax: each term a quoted prefix ('term':*), all required. */
+/**
+ * Words of one or two characters are looked up as whole lexemes: PostgreSQL indexes each word's
+ * first one and two characters too, marked with `^` (never in a word), so a short prefix reads
+ * one GIN entry instead of merging every word that starts with it.
+ */
+const shortPrefixMaxCodePoints = 2;
+const shortPrefixMark = '^';
+
+/** What PostgreSQL's tsvector holds for a message: its indexed words and their short prefixes. */
+export function postgresDocumentOf(text: string): string {
+  const lexemes = new Set<string>();
+  for (const word of indexedWordsOf(text)) {
+    lexemes.add(word);
+    const codePoints = [...word];
+    for (
+      let length = 1;
+      length <= shortPrefixMaxCodePoints && length < codePoints.length;
+      length += 1
+    ) {
+      lexemes.add(shortPrefixMark + codePoints.slice(0, length).join(''));
+    }
+  }
+  return [...lexemes].join(' ');
+}
+
+/**
+ * A tsquery in PostgreSQL's input syntax, all terms required: a short term as its marked
+ * lexeme ('^ab', which `postgresDocumentOf` wrote for every longer word) or a whole word
+ * ('ab'), a longer one as a quoted prefix ('term':*).
+ */
 export function tsQueryOf(terms: readonly string[]): string {
   // Terms hold no quote or backslash (not letters), escaped anyway.
+  const quoted = (lexeme: string) => `'${lexeme.replace(/['\\]/g, (c) => `\\${c}`)}'`;
   return terms
-    .map((term) => `'${indexedWord(term).replace(/['\\]/g, (c) => `\\${c}`)}':*`)
+    .map((term) =>
+      [...term].length <= shortPrefixMaxCodePoints
+        ? `(${quoted(shortPrefixMark + term)} | ${quoted(term)})`
+        : `${quoted(indexedWord(term))}:*`,
+    )
     .join(' & ');
 }

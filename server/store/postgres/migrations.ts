@@ -159,9 +159,10 @@ export const migrations: readonly Migration[] = [
   {
     version: 6,
     name: 'full-text message search',
-    // search_words holds the message's folded words (server/search.ts: PostgreSQL's parser and
-    // unaccent fold differently from the other stores), written by the store with the text, as
-    // array_to_tsvector of exactly those words: NULL until then. A change of text that does not
+    // search_words holds the message's folded words and their first one and two characters,
+    // marked ^ (server/search.ts postgresDocumentOf: PostgreSQL's parser and unaccent fold
+    // differently from the other stores), written by the store with the text, as
+    // array_to_tsvector of exactly those lexemes: NULL until then. A change of text that does not
     // also write search_words (an edit, a deletion, a node on the previous release) sets it back
     // to NULL, and the store fills NULL words in at open and before each search, batch by batch:
     // the rows from before this version too. search_order numbers messages in the order they

@@ -10,7 +10,7 @@ import type { Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import {
   matchMessage,
-  searchDocumentOf,
+  postgresDocumentOf,
   searchLimitOf,
   searchTermsOf,
   tsQueryOf,
@@ -116,7 +116,7 @@ async function fillSearchKeys(queryable: Queryable): Promise<void> {
   }
 }
 
-/** The tsvector of exactly the words in `$n` (a space-separated searchDocumentOf). */
+/** The tsvector of exactly the lexemes in `$n` (a space-separated postgresDocumentOf). */
 const wordsVector = (parameter: string) => `array_to_tsvector(string_to_array(${parameter}, ' '))`;
 
 /**
@@ -138,7 +138,7 @@ async function fillSearchWords(queryable: Queryable): Promise<void> {
       [
         rows.map((row) => row.id),
         rows.map((row) => row.text),
-        rows.map((row) => searchDocumentOf(row.text)),
+        rows.map((row) => postgresDocumentOf(row.text)),
       ],
     );
   }
@@ -720,7 +720,7 @@ export class PostgresStore implements Store {
         message.clientMessageId,
         message.text,
         message.sentAt,
-        searchDocumentOf(message.text),
+        postgresDocumentOf(message.text),
       ],
     );
     await client.query('UPDATE conversations SET message_count = $2 WHERE id = $1', [
