@@ -3,6 +3,14 @@
 // are not (or no longer) a member, that query syntax is only ever text, and what bounds a search.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Limits, MessagesFoundSchema } from '../../server/protocol.ts';
+import {
+  foldedWords,
+  ftsMatchOf,
+  matchMessage,
+  postgresDocumentOf,
+  queryTerms,
+  tsQueryOf,
+} from '../../server/search.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import type { Store } from '../../server/store/types.ts';
 import {
@@ -322,5 +330,36 @@ describe('searchMessages', () => {
     }
     // Someone else's allowance is their own.
     expect(await search(yamcha.client, 'radar')).toMatchObject({ ok: true });
+  });
+});
+
+describe('how search reads text (server/search.ts, shared by every store)', () => {
+  it('counts a word once, and not at all when a longer word of the query starts with it', () => {
+    expect(queryTerms('go GO gok goku Gon')).toEqual(['goku', 'gon']);
+    expect(queryTerms('"NEAR" OR *')).toEqual(['near', 'or']);
+    expect(queryTerms('%_\'"*')).toEqual([]);
+  });
+
+  it('hands each database only quoted words, whatever the query held', () => {
+    const terms = queryTerms(`it's "NEAR" a:* | !b & (c) ; DROP`);
+    expect(ftsMatchOf(terms)).toBe('"near"* "drop"* "it"* "s"* "a"* "b"* "c"*');
+    expect(tsQueryOf(['near', 'ab', 'x'])).toBe("'near':* & ('^ab' | 'ab') & ('^x' | 'x')");
+  });
+
+  it('indexes for PostgreSQL each word and its first one and two characters, marked', () => {
+    expect(postgresDocumentOf('Hi a Hello hello 𝐁𝐨𝐥𝐝')).toBe('hi ^h a hello ^he bold ^b ^bo');
+  });
+
+  it('folds width, case, accents and invisible characters, and keeps offsets of the original', () => {
+    const text = 'ＣＡＦＥ\u0301 pass\u00adword İstanbul';
+    expect(foldedWords(text)).toEqual(['cafe', 'password', 'istanbul']);
+    const highlights = matchMessage(text, queryTerms('cafe passw ist')) ?? [];
+    expect(highlights.map(([start, end]) => text.slice(start, end))).toEqual([
+      'ＣＡＦＥ\u0301',
+      'pass\u00adw',
+      'İst',
+    ]);
+    expect(matchMessage(text, queryTerms('cafe zebra'))).toBeNull();
+    expect(matchMessage('', queryTerms('cafe'))).toBeNull();
   });
 });
