@@ -279,6 +279,21 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('applies a version that arrives after a later one (a gap in the versions, filled later)', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    try {
+      const known = migrations.filter((migration) => migration.version !== 5);
+      expect(await migrate(pool, known)).toEqual(known.map((migration) => migration.version));
+      const late = { version: 5, name: 'arrives late', sql: 'CREATE TABLE arrived_late (x int)' };
+      expect(await migrate(pool, [...known, late])).toEqual([5]);
+      expect(await migrate(pool, [...known, late])).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('opens one direct conversation per pair when several nodes open it at once', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

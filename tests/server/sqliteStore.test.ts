@@ -363,6 +363,22 @@ describe('SqliteStore on disk', () => {
     expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
   });
 
+  it('applies a version that arrives after a later one (a gap in the versions, filled later)', () => {
+    const db = new DatabaseSync(':memory:');
+    const known = migrations.filter((migration) => migration.version !== 5);
+    expect(migrate(db, known)).toEqual(known.map((migration) => migration.version));
+    // Version 5 lands later (another change's): it runs then, and only it.
+    const late = { version: 5, name: 'arrives late', sql: 'CREATE TABLE arrived_late (x)' };
+    const all = [
+      ...known.filter((migration) => migration.version < 5),
+      late,
+      ...known.filter((migration) => migration.version > 5),
+    ];
+    expect(migrate(db, all)).toEqual([5]);
+    expect(migrate(db, all)).toEqual([]);
+    db.close();
+  });
+
   it('rolls a failed migration back entirely', () => {
     const db = new DatabaseSync(':memory:');
     const broken = [{ version: 1, name: 'half', sql: 'CREATE TABLE a (x); CREATE TABLE (' }];

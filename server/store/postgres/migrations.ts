@@ -195,8 +195,14 @@ export const migrations: readonly Migration[] = [
 
 export const migrationsTable = 'parley_schema_migrations';
 
-/** Applies every pending migration; returns the versions applied by this call. */
-export async function migrate(pool: Pool): Promise<number[]> {
+/**
+ * Applies every pending migration; returns the versions applied by this call. Versions need not
+ * be contiguous: each one not yet recorded runs, in the list's order.
+ */
+export async function migrate(
+  pool: Pool,
+  known: readonly Migration[] = migrations,
+): Promise<number[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -215,7 +221,7 @@ export async function migrate(pool: Pool): Promise<number[]> {
       `SELECT version FROM ${migrationsTable}`,
     );
     const applied = new Set(rows.map((row) => row.version));
-    const pending = migrations.filter((migration) => !applied.has(migration.version));
+    const pending = known.filter((migration) => !applied.has(migration.version));
     for (const migration of pending) {
       await client.query(migration.sql);
       await client.query(`INSERT INTO ${migrationsTable} (version, name) VALUES ($1, $2)`, [
