@@ -47,7 +47,7 @@ interface History {
   vocabulary: string[];
 }
 
-export function makeHistory(profile: SearchProfile): History {
+function makeHistory(profile: SearchProfile): History {
   const next = random(7);
   const letters = 'abcdefghijklmnopqrstuvwxyzéüñ';
   const vocabulary: string[] = [];
@@ -93,7 +93,7 @@ export function makeHistory(profile: SearchProfile): History {
   return { messages, vocabulary };
 }
 
-export function queriesOf(vocabulary: readonly string[]): [label: string, query: string][] {
+function queriesOf(vocabulary: readonly string[]): [label: string, query: string][] {
   const at = (rank: number) => vocabulary[Math.min(rank, vocabulary.length - 1)] ?? 'x';
   return [
     ['common word', at(0)],
@@ -164,7 +164,7 @@ async function openSqlite(profile: SearchProfile, history: History): Promise<Ope
  * the store backfills every message's search words as an upgrade would; then ANALYZE, as
  * autovacuum would have by then.
  */
-export async function openPostgres(
+async function openPostgres(
   profile: SearchProfile,
   history: History,
   log: (line: string) => void,
