@@ -78,8 +78,8 @@ export interface LimitRule {
  * is a page per request. People search: one per keystroke pause is far below 60 a minute, and
  * a script harvesting names gets 1,200 results a minute at most. New conversations: 30 an hour
  * is many for a person and little for a spammer pulling strangers into groups.
- * Message search: a search a second for half a minute is more than anyone types (the client
- * searches when typing pauses), and a script reading someone's history through it gets 30 pages
+ * Message search: one search every two seconds is more than anyone types (the client searches
+ * when typing pauses), and a script paging through the history with it reads at most 30 pages
  * of 50 hits a minute.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
