@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import { reactionFits, type StoredReaction, toWireMessage } from '../messageView.ts';
+import { ftsMatchOf, matchMessage, searchLimitOf, searchTermsOf } from '../../search.ts';
 import type {
   AppendResult,
   ChangesPage,
@@ -23,6 +24,9 @@ import type {
   AvatarImage,
   MemberPosition,
   MessagePage,
+  MessageSearchHit,
+  MessageSearchOptions,
+  MessageSearchPage,
   NewConversation,
   NewDirectConversation,
   NewSystemMessage,
@@ -810,6 +814,43 @@ export class SqliteStore implements Store {
 
   async getSendCount(conversationId: string, senderId: string): Promise<number> {
     return this.#sendCount(conversationId, senderId);
+  }
+
+  async searchMessages(
+    userId: string,
+    query: string,
+    options: MessageSearchOptions = {},
+  ): Promise<MessageSearchPage> {
+    const terms = searchTermsOf(query);
+    const limit = searchLimitOf(options.limit);
+    if (terms.length === 0) return { hits: [], hasMore: false, cursor: null };
+    // The index streams its hits newest (highest rowid) first and the join drops other people's
+    // conversations, so a common word stops after a page. matchMessage decides each candidate;
+    // it only ever refuses one here when a term is longer than the index keeps.
+    const sql = `SELECT m.rowid AS search_cursor, m.* FROM messages_search s
+       JOIN messages m ON m.rowid = s.rowid
+       WHERE messages_search MATCH ? AND s.rowid < ? AND m.text <> ''
+         AND m.conversation_id IN
+           (SELECT conversation_id FROM conversation_members WHERE user_id = ?)
+       ORDER BY s.rowid DESC LIMIT ?`;
+    const match = ftsMatchOf(terms);
+    const hits: MessageSearchHit[] = [];
+    let before = options.before ?? Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = this.#all(sql, match, before, userId, limit + 1);
+      for (const row of rows) {
+        const message = messageFromRow(row);
+        const highlights = matchMessage(message.text, terms);
+        if (!highlights) continue;
+        if (hits.length === limit) {
+          return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+        }
+        hits.push({ message, highlights, cursor: integer(row.search_cursor) });
+      }
+      const last = rows.at(-1);
+      if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
+      before = integer(last.search_cursor);
+    }
   }
 
   /** The durability settings in force on this connection (for diagnostics and tests). */
