@@ -546,7 +546,11 @@ export class MemoryStore implements Store {
       const place = this.#stored[cursor];
       if (!place || !memberOf.has(place.conversationId)) continue;
       const message = this.#messages.get(place.conversationId)?.[place.seq];
-      if (!message || message.text === '') continue;
+      // A deleted message's text is '' and matches nothing; one the searcher hid is not theirs
+      // to find any more.
+      if (!message || message.text === '' || this.#hidden.has(`${message.id}\n${userId}`)) {
+        continue;
+      }
       if (place.foldedFrom !== message.text) {
         place.words = ` ${foldedWords(message.text).join(' ')}`;
         place.foldedFrom = message.text;
@@ -558,7 +562,7 @@ export class MemoryStore implements Store {
       if (hits.length === limit) {
         return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
       }
-      hits.push({ message: this.#view(message), highlights, cursor });
+      hits.push({ message: this.#view(message, userId), highlights, cursor });
     }
     return { hits, hasMore: false, cursor: null };
   }

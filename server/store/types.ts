@@ -369,7 +369,9 @@ export interface Store {
   /**
    * Messages of the conversations `userId` is a member of now whose text matches `query` as
    * `matchMessage` decides (every term of `searchTermsOf(query)` starts a word of the text; an
-   * empty text never matches), newest stored first, a page at a time.
+   * empty text never matches, so neither does a message deleted for everyone), newest stored
+   * first, a page at a time. Messages `userId` hid are skipped; each hit's `message` is as
+   * `getMessage` shows it to them (quote, reactions, edit).
    */
   searchMessages(
     userId: string,

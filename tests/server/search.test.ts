@@ -223,6 +223,66 @@ describe('searchMessages', () => {
     },
   );
 
+  it.each(['memory', 'sqlite'] as const)(
+    'finds nothing the searcher hid nor anything deleted for everyone, and shows a hit as history does (%s store)',
+    async (kind) => {
+      const { test, store } = await serverOn(kind);
+      const { launch, yamcha } = await twoPeople(test);
+      const room = await group(launch, [yamcha], 'Dragon hunt');
+      const found = await send(launch.client, room, 'dragon balls found');
+      const replyAck = await request(yamcha.client, 'sendMessage', {
+        conversationId: room,
+        text: 'dragon radar says north',
+        clientMessageId: 'search-reply',
+        replyToId: found.id,
+      });
+      if (!replyAck.ok) throw new Error(`reply failed: ${replyAck.error.code}`);
+      const reply = replyAck.message;
+      await request(launch.client, 'reactToMessage', {
+        conversationId: room,
+        messageId: reply.id,
+        emoji: '👍',
+      });
+      const gossip = await send(yamcha.client, room, 'dragon gossip for nobody');
+      expect(
+        await request(launch.client, 'hideMessage', { conversationId: room, messageId: gossip.id }),
+      ).toMatchObject({ ok: true });
+      const scrapped = await send(launch.client, room, 'dragon plan scrapped');
+      expect(
+        await request(launch.client, 'deleteMessage', {
+          conversationId: room,
+          messageId: scrapped.id,
+        }),
+      ).toMatchObject({ ok: true });
+
+      const ack = await search(launch.client, 'dragon');
+      expect(textsByConversation(ack)).toEqual([
+        [room, ['dragon radar says north', 'dragon balls found']],
+      ]);
+      // Each hit is the message as the searcher's history shows it: quote, reactions, no more.
+      const hits = ack.ok
+        ? ack.results[0]?.messages.map((hit: { message: unknown }) => hit.message)
+        : [];
+      expect(hits).toEqual([
+        await store.getMessage(room, reply.id, launch.user.id),
+        await store.getMessage(room, found.id, launch.user.id),
+      ]);
+      expect(hits?.[0]).toMatchObject({
+        replyTo: { messageId: found.id, snippet: 'dragon balls found', deleted: false },
+        reactions: [{ emoji: '👍', userIds: [launch.user.id] }],
+      });
+      expect(hits?.[0]).not.toHaveProperty('senderId');
+      // The hide is the searcher's alone; the deletion is everyone's.
+      expect(textsByConversation(await search(yamcha.client, 'dragon'))).toEqual([
+        [room, ['dragon gossip for nobody', 'dragon radar says north', 'dragon balls found']],
+      ]);
+      for (const client of [launch.client, yamcha.client]) {
+        expect(await search(client, 'scrapped')).toMatchObject({ ok: true, results: [] });
+      }
+      expect(await search(launch.client, 'gossip')).toMatchObject({ ok: true, results: [] });
+    },
+  );
+
   it('pages through many hits with the cursor, none twice and none missed', async () => {
     const test = await startTestServer();
     const { launch } = await twoPeople(test);

@@ -1397,6 +1397,93 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         await say(room.id, `${'a'.repeat(250)}b`);
         expect(texts(await store.searchMessages('a', 'a'.repeat(260)))).toEqual([long]);
       });
+
+      it('skips what the searcher hid and what was deleted for everyone; a hit is the message as reads show it', async () => {
+        const room = await conversation(['a', 'b']);
+        let clientId = 0;
+        const send = async (senderId: string, text: string, replyToId?: string) => {
+          clientId += 1;
+          const { message } = await store.appendUserMessage({
+            conversationId: room.id,
+            senderId,
+            clientMessageId: `s${clientId}`,
+            text,
+            sentAt: 100 + clientId,
+            authorFor: () => senderId,
+            ...(replyToId === undefined ? {} : { replyToId }),
+          });
+          return message;
+        };
+        const allow: MessageCheck = () => null;
+        const plans = await send('a', 'party plans');
+        const reply = await send('b', 'party at eight then', plans.id);
+        const deleted = await send('a', 'party is off, sorry');
+        const hidden = await send('b', 'party gossip a hid');
+        await store.editMessage({
+          conversationId: room.id,
+          messageId: plans.id,
+          text: 'party plans, edited',
+          editedAt: 200,
+          check: allow,
+        });
+        await store.reactToMessage({
+          conversationId: room.id,
+          messageId: reply.id,
+          userId: 'a',
+          emoji: '🎉',
+          reactedAt: 201,
+          maxEmoji: 20,
+        });
+        await store.deleteMessage({
+          conversationId: room.id,
+          messageId: deleted.id,
+          deletedAt: 202,
+          check: allow,
+        });
+        await store.hideMessage({
+          conversationId: room.id,
+          messageId: hidden.id,
+          userId: 'a',
+          hiddenAt: 203,
+        });
+
+        const found = await store.searchMessages('a', 'party');
+        expect(found.hits.map((hit) => hit.message)).toEqual([
+          await store.getMessage(room.id, reply.id, 'a'),
+          await store.getMessage(room.id, plans.id, 'a'),
+        ]);
+        expect(found.hits.map((hit) => hit.message)).toEqual([
+          expect.objectContaining({
+            text: 'party at eight then',
+            replyTo: expect.objectContaining({
+              messageId: plans.id,
+              snippet: 'party plans, edited',
+            }),
+            reactions: [{ emoji: '🎉', userIds: ['a'] }],
+          }),
+          expect.objectContaining({ text: 'party plans, edited', editedAt: 200, editCount: 1 }),
+        ]);
+        expect(found.hits[0]?.message).not.toHaveProperty('senderId');
+        // Only the person who hid it stops finding it; nobody finds a deleted one.
+        expect(texts(await store.searchMessages('b', 'party'))).toEqual([
+          'party gossip a hid',
+          'party at eight then',
+          'party plans, edited',
+        ]);
+        expect(texts(await store.searchMessages('a', 'gossip'))).toEqual([]);
+        expect(texts(await store.searchMessages('a', 'sorry'))).toEqual([]);
+        expect(texts(await store.searchMessages('b', 'sorry'))).toEqual([]);
+        // Pages step over the hidden newest hit: one hit each, none missed.
+        const first = await store.searchMessages('a', 'party', { limit: 1 });
+        expect(texts(first)).toEqual(['party at eight then']);
+        expect(first.hasMore).toBe(true);
+        const second = await store.searchMessages('a', 'party', {
+          limit: 1,
+          before: first.cursor ?? undefined,
+        });
+        expect(second).toMatchObject({ hasMore: false, cursor: null });
+        expect(texts(second)).toEqual(['party plans, edited']);
+      });
     });
   });
 }

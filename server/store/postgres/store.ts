@@ -883,16 +883,18 @@ export class PostgresStore implements Store {
     const conversationIds = memberships.map((row) => row.conversation_id);
     // The planner picks between the GIN index (rare words) and walking search_order backwards
     // until a page is found (common words). matchMessage decides each candidate (it only
-    // refuses one here when a term is longer than the index keeps).
+    // refuses one here when a term is longer than the index keeps). A message the searcher hid
+    // is skipped (a deleted one's text is '' and has no words); a hit shows what every read
+    // shows (its quote, reactions, edit).
     const hits: MessageSearchHit[] = [];
     let before = options.before ?? Number.MAX_SAFE_INTEGER;
     for (;;) {
       const { rows } = await this.#pool.query<SearchHitRow>(
         `${searchHitSelect}
          WHERE m.search_words @@ $2::tsquery AND m.text <> '' AND m.search_order < $3
-           AND m.conversation_id = ANY ($4::text[])
+           AND m.conversation_id = ANY ($4::text[]) AND h.message_id IS NULL
          ORDER BY m.search_order DESC LIMIT $5`,
-        [null, tsQueryOf(terms), before, conversationIds, limit + 1],
+        [userId, tsQueryOf(terms), before, conversationIds, limit + 1],
       );
       for (const row of rows) {
         const message = toMessage(row);
