@@ -2,6 +2,7 @@
 // quick keeps every figure but shortens and trims it; smoke only proves everything still runs.
 import type { ClusterProfile } from './suites/cluster.ts';
 import type { RendererProfile } from './suites/renderer.ts';
+import type { SearchProfile } from './suites/search.ts';
 import type { LoadProfile } from './suites/serverLoad.ts';
 
 export type ProfileName = 'full' | 'quick' | 'smoke';
@@ -11,8 +12,17 @@ export interface Profile {
   payloadMembers: number[];
   cluster: ClusterProfile;
   renderer: RendererProfile;
+  search: SearchProfile;
   modelTests: boolean;
 }
+
+/** Issue 16's figure: search over 100,000 stored messages in every store. */
+const fullSearch: SearchProfile = {
+  messages: 100_000,
+  conversations: 1_000,
+  repeats: 50,
+  stores: ['memory', 'sqlite', 'postgres'],
+};
 
 /**
  * 5 messages a second into one group: a very busy 1,000-person group, and below what bare
@@ -43,6 +53,7 @@ export const profiles: Record<ProfileName, Profile> = {
       keystrokes: 60,
       repeats: 5,
     },
+    search: fullSearch,
     modelTests: true,
   },
   quick: {
@@ -68,6 +79,7 @@ export const profiles: Record<ProfileName, Profile> = {
       keystrokes: 30,
       repeats: 2,
     },
+    search: { ...fullSearch, messages: 20_000, conversations: 200, repeats: 10 },
     modelTests: false,
   },
   smoke: {
@@ -89,6 +101,7 @@ export const profiles: Record<ProfileName, Profile> = {
       nodeCounts: [1, 2],
     },
     renderer: { histories: [10, 1_000], sidebarConversations: [100], keystrokes: 10, repeats: 1 },
+    search: { ...fullSearch, messages: 2_000, conversations: 40, repeats: 2 },
     modelTests: false,
   },
 };

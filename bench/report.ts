@@ -45,11 +45,12 @@ export function renderResults(results: Results): string {
   const groups: [string, (item: Row) => boolean, readonly Row[]][] = [
     [
       'Latency, throughput and memory against bare Socket.IO',
-      (item) => !/channelUpdate|cluster/.test(item.name),
+      (item) => !/channelUpdate|cluster|^search /.test(item.name),
       results.server,
     ],
     ['channelUpdate payload', (item) => item.name.includes('channelUpdate'), results.server],
     ['Cluster (PostgreSQL + Redis)', (item) => item.name.startsWith('cluster'), results.server],
+    ['Message search', (item) => item.name.startsWith('search '), results.server],
     [
       'Renderer (headless Chromium, web mode)',
       (item) => !item.name.includes('test:model'),

@@ -16,14 +16,15 @@ import { runModelTests } from './suites/modelTests.ts';
 import { runPayload } from './suites/payload.ts';
 import { profiles, type ProfileName } from './profiles.ts';
 import { runRenderer } from './suites/renderer.ts';
+import { runSearch } from './suites/search.ts';
 import { runServerLoad } from './suites/serverLoad.ts';
 import { judgeTargets } from './targets.ts';
 
-const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer]
+const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer|search]
   (none)     the full run: the figures docs/benchmarks.md publishes
   --quick    smaller durations and sizes, under 3 minutes on 2 cores
   --smoke    with --quick in CI: fails only on a crash, writes smoke.tmp.json
-  --only x   just the server or just the renderer part`;
+  --only x   just the server part, the renderer part, or message search (a part of server)`;
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +38,8 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'server' && values.only !== 'renderer') {
+const parts = ['server', 'renderer', 'search'];
+if (values.only !== undefined && !parts.includes(values.only)) {
   console.error(usage);
   process.exit(2);
 }
@@ -62,7 +64,7 @@ const failures: string[] = [];
 
 const server: Row[] = [];
 const renderer: Row[] = [];
-if (values.only !== 'renderer') {
+if (values.only === undefined || values.only === 'server') {
   server.push(...(await guarded('server load', () => runServerLoad(profile.load, log))));
   server.push(
     ...(await guarded('channelUpdate payload', () =>
@@ -71,7 +73,10 @@ if (values.only !== 'renderer') {
   );
   server.push(...(await guarded('cluster', () => runCluster(profile.cluster, log))));
 }
-if (values.only !== 'server') {
+if (values.only !== 'renderer') {
+  server.push(...(await guarded('message search', () => runSearch(profile.search, log))));
+}
+if (values.only === undefined || values.only === 'renderer') {
   renderer.push(...(await guarded('renderer', () => runRenderer(profile.renderer, log))));
   if (profile.modelTests)
     renderer.push(...(await guarded('model tests', () => runModelTests(log))));
@@ -84,7 +89,7 @@ const results: Results = {
 };
 console.log(formatTable('Server', server));
 console.log(formatTable('Renderer and developer figures', renderer));
-console.log('\nTargets (issue 7)');
+console.log('\nTargets (issues 7 and 16)');
 for (const { target, result, met } of judgeTargets(results)) {
   console.log(`  ${met === null ? 'n/a   ' : met ? 'met   ' : 'MISSED'}  ${target}: ${result}`);
 }

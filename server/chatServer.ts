@@ -49,6 +49,7 @@ import {
   updateProfile,
 } from './handlers/membership.ts';
 import { createUser, requestVerificationCode, verifyCode } from './handlers/onboarding.ts';
+import { searchMessages } from './handlers/search.ts';
 import { setAvatarImage } from './handlers/avatarImage.ts';
 import {
   deleteMessage,
@@ -179,6 +180,7 @@ const handlers: Readonly<Record<string, EventHandler<z.ZodType>>> = {
   [Events.hideMessage]: hideMessage,
   [Events.reactToMessage]: reactToMessage,
   [Events.listMessageChanges]: listMessageChanges,
+  [Events.searchMessages]: searchMessages,
 };
 
 function formatUrl(host: string, port: number): string {

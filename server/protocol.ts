@@ -76,6 +76,8 @@ export const Events = {
   messageChanged: 'messageChanged',
   /** Server -> every socket of the person who hid a message (their other windows). */
   messageHidden: 'messageHidden',
+  /** Full-text search of the messages in the signed-in person's conversations. */
+  searchMessages: 'searchMessages',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +133,16 @@ export const Limits = {
   emojiMaxLength: 32,
   /** A page of message changes (listMessageChanges): most messages. */
   changesPageMaxLimit: 100,
+  /**
+   * A message search's query: at most this many UTF-16 units, and at most this many distinct
+   * words (after folding; words another word of the query starts do not count), so one search
+   * costs at most a few index lookups.
+   */
+  messageSearchQueryMaxChars: 100,
+  messageSearchMaxWords: 8,
+  /** Hits per page of a message search. */
+  messageSearchDefaultLimit: 50,
+  messageSearchMaxLimit: 100,
 } as const;
 
 /** User-perceived characters (grapheme clusters), so "Zoë" and "李小龙" count as 3. */
@@ -649,6 +661,20 @@ export type ListReceipts = z.infer<typeof ListReceiptsSchema>;
 /** Mutes (true) or unmutes (false) the signed-in person's notifications for one conversation. */
 export const SetMutedSchema = z.strictObject({ conversationId: IdSchema, muted: z.boolean() });
 export type SetMuted = z.infer<typeof SetMutedSchema>;
+
+/**
+ * Every word of `query` must start a word of a message (case, width and accents aside). A blank
+ * query is refused; one with no letter or digit finds nothing. `before`: the `cursor` of the
+ * previous page's answer, for the next (older) page.
+ */
+export const SearchMessagesSchema = z.strictObject({
+  query: z
+    .string()
+    .max(Limits.messageSearchQueryMaxChars)
+    .refine((query) => query.trim() !== '', 'the query is blank'),
+  before: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export type SearchMessages = z.infer<typeof SearchMessagesSchema>;
 export type LeaveConversation = z.infer<typeof LeaveConversationSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -828,6 +854,25 @@ export const MessagesPageSchema = z.object({
 });
 export type MessagesPage = z.infer<typeof MessagesPageSchema>;
 
+/** A range of a message's text to highlight: UTF-16 offsets, [start, end). */
+export const HighlightSchema = z.tuple([z.number().int().nonnegative(), z.number().int()]);
+
+/** searchMessages' answer: a page of hits, newest first, grouped by conversation. */
+export const MessagesFoundSchema = z.object({
+  /** Conversations in the order of their newest hit; each one's hits newest first. */
+  results: z.array(
+    z.object({
+      conversationId: IdSchema,
+      messages: z.array(z.object({ message: MessageSchema, highlights: z.array(HighlightSchema) })),
+    }),
+  ),
+  /** Whether older hits exist: ask again with `before: cursor`. */
+  hasMore: z.boolean(),
+  /** Where the next page starts (opaque; null when there is none). */
+  cursor: z.number().int().nonnegative().nullable(),
+});
+export type MessagesFound = z.infer<typeof MessagesFoundSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Socket.IO's typed-event interfaces.
 // ---------------------------------------------------------------------------------------------
@@ -861,6 +906,7 @@ export interface ClientToServerEvents {
   hideMessage: (payload: HideMessage, ack: AckCallback<MessageChanged>) => void;
   reactToMessage: (payload: ReactToMessage, ack: AckCallback<MessageChanged>) => void;
   listMessageChanges: (payload: ListMessageChanges, ack: AckCallback<MessageChanges>) => void;
+  searchMessages: (payload: SearchMessages, ack: AckCallback<MessagesFound>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -63,6 +63,8 @@ export type LimitName =
   | 'messageReactions'
   /** listMessageChanges, per user: a page of changed messages, priced like one of history. */
   | 'messageChangeLists'
+  /** searchMessages, per user: each one reads the full-text index of all their conversations. */
+  | 'messageSearches'
   /** Handshakes, per client address, in the node's memory (reconnect loops, socket floods). */
   | 'connectionsPerAddress'
   /**
@@ -86,8 +88,11 @@ export interface LimitRule {
  * is a page per request. People search: one per keystroke pause is far below 60 a minute, and
  * a script harvesting names gets 1,200 results a minute at most. New conversations: 30 an hour
  * is many for a person and little for a spammer pulling strangers into groups. Edits and
-deletions: 30 a minute is a correction every two seconds; hides 60 (clearing a few by hand);
-reactions 120 (tapping through emoji); changes after a reconnect: a page per request.
+ * deletions: 30 a minute is a correction every two seconds; hides 60 (clearing a few by hand);
+ * reactions 120 (tapping through emoji); changes after a reconnect: a page per request.
+ * Message search: one search every two seconds is more than anyone types (the client searches
+ * when typing pauses), and a script paging through the history with it reads at most 30 pages
+ * of 50 hits a minute.
  */
 export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   sendMessage: { points: 50, durationSeconds: 5 },
@@ -116,6 +121,7 @@ export const defaultLimitRules: Readonly<Record<LimitName, LimitRule>> = {
   messageHides: { points: 60, durationSeconds: 60 },
   messageReactions: { points: 120, durationSeconds: 60 },
   messageChangeLists: { points: 120, durationSeconds: 60 },
+  messageSearches: { points: 30, durationSeconds: 60 },
   connectionsPerAddress: { points: 120, durationSeconds: 60 },
   eventsPerConnection: { points: 200, durationSeconds: 10 },
 };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from '../protocol.ts';
 import { matchesQuery, queryWords, searchKeyOf } from './nameSearch.ts';
 import { reactionFits, type StoredReaction, toWireMessage } from './messageView.ts';
+import { foldedWords, matchMessage, searchLimitOf, searchTermsOf } from '../search.ts';
 import type {
   AppendResult,
   ChangesPage,
@@ -18,6 +19,9 @@ import type {
   AvatarImage,
   MemberPosition,
   MessagePage,
+  MessageSearchHit,
+  MessageSearchOptions,
+  MessageSearchPage,
   NewDirectConversation,
   NewConversation,
   NewSystemMessage,
@@ -54,6 +58,21 @@ interface MessageRecord {
   reactions: StoredReaction[];
 }
 
+/** Whether `words` holds every one of `needles` (a loop: a search may run it 100,000 times). */
+function containsAll(words: string, needles: readonly string[]): boolean {
+  for (const needle of needles) if (!words.includes(needle)) return false;
+  return true;
+}
+
+interface StoredPlace {
+  conversationId: string;
+  seq: number;
+  /** The folded words, each after a space (" cafe au lait"): a term starts a word where " term" is. */
+  words: string;
+  /** The text `words` were folded from; null until a search first needs them. */
+  foldedFrom: string | null;
+}
+
 export class MemoryStore implements Store {
   #users = new Map<string, StoredUser>();
   #userIdByPhone = new Map<string, string>();
@@ -77,6 +96,12 @@ export class MemoryStore implements Store {
   #positions = new Map<string, MemberPosition>();
   /** Members who muted a conversation, as `<conversationId>\n<userId>`. */
   #muted = new Set<string>();
+  /**
+   * Every message in the order it was stored (index = search cursor), by where it lives, with
+   * its folded words once a search has needed them and the text they were folded from (a text
+   * changed since is folded again).
+   */
+  #stored: StoredPlace[] = [];
 
   async createUser(input: NewUser): Promise<{ user: StoredUser; created: boolean }> {
     if (input.phone !== null) {
@@ -500,6 +525,48 @@ export class MemoryStore implements Store {
     return this.#sendCounts.get(`${conversationId}\n${senderId}`) ?? 0;
   }
 
+  async searchMessages(
+    userId: string,
+    query: string,
+    options: MessageSearchOptions = {},
+  ): Promise<MessageSearchPage> {
+    const terms = searchTermsOf(query);
+    const limit = searchLimitOf(options.limit);
+    if (terms.length === 0) return { hits: [], hasMore: false, cursor: null };
+    const memberOf = new Set(
+      [...this.#conversations.values()]
+        .filter((conversation) => conversation.memberIds.includes(userId))
+        .map((conversation) => conversation.id),
+    );
+    const spacedTerms = terms.map((term) => ` ${term}`);
+    const hits: MessageSearchHit[] = [];
+    // A scan from the newest back, stopping one past the page (that one says hasMore).
+    const from = Math.min(options.before ?? this.#stored.length, this.#stored.length) - 1;
+    for (let cursor = from; cursor >= 0; cursor -= 1) {
+      const place = this.#stored[cursor];
+      if (!place || !memberOf.has(place.conversationId)) continue;
+      const message = this.#messages.get(place.conversationId)?.[place.seq];
+      // A deleted message's text is '' and matches nothing; one the searcher hid is not theirs
+      // to find any more.
+      if (!message || message.text === '' || this.#hidden.has(`${message.id}\n${userId}`)) {
+        continue;
+      }
+      if (place.foldedFrom !== message.text) {
+        place.words = ` ${foldedWords(message.text).join(' ')}`;
+        place.foldedFrom = message.text;
+      }
+      // A cheap test on the folded words first; matchMessage decides, as in the other stores.
+      if (!containsAll(place.words, spacedTerms)) continue;
+      const highlights = matchMessage(message.text, terms);
+      if (!highlights) continue;
+      if (hits.length === limit) {
+        return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+      }
+      hits.push({ message: this.#view(message, userId), highlights, cursor });
+    }
+    return { hits, hasMore: false, cursor: null };
+  }
+
   async close(): Promise<void> {}
 
   #requireConversation(id: string): StoredConversation {
@@ -537,6 +604,7 @@ export class MemoryStore implements Store {
     messages.push(message);
     this.#messages.set(conversationId, messages);
     this.#messageById.set(message.id, message);
+    this.#stored.push({ conversationId, seq: message.seq, words: '', foldedFrom: null });
     return message;
   }
 }

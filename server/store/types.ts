@@ -1,6 +1,7 @@
 // The persistence boundary. Every method is async so the SQLite and PostgreSQL stores of later
 // issues implement the same interface; tests/server/storeContract.ts checks any implementation.
 import type { Avatar, ConversationKind, Message } from '../protocol.ts';
+import type { Highlight } from '../search.ts';
 
 /** `person` signs up with a phone; `bot` is one of the world's imaginary characters. */
 export type UserKind = 'person' | 'bot';
@@ -239,6 +240,29 @@ export interface ChangesPage {
   revision: number;
 }
 
+export interface MessageSearchOptions {
+  /** Hits per page: default Limits.messageSearchDefaultLimit, at most messageSearchMaxLimit. */
+  limit?: number;
+  /** The `cursor` of the previous page: only hits stored before it. */
+  before?: number;
+}
+
+export interface MessageSearchHit {
+  message: Message;
+  /** What `matchMessage` (server/search.ts) highlights in the message's text. */
+  highlights: Highlight[];
+  /** This hit's place in the store's order (newest is highest): a page cut here goes on from it. */
+  cursor: number;
+}
+
+export interface MessageSearchPage {
+  /** Newest (most recently stored) first. */
+  hits: MessageSearchHit[];
+  hasMore: boolean;
+  /** Pass as `before` for the next page; null when `hasMore` is false. */
+  cursor: number | null;
+}
+
 export interface Store {
   createUser(user: NewUser): Promise<{ user: StoredUser; created: boolean }>;
   getUser(id: string): Promise<StoredUser | null>;
@@ -342,6 +366,18 @@ export interface Store {
   listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage>;
   /** How many messages this person has sent in this conversation (drives bot alternation). */
   getSendCount(conversationId: string, senderId: string): Promise<number>;
+  /**
+   * Messages of the conversations `userId` is a member of now whose text matches `query` as
+   * `matchMessage` decides (every term of `searchTermsOf(query)` starts a word of the text; an
+   * empty text never matches, so neither does a message deleted for everyone), newest stored
+   * first, a page at a time. Messages `userId` hid are skipped; each hit's `message` is as
+   * `getMessage` shows it to them (quote, reactions, edit).
+   */
+  searchMessages(
+    userId: string,
+    query: string,
+    options?: MessageSearchOptions,
+  ): Promise<MessageSearchPage>;
 
   close(): Promise<void>;
 }

@@ -214,6 +214,86 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('upgrades a version-4 schema: its messages are found by search, and so are those an old node stores or anyone edits', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    try {
+      await pool.query(`CREATE TABLE parley_schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now())`);
+      // The schema as the release before search left it (version 5 is not needed first).
+      for (const migration of migrations.filter((candidate) => candidate.version <= 4)) {
+        await pool.query(migration.sql);
+        await pool.query('INSERT INTO parley_schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      // The columns a node on the previous release names when it appends.
+      const oldAppend = (seq: number, text: string) =>
+        pool.query(
+          `INSERT INTO messages (id, conversation_id, seq, author_id, text, sent_at)
+           VALUES ($1, 'c1', $2, 'a', $3, 1)`,
+          [`m${seq}`, seq, text],
+        );
+      await pool.query(`INSERT INTO conversations (id, kind, title, created_at)
+        VALUES ('c1', 'group', 'Old', 1)`);
+      await pool.query(`INSERT INTO conversation_members (conversation_id, user_id, position)
+        VALUES ('c1', 'a', 0)`);
+      await oldAppend(0, 'Ünïcödé before the upgrade');
+      await oldAppend(1, 'and another before');
+
+      const store = await openPostgresStore({ connectionString: schema.url, maxConnections: 2 });
+      try {
+        const found = async (query: string) =>
+          (await store.searchMessages('a', query)).hits.map((hit) => hit.message.id);
+        const page = await store.searchMessages('a', 'unicode BEF');
+        expect(page.hits.map((hit) => [hit.message.id, hit.highlights])).toEqual([
+          [
+            'm0',
+            [
+              [0, 7],
+              [8, 11],
+            ],
+          ],
+        ]);
+        expect(await found('before')).toEqual(['m1', 'm0']);
+        // After the upgrade: an old node's append, an edit and a deletion (text '') by UPDATE.
+        await oldAppend(2, 'from an old node');
+        expect(await found('old node')).toEqual(['m2']);
+        await pool.query(`UPDATE messages SET text = 'the edited Wörding' WHERE id = 'm1'`);
+        await pool.query(`UPDATE messages SET text = '' WHERE id = 'm0'`);
+        expect(await found('before')).toEqual([]);
+        expect(await found('wording')).toEqual(['m1']);
+        expect(await found('unicode')).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      const { rows } = await pool.query<{ missing: number }>(
+        'SELECT count(*)::integer AS missing FROM messages WHERE search_words IS NULL',
+      );
+      expect(rows[0]?.missing).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('applies a version that arrives after a later one (a gap in the versions, filled later)', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    try {
+      const known = migrations.filter((migration) => migration.version !== 5);
+      expect(await migrate(pool, known)).toEqual(known.map((migration) => migration.version));
+      const late = { version: 5, name: 'arrives late', sql: 'CREATE TABLE arrived_late (x int)' };
+      expect(await migrate(pool, [...known, late])).toEqual([5]);
+      expect(await migrate(pool, [...known, late])).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('opens one direct conversation per pair when several nodes open it at once', async () => {
     const schema = await createSchema();
     schemas.push(schema.name);

@@ -17,6 +17,7 @@ import {
   isValidName,
   Limits,
   MessageSchema,
+  MessagesFoundSchema,
   SessionInfoSchema,
   type Message,
   messageLength,
@@ -71,6 +72,7 @@ const okShapes: Record<string, z.ZodType> = {
     hasMore: z.boolean(),
     revision: z.number().int().nonnegative(),
   }),
+  [Events.searchMessages]: MessagesFoundSchema.extend({ ok: z.literal(true) }),
 };
 const anyOk = z.looseObject({ ok: z.literal(true) });
 
@@ -221,6 +223,12 @@ function checkAck(fixture: Fixture, event: string, ack: Ack<any>): void {
   expect(shape.safeParse(ack).error?.issues ?? []).toEqual([]);
   fixture.checkedAcks += 1;
   if (ack.ok && event === Events.sendMessage) fixture.acked.push(ack.message);
+  // The attacker's searches never reach into the bystander's DM.
+  const searched =
+    ack.ok && event === Events.searchMessages
+      ? (ack.results as { conversationId: string }[]).map(({ conversationId }) => conversationId)
+      : [];
+  expect(searched).not.toContain(fixture.bystandersDirect);
 }
 
 /** The bystander, who only ever sends good requests, is served at once. */
@@ -494,6 +502,67 @@ describe('fuzzing every client event (random and adversarial payloads)', () => {
       editedShared?.reactions?.every((reaction) => reaction.userIds.includes(attacker.user.id)) ??
         true,
     ).toBe(true);
+    expect(fixture.checkedAcks).toBeGreaterThan(runsPerEvent);
+  });
+
+  it('searchMessages: query syntax of every kind, signed in or not, never another person’s DM', async () => {
+    const fixture = await setUp();
+    // Words the attacker's searches could find, if they reached where they must not.
+    for (const text of ['secret plans "NEAR" OR 50% off_sale', 'its secret * here']) {
+      await request(fixture.bystander.client, 'sendMessage', {
+        conversationId: fixture.bystandersDirect,
+        text,
+        clientMessageId: `secret-${text.length}`,
+      });
+    }
+    const syntax = fc
+      .array(
+        fc.constantFrom(
+          'secret',
+          'plans',
+          '"',
+          '*',
+          'NEAR',
+          'OR',
+          'AND',
+          'NOT',
+          '%',
+          '_',
+          "'",
+          '(',
+          ')',
+          ':',
+          '^',
+          '-',
+          '\\',
+          '&',
+          '|',
+          '!',
+          '{',
+          '}',
+          's',
+          'p',
+          ' ',
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(''));
+    const query = fc.oneof(adversarialString, syntax);
+    await fuzzEvent(
+      fixture,
+      fixture.attacker.client,
+      Events.searchMessages,
+      fc.oneof(
+        payloadsFor({ query: 'secret', before: 5 }),
+        query.map((text) => ({ query: text })),
+      ),
+    );
+    await fuzzEvent(fixture, fixture.anonymous, Events.searchMessages, payloadsFor({ query: 'x' }));
+    // The bystander finds their own words.
+    expect(
+      await request(fixture.bystander.client, 'searchMessages', { query: 'secret' }),
+    ).toMatchObject({ ok: true, results: [{ conversationId: fixture.bystandersDirect }] });
+    await checkInvariants(fixture);
     expect(fixture.checkedAcks).toBeGreaterThan(runsPerEvent);
   });
 

@@ -7,6 +7,7 @@ import {
   latestSchemaVersion,
   migrate,
   migrations,
+  registerSearchFunctions,
   SchemaTooNewError,
 } from '../../server/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
@@ -43,9 +44,11 @@ describe('SqliteStore on disk', () => {
     await store.close();
     const db = new DatabaseSync(file, { readOnly: true });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    // Every version this Parley knows, and only those (versions may have gaps).
     expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
-      Array.from({ length: latestSchemaVersion }, (_, index) => ({ version: index + 1 })),
+      migrations.map(({ version }) => ({ version })).sort((a, b) => a.version - b.version),
     );
+    expect(latestSchemaVersion).toBe(Math.max(...migrations.map(({ version }) => version)));
     db.close();
     // synchronous is per connection: ask the store's own.
     const reopened = SqliteStore.open(file);
@@ -306,6 +309,105 @@ describe('SqliteStore on disk', () => {
     await store.close();
   });
 
+  it('upgrades a version-4 database: the messages already there are found by search', async () => {
+    const file = tempFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    // A database as the release before search left it (version 5 is not needed first).
+    const old = new DatabaseSync(file);
+    expect(
+      migrate(
+        old,
+        migrations.filter((migration) => migration.version <= 4),
+      ),
+    ).toEqual([1, 2, 3, 4]);
+    old.exec(`
+      INSERT INTO conversations (id, kind, title, created_at) VALUES ('c1', 'group', 'Old', 1);
+      INSERT INTO conversation_members (conversation_id, user_id, position) VALUES ('c1', 'a', 0);
+      INSERT INTO messages (id, conversation_id, seq, author_id, text, sent_at)
+        VALUES ('m0', 'c1', 0, 'a', 'Ünïcödé before the upgrade', 1),
+               ('m1', 'c1', 1, 'a', 'and another before', 2);
+    `);
+    old.close();
+
+    const store = SqliteStore.open(file);
+    const page = await store.searchMessages('a', 'unicode BEF');
+    expect(page.hits.map((hit) => [hit.message.id, hit.highlights])).toEqual([
+      [
+        'm0',
+        [
+          [0, 7],
+          [8, 11],
+        ],
+      ],
+    ]);
+    expect((await store.searchMessages('a', 'before')).hits.map((hit) => hit.message.id)).toEqual([
+      'm1',
+      'm0',
+    ]);
+    await store.close();
+  });
+
+  it('search follows every change of a message’s text (edits, deletion as empty text, removal)', async () => {
+    const { store, room, file } = await storeWithRoom();
+    const first = await store.appendSystemMessage({
+      conversationId: room.id,
+      authorId: 'a',
+      text: 'the original wording',
+      sentAt: 1,
+    });
+    await store.appendSystemMessage({
+      conversationId: room.id,
+      authorId: 'a',
+      text: 'another original',
+      sentAt: 2,
+    });
+    await store.close();
+    // Changed the way an edit or a delete-for-everyone changes it: an UPDATE of the text.
+    const db = new DatabaseSync(file);
+    registerSearchFunctions(db);
+    db.prepare('UPDATE messages SET text = ? WHERE id = ?').run('the edited Wörding', first.id);
+    db.close();
+
+    const reopened = SqliteStore.open(file);
+    const found = async (query: string) =>
+      (await reopened.searchMessages('a', query)).hits.map((hit) => hit.message.text);
+    expect(await found('original')).toEqual(['another original']);
+    expect(await found('wording edit')).toEqual(['the edited Wörding']);
+    await reopened.close();
+
+    const again = new DatabaseSync(file);
+    registerSearchFunctions(again);
+    again.prepare("UPDATE messages SET text = '' WHERE id = ?").run(first.id);
+    again.prepare("DELETE FROM messages WHERE text = 'another original'").run();
+    again.close();
+    const last = SqliteStore.open(file);
+    expect((await last.searchMessages('a', 'wording')).hits).toEqual([]);
+    expect((await last.searchMessages('a', 'original')).hits).toEqual([]);
+    await last.close();
+  });
+
+  it('refuses a change of text from a connection that could not index it, changing nothing', async () => {
+    const { store, room, file } = await storeWithRoom();
+    await store.appendSystemMessage({
+      conversationId: room.id,
+      authorId: 'a',
+      text: 'kept as it is',
+      sentAt: 1,
+    });
+    await store.close();
+    const raw = new DatabaseSync(file);
+    expect(() => raw.prepare("UPDATE messages SET text = 'changed behind its back'").run()).toThrow(
+      /no such function: parley_search_document/,
+    );
+    raw.close();
+    const reopened = SqliteStore.open(file);
+    expect((await reopened.searchMessages('a', 'kept')).hits).toHaveLength(1);
+    expect((await reopened.listMessages(room.id, { limit: 5 })).messages[0]?.text).toBe(
+      'kept as it is',
+    );
+    await reopened.close();
+  });
+
   it('refuses a database written by a newer Parley', async () => {
     const { store, file } = await storeWithRoom();
     await store.close();
@@ -317,6 +419,22 @@ describe('SqliteStore on disk', () => {
     );
     db.close();
     expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
+  });
+
+  it('applies a version that arrives after a later one (a gap in the versions, filled later)', () => {
+    const db = new DatabaseSync(':memory:');
+    const known = migrations.filter((migration) => migration.version !== 5);
+    expect(migrate(db, known)).toEqual(known.map((migration) => migration.version));
+    // Version 5 lands later (another change's): it runs then, and only it.
+    const late = { version: 5, name: 'arrives late', sql: 'CREATE TABLE arrived_late (x)' };
+    const all = [
+      ...known.filter((migration) => migration.version < 5),
+      late,
+      ...known.filter((migration) => migration.version > 5),
+    ];
+    expect(migrate(db, all)).toEqual([5]);
+    expect(migrate(db, all)).toEqual([]);
+    db.close();
   });
 
   it('rolls a failed migration back entirely', () => {
@@ -342,6 +460,8 @@ describe('SqliteStore on disk', () => {
     });
     await store.close();
     const db = new DatabaseSync(file);
+    // Writing messages needs the search triggers' function (see the search tests below).
+    registerSearchFunctions(db);
     expect(() =>
       db
         .prepare(

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   MessageChangeResult,
   MessageCheck,
+  MessageSearchPage,
   MessageTarget,
   NewUser,
   Session,
@@ -1193,6 +1194,295 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
           'p5',
           'p6',
         ]);
+      });
+    });
+
+    describe('searching messages', () => {
+      let sentAt = 0;
+      async function say(conversationId: string, text: string) {
+        sentAt += 1;
+        return store.appendSystemMessage({ conversationId, authorId: 'x', text, sentAt });
+      }
+      const texts = (page: MessageSearchPage) => page.hits.map((hit) => hit.message.text);
+
+      it('finds messages whose words start with every query word, newest first, with highlights', async () => {
+        const room = await conversation(['a', 'b']);
+        const other = await conversation(['a']);
+        await say(room.id, 'Meet me at the Capsule Corp lab');
+        const cafe = await say(other.id, 'Coffee at the café, then the lab?');
+        await say(room.id, 'nothing to see');
+        await say(room.id, 'LAB results: capsules ready');
+
+        const page = await store.searchMessages('a', 'lab CAPS');
+        expect(texts(page)).toEqual([
+          'LAB results: capsules ready',
+          'Meet me at the Capsule Corp lab',
+        ]);
+        expect(page.hits.map((hit) => hit.highlights)).toEqual([
+          [
+            [0, 3],
+            [13, 17],
+          ],
+          [
+            [15, 19],
+            [28, 31],
+          ],
+        ]);
+        expect(page).toMatchObject({ hasMore: false, cursor: null });
+        expect(page.hits[0]?.message.conversationId).toBe(room.id);
+
+        // Accents, case and width aside; the word order does not matter; a word inside another
+        // word is not a prefix of it.
+        const accents = await store.searchMessages('a', 'ＣＡＦＥ then');
+        expect(accents.hits.map((hit) => hit.message)).toEqual([cafe]);
+        expect(accents.hits[0]?.highlights).toEqual([
+          [14, 18],
+          [20, 24],
+        ]);
+        expect(texts(await store.searchMessages('a', 'apsule'))).toEqual([]);
+        expect(texts(await store.searchMessages('a', 'lab zebra'))).toEqual([]);
+      });
+
+      it('searches only the conversations the user is a member of now', async () => {
+        const shared = await conversation(['a', 'b']);
+        const private_ = await conversation(['b']);
+        await say(shared.id, 'secret plans, shared');
+        await say(private_.id, 'secret plans, only for b');
+        expect(texts(await store.searchMessages('b', 'secret'))).toEqual([
+          'secret plans, only for b',
+          'secret plans, shared',
+        ]);
+        expect(texts(await store.searchMessages('a', 'secret'))).toEqual(['secret plans, shared']);
+        expect(texts(await store.searchMessages('nobody', 'secret'))).toEqual([]);
+
+        await store.removeMember(shared.id, 'a');
+        expect(texts(await store.searchMessages('a', 'secret'))).toEqual([]);
+        await store.addMember(shared.id, 'a');
+        expect(texts(await store.searchMessages('a', 'secret'))).toEqual(['secret plans, shared']);
+      });
+
+      it('never matches an empty message, and finds nothing for a query without words', async () => {
+        const room = await conversation(['a']);
+        await say(room.id, '');
+        await say(room.id, 'ok');
+        expect(texts(await store.searchMessages('a', 'ok'))).toEqual(['ok']);
+        for (const query of ['', '   ', '!!!', '👍', '\u200b']) {
+          expect(await store.searchMessages('a', query)).toEqual({
+            hits: [],
+            hasMore: false,
+            cursor: null,
+          });
+        }
+      });
+
+      it('takes FTS, tsquery and LIKE syntax in a query as plain text, never failing', async () => {
+        const room = await conversation(['a']);
+        await say(room.id, 'near the OR: 50% off_sale, "quoted" words and it\'s *starred*');
+        await say(room.id, 'plain message');
+        const hostile = [
+          '"',
+          '""',
+          '*',
+          'NEAR',
+          'NEAR(a b)',
+          'OR',
+          'AND NOT',
+          '%',
+          '_',
+          "'",
+          "it's",
+          '"quoted"',
+          '*starred*',
+          'off_sale',
+          '50%',
+          'a:* | !b & (c)',
+          'text:near',
+          '^near',
+          '-plain',
+          '\\',
+          "'; DROP TABLE messages; --",
+          '{near}',
+        ];
+        const found: Record<string, string[]> = {};
+        for (const query of hostile) found[query] = texts(await store.searchMessages('a', query));
+        const quoted = ['near the OR: 50% off_sale, "quoted" words and it\'s *starred*'];
+        expect(found).toEqual({
+          '"': [],
+          '""': [],
+          '*': [],
+          NEAR: quoted,
+          'NEAR(a b)': [],
+          OR: quoted,
+          'AND NOT': [],
+          '%': [],
+          _: [],
+          "'": [],
+          "it's": quoted,
+          '"quoted"': quoted,
+          '*starred*': quoted,
+          off_sale: quoted,
+          '50%': quoted,
+          'a:* | !b & (c)': [],
+          'text:near': [],
+          '^near': quoted,
+          '-plain': ['plain message'],
+          '\\': [],
+          "'; DROP TABLE messages; --": [],
+          '{near}': quoted,
+        });
+        expect((await store.listMessages(room.id, { limit: 10 })).messages).toHaveLength(2);
+      });
+
+      it('pages newest first with a cursor: no hit twice, none missed', async () => {
+        const room = await conversation(['a']);
+        const other = await conversation(['a']);
+        for (let index = 0; index < 7; index += 1) {
+          await say(index % 2 === 0 ? room.id : other.id, `report ${index}`);
+          await say(room.id, `noise ${index}`);
+        }
+        const first = await store.searchMessages('a', 'rep', { limit: 3 });
+        expect(texts(first)).toEqual(['report 6', 'report 5', 'report 4']);
+        expect(first.hasMore).toBe(true);
+        expect(first.cursor).toBe(first.hits.at(-1)?.cursor);
+        const second = await store.searchMessages('a', 'rep', {
+          limit: 3,
+          before: first.cursor ?? 0,
+        });
+        expect(texts(second)).toEqual(['report 3', 'report 2', 'report 1']);
+        const third = await store.searchMessages('a', 'rep', {
+          limit: 3,
+          before: second.cursor ?? 0,
+        });
+        expect(texts(third)).toEqual(['report 0']);
+        expect(third).toMatchObject({ hasMore: false, cursor: null });
+        // Exactly a page left: no empty page after it.
+        const exact = await store.searchMessages('a', 'rep', {
+          limit: 4,
+          before: first.cursor ?? 0,
+        });
+        expect(texts(exact)).toEqual(['report 3', 'report 2', 'report 1', 'report 0']);
+        expect(exact.hasMore).toBe(false);
+      });
+
+      it('answers 50 hits unless asked otherwise, and never more than 100', async () => {
+        const room = await conversation(['a']);
+        for (let index = 0; index < 101; index += 1) await say(room.id, `ping ${index}`);
+        const byDefault = await store.searchMessages('a', 'ping');
+        expect(byDefault.hits).toHaveLength(50);
+        expect(byDefault.hits[0]?.message.text).toBe('ping 100');
+        const capped = await store.searchMessages('a', 'ping', { limit: 1_000 });
+        expect(capped.hits).toHaveLength(100);
+        expect(capped.hasMore).toBe(true);
+        const rest = await store.searchMessages('a', 'ping', {
+          limit: 1_000,
+          before: capped.cursor ?? 0,
+        });
+        expect(texts(rest)).toEqual(['ping 0']);
+      });
+
+      it('highlights in UTF-16 offsets of the original text, whole characters and marks', async () => {
+        const room = await conversation(['a']);
+        const text = '👩‍👩‍👧 İstanbul, cafe\u0301s and 𝐁𝐨𝐥𝐝 ½';
+        await say(room.id, text);
+        const [hit] = (await store.searchMessages('a', 'istan CAFES bold 1')).hits;
+        expect(hit?.highlights.map(([start, end]) => text.slice(start, end))).toEqual([
+          'İstan',
+          'cafe\u0301s',
+          '𝐁𝐨𝐥𝐝',
+          '½',
+        ]);
+        // A query longer than any indexed word is still decided on the whole word.
+        const long = 'a'.repeat(300);
+        await say(room.id, long);
+        await say(room.id, `${'a'.repeat(250)}b`);
+        expect(texts(await store.searchMessages('a', 'a'.repeat(260)))).toEqual([long]);
+      });
+
+      it('skips what the searcher hid and what was deleted for everyone; a hit is the message as reads show it', async () => {
+        const room = await conversation(['a', 'b']);
+        let clientId = 0;
+        const send = async (senderId: string, text: string, replyToId?: string) => {
+          clientId += 1;
+          const { message } = await store.appendUserMessage({
+            conversationId: room.id,
+            senderId,
+            clientMessageId: `s${clientId}`,
+            text,
+            sentAt: 100 + clientId,
+            authorFor: () => senderId,
+            ...(replyToId === undefined ? {} : { replyToId }),
+          });
+          return message;
+        };
+        const allow: MessageCheck = () => null;
+        const plans = await send('a', 'party plans');
+        const reply = await send('b', 'party at eight then', plans.id);
+        const deleted = await send('a', 'party is off, sorry');
+        const hidden = await send('b', 'party gossip a hid');
+        await store.editMessage({
+          conversationId: room.id,
+          messageId: plans.id,
+          text: 'party plans, edited',
+          editedAt: 200,
+          check: allow,
+        });
+        await store.reactToMessage({
+          conversationId: room.id,
+          messageId: reply.id,
+          userId: 'a',
+          emoji: '🎉',
+          reactedAt: 201,
+          maxEmoji: 20,
+        });
+        await store.deleteMessage({
+          conversationId: room.id,
+          messageId: deleted.id,
+          deletedAt: 202,
+          check: allow,
+        });
+        await store.hideMessage({
+          conversationId: room.id,
+          messageId: hidden.id,
+          userId: 'a',
+          hiddenAt: 203,
+        });
+
+        const found = await store.searchMessages('a', 'party');
+        expect(found.hits.map((hit) => hit.message)).toEqual([
+          await store.getMessage(room.id, reply.id, 'a'),
+          await store.getMessage(room.id, plans.id, 'a'),
+        ]);
+        expect(found.hits.map((hit) => hit.message)).toEqual([
+          expect.objectContaining({
+            text: 'party at eight then',
+            replyTo: expect.objectContaining({
+              messageId: plans.id,
+              snippet: 'party plans, edited',
+            }),
+            reactions: [{ emoji: '🎉', userIds: ['a'] }],
+          }),
+          expect.objectContaining({ text: 'party plans, edited', editedAt: 200, editCount: 1 }),
+        ]);
+        expect(found.hits[0]?.message).not.toHaveProperty('senderId');
+        // Only the person who hid it stops finding it; nobody finds a deleted one.
+        expect(texts(await store.searchMessages('b', 'party'))).toEqual([
+          'party gossip a hid',
+          'party at eight then',
+          'party plans, edited',
+        ]);
+        expect(texts(await store.searchMessages('a', 'gossip'))).toEqual([]);
+        expect(texts(await store.searchMessages('a', 'sorry'))).toEqual([]);
+        expect(texts(await store.searchMessages('b', 'sorry'))).toEqual([]);
+        // Pages step over the hidden newest hit: one hit each, none missed.
+        const first = await store.searchMessages('a', 'party', { limit: 1 });
+        expect(texts(first)).toEqual(['party at eight then']);
+        expect(first.hasMore).toBe(true);
+        const second = await store.searchMessages('a', 'party', {
+          limit: 1,
+          before: first.cursor ?? undefined,
+        });
+        expect(second).toMatchObject({ hasMore: false, cursor: null });
+        expect(texts(second)).toEqual(['party plans, edited']);
       });
     });
   });

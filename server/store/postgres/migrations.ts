@@ -197,12 +197,55 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX hidden_by_viewer ON hidden_messages (conversation_id, user_id, revision);
     `,
   },
+  // Search (6) was written beside version 5 and does not depend on it: a database that got 6
+  // first applies 5 after it (migrate runs whatever is not recorded).
+  {
+    version: 6,
+    name: 'full-text message search',
+    // search_words holds the message's folded words and their first one and two characters,
+    // marked ^ (server/search.ts postgresDocumentOf: PostgreSQL's parser and unaccent fold
+    // differently from the other stores), written by the store with the text, as
+    // array_to_tsvector of exactly those lexemes: NULL until then. A change of text that does not
+    // also write search_words (an edit, a deletion, a node on the previous release) sets it back
+    // to NULL, and the store fills NULL words in at open and before each search, batch by batch:
+    // the rows from before this version too. search_order numbers messages in the order they
+    // were stored (existing rows get numbers as the column is added): newest first is its
+    // descending order, and a page's cursor is one of its values.
+    sql: `
+      ALTER TABLE messages
+        ADD COLUMN search_order bigint GENERATED ALWAYS AS IDENTITY,
+        ADD COLUMN search_words tsvector;
+      CREATE UNIQUE INDEX messages_by_search_order ON messages (search_order);
+      CREATE INDEX messages_search_words ON messages USING gin (search_words);
+      CREATE INDEX messages_without_search_words ON messages (search_order)
+        WHERE search_words IS NULL;
+
+      CREATE FUNCTION parley_forget_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.search_words IS NOT DISTINCT FROM OLD.search_words THEN
+          NEW.search_words := NULL;
+        END IF;
+        RETURN NEW;
+      END
+      $$;
+      CREATE TRIGGER messages_search_words_follow_text
+        BEFORE UPDATE OF text ON messages
+        FOR EACH ROW WHEN (NEW.text IS DISTINCT FROM OLD.text)
+        EXECUTE FUNCTION parley_forget_search_words();
+    `,
+  },
 ];
 
 export const migrationsTable = 'parley_schema_migrations';
 
-/** Applies every pending migration; returns the versions applied by this call. */
-export async function migrate(pool: Pool): Promise<number[]> {
+/**
+ * Applies every pending migration; returns the versions applied by this call. Versions need not
+ * be contiguous: each one not yet recorded runs, in the list's order.
+ */
+export async function migrate(
+  pool: Pool,
+  known: readonly Migration[] = migrations,
+): Promise<number[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -221,7 +264,7 @@ export async function migrate(pool: Pool): Promise<number[]> {
       `SELECT version FROM ${migrationsTable}`,
     );
     const applied = new Set(rows.map((row) => row.version));
-    const pending = migrations.filter((migration) => !applied.has(migration.version));
+    const pending = known.filter((migration) => !applied.has(migration.version));
     for (const migration of pending) {
       await client.query(migration.sql);
       await client.query(`INSERT INTO ${migrationsTable} (version, name) VALUES ($1, $2)`, [

@@ -95,6 +95,14 @@ export const messageSelect = `SELECT m.id, m.conversation_id, m.author_id, m.tex
   LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id
   LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = $1::text`;
 
+/** A message found by a search, with its place in the order of storing (bigint: a string). */
+export interface SearchHitRow extends MessageRow {
+  search_order: string;
+}
+
+/** messageSelect with each message's place in the order of storing (parameter $1: the viewer). */
+export const searchHitSelect = messageSelect.replace(/^SELECT /, 'SELECT m.search_order, ');
+
 /** Members in join order, as one array column next to the conversation's own columns. */
 export const conversationColumns = `c.id, c.kind, c.title, c.created_by, c.created_at,
   ARRAY(SELECT m.user_id FROM conversation_members m

@@ -2,6 +2,7 @@
 // and is recorded in `schema_migrations`; a database written by a newer Parley is refused
 // rather than guessed at. Append new migrations; never edit one that has shipped.
 import type { DatabaseSync } from 'node:sqlite';
+import { searchDocumentOf } from '../../search.ts';
 
 export interface Migration {
   version: number;
@@ -192,9 +193,50 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX hidden_by_viewer ON hidden_messages (conversation_id, user_id, revision);
     `,
   },
+  // Search (6) was written beside version 5 and does not depend on it: a database that got 6
+  // first applies 5 after it (migrate skips what is recorded, gaps allowed).
+  {
+    version: 6,
+    name: 'full-text message search',
+    // An external-content FTS5 index over messages: it keeps only the words, the text stays in
+    // messages. What it indexes is parley_search_document(text) (server/search.ts, registered on
+    // every connection by migrate): the folded words, so the ascii tokenizer only splits on the
+    // spaces between them and never folds again. detail=none: a search needs which messages
+    // hold a word, never where; prefix indexes make one- to three-letter prefixes cheap. The
+    // triggers follow every write of text, edits and deletions (text = '') included; the last
+    // statement indexes the messages already there. Never 'rebuild' this table: that would
+    // index the raw text.
+    sql: `
+      CREATE VIRTUAL TABLE messages_search USING fts5(
+        text,
+        content = 'messages',
+        content_rowid = 'rowid',
+        tokenize = 'ascii',
+        detail = 'none',
+        prefix = '1 2 3'
+      );
+      CREATE TRIGGER messages_search_after_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_search (rowid, text)
+          VALUES (new.rowid, parley_search_document(new.text));
+      END;
+      CREATE TRIGGER messages_search_after_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_search (messages_search, rowid, text)
+          VALUES ('delete', old.rowid, parley_search_document(old.text));
+      END;
+      CREATE TRIGGER messages_search_after_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_search (messages_search, rowid, text)
+          VALUES ('delete', old.rowid, parley_search_document(old.text));
+        INSERT INTO messages_search (rowid, text)
+          VALUES (new.rowid, parley_search_document(new.text));
+      END;
+      INSERT INTO messages_search (rowid, text)
+        SELECT rowid, parley_search_document(text) FROM messages;
+    `,
+  },
 ];
 
-export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
+/** The highest version, wherever it sits in the list (versions may arrive out of order). */
+export const latestSchemaVersion = Math.max(0, ...migrations.map((migration) => migration.version));
 
 export class SchemaTooNewError extends Error {
   override name = 'SchemaTooNewError';
@@ -211,12 +253,26 @@ function appliedVersions(db: DatabaseSync): Set<number> {
   return new Set(rows.map((row) => Number(row.version)));
 }
 
-/** Brings the schema up to date; returns the versions it applied (empty when current). */
+/**
+ * The SQL functions the schema's triggers call. Registered on every connection before anything
+ * writes a message (migrate does it): a connection without them cannot change messages.
+ */
+export function registerSearchFunctions(db: DatabaseSync): void {
+  db.function('parley_search_document', { deterministic: true }, (text) =>
+    searchDocumentOf(String(text)),
+  );
+}
+
+/**
+ * Brings the schema up to date; returns the versions it applied (empty when current). Versions
+ * need not be contiguous: each one not yet recorded runs, in the list's order.
+ */
 export function migrate(
   db: DatabaseSync,
   pending: readonly Migration[] = migrations,
   now: () => number = Date.now,
 ): number[] {
+  registerSearchFunctions(db);
   const applied = appliedVersions(db);
   const newest = Math.max(0, ...applied);
   const known = Math.max(0, ...pending.map((migration) => migration.version));

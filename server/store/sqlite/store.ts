@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import { reactionFits, type StoredReaction, toWireMessage } from '../messageView.ts';
+import { ftsMatchOf, matchMessage, searchLimitOf, searchTermsOf } from '../../search.ts';
 import type {
   AppendResult,
   ChangesPage,
@@ -23,6 +24,9 @@ import type {
   AvatarImage,
   MemberPosition,
   MessagePage,
+  MessageSearchHit,
+  MessageSearchOptions,
+  MessageSearchPage,
   NewConversation,
   NewDirectConversation,
   NewSystemMessage,
@@ -87,14 +91,15 @@ const nullableInteger = (value: unknown): number | null => (value === null ? nul
  * A message with what it shows: the original it replies to (of its own conversation only), its
  * reactions, and the viewer's hide. The viewer (or NULL) is the statement's first parameter.
  */
-const messageSelect = `SELECT m.*,
-    o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id, o.text AS o_text,
-    o.deleted_at AS o_deleted_at,
+const messageShows = `o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id,
+    o.text AS o_text, o.deleted_at AS o_deleted_at,
     (SELECT json_group_array(json_array(r.emoji, r.user_id, r.reacted_at))
-     FROM message_reactions r WHERE r.message_id = m.id) AS reactions_json,
-    h.revision AS hidden_revision
+     FROM message_reactions r WHERE r.message_id = m.id) AS reactions_json`;
+const replyJoin =
+  'LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id';
+const messageSelect = `SELECT m.*, ${messageShows}, h.revision AS hidden_revision
   FROM messages m
-  LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id
+  ${replyJoin}
   LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = ?`;
 
 function messageFromRow(row: Row): Message {
@@ -810,6 +815,49 @@ export class SqliteStore implements Store {
 
   async getSendCount(conversationId: string, senderId: string): Promise<number> {
     return this.#sendCount(conversationId, senderId);
+  }
+
+  async searchMessages(
+    userId: string,
+    query: string,
+    options: MessageSearchOptions = {},
+  ): Promise<MessageSearchPage> {
+    const terms = searchTermsOf(query);
+    const limit = searchLimitOf(options.limit);
+    if (terms.length === 0) return { hits: [], hasMore: false, cursor: null };
+    // The index streams its hits newest (highest rowid) first and the join drops other people's
+    // conversations, so a common word stops after a page. matchMessage decides each candidate;
+    // it only ever refuses one here when a term is longer than the index keeps. A message the
+    // searcher hid is skipped (a deleted one's text is '' and is never indexed with words); a
+    // hit shows what every read shows (its quote, reactions, edit).
+    const sql = `SELECT m.rowid AS search_cursor, m.*, ${messageShows}, NULL AS hidden_revision
+       FROM messages_search s
+       JOIN messages m ON m.rowid = s.rowid
+       ${replyJoin}
+       WHERE messages_search MATCH ? AND s.rowid < ? AND m.text <> ''
+         AND m.conversation_id IN
+           (SELECT conversation_id FROM conversation_members WHERE user_id = ?)
+         AND NOT EXISTS
+           (SELECT 1 FROM hidden_messages h WHERE h.message_id = m.id AND h.user_id = ?)
+       ORDER BY s.rowid DESC LIMIT ?`;
+    const match = ftsMatchOf(terms);
+    const hits: MessageSearchHit[] = [];
+    let before = options.before ?? Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = this.#all(sql, match, before, userId, userId, limit + 1);
+      for (const row of rows) {
+        const message = messageFromRow(row);
+        const highlights = matchMessage(message.text, terms);
+        if (!highlights) continue;
+        if (hits.length === limit) {
+          return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+        }
+        hits.push({ message, highlights, cursor: integer(row.search_cursor) });
+      }
+      const last = rows.at(-1);
+      if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
+      before = integer(last.search_cursor);
+    }
   }
 
   /** The durability settings in force on this connection (for diagnostics and tests). */
