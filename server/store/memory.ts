@@ -546,17 +546,17 @@ export class MemoryStore implements Store {
       const place = this.#stored[cursor];
       if (!place || !memberOf.has(place.conversationId)) continue;
       const message = this.#messages.get(place.conversationId)?.[place.seq];
-      // A deleted message's text is '' and matches nothing; one the searcher hid is not theirs
-      // to find any more.
-      if (!message || message.text === '' || this.#hidden.has(`${message.id}\n${userId}`)) {
-        continue;
-      }
+      // A deleted message's text is '' and matches nothing.
+      if (!message || message.text === '') continue;
       if (place.foldedFrom !== message.text) {
         place.words = ` ${foldedWords(message.text).join(' ')}`;
         place.foldedFrom = message.text;
       }
       // A cheap test on the folded words first; matchMessage decides, as in the other stores.
       if (!containsAll(place.words, spacedTerms)) continue;
+      // One the searcher hid is not theirs to find any more (asked of candidates only: the
+      // key is a string built per message).
+      if (this.#hidden.has(`${message.id}\n${userId}`)) continue;
       const highlights = matchMessage(message.text, terms);
       if (!highlights) continue;
       if (hits.length === limit) {
