@@ -6,6 +6,10 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   test: {
+    // Vitest's default on these 2 cores is one worker (cores - 1): every file, e2e included, ran
+    // one after another. Two let the CPU-bound unit and model files run while an e2e file
+    // waits on its browser and server.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
