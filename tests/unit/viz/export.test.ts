@@ -150,7 +150,9 @@ describe('the viz:export and viz:check commands', () => {
     expect(check.status).toBe(1);
     expect(check.stderr).toContain('onboarding.svg (differs)');
     expect(check.stderr).not.toContain('session.svg');
-  });
+    // Four whole exports in child processes (every machine laid out by ELK): about 10 s alone,
+    // more beside the other tests on 2 cores. The limit is for a hang, not a speed target.
+  }, 120_000);
 });
 
 /** Host elements of a rendered StatechartSvg tree (it builds plain elements, no components). */

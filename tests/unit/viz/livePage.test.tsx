@@ -2,7 +2,16 @@
 // Live mode in the Electron inspector window: records arriving over the (fake) preload bridge
 // highlight the machine's states and fill the event log, and the actor tree tells two actors
 // of one machine apart.
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  cleanup,
+  configure,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { VisualizerApp } from '../../../src/viz/app/VisualizerApp.tsx';
@@ -13,6 +22,10 @@ import {
   systemFixtureActors,
   systemFixtureEntries,
 } from './fixtures.ts';
+
+// The page lays the diagram out with ELK before the first state shows: under load on 2 cores
+// (two test workers and a browser) that can take longer than Testing Library's 1 s default.
+configure({ asyncUtilTimeout: 5_000 });
 
 type Listener = (record: unknown) => void;
 
