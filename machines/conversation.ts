@@ -26,7 +26,7 @@ import type {
   ProtocolError,
   Receipts,
 } from '../server/protocol.ts';
-import { clipToMessageLimit, Limits, messageLength } from '../server/protocol.ts';
+import { clipToMessageLimit, Limits, messageLength, replySnippet } from '../server/protocol.ts';
 import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
 import { outgoingSystemId, systemIds, type SocketCommand } from './system.ts';
 import type { UnsentMessage } from './unsent.ts';
@@ -116,6 +116,10 @@ export type ConversationEvent =
   | { type: 'receipts.moved'; receipts: Receipts }
   /** The user muted or unmuted it in another window. */
   | { type: 'mute.changed'; muted: boolean }
+  /** One of its messages was edited, deleted for everyone or reacted to, as it is now. */
+  | { type: 'message.changed'; message: Message }
+  /** The user deleted one of its messages for themselves in another window. */
+  | { type: 'message.hidden'; messageId: string }
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
@@ -560,6 +564,41 @@ export const conversationMachine = setup({
       const command: SocketCommand = { type: 'markDelivered', conversationId: context.id, seq };
       if (socket) enqueue.sendTo(socket, command);
     }),
+    /**
+     * A loaded message as it is now (an edit, a deletion, reactions): replaced where it is, its
+     * seq unchanged. One not loaded stays unloaded (paging brings it as it is); the preview
+     * follows when it is the last.
+     */
+    replaceMessage: assign(({ context }, params: { message: Message }) => ({
+      messages: context.messages.map((message) => {
+        if (message.seq === params.message.seq) return params.message;
+        // Its loaded replies quote it as it is now (the server does not push them again).
+        if (message.replyTo?.messageId !== params.message.id) return message;
+        const deleted = params.message.deletedAt !== undefined;
+        return {
+          ...message,
+          replyTo: {
+            ...message.replyTo,
+            snippet: deleted ? '' : replySnippet(params.message.text),
+            deleted,
+          },
+        };
+      }),
+      lastMessage:
+        context.lastMessage?.seq === params.message.seq ? params.message : context.lastMessage,
+    })),
+    /**
+     * Deleted for the user: kept in its place (seqs stay gap-free, so no hole is caught up on),
+     * marked hidden and emptied; the views leave it out.
+     */
+    hideMessage: assign(({ context }, params: { messageId: string }) => {
+      const hide = (message: Message): Message =>
+        message.id === params.messageId ? { ...message, text: '', hidden: true } : message;
+      return {
+        messages: context.messages.map(hide),
+        lastMessage: context.lastMessage && hide(context.lastMessage),
+      };
+    }),
     adoptReceipts: assign(({ context }, params: { receipts: Receipts }) => ({
       receipts: mergeReceipts(context.receipts, params.receipts),
     })),
@@ -659,6 +698,12 @@ export const conversationMachine = setup({
     'outgoing.settled': { actions: 'advanceOutbox' },
     'receipts.moved': {
       actions: { type: 'adoptReceipts', params: ({ event }) => ({ receipts: event.receipts }) },
+    },
+    'message.changed': {
+      actions: { type: 'replaceMessage', params: ({ event }) => ({ message: event.message }) },
+    },
+    'message.hidden': {
+      actions: { type: 'hideMessage', params: ({ event }) => ({ messageId: event.messageId }) },
     },
   },
   states: {

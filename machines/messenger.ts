@@ -101,6 +101,10 @@ export type MessengerEvent =
   | { type: 'receipts.changed'; receipts: ReceiptsChanged }
   /** The user muted or unmuted a conversation in another window. */
   | { type: 'muted.changed'; state: MutedState }
+  /** A message was edited, deleted for everyone or reacted to (issue 16). */
+  | { type: 'message.changed'; message: Message }
+  /** The user deleted a message for themselves in another window. */
+  | { type: 'message.hidden'; conversationId: string; messageId: string }
   /** From the server's push, or from newChat with the conversation it made (`open`: show it). */
   | { type: 'conversation.added'; added: ConversationAdded; open?: boolean }
   // From the session.
@@ -318,6 +322,13 @@ export const messengerMachine = setup({
           enqueue.sendTo(ref, { type: 'receipts.moved', receipts: { deliveredSeq, readSeq } });
       },
     ),
+    /** Hands a change to one message to its conversation (unknown conversations: nothing). */
+    forwardMessageChange: enqueueActions(
+      ({ context, enqueue }, params: { conversationId: string; event: ConversationEvent }) => {
+        const ref = ownValue(context.conversations, params.conversationId);
+        if (ref) enqueue.sendTo(ref, params.event);
+      },
+    ),
     /** Remembers the focus and tells the open conversation (only it reads). */
     setFocus: enqueueActions(({ context, enqueue }, params: { focused: boolean }) => {
       enqueue.assign({ windowFocused: params.focused });
@@ -475,6 +486,24 @@ export const messengerMachine = setup({
           actions: {
             type: 'forwardReceipts',
             params: ({ event }) => ({ receipts: event.receipts }),
+          },
+        },
+        'message.changed': {
+          actions: {
+            type: 'forwardMessageChange',
+            params: ({ event }) => ({
+              conversationId: event.message.conversationId,
+              event: { type: 'message.changed', message: event.message },
+            }),
+          },
+        },
+        'message.hidden': {
+          actions: {
+            type: 'forwardMessageChange',
+            params: ({ event }) => ({
+              conversationId: event.conversationId,
+              event: { type: 'message.hidden', messageId: event.messageId },
+            }),
           },
         },
         'window.focused': { actions: { type: 'setFocus', params: { focused: true } } },

@@ -351,6 +351,16 @@ const conversationModel: MachineModel = {
         type: 'receipts.moved',
         receipts: { deliveredSeq: context.lastMessage?.seq ?? -1, readSeq: 0 },
       },
+      // Its last message edited by its author, or deleted by the user in another window.
+      ...(context.lastMessage
+        ? [
+            {
+              type: 'message.changed',
+              message: { ...context.lastMessage, text: 'Edited.', editedAt: 1, editCount: 1 },
+            },
+            { type: 'message.hidden', messageId: context.lastMessage.id },
+          ]
+        : []),
       { type: 'conversation.opened' },
       // Opened by a notification's click while the window has no focus: nothing read yet.
       { type: 'conversation.opened', focused: false },
@@ -731,6 +741,12 @@ const messengerEvents: ModelEvent[] = [
     type: 'receipts.changed',
     receipts: { conversationId: 'c-group', deliveredSeq: 5, readSeq: 4 },
   },
+  // Goku edits his last message; the user deletes it for themselves in another window.
+  {
+    type: 'message.changed',
+    message: { ...groupUpdate().message!, text: 'Edited.', editedAt: 1, editCount: 1 },
+  },
+  { type: 'message.hidden', conversationId: 'c-group', messageId: groupUpdate().message!.id },
   // From the notifier: what the platform allows (at start, after asking, or changed since).
   { type: 'permission.changed', permission: 'default', dismissed: false },
   { type: 'permission.changed', permission: 'default', dismissed: true },

@@ -58,8 +58,8 @@ export function ConversationView({
     close();
   };
   const rows = useMemo(
-    () => buildRows(messages, usersById, unreadFromSeq),
-    [buildRows, messages, usersById, unreadFromSeq],
+    () => buildRows(messages, usersById, unreadFromSeq, conversation.currentUserId),
+    [buildRows, messages, usersById, unreadFromSeq, conversation.currentUserId],
   );
   return (
     <Box

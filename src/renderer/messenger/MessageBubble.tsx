@@ -78,10 +78,67 @@ export const MessageBubble = memo(function MessageBubble({
             {author?.firstName ?? authorName}
           </Typography>
         )}
+        {message.replyTo && (
+          <Box
+            sx={{
+              borderLeft: 3,
+              borderColor: isOwn ? 'primary.contrastText' : 'primary.main',
+              pl: 1,
+              mb: 0.5,
+              opacity: 0.85,
+              typography: 'caption',
+            }}
+          >
+            <Box component="span" sx={{ display: 'block', fontWeight: 600 }}>
+              {row.replyAuthor}
+            </Box>
+            <Box
+              component="span"
+              dir="auto"
+              sx={{ fontStyle: message.replyTo.deleted ? 'italic' : 'normal' }}
+            >
+              {message.replyTo.deleted ? 'This message was deleted' : message.replyTo.snippet}
+            </Box>
+          </Box>
+        )}
         {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
-        <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
-          <MessageText text={message.text} isOwn={isOwn} />
-        </Typography>
+        {message.deleted ? (
+          <Typography variant="body2" component="div" sx={{ fontStyle: 'italic', opacity: 0.8 }}>
+            This message was deleted
+          </Typography>
+        ) : (
+          <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
+            <MessageText text={message.text} isOwn={isOwn} />
+          </Typography>
+        )}
+        {row.reactions && row.reactions.length > 0 && (
+          <Box
+            role="list"
+            aria-label="Reactions"
+            sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, mt: 0.5 }}
+          >
+            {row.reactions.map(({ emoji, names, mine }) => (
+              <Box
+                key={emoji}
+                role="listitem"
+                // Screen readers hear who reacted, not only how many (issue 16).
+                aria-label={`${emoji} ${names.length}: ${names.join(', ')}`}
+                title={names.join(', ')}
+                sx={{
+                  px: 0.75,
+                  borderRadius: 3,
+                  border: 1,
+                  borderColor: mine ? 'primary.light' : 'divider',
+                  bgcolor: 'background.paper',
+                  color: 'text.primary',
+                  typography: 'caption',
+                }}
+              >
+                {emoji} {names.length}
+              </Box>
+            ))}
+          </Box>
+        )}
         <Box
           sx={{
             display: 'flex',
@@ -93,6 +150,7 @@ export const MessageBubble = memo(function MessageBubble({
             opacity: 0.8,
           }}
         >
+          {message.edited && !message.deleted && <span>edited</span>}
           <time dateTime={new Date(message.sentAt).toISOString()}>
             {formatClockTime(message.sentAt)}
           </time>

@@ -18,6 +18,10 @@ export interface MessageRow {
   author: User | undefined;
   /** First of a run by the same person on the same day. */
   startsRun: boolean;
+  /** Its reactions with who chose each, by name ("You" for the user), as the chips say. */
+  reactions?: { emoji: string; names: string[]; mine: boolean }[];
+  /** The quoted message's author's name, when it answers one. */
+  replyAuthor?: string;
 }
 
 /** "New messages": where the unread part began when the conversation was opened. */
@@ -32,7 +36,13 @@ export function buildLogRows(
   messages: readonly OpenConversationMessage[],
   usersById: ReadonlyMap<string, User>,
   unreadFromSeq: number | null = null,
+  currentUserId: string | null = null,
 ): LogRow[] {
+  const nameOf = (userId: string) => {
+    if (userId === currentUserId) return 'You';
+    const user = usersById.get(userId);
+    return user ? `${user.firstName} ${user.lastName}` : 'Someone';
+  };
   const rows: LogRow[] = [];
   let previous: OpenConversationMessage | undefined;
   let unreadPlaced = unreadFromSeq === null;
@@ -49,6 +59,16 @@ export function buildLogRows(
       message,
       author: usersById.get(message.authorId),
       startsRun: newDay || previous?.authorId !== message.authorId,
+      ...(message.reactions
+        ? {
+            reactions: message.reactions.map(({ emoji, userIds }) => ({
+              emoji,
+              names: userIds.map(nameOf),
+              mine: currentUserId !== null && userIds.includes(currentUserId),
+            })),
+          }
+        : {}),
+      ...(message.replyTo ? { replyAuthor: nameOf(message.replyTo.authorId) } : {}),
     });
     previous = message;
   }
@@ -62,8 +82,8 @@ export function buildLogRows(
  */
 export function createLogRowBuilder(): typeof buildLogRows {
   let previous = new Map<string, LogRow>();
-  return (messages, usersById, unreadFromSeq = null) => {
-    const rows = buildLogRows(messages, usersById, unreadFromSeq).map((row) => {
+  return (messages, usersById, unreadFromSeq = null, currentUserId = null) => {
+    const rows = buildLogRows(messages, usersById, unreadFromSeq, currentUserId).map((row) => {
       const before = previous.get(row.key);
       return before && sameRow(before, row) ? before : row;
     });

@@ -25,6 +25,14 @@ export interface OpenConversationMessage {
   isOwn: boolean;
   /** Why sending failed (status `failed`): retry with `message.retried` to that message. */
   error: string | null;
+  /** Edited by its author after it was sent (issue 16). */
+  edited?: boolean;
+  /** Deleted for everyone by its author: shown as "This message was deleted". */
+  deleted?: boolean;
+  /** One emoji per person: each emoji with who chose it, in the server's order. */
+  reactions?: readonly { emoji: string; userIds: readonly string[] }[];
+  /** The message it answers, as it is now (its snippet; deleted when it was). */
+  replyTo?: Message['replyTo'];
 }
 
 export interface OpenConversationView {
@@ -75,7 +83,10 @@ export function createMessageRows() {
       rowCache = new WeakMap();
       rowCacheUserId = currentUserId;
     }
-    const rows = messages.map((message) => {
+    const rows: OpenConversationMessage[] = [];
+    for (const message of messages) {
+      // Deleted for me (in this or another window): the person does not see it any more.
+      if (message.hidden) continue;
       const isOwn = message.authorId === currentUserId;
       const status = isOwn ? receiptOf(message.seq, receipts) : 'sent';
       let row = rowCache.get(message);
@@ -89,11 +100,15 @@ export function createMessageRows() {
           status,
           isOwn,
           error: null,
+          ...(message.editedAt !== undefined ? { edited: true } : {}),
+          ...(message.deletedAt !== undefined ? { deleted: true } : {}),
+          ...(message.reactions?.length ? { reactions: message.reactions } : {}),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
         };
         rowCache.set(message, row);
       }
-      return row;
-    });
+      rows.push(row);
+    }
     const confirmed = new Set(rows.map((row) => row.key));
     for (const snapshot of outbox) {
       const { clientMessageId, text, createdAt, failure } = snapshot.context;

@@ -40,11 +40,12 @@ export function toSidebarRow(
   const { title, avatar } = conversationIdentity(conversation, users, currentUserId);
   const last = conversation.lastMessage;
   let by = '';
-  if (last) {
+  if (last && !last.hidden) {
     if (last.authorId === currentUserId) by = 'You';
     else if (conversation.kind === 'group') by = ownValue(users, last.authorId)?.firstName ?? '';
   }
-  const text = last?.text ?? '';
+  // Deleted for everyone: said so; deleted for me (hidden): nothing to preview.
+  const text = last?.deletedAt !== undefined ? 'This message was deleted' : (last?.text ?? '');
   // The open conversation's draft is in its composer; whitespace alone is no draft.
   const draftLine = selected ? '' : draft.trim().replace(/\s+/g, ' ');
   let preview = by ? `${by}: ${text}` : text;

@@ -29,6 +29,8 @@ import {
   ConversationCreatedSchema,
   ConversationRemovedSchema,
   MemberLeftSchema,
+  MessageChangedSchema,
+  MessageHiddenSchema,
   MutedStateSchema,
   PeopleFoundSchema,
   ProfileUpdatedSchema,
@@ -147,6 +149,20 @@ export function createSessionSocketActor({
       socket.on('mutedChanged', (payload) => {
         const parsed = MutedStateSchema.safeParse(payload);
         if (parsed.success) deliver.messenger({ type: 'muted.changed', state: parsed.data });
+      });
+      // Edits, deletions and reactions (issue 16), and what the person deleted for themselves in
+      // another window.
+      socket.on('messageChanged', (payload) => {
+        const parsed = MessageChangedSchema.safeParse(payload);
+        if (parsed.success)
+          deliver.messenger({ type: 'message.changed', message: parsed.data.message });
+      });
+      socket.on('messageHidden', (payload) => {
+        const parsed = MessageHiddenSchema.safeParse(payload);
+        if (parsed.success) {
+          const { conversationId, messageId } = parsed.data;
+          deliver.messenger({ type: 'message.hidden', conversationId, messageId });
+        }
       });
       socket.on('userUpdated', (payload) => {
         const parsed = UserUpdatedSchema.safeParse(payload);

@@ -311,6 +311,13 @@ const messenger: MachineTemplates<MessengerMachine> = {
       variant('refused', { permission: 'denied', dismissed: false }),
     ],
     'notification.clicked': only({ conversationId: conversation.id }),
+    'message.changed': [
+      variant('edited', { message: { ...fromGrace, text: 'On my way, sorry.', editedAt: 1 } }),
+      variant('reacted to', {
+        message: { ...fromGrace, reactions: [{ emoji: '👍', userIds: [me.id] }] },
+      }),
+    ],
+    'message.hidden': only({ conversationId: conversation.id, messageId: fromGrace.id }),
     'prompt.accepted': none,
     'prompt.declined': none,
   },
@@ -351,6 +358,11 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
     'window.blurred': none,
     'read.moved': only({ readSeq: 11 }),
     'receipts.moved': only({ receipts: { deliveredSeq: 11, readSeq: 10 } }),
+    'message.changed': [
+      variant('edited', { message: { ...fromGrace, text: 'On my way, sorry.', editedAt: 1 } }),
+      variant('deleted for everyone', { message: { ...fromGrace, text: '', deletedAt: 1 } }),
+    ],
+    'message.hidden': only({ messageId: fromGrace.id }),
     'mute.toggled': none,
     'mute.changed': [
       variant('muted in another window', { muted: true }),

@@ -65,6 +65,8 @@
 // - receipts.moved: the members got or read further: receiptsChanged, through the messenger as
 //   the transport delivers it.
 // - mute.toggled: the user presses the open conversation's Mute / Unmute notifications button.
+//   message.changed / message.hidden: the server pushes messageChanged (an edit) / messageHidden
+//   (deleted for the user in another window), through the messenger.
 //   mute.changed: another window of the user muted or unmuted it: mutedChanged, through the
 //   messenger as the transport delivers it. A sync's `muted` rides in conversation.synced.
 // - notifications: muted <-> the group's sidebar row shows the "Muted" icon.
@@ -487,6 +489,26 @@ async function perform(
       const region = groupRegion()!;
       await world.user.click(
         within(region).getByRole('button', { name: /^(Mute|Unmute) notifications$/ }),
+      );
+      return null;
+    }
+    case 'message.changed': {
+      await world.ensureConnected();
+      count('message.changed: its author edited it (messageChanged)');
+      act(() =>
+        world.socket.toMessenger({ type: 'message.changed', message: event.message as Message }),
+      );
+      return null;
+    }
+    case 'message.hidden': {
+      await world.ensureConnected();
+      count('message.hidden: the user deleted it for themselves elsewhere (messageHidden)');
+      act(() =>
+        world.socket.toMessenger({
+          type: 'message.hidden',
+          conversationId: GROUP,
+          messageId: event.messageId as string,
+        }),
       );
       return null;
     }

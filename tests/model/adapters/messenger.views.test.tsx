@@ -35,6 +35,7 @@
 //   the event, which the views report); read.changed: the server pushes readPositionChanged;
 //   receipts.changed: the server pushes receiptsChanged.
 //   muted.changed: the server pushes mutedChanged.
+//   message.changed / message.hidden: the server pushes messageChanged / messageHidden.
 // - permission.changed, notification.clicked: from the platform's notifier, which this world
 //   does not have (jsdom has no notifications): sent to the messenger as the notifier would.
 //   message.notable: from a conversation announcing a message, sent as it would.
@@ -361,6 +362,14 @@ async function perform(
     case 'receipts.changed':
       await world.ensureConnected();
       count('receipts.changed: pushed (receiptsChanged)');
+      act(() => world.socket.toMessenger(event as never));
+      return;
+    case 'message.changed':
+    case 'message.hidden':
+      await world.ensureConnected();
+      count(
+        `${event.type}: pushed (${event.type === 'message.changed' ? 'messageChanged' : 'messageHidden'})`,
+      );
       act(() => world.socket.toMessenger(event as never));
       return;
     case 'muted.changed':

@@ -6,7 +6,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dmId, dmSummary, groupId, msg, world } from './fakeChat.ts';
-import { goku, me, vegeta } from './fixtures.ts';
+import { bulma, goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
 import { conversationRowName } from '../../support/conversationRows.ts';
@@ -96,6 +96,78 @@ describe('MessengerScreen', () => {
     // A slash alone is text, not a shortcut.
     await userEvent.keyboard('/');
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows edits, reactions, replies and deletions as the server pushes them, and leaves out what the user deleted for themselves (issue 16)', async () => {
+    const { server, list } = await renderSynced();
+    const log = await openConversation(list, 'Capsule Corp');
+    const [, goku1, goku2, mine, bulmas] = world().conversations[1]!.messages;
+    const article = (text: string) =>
+      within(log)
+        .getAllByRole('article')
+        .find((candidate) => candidate.textContent?.includes(text));
+    // Goku edits his message; people react to it.
+    act(() =>
+      server.toMessenger({
+        type: 'message.changed',
+        message: {
+          ...goku1!,
+          text: 'Can I try it first, please?',
+          editedAt: goku1!.sentAt + 1,
+          editCount: 1,
+          reactions: [{ emoji: '😂', userIds: [bulma.id, me.id] }],
+        },
+      }),
+    );
+    const edited = article('Can I try it first, please?')!;
+    expect(within(edited).getByText('edited')).toBeTruthy();
+    // The accessible name says who reacted, not only how many.
+    expect(
+      within(within(edited).getByRole('list', { name: 'Reactions' })).getByRole('listitem', {
+        name: '😂 2: Bulma Briefs, You',
+      }),
+    ).toBeTruthy();
+    // Bulma's last message answers the user's; the user's is then deleted for everyone.
+    act(() =>
+      server.toMessenger({
+        type: 'message.changed',
+        message: {
+          ...bulmas!,
+          replyTo: {
+            messageId: mine!.id,
+            seq: mine!.seq,
+            authorId: me.id,
+            snippet: 'After me.',
+            deleted: false,
+          },
+        },
+      }),
+    );
+    expect(article('Be gentle with it.')!.textContent).toContain('YouAfter me.');
+    act(() =>
+      server.toMessenger({
+        type: 'message.changed',
+        message: { ...mine!, text: '', deletedAt: mine!.sentAt + 1 },
+      }),
+    );
+    // Said in its place and in the quote of Bulma's reply to it.
+    expect(within(log).getAllByText('This message was deleted')).toHaveLength(2);
+    expect(article('Be gentle with it.')!.textContent).toContain('YouThis message was deleted');
+    expect(within(log).queryByText('After me.', { exact: true })).toBeNull();
+    // Deleted for the user in another window: gone from this one, and from the preview.
+    act(() =>
+      server.toMessenger({ type: 'message.hidden', conversationId: groupId, messageId: goku2!.id }),
+    );
+    expect(article('Please?')).toBeUndefined();
+    act(() =>
+      server.toMessenger({
+        type: 'message.hidden',
+        conversationId: groupId,
+        messageId: bulmas!.id,
+      }),
+    );
+    const group = within(list).getByRole('button', { name: conversationRowName('Capsule Corp') });
+    expect(group.textContent).not.toContain('Be gentle');
   });
 
   it('shows a skeleton and a "Connecting…" banner until the first sync', async () => {
