@@ -16,6 +16,7 @@ import {
 } from './support/messenger.ts';
 import { freshUsPhone, onboard, stepTimeoutMs } from './support/onboarding.ts';
 import { projectDir } from './support/webBuild.ts';
+import { onboard as onboardOverProtocol, request, type TestServer } from '../server/harness.ts';
 
 const e2e = useE2E();
 
@@ -263,5 +264,54 @@ describe('messenger', () => {
     await expect(opened.evaluate(() => window.opener)).resolves.toBeNull();
     expect(page.url()).toBe(appUrl);
     await opened.close();
+  });
+
+  it("shows another person's edit, reactions and deletion live, as the server pushes them (issue 16)", async () => {
+    const { page } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, groupTitle);
+    // Krillin signs up through the protocol on his own socket and writes in the group.
+    const krillin = await onboardOverProtocol({ url: e2e.server.url } as TestServer, {
+      firstName: 'Krillin',
+      lastName: 'Monk',
+    });
+    try {
+      const sent = await request(krillin.client, 'sendMessage', {
+        conversationId: 'capsule-corp',
+        clientMessageId: 'krillin-1',
+        text: 'Destructo disc!',
+      });
+      expect(sent.ok).toBe(true);
+      const bubble = messages(page).getByRole('article', { name: 'Krillin Monk' });
+      await bubble.getByText('Destructo disc!').waitFor({ timeout: stepTimeoutMs });
+
+      const messageId = sent.message.id as string;
+      const ref = { conversationId: 'capsule-corp', messageId };
+      await expect(
+        request(krillin.client, 'editMessage', { ...ref, text: 'Destructo disc, twice!' }),
+      ).resolves.toMatchObject({ ok: true });
+      await bubble.getByText('Destructo disc, twice!').waitFor({ timeout: stepTimeoutMs });
+      await bubble.getByText('edited', { exact: true }).waitFor({ timeout: stepTimeoutMs });
+
+      await expect(
+        request(krillin.client, 'reactToMessage', { ...ref, emoji: '🔥' }),
+      ).resolves.toMatchObject({ ok: true });
+      // Screen readers hear who reacted.
+      await bubble
+        .getByRole('listitem', { name: '🔥 1: Krillin Monk' })
+        .waitFor({ timeout: stepTimeoutMs });
+
+      await expect(request(krillin.client, 'deleteMessage', ref)).resolves.toMatchObject({
+        ok: true,
+      });
+      await bubble.getByText('This message was deleted').waitFor({ timeout: stepTimeoutMs });
+      await expect(bubble.getByText('Destructo disc, twice!').count()).resolves.toBe(0);
+      await expect(bubble.getByRole('list', { name: 'Reactions' }).count()).resolves.toBe(0);
+      await expect(conversationButton(page, groupTitle).textContent()).resolves.toContain(
+        'Krillin: This message was deleted',
+      );
+    } finally {
+      krillin.client.disconnect();
+    }
   });
 });
