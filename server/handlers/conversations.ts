@@ -58,15 +58,42 @@ export async function memberConversation(
 
 export const isError = (value: StoredConversation | AckError): value is AckError => 'ok' in value;
 
-/** channelUpdate to every member: the summary (never the history) and the message, if any. */
+/**
+ * channelUpdate to every member: the summary (never the history) and the message, if any. The
+ * members who hid the last message (or the message) are left out of the room's copy and each
+ * sent their own, with it flagged and emptied: a hidden text never reaches the one who hid it.
+ */
 export async function broadcastChannelUpdate(
   context: ServerContext,
   conversation: StoredConversation,
   message: Message | null,
 ): Promise<void> {
+  const { store } = context;
+  const last = await store.getLastMessage(conversation.id);
+  const hiderLists = await Promise.all(
+    [...new Set([last?.id, message?.id])]
+      .filter((id): id is string => id !== undefined)
+      .map((id) => store.listHidersOf(conversation.id, id)),
+  );
+  // Only current members: a former member's windows hear nothing more of it.
+  const hiders = [...new Set(hiderLists.flat())].filter((id) =>
+    conversation.memberIds.includes(id),
+  );
+  const summary = await summaryOf(context, conversation);
   context.io
     .to(conversationRoom(conversation.id))
-    .emit(Events.channelUpdate, { conversation: await summaryOf(context, conversation), message });
+    .except(hiders.map(userRoom))
+    .emit(Events.channelUpdate, { conversation: { ...summary, lastMessage: last }, message });
+  for (const hiderId of hiders) {
+    const [lastMessage, theirs] = await Promise.all([
+      store.getLastMessage(conversation.id, hiderId),
+      message === null ? null : store.getMessage(conversation.id, message.id, hiderId),
+    ]);
+    context.io.to(userRoom(hiderId)).emit(Events.channelUpdate, {
+      conversation: { ...summary, lastMessage },
+      message: message === null ? null : (theirs ?? message),
+    });
+  }
 }
 
 export const requestConversationsAndUsers = defineHandler({

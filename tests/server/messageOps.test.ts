@@ -482,6 +482,36 @@ describe('hiding for me', () => {
     ).toMatchObject({ ok: true, message: { hidden: true } });
   });
 
+  it("keeps the hidden text out of the hider's channelUpdate previews (drafting), not the others'", async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const message = await send(yamcha.client, dmId, 'embarrassing');
+    const otherWindow = await connect(test.url, bulma.sessionToken);
+    await settle(otherWindow);
+    await request(bulma.client, 'hideMessage', { conversationId: dmId, messageId: message.id });
+    await settle(otherWindow);
+    const bulmaHears = nextEvent(bulma.client, 'channelUpdate');
+    const windowHears = nextEvent(otherWindow, 'channelUpdate');
+    const yamchaHears = nextEvent(yamcha.client, 'channelUpdate');
+    expect(
+      await request(yamcha.client, 'isDrafting', { conversationId: dmId, isDrafting: true }),
+    ).toEqual({ ok: true });
+    for (const update of [await bulmaHears, await windowHears]) {
+      expect(JSON.stringify(update)).not.toContain('embarrassing');
+      expect(update.conversation.lastMessage).toMatchObject({
+        id: message.id,
+        text: '',
+        hidden: true,
+      });
+      expect(update.conversation.drafting).toHaveLength(1);
+    }
+    const his = await yamchaHears;
+    expect(his.conversation.lastMessage?.text).toBe('embarrassing');
+    // The drafting lapse announces it again: still without the text for her.
+    const lapse = nextEvent(bulma.client, 'channelUpdate');
+    test.clock.advance(Limits.draftingExpiryMs);
+    expect(JSON.stringify(await lapse)).not.toContain('embarrassing');
+  });
+
   it('is refused for strangers and unknown messages', async () => {
     const { bulma, tien, dmId, groupId } = await setUp();
     const message = await send(bulma.client, dmId, 'ours');
