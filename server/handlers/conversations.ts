@@ -60,8 +60,9 @@ export const isError = (value: StoredConversation | AckError): value is AckError
 
 /**
  * channelUpdate to every member: the summary (never the history) and the message, if any. The
- * members who hid the last message (or the message) are left out of the room's copy and each
- * sent their own, with it flagged and emptied: a hidden text never reaches the one who hid it.
+ * members who hid the last message or the message (or the original either quotes) are left out
+ * of the room's copy and each sent their own, as they see it (flagged and emptied, the quote
+ * empty): a hidden text never reaches the one who hid it.
  */
 export async function broadcastChannelUpdate(
   context: ServerContext,
@@ -71,7 +72,7 @@ export async function broadcastChannelUpdate(
   const { store } = context;
   const last = await store.getLastMessage(conversation.id);
   const hiderLists = await Promise.all(
-    [...new Set([last?.id, message?.id])]
+    [...new Set([last?.id, message?.id, last?.replyTo?.messageId, message?.replyTo?.messageId])]
       .filter((id): id is string => id !== undefined)
       .map((id) => store.listHidersOf(conversation.id, id)),
   );
@@ -165,7 +166,12 @@ export const sendMessage = defineHandler({
     // their message, which the receipt watermarks rely on.
     await advancePositionAndAnnounce(context, conversation, userId, { readSeq: message.seq });
     const authorTurns = await authorTurnsFor(context, conversation, userId);
-    return { ok: true, message, ...(authorTurns ? { authorTurns } : {}) };
+    // A reply's ack as its sender sees it: the quote of an original they hid comes empty.
+    const theirs =
+      message.replyTo === undefined
+        ? message
+        : ((await context.store.getMessage(conversationId, message.id, userId)) ?? message);
+    return { ok: true, message: theirs, ...(authorTurns ? { authorTurns } : {}) };
   },
 });
 

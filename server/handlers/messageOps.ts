@@ -81,28 +81,47 @@ export function ownMessageCheck(
 
 /**
  * messageChanged to every member, except those who hid the message (their windows keep only
- * its place; their copy's revision is caught up by listMessageChanges).
+ * its place; their copy's revision is caught up by listMessageChanges). Those who hid the
+ * original it quotes get their own copy, with the quote empty.
  */
 export async function announceMessageChange(
   context: ServerContext,
   conversation: StoredConversation,
   message: Message,
 ): Promise<void> {
-  const hiders = await context.store.listHidersOf(conversation.id, message.id);
+  const { store } = context;
+  const hiders = await store.listHidersOf(conversation.id, message.id);
+  const quoteHiders =
+    message.replyTo === undefined
+      ? []
+      : (await store.listHidersOf(conversation.id, message.replyTo.messageId)).filter(
+          (id) => conversation.memberIds.includes(id) && !hiders.includes(id),
+        );
   context.io
     .to(conversationRoom(conversation.id))
-    .except(hiders.map(userRoom))
+    .except([...hiders, ...quoteHiders].map(userRoom))
     .emit(Events.messageChanged, { message });
+  for (const viewerId of quoteHiders) {
+    const theirs = await store.getMessage(conversation.id, message.id, viewerId);
+    if (theirs) context.io.to(userRoom(viewerId)).emit(Events.messageChanged, { message: theirs });
+  }
 }
 
 async function finish(
   context: ServerContext,
   conversation: StoredConversation,
+  userId: string,
   result: MessageChangeResult,
 ) {
   if (!result.ok) return refusalAck(result.refusal);
-  if (result.changed) await announceMessageChange(context, conversation, result.message);
-  return { ok: true as const, message: result.message };
+  const { message } = result;
+  if (result.changed) await announceMessageChange(context, conversation, message);
+  // The ack as its sender sees it: a quote of an original they hid comes empty.
+  const theirs =
+    message.replyTo === undefined
+      ? message
+      : ((await context.store.getMessage(conversation.id, message.id, userId)) ?? message);
+  return { ok: true as const, message: theirs };
 }
 
 const userKey = (socket: ChatSocket) => signedInUserId(socket);
@@ -126,7 +145,7 @@ export const editMessage = defineHandler({
       editedAt: now,
       check: ownMessageCheck(userId, now, 'edit'),
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 
@@ -145,7 +164,7 @@ export const deleteMessage = defineHandler({
       deletedAt: now,
       check: ownMessageCheck(userId, now, 'delete'),
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 
@@ -200,7 +219,7 @@ export const reactToMessage = defineHandler({
       reactedAt: context.clock.now(),
       maxEmoji: Limits.reactionsMaxEmoji,
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 

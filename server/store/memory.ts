@@ -514,6 +514,8 @@ export class MemoryStore implements Store {
               authorId: original.authorId,
               text: original.text,
               deletedAt: original.deletedAt,
+              hiddenByViewer:
+                viewerId !== undefined && this.#hidden.has(`${original.id}\n${viewerId}`),
             }
           : null,
       reactions: record.reactions,

@@ -2,9 +2,10 @@
 // oneself, reactions, and catching up on all of them after a reconnect through the
 // conversation's change revision. Each refusal is checked with what a client is told and what
 // stays stored.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createRateLimits } from '../../server/limits/rateLimits.ts';
 import { Limits, type Message, MessageSchema } from '../../server/protocol.ts';
+import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import { vegeta } from '../../server/world.ts';
 import {
   type Client,
@@ -23,6 +24,10 @@ import {
 } from './harness.ts';
 
 const hour = 60 * 60_000;
+const sqliteStores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of sqliteStores.splice(0)) await store.close();
+});
 let sends = 0;
 
 async function send(
@@ -119,6 +124,55 @@ describe('replies', () => {
       deleted: true,
     });
   });
+
+  it.each(['memory', 'sqlite'] as const)(
+    'leave out the quote of an original the viewer hid: live, in the sync, history and search (%s store)',
+    async (kind) => {
+      const sqlite = kind === 'sqlite' ? SqliteStore.open(':memory:') : null;
+      if (sqlite) sqliteStores.push(sqlite);
+      const { bulma, yamcha, groupId } = await setUp(sqlite ? { store: sqlite } : {});
+      const original = await send(yamcha.client, groupId, 'Capsule secret formula');
+      await request(bulma.client, 'hideMessage', {
+        conversationId: groupId,
+        messageId: original.id,
+      });
+      const theirQuote = {
+        messageId: original.id,
+        seq: original.seq,
+        authorId: yamcha.user.id,
+        snippet: '',
+        deleted: false,
+        hidden: true,
+      };
+      const bulmaHears = nextEventWhere(
+        bulma.client,
+        'channelUpdate',
+        (u) => u.message?.replyTo !== undefined,
+      );
+      const yamchaHears = nextEventWhere(
+        yamcha.client,
+        'channelUpdate',
+        (u) => u.message?.replyTo !== undefined,
+      );
+      const reply = await send(yamcha.client, groupId, 'about that zebra', original.id);
+      const live = await bulmaHears;
+      expect(live.message?.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(live)).not.toContain('secret');
+      expect((await yamchaHears).message?.replyTo?.snippet).toBe('Capsule secret formula');
+
+      const synced = (await fetchWorld(bulma.client)).conversations.find((c) => c.id === groupId);
+      expect(synced?.messages.find((m) => m.id === reply.id)?.replyTo).toEqual(theirQuote);
+      expect(synced?.lastMessage?.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(synced)).not.toContain('secret');
+      const page = await request(bulma.client, 'requestMessages', { conversationId: groupId });
+      expect(page.messages.find((m: Message) => m.id === reply.id).replyTo).toEqual(theirQuote);
+      const found = await request(bulma.client, 'searchMessages', { query: 'zebra' });
+      expect(found.results[0].messages[0].message.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(found)).not.toContain('secret');
+      // What goes on the wire is what the client's schema takes.
+      expect(MessageSchema.parse(live.message).replyTo).toEqual(theirQuote);
+    },
+  );
 
   it('cut the quote to 120 characters, counting emoji as one each', async () => {
     const { bulma, yamcha, dmId } = await setUp();
