@@ -128,7 +128,11 @@ export const sendMessage = defineHandler({
     }
     const conversation = await memberConversation(context, userId, conversationId);
     if (isError(conversation)) return conversation;
-    if (replyToId !== undefined) {
+    // A resend of a stored reply is answered as stored below, even if its original was deleted
+    // (or is gone) since: the reply check is for new messages only.
+    const resent =
+      replyToId === undefined ? null : await context.store.findUserMessage(userId, clientMessageId);
+    if (replyToId !== undefined && resent === null) {
       // Only a message of this very conversation: a reply must not quote another one's.
       const original = await context.store.getMessage(conversationId, replyToId);
       if (!original) {

@@ -61,16 +61,21 @@ export function checkMessageText(text: string): { text: string } | AckError {
  * Edit and delete for everyone: only the person who both sent and authored the message (in the
  * Vegeta DM every other send of theirs is his: not theirs to change), within 24 hours of
  * sending it; edits at most 10 times, never of a deleted message. Checked by the store inside
- * its atomic step, so racing edits cannot pass the count.
+ * its atomic step, so racing edits cannot pass the count. A retry that would change nothing
+ * (the text it already has, a delete of a tombstone) passes past the window and the count: the
+ * store answers it unchanged, so a resend after a lost ack is never refused.
  */
 export function ownMessageCheck(
   userId: string,
   now: number,
-  action: 'edit' | 'delete',
+  change: { action: 'edit'; text: string } | { action: 'delete' },
 ): MessageCheck {
+  const { action } = change;
   return (target) => {
     if (target.senderId !== userId || target.authorId !== userId) return 'forbidden';
     if (action === 'edit' && target.deletedAt !== null) return 'message_deleted';
+    if (change.action === 'edit' && target.text === change.text) return null;
+    if (action === 'delete' && target.deletedAt !== null) return null;
     if (now - target.sentAt > Limits.messageEditWindowMs) return 'edit_window_closed';
     if (action === 'edit' && target.editCount >= Limits.messageMaxEdits) {
       return 'edit_limit_reached';
@@ -143,7 +148,7 @@ export const editMessage = defineHandler({
       messageId,
       text: checked.text,
       editedAt: now,
-      check: ownMessageCheck(userId, now, 'edit'),
+      check: ownMessageCheck(userId, now, { action: 'edit', text: checked.text }),
     });
     return finish(context, conversation, userId, result);
   },
@@ -162,7 +167,7 @@ export const deleteMessage = defineHandler({
       conversationId,
       messageId,
       deletedAt: now,
-      check: ownMessageCheck(userId, now, 'delete'),
+      check: ownMessageCheck(userId, now, { action: 'delete' }),
     });
     return finish(context, conversation, userId, result);
   },

@@ -705,6 +705,72 @@ describe('reactions', () => {
   });
 });
 
+describe('retries after a lost ack', () => {
+  it('answer a resent reply with the stored one even though its original was deleted meanwhile', async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const original = await send(bulma.client, dmId, 'to be deleted');
+    const payload = {
+      conversationId: dmId,
+      text: 'replying',
+      clientMessageId: 'retry-reply',
+      replyToId: original.id,
+    };
+    const first = await request(yamcha.client, 'sendMessage', payload);
+    expect(first).toMatchObject({ ok: true });
+    await request(bulma.client, 'deleteMessage', { conversationId: dmId, messageId: original.id });
+    const again = await request(yamcha.client, 'sendMessage', payload);
+    expect(again).toMatchObject({
+      ok: true,
+      message: { id: first.message.id, seq: first.message.seq },
+    });
+    const page = await test.store.listMessages(dmId, { limit: 10 });
+    expect(page.messages.filter((m) => m.text === 'replying')).toHaveLength(1);
+  });
+
+  it('answer an unchanged 10th edit and a repeated delete after 24 hours as they are, not refused', async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const message = await send(bulma.client, dmId, 'v0');
+    const edit = (text: string) =>
+      request(bulma.client, 'editMessage', { conversationId: dmId, messageId: message.id, text });
+    for (let count = 1; count <= Limits.messageMaxEdits; count += 1) await edit(`v${count}`);
+    await settle(yamcha.client);
+    const heard = collect(yamcha.client, 'messageChanged');
+    // The 10th edit resent: the same text, nothing changes, no refusal.
+    expect(await edit(`v${Limits.messageMaxEdits}`)).toMatchObject({
+      ok: true,
+      message: { text: `v${Limits.messageMaxEdits}`, editCount: Limits.messageMaxEdits },
+    });
+    expect(await edit('v11')).toEqual(refused('edit_limit_reached'));
+    await settle(yamcha.client);
+    expect(heard).toEqual([]);
+
+    const deletion = { conversationId: dmId, messageId: message.id };
+    const deleted = await request(bulma.client, 'deleteMessage', deletion);
+    expect(deleted).toMatchObject({ ok: true, message: { text: '' } });
+    test.clock.advance(24 * hour + 1);
+    expect(await request(bulma.client, 'deleteMessage', deletion)).toEqual(deleted);
+    // Not someone else's, even as a retry.
+    expect(await request(yamcha.client, 'deleteMessage', deletion)).toEqual(refused('forbidden'));
+    // An edit after the window is still refused, whatever the text.
+    const later = await send(bulma.client, dmId, 'later');
+    test.clock.advance(24 * hour + 1);
+    expect(
+      await request(bulma.client, 'editMessage', {
+        conversationId: dmId,
+        messageId: later.id,
+        text: 'changed',
+      }),
+    ).toEqual(refused('edit_window_closed'));
+    expect(
+      await request(bulma.client, 'editMessage', {
+        conversationId: dmId,
+        messageId: later.id,
+        text: 'later',
+      }),
+    ).toMatchObject({ ok: true, message: { text: 'later' } });
+  });
+});
+
 describe('catching up after a reconnect', () => {
   it('brings every edit, deletion and reaction since the revision the client had, in pages', async () => {
     const { test, bulma, yamcha, groupId } = await setUp();

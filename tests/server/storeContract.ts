@@ -848,6 +848,7 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
             sentAt: 50,
             editCount: 0,
             deletedAt: null,
+            text: 'helo',
           },
         ]);
         const edited = { ...first, text: 'hello', editedAt: 60, editCount: 1, revision: 1 };

@@ -542,6 +542,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  async findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null> {
+    return this.#findByClientId(this.#pool, senderId, clientMessageId);
+  }
+
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
     try {
       return await this.#transaction(async (client) => {
@@ -815,6 +819,7 @@ export class PostgresStore implements Store {
         sentAt: Number(row.sent_at),
         editCount: row.edit_count,
         deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+        text: row.text,
       });
       if (refusal) return { ok: false, refusal };
       const applied = await apply(client, row);

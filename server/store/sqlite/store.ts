@@ -147,6 +147,7 @@ function targetFromRow(row: Row): MessageTarget {
     sentAt: integer(row.sent_at),
     editCount: integer(row.edit_count),
     deletedAt: nullableInteger(row.deleted_at),
+    text: text(row.text),
   };
 }
 
@@ -536,6 +537,16 @@ export class SqliteStore implements Store {
     return this.#transaction(() =>
       this.#append(input.conversationId, input.authorId, input.text, input.sentAt, null, null),
     );
+  }
+
+  async findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null> {
+    const row = this.#get(
+      `${messageSelect} WHERE m.sender_id = ? AND m.client_message_id = ?`,
+      null,
+      senderId,
+      clientMessageId,
+    );
+    return row ? messageFromRow(row) : null;
   }
 
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
