@@ -64,7 +64,8 @@ export interface MessageRow {
   edited_at: string | null;
   edit_count: number;
   deleted_at: string | null;
-  revision: number;
+  /** bigint: a string. */
+  revision: string;
   o_id: string | null;
   o_seq: number | null;
   o_author_id: string | null;
@@ -74,7 +75,8 @@ export interface MessageRow {
   o_hidden: boolean;
   /** [emoji, user_id, reacted_at] */
   reactions: [string, string, number][];
-  hidden_revision: number | null;
+  /** bigint: a string. */
+  hidden_revision: string | null;
 }
 
 export const userColumns =
@@ -177,7 +179,7 @@ export function toMessage(row: MessageRow): Message {
     editedAt: nullableNumber(row.edited_at),
     editCount: row.edit_count,
     deletedAt: nullableNumber(row.deleted_at),
-    revision: row.revision,
+    revision: Number(row.revision),
     replyTo:
       row.o_id === null
         ? null
@@ -194,6 +196,6 @@ export function toMessage(row: MessageRow): Message {
       userId,
       reactedAt: Number(reactedAt),
     })),
-    hiddenRevision: row.hidden_revision,
+    hiddenRevision: nullableNumber(row.hidden_revision),
   });
 }
