@@ -308,10 +308,12 @@ export const ReplyToSchema = z.object({
   messageId: IdSchema,
   seq: z.number().int().nonnegative(),
   authorId: IdSchema,
-  /** The original's current text, cut to Limits.replySnippetMaxChars code points; '' if deleted. */
+  /** The original's current text, cut to Limits.replySnippetMaxChars code points; '' if deleted or hidden. */
   snippet: z.string(),
   /** The original was deleted for everyone. */
   deleted: z.boolean(),
+  /** The receiver hid the original: the snippet is '' for them (absent otherwise). */
+  hidden: z.literal(true).optional(),
 });
 export type ReplyTo = z.infer<typeof ReplyToSchema>;
 

@@ -58,15 +58,43 @@ export async function memberConversation(
 
 export const isError = (value: StoredConversation | AckError): value is AckError => 'ok' in value;
 
-/** channelUpdate to every member: the summary (never the history) and the message, if any. */
+/**
+ * channelUpdate to every member: the summary (never the history) and the message, if any. The
+ * members who hid the last message or the message (or the original either quotes) are left out
+ * of the room's copy and each sent their own, as they see it (flagged and emptied, the quote
+ * empty): a hidden text never reaches the one who hid it.
+ */
 export async function broadcastChannelUpdate(
   context: ServerContext,
   conversation: StoredConversation,
   message: Message | null,
 ): Promise<void> {
+  const { store } = context;
+  const last = await store.getLastMessage(conversation.id);
+  const hiderLists = await Promise.all(
+    [...new Set([last?.id, message?.id, last?.replyTo?.messageId, message?.replyTo?.messageId])]
+      .filter((id): id is string => id !== undefined)
+      .map((id) => store.listHidersOf(conversation.id, id)),
+  );
+  // Only current members: a former member's windows hear nothing more of it.
+  const hiders = [...new Set(hiderLists.flat())].filter((id) =>
+    conversation.memberIds.includes(id),
+  );
+  const summary = await summaryOf(context, conversation);
   context.io
     .to(conversationRoom(conversation.id))
-    .emit(Events.channelUpdate, { conversation: await summaryOf(context, conversation), message });
+    .except(hiders.map(userRoom))
+    .emit(Events.channelUpdate, { conversation: { ...summary, lastMessage: last }, message });
+  for (const hiderId of hiders) {
+    const [lastMessage, theirs] = await Promise.all([
+      store.getLastMessage(conversation.id, hiderId),
+      message === null ? null : store.getMessage(conversation.id, message.id, hiderId),
+    ]);
+    context.io.to(userRoom(hiderId)).emit(Events.channelUpdate, {
+      conversation: { ...summary, lastMessage },
+      message: message === null ? null : (theirs ?? message),
+    });
+  }
 }
 
 export const requestConversationsAndUsers = defineHandler({
@@ -100,7 +128,11 @@ export const sendMessage = defineHandler({
     }
     const conversation = await memberConversation(context, userId, conversationId);
     if (isError(conversation)) return conversation;
-    if (replyToId !== undefined) {
+    // A resend of a stored reply is answered as stored below, even if its original was deleted
+    // (or is gone) since: the reply check is for new messages only.
+    const resent =
+      replyToId === undefined ? null : await context.store.findUserMessage(userId, clientMessageId);
+    if (replyToId !== undefined && resent === null) {
       // Only a message of this very conversation: a reply must not quote another one's.
       const original = await context.store.getMessage(conversationId, replyToId);
       if (!original) {
@@ -138,7 +170,12 @@ export const sendMessage = defineHandler({
     // their message, which the receipt watermarks rely on.
     await advancePositionAndAnnounce(context, conversation, userId, { readSeq: message.seq });
     const authorTurns = await authorTurnsFor(context, conversation, userId);
-    return { ok: true, message, ...(authorTurns ? { authorTurns } : {}) };
+    // A reply's ack as its sender sees it: the quote of an original they hid comes empty.
+    const theirs =
+      message.replyTo === undefined
+        ? message
+        : ((await context.store.getMessage(conversationId, message.id, userId)) ?? message);
+    return { ok: true, message: theirs, ...(authorTurns ? { authorTurns } : {}) };
   },
 });
 

@@ -68,27 +68,25 @@ async function peopleOrError(
   return people;
 }
 
-/** Puts every socket of `userIds` in the conversation's room and hands them the conversation. */
+/**
+ * Puts every socket of `userIds` in the conversation's room and hands each the conversation as
+ * they see it (their read position, and the messages they hid, flagged and emptied: a re-added
+ * member's old hides stay hidden). Answers with it as `requesterId` sees it.
+ */
 async function deliverConversation(
   context: ServerContext,
   conversation: StoredConversation,
   userIds: readonly string[],
+  requesterId: string,
 ): Promise<{ conversation: Awaited<ReturnType<typeof conversationOf>>; users: User[] }> {
   const room = conversationRoom(conversation.id);
-  const [wire, members] = await Promise.all([
-    conversationOf(context, conversation),
-    context.store.getUsers(conversation.memberIds),
-  ]);
-  const users = members.map(publicUser);
+  const users = (await context.store.getUsers(conversation.memberIds)).map(publicUser);
   for (const userId of userIds) {
-    // Each as they receive it: a newcomer's read position is where they joined.
-    const { readSeq } = await context.store.getPosition(conversation.id, userId);
+    const wire = await conversationOf(context, conversation, userId);
     context.io.in(userRoom(userId)).socketsJoin(room);
-    context.io
-      .to(userRoom(userId))
-      .emit(Events.conversationAdded, { conversation: { ...wire, readSeq }, users });
+    context.io.to(userRoom(userId)).emit(Events.conversationAdded, { conversation: wire, users });
   }
-  return { conversation: wire, users };
+  return { conversation: await conversationOf(context, conversation, requesterId), users };
 }
 
 export const createConversation = defineHandler({
@@ -114,6 +112,7 @@ export const createConversation = defineHandler({
         context,
         conversation,
         created ? [selfId, payload.userId] : [selfId],
+        selfId,
       );
       return { ok: true, created, ...delivered };
     }
@@ -137,7 +136,12 @@ export const createConversation = defineHandler({
       createdAt: now,
     });
     context.logger.info('group created', { user: selfId, conversation: conversation.id });
-    const delivered = await deliverConversation(context, conversation, conversation.memberIds);
+    const delivered = await deliverConversation(
+      context,
+      conversation,
+      conversation.memberIds,
+      selfId,
+    );
     return { ok: true, created: true, ...delivered };
   },
 });
@@ -188,6 +192,7 @@ export const addMembers = defineHandler({
       context,
       updated,
       people.map((person) => person.id),
+      selfId,
     );
     context.logger.info('members added', { user: selfId, conversation: conversationId });
     return { ok: true };

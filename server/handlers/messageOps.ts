@@ -61,16 +61,21 @@ export function checkMessageText(text: string): { text: string } | AckError {
  * Edit and delete for everyone: only the person who both sent and authored the message (in the
  * Vegeta DM every other send of theirs is his: not theirs to change), within 24 hours of
  * sending it; edits at most 10 times, never of a deleted message. Checked by the store inside
- * its atomic step, so racing edits cannot pass the count.
+ * its atomic step, so racing edits cannot pass the count. A retry that would change nothing
+ * (the text it already has, a delete of a tombstone) passes past the window and the count: the
+ * store answers it unchanged, so a resend after a lost ack is never refused.
  */
 export function ownMessageCheck(
   userId: string,
   now: number,
-  action: 'edit' | 'delete',
+  change: { action: 'edit'; text: string } | { action: 'delete' },
 ): MessageCheck {
+  const { action } = change;
   return (target) => {
     if (target.senderId !== userId || target.authorId !== userId) return 'forbidden';
     if (action === 'edit' && target.deletedAt !== null) return 'message_deleted';
+    if (change.action === 'edit' && target.text === change.text) return null;
+    if (action === 'delete' && target.deletedAt !== null) return null;
     if (now - target.sentAt > Limits.messageEditWindowMs) return 'edit_window_closed';
     if (action === 'edit' && target.editCount >= Limits.messageMaxEdits) {
       return 'edit_limit_reached';
@@ -81,28 +86,47 @@ export function ownMessageCheck(
 
 /**
  * messageChanged to every member, except those who hid the message (their windows keep only
- * its place; their copy's revision is caught up by listMessageChanges).
+ * its place; their copy's revision is caught up by listMessageChanges). Those who hid the
+ * original it quotes get their own copy, with the quote empty.
  */
 export async function announceMessageChange(
   context: ServerContext,
   conversation: StoredConversation,
   message: Message,
 ): Promise<void> {
-  const hiders = await context.store.listHidersOf(conversation.id, message.id);
+  const { store } = context;
+  const hiders = await store.listHidersOf(conversation.id, message.id);
+  const quoteHiders =
+    message.replyTo === undefined
+      ? []
+      : (await store.listHidersOf(conversation.id, message.replyTo.messageId)).filter(
+          (id) => conversation.memberIds.includes(id) && !hiders.includes(id),
+        );
   context.io
     .to(conversationRoom(conversation.id))
-    .except(hiders.map(userRoom))
+    .except([...hiders, ...quoteHiders].map(userRoom))
     .emit(Events.messageChanged, { message });
+  for (const viewerId of quoteHiders) {
+    const theirs = await store.getMessage(conversation.id, message.id, viewerId);
+    if (theirs) context.io.to(userRoom(viewerId)).emit(Events.messageChanged, { message: theirs });
+  }
 }
 
 async function finish(
   context: ServerContext,
   conversation: StoredConversation,
+  userId: string,
   result: MessageChangeResult,
 ) {
   if (!result.ok) return refusalAck(result.refusal);
-  if (result.changed) await announceMessageChange(context, conversation, result.message);
-  return { ok: true as const, message: result.message };
+  const { message } = result;
+  if (result.changed) await announceMessageChange(context, conversation, message);
+  // The ack as its sender sees it: a quote of an original they hid comes empty.
+  const theirs =
+    message.replyTo === undefined
+      ? message
+      : ((await context.store.getMessage(conversation.id, message.id, userId)) ?? message);
+  return { ok: true as const, message: theirs };
 }
 
 const userKey = (socket: ChatSocket) => signedInUserId(socket);
@@ -124,9 +148,9 @@ export const editMessage = defineHandler({
       messageId,
       text: checked.text,
       editedAt: now,
-      check: ownMessageCheck(userId, now, 'edit'),
+      check: ownMessageCheck(userId, now, { action: 'edit', text: checked.text }),
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 
@@ -143,9 +167,9 @@ export const deleteMessage = defineHandler({
       conversationId,
       messageId,
       deletedAt: now,
-      check: ownMessageCheck(userId, now, 'delete'),
+      check: ownMessageCheck(userId, now, { action: 'delete' }),
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 
@@ -200,7 +224,7 @@ export const reactToMessage = defineHandler({
       reactedAt: context.clock.now(),
       maxEmoji: Limits.reactionsMaxEmoji,
     });
-    return finish(context, conversation, result);
+    return finish(context, conversation, userId, result);
   },
 });
 

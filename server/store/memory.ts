@@ -326,6 +326,11 @@ export class MemoryStore implements Store {
     );
   }
 
+  async findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null> {
+    const original = this.#messageByClientId.get(`${senderId}\n${clientMessageId}`);
+    return original ? this.#view(original) : null;
+  }
+
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
     this.#requireConversation(input.conversationId);
     const idempotencyKey = `${input.senderId}\n${input.clientMessageId}`;
@@ -490,6 +495,7 @@ export class MemoryStore implements Store {
       sentAt: record.sentAt,
       editCount: record.editCount,
       deletedAt: record.deletedAt,
+      text: record.text,
     };
     const refusal = check(target);
     if (refusal) return { ok: false, refusal };
@@ -514,6 +520,8 @@ export class MemoryStore implements Store {
               authorId: original.authorId,
               text: original.text,
               deletedAt: original.deletedAt,
+              hiddenByViewer:
+                viewerId !== undefined && this.#hidden.has(`${original.id}\n${viewerId}`),
             }
           : null,
       reactions: record.reactions,

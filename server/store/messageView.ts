@@ -16,6 +16,8 @@ export interface ReplyOriginal {
   authorId: string;
   text: string;
   deletedAt: number | null;
+  /** The viewer hid the original: the quote shows nothing of it. */
+  hiddenByViewer: boolean;
 }
 
 export interface MessageParts {
@@ -75,12 +77,14 @@ export function toWireMessage(parts: MessageParts): Message {
   }
   if (parts.replyTo && parts.deletedAt === null) {
     const deleted = parts.replyTo.deletedAt !== null;
+    const { hiddenByViewer } = parts.replyTo;
     message.replyTo = {
       messageId: parts.replyTo.messageId,
       seq: parts.replyTo.seq,
       authorId: parts.replyTo.authorId,
-      snippet: deleted ? '' : replySnippet(parts.replyTo.text),
+      snippet: deleted || hiddenByViewer ? '' : replySnippet(parts.replyTo.text),
       deleted,
+      ...(hiddenByViewer ? { hidden: true as const } : {}),
     };
   }
   if (parts.editedAt !== null && parts.editCount > 0) {

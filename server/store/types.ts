@@ -166,6 +166,8 @@ export interface MessageTarget {
   editCount: number;
   /** When it was deleted for everyone; null while it is not. */
   deletedAt: number | null;
+  /** The stored text ('' once deleted). */
+  text: string;
 }
 
 /** Why a change to a message was refused (each is an ErrorCode). */
@@ -334,6 +336,8 @@ export interface Store {
 
   appendSystemMessage(message: NewSystemMessage): Promise<Message>;
   appendUserMessage(message: NewUserMessage): Promise<AppendResult>;
+  /** The message stored under the idempotency key (senderId, clientMessageId), or null. */
+  findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null>;
   /** The latest message, flagged `hidden` (and emptied) if `viewerId` hid it. */
   getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null>;
   listMessages(conversationId: string, query: PageQuery): Promise<MessagePage>;

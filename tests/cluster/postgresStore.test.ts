@@ -473,3 +473,63 @@ describe('PostgresStore on a shared database', () => {
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('change revisions', () => {
+  it('are bigint columns: a conversation past 2^31 changes keeps counting, read as numbers', async () => {
+    const schema = await createSchema();
+    schemas.push(schema.name);
+    const store = await openPostgresStore({ connectionString: schema.url, maxConnections: 2 });
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      const { rows: types } = await client.query<{ table_name: string; data_type: string }>(
+        `SELECT table_name, data_type FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'revision' ORDER BY table_name`,
+      );
+      expect(types).toEqual([
+        { table_name: 'conversations', data_type: 'bigint' },
+        { table_name: 'hidden_messages', data_type: 'bigint' },
+        { table_name: 'messages', data_type: 'bigint' },
+      ]);
+      const room = await store.createConversation({
+        kind: 'group',
+        title: 'Busy',
+        memberIds: ['a', 'b'],
+        createdBy: 'a',
+        createdAt: 1,
+      });
+      const { message } = await store.appendUserMessage({
+        conversationId: room.id,
+        senderId: 'a',
+        clientMessageId: 'big-1',
+        text: 'counting',
+        sentAt: 2,
+        authorFor: () => 'a',
+      });
+      const past = 2 ** 31;
+      await client.query('UPDATE conversations SET revision = $2 WHERE id = $1', [room.id, past]);
+      const edited = await store.editMessage({
+        conversationId: room.id,
+        messageId: message.id,
+        text: 'counting on',
+        editedAt: 3,
+        check: () => null,
+      });
+      expect(edited).toMatchObject({ ok: true, message: { revision: past + 1 } });
+      const hidden = await store.hideMessage({
+        conversationId: room.id,
+        messageId: message.id,
+        userId: 'b',
+        hiddenAt: 4,
+      });
+      expect(hidden).toMatchObject({ ok: true, message: { hidden: true, revision: past + 2 } });
+      expect(await store.getRevision(room.id)).toBe(past + 2);
+      const changes = await store.listMessageChanges(room.id, { since: past, limit: 10 });
+      expect(changes.revision).toBe(past + 2);
+      expect(changes.messages.map((m) => m.revision)).toEqual([past + 1]);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+});

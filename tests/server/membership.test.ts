@@ -315,6 +315,37 @@ describe('groups', () => {
     expect((await yamchaHears).user.id).toBe(tien.user.id);
   });
 
+  it('hands a re-added member the messages they hid flagged and emptied, never their text', async () => {
+    const test = await startTestServer();
+    const { launch, yamcha, groupId } = await group(test);
+    const sent = await request(launch.client, 'sendMessage', {
+      conversationId: groupId,
+      text: 'Yamcha-only embarrassment',
+      clientMessageId: 'readd-1',
+    });
+    await settle(yamcha.client);
+    await request(yamcha.client, 'hideMessage', {
+      conversationId: groupId,
+      messageId: sent.message.id,
+    });
+    await request(launch.client, 'removeMember', {
+      conversationId: groupId,
+      userId: yamcha.user.id,
+    });
+    const added = nextEvent(yamcha.client, 'conversationAdded');
+    expect(
+      await request(launch.client, 'addMembers', {
+        conversationId: groupId,
+        userIds: [yamcha.user.id],
+      }),
+    ).toEqual({ ok: true });
+    const { conversation } = await added;
+    expect(JSON.stringify(conversation)).not.toContain('embarrassment');
+    const flagged = { id: sent.message.id, text: '', hidden: true };
+    expect(conversation.messages.find((m) => m.id === sent.message.id)).toMatchObject(flagged);
+    expect(conversation.lastMessage).toMatchObject(flagged);
+  });
+
   it('removes a member: their sockets leave the room and every request of theirs is refused', async () => {
     const test = await startTestServer();
     const { launch, yamcha, krillin, groupId } = await group(test);

@@ -2,9 +2,10 @@
 // oneself, reactions, and catching up on all of them after a reconnect through the
 // conversation's change revision. Each refusal is checked with what a client is told and what
 // stays stored.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createRateLimits } from '../../server/limits/rateLimits.ts';
 import { Limits, type Message, MessageSchema } from '../../server/protocol.ts';
+import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import { vegeta } from '../../server/world.ts';
 import {
   type Client,
@@ -23,6 +24,10 @@ import {
 } from './harness.ts';
 
 const hour = 60 * 60_000;
+const sqliteStores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of sqliteStores.splice(0)) await store.close();
+});
 let sends = 0;
 
 async function send(
@@ -119,6 +124,55 @@ describe('replies', () => {
       deleted: true,
     });
   });
+
+  it.each(['memory', 'sqlite'] as const)(
+    'leave out the quote of an original the viewer hid: live, in the sync, history and search (%s store)',
+    async (kind) => {
+      const sqlite = kind === 'sqlite' ? SqliteStore.open(':memory:') : null;
+      if (sqlite) sqliteStores.push(sqlite);
+      const { bulma, yamcha, groupId } = await setUp(sqlite ? { store: sqlite } : {});
+      const original = await send(yamcha.client, groupId, 'Capsule secret formula');
+      await request(bulma.client, 'hideMessage', {
+        conversationId: groupId,
+        messageId: original.id,
+      });
+      const theirQuote = {
+        messageId: original.id,
+        seq: original.seq,
+        authorId: yamcha.user.id,
+        snippet: '',
+        deleted: false,
+        hidden: true,
+      };
+      const bulmaHears = nextEventWhere(
+        bulma.client,
+        'channelUpdate',
+        (u) => u.message?.replyTo !== undefined,
+      );
+      const yamchaHears = nextEventWhere(
+        yamcha.client,
+        'channelUpdate',
+        (u) => u.message?.replyTo !== undefined,
+      );
+      const reply = await send(yamcha.client, groupId, 'about that zebra', original.id);
+      const live = await bulmaHears;
+      expect(live.message?.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(live)).not.toContain('secret');
+      expect((await yamchaHears).message?.replyTo?.snippet).toBe('Capsule secret formula');
+
+      const synced = (await fetchWorld(bulma.client)).conversations.find((c) => c.id === groupId);
+      expect(synced?.messages.find((m) => m.id === reply.id)?.replyTo).toEqual(theirQuote);
+      expect(synced?.lastMessage?.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(synced)).not.toContain('secret');
+      const page = await request(bulma.client, 'requestMessages', { conversationId: groupId });
+      expect(page.messages.find((m: Message) => m.id === reply.id).replyTo).toEqual(theirQuote);
+      const found = await request(bulma.client, 'searchMessages', { query: 'zebra' });
+      expect(found.results[0].messages[0].message.replyTo).toEqual(theirQuote);
+      expect(JSON.stringify(found)).not.toContain('secret');
+      // What goes on the wire is what the client's schema takes.
+      expect(MessageSchema.parse(live.message).replyTo).toEqual(theirQuote);
+    },
+  );
 
   it('cut the quote to 120 characters, counting emoji as one each', async () => {
     const { bulma, yamcha, dmId } = await setUp();
@@ -482,6 +536,36 @@ describe('hiding for me', () => {
     ).toMatchObject({ ok: true, message: { hidden: true } });
   });
 
+  it("keeps the hidden text out of the hider's channelUpdate previews (drafting), not the others'", async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const message = await send(yamcha.client, dmId, 'embarrassing');
+    const otherWindow = await connect(test.url, bulma.sessionToken);
+    await settle(otherWindow);
+    await request(bulma.client, 'hideMessage', { conversationId: dmId, messageId: message.id });
+    await settle(otherWindow);
+    const bulmaHears = nextEvent(bulma.client, 'channelUpdate');
+    const windowHears = nextEvent(otherWindow, 'channelUpdate');
+    const yamchaHears = nextEvent(yamcha.client, 'channelUpdate');
+    expect(
+      await request(yamcha.client, 'isDrafting', { conversationId: dmId, isDrafting: true }),
+    ).toEqual({ ok: true });
+    for (const update of [await bulmaHears, await windowHears]) {
+      expect(JSON.stringify(update)).not.toContain('embarrassing');
+      expect(update.conversation.lastMessage).toMatchObject({
+        id: message.id,
+        text: '',
+        hidden: true,
+      });
+      expect(update.conversation.drafting).toHaveLength(1);
+    }
+    const his = await yamchaHears;
+    expect(his.conversation.lastMessage?.text).toBe('embarrassing');
+    // The drafting lapse announces it again: still without the text for her.
+    const lapse = nextEvent(bulma.client, 'channelUpdate');
+    test.clock.advance(Limits.draftingExpiryMs);
+    expect(JSON.stringify(await lapse)).not.toContain('embarrassing');
+  });
+
   it('is refused for strangers and unknown messages', async () => {
     const { bulma, tien, dmId, groupId } = await setUp();
     const message = await send(bulma.client, dmId, 'ours');
@@ -618,6 +702,72 @@ describe('reactions', () => {
     expect((await stored(test, groupId, message.id))?.reactions).toHaveLength(
       Limits.reactionsMaxEmoji,
     );
+  });
+});
+
+describe('retries after a lost ack', () => {
+  it('answer a resent reply with the stored one even though its original was deleted meanwhile', async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const original = await send(bulma.client, dmId, 'to be deleted');
+    const payload = {
+      conversationId: dmId,
+      text: 'replying',
+      clientMessageId: 'retry-reply',
+      replyToId: original.id,
+    };
+    const first = await request(yamcha.client, 'sendMessage', payload);
+    expect(first).toMatchObject({ ok: true });
+    await request(bulma.client, 'deleteMessage', { conversationId: dmId, messageId: original.id });
+    const again = await request(yamcha.client, 'sendMessage', payload);
+    expect(again).toMatchObject({
+      ok: true,
+      message: { id: first.message.id, seq: first.message.seq },
+    });
+    const page = await test.store.listMessages(dmId, { limit: 10 });
+    expect(page.messages.filter((m) => m.text === 'replying')).toHaveLength(1);
+  });
+
+  it('answer an unchanged 10th edit and a repeated delete after 24 hours as they are, not refused', async () => {
+    const { test, bulma, yamcha, dmId } = await setUp();
+    const message = await send(bulma.client, dmId, 'v0');
+    const edit = (text: string) =>
+      request(bulma.client, 'editMessage', { conversationId: dmId, messageId: message.id, text });
+    for (let count = 1; count <= Limits.messageMaxEdits; count += 1) await edit(`v${count}`);
+    await settle(yamcha.client);
+    const heard = collect(yamcha.client, 'messageChanged');
+    // The 10th edit resent: the same text, nothing changes, no refusal.
+    expect(await edit(`v${Limits.messageMaxEdits}`)).toMatchObject({
+      ok: true,
+      message: { text: `v${Limits.messageMaxEdits}`, editCount: Limits.messageMaxEdits },
+    });
+    expect(await edit('v11')).toEqual(refused('edit_limit_reached'));
+    await settle(yamcha.client);
+    expect(heard).toEqual([]);
+
+    const deletion = { conversationId: dmId, messageId: message.id };
+    const deleted = await request(bulma.client, 'deleteMessage', deletion);
+    expect(deleted).toMatchObject({ ok: true, message: { text: '' } });
+    test.clock.advance(24 * hour + 1);
+    expect(await request(bulma.client, 'deleteMessage', deletion)).toEqual(deleted);
+    // Not someone else's, even as a retry.
+    expect(await request(yamcha.client, 'deleteMessage', deletion)).toEqual(refused('forbidden'));
+    // An edit after the window is still refused, whatever the text.
+    const later = await send(bulma.client, dmId, 'later');
+    test.clock.advance(24 * hour + 1);
+    expect(
+      await request(bulma.client, 'editMessage', {
+        conversationId: dmId,
+        messageId: later.id,
+        text: 'changed',
+      }),
+    ).toEqual(refused('edit_window_closed'));
+    expect(
+      await request(bulma.client, 'editMessage', {
+        conversationId: dmId,
+        messageId: later.id,
+        text: 'later',
+      }),
+    ).toMatchObject({ ok: true, message: { text: 'later' } });
   });
 });
 

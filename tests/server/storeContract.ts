@@ -848,6 +848,7 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
             sentAt: 50,
             editCount: 0,
             deletedAt: null,
+            text: 'helo',
           },
         ]);
         const edited = { ...first, text: 'hello', editedAt: 60, editCount: 1, revision: 1 };
@@ -1068,6 +1069,51 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
             hiddenAt: 5,
           }),
         ).toEqual({ ok: false, refusal: 'not_found' });
+      });
+
+      it("empties a reply's quote of an original the viewer hid, in every read, for them alone", async () => {
+        const room = await conversation(['a', 'b']);
+        const original = await send(room.id, 'a', 'quoted secret');
+        const reply = await send(room.id, 'a', 'answering it', { replyToId: original.id });
+        await store.hideMessage({
+          conversationId: room.id,
+          messageId: original.id,
+          userId: 'b',
+          hiddenAt: 5,
+        });
+        const theirQuote = {
+          messageId: original.id,
+          seq: 0,
+          authorId: 'a',
+          snippet: '',
+          deleted: false,
+          hidden: true,
+        };
+        const reads = [
+          await store.getLastMessage(room.id, 'b'),
+          await store.getMessage(room.id, reply.id, 'b'),
+          (await store.listMessages(room.id, { limit: 10, viewerId: 'b' })).messages[1],
+          (await store.listMessages(room.id, { after: 0, limit: 10, viewerId: 'b' })).messages[0],
+          (await store.searchMessages('b', 'answering')).hits[0]?.message,
+        ];
+        for (const read of reads) {
+          expect(read?.id).toBe(reply.id);
+          expect(read?.replyTo).toEqual(theirQuote);
+          expect(JSON.stringify(read)).not.toContain('quoted secret');
+        }
+        // The author, and nobody in particular, still see the quote.
+        const quote = {
+          messageId: original.id,
+          seq: 0,
+          authorId: 'a',
+          snippet: 'quoted secret',
+          deleted: false,
+        };
+        expect((await store.getMessage(room.id, reply.id, 'a'))?.replyTo).toEqual(quote);
+        expect((await store.getLastMessage(room.id))?.replyTo).toEqual(quote);
+        expect((await store.searchMessages('a', 'answering')).hits[0]?.message.replyTo).toEqual(
+          quote,
+        );
       });
 
       it('lists the changes after a revision, each message once as it is now, in pages', async () => {

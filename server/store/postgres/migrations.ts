@@ -160,7 +160,9 @@ export const migrations: readonly Migration[] = [
     // An edit is an UPDATE of messages.text and a deletion sets it to '' (triggers on messages,
     // such as a full-text index's, keep up). revision: the conversation's change counter at the
     // message's latest change (0: never changed); conversations.revision is the counter, bumped
-    // under the conversation's row lock, so revisions commit in order. Every new column has a
+    // under the conversation's row lock, so revisions commit in order; bigint, as every revision
+    // column, so a busy conversation never runs out (parsed to a number, exact to 2^53). Every
+    // new column has a
     // default or may be NULL: a node still on the previous release keeps appending.
     sql: `
       ALTER TABLE messages
@@ -168,12 +170,12 @@ export const migrations: readonly Migration[] = [
         ADD COLUMN edited_at bigint,
         ADD COLUMN edit_count integer NOT NULL DEFAULT 0 CHECK (edit_count >= 0),
         ADD COLUMN deleted_at bigint,
-        ADD COLUMN revision integer NOT NULL DEFAULT 0 CHECK (revision >= 0);
+        ADD COLUMN revision bigint NOT NULL DEFAULT 0 CHECK (revision >= 0);
       CREATE INDEX messages_by_revision ON messages (conversation_id, revision)
         WHERE revision > 0;
       CREATE INDEX messages_by_reply_to ON messages (reply_to_id) WHERE reply_to_id IS NOT NULL;
 
-      ALTER TABLE conversations ADD COLUMN revision integer NOT NULL DEFAULT 0
+      ALTER TABLE conversations ADD COLUMN revision bigint NOT NULL DEFAULT 0
         CHECK (revision >= 0);
 
       -- One reaction per person and message.
@@ -191,7 +193,7 @@ export const migrations: readonly Migration[] = [
         user_id text NOT NULL,
         conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
         hidden_at bigint NOT NULL,
-        revision integer NOT NULL CHECK (revision > 0),
+        revision bigint NOT NULL CHECK (revision > 0),
         PRIMARY KEY (message_id, user_id)
       );
       CREATE INDEX hidden_by_viewer ON hidden_messages (conversation_id, user_id, revision);

@@ -64,15 +64,19 @@ export interface MessageRow {
   edited_at: string | null;
   edit_count: number;
   deleted_at: string | null;
-  revision: number;
+  /** bigint: a string. */
+  revision: string;
   o_id: string | null;
   o_seq: number | null;
   o_author_id: string | null;
   o_text: string | null;
   o_deleted_at: string | null;
+  /** The viewer hid the original. */
+  o_hidden: boolean;
   /** [emoji, user_id, reacted_at] */
   reactions: [string, string, number][];
-  hidden_revision: number | null;
+  /** bigint: a string. */
+  hidden_revision: string | null;
 }
 
 export const userColumns =
@@ -82,12 +86,15 @@ export const sessionColumns = 'token_hash, user_id, created_at, last_seen_at, cl
 
 /**
  * A message with what it shows: the original it replies to (of its own conversation only), its
- * reactions, and the viewer's hide. The viewer (or NULL) is parameter $1.
+ * reactions, and the viewer's hide (of it and of the original). The viewer (or NULL) is
+ * parameter $1.
  */
 export const messageSelect = `SELECT m.id, m.conversation_id, m.author_id, m.text, m.sent_at,
     m.seq, m.client_message_id, m.edited_at, m.edit_count, m.deleted_at, m.revision,
     o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id, o.text AS o_text,
     o.deleted_at AS o_deleted_at,
+    EXISTS (SELECT 1 FROM hidden_messages ho
+            WHERE ho.message_id = o.id AND ho.user_id = $1::text) AS o_hidden,
     COALESCE((SELECT json_agg(json_build_array(r.emoji, r.user_id, r.reacted_at))
               FROM message_reactions r WHERE r.message_id = m.id), '[]'::json) AS reactions,
     h.revision AS hidden_revision
@@ -172,7 +179,7 @@ export function toMessage(row: MessageRow): Message {
     editedAt: nullableNumber(row.edited_at),
     editCount: row.edit_count,
     deletedAt: nullableNumber(row.deleted_at),
-    revision: row.revision,
+    revision: Number(row.revision),
     replyTo:
       row.o_id === null
         ? null
@@ -182,12 +189,13 @@ export function toMessage(row: MessageRow): Message {
             authorId: row.o_author_id ?? '',
             text: row.o_text ?? '',
             deletedAt: nullableNumber(row.o_deleted_at),
+            hiddenByViewer: row.o_hidden === true,
           },
     reactions: row.reactions.map(([emoji, userId, reactedAt]) => ({
       emoji,
       userId,
       reactedAt: Number(reactedAt),
     })),
-    hiddenRevision: row.hidden_revision,
+    hiddenRevision: nullableNumber(row.hidden_revision),
   });
 }

@@ -542,6 +542,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  async findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null> {
+    return this.#findByClientId(this.#pool, senderId, clientMessageId);
+  }
+
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
     try {
       return await this.#transaction(async (client) => {
@@ -714,11 +718,11 @@ export class PostgresStore implements Store {
   }
 
   async getRevision(conversationId: string): Promise<number> {
-    const { rows } = await this.#pool.query<{ revision: number }>(
+    const { rows } = await this.#pool.query<{ revision: string }>(
       'SELECT revision FROM conversations WHERE id = $1',
       [conversationId],
     );
-    return rows[0]?.revision ?? 0;
+    return Number(rows[0]?.revision ?? 0);
   }
 
   async listMessageChanges(conversationId: string, query: ChangesQuery): Promise<ChangesPage> {
@@ -763,12 +767,12 @@ export class PostgresStore implements Store {
 
   /** Must run inside a transaction holding the conversation's row lock. */
   async #nextRevision(client: PoolClient, conversationId: string): Promise<number> {
-    const { rows } = await client.query<{ revision: number }>(
+    const { rows } = await client.query<{ revision: string }>(
       'UPDATE conversations SET revision = revision + 1 WHERE id = $1 RETURNING revision',
       [conversationId],
     );
     if (!rows[0]) throw new Error(`conversation ${conversationId} does not exist`);
-    return rows[0].revision;
+    return Number(rows[0].revision);
   }
 
   /**
@@ -815,6 +819,7 @@ export class PostgresStore implements Store {
         sentAt: Number(row.sent_at),
         editCount: row.edit_count,
         deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+        text: row.text,
       });
       if (refusal) return { ok: false, refusal };
       const applied = await apply(client, row);

@@ -89,18 +89,22 @@ const nullableInteger = (value: unknown): number | null => (value === null ? nul
 
 /**
  * A message with what it shows: the original it replies to (of its own conversation only), its
- * reactions, and the viewer's hide. The viewer (or NULL) is the statement's first parameter.
+ * reactions, and the viewer's hide (of it and of the original). The viewer (or NULL) is the
+ * statement's first parameter, as `v.viewer_id`.
  */
 const messageShows = `o.id AS o_id, o.seq AS o_seq, o.author_id AS o_author_id,
     o.text AS o_text, o.deleted_at AS o_deleted_at,
+    EXISTS (SELECT 1 FROM hidden_messages ho
+            WHERE ho.message_id = o.id AND ho.user_id = v.viewer_id) AS o_hidden,
     (SELECT json_group_array(json_array(r.emoji, r.user_id, r.reacted_at))
      FROM message_reactions r WHERE r.message_id = m.id) AS reactions_json`;
 const replyJoin =
   'LEFT JOIN messages o ON o.id = m.reply_to_id AND o.conversation_id = m.conversation_id';
 const messageSelect = `SELECT m.*, ${messageShows}, h.revision AS hidden_revision
   FROM messages m
+  CROSS JOIN (SELECT ? AS viewer_id) v
   ${replyJoin}
-  LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = ?`;
+  LEFT JOIN hidden_messages h ON h.message_id = m.id AND h.user_id = v.viewer_id`;
 
 function messageFromRow(row: Row): Message {
   const reactions = (
@@ -127,6 +131,7 @@ function messageFromRow(row: Row): Message {
             authorId: text(row.o_author_id),
             text: text(row.o_text),
             deletedAt: nullableInteger(row.o_deleted_at),
+            hiddenByViewer: Number(row.o_hidden ?? 0) === 1,
           },
     reactions,
     hiddenRevision: nullableInteger(row.hidden_revision ?? null),
@@ -142,6 +147,7 @@ function targetFromRow(row: Row): MessageTarget {
     sentAt: integer(row.sent_at),
     editCount: integer(row.edit_count),
     deletedAt: nullableInteger(row.deleted_at),
+    text: text(row.text),
   };
 }
 
@@ -533,6 +539,16 @@ export class SqliteStore implements Store {
     );
   }
 
+  async findUserMessage(senderId: string, clientMessageId: string): Promise<Message | null> {
+    const row = this.#get(
+      `${messageSelect} WHERE m.sender_id = ? AND m.client_message_id = ?`,
+      null,
+      senderId,
+      clientMessageId,
+    );
+    return row ? messageFromRow(row) : null;
+  }
+
   async appendUserMessage(input: NewUserMessage): Promise<AppendResult> {
     // One transaction: the duplicate check, the send counter and the message row commit
     // together or not at all, so a crash never leaves a counted send without its message.
@@ -833,6 +849,7 @@ export class SqliteStore implements Store {
     const sql = `SELECT m.rowid AS search_cursor, m.*, ${messageShows}, NULL AS hidden_revision
        FROM messages_search s
        JOIN messages m ON m.rowid = s.rowid
+       CROSS JOIN (SELECT ? AS viewer_id) v
        ${replyJoin}
        WHERE messages_search MATCH ? AND s.rowid < ? AND m.text <> ''
          AND m.conversation_id IN
@@ -844,7 +861,7 @@ export class SqliteStore implements Store {
     const hits: MessageSearchHit[] = [];
     let before = options.before ?? Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const rows = this.#all(sql, match, before, userId, userId, limit + 1);
+      const rows = this.#all(sql, userId, match, before, userId, userId, limit + 1);
       for (const row of rows) {
         const message = messageFromRow(row);
         const highlights = matchMessage(message.text, terms);
