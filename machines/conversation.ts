@@ -592,8 +592,12 @@ export const conversationMachine = setup({
      * marked hidden and emptied; the views leave it out.
      */
     hideMessage: assign(({ context }, params: { messageId: string }) => {
-      const hide = (message: Message): Message =>
-        message.id === params.messageId ? { ...message, text: '', hidden: true } : message;
+      const hide = (message: Message): Message => {
+        if (message.id === params.messageId) return { ...message, text: '', hidden: true };
+        // Its replies quote it no more, as the server sends them to the person from now on.
+        if (message.replyTo?.messageId !== params.messageId) return message;
+        return { ...message, replyTo: { ...message.replyTo, snippet: '', hidden: true } };
+      };
       return {
         messages: context.messages.map(hide),
         lastMessage: context.lastMessage && hide(context.lastMessage),

@@ -95,9 +95,9 @@ export const MessageBubble = memo(function MessageBubble({
             <Box
               component="span"
               dir="auto"
-              sx={{ fontStyle: message.replyTo.deleted ? 'italic' : 'normal' }}
+              sx={{ fontStyle: quoteNote(message.replyTo) ? 'italic' : 'normal' }}
             >
-              {message.replyTo.deleted ? 'This message was deleted' : message.replyTo.snippet}
+              {quoteNote(message.replyTo) ?? message.replyTo.snippet}
             </Box>
           </Box>
         )}
@@ -232,4 +232,11 @@ function StatusIcon({ status, labelled = true }: { status: DeliveryStatus; label
     case 'failed':
       return <ErrorIcon {...title('Not sent')} sx={iconSx} />;
   }
+}
+
+/** What a quote says in place of its snippet: its original was deleted, for all or the reader. */
+function quoteNote(replyTo: NonNullable<MessageRow['message']['replyTo']>): string | null {
+  if (replyTo.deleted) return 'This message was deleted';
+  if (replyTo.hidden) return 'A message you deleted';
+  return null;
 }

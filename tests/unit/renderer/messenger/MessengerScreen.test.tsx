@@ -159,6 +159,28 @@ describe('MessengerScreen', () => {
       server.toMessenger({ type: 'message.hidden', conversationId: groupId, messageId: goku2!.id }),
     );
     expect(article('Please?')).toBeUndefined();
+    // A reply whose original the person then deletes for themselves no longer quotes it.
+    act(() =>
+      server.toMessenger({
+        type: 'message.changed',
+        message: {
+          ...bulmas!,
+          replyTo: {
+            messageId: goku1!.id,
+            seq: goku1!.seq,
+            authorId: goku.id,
+            snippet: 'Can I try it first, please?',
+            deleted: false,
+          },
+        },
+      }),
+    );
+    expect(article('Be gentle with it.')!.textContent).toContain('Can I try it first, please?');
+    act(() =>
+      server.toMessenger({ type: 'message.hidden', conversationId: groupId, messageId: goku1!.id }),
+    );
+    expect(article('Be gentle with it.')!.textContent).toContain('A message you deleted');
+    expect(article('Be gentle with it.')!.textContent).not.toContain('Can I try it first');
     act(() =>
       server.toMessenger({
         type: 'message.hidden',
