@@ -12,7 +12,8 @@
 // PostgreSQL's `unaccent` follows other rules): SQLite calls `searchDocumentOf` through a
 // registered function in its FTS triggers, PostgreSQL is handed the words by the store. Both
 // only pre-select; `matchMessage` decides, so a store's index can only ever narrow the scan.
-import { Limits } from './protocol.ts';
+import { Limits, type Message } from './protocol.ts';
+import type { MessageSearchHit, MessageSearchPage } from './store/types.ts';
 
 /** A highlighted range of a message's text: UTF-16 offsets, start inclusive, end exclusive. */
 export type Highlight = [start: number, end: number];
@@ -228,4 +229,35 @@ export function tsQueryOf(terms: readonly string[]): string {
         : `${quoted(indexedWord(term))}:*`,
     )
     .join(' & ');
+}
+
+/**
+ * A page of hits from an index that only pre-selects, as SQLite and PostgreSQL read theirs:
+ * batches of `limit + 1` candidates, newest first, from `fetch(before)`; `matchMessage` decides
+ * each, and the batches go on until a page holds `limit` hits and one more says `hasMore`, or
+ * the index has no more candidates.
+ */
+export async function pageOfHits<Row>(
+  terms: readonly string[],
+  limit: number,
+  before: number,
+  fetch: (before: number) => Row[] | Promise<Row[]>,
+  read: (row: Row) => { message: Message; cursor: number },
+): Promise<MessageSearchPage> {
+  const hits: MessageSearchHit[] = [];
+  for (;;) {
+    const rows = await fetch(before);
+    for (const row of rows) {
+      const { message, cursor } = read(row);
+      const highlights = matchMessage(message.text, terms);
+      if (!highlights) continue;
+      if (hits.length === limit) {
+        return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
+      }
+      hits.push({ message, highlights, cursor });
+    }
+    const last = rows.at(-1);
+    if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
+    before = read(last).cursor;
+  }
 }

@@ -10,7 +10,7 @@ import type { Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import { reactionFits, type StoredReaction } from '../messageView.ts';
 import {
-  matchMessage,
+  pageOfHits,
   postgresDocumentOf,
   searchLimitOf,
   searchTermsOf,
@@ -30,7 +30,6 @@ import type {
   AvatarImage,
   MemberPosition,
   MessagePage,
-  MessageSearchHit,
   MessageSearchOptions,
   MessageSearchPage,
   NewConversation,
@@ -891,29 +890,22 @@ export class PostgresStore implements Store {
     // refuses one here when a term is longer than the index keeps). A message the searcher hid
     // is skipped (a deleted one's text is '' and has no words); a hit shows what every read
     // shows (its quote, reactions, edit).
-    const hits: MessageSearchHit[] = [];
-    let before = options.before ?? Number.MAX_SAFE_INTEGER;
-    for (;;) {
-      const { rows } = await this.#pool.query<SearchHitRow>(
-        `${searchHitSelect}
+    return pageOfHits(
+      terms,
+      limit,
+      options.before ?? Number.MAX_SAFE_INTEGER,
+      async (before) => {
+        const { rows } = await this.#pool.query<SearchHitRow>(
+          `${searchHitSelect}
          WHERE m.search_words @@ $2::tsquery AND m.text <> '' AND m.search_order < $3
            AND m.conversation_id = ANY ($4::text[]) AND h.message_id IS NULL
          ORDER BY m.search_order DESC LIMIT $5`,
-        [userId, tsQueryOf(terms), before, conversationIds, limit + 1],
-      );
-      for (const row of rows) {
-        const message = toMessage(row);
-        const highlights = matchMessage(message.text, terms);
-        if (!highlights) continue;
-        if (hits.length === limit) {
-          return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
-        }
-        hits.push({ message, highlights, cursor: Number(row.search_order) });
-      }
-      const last = rows.at(-1);
-      if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
-      before = Number(last.search_order);
-    }
+          [userId, tsQueryOf(terms), before, conversationIds, limit + 1],
+        );
+        return rows;
+      },
+      (row) => ({ message: toMessage(row), cursor: Number(row.search_order) }),
+    );
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { AvatarSchema, ConversationKindSchema, type Message } from '../../protocol.ts';
 import { likeWordStart, queryWords, searchKeyOf } from '../nameSearch.ts';
 import { reactionFits, type StoredReaction, toWireMessage } from '../messageView.ts';
-import { ftsMatchOf, matchMessage, searchLimitOf, searchTermsOf } from '../../search.ts';
+import { ftsMatchOf, pageOfHits, searchLimitOf, searchTermsOf } from '../../search.ts';
 import type {
   AppendResult,
   ChangesPage,
@@ -24,7 +24,6 @@ import type {
   AvatarImage,
   MemberPosition,
   MessagePage,
-  MessageSearchHit,
   MessageSearchOptions,
   MessageSearchPage,
   NewConversation,
@@ -858,23 +857,13 @@ export class SqliteStore implements Store {
            (SELECT 1 FROM hidden_messages h WHERE h.message_id = m.id AND h.user_id = ?)
        ORDER BY s.rowid DESC LIMIT ?`;
     const match = ftsMatchOf(terms);
-    const hits: MessageSearchHit[] = [];
-    let before = options.before ?? Number.MAX_SAFE_INTEGER;
-    for (;;) {
-      const rows = this.#all(sql, userId, match, before, userId, userId, limit + 1);
-      for (const row of rows) {
-        const message = messageFromRow(row);
-        const highlights = matchMessage(message.text, terms);
-        if (!highlights) continue;
-        if (hits.length === limit) {
-          return { hits, hasMore: true, cursor: hits.at(-1)?.cursor ?? null };
-        }
-        hits.push({ message, highlights, cursor: integer(row.search_cursor) });
-      }
-      const last = rows.at(-1);
-      if (rows.length <= limit || !last) return { hits, hasMore: false, cursor: null };
-      before = integer(last.search_cursor);
-    }
+    return pageOfHits(
+      terms,
+      limit,
+      options.before ?? Number.MAX_SAFE_INTEGER,
+      (before) => this.#all(sql, userId, match, before, userId, userId, limit + 1),
+      (row) => ({ message: messageFromRow(row), cursor: integer(row.search_cursor) }),
+    );
   }
 
   /** The durability settings in force on this connection (for diagnostics and tests). */
