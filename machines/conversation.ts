@@ -25,12 +25,20 @@ import type {
   Message,
   ProtocolError,
   Receipts,
+  ReplyTo,
 } from '../server/protocol.ts';
 import { clipToMessageLimit, Limits, messageLength, replySnippet } from '../server/protocol.ts';
 import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
 import { outgoingSystemId, systemIds, type SocketCommand } from './system.ts';
 import type { UnsentMessage } from './unsent.ts';
 import type { MessengerEvent } from './messenger.ts';
+
+/**
+ * The later of two copies of one message: an older answer (an ack overtaken by a later push)
+ * does not undo a later change.
+ */
+const later = (held: Message, incoming: Message): Message =>
+  (held.revision ?? 0) > (incoming.revision ?? 0) ? held : incoming;
 
 /** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
 export const draftingTiming = { refreshMs: 3_000, idleMs: 3_000 } as const;
@@ -123,7 +131,8 @@ export type ConversationEvent =
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
-  | { type: 'message.submitted' }
+  /** The draft sent; `replyTo`: as an answer to that message (from the messageActions machine). */
+  | { type: 'message.submitted'; replyTo?: ReplyTo }
   /** Load the page before the oldest loaded message (again after a failure). */
   | { type: 'history.requested' }
   /** The header's Mute / Unmute button. */
@@ -438,7 +447,8 @@ export const conversationMachine = setup({
         enqueue.sendTo(socket, command);
       },
     ),
-    send: enqueueActions(({ context, enqueue }) => {
+    send: enqueueActions(({ context, event, enqueue }) => {
+      const replyTo = event.type === 'message.submitted' ? event.replyTo : undefined;
       const clientMessageId =
         context.randomId?.() ?? `${context.clientIdPrefix}-${context.nextClientId}`;
       // Its turn among the messages still on their way decides who will author it.
@@ -458,6 +468,7 @@ export const conversationMachine = setup({
               text: current.draft.trim(),
               clientMessageId,
               createdAt: current.now(),
+              ...(replyTo ? { replyTo } : {}),
             },
           }),
         ],
@@ -571,7 +582,7 @@ export const conversationMachine = setup({
      */
     replaceMessage: assign(({ context }, params: { message: Message }) => ({
       messages: context.messages.map((message) => {
-        if (message.seq === params.message.seq) return params.message;
+        if (message.seq === params.message.seq) return later(message, params.message);
         // Its loaded replies quote it as it is now (the server does not push them again).
         if (message.replyTo?.messageId !== params.message.id) return message;
         const deleted = params.message.deletedAt !== undefined;
@@ -585,7 +596,9 @@ export const conversationMachine = setup({
         };
       }),
       lastMessage:
-        context.lastMessage?.seq === params.message.seq ? params.message : context.lastMessage,
+        context.lastMessage?.seq === params.message.seq
+          ? later(context.lastMessage, params.message)
+          : context.lastMessage,
     })),
     /**
      * Deleted for the user: kept in its place (seqs stay gap-free, so no hole is caught up on),
