@@ -166,6 +166,7 @@ export const messageActionsMachine = setup({
       editRequest: null,
       editError: ({ event }) => (event.type === 'edit.refused' ? event.error : offline),
     }),
+    forgetEditError: assign({ editError: null }),
     forgetComposer: assign({ replying: null, editing: null, editRequest: null, editError: null }),
     keepDeletion: assign({
       deleting: ({ event }) =>
@@ -271,7 +272,11 @@ export const messageActionsMachine = setup({
               on: {
                 'edit.changed': { actions: 'keepEditText' },
                 'edit.submitted': [
-                  { guard: 'editUnchanged', target: '#messageActions.composer.idle' },
+                  {
+                    guard: 'editUnchanged',
+                    target: '#messageActions.composer.idle',
+                    actions: 'forgetComposer',
+                  },
                   { guard: 'editSavable', target: 'saving', actions: 'askEdit' },
                 ],
               },
@@ -293,13 +298,11 @@ export const messageActionsMachine = setup({
               },
             },
             // The server's reason shows above the field; the text is still there.
+            // (What was refused was a savable change: saving again asks again.)
             refused: {
               on: {
-                'edit.changed': { target: 'writing', actions: 'keepEditText' },
-                'edit.submitted': [
-                  { guard: 'editUnchanged', target: '#messageActions.composer.idle' },
-                  { guard: 'editSavable', target: 'saving', actions: 'askEdit' },
-                ],
+                'edit.changed': { target: 'writing', actions: ['keepEditText', 'forgetEditError'] },
+                'edit.submitted': { target: 'saving', actions: 'askEdit' },
               },
             },
           },

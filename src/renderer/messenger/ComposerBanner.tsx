@@ -23,7 +23,7 @@ export function ComposerBanner({
   return (
     <Box sx={{ mb: 1 }}>
       {mode.kind === 'editing' && mode.error && (
-        <Alert severity="error" sx={{ mb: 1 }}>
+        <Alert severity="error" aria-label="Edit not saved" sx={{ mb: 1 }}>
           {mode.error}
         </Alert>
       )}

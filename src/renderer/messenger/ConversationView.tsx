@@ -59,6 +59,7 @@ export function ConversationView({
   const mode = useAtomValue(atoms.composerModeAtom);
   const actionError = useAtomValue(atoms.messageActionErrorAtom);
   const sendToActions = useSetAtom(atoms.sendToMessageActionsAtom);
+  const { now } = atoms;
   const { currentUserId } = conversation;
   const handlers = useMemo(
     (): MessageActionHandlers => ({
@@ -92,7 +93,7 @@ export function ConversationView({
           type: 'delete.started',
           conversationId: id,
           messageId: message.id,
-          forEveryone: canDeleteForEveryone(message, Date.now()),
+          forEveryone: canDeleteForEveryone(message, now()),
         });
       },
       react: (message, emoji) => {
@@ -105,15 +106,14 @@ export function ConversationView({
         });
       },
       currentUserId,
-      now: Date.now,
+      now,
     }),
-    [sendToActions, id, currentUserId],
+    [sendToActions, id, currentUserId, now],
   );
   // Up in the empty composer edits the user's last message that may still be edited.
   const editLast = () => {
-    const now = Date.now();
     const last = messages.findLast((message) => message.isOwn && message.id !== null);
-    if (last && canEdit(last, now)) handlers.edit(last);
+    if (last && canEdit(last, now())) handlers.edit(last);
   };
   const cancelMode = () => sendToActions({ type: 'composer.cancelled' });
   const showMessageInfo = useCallback(
@@ -161,6 +161,7 @@ export function ConversationView({
       {actionError && (
         <Alert
           severity="error"
+          aria-label="Message action failed"
           onClose={() => sendToActions({ type: 'failure.dismissed' })}
           sx={{ borderRadius: 0 }}
         >

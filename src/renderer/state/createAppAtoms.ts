@@ -339,7 +339,11 @@ export function createAppAtoms(
       openRefAtom,
       sendToMessenger: (event) => children().messenger?.send(event),
     }),
-    ...createMessageActionsAtoms({ messengerSnapshotAtom, openRefAtom }),
+    ...createMessageActionsAtoms({
+      messengerSnapshotAtom,
+      openRefAtom,
+      now: input.now ?? Date.now,
+    }),
     ...createSettingsAtoms({
       messengerSnapshotAtom,
       selfUserAtom: atom((get) => get(appSnapshotAtom).context.user),

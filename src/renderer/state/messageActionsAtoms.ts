@@ -46,6 +46,8 @@ export interface MessageActionsAtoms {
   /** Why the latest deletion or reaction failed, until dismissed. */
   messageActionErrorAtom: Atom<string | null>;
   sendToMessageActionsAtom: WritableAtom<null, [MessageActionsViewEvent], void>;
+  /** The app's clock: whether a message may still be edited or deleted for everyone. */
+  now: () => number;
 }
 
 const plain: ComposerMode = { kind: 'plain' };
@@ -56,6 +58,7 @@ const readable = (message: string): string => message.replace(/^network:\s*/, ''
 export function createMessageActionsAtoms(deps: {
   messengerSnapshotAtom: Atom<MessengerSnapshot | null>;
   openRefAtom: Atom<ConversationRef | null>;
+  now: () => number;
 }): MessageActionsAtoms {
   const { messengerSnapshotAtom, openRefAtom } = deps;
   const refAtom = atom((get) => {
@@ -115,5 +118,11 @@ export function createMessageActionsAtoms(deps: {
   const sendToMessageActionsAtom = atom(null, (get, _set, event: MessageActionsViewEvent) =>
     get(refAtom)?.send(event),
   );
-  return { composerModeAtom, deleteDialogAtom, messageActionErrorAtom, sendToMessageActionsAtom };
+  return {
+    composerModeAtom,
+    deleteDialogAtom,
+    messageActionErrorAtom,
+    sendToMessageActionsAtom,
+    now: deps.now,
+  };
 }
