@@ -443,6 +443,63 @@ describe('session socket actor against a real server', () => {
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
+  it('sends reply, edit, reaction and deletions, delivering each answer to messageActions with its number', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, systemIds.messageActions);
+    listen(actor, outgoingSystemId('m-reply'));
+    const theirs = group.messages.find((m) => m.authorId !== data.currentUserId)!;
+    let since = command(actor, {
+      type: 'sendMessage',
+      conversationId: group.id,
+      text: 'Agreed',
+      clientMessageId: 'm-reply',
+      replyToId: theirs.id,
+    });
+    const { message } = await toOutgoing(actor, 'm-reply', 'message.acked', since);
+    expect(message.replyTo).toMatchObject({ messageId: theirs.id, deleted: false });
+    const ref = { conversationId: group.id, messageId: message.id };
+
+    since = command(actor, { type: 'editMessage', requestId: 1, ...ref, text: 'Agreed!' });
+    const saved = await delivered(actor, systemIds.messageActions, 'edit.saved', since);
+    expect(saved).toMatchObject({ requestId: 1, message: { text: 'Agreed!', editCount: 1 } });
+
+    since = command(actor, { type: 'reactToMessage', requestId: 2, ...ref, emoji: '🔥' });
+    const reacted = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(reacted).toMatchObject({
+      requestId: 2,
+      message: { reactions: [{ emoji: '🔥', userIds: [data.currentUserId] }] },
+    });
+
+    // Someone else's message cannot be edited: the refusal carries the number too.
+    since = command(actor, {
+      type: 'editMessage',
+      requestId: 3,
+      conversationId: group.id,
+      messageId: theirs.id,
+      text: 'Mine now',
+    });
+    const refused = await delivered(actor, systemIds.messageActions, 'edit.refused', since);
+    expect(refused).toMatchObject({ requestId: 3, error: { code: 'forbidden' } });
+
+    since = command(actor, {
+      type: 'hideMessage',
+      requestId: 4,
+      conversationId: group.id,
+      messageId: theirs.id,
+    });
+    const hidden = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(hidden).toMatchObject({ requestId: 4, message: { id: theirs.id, hidden: true } });
+
+    since = command(actor, { type: 'deleteMessage', requestId: 5, ...ref });
+    const deleted = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(deleted).toMatchObject({ requestId: 5, message: { id: message.id, text: '' } });
+    expect(deleted.message.deletedAt).toEqual(expect.any(Number));
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
   it('delivers userJoined to the messenger when someone new joins the group', async () => {
     const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
