@@ -30,6 +30,7 @@ import {
 } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
+import { messageSearchMachine } from './messageSearch.ts';
 import { receiptListMachine } from './receiptList.ts';
 import { settingsMachine } from './settings.ts';
 import {
@@ -177,6 +178,7 @@ export const messengerMachine = setup({
     newChat: newChatMachine,
     membership: membershipMachine,
     receiptList: receiptListMachine,
+    messageSearch: messageSearchMachine,
     settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
@@ -361,6 +363,7 @@ export const messengerMachine = setup({
         systemIds.newChat,
         systemIds.membership,
         systemIds.receiptList,
+        systemIds.messageSearch,
         systemIds.settings,
       ];
       for (const id of children) {
@@ -450,6 +453,7 @@ export const messengerMachine = setup({
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
         { id: systemIds.receiptList, src: 'receiptList', systemId: systemIds.receiptList },
+        { id: systemIds.messageSearch, src: 'messageSearch', systemId: systemIds.messageSearch },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
         { id: systemIds.notifier, src: 'notifier', systemId: systemIds.notifier },
       ],

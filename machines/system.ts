@@ -6,6 +6,7 @@
 //                                           ├─ newChat (systemId "newChat")
 //                                           ├─ membership (systemId "membership")
 //                                           ├─ receiptList (systemId "receiptList")
+//                                           ├─ messageSearch (systemId "messageSearch")
 //                                           └─ settings (systemId "settings")
 //                                           └─ notifier (systemId "notifier", the platform's)
 //
@@ -25,6 +26,7 @@ export const systemIds = {
   newChat: 'newChat',
   membership: 'membership',
   receiptList: 'receiptList',
+  messageSearch: 'messageSearch',
   settings: 'settings',
   notifier: 'notifier',
 } as const;
@@ -74,6 +76,11 @@ export type SocketCommand =
   | { type: 'markDelivered'; conversationId: string; seq: number }
   /** Answered with `receiptList.loaded` or `receiptList.failed` (with `requestId`), to `receiptList`. */
   | { type: 'listReceipts'; requestId: number; conversationId: string; seq: number }
+  /**
+   * Answered with `messages.found` or `messages.failed` (with `searchId`), to `messageSearch`.
+   * `before`: the previous page's cursor, for the next (older) page.
+   */
+  | { type: 'searchMessages'; searchId: number; query: string; before?: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string }
   /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */

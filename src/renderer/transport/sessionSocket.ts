@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
 import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
 import type { MembershipEvent } from '../../../machines/membership.ts';
+import type { MessageSearchEvent } from '../../../machines/messageSearch.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
@@ -45,6 +46,7 @@ import {
   DeliveredPositionSchema,
   type ErrorCode,
   MessageSentSchema,
+  MessagesFoundSchema,
   MessagesPageSchema,
   NoValueSchema,
   SessionListSchema,
@@ -76,6 +78,7 @@ interface Deliver {
   newChat(event: NewChatEvent): void;
   membership(event: MembershipEvent): void;
   receiptList(event: ReceiptListEvent): void;
+  messageSearch(event: MessageSearchEvent): void;
   settings(event: SettingsEvent): void;
 }
 
@@ -202,6 +205,7 @@ function createDelivery(
     newChat: (event) => tell(systemIds.newChat, event),
     membership: (event) => tell(systemIds.membership, event),
     receiptList: (event) => tell(systemIds.receiptList, event),
+    messageSearch: (event) => tell(systemIds.messageSearch, event),
     settings: (event) => tell(systemIds.settings, event),
   };
 }
@@ -563,6 +567,24 @@ function runCommand(
             deliver.receiptList({
               type: 'receiptList.failed',
               requestId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'searchMessages': {
+      const { searchId, query, before } = command;
+      withTimeout.emit(
+        'searchMessages',
+        before !== undefined ? { query, before } : { query },
+        onAck(
+          MessagesFoundSchema,
+          (found) => deliver.messageSearch({ type: 'messages.found', searchId, found }),
+          (error) =>
+            deliver.messageSearch({
+              type: 'messages.failed',
+              searchId,
               error: toProtocolError(error),
             }),
         ),

@@ -71,6 +71,7 @@ export const sampleInputs: Readonly<Record<string, unknown>> = {
   newChat: undefined,
   membership: undefined,
   receiptList: undefined,
+  messageSearch: undefined,
   settings: undefined,
   conversation: {
     conversation,

@@ -907,6 +907,7 @@ describe('messenger machine', () => {
           conversationSystemId('c-group'),
           conversationSystemId('c-vegeta'),
           'membership',
+          'messageSearch',
           'newChat',
           'notifier',
           'persistUnsent',

@@ -7,6 +7,7 @@ import type { MembershipEvent } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { MessageSearchEvent } from '../../../machines/messageSearch.ts';
 import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import {
@@ -53,6 +54,8 @@ export interface ScriptedSocket {
   catchUpFailed(conversationId: string, error: ProtocolError): void;
   /** An answer to a `listReceipts`, to the receiptList machine. */
   receiptList(event: ReceiptListEvent): void;
+  /** An answer to a `searchMessages`, to the messageSearch machine. */
+  toMessageSearch(event: MessageSearchEvent): void;
   /** An answer to a `searchPeople`, `createConversation` or `addMembers`, to the newChat machine. */
   toNewChat(event: NewChatEvent): void;
   /** An answer to a `leaveConversation` or `removeMember`, to the membership machine. */
@@ -121,6 +124,7 @@ export function createScriptedSocket(): ScriptedSocket {
       toConversation(id, { type: 'catchUp.loaded', after, messages, hasMore }),
     catchUpFailed: (id, error) => toConversation(id, { type: 'catchUp.failed', error }),
     receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
+    toMessageSearch: (event) => tellSystem(live().system, systemIds.messageSearch, event),
     toNewChat: (event) => tellSystem(live().system, systemIds.newChat, event),
     toMembership: (event) => tellSystem(live().system, systemIds.membership, event),
     sentIds: () =>
