@@ -123,14 +123,16 @@ export const messageSearchMachine = setup({
     openHit: enqueueActions(({ event, enqueue, system }) => {
       if (event.type !== 'hit.picked') return;
       const { conversationId, seq } = event;
+      const messenger = system.get(systemIds.messenger);
+      const conversation = system.get(conversationSystemId(conversationId));
       const selected: MessengerEvent = { type: 'conversation.selected', conversationId };
-      enqueue(() => {
-        tellSystem(system, systemIds.messenger, selected);
-        tellSystem(system, conversationSystemId(conversationId), {
-          type: 'message.jumpRequested',
-          seq,
-        });
-      });
+      if (messenger) enqueue.sendTo(messenger, selected);
+      // The conversation's own event (it scrolls to the message, loading history if need be).
+      const jump: { type: 'message.jumpRequested'; seq: number } = {
+        type: 'message.jumpRequested',
+        seq,
+      };
+      if (conversation) enqueue.sendTo(conversation, jump);
     }),
   },
 }).createMachine({

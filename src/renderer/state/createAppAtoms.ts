@@ -27,6 +27,7 @@ import {
   type ConversationSummary,
 } from './people.ts';
 import { createPeopleAtoms, type PeopleAtoms } from './peopleAtoms.ts';
+import { createSearchAtoms, type SearchAtoms } from './searchAtoms.ts';
 import { createSettingsAtoms, type SettingsAtoms } from './settingsAtoms.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
 import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
@@ -62,7 +63,7 @@ export type MessengerViewEvent = Extract<
   }
 >;
 
-export interface AppAtoms extends PeopleAtoms, SettingsAtoms {
+export interface AppAtoms extends PeopleAtoms, SearchAtoms, SettingsAtoms {
   /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
@@ -338,6 +339,7 @@ export function createAppAtoms(
       openRefAtom,
       sendToMessenger: (event) => children().messenger?.send(event),
     }),
+    ...createSearchAtoms({ messengerSnapshotAtom }),
     ...createSettingsAtoms({
       messengerSnapshotAtom,
       selfUserAtom: atom((get) => get(appSnapshotAtom).context.user),

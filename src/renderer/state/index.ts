@@ -41,6 +41,14 @@ export {
   type ReceiptPerson,
 } from './peopleAtoms.ts';
 export {
+  searchErrorText,
+  type MessageSearchGroupView,
+  type MessageSearchHitView,
+  type MessageSearchStatus,
+  type MessageSearchView,
+  type MessageSearchViewEvent,
+} from './searchAtoms.ts';
+export {
   toSettingsView,
   type DeviceRow,
   type DevicesStatus,
