@@ -82,8 +82,10 @@ export const messageSearchMachine = setup({
     hasMore: ({ context }: Args) => context.hasMore && context.cursor !== null,
   },
   actions: {
+    /** A new query: a failure shown for the last one goes with it. */
     setQuery: assign({
       query: ({ event }) => (event.type === 'query.changed' ? event.text : ''),
+      error: null,
     }),
     forgetResults: assign({ results: [], hasMore: false, cursor: null, error: null }),
     /** Asks for the first page (`older: false`) or the one after the cursor. */

@@ -284,9 +284,12 @@ function SearchDialogOpen({
           ))}
         </Box>
         {view.status === 'moreFailed' && view.error && (
-          <Failure error={view.error} onRetry={() => send({ type: 'search.retried' })} />
+          <Failure
+            error={`Could not load older results. ${view.error}`}
+            onRetry={() => send({ type: 'search.retried' })}
+          />
         )}
-        {(view.hasMore || view.status === 'loadingMore') && view.status !== 'moreFailed' && (
+        {((view.status === 'found' && view.hasMore) || view.status === 'loadingMore') && (
           <Box sx={{ display: 'flex', justifyContent: 'center', mt: 1, flexShrink: 0 }}>
             <Button
               onClick={() => send({ type: 'olderResults.requested' })}

@@ -179,6 +179,12 @@ describe('messageSearch', () => {
       query: 'kame',
       before: 41,
     });
+
+    // A new query takes the failure shown for the last one away.
+    search.send({ type: 'messages.failed', searchId: 4, error: rateLimited });
+    search.send({ type: 'query.changed', text: 'kame house' });
+    expect(snapshot().matches({ open: 'debouncing' })).toBe(true);
+    expect(snapshot().context.error).toBeNull();
   });
 
   it('picking a hit opens its conversation, asks it to jump to the message and closes', () => {
