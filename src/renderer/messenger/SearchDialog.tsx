@@ -68,7 +68,7 @@ function Highlighted({ hit }: { hit: MessageSearchHitView }): JSX.Element {
     if (start < at || end <= start || end > text.length) continue;
     if (start > at) parts.push(<Fragment key={`t${at}`}>{text.slice(at, start)}</Fragment>);
     parts.push(
-      <Box component="mark" key={`m${start}`} sx={{ bgcolor: 'warning.light', color: 'inherit' }}>
+      <Box component="mark" key={`m${start}`} sx={{ bgcolor: 'warning.light', color: 'common.black' }}>
         {text.slice(start, end)}
       </Box>,
     );
