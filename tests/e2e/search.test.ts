@@ -60,6 +60,7 @@ describe('message search', () => {
     const hits = dialog.getByRole('option');
     await hits.nth(1).waitFor({ timeout: stepTimeoutMs });
     await expect(hits.count()).resolves.toBe(2);
+    await expect(dialog.getByRole('status').textContent()).resolves.toBe('2 messages found');
     const groupNames = await dialog
       .getByRole('group')
       .evaluateAll((groups) =>
@@ -89,5 +90,13 @@ describe('message search', () => {
       .getByRole('article', { name: 'Krillin Monk' })
       .filter({ hasText: `Meet me at ${word} beach` })
       .waitFor({ timeout: stepTimeoutMs });
+    // The keyboard goes on in the conversation opened: its composer.
+    await page.waitForFunction(
+      () =>
+        document.activeElement?.closest('main') !== null &&
+        document.activeElement?.tagName === 'TEXTAREA',
+      undefined,
+      { timeout: stepTimeoutMs },
+    );
   });
 });

@@ -68,7 +68,11 @@ function Highlighted({ hit }: { hit: MessageSearchHitView }): JSX.Element {
     if (start < at || end <= start || end > text.length) continue;
     if (start > at) parts.push(<Fragment key={`t${at}`}>{text.slice(at, start)}</Fragment>);
     parts.push(
-      <Box component="mark" key={`m${start}`} sx={{ bgcolor: 'warning.light', color: 'common.black' }}>
+      <Box
+        component="mark"
+        key={`m${start}`}
+        sx={{ bgcolor: 'warning.light', color: 'common.black' }}
+      >
         {text.slice(start, end)}
       </Box>,
     );
@@ -79,12 +83,11 @@ function Highlighted({ hit }: { hit: MessageSearchHitView }): JSX.Element {
 }
 
 /** What the dialog says instead of (or after) hits: nothing typed, searching, none found. */
-function statusText(view: MessageSearchView): string | null {
+function statusText(view: MessageSearchView, hits: number): string | null {
   if (view.status === 'idle') return 'Search what was said in your conversations.';
-  if (view.status === 'found' && view.groups.length === 0) {
-    return `No messages found for “${view.query.trim()}”.`;
-  }
-  return null;
+  if (view.status !== 'found') return null;
+  if (hits === 0) return `No messages found for “${view.query.trim()}”.`;
+  return hits === 1 ? '1 message found' : `${hits} messages found`;
 }
 
 const hitId = (index: number) => `search-hit-${index}`;
@@ -143,8 +146,12 @@ function SearchDialogOpen({
     setActive(0);
   }
   const activeIndex = Math.min(active, hits.length - 1);
-  const pick = (hit: MessageSearchHitView) =>
+  const pick = (hit: MessageSearchHitView) => {
     send({ type: 'hit.picked', conversationId: hit.conversationId, seq: hit.seq });
+    // The keyboard goes on in the conversation opened, not back to what opened the dialog
+    // (which the dialog gives the focus back to as it goes).
+    setTimeout(() => document.querySelector<HTMLElement>('main textarea')?.focus(), 0);
+  };
   useEffect(() => {
     if (activeIndex < 0) return;
     document.getElementById(hitId(activeIndex))?.scrollIntoView?.({ block: 'nearest' });
@@ -160,7 +167,7 @@ function SearchDialogOpen({
       pick(hits[activeIndex]!);
     }
   };
-  const text = statusText(view);
+  const text = statusText(view, hits.length);
   const busy = view.status === 'debouncing' || view.status === 'searching';
   // Where each group's hits start in `hits` (the option ids and Up/Down count across groups).
   const starts = view.groups.map((_, at) =>

@@ -69,6 +69,7 @@ describe('Search messages', () => {
     ]);
     act(() => server.toMessageSearch({ type: 'messages.found', searchId: 1, found: gravity }));
 
+    expect(within(dialog).getByRole('status').textContent).toBe('3 messages found');
     const group = within(dialog).getByRole('group', { name: 'Capsule Corp' });
     const dm = within(dialog).getByRole('group', { name: 'Vegeta Prince' });
     const groupHits = within(group).getAllByRole('option');
@@ -99,17 +100,31 @@ describe('Search messages', () => {
 
     await userEvent.keyboard('{Enter}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByRole('region', { name: 'Capsule Corp' })).toBeTruthy();
+    const region = await screen.findByRole('region', { name: 'Capsule Corp' });
+    // The keyboard goes on in the conversation opened.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(region).getByRole('textbox', { name: 'Message' })),
+    );
   });
 
-  it('a click on a hit opens its conversation', async () => {
-    const { server, dialog, field } = await openSearch();
-    await userEvent.type(field, 'grav');
+  it('a click on a hit opens its conversation, the keyboard in its composer', async () => {
+    const server = await renderSignedIn();
+    act(() => server.sync());
+    // The DM is open already, and the search is opened with the sidebar's button.
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    await userEvent.click(within(list).getByRole('button', { name: /^Vegeta Prince/ }));
+    const region = await screen.findByRole('region', { name: 'Vegeta Prince' });
+    await userEvent.click(screen.getByRole('button', { name: 'Search messages' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Search messages' });
+    await userEvent.type(within(dialog).getByRole('combobox', { name: 'Search messages' }), 'grav');
     await waitFor(() => expect(server.sent('searchMessages')).toHaveLength(1));
     act(() => server.toMessageSearch({ type: 'messages.found', searchId: 1, found: gravity }));
     await userEvent.click(within(dialog).getByRole('option', { name: /Ten times gravity/ }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(await screen.findByRole('region', { name: 'Vegeta Prince' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Vegeta Prince' })).toBe(region);
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(region).getByRole('textbox', { name: 'Message' })),
+    );
   });
 
   it('loads older hits with the cursor, says when nothing is found, and shows failures with Retry', async () => {
