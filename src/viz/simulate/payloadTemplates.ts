@@ -14,6 +14,7 @@ import type { EventFrom, OutputFrom, StateMachine } from 'xstate';
 import type { AppMachine } from '../../../machines/app.ts';
 import type { ConversationMachine } from '../../../machines/conversation.ts';
 import type { MessengerMachine } from '../../../machines/messenger.ts';
+import type { MessageSearchMachine } from '../../../machines/messageSearch.ts';
 import type { MembershipMachine } from '../../../machines/membership.ts';
 import type { NewChatMachine } from '../../../machines/newChat.ts';
 import type { OnboardingMachine } from '../../../machines/onboarding.ts';
@@ -716,6 +717,43 @@ const messageActions: MachineTemplates<MessageActionsMachine> = {
   },
 };
 
+const labHit = {
+  message: message(11, grace.id, 'See you at the lab.', null),
+  highlights: [[15, 18] as [number, number]],
+};
+
+const messageSearch: MachineTemplates<MessageSearchMachine> = {
+  events: {
+    'search.opened': none,
+    'search.closed': none,
+    'query.changed': [variant('a word', { text: 'lab' }), variant('cleared', { text: '' })],
+    'search.retried': none,
+    'olderResults.requested': none,
+    'hit.picked': only({ conversationId: conversation.id, seq: 11 }),
+    // Answers to the first request (the sample types one query); a late one changes nothing.
+    'messages.found': [
+      variant('one hit, older ones left', {
+        searchId: 1,
+        found: {
+          results: [{ conversationId: conversation.id, messages: [labHit] }],
+          hasMore: true,
+          cursor: 11,
+        },
+      }),
+      variant('nothing found', {
+        searchId: 1,
+        found: { results: [], hasMore: false, cursor: null },
+      }),
+      variant('late answer', { searchId: 0, found: { results: [], hasMore: false, cursor: null } }),
+    ],
+    'messages.failed': only({
+      searchId: 1,
+      error: { code: 'rate_limited', message: 'Too many searches.', retryAfterMs: 20_000 },
+    }),
+    'connection.lost': none,
+  },
+};
+
 /** By registry name. */
 const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   onboarding,
@@ -728,6 +766,7 @@ const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   membership,
   receiptList,
   messageActions,
+  messageSearch,
   settings,
 } as Record<string, MachineTemplates<unknown>>;
 

@@ -72,6 +72,7 @@ export const sampleInputs: Readonly<Record<string, unknown>> = {
   membership: undefined,
   receiptList: undefined,
   messageActions: undefined,
+  messageSearch: undefined,
   settings: undefined,
   conversation: {
     conversation,

@@ -908,6 +908,7 @@ describe('messenger machine', () => {
           conversationSystemId('c-vegeta'),
           'membership',
           'messageActions',
+          'messageSearch',
           'newChat',
           'notifier',
           'persistUnsent',

@@ -84,6 +84,8 @@ describe('MessengerScreen', () => {
     expect(terms).toContain('Alt + ↓');
     expect(meanings[terms.indexOf('Alt + ↓')]).toBe('Next conversation in the list');
     expect(meanings[terms.indexOf('Ctrl + /')]).toBe('Show these shortcuts');
+    expect(meanings[terms.indexOf('Ctrl + K')]).toBe('Search messages');
+    expect(meanings[terms.indexOf('Ctrl + F')]).toBe('Search messages');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // Help > Keyboard Shortcuts in the desktop menu (main.tsx relays the platform's request).

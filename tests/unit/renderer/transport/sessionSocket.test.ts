@@ -500,6 +500,45 @@ describe('session socket actor against a real server', () => {
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
+  it('delivers found messages to messageSearch with the number of the search it answers', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, systemIds.messageSearch);
+    listen(actor, outgoingSystemId('m-searched'));
+    let since = command(actor, {
+      type: 'sendMessage',
+      conversationId: group.id,
+      text: 'Meet at the Kame House',
+      clientMessageId: 'm-searched',
+    });
+    const { message } = await toOutgoing(actor, 'm-searched', 'message.acked', since);
+
+    since = command(actor, { type: 'searchMessages', searchId: 3, query: 'kame' });
+    const found = await delivered(actor, systemIds.messageSearch, 'messages.found', since);
+    expect(found).toMatchObject({
+      type: 'messages.found',
+      searchId: 3,
+      found: {
+        results: [
+          {
+            conversationId: group.id,
+            messages: [{ message: { id: message.id }, highlights: [[12, 16]] }],
+          },
+        ],
+        hasMore: false,
+        cursor: null,
+      },
+    });
+
+    // A query the server refuses: the failure carries the number too, and nothing else hears.
+    since = command(actor, { type: 'searchMessages', searchId: 4, query: 'x'.repeat(101) });
+    const failed = await delivered(actor, systemIds.messageSearch, 'messages.failed', since);
+    expect(failed).toMatchObject({ searchId: 4, error: { code: 'invalid_payload' } });
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
   it('delivers userJoined to the messenger when someone new joins the group', async () => {
     const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
