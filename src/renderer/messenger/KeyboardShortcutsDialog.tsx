@@ -22,7 +22,9 @@ export function shortcutList(mac = isMac()): { keys: string[]; does: string }[] 
     { keys: [alt, '↓'], does: 'Next conversation in the list' },
     { keys: [mod, 'K'], does: 'Search messages' },
     { keys: [mod, 'F'], does: 'Search messages' },
-    { keys: ['Esc'], does: 'Close the conversation or dialog' },
+    { keys: ['↑'], does: 'Edit your last message (in the empty message field)' },
+    { keys: ['Shift', 'F10'], does: "A message's actions (with the focus on its toolbar)" },
+    { keys: ['Esc'], does: 'Cancel a reply or an edit; else close the conversation or dialog' },
     { keys: [mod, '/'], does: 'Show these shortcuts' },
   ];
 }

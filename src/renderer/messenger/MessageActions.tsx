@@ -226,7 +226,9 @@ export function WithMessageActions({
         {!deleted &&
           quickReactions.slice(0, 3).map((emoji) => (
             <MenuItem key={emoji} onClick={() => choose(emoji)}>
-              <ListItemIcon sx={{ fontSize: 18 }}>{emoji}</ListItemIcon>
+              <ListItemIcon aria-hidden sx={{ fontSize: 18 }}>
+                {emoji}
+              </ListItemIcon>
               {emoji === mine ? `Take back ${emoji}` : `React with ${emoji}`}
             </MenuItem>
           ))}
