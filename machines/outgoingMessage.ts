@@ -70,6 +70,8 @@ export const userFixableSendErrors: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
   'text_too_long',
   'forbidden',
   'not_found',
+  // Only a reply is refused so (its original was deleted): see `quoteGone`.
+  'message_deleted',
 ]);
 
 /** Wait before resending after `rate_limited` when the server did not say how long. */
@@ -106,6 +108,9 @@ export const outgoingMessageMachine = setup({
     isRateLimited: (_, params: { error: ProtocolError }) => params.error.code === 'rate_limited',
     isUserFixable: (_, params: { error: ProtocolError }) =>
       userFixableSendErrors.has(params.error.code),
+    /** A reply whose original was deleted for everyone meanwhile: it goes without the quote. */
+    quoteGone: ({ context }, params: { error: ProtocolError }) =>
+      params.error.code === 'message_deleted' && context.replyTo !== null,
   },
   actions: {
     // Sent once the transition is done; with no such actor running (no socket, or run alone)
@@ -134,6 +139,7 @@ export const outgoingMessageMachine = setup({
       failure: params.error.message || 'The server did not accept the message.',
     })),
     clearFailure: assign({ failure: null }),
+    forgetQuote: assign({ replyTo: null }),
     /**
      * To its conversation, by systemId, once this transition is done (as every `sendTo`): the
      * conversation reads this message's snapshot to give the next turn, so it must see `failed`
@@ -193,6 +199,12 @@ export const outgoingMessageMachine = setup({
           },
         },
         'message.rejected': [
+          // Sent again at once, as a plain message: its text is not lost with its original.
+          {
+            guard: { type: 'quoteGone', params: ({ event }) => ({ error: event.error }) },
+            target: 'queued',
+            actions: ['forgetQuote', 'reportSettled'],
+          },
           {
             guard: { type: 'isRateLimited', params: ({ event }) => ({ error: event.error }) },
             target: 'rateLimited',

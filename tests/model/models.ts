@@ -221,8 +221,16 @@ const outgoingMessageModel: MachineModel = {
       createdAt: 0,
       failure: 'Too long.',
     },
+    // A reply: its original may be deleted before it is sent.
+    {
+      conversationId: 'c-group',
+      text: 'Hi',
+      clientMessageId: 'p-1',
+      createdAt: 0,
+      replyTo: { messageId: 'm-g-4', seq: 4, authorId: goku.id, snippet: 'Spar', deleted: false },
+    },
   ],
-  events: () => [
+  events: (snapshot) => [
     { type: 'delivery.turn' },
     { type: 'message.acked', clientMessageId: 'p-1', message: stored },
     {
@@ -232,11 +240,24 @@ const outgoingMessageModel: MachineModel = {
     },
     { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('text_too_long') },
     { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('internal') },
+    // Only a reply can be refused so: its original was deleted before the server had it.
+    ...((snapshot.context as OutgoingMessageContext).replyTo
+      ? [
+          {
+            type: 'message.rejected',
+            clientMessageId: 'p-1',
+            error: serverError('message_deleted'),
+          },
+        ]
+      : []),
     { type: 'connection.lost' },
     { type: 'message.retried' },
     { type: 'xstate.after.rateLimitWait.outgoingMessage.rateLimited' },
   ],
-  facts: (snapshot) => ({ failed: (snapshot.context as OutgoingMessageContext).failure !== null }),
+  facts: (snapshot) => {
+    const context = snapshot.context as OutgoingMessageContext;
+    return { failed: context.failure !== null, quoted: context.replyTo !== null };
+  },
 };
 
 // ---------------------------------------------------------------------------------------------

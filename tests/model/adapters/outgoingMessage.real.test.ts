@@ -16,6 +16,9 @@
 //   characters (chosen at the start by looking at the path: the text of a message cannot change
 //   on the way), and the server refuses it;
 // - message.rejected internal: the server's store fails to append the message;
+// - message.rejected message_deleted (a reply only): the message it answers, stored in the group
+//   before the path starts, is deleted for everyone in the server's store, then the send goes
+//   through and the server refuses the reply;
 // - connection.lost: the proxy drops the connection; the real session loses it and tells the
 //   messenger. A stand-in messenger forwards it to the message (what the real messenger and
 //   conversation do with `connection.lost`: machines/messenger.ts, conversation.ts
@@ -25,7 +28,9 @@
 //   (one ms short first). The limiter's window passes with it (its points are restored), and
 //   the proxy holds the resend so the server's answer waits for the next step.
 //
-// Not produced for real: `message.rejected` whose clientMessageId names another message (the
+// Not produced for real: a path refused both for its text's length and for its original's
+// deletion (the server checks the text first: reported skipped); `message.rejected` whose
+// clientMessageId names another message (the
 // socket only ever delivers a message its own acks). Both `text_too_long` and `acked` in one
 // path cannot be arranged (the text would have to change): such a path fails, saying so.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -48,11 +53,11 @@ import { Limits, type Message } from '../../../server/protocol.ts';
 import { createSessionSocketActor } from '../../../src/renderer/transport/sessionSocket.ts';
 import type { ModelPath } from '../modelKit.ts';
 import { models } from '../models.ts';
-import { describeAdapter } from '../realKit.ts';
+import { describeAdapter, Unproducible } from '../realKit.ts';
 import { sameValue, show, startRealWorld } from './realWorld.ts';
 
 /** The facts of the outgoingMessage model this adapter observes; any other fails the path. */
-const knownFacts = ['failed'] as const;
+const knownFacts = ['failed', 'quoted'] as const;
 
 const rateLimitTimer = 'xstate.after.rateLimitWait.outgoingMessage.rateLimited';
 /** Events the conversation or the user send (the rest happen in the world). */
@@ -81,6 +86,13 @@ async function runOutgoingPath(
         ': cannot be arranged for real: one message text both over the limit and acked',
     );
   }
+  // The server checks the text before the reply: a text too long is refused first, so its
+  // original's deletion cannot be what the server answers.
+  if (tooLong && events.some((event) => rejectionCode(event) === 'message_deleted')) {
+    throw new Unproducible(
+      'a text over the limit is refused before the reply it is, so never as message_deleted',
+    );
+  }
   // The server's real limiter; the adapter keeps the sendMessage one to spend and restore.
   let sendLimiter: RateLimiterMemory | null = null;
   const rateLimits = createRateLimits({
@@ -96,7 +108,27 @@ async function runOutgoingPath(
   const clock = new SimulatedClock();
   const conversationId = world.conversations.group;
   const text = tooLong ? 'x'.repeat(Limits.messageMaxChars + 1) : given.text;
-  const input: OutgoingMessageInput = { ...given, conversationId, text };
+  // A reply answers a real message of the group, the user's own, stored before the path.
+  const original = given.replyTo
+    ? (
+        await controlled.inner.appendUserMessage({
+          conversationId,
+          senderId: world.user.id,
+          clientMessageId: 'quoted-original',
+          text: 'The original',
+          sentAt: Date.now(),
+          authorFor: () => world.user.id,
+        })
+      ).message
+    : null;
+  const input: OutgoingMessageInput = {
+    ...given,
+    conversationId,
+    text,
+    ...(original && given.replyTo
+      ? { replyTo: { ...given.replyTo, messageId: original.id, seq: original.seq } }
+      : {}),
+  };
   const messageId = outgoingSystemId(input.clientMessageId);
   /** What the message told its conversation. */
   const reports: EventObject[] = [];
@@ -212,6 +244,17 @@ async function runOutgoingPath(
           );
           return;
         }
+        if (code === 'message_deleted') {
+          if (!original) throw new Error(`${where(label)}: not a reply`);
+          await controlled.inner.deleteMessage({
+            conversationId,
+            messageId: original.id,
+            deletedAt: Date.now(),
+            check: () => null,
+          });
+          await letThrough();
+          return;
+        }
         throw new Error(`${where(label)}: no real way to have the server reject with ${code}`);
       case 'connection.lost':
         proxy.dropAll();
@@ -248,6 +291,14 @@ async function runOutgoingPath(
     );
     const facts = expected.facts as Record<string, unknown>;
     const failure = context().failure;
+    expect(context().replyTo !== null, `${where(label)}: fact quoted`).toBe(facts.quoted);
+    if (previous && rejectionCode(previous) === 'message_deleted') {
+      // Sent again without the quote when its turn comes: the conversation is told to pass it.
+      expect(reports.at(-1), `${where(label)}: the conversation is told`).toEqual({
+        type: 'outgoing.settled',
+        clientMessageId: input.clientMessageId,
+      });
+    }
     // What the user sees: a failed message shows why, in the server's words when it said so.
     expect(failure !== null, `${where(label)}: fact failed`).toBe(facts.failed);
     if (failure !== null) {

@@ -32,6 +32,27 @@ describe('outgoingMessage machine', () => {
     expect(reports).toEqual([{ type: 'outgoing.sent', clientMessageId: 'p-1', message }]);
   });
 
+  it('a reply whose original was deleted meanwhile goes again without its quote, no reconnect (issue 16)', () => {
+    const replyTo = {
+      messageId: 'm-g-4',
+      seq: 4,
+      authorId: 'u-goku',
+      snippet: 'Hi',
+      deleted: false,
+    };
+    const { ref, scripted, reports, toSession } = startOutgoing({ replyTo });
+    ref.send({ type: 'delivery.turn' });
+    expect(scripted.commands.at(-1)).toMatchObject({ replyToId: 'm-g-4' });
+    scripted.reject('p-1', { code: 'message_deleted', message: 'that message was deleted' });
+    expect(ref.getSnapshot().value).toBe('queued');
+    expect(ref.getSnapshot().context.replyTo).toBeNull();
+    // Its conversation passes the turn on (to it again): nothing is dropped, nothing reconnects.
+    expect(reports).toEqual([{ type: 'outgoing.settled', clientMessageId: 'p-1' }]);
+    expect(toSession).toEqual([]);
+    ref.send({ type: 'delivery.turn' });
+    expect(scripted.commands.at(-1)).not.toHaveProperty('replyToId');
+  });
+
   it('after rate_limited waits retryAfterMs and sends the same message again, without a reconnect', () => {
     const { ref, scripted, clock, reports, toSession } = startOutgoing();
     ref.send({ type: 'delivery.turn' });
