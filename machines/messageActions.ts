@@ -52,6 +52,8 @@ export interface MessageActionsContext {
   editError: ProtocolError | null;
   /** Why a deletion or a reaction failed (change `failed`). */
   changeError: ProtocolError | null;
+  /** The conversation of the latest deletion or reaction (where its failure shows). */
+  changeConversationId: string | null;
 }
 
 export type MessageActionsEvent =
@@ -75,6 +77,11 @@ export type MessageActionsEvent =
   /** The user's one reaction to the message: an emoji, or null to take it back. */
   | { type: 'reaction.chosen'; conversationId: string; messageId: string; emoji: string | null }
   | { type: 'failure.dismissed' }
+  /**
+   * From the messenger (a push) or itself (its own request's answer): the message was deleted
+   * for everyone or for the user. A reply to it or an edit of it ends.
+   */
+  | { type: 'message.gone'; conversationId: string; messageId: string }
   // From the socket: answers to this machine's requests.
   | { type: 'edit.saved'; requestId: number; message: Message }
   | { type: 'edit.refused'; requestId: number; error: ProtocolError }
@@ -113,6 +120,21 @@ export const messageActionsMachine = setup({
     editSavable: ({ context }) => {
       const length = messageLength(context.editing?.text.trim() ?? '');
       return length > 0 && length <= Limits.messageMaxChars;
+    },
+    /** The message answered or edited is the one gone. */
+    composerTargetGone: ({ context, event }) => {
+      if (event.type !== 'message.gone') return false;
+      const target = context.replying
+        ? {
+            conversationId: context.replying.conversationId,
+            messageId: context.replying.quote.messageId,
+          }
+        : context.editing;
+      return (
+        target !== null &&
+        target.conversationId === event.conversationId &&
+        target.messageId === event.messageId
+      );
     },
     /** "For everyone" only where it was offered. */
     deletionOffered: ({ context, event }) =>
@@ -194,7 +216,12 @@ export const messageActionsMachine = setup({
       if (!context.deleting || event.type !== 'delete.confirmed') return;
       const requestId = context.requestId + 1;
       const { conversationId, messageId } = context.deleting;
-      enqueue.assign({ requestId, changeRequest: requestId, changeError: null });
+      enqueue.assign({
+        requestId,
+        changeRequest: requestId,
+        changeError: null,
+        changeConversationId: conversationId,
+      });
       const command: SocketCommand = {
         type: event.forEveryone ? 'deleteMessage' : 'hideMessage',
         requestId,
@@ -206,7 +233,13 @@ export const messageActionsMachine = setup({
     askReaction: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'reaction.chosen') return;
       const requestId = context.requestId + 1;
-      enqueue.assign({ requestId, changeRequest: requestId, changeError: null, deleting: null });
+      enqueue.assign({
+        requestId,
+        changeRequest: requestId,
+        changeError: null,
+        deleting: null,
+        changeConversationId: event.conversationId,
+      });
       const command: SocketCommand = {
         type: 'reactToMessage',
         requestId,
@@ -226,17 +259,26 @@ export const messageActionsMachine = setup({
      * The message as the server now has it, to its conversation (as the push would: whichever
      * comes first shows it; the conversation keeps the later revision).
      */
-    applyMessage: ({ event, system }) => {
+    applyMessage: enqueueActions(({ event, system, enqueue }) => {
       if (event.type !== 'edit.saved' && event.type !== 'change.done') return;
       const { message } = event;
-      tellSystem(
-        system,
-        conversationSystemId(message.conversationId),
-        message.hidden
-          ? { type: 'message.hidden', messageId: message.id }
-          : { type: 'message.changed', message },
+      enqueue(() =>
+        tellSystem(
+          system,
+          conversationSystemId(message.conversationId),
+          message.hidden
+            ? { type: 'message.hidden', messageId: message.id }
+            : { type: 'message.changed', message },
+        ),
       );
-    },
+      if (message.hidden || message.deletedAt !== undefined) {
+        enqueue.raise({
+          type: 'message.gone',
+          conversationId: message.conversationId,
+          messageId: message.id,
+        });
+      }
+    }),
   },
 }).createMachine({
   id: 'messageActions',
@@ -249,6 +291,7 @@ export const messageActionsMachine = setup({
     changeRequest: null,
     editError: null,
     changeError: null,
+    changeConversationId: null,
   },
   type: 'parallel',
   // A late answer moves nothing, but what it carries is still the message as it is now. (A
@@ -271,12 +314,22 @@ export const messageActionsMachine = setup({
           on: {
             'reply.submitted': { target: 'idle', actions: ['sendReply', 'forgetComposer'] },
             'composer.cancelled': { target: 'idle', actions: 'forgetComposer' },
+            'message.gone': {
+              guard: 'composerTargetGone',
+              target: 'idle',
+              actions: 'forgetComposer',
+            },
           },
         },
         editing: {
           initial: 'writing',
           on: {
             'composer.cancelled': { target: 'idle', actions: 'forgetComposer' },
+            'message.gone': {
+              guard: 'composerTargetGone',
+              target: 'idle',
+              actions: 'forgetComposer',
+            },
           },
           states: {
             writing: {
@@ -295,6 +348,8 @@ export const messageActionsMachine = setup({
             // The field is read-only while the edit is on its way.
             saving: {
               on: {
+                // It is on its way: cancelling now would only hide that it lands.
+                'composer.cancelled': {},
                 'edit.saved': {
                   guard: 'answersEdit',
                   target: '#messageActions.composer.idle',
@@ -345,6 +400,8 @@ export const messageActionsMachine = setup({
             // A second choice before the first is answered: the latest one is what counts.
             'reaction.chosen': { target: 'reacting', reenter: true, actions: 'askReaction' },
             ...awaitingChange,
+            // Delete while a reaction is on its way: the reaction's answer comes late.
+            'delete.started': { target: 'confirmingDelete', actions: 'keepDeletion' },
           },
         },
         failed: {

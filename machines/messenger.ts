@@ -32,7 +32,7 @@ import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
 import { messageSearchMachine } from './messageSearch.ts';
 import { receiptListMachine } from './receiptList.ts';
-import { messageActionsMachine } from './messageActions.ts';
+import { messageActionsMachine, type MessageActionsEvent } from './messageActions.ts';
 import { settingsMachine } from './settings.ts';
 import {
   conversationSystemId,
@@ -40,6 +40,7 @@ import {
   notificationLimits,
   ownValue,
   systemIds,
+  tellSystem,
   type MessageNotification,
   type NotificationPermission,
   type NotifierCommand,
@@ -326,11 +327,31 @@ export const messengerMachine = setup({
           enqueue.sendTo(ref, { type: 'receipts.moved', receipts: { deliveredSeq, readSeq } });
       },
     ),
-    /** Hands a change to one message to its conversation (unknown conversations: nothing). */
+    /**
+     * Hands a change to one message to its conversation (unknown conversations: nothing); a
+     * message deleted, for everyone or for the user, also ends a reply to it or an edit of it.
+     */
     forwardMessageChange: enqueueActions(
-      ({ context, enqueue }, params: { conversationId: string; event: ConversationEvent }) => {
+      (
+        { context, enqueue, system },
+        params: { conversationId: string; event: ConversationEvent },
+      ) => {
         const ref = ownValue(context.conversations, params.conversationId);
         if (ref) enqueue.sendTo(ref, params.event);
+        const { event } = params;
+        const goneId =
+          event.type === 'message.hidden'
+            ? event.messageId
+            : event.type === 'message.changed' && event.message.deletedAt !== undefined
+              ? event.message.id
+              : null;
+        if (goneId === null) return;
+        const gone: MessageActionsEvent = {
+          type: 'message.gone',
+          conversationId: params.conversationId,
+          messageId: goneId,
+        };
+        enqueue(() => tellSystem(system, systemIds.messageActions, gone));
       },
     ),
     /** Remembers the focus and tells the open conversation (only it reads). */

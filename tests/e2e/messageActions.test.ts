@@ -69,7 +69,10 @@ describe('message actions between two people', () => {
     await ada.getByRole('menuitem', { name: 'React with 👍' }).click();
     const krillinsOwn = bubble(krillin, 'You', 'Destructo disc!');
     await wait(krillinsOwn.getByRole('listitem', { name: '👍 1: Ada Lovelace' }));
-    await original.getByRole('button', { name: '👍 1: You' }).click();
+    await original
+      .getByRole('listitem', { name: '👍 1: You' })
+      .getByRole('button', { name: 'Take back 👍' })
+      .click();
     await wait(krillinsOwn.getByRole('list', { name: 'Reactions' }), 'detached');
     await toolbar(original, 'React');
     await ada.getByRole('menuitem', { name: 'React with 😂' }).click();
@@ -112,8 +115,16 @@ describe('message actions between two people', () => {
     await onboard(first, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
     await openConversation(first, groupTitle);
     await send(first, 'Edit me');
-    // Nine edits from the menu and the Up arrow.
-    for (let edit = 1; edit <= 9; edit += 1) {
+    // The first edit from the menu: the keyboard is then in the composer, typing goes there.
+    await toolbar(bubble(first, 'You', 'Edit me'), 'More actions');
+    await first.getByRole('menuitem', { name: 'Edit' }).click();
+    await wait(first.getByRole('status', { name: 'Editing message' }));
+    await first.keyboard.press('ControlOrMeta+a');
+    await first.keyboard.type('Edit 1');
+    await first.keyboard.press('Enter');
+    await wait(bubble(first, 'You', 'Edit 1'));
+    // Eight more with the Up arrow.
+    for (let edit = 2; edit <= 9; edit += 1) {
       await composer(first).press('ArrowUp');
       await composer(first).press('ControlOrMeta+a');
       await composer(first).pressSequentially(`Edit ${edit}`);

@@ -1059,6 +1059,9 @@ const messageActionsModel: MachineModel = {
       { type: 'delete.cancelled' },
       { type: 'reaction.chosen', conversationId: 'c-group', messageId: theirs.id, emoji: '👍' },
       { type: 'failure.dismissed' },
+      // Deleted elsewhere (Goku deletes his; the user's other window deletes theirs).
+      { type: 'message.gone', conversationId: 'c-group', messageId: theirs.id },
+      { type: 'message.gone', conversationId: 'c-group', messageId: mine.id },
       ...(context.editRequest === null
         ? []
         : [

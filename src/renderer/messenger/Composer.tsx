@@ -1,4 +1,4 @@
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import TextField from '@mui/material/TextField';
@@ -23,6 +23,11 @@ export interface ComposerProps {
   onCancel?: () => void;
   /** Up arrow in the empty field: edit the user's last message, as in Signal and Telegram. */
   onEditLast?: () => void;
+  /**
+   * The keyboard comes to the field whenever this changes (a reply or an edit started from a
+   * message's toolbar or menu: typing goes on in the field).
+   */
+  focusKey?: string;
 }
 
 /** Past this share of the limit the field counts the characters left. */
@@ -39,7 +44,17 @@ export function Composer({
   readOnly = false,
   onCancel,
   onEditLast,
+  focusKey,
 }: ComposerProps) {
+  const field = useRef<HTMLTextAreaElement | null>(null);
+  const firstFocusKey = useRef(focusKey);
+  useEffect(() => {
+    if (focusKey === firstFocusKey.current) return;
+    firstFocusKey.current = undefined;
+    // After the menu that started it has given the focus back to its button.
+    const timer = setTimeout(() => field.current?.focus(), 0);
+    return () => clearTimeout(timer);
+  }, [focusKey]);
   const send = () => {
     if (canSend) onSend();
   };
@@ -92,6 +107,7 @@ export function Composer({
               ? `${Limits.messageMaxChars - messageLength(value)} characters left`
               : undefined
           }
+          inputRef={field}
           slotProps={{
             htmlInput: {
               'aria-label': 'Message',

@@ -111,10 +111,17 @@ export function ConversationView({
     [sendToActions, id, currentUserId, now],
   );
   // Up in the empty composer edits the user's last message that may still be edited.
+  // Not while the last one is still on its way (it has no id to edit yet).
   const editLast = () => {
-    const last = messages.findLast((message) => message.isOwn && message.id !== null);
+    const last = messages.findLast((message) => message.isOwn && !message.deleted);
     if (last && canEdit(last, now())) handlers.edit(last);
   };
+  const focusKey =
+    mode.kind === 'replying'
+      ? `reply:${mode.quote.messageId}`
+      : mode.kind === 'editing'
+        ? `edit:${mode.messageId}`
+        : 'plain';
   const cancelMode = () => sendToActions({ type: 'composer.cancelled' });
   const showMessageInfo = useCallback(
     (seq: number) => sendToReceiptList({ type: 'receiptList.opened', conversationId: id, seq }),
@@ -125,7 +132,9 @@ export function ConversationView({
   const closeOnEscape = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
     event.preventDefault();
-    close();
+    // A reply or an edit in progress is what Escape gives up first.
+    if (mode.kind !== 'plain') cancelMode();
+    else close();
   };
   const rows = useMemo(
     () => buildRows(messages, usersById, unreadFromSeq, conversation.currentUserId),
@@ -187,6 +196,7 @@ export function ConversationView({
           onChange={(text) => sendToActions({ type: 'edit.changed', text })}
           onSend={() => sendToActions({ type: 'edit.submitted' })}
           sendLabel="Save edit"
+          focusKey={focusKey}
           readOnly={mode.saving}
           onCancel={cancelMode}
           banner={<ComposerBanner mode={mode} onCancel={cancelMode} />}
@@ -200,6 +210,7 @@ export function ConversationView({
             mode.kind === 'replying' ? () => sendToActions({ type: 'reply.submitted' }) : onSend
           }
           onEditLast={editLast}
+          focusKey={focusKey}
           {...(mode.kind === 'replying'
             ? {
                 onCancel: cancelMode,

@@ -18,6 +18,7 @@ import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Tooltip from '@mui/material/Tooltip';
 import AddReactionOutlinedIcon from '@mui/icons-material/AddReactionOutlined';
+import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteOutlinedIcon from '@mui/icons-material/DeleteOutlined';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
 import MoreVertIcon from '@mui/icons-material/MoreVert';
@@ -143,6 +144,29 @@ export function WithMessageActions({
     event.preventDefault();
     setMenu({ element: event.target as HTMLElement });
   };
+  // One Tab stop per toolbar; the arrow keys move between its buttons (the ARIA toolbar pattern).
+  const moveInToolbar = (event: KeyboardEvent<HTMLElement>) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    const buttons = [...event.currentTarget.querySelectorAll<HTMLElement>('button')];
+    const at = buttons.indexOf(document.activeElement as HTMLElement);
+    if (step === undefined || at < 0 || buttons.length === 0) return;
+    event.preventDefault();
+    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+  };
+  // The picker is a row: Left and Right move along it too (Up and Down are the menu's own).
+  const moveInPicker = (event: KeyboardEvent<HTMLElement>) => {
+    const key = { ArrowRight: 'ArrowDown', ArrowLeft: 'ArrowUp' }[event.key];
+    if (!key) return;
+    event.preventDefault();
+    const items = [...event.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const step = key === 'ArrowDown' ? 1 : -1;
+    items[(at + step + items.length) % items.length]?.focus();
+  };
+  const copyText = () => {
+    closeMenu();
+    void navigator.clipboard?.writeText(message.text).catch(() => {});
+  };
   const menuProps =
     menu && 'element' in menu
       ? { anchorEl: menu.element }
@@ -156,6 +180,7 @@ export function WithMessageActions({
         role="toolbar"
         aria-label="Message actions"
         className="message-toolbar"
+        onKeyDown={moveInToolbar}
         sx={{ display: 'flex', flexShrink: 0, gap: 0.25, opacity: 0, transition: 'opacity 120ms' }}
       >
         {!deleted && (
@@ -172,7 +197,12 @@ export function WithMessageActions({
         )}
         {!deleted && (
           <Tooltip title="Reply">
-            <IconButton size="small" aria-label="Reply" onClick={() => actions.reply(message)}>
+            <IconButton
+              size="small"
+              aria-label="Reply"
+              tabIndex={-1}
+              onClick={() => actions.reply(message)}
+            >
               <ReplyIcon fontSize="small" />
             </IconButton>
           </Tooltip>
@@ -182,6 +212,7 @@ export function WithMessageActions({
             size="small"
             aria-label="More actions"
             aria-haspopup="menu"
+            tabIndex={deleted ? 0 : -1}
             onClick={(event) => setMenu({ element: event.currentTarget })}
           >
             <MoreVertIcon fontSize="small" />
@@ -192,7 +223,13 @@ export function WithMessageActions({
         open={picker !== null}
         anchorEl={picker}
         onClose={() => setPicker(null)}
-        slotProps={{ list: { 'aria-label': 'Choose a reaction', sx: { display: 'flex' } } }}
+        slotProps={{
+          list: {
+            'aria-label': 'Choose a reaction',
+            sx: { display: 'flex' },
+            onKeyDown: moveInPicker,
+          },
+        }}
       >
         {quickReactions.map((emoji) => (
           <MenuItem
@@ -215,6 +252,14 @@ export function WithMessageActions({
         {!deleted && menuItem('Reply', <ReplyIcon fontSize="small" />, actions.reply)}
         {canEdit(message, now) &&
           menuItem('Edit', <EditOutlinedIcon fontSize="small" />, actions.edit)}
+        {!deleted && (
+          <MenuItem onClick={copyText}>
+            <ListItemIcon>
+              <ContentCopyIcon fontSize="small" />
+            </ListItemIcon>
+            Copy text
+          </MenuItem>
+        )}
         {!deleted &&
           quickReactions.slice(0, 3).map((emoji) => (
             <MenuItem key={emoji} onClick={() => choose(emoji)}>

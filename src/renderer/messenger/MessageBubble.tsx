@@ -145,7 +145,7 @@ export const MessageBubble = memo(function MessageBubble({
                     {toggles ? (
                       // A chip toggles the user's own reaction: theirs off, or theirs to this.
                       <ButtonBase
-                        aria-label={label}
+                        aria-label={mine ? `Take back ${emoji}` : `React with ${emoji}`}
                         aria-pressed={mine}
                         onClick={() => actions.react(message, mine ? null : emoji)}
                         sx={chip}

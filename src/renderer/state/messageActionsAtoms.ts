@@ -113,6 +113,9 @@ export function createMessageActionsAtoms(deps: {
   const messageActionErrorAtom = atom((get) => {
     const snapshot = get(snapshotAtom);
     if (!snapshot?.matches({ change: 'failed' }) || !snapshot.context.changeError) return null;
+    // Shown in the conversation it happened in.
+    const open = get(openRefAtom);
+    if (snapshot.context.changeConversationId !== open?.getSnapshot().context.id) return null;
     return readable(snapshot.context.changeError.message);
   });
   const sendToMessageActionsAtom = atom(null, (get, _set, event: MessageActionsViewEvent) =>

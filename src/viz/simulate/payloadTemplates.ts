@@ -694,6 +694,16 @@ const messageActions: MachineTemplates<MessageActionsMachine> = {
       }),
     ],
     'failure.dismissed': none,
+    'message.gone': [
+      variant('the one being edited', {
+        conversationId: conversation.id,
+        messageId: mineToChange.id,
+      }),
+      variant('the one answered', {
+        conversationId: conversation.id,
+        messageId: gracesToChange.id,
+      }),
+    ],
     'edit.saved': [
       variant('saved', {
         requestId: 1,

@@ -24,6 +24,9 @@
 //   the message as it is: the world stays as the model's next events expect it); with no such
 //   request (already answered, or sent on a dropped connection), nothing.
 // - connection.lost: the server drops the socket; the client reconnects, its sync is answered.
+// - message.gone: the server pushes the message deleted for everyone (Goku deleting his, the
+//   user's other window deleting theirs). Deleted messages do not come back: a later event of
+//   the path on that message cannot be produced for real (the path is reported skipped).
 //
 // What is asserted per step:
 // - composer idle <-> no banner; replying <-> "Replying to Goku Son" with the snippet of the
@@ -41,7 +44,7 @@ import type { ConversationsAndUsers, Message } from '../../../server/protocol.ts
 import { syncData } from '../fixtures.ts';
 import type { Facts } from '../modelKit.ts';
 import { messageActionsTargets, models } from '../models.ts';
-import { createTally, describeAdapter, expectKnownFacts } from '../realKit.ts';
+import { createTally, describeAdapter, expectKnownFacts, Unproducible } from '../realKit.ts';
 import { startWorld, titles, type World, loseConnection, runViewsPath } from './signedInWorld.tsx';
 import { conversationRowName } from '../../unit/support/conversationRows.ts';
 
@@ -156,6 +159,25 @@ async function fromMenu(world: World, seq: number, item: string): Promise<void> 
   await world.user.click(await screen.findByRole('menuitem', { name: item }));
 }
 
+/** The messages each world's server deleted (message.gone), as they now are. */
+const deletedIn = new WeakMap<World, Map<string, Message>>();
+const deleted = (world: World) => {
+  let map = deletedIn.get(world);
+  if (!map) deletedIn.set(world, (map = new Map()));
+  return map;
+};
+const messageOf = (id: unknown) => (id === theirs.id ? theirs : mine);
+/** A later event on a deleted message: the user cannot do it (the path is skipped). */
+function refuseIfGone(world: World, event: EventObject & Record<string, unknown>): void {
+  const id =
+    event.type === 'reply.started'
+      ? (event.quote as { messageId: string }).messageId
+      : (event.messageId as string | undefined);
+  if (id !== undefined && deleted(world).has(id)) {
+    throw new Unproducible(`${event.type} on a message deleted earlier in the path`);
+  }
+}
+
 async function answer(world: World, event: EventObject & Record<string, unknown>): Promise<void> {
   const edit = event.type === 'edit.saved' || event.type === 'edit.refused';
   const [request] = world.outstanding((command) =>
@@ -171,7 +193,7 @@ async function answer(world: World, event: EventObject & Record<string, unknown>
   count(`${event.type}: the server answers the request`);
   const asked = request.command as { messageId: string };
   // The message as it is: the world stays as the model's later events expect it.
-  const asItIs = asked.messageId === theirs.id ? theirs : mine;
+  const asItIs = deleted(world).get(asked.messageId) ?? messageOf(asked.messageId);
   const answerEvent = 'message' in event ? { ...event, message: asItIs } : event;
   act(() => world.socket.toMessageActions(answerEvent as never));
 }
@@ -186,7 +208,21 @@ async function perform(world: World, event: EventObject & Record<string, unknown
     screen.queryByRole('status', { name: 'Editing message', ...hidden }) !== null;
   const replying = () =>
     screen.queryByRole('status', { name: /^Replying to /, ...hidden }) !== null;
+  refuseIfGone(world, event);
   switch (event.type) {
+    case 'message.gone': {
+      const target = messageOf(event.messageId);
+      const tombstone: Message = {
+        ...target,
+        text: '',
+        deletedAt: target.sentAt + 60_000,
+        revision: deleted(world).size + 1,
+      };
+      deleted(world).set(target.id, tombstone);
+      count('message.gone: the server pushes the message deleted for everyone');
+      act(() => world.socket.toMessenger({ type: 'message.changed', message: tombstone }));
+      return;
+    }
     case 'reply.started': {
       if (covered) return direct('the dialog covers the log');
       count('reply.started: the Reply button of the message');

@@ -144,15 +144,25 @@ describe('messageActions: edit', () => {
     expect(context().editError?.message).toMatch(/^network: Not connected/);
   });
 
-  it('a late answer (to a request already given up) moves nothing but its message is applied', () => {
+  it('Escape while saving changes nothing: the edit is on its way and its answer still counts', () => {
     const { actions, state, toConversation } = startEdit();
     actions.send({ type: 'edit.changed', text: 'New' });
     actions.send({ type: 'edit.submitted' });
     actions.send({ type: 'composer.cancelled' });
+    expect(state().composer).toEqual({ editing: 'saving' });
     const edited = message({ text: 'New', editedAt: 2, editCount: 1, revision: 1 });
     actions.send({ type: 'edit.saved', requestId: 1, message: edited });
     expect(state().composer).toBe('idle');
     expect(toConversation).toEqual([{ type: 'message.changed', message: edited }]);
+  });
+
+  it('ends when the message is deleted elsewhere, and not for another one', () => {
+    const { actions, state, context } = startEdit();
+    actions.send({ type: 'message.gone', conversationId: CONVERSATION, messageId: 'm-3' });
+    expect(state().composer).toEqual({ editing: 'writing' });
+    actions.send({ type: 'message.gone', conversationId: CONVERSATION, messageId: 'm-7' });
+    expect(state().composer).toBe('idle');
+    expect(context().editing).toBeNull();
   });
 });
 
@@ -214,6 +224,60 @@ describe('messageActions: delete and react', () => {
     actions.send({ type: 'failure.dismissed' });
     expect(state().change).toBe('idle');
     expect(context().changeError).toBeNull();
+  });
+
+  it('a late answer (a reaction chosen again before the first was answered) moves nothing but is applied', () => {
+    const { actions, state, toConversation } = start();
+    const choose = (emoji: string) =>
+      actions.send({
+        type: 'reaction.chosen',
+        conversationId: CONVERSATION,
+        messageId: 'm-7',
+        emoji,
+      });
+    choose('👍');
+    choose('🔥');
+    const first = message({ reactions: [{ emoji: '👍', userIds: ['u-me'] }], revision: 1 });
+    actions.send({ type: 'change.done', requestId: 1, message: first });
+    expect(state().change).toBe('reacting');
+    expect(toConversation).toEqual([{ type: 'message.changed', message: first }]);
+  });
+
+  it('Delete while a reaction is on its way asks at once', () => {
+    const { actions, state } = start();
+    actions.send({
+      type: 'reaction.chosen',
+      conversationId: CONVERSATION,
+      messageId: 'm-7',
+      emoji: '👍',
+    });
+    actions.send({
+      type: 'delete.started',
+      conversationId: CONVERSATION,
+      messageId: 'm-7',
+      forEveryone: true,
+    });
+    expect(state().change).toBe('confirmingDelete');
+  });
+
+  it('deleting the message being answered ends the reply; the failure names its conversation', () => {
+    const { actions, state, context } = start();
+    actions.send({ type: 'reply.started', conversationId: CONVERSATION, quote });
+    actions.send({
+      type: 'delete.started',
+      conversationId: CONVERSATION,
+      messageId: 'm-3',
+      forEveryone: false,
+    });
+    actions.send({ type: 'delete.confirmed', forEveryone: false });
+    expect(context().changeConversationId).toBe(CONVERSATION);
+    actions.send({
+      type: 'change.done',
+      requestId: 1,
+      message: message({ id: 'm-3', seq: 3, text: '', hidden: true, revision: 2 }),
+    });
+    expect(state()).toEqual({ composer: 'idle', change: 'idle' });
+    expect(context().replying).toBeNull();
   });
 
   it('the composer and a change are independent: a reaction does not end an edit', () => {

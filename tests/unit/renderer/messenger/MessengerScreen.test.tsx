@@ -121,6 +121,7 @@ describe('MessengerScreen', () => {
     );
     expect(menuItems()).toEqual([
       'Reply',
+      'Copy text',
       '❤️React with ❤️',
       '👍React with 👍',
       '👎React with 👎',
@@ -138,13 +139,36 @@ describe('MessengerScreen', () => {
     expect(menuItems()).toContain('Edit');
     await userEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
     expect(screen.getByRole('status', { name: 'Editing message' })).toBeTruthy();
-    expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe(
-      'After me.',
-    );
-    // Escape cancels the edit and leaves the conversation open.
-    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), '{Escape}');
+    const field = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    expect(field.value).toBe('After me.');
+    // The keyboard is in the field: typing goes on there, Escape cancels the edit and leaves
+    // the conversation open.
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    await userEvent.keyboard('!');
+    expect(field.value).toBe('After me.!');
+    await userEvent.keyboard('{Escape}');
     expect(screen.queryByRole('status', { name: 'Editing message' })).toBeNull();
+    expect(field.value).toBe('');
     expect(screen.getByRole('log', { name: 'Messages' })).toBeTruthy();
+    // Reply from the toolbar: the keyboard goes to the field too; Escape with the focus
+    // anywhere in the conversation gives the reply up before it would close the conversation.
+    await userEvent.click(
+      within(article('Can I try it first?')).getByRole('button', { name: 'Reply' }),
+    );
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    within(article('Please?')).getByRole('button', { name: 'React' }).focus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('status', { name: /^Replying to/ })).toBeNull();
+    expect(screen.getByRole('log', { name: 'Messages' })).toBeTruthy();
+    // One Tab stop per toolbar: the arrow keys move between its buttons.
+    const toolbar = within(article('Please?')).getByRole('toolbar', { name: 'Message actions' });
+    const [react, replyButton, more] = within(toolbar).getAllByRole('button');
+    expect([react, replyButton, more].map((button) => button!.tabIndex)).toEqual([0, -1, -1]);
+    react!.focus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(document.activeElement).toBe(replyButton);
+    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}');
+    expect(document.activeElement).toBe(more);
   });
 
   it('shows edits, reactions, replies and deletions as the server pushes them, and leaves out what the user deleted for themselves (issue 16)', async () => {
