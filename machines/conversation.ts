@@ -11,9 +11,12 @@
 //   and the rest, page by page;
 // - jump: going to one message (a reply's original, a search hit): arrived at once when it is
 //   loaded, else seeking it, older pages loaded until it is, failed (with a retry) when a page
-//   fails or the connection goes; the log scrolls to it and says when it has shown it;
+//   fails or the connection goes; the log scrolls to it and says when it has shown it
+//   ("jump to a message" in tests/unit/machines/conversation.test.ts; the views in
+//   tests/unit/renderer/messenger/MessengerScreen.test.tsx and tests/e2e/messenger.test.ts);
 // - changes: after a reconnect, the edits, deletions and reactions made while it was offline
-//   (listMessageChanges, page by page from the change revision last caught up to);
+//   (listMessageChanges, page by page from the change revision last caught up to; "changes
+//   missed while offline" in the same unit tests, and tests/e2e/messenger.test.ts);
 // - visibility: closed, or open and reading (the window focused) or away; the read position
 //   the server keeps, the unread messages after it, and where "New messages" begins. Messages
 //   that arrive while it is not being read are marked delivered (reading marks them read);
