@@ -33,12 +33,20 @@ import type {
   Message,
   ProtocolError,
   Receipts,
+  ReplyTo,
 } from '../server/protocol.ts';
 import { clipToMessageLimit, Limits, messageLength, replySnippet } from '../server/protocol.ts';
 import { outgoingMessageMachine, type OutgoingMessageReport } from './outgoingMessage.ts';
 import { outgoingSystemId, systemIds, type SocketCommand } from './system.ts';
 import type { UnsentMessage } from './unsent.ts';
 import type { MessengerEvent } from './messenger.ts';
+
+/**
+ * The later of two copies of one message: an older answer (an ack overtaken by a later push)
+ * does not undo a later change.
+ */
+const later = (held: Message, incoming: Message): Message =>
+  (held.revision ?? 0) > (incoming.revision ?? 0) ? held : incoming;
 
 /** Drafting: true on the first keystroke, again every 3 s of typing, false after 3 s idle. */
 export const draftingTiming = { refreshMs: 3_000, idleMs: 3_000 } as const;
@@ -138,7 +146,8 @@ export type ConversationEvent =
   // From the views.
   /** The composer's whole new text. */
   | { type: 'draft.changed'; text: string }
-  | { type: 'message.submitted' }
+  /** The draft sent; `replyTo`: as an answer to that message (from the messageActions machine). */
+  | { type: 'message.submitted'; replyTo?: ReplyTo }
   /** Load the page before the oldest loaded message (again after a failure). */
   | { type: 'history.requested' }
   /** The header's Mute / Unmute button. */
@@ -243,7 +252,7 @@ type LoadedMessages = Pick<ConversationContext, 'messages' | 'lastMessage'>;
 function withChange(context: LoadedMessages, changed: Message): LoadedMessages {
   return {
     messages: context.messages.map((message) => {
-      if (message.seq === changed.seq) return changed;
+      if (message.seq === changed.seq) return later(message, changed);
       // Its loaded replies quote it as it is now (the server does not push them again).
       if (message.replyTo?.messageId !== changed.id) return message;
       const deleted = changed.deletedAt !== undefined;
@@ -256,7 +265,10 @@ function withChange(context: LoadedMessages, changed: Message): LoadedMessages {
         },
       };
     }),
-    lastMessage: context.lastMessage?.seq === changed.seq ? changed : context.lastMessage,
+    lastMessage:
+      context.lastMessage?.seq === changed.seq
+        ? later(context.lastMessage, changed)
+        : context.lastMessage,
   };
 }
 
@@ -517,7 +529,8 @@ export const conversationMachine = setup({
         enqueue.sendTo(socket, command);
       },
     ),
-    send: enqueueActions(({ context, enqueue }) => {
+    send: enqueueActions(({ context, event, enqueue }) => {
+      const replyTo = event.type === 'message.submitted' ? event.replyTo : undefined;
       const clientMessageId =
         context.randomId?.() ?? `${context.clientIdPrefix}-${context.nextClientId}`;
       // Its turn among the messages still on their way decides who will author it.
@@ -537,6 +550,7 @@ export const conversationMachine = setup({
               text: current.draft.trim(),
               clientMessageId,
               createdAt: current.now(),
+              ...(replyTo ? { replyTo } : {}),
             },
           }),
         ],

@@ -9,6 +9,7 @@ import { newChatMachine } from './newChat.ts';
 import { onboardingMachine } from './onboarding.ts';
 import { outgoingMessageMachine } from './outgoingMessage.ts';
 import { receiptListMachine } from './receiptList.ts';
+import { messageActionsMachine } from './messageActions.ts';
 import { sessionMachine } from './session.ts';
 import { settingsMachine } from './settings.ts';
 
@@ -51,6 +52,12 @@ export const registry: readonly MachineEntry[] = [
     machine: receiptListMachine,
   },
   {
+    name: 'messageActions',
+    purpose:
+      'Reply, edit, delete (for you or everyone) and react: each request, its refusal, cancel.',
+    machine: messageActionsMachine,
+  },
+  {
     name: 'settings',
     purpose:
       'Profile and devices: rename, avatar colour, phone discovery, list and revoke sessions.',
@@ -78,6 +85,7 @@ export {
   appMachine,
   conversationMachine,
   membershipMachine,
+  messageActionsMachine,
   messengerMachine,
   newChatMachine,
   onboardingMachine,

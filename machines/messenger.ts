@@ -31,6 +31,7 @@ import {
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
 import { receiptListMachine } from './receiptList.ts';
+import { messageActionsMachine } from './messageActions.ts';
 import { settingsMachine } from './settings.ts';
 import {
   conversationSystemId,
@@ -177,6 +178,7 @@ export const messengerMachine = setup({
     newChat: newChatMachine,
     membership: membershipMachine,
     receiptList: receiptListMachine,
+    messageActions: messageActionsMachine,
     settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
@@ -361,6 +363,7 @@ export const messengerMachine = setup({
         systemIds.newChat,
         systemIds.membership,
         systemIds.receiptList,
+        systemIds.messageActions,
         systemIds.settings,
       ];
       for (const id of children) {
@@ -450,6 +453,11 @@ export const messengerMachine = setup({
         { id: systemIds.newChat, src: 'newChat', systemId: systemIds.newChat },
         { id: systemIds.membership, src: 'membership', systemId: systemIds.membership },
         { id: systemIds.receiptList, src: 'receiptList', systemId: systemIds.receiptList },
+        {
+          id: systemIds.messageActions,
+          src: 'messageActions',
+          systemId: systemIds.messageActions,
+        },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
         { id: systemIds.notifier, src: 'notifier', systemId: systemIds.notifier },
       ],
@@ -782,13 +790,14 @@ function shareOf(ref: ConversationRef): { draft: string; outbox: UnsentMessage[]
   for (const message of conversation.outbox) {
     const snapshot = message.getSnapshot();
     if (snapshot.status !== 'active') continue;
-    const { conversationId, text, clientMessageId, createdAt, failure } = snapshot.context;
+    const { conversationId, text, clientMessageId, createdAt, failure, replyTo } = snapshot.context;
     outbox.push({
       conversationId,
       text,
       clientMessageId,
       createdAt,
       failure: snapshot.matches('failed') ? (failure ?? '').slice(0, unsentFailureMaxChars) : null,
+      ...(replyTo ? { replyTo } : {}),
     });
   }
   return { draft: conversation.draft, outbox };

@@ -12,7 +12,7 @@
 //   back to `queued`, and the session is told to reconnect; the turn comes again after the
 //   next sync.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
-import type { ErrorCode, Message, ProtocolError } from '../server/protocol.ts';
+import type { ErrorCode, Message, ProtocolError, ReplyTo } from '../server/protocol.ts';
 import { conversationSystemId, systemIds, type SocketCommand } from './system.ts';
 
 export interface OutgoingMessageInput {
@@ -23,6 +23,8 @@ export interface OutgoingMessageInput {
   createdAt: number;
   /** A restored message that had failed before the restart starts `failed` with this reason. */
   failure?: string | null;
+  /** The message it answers, as quoted when the user replied (sent as `replyToId`). */
+  replyTo?: ReplyTo;
 }
 
 export interface OutgoingMessageContext {
@@ -33,6 +35,8 @@ export interface OutgoingMessageContext {
   /** Why the server refused it (state `failed`), else null. */
   failure: string | null;
   retryAfterMs: number;
+  /** The message it answers (its quote shows while it is on its way), else null. */
+  replyTo: ReplyTo | null;
 }
 
 export type OutgoingMessageEvent =
@@ -158,6 +162,7 @@ export const outgoingMessageMachine = setup({
     createdAt: input.createdAt,
     failure: input.failure ?? null,
     retryAfterMs: defaultRetryAfterMs,
+    replyTo: input.replyTo ?? null,
   }),
   initial: 'restoring',
   states: {
@@ -176,6 +181,7 @@ export const outgoingMessageMachine = setup({
           conversationId: context.conversationId,
           text: context.text,
           clientMessageId: context.clientMessageId,
+          ...(context.replyTo ? { replyToId: context.replyTo.messageId } : {}),
         }),
       },
       on: {

@@ -6,6 +6,7 @@
 //                                           ├─ newChat (systemId "newChat")
 //                                           ├─ membership (systemId "membership")
 //                                           ├─ receiptList (systemId "receiptList")
+//                                           ├─ messageActions (systemId "messageActions")
 //                                           └─ settings (systemId "settings")
 //                                           └─ notifier (systemId "notifier", the platform's)
 //
@@ -25,6 +26,7 @@ export const systemIds = {
   newChat: 'newChat',
   membership: 'membership',
   receiptList: 'receiptList',
+  messageActions: 'messageActions',
   settings: 'settings',
   notifier: 'notifier',
 } as const;
@@ -39,7 +41,13 @@ export type SocketCommand =
   /** Answered with `sync.received` (session and messenger) or `sync.failed`. */
   | { type: 'requestConversationsAndUsers' }
   /** Answered with `message.acked` or `message.rejected`, to `outgoing.<clientMessageId>`. */
-  | { type: 'sendMessage'; conversationId: string; text: string; clientMessageId: string }
+  | {
+      type: 'sendMessage';
+      conversationId: string;
+      text: string;
+      clientMessageId: string;
+      replyToId?: string;
+    }
   /** Fire and forget: a lost drafting signal expires on the server by itself. */
   | { type: 'isDrafting'; conversationId: string; isDrafting: boolean }
   /** An older page: answered with `history.loaded` or `history.failed`, to the conversation. */
@@ -79,6 +87,31 @@ export type SocketCommand =
   | { type: 'markDelivered'; conversationId: string; seq: number }
   /** Answered with `receiptList.loaded` or `receiptList.failed` (with `requestId`), to `receiptList`. */
   | { type: 'listReceipts'; requestId: number; conversationId: string; seq: number }
+  /** Answered with `edit.saved` or `edit.refused` (with `requestId`), to `messageActions`. */
+  | {
+      type: 'editMessage';
+      requestId: number;
+      conversationId: string;
+      messageId: string;
+      text: string;
+    }
+  /**
+   * Delete for everyone, or for the user (`hideMessage`), or react: answered with
+   * `change.done` or `change.failed` (with `requestId`), to `messageActions`.
+   */
+  | {
+      type: 'deleteMessage' | 'hideMessage';
+      requestId: number;
+      conversationId: string;
+      messageId: string;
+    }
+  | {
+      type: 'reactToMessage';
+      requestId: number;
+      conversationId: string;
+      messageId: string;
+      emoji: string | null;
+    }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string }
   /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */

@@ -4,7 +4,7 @@
 // file on desktop, localStorage in web mode) and the messenger hands it back to the actors it
 // spawns after the next sync. Parsed with the schema on the way in: a stored value is input too.
 import { z } from 'zod';
-import { ClientMessageIdSchema, Limits } from '../server/protocol.ts';
+import { ClientMessageIdSchema, Limits, ReplyToSchema } from '../server/protocol.ts';
 
 const ConversationIdSchema = z.string().min(1).max(64);
 
@@ -24,6 +24,8 @@ export const UnsentMessageSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   /** Why the server refused it (shown with Retry), or null while it waits to be sent. */
   failure: z.string().max(unsentFailureMaxChars).nullable(),
+  /** The message it answers, as quoted when the user replied. */
+  replyTo: ReplyToSchema.optional(),
 });
 export type UnsentMessage = z.infer<typeof UnsentMessageSchema>;
 

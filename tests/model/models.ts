@@ -15,6 +15,10 @@ import { isValidGroupTitle, newChatMachine, type NewChatContext } from '../../ma
 import { onboardingMachine, type OnboardingContext } from '../../machines/onboarding.ts';
 import { receiptListMachine, type ReceiptListContext } from '../../machines/receiptList.ts';
 import {
+  messageActionsMachine,
+  type MessageActionsContext,
+} from '../../machines/messageActions.ts';
+import {
   outgoingMessageMachine,
   type OutgoingMessageContext,
 } from '../../machines/outgoingMessage.ts';
@@ -941,6 +945,117 @@ const appModel: MachineModel = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// messageActions
+// ---------------------------------------------------------------------------------------------
+/** Goku's message in the group (to reply to, react to, delete for me) and one of the user's. */
+export const messageActionsTargets = {
+  theirs: message({
+    id: 'm-g-4',
+    seq: 4,
+    conversationId: 'c-group',
+    authorId: goku.id,
+    text: 'Spar with me',
+  }),
+  mine: message({
+    id: 'm-g-5',
+    seq: 5,
+    conversationId: 'c-group',
+    authorId: me.id,
+    text: 'Mine at five',
+  }),
+} as const;
+
+const messageActionsModel: MachineModel = {
+  name: 'messageActions',
+  machine: messageActionsMachine,
+  inputs: [undefined],
+  // One message of someone else's and one of the user's; a new text, a blank one (not savable)
+  // and the original (saving it unchanged ends the edit); answers to the request in flight.
+  events: (snapshot) => {
+    const context = snapshot.context as MessageActionsContext;
+    const { theirs, mine } = messageActionsTargets;
+    const answered = { ...mine, text: 'Mine, edited', editedAt: mine.sentAt + 1, editCount: 1 };
+    return [
+      {
+        type: 'reply.started',
+        conversationId: 'c-group',
+        quote: {
+          messageId: theirs.id,
+          seq: theirs.seq,
+          authorId: theirs.authorId,
+          snippet: theirs.text,
+          deleted: false,
+        },
+      },
+      { type: 'reply.submitted' },
+      {
+        type: 'edit.started',
+        conversationId: 'c-group',
+        messageId: mine.id,
+        seq: mine.seq,
+        text: mine.text,
+      },
+      { type: 'edit.changed', text: 'Mine, edited' },
+      { type: 'edit.changed', text: '  ' },
+      { type: 'edit.submitted' },
+      { type: 'composer.cancelled' },
+      { type: 'delete.started', conversationId: 'c-group', messageId: mine.id, forEveryone: true },
+      {
+        type: 'delete.started',
+        conversationId: 'c-group',
+        messageId: theirs.id,
+        forEveryone: false,
+      },
+      { type: 'delete.confirmed', forEveryone: true },
+      { type: 'delete.confirmed', forEveryone: false },
+      { type: 'delete.cancelled' },
+      { type: 'reaction.chosen', conversationId: 'c-group', messageId: theirs.id, emoji: '👍' },
+      { type: 'failure.dismissed' },
+      ...(context.editRequest === null
+        ? []
+        : [
+            { type: 'edit.saved', requestId: context.editRequest, message: answered },
+            {
+              type: 'edit.refused',
+              requestId: context.editRequest,
+              error: serverError('edit_limit_reached'),
+            },
+          ]),
+      ...(context.changeRequest === null
+        ? []
+        : [
+            // The adapter's server answers with the message as the request made it.
+            { type: 'change.done', requestId: context.changeRequest, message: theirs },
+            {
+              type: 'change.failed',
+              requestId: context.changeRequest,
+              error: serverError('forbidden'),
+            },
+          ]),
+      // Late answers: the latest request is no longer awaited (an edit given up while saving,
+      // a change answered after the connection dropped).
+      ...(context.editRequest === null && context.changeRequest === null && context.requestId > 0
+        ? [
+            { type: 'edit.saved', requestId: context.requestId, message: answered },
+            { type: 'change.done', requestId: context.requestId, message: theirs },
+          ]
+        : []),
+      { type: 'connection.lost' },
+    ];
+  },
+  facts: (snapshot) => {
+    const context = snapshot.context as MessageActionsContext;
+    return {
+      replyingTo: context.replying?.quote.seq ?? null,
+      editText: context.editing?.text ?? null,
+      editError: context.editError !== null,
+      deleting: context.deleting ? (context.deleting.forEveryone ? 'everyone' : 'me') : null,
+      changeError: context.changeError !== null,
+    };
+  },
+};
+
 export const models: Record<string, MachineModel> = {
   onboarding: onboardingModel,
   session: sessionModel,
@@ -948,6 +1063,7 @@ export const models: Record<string, MachineModel> = {
   newChat: newChatModel,
   membership: membershipModel,
   receiptList: receiptListModel,
+  messageActions: messageActionsModel,
   settings: settingsModel,
   conversation: conversationModel,
   outgoingMessage: outgoingMessageModel,

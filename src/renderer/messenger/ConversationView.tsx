@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
-import { useSetAtom } from 'jotai';
+import { useAtomValue, useSetAtom } from 'jotai';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -11,6 +11,15 @@ import { GroupInfoDialog } from './GroupInfoDialog.tsx';
 import { MessageInfoDialog } from './MessageInfoDialog.tsx';
 import { MessageLog } from './MessageLog.tsx';
 import { createLogRowBuilder } from './logRows.ts';
+import { ComposerBanner } from './ComposerBanner.tsx';
+import { DeleteMessageDialog } from './DeleteMessageDialog.tsx';
+import {
+  canDeleteForEveryone,
+  canEdit,
+  MessageActionsProvider,
+  type MessageActionHandlers,
+} from './MessageActions.tsx';
+import { replySnippet } from '../../../server/protocol.ts';
 
 export interface ConversationViewProps {
   conversation: OpenConversationView;
@@ -54,7 +63,68 @@ export function ConversationView({
   const showInfo = useCallback(() => setShowingInfo(true), []);
   const { id } = conversation;
   const close = useCallback(() => onClose(id), [onClose, id]);
-  const sendToReceiptList = useSetAtom(useAppAtoms().sendToReceiptListAtom);
+  const atoms = useAppAtoms();
+  const sendToReceiptList = useSetAtom(atoms.sendToReceiptListAtom);
+  const mode = useAtomValue(atoms.composerModeAtom);
+  const actionError = useAtomValue(atoms.messageActionErrorAtom);
+  const sendToActions = useSetAtom(atoms.sendToMessageActionsAtom);
+  const { now } = atoms;
+  const { currentUserId } = conversation;
+  const handlers = useMemo(
+    (): MessageActionHandlers => ({
+      reply: (message) => {
+        if (message.id === null || message.seq === null) return;
+        sendToActions({
+          type: 'reply.started',
+          conversationId: id,
+          quote: {
+            messageId: message.id,
+            seq: message.seq,
+            authorId: message.authorId,
+            snippet: replySnippet(message.text),
+            deleted: false,
+          },
+        });
+      },
+      edit: (message) => {
+        if (message.id === null || message.seq === null) return;
+        sendToActions({
+          type: 'edit.started',
+          conversationId: id,
+          messageId: message.id,
+          seq: message.seq,
+          text: message.text,
+        });
+      },
+      delete: (message) => {
+        if (message.id === null) return;
+        sendToActions({
+          type: 'delete.started',
+          conversationId: id,
+          messageId: message.id,
+          forEveryone: canDeleteForEveryone(message, now()),
+        });
+      },
+      react: (message, emoji) => {
+        if (message.id === null) return;
+        sendToActions({
+          type: 'reaction.chosen',
+          conversationId: id,
+          messageId: message.id,
+          emoji,
+        });
+      },
+      currentUserId,
+      now,
+    }),
+    [sendToActions, id, currentUserId, now],
+  );
+  // Up in the empty composer edits the user's last message that may still be edited.
+  const editLast = () => {
+    const last = messages.findLast((message) => message.isOwn && message.id !== null);
+    if (last && canEdit(last, now())) handlers.edit(last);
+  };
+  const cancelMode = () => sendToActions({ type: 'composer.cancelled' });
   const showMessageInfo = useCallback(
     (seq: number) => sendToReceiptList({ type: 'receiptList.opened', conversationId: id, seq }),
     [sendToReceiptList, id],
@@ -110,25 +180,60 @@ export function ConversationView({
           Could not load the message.
         </Alert>
       )}
-      <MessageLog
-        rows={rows}
-        isGroup={conversation.kind === 'group'}
-        hasMore={conversation.hasMore}
-        isLoadingOlder={conversation.loadingHistory}
-        onLoadOlder={onLoadOlder}
-        jumpSeq={conversation.jumpSeq}
-        seekingMessage={conversation.seekingMessage}
-        onJumpToMessage={onJumpToMessage}
-        onJumpShown={onJumpShown}
-        onRetry={onRetry}
-        {...(conversation.kind === 'group' ? { onShowInfo: showMessageInfo } : {})}
-      />
-      <Composer
-        value={conversation.draft}
-        canSend={conversation.canSend}
-        onChange={onDraftChange}
-        onSend={onSend}
-      />
+      {actionError && (
+        <Alert
+          severity="error"
+          aria-label="Message action failed"
+          onClose={() => sendToActions({ type: 'failure.dismissed' })}
+          sx={{ borderRadius: 0 }}
+        >
+          {actionError}
+        </Alert>
+      )}
+      <DeleteMessageDialog />
+      <MessageActionsProvider value={handlers}>
+        <MessageLog
+          rows={rows}
+          isGroup={conversation.kind === 'group'}
+          hasMore={conversation.hasMore}
+          isLoadingOlder={conversation.loadingHistory}
+          onLoadOlder={onLoadOlder}
+          jumpSeq={conversation.jumpSeq}
+          seekingMessage={conversation.seekingMessage}
+          onJumpToMessage={onJumpToMessage}
+          onJumpShown={onJumpShown}
+          onRetry={onRetry}
+          {...(conversation.kind === 'group' ? { onShowInfo: showMessageInfo } : {})}
+        />
+      </MessageActionsProvider>
+      {mode.kind === 'editing' ? (
+        <Composer
+          value={mode.text}
+          canSend={!mode.saving && mode.text.trim() !== ''}
+          onChange={(text) => sendToActions({ type: 'edit.changed', text })}
+          onSend={() => sendToActions({ type: 'edit.submitted' })}
+          sendLabel="Save edit"
+          readOnly={mode.saving}
+          onCancel={cancelMode}
+          banner={<ComposerBanner mode={mode} onCancel={cancelMode} />}
+        />
+      ) : (
+        <Composer
+          value={conversation.draft}
+          canSend={conversation.canSend}
+          onChange={onDraftChange}
+          onSend={
+            mode.kind === 'replying' ? () => sendToActions({ type: 'reply.submitted' }) : onSend
+          }
+          onEditLast={editLast}
+          {...(mode.kind === 'replying'
+            ? {
+                onCancel: cancelMode,
+                banner: <ComposerBanner mode={mode} onCancel={cancelMode} />,
+              }
+            : {})}
+        />
+      )}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import ButtonBase from '@mui/material/ButtonBase';
 import IconButton from '@mui/material/IconButton';
 import Typography from '@mui/material/Typography';
 import DoneIcon from '@mui/icons-material/Done';
@@ -10,6 +11,7 @@ import ScheduleIcon from '@mui/icons-material/Schedule';
 import { Avatar } from '../components/Avatar.tsx';
 import { formatClockTime } from './formatTime.ts';
 import { MessageText } from './MessageText.tsx';
+import { useMessageActions, WithMessageActions } from './MessageActions.tsx';
 import { ReplyQuote } from './ReplyQuote.tsx';
 import type { DeliveryStatus } from '../state/index.ts';
 import type { MessageRow } from './logRows.ts';
@@ -49,6 +51,7 @@ export const MessageBubble = memo(function MessageBubble({
   jumpedTo = false,
 }: MessageBubbleProps) {
   const { message, author } = row;
+  const actions = useMessageActions();
   const { isOwn } = message;
   const authorName = isOwn ? 'You' : author ? `${author.firstName} ${author.lastName}` : 'Unknown';
   const showAuthor = isGroup && !isOwn && row.startsRun;
@@ -79,55 +82,52 @@ export const MessageBubble = memo(function MessageBubble({
           {showAuthor && author && <Avatar user={author} size={AVATAR_SIZE} />}
         </Box>
       )}
-      <Box
-        sx={{
-          maxWidth: '70%',
-          px: 1.5,
-          py: 0.75,
-          borderRadius: 2,
-          bgcolor: isOwn ? 'primary.main' : 'action.selected',
-          color: isOwn ? 'primary.contrastText' : 'text.primary',
-          opacity: message.status === 'sending' ? 0.75 : 1,
-          overflowWrap: 'anywhere',
-        }}
-      >
-        {showAuthor && (
-          <Typography variant="caption" component="div" sx={{ fontWeight: 600 }}>
-            {author?.firstName ?? authorName}
-          </Typography>
-        )}
-        {message.replyTo && (
-          <ReplyQuote
-            replyTo={message.replyTo}
-            author={row.replyAuthor ?? 'Unknown'}
-            isOwn={isOwn}
-            {...(onJumpToMessage ? { onJump: onJumpToMessage } : {})}
-          />
-        )}
-        {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
-        {message.deleted ? (
-          <Typography variant="body2" component="div" sx={{ fontStyle: 'italic', opacity: 0.8 }}>
-            This message was deleted
-          </Typography>
-        ) : (
-          <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
-            <MessageText text={message.text} isOwn={isOwn} />
-          </Typography>
-        )}
-        {row.reactions && row.reactions.length > 0 && (
-          <Box
-            role="list"
-            aria-label="Reactions"
-            sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, mt: 0.5 }}
-          >
-            {row.reactions.map(({ emoji, names, mine }) => (
-              <Box
-                key={emoji}
-                role="listitem"
+      <WithMessageActions message={message}>
+        <Box
+          sx={{
+            minWidth: 0,
+            px: 1.5,
+            py: 0.75,
+            borderRadius: 2,
+            bgcolor: isOwn ? 'primary.main' : 'action.selected',
+            color: isOwn ? 'primary.contrastText' : 'text.primary',
+            opacity: message.status === 'sending' ? 0.75 : 1,
+            overflowWrap: 'anywhere',
+          }}
+        >
+          {showAuthor && (
+            <Typography variant="caption" component="div" sx={{ fontWeight: 600 }}>
+              {author?.firstName ?? authorName}
+            </Typography>
+          )}
+          {message.replyTo && (
+            <ReplyQuote
+              replyTo={message.replyTo}
+              author={row.replyAuthor ?? 'Unknown'}
+              isOwn={isOwn}
+              {...(onJumpToMessage ? { onJump: onJumpToMessage } : {})}
+            />
+          )}
+          {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
+          {message.deleted ? (
+            <Typography variant="body2" component="div" sx={{ fontStyle: 'italic', opacity: 0.8 }}>
+              This message was deleted
+            </Typography>
+          ) : (
+            <Typography variant="body2" component="div" dir="auto" sx={{ whiteSpace: 'pre-wrap' }}>
+              <MessageText text={message.text} isOwn={isOwn} />
+            </Typography>
+          )}
+          {row.reactions && row.reactions.length > 0 && (
+            <Box
+              role="list"
+              aria-label="Reactions"
+              sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, mt: 0.5 }}
+            >
+              {row.reactions.map(({ emoji, names, mine }) => {
                 // Screen readers hear who reacted, not only how many (issue 16).
-                aria-label={`${emoji} ${names.length}: ${names.join(', ')}`}
-                title={names.join(', ')}
-                sx={{
+                const label = `${emoji} ${names.length}: ${names.join(', ')}`;
+                const chip = {
                   px: 0.75,
                   borderRadius: 3,
                   border: 1,
@@ -135,50 +135,74 @@ export const MessageBubble = memo(function MessageBubble({
                   bgcolor: 'background.paper',
                   color: 'text.primary',
                   typography: 'caption',
-                }}
-              >
-                {emoji} {names.length}
-              </Box>
-            ))}
+                } as const;
+                const toggles = actions !== null && message.id !== null && !message.deleted;
+                return (
+                  <Box
+                    key={emoji}
+                    role="listitem"
+                    aria-label={label}
+                    title={names.join(', ')}
+                    sx={toggles ? {} : chip}
+                  >
+                    {toggles ? (
+                      // A chip toggles the user's own reaction: theirs off, or theirs to this.
+                      <ButtonBase
+                        aria-label={label}
+                        aria-pressed={mine}
+                        onClick={() => actions.react(message, mine ? null : emoji)}
+                        sx={chip}
+                      >
+                        {emoji} {names.length}
+                      </ButtonBase>
+                    ) : (
+                      <>
+                        {emoji} {names.length}
+                      </>
+                    )}
+                  </Box>
+                );
+              })}
+            </Box>
+          )}
+          <Box
+            sx={{
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'flex-end',
+              gap: 0.5,
+              mt: 0.25,
+              typography: 'caption',
+              opacity: 0.8,
+            }}
+          >
+            {message.edited && !message.deleted && <span>edited</span>}
+            <time dateTime={new Date(message.sentAt).toISOString()}>
+              {formatClockTime(message.sentAt)}
+            </time>
+            {/* A message on its way shows its clock on whichever side it will stay. */}
+            {isOwn && onShowInfo && message.seq !== null && hasReceipts(message.status) ? (
+              <InfoButton status={message.status} seq={message.seq} onShowInfo={onShowInfo} />
+            ) : (
+              (isOwn || message.status === 'sending' || message.status === 'failed') && (
+                <StatusIcon status={message.status} />
+              )
+            )}
           </Box>
-        )}
-        <Box
-          sx={{
-            display: 'flex',
-            alignItems: 'center',
-            justifyContent: 'flex-end',
-            gap: 0.5,
-            mt: 0.25,
-            typography: 'caption',
-            opacity: 0.8,
-          }}
-        >
-          {message.edited && !message.deleted && <span>edited</span>}
-          <time dateTime={new Date(message.sentAt).toISOString()}>
-            {formatClockTime(message.sentAt)}
-          </time>
-          {/* A message on its way shows its clock on whichever side it will stay. */}
-          {isOwn && onShowInfo && message.seq !== null && hasReceipts(message.status) ? (
-            <InfoButton status={message.status} seq={message.seq} onShowInfo={onShowInfo} />
-          ) : (
-            (isOwn || message.status === 'sending' || message.status === 'failed') && (
-              <StatusIcon status={message.status} />
-            )
+          {message.status === 'failed' && (
+            <Button
+              size="small"
+              color="inherit"
+              variant="outlined"
+              title={message.error ?? undefined}
+              onClick={() => onRetry(message.key)}
+              sx={{ mt: 0.5, py: 0, minWidth: 0 }}
+            >
+              Retry
+            </Button>
           )}
         </Box>
-        {message.status === 'failed' && (
-          <Button
-            size="small"
-            color="inherit"
-            variant="outlined"
-            title={message.error ?? undefined}
-            onClick={() => onRetry(message.key)}
-            sx={{ mt: 0.5, py: 0, minWidth: 0 }}
-          >
-            Retry
-          </Button>
-        )}
-      </Box>
+      </WithMessageActions>
     </Box>
   );
 });

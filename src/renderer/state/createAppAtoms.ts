@@ -27,6 +27,7 @@ import {
   type ConversationSummary,
 } from './people.ts';
 import { createPeopleAtoms, type PeopleAtoms } from './peopleAtoms.ts';
+import { createMessageActionsAtoms, type MessageActionsAtoms } from './messageActionsAtoms.ts';
 import { createSettingsAtoms, type SettingsAtoms } from './settingsAtoms.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
 import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
@@ -71,7 +72,7 @@ export type MessengerViewEvent = Extract<
   }
 >;
 
-export interface AppAtoms extends PeopleAtoms, SettingsAtoms {
+export interface AppAtoms extends PeopleAtoms, MessageActionsAtoms, SettingsAtoms {
   /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
@@ -346,6 +347,11 @@ export function createAppAtoms(
       messengerSnapshotAtom,
       openRefAtom,
       sendToMessenger: (event) => children().messenger?.send(event),
+    }),
+    ...createMessageActionsAtoms({
+      messengerSnapshotAtom,
+      openRefAtom,
+      now: input.now ?? Date.now,
     }),
     ...createSettingsAtoms({
       messengerSnapshotAtom,

@@ -40,6 +40,11 @@ export {
   type ReceiptListViewEvent,
   type ReceiptPerson,
 } from './peopleAtoms.ts';
+export type {
+  ComposerMode,
+  DeleteDialogView,
+  MessageActionsViewEvent,
+} from './messageActionsAtoms.ts';
 export {
   toSettingsView,
   type DeviceRow,

@@ -16,6 +16,8 @@ export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed
 export interface OpenConversationMessage {
   /** The clientMessageId for the user's own messages (stable from unsent to confirmed). */
   key: string;
+  /** The server's id (what replies, edits and reactions name); null while unsent. */
+  id: string | null;
   /** Its place in the conversation; null while unsent. */
   seq: number | null;
   authorId: string;
@@ -27,6 +29,8 @@ export interface OpenConversationMessage {
   error: string | null;
   /** Edited by its author after it was sent (issue 16). */
   edited?: boolean;
+  /** How many times (the server allows Limits.messageMaxEdits). */
+  editCount?: number;
   /** Deleted for everyone by its author: shown as "This message was deleted". */
   deleted?: boolean;
   /** One emoji per person: each emoji with who chose it, in the server's order. */
@@ -99,6 +103,7 @@ export function createMessageRows() {
       if (!row || row.status !== status) {
         row = {
           key: message.clientMessageId ?? message.id,
+          id: message.id,
           seq: message.seq,
           authorId: message.authorId,
           text: message.text,
@@ -106,7 +111,9 @@ export function createMessageRows() {
           status,
           isOwn,
           error: null,
-          ...(message.editedAt !== undefined ? { edited: true } : {}),
+          ...(message.editedAt !== undefined
+            ? { edited: true, editCount: message.editCount ?? 1 }
+            : {}),
           ...(message.deletedAt !== undefined ? { deleted: true } : {}),
           ...(message.reactions?.length ? { reactions: message.reactions } : {}),
           ...(message.replyTo ? { replyTo: message.replyTo } : {}),
@@ -117,7 +124,7 @@ export function createMessageRows() {
     }
     const confirmed = new Set(rows.map((row) => row.key));
     for (const snapshot of outbox) {
-      const { clientMessageId, text, createdAt, failure } = snapshot.context;
+      const { clientMessageId, text, createdAt, failure, replyTo } = snapshot.context;
       if (snapshot.status !== 'active' || confirmed.has(clientMessageId)) continue;
       let row = rowCache.get(snapshot);
       if (!row) {
@@ -126,6 +133,7 @@ export function createMessageRows() {
         const authorId = ownValue(pendingAuthors, clientMessageId) ?? currentUserId;
         row = {
           key: clientMessageId,
+          id: null,
           seq: null,
           authorId,
           text,
@@ -133,6 +141,8 @@ export function createMessageRows() {
           status: failed ? 'failed' : 'sending',
           isOwn: authorId === currentUserId,
           error: failed ? failure : null,
+          // Older snapshots (restored before replies existed) have no quote.
+          ...(replyTo ? { replyTo } : {}),
         };
         rowCache.set(snapshot, row);
       }

@@ -14,6 +14,7 @@ import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
+import type { MessageActionsEvent } from '../../../machines/messageActions.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import type { SettingsEvent } from '../../../machines/settings.ts';
 import {
@@ -77,6 +78,7 @@ interface Deliver {
   newChat(event: NewChatEvent): void;
   membership(event: MembershipEvent): void;
   receiptList(event: ReceiptListEvent): void;
+  messageActions(event: MessageActionsEvent): void;
   settings(event: SettingsEvent): void;
 }
 
@@ -203,6 +205,7 @@ function createDelivery(
     newChat: (event) => tell(systemIds.newChat, event),
     membership: (event) => tell(systemIds.membership, event),
     receiptList: (event) => tell(systemIds.receiptList, event),
+    messageActions: (event) => tell(systemIds.messageActions, event),
     settings: (event) => tell(systemIds.settings, event),
   };
 }
@@ -271,6 +274,18 @@ function createSync(deliver: Deliver): Sync {
     },
   };
 }
+
+/** A message change's ack about another message than the one asked about is malformed. */
+const otherMessageAcked = {
+  code: 'internal',
+  message: 'The server answered about another message.',
+} as const satisfies { code: ErrorCode; message: string };
+
+const answersAbout = (
+  message: { conversationId: string; id: string },
+  conversationId: string,
+  messageId: string,
+) => message.conversationId === conversationId && message.id === messageId;
 
 /**
  * An ack callback (`emit(event, payload, callback)`): Socket.IO calls it as it reads the ack, so
@@ -363,10 +378,10 @@ function runCommand(
       return;
     }
     case 'sendMessage': {
-      const { conversationId, text, clientMessageId } = command;
+      const { conversationId, text, clientMessageId, replyToId } = command;
       withTimeout.emit(
         'sendMessage',
-        { conversationId, text, clientMessageId },
+        { conversationId, text, clientMessageId, ...(replyToId ? { replyToId } : {}) },
         onAck(
           MessageSentSchema,
           ({ message, authorTurns }) => {
@@ -591,6 +606,58 @@ function runCommand(
             }),
         ),
       );
+      return;
+    }
+    case 'editMessage': {
+      const { requestId, conversationId, messageId, text } = command;
+      withTimeout.emit(
+        'editMessage',
+        { conversationId, messageId, text },
+        onAck(
+          MessageChangedSchema,
+          ({ message }) =>
+            deliver.messageActions(
+              answersAbout(message, conversationId, messageId)
+                ? { type: 'edit.saved', requestId, message }
+                : { type: 'edit.refused', requestId, error: otherMessageAcked },
+            ),
+          (error) =>
+            deliver.messageActions({
+              type: 'edit.refused',
+              requestId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'deleteMessage':
+    case 'hideMessage':
+    case 'reactToMessage': {
+      const { requestId, conversationId, messageId } = command;
+      const ack = onAck(
+        MessageChangedSchema,
+        ({ message }) =>
+          deliver.messageActions(
+            answersAbout(message, conversationId, messageId)
+              ? { type: 'change.done', requestId, message }
+              : { type: 'change.failed', requestId, error: otherMessageAcked },
+          ),
+        (error) =>
+          deliver.messageActions({
+            type: 'change.failed',
+            requestId,
+            error: toProtocolError(error),
+          }),
+      );
+      if (command.type === 'reactToMessage') {
+        const { emoji } = command;
+        withTimeout.emit('reactToMessage', { conversationId, messageId, emoji }, ack);
+      } else if (command.type === 'deleteMessage') {
+        withTimeout.emit('deleteMessage', { conversationId, messageId }, ack);
+      } else {
+        withTimeout.emit('hideMessage', { conversationId, messageId }, ack);
+      }
       return;
     }
     case 'removeMember': {

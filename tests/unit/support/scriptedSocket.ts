@@ -8,6 +8,7 @@ import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
 import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
+import type { MessageActionsEvent } from '../../../machines/messageActions.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
 import {
   conversationSystemId,
@@ -56,6 +57,8 @@ export interface ScriptedSocket {
   changesFailed(conversationId: string, error: ProtocolError): void;
   /** An answer to a `listReceipts`, to the receiptList machine. */
   receiptList(event: ReceiptListEvent): void;
+  /** An answer to an `editMessage`, `deleteMessage`, `hideMessage` or `reactToMessage`. */
+  toMessageActions(event: MessageActionsEvent): void;
   /** An answer to a `searchPeople`, `createConversation` or `addMembers`, to the newChat machine. */
   toNewChat(event: NewChatEvent): void;
   /** An answer to a `leaveConversation` or `removeMember`, to the membership machine. */
@@ -127,6 +130,7 @@ export function createScriptedSocket(): ScriptedSocket {
       toConversation(id, { type: 'changes.loaded', messages, hasMore, revision }),
     changesFailed: (id, error) => toConversation(id, { type: 'changes.failed', error }),
     receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
+    toMessageActions: (event) => tellSystem(live().system, systemIds.messageActions, event),
     toNewChat: (event) => tellSystem(live().system, systemIds.newChat, event),
     toMembership: (event) => tellSystem(live().system, systemIds.membership, event),
     sentIds: () =>

@@ -42,7 +42,7 @@ describe('Message info', () => {
     const { server, log, tick } = await openGroup();
     // Others' messages have no such button.
     for (const article of within(log).getAllByRole('article', { name: /Goku|Bulma/ })) {
-      expect(within(article).queryByRole('button')).toBeNull();
+      expect(within(article).queryByRole('button', { name: /Message info$/ })).toBeNull();
     }
 
     await userEvent.click(tick);

@@ -32,6 +32,7 @@ export function message(
 ): OpenConversationMessage {
   return {
     key: `m-${index}`,
+    id: `m-${index}`,
     seq: index,
     authorId,
     text,
