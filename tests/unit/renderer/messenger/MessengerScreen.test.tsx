@@ -145,6 +145,12 @@ describe('MessengerScreen', () => {
       }),
     );
     expect(article('Be gentle with it.')!.textContent).toContain('YouAfter me.');
+    // The quote goes to the original, named by who wrote it and how it begins.
+    expect(
+      within(article('Be gentle with it.')!).getByRole('button', {
+        name: 'Go to the original message from You: After me.',
+      }),
+    ).toBeTruthy();
     act(() =>
       server.toMessenger({
         type: 'message.changed',
@@ -181,6 +187,12 @@ describe('MessengerScreen', () => {
       server.toMessenger({ type: 'message.hidden', conversationId: groupId, messageId: goku1!.id }),
     );
     expect(article('Be gentle with it.')!.textContent).toContain('A message you deleted');
+    // Nothing to go to: the quote of a message the user deleted for themselves is no button.
+    expect(
+      within(article('Be gentle with it.')!).queryByRole('button', {
+        name: /^Go to the original message/,
+      }),
+    ).toBeNull();
     expect(article('Be gentle with it.')!.textContent).not.toContain('Can I try it first');
     act(() =>
       server.toMessenger({
