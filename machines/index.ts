@@ -4,6 +4,7 @@ import type { AnyStateMachine } from 'xstate';
 import { appMachine } from './app.ts';
 import { conversationMachine } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
+import { messageSearchMachine } from './messageSearch.ts';
 import { messengerMachine } from './messenger.ts';
 import { newChatMachine } from './newChat.ts';
 import { onboardingMachine } from './onboarding.ts';
@@ -58,6 +59,11 @@ export const registry: readonly MachineEntry[] = [
     machine: messageActionsMachine,
   },
   {
+    name: 'messageSearch',
+    purpose: 'Search what was said in your conversations: query, pages of hits, retry, open one.',
+    machine: messageSearchMachine,
+  },
+  {
     name: 'settings',
     purpose:
       'Profile and devices: rename, avatar colour, phone discovery, list and revoke sessions.',
@@ -86,6 +92,7 @@ export {
   conversationMachine,
   membershipMachine,
   messageActionsMachine,
+  messageSearchMachine,
   messengerMachine,
   newChatMachine,
   onboardingMachine,

@@ -88,6 +88,17 @@ const offline: ProtocolError = {
   message: 'network: Not connected. Try again when the connection is back.',
 };
 
+/** A deletion's or a reaction's request in flight: its answer, or the connection lost. */
+const awaitingChange = {
+  'change.done': {
+    guard: 'answersChange',
+    target: 'idle',
+    actions: ['applyMessage', 'forgetChange'],
+  },
+  'change.failed': { guard: 'answersChange', target: 'failed', actions: 'keepChangeError' },
+  'connection.lost': { target: 'failed', actions: 'keepChangeError' },
+} as const;
+
 export const messageActionsMachine = setup({
   types: { context: {} as MessageActionsContext, events: {} as MessageActionsEvent },
   guards: {
@@ -328,36 +339,12 @@ export const messageActionsMachine = setup({
             'delete.cancelled': { target: 'idle', actions: 'forgetChange' },
           },
         },
-        deleting: {
-          on: {
-            'change.done': {
-              guard: 'answersChange',
-              target: 'idle',
-              actions: ['applyMessage', 'forgetChange'],
-            },
-            'change.failed': {
-              guard: 'answersChange',
-              target: 'failed',
-              actions: 'keepChangeError',
-            },
-            'connection.lost': { target: 'failed', actions: 'keepChangeError' },
-          },
-        },
+        deleting: { on: { ...awaitingChange } },
         reacting: {
           on: {
             // A second choice before the first is answered: the latest one is what counts.
             'reaction.chosen': { target: 'reacting', reenter: true, actions: 'askReaction' },
-            'change.done': {
-              guard: 'answersChange',
-              target: 'idle',
-              actions: ['applyMessage', 'forgetChange'],
-            },
-            'change.failed': {
-              guard: 'answersChange',
-              target: 'failed',
-              actions: 'keepChangeError',
-            },
-            'connection.lost': { target: 'failed', actions: 'keepChangeError' },
+            ...awaitingChange,
           },
         },
         failed: {

@@ -30,6 +30,7 @@ import {
 } from './conversation.ts';
 import { membershipMachine } from './membership.ts';
 import { newChatMachine } from './newChat.ts';
+import { messageSearchMachine } from './messageSearch.ts';
 import { receiptListMachine } from './receiptList.ts';
 import { messageActionsMachine } from './messageActions.ts';
 import { settingsMachine } from './settings.ts';
@@ -179,6 +180,7 @@ export const messengerMachine = setup({
     membership: membershipMachine,
     receiptList: receiptListMachine,
     messageActions: messageActionsMachine,
+    messageSearch: messageSearchMachine,
     settings: settingsMachine,
     /**
      * Keeps `unsentOf(context)` saved while the list is up (provided by the platform; the
@@ -364,6 +366,7 @@ export const messengerMachine = setup({
         systemIds.membership,
         systemIds.receiptList,
         systemIds.messageActions,
+        systemIds.messageSearch,
         systemIds.settings,
       ];
       for (const id of children) {
@@ -458,6 +461,7 @@ export const messengerMachine = setup({
           src: 'messageActions',
           systemId: systemIds.messageActions,
         },
+        { id: systemIds.messageSearch, src: 'messageSearch', systemId: systemIds.messageSearch },
         { id: systemIds.settings, src: 'settings', systemId: systemIds.settings },
         { id: systemIds.notifier, src: 'notifier', systemId: systemIds.notifier },
       ],

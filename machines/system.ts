@@ -7,6 +7,7 @@
 //                                           ├─ membership (systemId "membership")
 //                                           ├─ receiptList (systemId "receiptList")
 //                                           ├─ messageActions (systemId "messageActions")
+//                                           ├─ messageSearch (systemId "messageSearch")
 //                                           └─ settings (systemId "settings")
 //                                           └─ notifier (systemId "notifier", the platform's)
 //
@@ -27,6 +28,7 @@ export const systemIds = {
   membership: 'membership',
   receiptList: 'receiptList',
   messageActions: 'messageActions',
+  messageSearch: 'messageSearch',
   settings: 'settings',
   notifier: 'notifier',
 } as const;
@@ -112,6 +114,11 @@ export type SocketCommand =
       messageId: string;
       emoji: string | null;
     }
+  /**
+   * Answered with `messages.found` or `messages.failed` (with `searchId`), to `messageSearch`.
+   * `before`: the previous page's cursor, for the next (older) page.
+   */
+  | { type: 'searchMessages'; searchId: number; query: string; before?: number }
   /** Answered with `removal.done` or `removal.failed`, to `membership`. */
   | { type: 'removeMember'; conversationId: string; userId: string }
   /** Answered with `profile.saved` or `profile.failed` (carrying `part` back), to `settings`. */

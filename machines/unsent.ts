@@ -79,11 +79,16 @@ export function parseUnsentState(stored: string | null): UnsentState {
   for (const entry of Array.isArray(record.outbox) ? record.outbox : []) {
     // A reason longer than is saved now is cut, not a reason to lose the message.
     const failure = (entry as { failure?: unknown } | null)?.failure;
-    const parsed = UnsentMessageSchema.safeParse(
+    const cut =
       typeof failure === 'string' && failure.length > unsentFailureMaxChars
         ? { ...entry, failure: failure.slice(0, unsentFailureMaxChars) }
-        : entry,
-    );
+        : entry;
+    let parsed = UnsentMessageSchema.safeParse(cut);
+    // A quote that does not read is not a reason to lose the message: it goes as a plain one.
+    if (!parsed.success && typeof cut === 'object' && cut !== null && 'replyTo' in cut) {
+      const { replyTo: _unreadable, ...plain } = cut as Record<string, unknown>;
+      parsed = UnsentMessageSchema.safeParse(plain);
+    }
     if (parsed.success && !outbox.has(parsed.data.clientMessageId)) {
       outbox.set(parsed.data.clientMessageId, parsed.data);
     }

@@ -183,8 +183,10 @@ describe('the visualizer in live mode', () => {
       ['messenger', '2'],
     ]);
     const underMessenger = rows.slice(messengerAt + 1).map(([label, level]) => `${level} ${label}`);
-    expect(underMessenger).toHaveLength(6);
+    expect(underMessenger).toHaveLength(8);
     expect(underMessenger).toContain('3 receiptList');
+    expect(underMessenger).toContain('3 messageActions');
+    expect(underMessenger).toContain('3 messageSearch');
     expect(underMessenger).toContain('3 newChat');
     expect(underMessenger).toContain('3 membership');
     expect(underMessenger).toContain('3 settings');

@@ -14,6 +14,7 @@ import { messengerMachine, type MessengerContext } from '../../machines/messenge
 import { isValidGroupTitle, newChatMachine, type NewChatContext } from '../../machines/newChat.ts';
 import { onboardingMachine, type OnboardingContext } from '../../machines/onboarding.ts';
 import { receiptListMachine, type ReceiptListContext } from '../../machines/receiptList.ts';
+import { messageSearchMachine, type MessageSearchContext } from '../../machines/messageSearch.ts';
 import {
   messageActionsMachine,
   type MessageActionsContext,
@@ -634,6 +635,100 @@ const receiptListModel: MachineModel = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// messageSearch
+// ---------------------------------------------------------------------------------------------
+export const messageSearchTimer = 'xstate.after.searchDelay.messageSearch.open.debouncing';
+/** The group's two messages with "kame" in them, seq 5 the newer: one page each. */
+export const kameHits = [5, 2].map((seq) => ({
+  message: message({
+    id: `m-g-${seq}`,
+    seq,
+    conversationId: 'c-group',
+    authorId: goku.id,
+    text: seq === 5 ? 'Kame House at noon' : 'Back to the Kame House',
+  }),
+  highlights: [seq === 5 ? [0, 4] : [12, 16]] as [number, number][],
+}));
+
+const messageSearchModel: MachineModel = {
+  name: 'messageSearch',
+  machine: messageSearchMachine,
+  inputs: [undefined],
+  // One query and a blank one; a first page with an older one left, the older (last) page, and
+  // none found; answers to the request in flight (the context's number) and late ones to the
+  // request before it, which must change nothing.
+  events: (snapshot) => {
+    const context = snapshot.context as MessageSearchContext;
+    const newer = { results: [{ conversationId: 'c-group', messages: [kameHits[0]!] }] };
+    const older = { results: [{ conversationId: 'c-group', messages: [kameHits[1]!] }] };
+    return [
+      { type: 'search.opened' },
+      { type: 'search.closed' },
+      { type: 'query.changed', text: 'kame' },
+      { type: 'query.changed', text: ' ' },
+      { type: messageSearchTimer },
+      { type: 'search.retried' },
+      { type: 'olderResults.requested' },
+      // Hits are picked from those shown (as in the views).
+      ...context.results.flatMap((group) =>
+        group.messages.map((hit) => ({
+          type: 'hit.picked',
+          conversationId: group.conversationId,
+          seq: hit.message.seq,
+        })),
+      ),
+      ...(context.cursor === null
+        ? [
+            {
+              type: 'messages.found',
+              searchId: context.searchId,
+              found: { ...newer, hasMore: true, cursor: 5 },
+            },
+          ]
+        : [
+            {
+              type: 'messages.found',
+              searchId: context.searchId,
+              found: { ...older, hasMore: false, cursor: null },
+            },
+          ]),
+      {
+        type: 'messages.found',
+        searchId: context.searchId,
+        found: { results: [], hasMore: false, cursor: null },
+      },
+      {
+        type: 'messages.found',
+        searchId: context.searchId - 1,
+        found: { ...newer, hasMore: false, cursor: null },
+      },
+      {
+        type: 'messages.failed',
+        searchId: context.searchId,
+        error: { code: 'rate_limited', message: 'rate_limited', retryAfterMs: 20_000 },
+      },
+      {
+        type: 'messages.failed',
+        searchId: context.searchId - 1,
+        error: serverError('invalid_payload'),
+      },
+      { type: 'connection.lost' },
+    ];
+  },
+  facts: (snapshot) => {
+    const context = snapshot.context as MessageSearchContext;
+    return {
+      query: context.query.trim() !== '',
+      hits: context.results
+        .flatMap((group) => group.messages.map((hit) => hit.message.seq))
+        .join(','),
+      hasMore: context.hasMore,
+      error: context.error?.code ?? null,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // settings
 // ---------------------------------------------------------------------------------------------
 const thisDevice = { id: 's-this', createdAt: 0, lastSeenAt: 0, client: 'Chrome', current: true };
@@ -1064,6 +1159,7 @@ export const models: Record<string, MachineModel> = {
   membership: membershipModel,
   receiptList: receiptListModel,
   messageActions: messageActionsModel,
+  messageSearch: messageSearchModel,
   settings: settingsModel,
   conversation: conversationModel,
   outgoingMessage: outgoingMessageModel,

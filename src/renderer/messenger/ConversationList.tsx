@@ -18,6 +18,8 @@ export interface ConversationListProps {
   focusRowId?: string | null;
   onRowFocused?: () => void;
   onOpenSettings?: (() => void) | undefined;
+  /** Opens the message search (absent: no Search button). */
+  onSearch?: (() => void) | undefined;
 }
 
 /** Rendered on its own (tests of the list alone): nothing is muted and nothing is offered. */
@@ -39,6 +41,7 @@ export const ConversationList = memo(function ConversationList({
   focusRowId = null,
   onRowFocused,
   onOpenSettings,
+  onSearch,
 }: ConversationListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -87,7 +90,7 @@ export const ConversationList = memo(function ConversationList({
   });
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
-      <SidebarHeader onNewChat={onNewChat} onOpenSettings={onOpenSettings} />
+      <SidebarHeader onNewChat={onNewChat} onOpenSettings={onOpenSettings} onSearch={onSearch} />
       {atoms && <NotificationPrompt />}
       <Box ref={scrollRef} sx={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
         <List

@@ -20,7 +20,11 @@ export function shortcutList(mac = isMac()): { keys: string[]; does: string }[] 
     { keys: ['Shift', 'Enter'], does: 'New line in the message' },
     { keys: [alt, '↑'], does: 'Previous conversation in the list' },
     { keys: [alt, '↓'], does: 'Next conversation in the list' },
-    { keys: ['Esc'], does: 'Close the conversation or dialog' },
+    { keys: [mod, 'K'], does: 'Search messages' },
+    { keys: [mod, 'F'], does: 'Search messages' },
+    { keys: ['↑'], does: 'Edit your last message (in the empty message field)' },
+    { keys: ['Shift', 'F10'], does: "A message's actions (with the focus on its toolbar)" },
+    { keys: ['Esc'], does: 'Cancel a reply or an edit; else close the conversation or dialog' },
     { keys: [mod, '/'], does: 'Show these shortcuts' },
   ];
 }
@@ -57,7 +61,7 @@ export function KeyboardShortcutsDialog(): JSX.Element {
           sx={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 2, rowGap: 1, m: 0 }}
         >
           {shortcutList().map(({ keys, does }) => (
-            <Box key={does} sx={{ display: 'contents' }}>
+            <Box key={keys.join('+')} sx={{ display: 'contents' }}>
               <Box component="dt" sx={{ whiteSpace: 'nowrap' }}>
                 {keys.map((key, index) => (
                   <span key={key}>

@@ -119,6 +119,21 @@ export function WithMessageActions({
     setMenu(null);
     actions.react(message, emoji === mine ? null : emoji);
   };
+  const menuItem = (
+    label: string,
+    icon: ReactNode,
+    run: (target: OpenConversationMessage) => void,
+  ) => (
+    <MenuItem
+      onClick={() => {
+        closeMenu();
+        run(message);
+      }}
+    >
+      <ListItemIcon>{icon}</ListItemIcon>
+      {label}
+    </MenuItem>
+  );
   const openMenuAt = (event: MouseEvent) => {
     event.preventDefault();
     setMenu({ top: event.clientY, left: event.clientX });
@@ -197,50 +212,19 @@ export function WithMessageActions({
         {...menuProps}
         slotProps={{ list: { 'aria-label': 'Message actions menu' } }}
       >
-        {!deleted && (
-          <MenuItem
-            onClick={() => {
-              closeMenu();
-              actions.reply(message);
-            }}
-          >
-            <ListItemIcon>
-              <ReplyIcon fontSize="small" />
-            </ListItemIcon>
-            Reply
-          </MenuItem>
-        )}
-        {canEdit(message, now) && (
-          <MenuItem
-            onClick={() => {
-              closeMenu();
-              actions.edit(message);
-            }}
-          >
-            <ListItemIcon>
-              <EditOutlinedIcon fontSize="small" />
-            </ListItemIcon>
-            Edit
-          </MenuItem>
-        )}
+        {!deleted && menuItem('Reply', <ReplyIcon fontSize="small" />, actions.reply)}
+        {canEdit(message, now) &&
+          menuItem('Edit', <EditOutlinedIcon fontSize="small" />, actions.edit)}
         {!deleted &&
           quickReactions.slice(0, 3).map((emoji) => (
             <MenuItem key={emoji} onClick={() => choose(emoji)}>
-              <ListItemIcon sx={{ fontSize: 18 }}>{emoji}</ListItemIcon>
+              <ListItemIcon aria-hidden sx={{ fontSize: 18 }}>
+                {emoji}
+              </ListItemIcon>
               {emoji === mine ? `Take back ${emoji}` : `React with ${emoji}`}
             </MenuItem>
           ))}
-        <MenuItem
-          onClick={() => {
-            closeMenu();
-            actions.delete(message);
-          }}
-        >
-          <ListItemIcon>
-            <DeleteOutlinedIcon fontSize="small" />
-          </ListItemIcon>
-          Delete
-        </MenuItem>
+        {menuItem('Delete', <DeleteOutlinedIcon fontSize="small" />, actions.delete)}
       </Menu>
     </Box>
   );

@@ -34,8 +34,18 @@ export interface MessageBubbleProps {
 
 const AVATAR_SIZE = 32;
 
-const focusWithoutScrolling = (element: HTMLElement | null) =>
-  element?.focus({ preventScroll: true });
+/**
+ * The keyboard goes on from the message the log was taken to, when it was in the log (the
+ * quote pressed) or nowhere; not when it is elsewhere: a search hit leaves it in the composer.
+ * Without scrolling: the log has centred it.
+ */
+function focusJumpedTo(element: HTMLElement | null): void {
+  if (!element) return;
+  const active = document.activeElement;
+  const inLog = element.closest('[role="log"]')?.contains(active) ?? false;
+  if (active !== null && active !== document.body && !inLog) return;
+  element.focus({ preventScroll: true });
+}
 
 /**
  * One message: the user's own on the right in the accent colour, everyone else's on the left.
@@ -60,11 +70,8 @@ export const MessageBubble = memo(function MessageBubble({
       role="article"
       aria-roledescription="message"
       aria-label={authorName}
-      // Taken here by a reply's quote or a search hit: screen readers hear where they are, and
-      // the keyboard goes on from it (without scrolling: the log has centred it).
-      {...(jumpedTo
-        ? { 'aria-current': 'true' as const, tabIndex: -1, ref: focusWithoutScrolling }
-        : {})}
+      // Taken here by a reply's quote or a search hit: screen readers hear where they are.
+      {...(jumpedTo ? { 'aria-current': 'true' as const, tabIndex: -1, ref: focusJumpedTo } : {})}
       sx={{
         display: 'flex',
         alignItems: 'flex-start',

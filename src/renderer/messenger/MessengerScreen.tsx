@@ -13,6 +13,7 @@ import { ONE_PANE_QUERY, SIDEBAR_WIDTH, visuallyHidden } from './layout.ts';
 import { MessengerNotice } from './MessengerNotice.tsx';
 import { MessengerSkeleton } from './MessengerSkeleton.tsx';
 import { NewChatDialog } from './NewChatDialog.tsx';
+import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { UnreadTitle } from './UnreadTitle.tsx';
 import { WindowFocus } from './WindowFocus.tsx';
@@ -55,6 +56,11 @@ export function MessengerScreen(): JSX.Element {
     [sendToNewChat],
   );
   const openSettings = useSetAtom(atoms.openSettingsAtom);
+  const sendToMessageSearch = useSetAtom(atoms.sendToMessageSearchAtom);
+  const openSearch = useCallback(
+    () => sendToMessageSearch({ type: 'search.opened' }),
+    [sendToMessageSearch],
+  );
   // Stable callbacks, so the memoized list, log and bubbles skip renders that change nothing.
   const selectConversation = useCallback(
     (conversationId: string) => sendToMessenger({ type: 'conversation.selected', conversationId }),
@@ -127,6 +133,7 @@ export function MessengerScreen(): JSX.Element {
                 focusRowId={focusRowId}
                 onRowFocused={rowFocused}
                 onOpenSettings={openSettings}
+                onSearch={openSearch}
               />
             </Box>
             <Box
@@ -166,6 +173,7 @@ export function MessengerScreen(): JSX.Element {
         )}
       </Box>
       <NewChatDialog />
+      <SearchDialog />
       <SettingsDialog />
       <KeyboardShortcutsDialog />
       <MessengerNotice />

@@ -28,6 +28,7 @@ import {
 } from './people.ts';
 import { createPeopleAtoms, type PeopleAtoms } from './peopleAtoms.ts';
 import { createMessageActionsAtoms, type MessageActionsAtoms } from './messageActionsAtoms.ts';
+import { createSearchAtoms, type SearchAtoms } from './searchAtoms.ts';
 import { createSettingsAtoms, type SettingsAtoms } from './settingsAtoms.ts';
 import { toSessionBanner, type SessionBanner } from './sessionBanner.ts';
 import { byRecentActivity, toSidebarRow, type SidebarRow } from './sidebarRows.ts';
@@ -72,7 +73,7 @@ export type MessengerViewEvent = Extract<
   }
 >;
 
-export interface AppAtoms extends PeopleAtoms, MessageActionsAtoms, SettingsAtoms {
+export interface AppAtoms extends PeopleAtoms, MessageActionsAtoms, SearchAtoms, SettingsAtoms {
   /** The running app actor (started when `appSnapshotAtom` is first mounted, or by `start`). */
   appActor: ActorRefFrom<AppMachine>;
   /** Starts the app actor without waiting for a subscriber (idempotent). */
@@ -353,6 +354,7 @@ export function createAppAtoms(
       openRefAtom,
       now: input.now ?? Date.now,
     }),
+    ...createSearchAtoms({ messengerSnapshotAtom }),
     ...createSettingsAtoms({
       messengerSnapshotAtom,
       selfUserAtom: atom((get) => get(appSnapshotAtom).context.user),

@@ -46,6 +46,14 @@ export type {
   MessageActionsViewEvent,
 } from './messageActionsAtoms.ts';
 export {
+  searchErrorText,
+  type MessageSearchGroupView,
+  type MessageSearchHitView,
+  type MessageSearchStatus,
+  type MessageSearchView,
+  type MessageSearchViewEvent,
+} from './searchAtoms.ts';
+export {
   toSettingsView,
   type DeviceRow,
   type DevicesStatus,

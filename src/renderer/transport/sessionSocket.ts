@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { ConversationEvent } from '../../../machines/conversation.ts';
 import { ProtocolFailure } from '../../../machines/protocolFailure.ts';
 import type { MembershipEvent } from '../../../machines/membership.ts';
+import type { MessageSearchEvent } from '../../../machines/messageSearch.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
@@ -47,6 +48,7 @@ import {
   DeliveredPositionSchema,
   type ErrorCode,
   MessageSentSchema,
+  MessagesFoundSchema,
   MessagesPageSchema,
   NoValueSchema,
   SessionListSchema,
@@ -79,6 +81,7 @@ interface Deliver {
   membership(event: MembershipEvent): void;
   receiptList(event: ReceiptListEvent): void;
   messageActions(event: MessageActionsEvent): void;
+  messageSearch(event: MessageSearchEvent): void;
   settings(event: SettingsEvent): void;
 }
 
@@ -206,6 +209,7 @@ function createDelivery(
     membership: (event) => tell(systemIds.membership, event),
     receiptList: (event) => tell(systemIds.receiptList, event),
     messageActions: (event) => tell(systemIds.messageActions, event),
+    messageSearch: (event) => tell(systemIds.messageSearch, event),
     settings: (event) => tell(systemIds.settings, event),
   };
 }
@@ -658,6 +662,24 @@ function runCommand(
       } else {
         withTimeout.emit('hideMessage', { conversationId, messageId }, ack);
       }
+      return;
+    }
+    case 'searchMessages': {
+      const { searchId, query, before } = command;
+      withTimeout.emit(
+        'searchMessages',
+        before !== undefined ? { query, before } : { query },
+        onAck(
+          MessagesFoundSchema,
+          (found) => deliver.messageSearch({ type: 'messages.found', searchId, found }),
+          (error) =>
+            deliver.messageSearch({
+              type: 'messages.failed',
+              searchId,
+              error: toProtocolError(error),
+            }),
+        ),
+      );
       return;
     }
     case 'removeMember': {

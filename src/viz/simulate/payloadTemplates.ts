@@ -14,11 +14,13 @@ import type { EventFrom, OutputFrom, StateMachine } from 'xstate';
 import type { AppMachine } from '../../../machines/app.ts';
 import type { ConversationMachine } from '../../../machines/conversation.ts';
 import type { MessengerMachine } from '../../../machines/messenger.ts';
+import type { MessageSearchMachine } from '../../../machines/messageSearch.ts';
 import type { MembershipMachine } from '../../../machines/membership.ts';
 import type { NewChatMachine } from '../../../machines/newChat.ts';
 import type { OnboardingMachine } from '../../../machines/onboarding.ts';
 import type { OutgoingMessageMachine } from '../../../machines/outgoingMessage.ts';
 import type { ReceiptListMachine } from '../../../machines/receiptList.ts';
+import type { MessageActionsMachine } from '../../../machines/messageActions.ts';
 import type { FailureDetails } from '../../../machines/protocolFailure.ts';
 import type { SessionMachine } from '../../../machines/session.ts';
 import type { SettingsMachine } from '../../../machines/settings.ts';
@@ -648,6 +650,126 @@ const receiptList: MachineTemplates<ReceiptListMachine> = {
   },
 };
 
+// The user's own message (seq 10) and Grace's (seq 11) in the sample conversation; the first
+// request's answers (the sample makes one at a time).
+const mineToChange = message(10, me.id, 'Tea at four?', 'sim-1-0');
+const gracesToChange = message(11, grace.id, 'See you at the lab.', null);
+const messageActions: MachineTemplates<MessageActionsMachine> = {
+  events: {
+    'reply.started': only({
+      conversationId: conversation.id,
+      quote: {
+        messageId: gracesToChange.id,
+        seq: gracesToChange.seq,
+        authorId: grace.id,
+        snippet: gracesToChange.text,
+        deleted: false,
+      },
+    }),
+    'reply.submitted': none,
+    'edit.started': only({
+      conversationId: conversation.id,
+      messageId: mineToChange.id,
+      seq: mineToChange.seq,
+      text: mineToChange.text,
+    }),
+    'edit.changed': [
+      variant('new text', { text: 'Tea at five?' }),
+      variant('blank (not savable)', { text: '  ' }),
+      variant('as it was (saves nothing)', { text: mineToChange.text }),
+    ],
+    'edit.submitted': none,
+    'composer.cancelled': none,
+    'delete.started': [
+      variant('own message', {
+        conversationId: conversation.id,
+        messageId: mineToChange.id,
+        forEveryone: true,
+      }),
+      variant("someone else's", {
+        conversationId: conversation.id,
+        messageId: gracesToChange.id,
+        forEveryone: false,
+      }),
+    ],
+    'delete.confirmed': [
+      variant('for everyone', { forEveryone: true }),
+      variant('for me', { forEveryone: false }),
+    ],
+    'delete.cancelled': none,
+    'reaction.chosen': [
+      variant('thumbs up', {
+        conversationId: conversation.id,
+        messageId: gracesToChange.id,
+        emoji: '👍',
+      }),
+      variant('take it back', {
+        conversationId: conversation.id,
+        messageId: gracesToChange.id,
+        emoji: null,
+      }),
+    ],
+    'failure.dismissed': none,
+    'edit.saved': [
+      variant('saved', {
+        requestId: 1,
+        message: { ...mineToChange, text: 'Tea at five?', editedAt: 1, editCount: 1 },
+      }),
+      variant('late answer', { requestId: 0, message: mineToChange }),
+    ],
+    'edit.refused': only({
+      requestId: 1,
+      error: protocolError('edit_limit_reached', 'a message can be edited at most 10 times'),
+    }),
+    'change.done': [
+      variant('done', { requestId: 1, message: gracesToChange }),
+      variant('late answer', { requestId: 0, message: gracesToChange }),
+    ],
+    'change.failed': only({
+      requestId: 1,
+      error: protocolError('reactions_full', 'a message carries at most 20 different emoji'),
+    }),
+    'connection.lost': none,
+  },
+};
+
+const labHit = {
+  message: message(11, grace.id, 'See you at the lab.', null),
+  highlights: [[15, 18] as [number, number]],
+};
+
+const messageSearch: MachineTemplates<MessageSearchMachine> = {
+  events: {
+    'search.opened': none,
+    'search.closed': none,
+    'query.changed': [variant('a word', { text: 'lab' }), variant('cleared', { text: '' })],
+    'search.retried': none,
+    'olderResults.requested': none,
+    'hit.picked': only({ conversationId: conversation.id, seq: 11 }),
+    // Answers to the first request (the sample types one query); a late one changes nothing.
+    'messages.found': [
+      variant('one hit, older ones left', {
+        searchId: 1,
+        found: {
+          results: [{ conversationId: conversation.id, messages: [labHit] }],
+          hasMore: true,
+          cursor: 11,
+        },
+      }),
+      variant('nothing found', {
+        searchId: 1,
+        found: { results: [], hasMore: false, cursor: null },
+      }),
+      variant('late answer', { searchId: 0, found: { results: [], hasMore: false, cursor: null } }),
+    ],
+    'messages.failed': only({
+      searchId: 1,
+      error: { code: 'rate_limited', message: 'Too many searches.', retryAfterMs: 20_000 },
+    }),
+    'connection.lost': none,
+  },
+};
+
 /** By registry name. */
 const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   onboarding,
@@ -659,6 +781,8 @@ const byMachine: Readonly<Record<string, MachineTemplates<unknown>>> = {
   newChat,
   membership,
   receiptList,
+  messageActions,
+  messageSearch,
   settings,
 } as Record<string, MachineTemplates<unknown>>;
 

@@ -75,6 +75,8 @@ export const sampleInputs: Readonly<Record<string, unknown>> = {
   newChat: undefined,
   membership: undefined,
   receiptList: undefined,
+  messageActions: undefined,
+  messageSearch: undefined,
   settings: undefined,
   conversation: {
     conversation,

@@ -80,8 +80,8 @@
 // - notifications: muted <-> the group's sidebar row shows the "Muted" icon.
 // - jump (open): seeking <-> the log is busy (aria-busy); failed <-> the alert "Could not load the
 //   message." with "Try again"; arrived, on the step that arrives <-> a message in the log is
-//   the current one (aria-current), highlighted and focused. The log says at once that it has
-//   shown it, so arrived and idle look the same after that step.
+//   the current one (aria-current), highlighted. The log says at once that it has shown it, so
+//   arrived and idle look the same after that step.
 // - changes: loading <-> the server holds an unanswered listMessageChanges request; idle and
 //   failed look the same (nothing asked).
 // - facts: newMessagesLine <-> the open log shows "New messages" (judged like the hole);
@@ -332,10 +332,9 @@ function seenOnScreen(
     within(jumpAlerts[0]!).queryByRole('button', { name: 'Try again' }) !== null;
   seen.seekingMessage = log.getAttribute('aria-busy') === 'true';
   if (justArrived) {
-    seen.jumpedTo = articles.some(
-      (article) =>
-        article.getAttribute('aria-current') === 'true' && document.activeElement === article,
-    );
+    // (Focus is not judged: the jump comes as the search dialog sends it, which leaves the
+    // keyboard where it is; a quote's click moves it, in the MessengerScreen test.)
+    seen.jumpedTo = articles.some((article) => article.getAttribute('aria-current') === 'true');
   }
   // Every row rendered? (The log is virtualized: only a window of rows exists in the DOM.)
   const rows = [...log.querySelectorAll<HTMLElement>('[data-index]')];

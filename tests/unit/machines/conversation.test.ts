@@ -1008,6 +1008,18 @@ describe('conversation machine', () => {
     expect(context().lastMessage?.seq).toBe(6);
   });
 
+  it('keeps the later copy of a changed message: an ack overtaken by a push changes nothing (issue 16)', () => {
+    const { ref, synced, context } = startConversation();
+    synced();
+    const [loaded] = context().messages as [Message];
+    const edited = { ...loaded, text: 'Edited once', editedAt: 1, editCount: 1, revision: 4 };
+    const reacted = { ...edited, reactions: [{ emoji: '🔥', userIds: [me.id] }], revision: 5 };
+    ref.send({ type: 'message.changed', message: reacted });
+    ref.send({ type: 'message.changed', message: edited });
+    expect(context().messages[0]).toEqual(reacted);
+    expect(context().lastMessage).toEqual(reacted);
+  });
+
   it('merges messages by seq: one heard twice shows once, in order', () => {
     const [three, four] = olderGroupMessages as [Message, Message];
     expect(seqs(insertMessages([four], [three, four]))).toEqual([3, 4]);

@@ -907,6 +907,8 @@ describe('messenger machine', () => {
           conversationSystemId('c-group'),
           conversationSystemId('c-vegeta'),
           'membership',
+          'messageActions',
+          'messageSearch',
           'newChat',
           'notifier',
           'persistUnsent',

@@ -73,6 +73,16 @@ describe('parseUnsentState', () => {
     expect(state.outbox.map((m) => m.failure)).toEqual(['x'.repeat(500), 'y'.repeat(500)]);
   });
 
+  it('keeps a reply with its quote, and sends one whose quote does not read as a plain message', () => {
+    const quote = { messageId: 'm-3', seq: 3, authorId: 'u-goku', snippet: 'Hi', deleted: false };
+    const state = parseUnsentState(
+      stored({
+        outbox: [entry(1, { replyTo: quote }), { ...entry(2), replyTo: { messageId: 42 } }],
+      }),
+    );
+    expect(state.outbox).toEqual([entry(1, { replyTo: quote }), entry(2)]);
+  });
+
   it('drops a bad draft, and only that one; a message that is not an object too', () => {
     const state = parseUnsentState(
       stored({

@@ -7,6 +7,7 @@ import type { MembershipEvent } from '../../../machines/membership.ts';
 import type { MessengerEvent } from '../../../machines/messenger.ts';
 import type { NewChatEvent } from '../../../machines/newChat.ts';
 import type { OutgoingMessageEvent } from '../../../machines/outgoingMessage.ts';
+import type { MessageSearchEvent } from '../../../machines/messageSearch.ts';
 import type { ReceiptListEvent } from '../../../machines/receiptList.ts';
 import type { MessageActionsEvent } from '../../../machines/messageActions.ts';
 import type { SocketEvent } from '../../../machines/session.ts';
@@ -59,6 +60,8 @@ export interface ScriptedSocket {
   receiptList(event: ReceiptListEvent): void;
   /** An answer to an `editMessage`, `deleteMessage`, `hideMessage` or `reactToMessage`. */
   toMessageActions(event: MessageActionsEvent): void;
+  /** An answer to a `searchMessages`, to the messageSearch machine. */
+  toMessageSearch(event: MessageSearchEvent): void;
   /** An answer to a `searchPeople`, `createConversation` or `addMembers`, to the newChat machine. */
   toNewChat(event: NewChatEvent): void;
   /** An answer to a `leaveConversation` or `removeMember`, to the membership machine. */
@@ -131,6 +134,7 @@ export function createScriptedSocket(): ScriptedSocket {
     changesFailed: (id, error) => toConversation(id, { type: 'changes.failed', error }),
     receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
     toMessageActions: (event) => tellSystem(live().system, systemIds.messageActions, event),
+    toMessageSearch: (event) => tellSystem(live().system, systemIds.messageSearch, event),
     toNewChat: (event) => tellSystem(live().system, systemIds.newChat, event),
     toMembership: (event) => tellSystem(live().system, systemIds.membership, event),
     sentIds: () =>

@@ -85,6 +85,12 @@ describe('MessengerScreen', () => {
     expect(terms).toContain('Alt + ↓');
     expect(meanings[terms.indexOf('Alt + ↓')]).toBe('Next conversation in the list');
     expect(meanings[terms.indexOf('Ctrl + /')]).toBe('Show these shortcuts');
+    expect(meanings[terms.indexOf('Ctrl + K')]).toBe('Search messages');
+    expect(meanings[terms.indexOf('Ctrl + F')]).toBe('Search messages');
+    expect(meanings[terms.indexOf('↑')]).toBe(
+      'Edit your last message (in the empty message field)',
+    );
+    expect(meanings[terms.indexOf('Esc')]).toMatch(/^Cancel a reply or an edit/);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // Help > Keyboard Shortcuts in the desktop menu (main.tsx relays the platform's request).
@@ -97,6 +103,49 @@ describe('MessengerScreen', () => {
     // A slash alone is text, not a shortcut.
     await userEvent.keyboard('/');
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('offers on each message only what may be done to it, by mouse and keyboard (issue 16)', async () => {
+    const { list } = await renderSynced();
+    const log = await openConversation(list, 'Capsule Corp');
+    const article = (text: string) =>
+      within(log)
+        .getAllByRole('article')
+        .find((candidate) => candidate.textContent?.includes(text))!;
+    const menuItems = () =>
+      within(screen.getByRole('menu', { name: 'Message actions menu' }))
+        .getAllByRole('menuitem')
+        .map((item) => item.textContent);
+    // Goku's message: reply, react, delete (for the user only); never edit.
+    await userEvent.click(
+      within(article('Can I try it first?')).getByRole('button', { name: 'More actions' }),
+    );
+    expect(menuItems()).toEqual([
+      'Reply',
+      '❤️React with ❤️',
+      '👍React with 👍',
+      '👎React with 👎',
+      'Delete',
+    ]);
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete message?' });
+    expect(within(dialog).queryByRole('button', { name: 'Delete for everyone' })).toBeNull();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    // The user's own: Edit too, and the menu opens from the keyboard (Shift+F10 on its toolbar).
+    const reply = within(article('After me.')).getByRole('button', { name: 'Reply' });
+    reply.focus();
+    await userEvent.keyboard('{Shift>}{F10}{/Shift}');
+    expect(menuItems()).toContain('Edit');
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
+    expect(screen.getByRole('status', { name: 'Editing message' })).toBeTruthy();
+    expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe(
+      'After me.',
+    );
+    // Escape cancels the edit and leaves the conversation open.
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), '{Escape}');
+    expect(screen.queryByRole('status', { name: 'Editing message' })).toBeNull();
+    expect(screen.getByRole('log', { name: 'Messages' })).toBeTruthy();
   });
 
   it('shows edits, reactions, replies and deletions as the server pushes them, and leaves out what the user deleted for themselves (issue 16)', async () => {

@@ -477,6 +477,102 @@ describe('session socket actor against a real server', () => {
     expect(deliveriesTo(actor, 'session', since)).toEqual([]);
   });
 
+  it('sends reply, edit, reaction and deletions, delivering each answer to messageActions with its number', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, systemIds.messageActions);
+    listen(actor, outgoingSystemId('m-reply'));
+    const theirs = group.messages.find((m) => m.authorId !== data.currentUserId)!;
+    let since = command(actor, {
+      type: 'sendMessage',
+      conversationId: group.id,
+      text: 'Agreed',
+      clientMessageId: 'm-reply',
+      replyToId: theirs.id,
+    });
+    const { message } = await toOutgoing(actor, 'm-reply', 'message.acked', since);
+    expect(message.replyTo).toMatchObject({ messageId: theirs.id, deleted: false });
+    const ref = { conversationId: group.id, messageId: message.id };
+
+    since = command(actor, { type: 'editMessage', requestId: 1, ...ref, text: 'Agreed!' });
+    const saved = await delivered(actor, systemIds.messageActions, 'edit.saved', since);
+    expect(saved).toMatchObject({ requestId: 1, message: { text: 'Agreed!', editCount: 1 } });
+
+    since = command(actor, { type: 'reactToMessage', requestId: 2, ...ref, emoji: '🔥' });
+    const reacted = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(reacted).toMatchObject({
+      requestId: 2,
+      message: { reactions: [{ emoji: '🔥', userIds: [data.currentUserId] }] },
+    });
+
+    // Someone else's message cannot be edited: the refusal carries the number too.
+    since = command(actor, {
+      type: 'editMessage',
+      requestId: 3,
+      conversationId: group.id,
+      messageId: theirs.id,
+      text: 'Mine now',
+    });
+    const refused = await delivered(actor, systemIds.messageActions, 'edit.refused', since);
+    expect(refused).toMatchObject({ requestId: 3, error: { code: 'forbidden' } });
+
+    since = command(actor, {
+      type: 'hideMessage',
+      requestId: 4,
+      conversationId: group.id,
+      messageId: theirs.id,
+    });
+    const hidden = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(hidden).toMatchObject({ requestId: 4, message: { id: theirs.id, hidden: true } });
+
+    since = command(actor, { type: 'deleteMessage', requestId: 5, ...ref });
+    const deleted = await delivered(actor, systemIds.messageActions, 'change.done', since);
+    expect(deleted).toMatchObject({ requestId: 5, message: { id: message.id, text: '' } });
+    expect(deleted.message.deletedAt).toEqual(expect.any(Number));
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
+  it('delivers found messages to messageSearch with the number of the search it answers', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, systemIds.messageSearch);
+    listen(actor, outgoingSystemId('m-searched'));
+    let since = command(actor, {
+      type: 'sendMessage',
+      conversationId: group.id,
+      text: 'Meet at the Kame House',
+      clientMessageId: 'm-searched',
+    });
+    const { message } = await toOutgoing(actor, 'm-searched', 'message.acked', since);
+
+    since = command(actor, { type: 'searchMessages', searchId: 3, query: 'kame' });
+    const found = await delivered(actor, systemIds.messageSearch, 'messages.found', since);
+    expect(found).toMatchObject({
+      type: 'messages.found',
+      searchId: 3,
+      found: {
+        results: [
+          {
+            conversationId: group.id,
+            messages: [{ message: { id: message.id }, highlights: [[12, 16]] }],
+          },
+        ],
+        hasMore: false,
+        cursor: null,
+      },
+    });
+
+    // A query the server refuses: the failure carries the number too, and nothing else hears.
+    since = command(actor, { type: 'searchMessages', searchId: 4, query: 'x'.repeat(101) });
+    const failed = await delivered(actor, systemIds.messageSearch, 'messages.failed', since);
+    expect(failed).toMatchObject({ searchId: 4, error: { code: 'invalid_payload' } });
+    expect(deliveriesTo(actor, 'session', since)).toEqual([]);
+  });
+
   it('delivers userJoined to the messenger when someone new joins the group', async () => {
     const { sessionToken } = await signUp(server.url, 'Ada', 'Lovelace');
     const actor = open(sessionToken);
