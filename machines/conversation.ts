@@ -1148,7 +1148,14 @@ export const conversationMachine = setup({
                 target: 'idle',
                 actions: [
                   { type: 'applyChanges', params: ({ event }) => ({ messages: event.messages }) },
-                  { type: 'assignRevision', params: ({ event }) => ({ revision: event.revision }) },
+                  {
+                    type: 'assignRevision',
+                    // More said but no revision to ask after (not a well-formed answer): the
+                    // point stays, so the next sync asks again rather than skip the rest.
+                    params: ({ event }) => ({
+                      revision: event.hasMore ? undefined : event.revision,
+                    }),
+                  },
                 ],
               },
             ],
