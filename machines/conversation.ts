@@ -9,6 +9,14 @@
 // - history: older pages on request: idle -> loading -> idle | failed -> retry;
 // - catchUp: after a reconnect or a missed push, the messages between the last one before a hole
 //   and the rest, page by page;
+// - jump: going to one message (a reply's original, a search hit): arrived at once when it is
+//   loaded, else seeking it, older pages loaded until it is, failed (with a retry) when a page
+//   fails or the connection goes; the log scrolls to it and says when it has shown it
+//   ("jump to a message" in tests/unit/machines/conversation.test.ts; the views in
+//   tests/unit/renderer/messenger/MessengerScreen.test.tsx and tests/e2e/messenger.test.ts);
+// - changes: after a reconnect, the edits, deletions and reactions made while it was offline
+//   (listMessageChanges, page by page from the change revision last caught up to; "changes
+//   missed while offline" in the same unit tests, and tests/e2e/messenger.test.ts);
 // - visibility: closed, or open and reading (the window focused) or away; the read position
 //   the server keeps, the unread messages after it, and where "New messages" begins. Messages
 //   that arrive while it is not being read are marked delivered (reading marks them read);
@@ -103,6 +111,13 @@ export interface ConversationContext {
   authorTurns: string[];
   pendingAuthors: Record<string, string>;
   historyError: string | null;
+  /** The message the log goes to (jump region): its seq, as a reply or a search hit names it. */
+  jumpSeq: number | null;
+  /**
+   * The change revision caught up to (the sync's, then each listMessageChanges answer's; null:
+   * none known, an older server). Pushes do not move it: one can overtake another.
+   */
+  revision: number | null;
 }
 
 export type ConversationEvent =
@@ -137,11 +152,19 @@ export type ConversationEvent =
   | { type: 'history.requested' }
   /** The header's Mute / Unmute button. */
   | { type: 'mute.toggled' }
+  /** Go to this message (a reply's quote, or the search dialog right after opening it). */
+  | { type: 'message.jumpRequested'; seq: number }
+  /** The log scrolled to the message it was taken to (a later render must not scroll again). */
+  | { type: 'message.jumpShown' }
+  /** Try again to reach the message after a failure. */
+  | { type: 'message.jumpRetried' }
   // From the socket: answers to this conversation's requests.
   | { type: 'history.loaded'; messages: Message[]; hasMore: boolean }
   | { type: 'history.failed'; error: ProtocolError }
   | { type: 'catchUp.loaded'; after: number; messages: Message[]; hasMore: boolean }
   | { type: 'catchUp.failed'; error: ProtocolError }
+  | { type: 'changes.loaded'; messages: Message[]; hasMore: boolean; revision: number }
+  | { type: 'changes.failed'; error: ProtocolError }
   // From its outgoing messages.
   | OutgoingMessageReport
   // To itself.
@@ -223,6 +246,46 @@ function deliveredIds(messages: readonly Message[]): Set<string> {
   return new Set(messages.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])));
 }
 
+type LoadedMessages = Pick<ConversationContext, 'messages' | 'lastMessage'>;
+
+/** The loaded messages with `changed` as it is now, and the quotes of it in its replies. */
+function withChange(context: LoadedMessages, changed: Message): LoadedMessages {
+  return {
+    messages: context.messages.map((message) => {
+      if (message.seq === changed.seq) return later(message, changed);
+      // Its loaded replies quote it as it is now (the server does not push them again).
+      if (message.replyTo?.messageId !== changed.id) return message;
+      const deleted = changed.deletedAt !== undefined;
+      return {
+        ...message,
+        replyTo: {
+          ...message.replyTo,
+          snippet: deleted ? '' : replySnippet(changed.text),
+          deleted,
+        },
+      };
+    }),
+    lastMessage:
+      context.lastMessage?.seq === changed.seq
+        ? later(context.lastMessage, changed)
+        : context.lastMessage,
+  };
+}
+
+/** The loaded messages with `messageId` hidden for the user, and their quotes of it emptied. */
+function withHidden(context: LoadedMessages, messageId: string): LoadedMessages {
+  const hide = (message: Message): Message => {
+    if (message.id === messageId) return { ...message, text: '', hidden: true };
+    // Its replies quote it no more, as the server sends them to the person from now on.
+    if (message.replyTo?.messageId !== messageId) return message;
+    return { ...message, replyTo: { ...message.replyTo, snippet: '', hidden: true } };
+  };
+  return {
+    messages: context.messages.map(hide),
+    lastMessage: context.lastMessage && hide(context.lastMessage),
+  };
+}
+
 const isLive = stateIn('#conversation.link.online');
 const isBeingRead = stateIn('#conversation.visibility.open.reading');
 
@@ -288,6 +351,25 @@ const guards = {
   },
   hasHole: ({ context }: { context: ConversationContext }) =>
     lastSeqBeforeHole(context.messages) !== null,
+  /**
+   * Nothing older needs loading to show the jump's message: it is at or after the oldest loaded
+   * one (loaded, or hidden, or never there: the log goes to the nearest), or nothing is older.
+   */
+  reachesJumpTarget: ({ context }: { context: ConversationContext }) => {
+    const oldest = context.messages[0];
+    return !context.hasMore || (oldest !== undefined && (context.jumpSeq ?? -1) >= oldest.seq);
+  },
+  /** A sync whose change revision is past the one caught up to: changes were missed. */
+  bringsNewerRevision: (
+    { context }: { context: ConversationContext },
+    params: { conversation: Conversation },
+  ) =>
+    context.revision !== null &&
+    params.conversation.revision !== undefined &&
+    params.conversation.revision > context.revision,
+  /** A page of changes with more after it, and a revision to ask after. */
+  hasMoreChanges: (_: unknown, params: { messages: Message[]; hasMore: boolean }) =>
+    params.hasMore && params.messages.at(-1)?.revision !== undefined,
   /**
    * The page moved the catch-up on (the hole now starts later than asked) and the server has
    * more: ask for the next one. A page that leaves the hole where it was would be asked again
@@ -580,42 +662,45 @@ export const conversationMachine = setup({
      * seq unchanged. One not loaded stays unloaded (paging brings it as it is); the preview
      * follows when it is the last.
      */
-    replaceMessage: assign(({ context }, params: { message: Message }) => ({
-      messages: context.messages.map((message) => {
-        if (message.seq === params.message.seq) return later(message, params.message);
-        // Its loaded replies quote it as it is now (the server does not push them again).
-        if (message.replyTo?.messageId !== params.message.id) return message;
-        const deleted = params.message.deletedAt !== undefined;
-        return {
-          ...message,
-          replyTo: {
-            ...message.replyTo,
-            snippet: deleted ? '' : replySnippet(params.message.text),
-            deleted,
-          },
-        };
-      }),
-      lastMessage:
-        context.lastMessage?.seq === params.message.seq
-          ? later(context.lastMessage, params.message)
-          : context.lastMessage,
-    })),
+    replaceMessage: assign(({ context }, params: { message: Message }) =>
+      withChange(context, params.message),
+    ),
     /**
      * Deleted for the user: kept in its place (seqs stay gap-free, so no hole is caught up on),
      * marked hidden and emptied; the views leave it out.
      */
-    hideMessage: assign(({ context }, params: { messageId: string }) => {
-      const hide = (message: Message): Message => {
-        if (message.id === params.messageId) return { ...message, text: '', hidden: true };
-        // Its replies quote it no more, as the server sends them to the person from now on.
-        if (message.replyTo?.messageId !== params.messageId) return message;
-        return { ...message, replyTo: { ...message.replyTo, snippet: '', hidden: true } };
-      };
-      return {
-        messages: context.messages.map(hide),
-        lastMessage: context.lastMessage && hide(context.lastMessage),
-      };
+    hideMessage: assign(({ context }, params: { messageId: string }) =>
+      withHidden(context, params.messageId),
+    ),
+    /** The changes missed while offline: each applied as its push would have been. */
+    applyChanges: assign(({ context }, params: { messages: Message[] }) => {
+      let changed: Pick<ConversationContext, 'messages' | 'lastMessage'> = context;
+      for (const message of params.messages) {
+        changed = message.hidden ? withHidden(changed, message.id) : withChange(changed, message);
+      }
+      return { messages: changed.messages, lastMessage: changed.lastMessage };
     }),
+    /** Caught up to `revision` (revisions only move forwards). */
+    assignRevision: assign(({ context }, params: { revision: number | undefined }) => ({
+      revision:
+        params.revision === undefined
+          ? context.revision
+          : Math.max(context.revision ?? 0, params.revision),
+    })),
+    requestChanges: enqueueActions(({ context, system, enqueue }) => {
+      const socket = system.get(systemIds.socket);
+      if (!socket || context.revision === null) return;
+      const command: SocketCommand = {
+        type: 'listMessageChanges',
+        conversationId: context.id,
+        since: context.revision,
+        limit: Limits.changesPageMaxLimit,
+      };
+      enqueue.sendTo(socket, command);
+    }),
+    assignJumpTarget: assign((_, params: { seq: number }) => ({ jumpSeq: params.seq })),
+    /** The history region loads the page before the oldest (it shows loading and failures). */
+    askForOlderPage: raise({ type: 'history.requested' }),
     adoptReceipts: assign(({ context }, params: { receipts: Receipts }) => ({
       receipts: mergeReceipts(context.receipts, params.receipts),
     })),
@@ -686,6 +771,8 @@ export const conversationMachine = setup({
       authorTurns: conversation.authorTurns ?? [],
       pendingAuthors: {},
       historyError: null,
+      jumpSeq: null,
+      revision: conversation.revision ?? null,
     };
   },
   type: 'parallel',
@@ -956,6 +1043,138 @@ export const conversationMachine = setup({
           on: {
             'conversation.synced': 'complete',
             'connection.lost': 'complete',
+          },
+        },
+      },
+    },
+    // Going to one message: a reply's original, or a search hit. Arrived at once when nothing
+    // older is needed; else the history region loads the page before the oldest, again and
+    // again (the messages stay contiguous), until it is. Not a message of this conversation any
+    // more (hidden, or a seq never there): the log goes to the nearest one. A page that fails,
+    // or a connection that goes, ends the seek in failed, which the person can retry (offline,
+    // it fails again at once: there is nobody to ask). Closing the conversation abandons it.
+    jump: {
+      initial: 'idle',
+      on: {
+        // From any of its states: a new jump replaces one under way (seeking is entered afresh).
+        'message.jumpRequested': {
+          target: '.seeking',
+          actions: { type: 'assignJumpTarget', params: ({ event }) => ({ seq: event.seq }) },
+        },
+        'conversation.closed': '.idle',
+      },
+      states: {
+        idle: {},
+        seeking: {
+          initial: 'deciding',
+          states: {
+            deciding: {
+              always: [
+                { guard: 'reachesJumpTarget', target: '#conversation.jump.arrived' },
+                { guard: not('isLive'), target: '#conversation.jump.failed' },
+                { target: 'loading' },
+              ],
+            },
+            // A page the person asked for by scrolling is waited for, not asked again.
+            loading: {
+              entry: 'askForOlderPage',
+              on: {
+                // The page is merged in the same step (history region): decide again on it.
+                'history.loaded': 'deciding',
+                'history.failed': '#conversation.jump.failed',
+                'connection.lost': '#conversation.jump.failed',
+              },
+            },
+          },
+        },
+        // The log scrolls to it, highlights it and says so; a later render does not scroll.
+        arrived: {
+          on: { 'message.jumpShown': 'idle' },
+        },
+        failed: {
+          on: { 'message.jumpRetried': 'seeking' },
+        },
+      },
+    },
+    // Edits, deletions and reactions made while it was offline: a sync whose change revision is
+    // past the one caught up to asks listMessageChanges after it, page by page, and applies each
+    // message as its push would have been. The first sync only tells where to start (its page
+    // is as it is now). A failed page, or a lost connection, waits for the next sync.
+    changes: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            'conversation.synced': [
+              {
+                guard: {
+                  type: 'bringsNewerRevision',
+                  params: ({ event }) => ({ conversation: event.conversation }),
+                },
+                target: 'loading',
+              },
+              {
+                // Nothing known yet (an older server before): start from this sync's.
+                actions: {
+                  type: 'assignRevision',
+                  params: ({ context, event }) => ({
+                    revision: context.revision === null ? event.conversation.revision : undefined,
+                  }),
+                },
+              },
+            ],
+          },
+        },
+        loading: {
+          entry: 'requestChanges',
+          on: {
+            'changes.loaded': [
+              {
+                guard: {
+                  type: 'hasMoreChanges',
+                  params: ({ event }) => ({ messages: event.messages, hasMore: event.hasMore }),
+                },
+                target: 'loading',
+                reenter: true,
+                actions: [
+                  { type: 'applyChanges', params: ({ event }) => ({ messages: event.messages }) },
+                  {
+                    type: 'assignRevision',
+                    params: ({ event }) => ({ revision: event.messages.at(-1)?.revision }),
+                  },
+                ],
+              },
+              {
+                target: 'idle',
+                actions: [
+                  { type: 'applyChanges', params: ({ event }) => ({ messages: event.messages }) },
+                  {
+                    type: 'assignRevision',
+                    // More said but no revision to ask after (not a well-formed answer): the
+                    // point stays, so the next sync asks again rather than skip the rest.
+                    params: ({ event }) => ({
+                      revision: event.hasMore ? undefined : event.revision,
+                    }),
+                  },
+                ],
+              },
+            ],
+            'changes.failed': 'failed',
+            'connection.lost': 'failed',
+          },
+        },
+        failed: {
+          on: {
+            'conversation.synced': [
+              {
+                guard: {
+                  type: 'bringsNewerRevision',
+                  params: ({ event }) => ({ conversation: event.conversation }),
+                },
+                target: 'loading',
+              },
+              { target: 'idle' },
+            ],
           },
         },
       },

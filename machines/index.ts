@@ -72,7 +72,7 @@ export const registry: readonly MachineEntry[] = [
   {
     name: 'conversation',
     purpose:
-      'One conversation: composer and drafting signal, outbox turns, history, catch-up, unread.',
+      'One conversation: composer and drafting signal, outbox turns, history, catch-up, going to a message, missed changes, unread.',
     machine: conversationMachine,
   },
   {

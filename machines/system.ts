@@ -68,6 +68,11 @@ export type SocketCommand =
       after: number;
       limit: number;
     }
+  /**
+   * The messages changed after revision `since` (edits, deletions, reactions, hides): answered
+   * with `changes.loaded` or `changes.failed`, to the conversation.
+   */
+  | { type: 'listMessageChanges'; conversationId: string; since: number; limit: number }
   /** Revokes this session's token: answered with `signOut.done` or `signOut.failed`. */
   | { type: 'signOut' }
   /** Answered with `people.found` or `people.failed`, to `newChat`. */

@@ -314,4 +314,158 @@ describe('messenger', () => {
       krillin.client.disconnect();
     }
   });
+  it("goes to a reply's original when its quote is pressed, loading the older messages it is in (issue 16)", async () => {
+    const { page, shots } = e2e;
+    // Before Ada arrives, Krillin writes a message and, more than a page later (the sync brings
+    // the latest 50), answers it: her sync has the reply and not the original.
+    const writers = await Promise.all(
+      [
+        { firstName: 'Krillin', lastName: 'Monk' },
+        { firstName: 'Yamcha', lastName: 'Bandit' },
+      ].map((names) => onboardOverProtocol({ url: e2e.server.url } as TestServer, names)),
+    );
+    const [krillin, yamcha] = writers as [(typeof writers)[0], (typeof writers)[0]];
+    try {
+      const write = async (
+        writer: typeof krillin,
+        clientMessageId: string,
+        text: string,
+        replyToId?: string,
+      ) => {
+        const sent = await request(writer.client, 'sendMessage', {
+          conversationId: 'capsule-corp',
+          clientMessageId,
+          text,
+          ...(replyToId ? { replyToId } : {}),
+        });
+        expect(sent).toMatchObject({ ok: true });
+        return sent.message.id as string;
+      };
+      const originalId = await write(krillin, 'k-original', 'The original: meet at the lookout');
+      // Two writers, so neither reaches the send rate limit (50 in 5 s each).
+      for (let index = 0; index < 30; index += 1) {
+        await write(index % 2 === 0 ? yamcha : krillin, `filler-${index}`, `Filler ${index}`);
+      }
+      for (let index = 30; index < 60; index += 1) {
+        await write(index % 2 === 0 ? yamcha : krillin, `filler-${index}`, `Filler ${index}`);
+      }
+      await write(krillin, 'k-reply', 'As I said', originalId);
+
+      await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+      await openConversation(page, groupTitle);
+      const original = messages(page)
+        .getByRole('article')
+        .filter({ hasText: 'The original: meet at the lookout' })
+        // Not the reply, whose quote says it too.
+        .filter({ hasNot: page.getByRole('button', { name: /^Go to the original message/ }) });
+      await expect(original.count()).resolves.toBe(0);
+      const quote = messages(page).getByRole('button', {
+        name: 'Go to the original message from Krillin Monk: The original: meet at the lookout',
+      });
+      await quote.click({ timeout: stepTimeoutMs });
+      // Older pages are loaded until it is there; it is centred, current and focused.
+      await original.waitFor({ timeout: stepTimeoutMs });
+      await expect(original.getAttribute('aria-current')).resolves.toBe('true');
+      await expect(
+        original.evaluate((element) => element === document.activeElement),
+      ).resolves.toBe(true);
+      await expect(original.isVisible()).resolves.toBe(true);
+      const inView = await original.evaluate((element) => {
+        const log = element.closest('[role="log"]')!.getBoundingClientRect();
+        const box = element.getBoundingClientRect();
+        return box.top >= log.top && box.bottom <= log.bottom;
+      });
+      expect(inView).toBe(true);
+      await shots.take(page, 'jumped-to-original');
+    } finally {
+      krillin.client.disconnect();
+      yamcha.client.disconnect();
+    }
+  });
+
+  it('catches up on the edits and deletions made while it was offline, without reloading (issue 16)', async () => {
+    const { page, shots } = e2e;
+    await onboard(page, { phone: freshUsPhone(), first: 'Ada', last: 'Lovelace' });
+    await openConversation(page, groupTitle);
+    const writers = await Promise.all(
+      [
+        { firstName: 'Tien', lastName: 'Shinhan' },
+        { firstName: 'Master', lastName: 'Roshi' },
+      ].map((names) => onboardOverProtocol({ url: e2e.server.url } as TestServer, names)),
+    );
+    const [tien, roshi] = writers as [(typeof writers)[0], (typeof writers)[0]];
+    try {
+      const write = async (writer: typeof tien, clientMessageId: string, text: string) => {
+        const sent = await request(writer.client, 'sendMessage', {
+          conversationId: 'capsule-corp',
+          clientMessageId,
+          text,
+        });
+        expect(sent).toMatchObject({ ok: true });
+        return {
+          ref: { conversationId: 'capsule-corp', messageId: sent.message.id as string },
+          authorId: sent.message.authorId as string,
+        };
+      };
+      // In the group every other send of a person's is authored by one of the world's people
+      // (the alternation), and only one's own may be edited or deleted: Tien's 1st and 3rd.
+      const { ref: toEdit, authorId: editAuthor } = await write(tien, 't-edit', 'Training at noon');
+      await write(tien, 't-between', 'Who is coming?');
+      const { ref: toDelete, authorId: deleteAuthor } = await write(
+        tien,
+        't-delete',
+        'Bring the senzu beans',
+      );
+      expect([editAuthor, deleteAuthor]).toEqual([tien.user.id, tien.user.id]);
+      const bubble = (text: string) =>
+        messages(page).getByRole('article', { name: 'Tien Shinhan' }).filter({ hasText: text });
+      await bubble('Bring the senzu beans').waitFor({ timeout: stepTimeoutMs });
+
+      // Ada's connection goes; Tien edits one and deletes the other, and more than a page
+      // of messages follows, so the sync after the reconnect (the latest 50) has neither.
+      await page.context().setOffline(true);
+      await page.getByText(/You are offline/).waitFor({ timeout: stepTimeoutMs });
+      await expect(
+        request(tien.client, 'editMessage', { ...toEdit, text: 'Training at one' }),
+      ).resolves.toMatchObject({ ok: true });
+      await expect(request(tien.client, 'deleteMessage', toDelete)).resolves.toMatchObject({
+        ok: true,
+      });
+      for (let index = 0; index < 52; index += 1) {
+        await write(index % 2 === 0 ? roshi : tien, `after-${index}`, `Meanwhile ${index}`);
+      }
+      await page.context().setOffline(false);
+      await page
+        .getByText(/You are offline/)
+        .waitFor({ state: 'detached', timeout: stepTimeoutMs });
+      await messages(page).getByText('Meanwhile 51').waitFor({ timeout: stepTimeoutMs });
+
+      // Scrolled back up to them: as they are now, with no reload.
+      await page.waitForFunction(
+        (text) => {
+          const log = document.querySelector<HTMLElement>('[role="log"][aria-label="Messages"]');
+          if (!log) return false;
+          const articles = [...log.querySelectorAll('[role="article"]')];
+          if (articles.some((article) => article.textContent?.includes(text))) return true;
+          // The log is virtualized: only the rows near the viewport exist. Up a half screen.
+          log.scrollTop = Math.max(0, log.scrollTop - log.clientHeight / 2);
+          return false;
+        },
+        'Training at one',
+        { polling: 100, timeout: stepTimeoutMs },
+      );
+      await bubble('Training at one').waitFor({ timeout: stepTimeoutMs });
+      await bubble('Training at one').getByText('edited', { exact: true }).waitFor();
+      await expect(bubble('Training at noon').count()).resolves.toBe(0);
+      await expect(messages(page).getByText('Bring the senzu beans').count()).resolves.toBe(0);
+      await messages(page)
+        .getByRole('article', { name: 'Tien Shinhan' })
+        .filter({ hasText: 'This message was deleted' })
+        .waitFor({ timeout: stepTimeoutMs });
+      await shots.take(page, 'caught-up-after-reconnect');
+    } finally {
+      tien.client.disconnect();
+      roshi.client.disconnect();
+    }
+  });
 });

@@ -263,7 +263,8 @@ const outgoingMessageModel: MachineModel = {
 // ---------------------------------------------------------------------------------------------
 // conversation
 // ---------------------------------------------------------------------------------------------
-const groupConversation = () => syncData().conversations[1]!;
+/** The group as the syncs bring it: its messages changed once so far (change revision 1). */
+const groupConversation = () => ({ ...syncData().conversations[1]!, revision: 1 });
 /** Goku's message two past the last one known: a hole the conversation must catch up. */
 const afterAHole = groupUpdate('Are you there?', 8);
 /**
@@ -300,6 +301,14 @@ const resyncedWithUnread = () => {
 const catchUpPool = [ownUpdate.message, groupUpdate('Me', 7).message!];
 /** A sync that says whether the person muted the group (absent: an older server). */
 const mutedSync = (muted: boolean) => ({ ...groupConversation(), muted });
+/** Going to a message: one loaded (5), one in the older pages (3). */
+const jumpToLoaded = { type: 'message.jumpRequested', seq: 5 };
+const jumpToOlder = { type: 'message.jumpRequested', seq: 3 };
+/** Its last message as a change list brings it (edited while the user was away). */
+const changedWhileAway = (context: ConversationContext, revision: number) =>
+  context.lastMessage
+    ? [{ ...context.lastMessage, text: 'Changed while away.', editedAt: 2, editCount: 1, revision }]
+    : [];
 const typingTimer = 'xstate.after.draftingRefresh.conversation.composer.typing.signal.fresh';
 const idleTimer = 'xstate.after.draftingIdle.conversation.composer.typing.keystrokes.recent';
 
@@ -332,6 +341,65 @@ const conversationModel: MachineModel = {
       }) &&
       context.draft === '' &&
       context.outbox.length === 0;
+    // Going to a message (a reply's quote or a search hit, in the open conversation) and
+    // catching up on changes (a sync past the revision caught up to) are tried from a settled,
+    // audible conversation only, one at a time; while one is under way, only what moves it on
+    // or ends it is tried (the rest behaves as when it is idle).
+    const revision = context.revision ?? 0;
+    if (!snapshot.matches({ jump: 'idle' })) {
+      return [
+        { type: 'history.loaded', messages: olderGroupMessages, hasMore: false },
+        // A page that does not reach it yet: the next is asked for.
+        { type: 'history.loaded', messages: olderGroupMessages.slice(1), hasMore: true },
+        { type: 'history.failed', error: serverError('internal') },
+        { type: 'connection.lost' },
+        { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
+        { type: 'message.jumpShown' },
+        { type: 'message.jumpRetried' },
+        jumpToLoaded,
+        { type: 'conversation.closed' },
+      ];
+    }
+    if (!snapshot.matches({ changes: 'idle' })) {
+      return [
+        {
+          type: 'changes.loaded',
+          messages: changedWhileAway(context, revision + 1),
+          hasMore: true,
+          revision: revision + 2,
+        },
+        {
+          type: 'changes.loaded',
+          messages: changedWhileAway(context, revision + 1),
+          hasMore: false,
+          revision: revision + 1,
+        },
+        { type: 'changes.failed', error: serverError('internal') },
+        { type: 'connection.lost' },
+        {
+          type: 'conversation.synced',
+          conversation: { ...groupConversation(), revision },
+          currentUserId: me.id,
+        },
+        {
+          type: 'conversation.synced',
+          conversation: { ...groupConversation(), revision: revision + 1 },
+          currentUserId: me.id,
+        },
+      ];
+    }
+    const audible = snapshot.matches({ notifications: 'audible' });
+    const movingOn =
+      settled && audible
+        ? [
+            ...(open ? [jumpToLoaded, jumpToOlder] : []),
+            {
+              type: 'conversation.synced',
+              conversation: { ...groupConversation(), revision: revision + 1 },
+              currentUserId: me.id,
+            },
+          ]
+        : [];
     const muting = settled
       ? [
           ...(open ? [{ type: 'mute.toggled' }] : []),
@@ -356,6 +424,7 @@ const conversationModel: MachineModel = {
       ];
     }
     return [
+      ...movingOn,
       ...muting,
       { type: 'conversation.synced', conversation: groupConversation(), currentUserId: me.id },
       { type: 'conversation.synced', conversation: resyncedWithOwn(), currentUserId: me.id },

@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import { useAtomValue, useSetAtom } from 'jotai';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import type { OpenConversationView } from '../state/index.ts';
 import { Composer } from './Composer.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
@@ -25,6 +26,11 @@ export interface ConversationViewProps {
   onDraftChange: (text: string) => void;
   onSend: () => void;
   onLoadOlder: () => void;
+  /** Go to a message (a reply's original), by seq. */
+  onJumpToMessage: (seq: number) => void;
+  /** The log has scrolled to the message it was sent to. */
+  onJumpShown: () => void;
+  onRetryJump: () => void;
   onRetry: (clientMessageId: string) => void;
   /** Back to the list (the Back button, or Escape as in Telegram). */
   onClose: (conversationId: string) => void;
@@ -41,6 +47,9 @@ export function ConversationView({
   onDraftChange,
   onSend,
   onLoadOlder,
+  onJumpToMessage,
+  onJumpShown,
+  onRetryJump,
   onRetry,
   onClose,
   showBack,
@@ -167,6 +176,19 @@ export function ConversationView({
           {conversation.historyError}
         </Alert>
       )}
+      {conversation.jumpFailed && (
+        <Alert
+          severity="warning"
+          sx={{ borderRadius: 0 }}
+          action={
+            <Button color="inherit" size="small" onClick={onRetryJump}>
+              Try again
+            </Button>
+          }
+        >
+          Could not load the message.
+        </Alert>
+      )}
       {actionError && (
         <Alert
           severity="error"
@@ -185,6 +207,10 @@ export function ConversationView({
           hasMore={conversation.hasMore}
           isLoadingOlder={conversation.loadingHistory}
           onLoadOlder={onLoadOlder}
+          jumpSeq={conversation.jumpSeq}
+          seekingMessage={conversation.seekingMessage}
+          onJumpToMessage={onJumpToMessage}
+          onJumpShown={onJumpShown}
           onRetry={onRetry}
           {...(conversation.kind === 'group' ? { onShowInfo: showMessageInfo } : {})}
         />

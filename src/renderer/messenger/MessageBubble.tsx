@@ -12,6 +12,7 @@ import { Avatar } from '../components/Avatar.tsx';
 import { formatClockTime } from './formatTime.ts';
 import { MessageText } from './MessageText.tsx';
 import { useMessageActions, WithMessageActions } from './MessageActions.tsx';
+import { ReplyQuote } from './ReplyQuote.tsx';
 import type { DeliveryStatus } from '../state/index.ts';
 import type { MessageRow } from './logRows.ts';
 
@@ -25,9 +26,26 @@ export interface MessageBubbleProps {
    * Message info (who read it, who has it) for that message's seq.
    */
   onShowInfo?: (seq: number) => void;
+  /** A reply's quote goes to the original (by its seq). */
+  onJumpToMessage?: (seq: number) => void;
+  /** The log was just taken to this message: highlighted, current and focused. */
+  jumpedTo?: boolean;
 }
 
 const AVATAR_SIZE = 32;
+
+/**
+ * The keyboard goes on from the message the log was taken to, when it was in the log (the
+ * quote pressed) or nowhere; not when it is elsewhere: a search hit leaves it in the composer.
+ * Without scrolling: the log has centred it.
+ */
+function focusJumpedTo(element: HTMLElement | null): void {
+  if (!element) return;
+  const active = document.activeElement;
+  const inLog = element.closest('[role="log"]')?.contains(active) ?? false;
+  if (active !== null && active !== document.body && !inLog) return;
+  element.focus({ preventScroll: true });
+}
 
 /**
  * One message: the user's own on the right in the accent colour, everyone else's on the left.
@@ -39,6 +57,8 @@ export const MessageBubble = memo(function MessageBubble({
   isGroup,
   onRetry,
   onShowInfo,
+  onJumpToMessage,
+  jumpedTo = false,
 }: MessageBubbleProps) {
   const { message, author } = row;
   const actions = useMessageActions();
@@ -50,6 +70,8 @@ export const MessageBubble = memo(function MessageBubble({
       role="article"
       aria-roledescription="message"
       aria-label={authorName}
+      // Taken here by a reply's quote or a search hit: screen readers hear where they are.
+      {...(jumpedTo ? { 'aria-current': 'true' as const, tabIndex: -1, ref: focusJumpedTo } : {})}
       sx={{
         display: 'flex',
         alignItems: 'flex-start',
@@ -57,6 +79,9 @@ export const MessageBubble = memo(function MessageBubble({
         gap: 1,
         px: 2,
         pt: row.startsRun ? 1 : 0.25,
+        transition: 'background-color 600ms',
+        bgcolor: jumpedTo ? 'action.focus' : 'transparent',
+        outline: 'none',
       }}
     >
       {isGroup && !isOwn && (
@@ -83,27 +108,12 @@ export const MessageBubble = memo(function MessageBubble({
             </Typography>
           )}
           {message.replyTo && (
-            <Box
-              sx={{
-                borderLeft: 3,
-                borderColor: isOwn ? 'primary.contrastText' : 'primary.main',
-                pl: 1,
-                mb: 0.5,
-                opacity: 0.85,
-                typography: 'caption',
-              }}
-            >
-              <Box component="span" sx={{ display: 'block', fontWeight: 600 }}>
-                {row.replyAuthor}
-              </Box>
-              <Box
-                component="span"
-                dir="auto"
-                sx={{ fontStyle: quoteNote(message.replyTo) ? 'italic' : 'normal' }}
-              >
-                {quoteNote(message.replyTo) ?? message.replyTo.snippet}
-              </Box>
-            </Box>
+            <ReplyQuote
+              replyTo={message.replyTo}
+              author={row.replyAuthor ?? 'Unknown'}
+              isOwn={isOwn}
+              {...(onJumpToMessage ? { onJump: onJumpToMessage } : {})}
+            />
           )}
           {/* dir="auto": Arabic or Hebrew text runs right to left (issue 15, defect 6). */}
           {message.deleted ? (
@@ -256,11 +266,4 @@ function StatusIcon({ status, labelled = true }: { status: DeliveryStatus; label
     case 'failed':
       return <ErrorIcon {...title('Not sent')} sx={iconSx} />;
   }
-}
-
-/** What a quote says in place of its snippet: its original was deleted, for all or the reader. */
-function quoteNote(replyTo: NonNullable<MessageRow['message']['replyTo']>): string | null {
-  if (replyTo.deleted) return 'This message was deleted';
-  if (replyTo.hidden) return 'A message you deleted';
-  return null;
 }

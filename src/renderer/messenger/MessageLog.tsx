@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Box from '@mui/material/Box';
 import Fab from '@mui/material/Fab';
@@ -21,12 +21,38 @@ export interface MessageLogProps {
   onRetry: (messageKey: string) => void;
   /** Groups only: Message info for one of the user's own messages (by seq). */
   onShowInfo?: (seq: number) => void;
+  /**
+   * The message to go to now (the conversation's jump arrived), by seq: the log centres it, or
+   * the nearest one shown (the original may be gone), highlights it and calls `onJumpShown`.
+   */
+  jumpSeq?: number | null;
+  /** Older pages are being loaded to reach a message: the log is busy. */
+  seekingMessage?: boolean;
+  onJumpToMessage?: (seq: number) => void;
+  onJumpShown?: () => void;
 }
 
 /** Older history is asked for while the reader is this close to the top. */
 const LOAD_OLDER_WITHIN_PX = 400;
 /** Farther than this from the newest message, offer a way back. */
 const JUMP_TO_LATEST_AFTER_PX = 300;
+/** How long the message the log was taken to stays highlighted. */
+export const JUMP_HIGHLIGHT_MS = 2_000;
+
+/** The row of the message with `seq`, or of the nearest one shown (the later on a tie). */
+export function nearestMessageIndex(rows: readonly LogRow[], seq: number): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  rows.forEach((row, index) => {
+    if (row.kind !== 'message' || row.message.seq === null) return;
+    const distance = Math.abs(row.message.seq - seq);
+    if (distance <= bestDistance && (distance < bestDistance || row.message.seq > seq)) {
+      best = index;
+      bestDistance = distance;
+    }
+  });
+  return best;
+}
 
 /**
  * The conversation's messages, virtualized: only the rows near the viewport exist in the DOM,
@@ -43,6 +69,10 @@ export const MessageLog = memo(function MessageLog({
   onLoadOlder,
   onRetry,
   onShowInfo,
+  jumpSeq = null,
+  seekingMessage = false,
+  onJumpToMessage,
+  onJumpShown,
 }: MessageLogProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -82,6 +112,25 @@ export const MessageLog = memo(function MessageLog({
     previousOwnLastKey.current = ownLastKey;
   }, [ownLastKey, virtualizer]);
 
+  // Taken to a message (a reply's original, a search hit): centred and highlighted once, then
+  // the conversation hears it was shown, so no later render scrolls there again.
+  const [jumpedKey, setJumpedKey] = useState<string | null>(null);
+  useLayoutEffect(() => {
+    if (jumpSeq === null) return;
+    const index = nearestMessageIndex(rows, jumpSeq);
+    const target = rows[index];
+    if (target) {
+      virtualizer.scrollToIndex(index, { align: 'center' });
+      setJumpedKey(target.key);
+    }
+    onJumpShown?.();
+  }, [jumpSeq, rows, virtualizer, onJumpShown]);
+  useEffect(() => {
+    if (jumpedKey === null) return;
+    const timer = setTimeout(() => setJumpedKey(null), JUMP_HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [jumpedKey]);
+
   const lastScrollTop = useRef(0);
   const lastScrollHeight = useRef(0);
   const maybeLoadOlder = () => {
@@ -120,6 +169,7 @@ export const MessageLog = memo(function MessageLog({
         ref={scrollRef}
         role="log"
         aria-label="Messages"
+        aria-busy={seekingMessage}
         tabIndex={0}
         onScroll={maybeLoadOlder}
         sx={(current) => ({
@@ -163,6 +213,8 @@ export const MessageLog = memo(function MessageLog({
                       isGroup={isGroup}
                       onRetry={onRetry}
                       {...(isGroup && onShowInfo ? { onShowInfo } : {})}
+                      {...(onJumpToMessage ? { onJumpToMessage } : {})}
+                      jumpedTo={row.key === jumpedKey}
                     />
                   )}
                 </div>

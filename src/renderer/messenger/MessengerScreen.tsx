@@ -87,6 +87,18 @@ export function MessengerScreen(): JSX.Element {
     () => sendToConversation({ type: 'history.requested' }),
     [sendToConversation],
   );
+  const jumpToMessage = useCallback(
+    (seq: number) => sendToConversation({ type: 'message.jumpRequested', seq }),
+    [sendToConversation],
+  );
+  const jumpShown = useCallback(
+    () => sendToConversation({ type: 'message.jumpShown' }),
+    [sendToConversation],
+  );
+  const retryJump = useCallback(
+    () => sendToConversation({ type: 'message.jumpRetried' }),
+    [sendToConversation],
+  );
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
@@ -137,6 +149,9 @@ export function MessengerScreen(): JSX.Element {
                   onDraftChange={changeDraft}
                   onSend={sendDraft}
                   onLoadOlder={loadOlder}
+                  onJumpToMessage={jumpToMessage}
+                  onJumpShown={jumpShown}
+                  onRetryJump={retryJump}
                   onRetry={retry}
                   onClose={closeConversation}
                   showBack={onePane}

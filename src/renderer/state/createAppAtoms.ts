@@ -46,7 +46,16 @@ export type Screen = 'restoring' | 'onboarding' | 'messenger' | 'signingOut';
 /** What the views send the open conversation. */
 export type OpenConversationEvent = Extract<
   ConversationEvent,
-  { type: 'draft.changed' | 'message.submitted' | 'history.requested' | 'mute.toggled' }
+  {
+    type:
+      | 'draft.changed'
+      | 'message.submitted'
+      | 'history.requested'
+      | 'mute.toggled'
+      | 'message.jumpRequested'
+      | 'message.jumpShown'
+      | 'message.jumpRetried';
+  }
 >;
 
 /** What the views send the messenger. */

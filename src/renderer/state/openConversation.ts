@@ -61,6 +61,12 @@ export interface OpenConversationView {
   unreadFromSeq: number | null;
   /** The person muted its notifications (its unread count leaves the total). */
   muted: boolean;
+  /** The message the log is to go to now (jump arrived), by seq: null when there is none. */
+  jumpSeq: number | null;
+  /** Going to a message is loading older pages to reach it. */
+  seekingMessage: boolean;
+  /** Going to a message failed (a page failed, or the connection went): it can be retried. */
+  jumpFailed: boolean;
 }
 
 export function membersText(memberNames: string[]): string {
@@ -156,5 +162,8 @@ export function conversationStatus(snapshot: ConversationSnapshot) {
     historyError: snapshot.matches({ history: 'failed' }) ? snapshot.context.historyError : null,
     unreadFromSeq: snapshot.context.unreadFromSeq,
     muted: snapshot.matches({ notifications: 'muted' }),
+    jumpSeq: snapshot.matches({ jump: 'arrived' }) ? snapshot.context.jumpSeq : null,
+    seekingMessage: snapshot.matches({ jump: 'seeking' }),
+    jumpFailed: snapshot.matches({ jump: 'failed' }),
   };
 }

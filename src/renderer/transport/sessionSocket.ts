@@ -32,6 +32,7 @@ import {
   ConversationRemovedSchema,
   MemberLeftSchema,
   MessageChangedSchema,
+  MessageChangesSchema,
   MessageHiddenSchema,
   MutedStateSchema,
   PeopleFoundSchema,
@@ -462,6 +463,29 @@ function runCommand(
           (error) =>
             deliver.conversation(conversationId, {
               type: 'catchUp.failed',
+              error: toProtocolError(error),
+            }),
+        ),
+      );
+      return;
+    }
+    case 'listMessageChanges': {
+      const { conversationId, since, limit } = command;
+      withTimeout.emit(
+        'listMessageChanges',
+        { conversationId, since, limit },
+        onAck(
+          MessageChangesSchema,
+          ({ messages, hasMore, revision }) =>
+            deliver.conversation(conversationId, {
+              type: 'changes.loaded',
+              messages,
+              hasMore,
+              revision,
+            }),
+          (error) =>
+            deliver.conversation(conversationId, {
+              type: 'changes.failed',
               error: toProtocolError(error),
             }),
         ),

@@ -336,6 +336,10 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
         },
         currentUserId: me.id,
       }),
+      variant('changes made while offline (a newer revision)', {
+        conversation: { ...conversation, revision: 4 },
+        currentUserId: me.id,
+      }),
       variant('page after a gap (catch-up)', {
         conversation: {
           ...conversation,
@@ -406,6 +410,18 @@ const conversationTemplates: MachineTemplates<ConversationMachine> = {
       }),
     ],
     'catchUp.failed': only({ error: protocolError('internal', 'Could not catch up.') }),
+    'message.jumpRequested': [
+      variant('a loaded message', { seq: 10 }),
+      variant('an older one', { seq: 2 }),
+    ],
+    'message.jumpShown': none,
+    'message.jumpRetried': none,
+    'changes.loaded': only({
+      messages: [{ ...fromGrace, text: 'On my way, sorry.', editedAt: 1, revision: 4 }],
+      hasMore: false,
+      revision: 4,
+    }),
+    'changes.failed': only({ error: protocolError('internal', 'Could not list the changes.') }),
     'outgoing.sent': only({ clientMessageId: 'sim-1-1', message: ours }),
     'outgoing.settled': only({ clientMessageId: 'sim-1-1' }),
     'outbox.advance': none,

@@ -40,7 +40,10 @@ const message = (seq: number, authorId: string, text: string, clientMessageId: s
     clientMessageId,
   }) satisfies Message;
 
-/** The conversation with Grace: seq 10 and 11 loaded, older ones on the server (`hasMore`). */
+/**
+ * The conversation with Grace: seq 10 and 11 loaded, older ones on the server (`hasMore`), and
+ * its messages changed twice so far (change revision 2).
+ */
 const conversation = {
   id: 'c-grace',
   kind: 'direct',
@@ -53,6 +56,7 @@ const conversation = {
     message(11, grace.id, 'See you at the lab.', null),
   ],
   hasMore: true,
+  revision: 2,
 } satisfies ConversationInput['conversation'];
 
 export const sampleWorld = { me, grace, alan, message, conversation } as const;

@@ -46,6 +46,14 @@
 //   on the wire (offline, queued, already answered) cannot be acknowledged or refused: the
 //   event is sent to the conversation as the message would. Actor-to-actor.
 // - xstate.after.draftingRefresh / draftingIdle: the simulated clock moves to that timer.
+// - message.jumpRequested: sent to the actor, as the search dialog does right after opening the
+//   conversation at a hit (the fixtures' messages quote nothing; a reply's quote is clicked in
+//   tests/unit/renderer/messenger/MessengerScreen.test.tsx and tests/e2e/messenger.test.ts).
+//   message.jumpShown: the log sends it itself once it has scrolled to the message (nothing to
+//   do); sent to the actor when the log has not (closed). message.jumpRetried: the user presses
+//   "Try again" on the jump's alert (open), else sent to the actor.
+// - changes.loaded / changes.failed: the server answers the listMessageChanges request the app
+//   sent on this connection (no request, nothing to answer).
 //
 // What the user (or the server) is shown to observe, per step:
 // - visibility: the main pane shows the region "Capsule Corp" (open) or not (closed).
@@ -70,6 +78,12 @@
 //   mute.changed: another window of the user muted or unmuted it: mutedChanged, through the
 //   messenger as the transport delivers it. A sync's `muted` rides in conversation.synced.
 // - notifications: muted <-> the group's sidebar row shows the "Muted" icon.
+// - jump (open): seeking <-> the log is busy (aria-busy); failed <-> the alert "Could not load the
+//   message." with "Try again"; arrived, on the step that arrives <-> a message in the log is
+//   the current one (aria-current), highlighted. The log says at once that it has shown it, so
+//   arrived and idle look the same after that step.
+// - changes: loading <-> the server holds an unanswered listMessageChanges request; idle and
+//   failed look the same (nothing asked).
 // - facts: newMessagesLine <-> the open log shows "New messages" (judged like the hole);
 //   unread <-> the sidebar row shows "N unread"; draft <-> the composer holds text
 //   (open); unsent <-> a "Sending" or "Not sent" bubble (open); members <-> the names in the
@@ -157,11 +171,23 @@ interface Seen {
   newMessagesLine?: boolean;
   /** The row shows the muted icon. */
   muted: boolean;
+  changesLoading: boolean;
+  /** The log is busy reaching a message (open). */
+  seekingMessage?: boolean;
+  /** The jump's failure alert (open). */
+  jumpFailed?: boolean;
+  /** A message of the log is the current one, where the jump took it (open, on arriving). */
+  jumpedTo?: boolean;
 }
 
 type Region = Record<string, StateValue>;
 
-function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean): Seen {
+function expectedOnScreen(
+  value: StateValue,
+  facts: Facts,
+  holeVisible: boolean,
+  justArrived: boolean,
+): Seen {
   const regions = value as Region;
   const composer = regions.composer;
   const typing = composer !== 'quiet';
@@ -177,8 +203,12 @@ function expectedOnScreen(value: StateValue, facts: Facts, holeVisible: boolean)
     catchingUp: regions.catchUp === 'catchingUp',
     unread: facts.unread === true,
     muted: regions.notifications === 'muted',
+    changesLoading: regions.changes === 'loading',
     ...(open
       ? {
+          seekingMessage: typeof regions.jump === 'object' && 'seeking' in regions.jump,
+          jumpFailed: regions.jump === 'failed',
+          ...(justArrived ? { jumpedTo: true } : {}),
           draft: facts.draft === true,
           unsent: facts.unsent === true,
           members: facts.members as number,
@@ -229,6 +259,10 @@ class Server {
     );
   }
 
+  changesRequests() {
+    return this.outstanding((c) => c.type === 'listMessageChanges' && c.conversationId === GROUP);
+  }
+
   catchUpRequests() {
     return this.outstanding(
       (c) => c.type === 'requestMessages' && c.purpose === 'catchUp' && c.conversationId === GROUP,
@@ -251,7 +285,13 @@ function lookAtNewest(): void {
   });
 }
 
-function seenOnScreen(server: Server, now: number): { seen: Seen; holeVisible: boolean } {
+const jumpAlertText = 'Could not load the message.';
+
+function seenOnScreen(
+  server: Server,
+  now: number,
+  justArrived: boolean,
+): { seen: Seen; holeVisible: boolean } {
   const region = groupRegion();
   const signal = server.lastDrafting();
   const typing = signal?.command.type === 'isDrafting' && signal.command.isDrafting;
@@ -265,6 +305,7 @@ function seenOnScreen(server: Server, now: number): { seen: Seen; holeVisible: b
     catchingUp: server.catchUpRequests().length > 0,
     unread: badge !== null,
     muted: within(row(titles[GROUP])).queryByRole('img', { name: 'Muted' }) !== null,
+    changesLoading: server.changesRequests().length > 0,
   };
   if (!region) return { seen, holeVisible: false };
   const bar = screen.queryByRole('progressbar', { name: 'Loading older messages' });
@@ -283,7 +324,18 @@ function seenOnScreen(server: Server, now: number): { seen: Seen; holeVisible: b
       within(article).queryByTitle('Sending') !== null ||
       within(article).queryByTitle('Not sent') !== null,
   );
-  seen.historyError = within(region).queryByRole('alert') !== null;
+  const alerts = within(region).queryAllByRole('alert');
+  const jumpAlerts = alerts.filter((alert) => alert.textContent?.includes(jumpAlertText));
+  seen.historyError = alerts.length > jumpAlerts.length;
+  seen.jumpFailed =
+    jumpAlerts.length > 0 &&
+    within(jumpAlerts[0]!).queryByRole('button', { name: 'Try again' }) !== null;
+  seen.seekingMessage = log.getAttribute('aria-busy') === 'true';
+  if (justArrived) {
+    // (Focus is not judged: the jump comes as the search dialog sends it, which leaves the
+    // keyboard where it is; a quote's click moves it, in the MessengerScreen test.)
+    seen.jumpedTo = articles.some((article) => article.getAttribute('aria-current') === 'true');
+  }
   // Every row rendered? (The log is virtualized: only a window of rows exists in the DOM.)
   const rows = [...log.querySelectorAll<HTMLElement>('[data-index]')];
   const indexes = rows.map((element) => Number(element.dataset.index)).sort((a, b) => a - b);
@@ -509,6 +561,57 @@ async function perform(
           conversationId: GROUP,
           messageId: event.messageId as string,
         }),
+      );
+      return null;
+    }
+    case 'message.jumpRequested': {
+      count('message.jumpRequested: sent to the actor, as the search dialog does');
+      world.tell(groupSystemId, event);
+      return null;
+    }
+    case 'message.jumpShown': {
+      const jump = world.actor(groupSystemId)?.getSnapshot() as
+        | { matches(value: unknown): boolean }
+        | undefined;
+      if (jump && !jump.matches({ jump: 'arrived' })) {
+        count('message.jumpShown: the log sent it once it had scrolled there');
+        return null;
+      }
+      direct('the log has not shown it (closed)');
+      return null;
+    }
+    case 'message.jumpRetried': {
+      const alert = open
+        ? within(groupRegion()!)
+            .queryAllByRole('alert')
+            .find((candidate) => candidate.textContent?.includes(jumpAlertText))
+        : undefined;
+      if (!alert) {
+        direct('no jump alert on screen');
+        return null;
+      }
+      count('message.jumpRetried: the user presses Try again');
+      await world.user.click(within(alert).getByRole('button', { name: 'Try again' }));
+      return null;
+    }
+    case 'changes.loaded':
+    case 'changes.failed': {
+      const [request] = server.changesRequests();
+      if (!request) {
+        count(`${event.type}: nothing asked, nothing answered`);
+        return null;
+      }
+      request.answered = true;
+      if (event.type === 'changes.failed') {
+        count('changes.failed: the server fails the listMessageChanges request');
+        act(() => world.socket.changesFailed(GROUP, event.error as ProtocolError));
+        return null;
+      }
+      count('changes.loaded: the server answers the listMessageChanges request');
+      const messages = (event.messages as Message[]).map(real);
+      server.know(messages);
+      act(() =>
+        world.socket.changes(GROUP, messages, event.hasMore as boolean, event.revision as number),
       );
       return null;
     }
@@ -748,18 +851,27 @@ async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void
   const hasFocus = vi.spyOn(document, 'hasFocus').mockImplementation(() => focus.has);
   let world: World | undefined;
   try {
-    world = await startWorld({ inspect: recorder.inspect });
+    // The first sync brings the group as the model's input has it (its change revision).
+    const { conversation: input } = models.conversation!.inputs[0] as {
+      conversation: Conversation;
+    };
+    const firstSyncData = syncData();
+    firstSyncData.conversations = firstSyncData.conversations.map((c) =>
+      c.id === GROUP ? input : c,
+    );
+    world = await startWorld({ inspect: recorder.inspect, firstSyncData });
     // The path's start: the group known from an earlier connection, which has just dropped.
     await world.dropConnection();
     const server = new Server(world);
     server.know(syncData().conversations.flatMap((c) => c.messages));
     let composer: Composer = { freshDue: null, idleDue: null };
-    const check = async (where: string, value: StateValue, facts: Facts) => {
-      lookAtNewest();
+    const check = async (where: string, value: StateValue, facts: Facts, justArrived = false) => {
+      // Not scrolled away from the message the jump took the log to, on the step it arrives.
+      if (!justArrived) lookAtNewest();
       const open = await waitFor(
         () => {
-          const { seen, holeVisible } = seenOnScreen(server, world!.clock.now());
-          same(where, seen, expectedOnScreen(value, facts, holeVisible));
+          const { seen, holeVisible } = seenOnScreen(server, world!.clock.now(), justArrived);
+          same(where, seen, expectedOnScreen(value, facts, holeVisible, justArrived));
           return seen.visibility === 'open' ? holeVisible : null;
         },
         { onTimeout: (error) => error },
@@ -782,10 +894,15 @@ async function runOne(path: ModelPath, recorder: CoverageRecorder): Promise<void
         submissions,
       );
       composer = nextComposer(composer, before, step.expected.value, keys);
+      const arrivedNow =
+        (step.expected.value as Region).jump === 'arrived' &&
+        (before as Region).jump !== 'arrived' &&
+        (step.expected.value as Region).visibility !== 'closed';
       await check(
         `${path.description}: step ${index + 1} (${step.event.type})`,
         step.expected.value,
         step.expected.facts,
+        arrivedNow,
       );
       before = step.expected.value;
     }
@@ -806,6 +923,9 @@ describeAdapter('conversation.views', models.conversation!, runOne);
  * button, Enter, the scroll to the top and the loading bar are exercised on every run.
  */
 const userFacing = new Set([
+  'message.jumpRequested',
+  'message.jumpRetried',
+  'changes.loaded',
   'draft.changed',
   'message.submitted',
   'history.requested',

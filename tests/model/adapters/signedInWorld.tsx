@@ -153,13 +153,19 @@ interface StartOptions {
   inspect: (event: InspectionEvent) => void;
   /** Answer the session's first sync with the fixtures' world (default); else leave it asked. */
   firstSync?: boolean;
+  /** What the first sync answers (default: the fixtures' world). */
+  firstSyncData?: ConversationsAndUsers;
 }
 
 /**
  * Renders the signed-in app, lets the session connect and answers its first sync with the
  * fixtures' world (the DM with Vegeta and the group "Capsule Corp").
  */
-export async function startWorld({ inspect, firstSync = true }: StartOptions): Promise<World> {
+export async function startWorld({
+  inspect,
+  firstSync = true,
+  firstSyncData = syncData(),
+}: StartOptions): Promise<World> {
   const clock = new SimulatedClock();
   const socket = createScriptedSocket();
   const log: LoggedCommand[] = [];
@@ -286,7 +292,7 @@ export async function startWorld({ inspect, firstSync = true }: StartOptions): P
   });
   await world.ensureConnected();
   if (!firstSync) return world;
-  await world.answerSync(syncData());
+  await world.answerSync(firstSyncData);
   await screen.findByRole('list', { name: 'Conversations' });
   return world;
 }

@@ -806,6 +806,198 @@ describe('conversation machine', () => {
     });
   });
 
+  describe('jump to a message', () => {
+    it('arrives at once at a loaded message, and is idle again once the log has shown it', () => {
+      const { ref, scripted, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'message.jumpRequested', seq: 5 });
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+      expect(context().jumpSeq).toBe(5);
+      expect(requests(scripted, 'history')).toEqual([]);
+      ref.send({ type: 'message.jumpShown' });
+      expect(ref.getSnapshot().matches({ jump: 'idle' })).toBe(true);
+    });
+
+    it('loads older pages, one after another, until the message is loaded', () => {
+      const { ref, scripted, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'message.jumpRequested', seq: 1 });
+      expect(ref.getSnapshot().matches({ jump: { seeking: 'loading' } })).toBe(true);
+      // The history region asks (its loading bar shows), the page before the oldest.
+      expect(ref.getSnapshot().matches({ history: 'loading' })).toBe(true);
+      scripted.history('c-group', olderGroupMessages, true);
+      expect(ref.getSnapshot().matches({ jump: { seeking: 'loading' } })).toBe(true);
+      expect(requests(scripted, 'history').map((r) => 'before' in r && r.before)).toEqual([5, 3]);
+      scripted.history('c-group', groupRange(0, 2), false);
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+      expect(seqs(context().messages)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(requests(scripted, 'history')).toHaveLength(2);
+    });
+
+    it('waits for a page already on its way rather than asking twice', () => {
+      const { ref, scripted, synced } = startConversation();
+      synced();
+      ref.send({ type: 'history.requested' });
+      ref.send({ type: 'message.jumpRequested', seq: 3 });
+      expect(requests(scripted, 'history')).toHaveLength(1);
+      scripted.history('c-group', olderGroupMessages, true);
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+      expect(requests(scripted, 'history')).toHaveLength(1);
+    });
+
+    it('a seq older than the first message arrives at the nearest: the oldest there is', () => {
+      const { ref, scripted, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'message.jumpRequested', seq: 0 });
+      scripted.history('c-group', olderGroupMessages, false);
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+      expect(context().jumpSeq).toBe(0);
+      expect(seqs(context().messages)).toEqual([3, 4, 5]);
+    });
+
+    it('fails when a page fails or the connection goes, and a retry seeks again', () => {
+      const { ref, scripted, synced } = startConversation();
+      synced();
+      ref.send({ type: 'message.jumpRequested', seq: 3 });
+      scripted.historyFailed('c-group', { code: 'internal', message: 'the store failed' });
+      expect(ref.getSnapshot().matches({ jump: 'failed' })).toBe(true);
+      ref.send({ type: 'message.jumpRetried' });
+      expect(ref.getSnapshot().matches({ jump: { seeking: 'loading' } })).toBe(true);
+      expect(requests(scripted, 'history')).toHaveLength(2);
+      ref.send({ type: 'connection.lost' });
+      expect(ref.getSnapshot().matches({ jump: 'failed' })).toBe(true);
+      // Offline there is nobody to ask: it fails again at once.
+      ref.send({ type: 'message.jumpRetried' });
+      expect(ref.getSnapshot().matches({ jump: 'failed' })).toBe(true);
+      expect(requests(scripted, 'history')).toHaveLength(2);
+      synced();
+      ref.send({ type: 'message.jumpRetried' });
+      scripted.history('c-group', olderGroupMessages, true);
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+    });
+
+    it('a new jump replaces the one under way, and closing the conversation abandons it', () => {
+      const { ref, synced, context } = startConversation();
+      synced();
+      ref.send({ type: 'conversation.opened' });
+      ref.send({ type: 'message.jumpRequested', seq: 3 });
+      ref.send({ type: 'message.jumpRequested', seq: 5 });
+      expect(ref.getSnapshot().matches({ jump: 'arrived' })).toBe(true);
+      expect(context().jumpSeq).toBe(5);
+      ref.send({ type: 'message.jumpRequested', seq: 3 });
+      ref.send({ type: 'conversation.closed' });
+      expect(ref.getSnapshot().matches({ jump: 'idle' })).toBe(true);
+    });
+  });
+
+  describe('changes missed while offline', () => {
+    const withRevision = (revision: number, data = syncData()) => {
+      data.conversations[1]!.revision = revision;
+      return data;
+    };
+    const changeRequests = (scripted: ReturnType<typeof startConversation>['scripted']) =>
+      scripted.commands.filter((c) => c.type === 'listMessageChanges');
+    const hello = () => syncData().conversations[1]!.messages[0]!;
+
+    it('the first sync only says where to start: nothing is asked', () => {
+      const { scripted, synced, context } = startConversation({
+        conversation: withRevision(4).conversations[1]!,
+      });
+      synced(withRevision(4));
+      expect(context().revision).toBe(4);
+      expect(changeRequests(scripted)).toEqual([]);
+    });
+
+    it('a conversation first known from an older server takes the revision of its first sync that has one', () => {
+      const { scripted, synced, context } = startConversation();
+      expect(context().revision).toBeNull();
+      synced(withRevision(2));
+      expect(context().revision).toBe(2);
+      expect(changeRequests(scripted)).toEqual([]);
+    });
+
+    it('a sync past the revision asks for the changes after it, page by page, and applies each', () => {
+      const { ref, scripted, synced, context } = startConversation({
+        conversation: withRevision(4).conversations[1]!,
+      });
+      synced(withRevision(4));
+      ref.send({ type: 'history.requested' });
+      scripted.history('c-group', olderGroupMessages, false);
+      ref.send({ type: 'connection.lost' });
+      synced(withRevision(9));
+      expect(ref.getSnapshot().matches({ changes: 'loading' })).toBe(true);
+      expect(changeRequests(scripted)).toEqual([
+        {
+          type: 'listMessageChanges',
+          conversationId: 'c-group',
+          since: 4,
+          limit: Limits.changesPageMaxLimit,
+        },
+      ]);
+      const [ready, yes] = olderGroupMessages;
+      scripted.changes(
+        'c-group',
+        [{ ...ready!, text: 'Ready now?', editedAt: 1, editCount: 1, revision: 6 }],
+        true,
+        9,
+      );
+      expect(
+        changeRequests(scripted).map((c) => c.type === 'listMessageChanges' && c.since),
+      ).toEqual([4, 6]);
+      scripted.changes(
+        'c-group',
+        [
+          { ...yes!, text: '', deletedAt: 2, revision: 8 },
+          { ...hello(), text: '', hidden: true, revision: 9 },
+        ],
+        false,
+        9,
+      );
+      expect(ref.getSnapshot().matches({ changes: 'idle' })).toBe(true);
+      expect(context().revision).toBe(9);
+      const [three, four, five] = context().messages;
+      expect(three).toMatchObject({ text: 'Ready now?', editedAt: 1 });
+      expect(four).toMatchObject({ text: '', deletedAt: 2 });
+      expect(five).toMatchObject({ text: '', hidden: true });
+      expect(context().lastMessage).toMatchObject({ hidden: true });
+      // Caught up: the same revision again asks nothing.
+      synced(withRevision(9));
+      expect(changeRequests(scripted)).toHaveLength(2);
+    });
+
+    it('pushes do not move the revision caught up to (one can overtake another)', () => {
+      const { ref, scripted, synced, context } = startConversation({
+        conversation: withRevision(4).conversations[1]!,
+      });
+      synced(withRevision(4));
+      ref.send({ type: 'message.changed', message: { ...hello(), text: 'Edited', revision: 6 } });
+      expect(context().revision).toBe(4);
+      ref.send({ type: 'connection.lost' });
+      synced(withRevision(6));
+      expect(
+        changeRequests(scripted).map((c) => c.type === 'listMessageChanges' && c.since),
+      ).toEqual([4]);
+    });
+
+    it('a failed page, or a lost connection, waits for the next sync to ask again', () => {
+      const { ref, scripted, synced, context } = startConversation({
+        conversation: withRevision(4).conversations[1]!,
+      });
+      synced(withRevision(4));
+      synced(withRevision(5));
+      scripted.changesFailed('c-group', { code: 'internal', message: 'the store failed' });
+      expect(ref.getSnapshot().matches({ changes: 'failed' })).toBe(true);
+      expect(context().revision).toBe(4);
+      synced(withRevision(5));
+      expect(ref.getSnapshot().matches({ changes: 'loading' })).toBe(true);
+      ref.send({ type: 'connection.lost' });
+      expect(ref.getSnapshot().matches({ changes: 'failed' })).toBe(true);
+      synced(withRevision(4));
+      expect(ref.getSnapshot().matches({ changes: 'idle' })).toBe(true);
+      expect(changeRequests(scripted)).toHaveLength(2);
+    });
+  });
+
   it('keeps its members when an update (which carries none) arrives, and adds who joined once', () => {
     const { ref, synced, context } = startConversation();
     synced();

@@ -53,6 +53,9 @@ export interface ScriptedSocket {
   historyFailed(conversationId: string, error: ProtocolError): void;
   catchUp(conversationId: string, after: number, messages: Message[], hasMore: boolean): void;
   catchUpFailed(conversationId: string, error: ProtocolError): void;
+  /** An answer to a `listMessageChanges`, to the conversation. */
+  changes(conversationId: string, messages: Message[], hasMore: boolean, revision: number): void;
+  changesFailed(conversationId: string, error: ProtocolError): void;
   /** An answer to a `listReceipts`, to the receiptList machine. */
   receiptList(event: ReceiptListEvent): void;
   /** An answer to an `editMessage`, `deleteMessage`, `hideMessage` or `reactToMessage`. */
@@ -126,6 +129,9 @@ export function createScriptedSocket(): ScriptedSocket {
     catchUp: (id, after, messages, hasMore) =>
       toConversation(id, { type: 'catchUp.loaded', after, messages, hasMore }),
     catchUpFailed: (id, error) => toConversation(id, { type: 'catchUp.failed', error }),
+    changes: (id, messages, hasMore, revision) =>
+      toConversation(id, { type: 'changes.loaded', messages, hasMore, revision }),
+    changesFailed: (id, error) => toConversation(id, { type: 'changes.failed', error }),
     receiptList: (event) => tellSystem(live().system, systemIds.receiptList, event),
     toMessageActions: (event) => tellSystem(live().system, systemIds.messageActions, event),
     toMessageSearch: (event) => tellSystem(live().system, systemIds.messageSearch, event),

@@ -117,6 +117,31 @@ describe('MessageLog', () => {
     expect(onRetry).toHaveBeenCalledWith('c-3');
   });
 
+  it('taken to a message, brings it into view, current and focused, once; a seq not shown goes to the nearest (issue 16)', () => {
+    const many = Array.from({ length: 200 }, (_, index) =>
+      message(index, vegeta.id, `line ${index}`, { sentAt: NOON + index }),
+    );
+    // Seq 150 was deleted for the user: its row is not shown.
+    const shown = many.filter((row) => row.seq !== 150);
+    const onJumpShown = vi.fn<() => void>();
+    const { rerender } = renderLog(shown, { jumpSeq: 10, onJumpShown });
+    const log = screen.getByRole('log', { name: 'Messages' });
+    const current = () => within(log).getAllByRole('article', { current: true });
+    expect(current().map((article) => article.textContent)).toEqual([
+      expect.stringContaining('line 10'),
+    ]);
+    expect(document.activeElement).toBe(current()[0]);
+    expect(onJumpShown).toHaveBeenCalledTimes(1);
+    // The conversation heard it was shown (jumpSeq null again): nothing scrolls there again.
+    rerender(shown, { jumpSeq: null, onJumpShown });
+    expect(onJumpShown).toHaveBeenCalledTimes(1);
+    rerender(shown, { jumpSeq: 150, onJumpShown });
+    expect(current().map((article) => article.textContent)).toEqual([
+      expect.stringContaining('line 151'),
+    ]);
+    expect(onJumpShown).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps the DOM small for 10,000 messages and opens at the newest', () => {
     const many = Array.from({ length: 10_000 }, (_, index) =>
       message(index, index % 2 === 0 ? vegeta.id : me.id, `message number ${index}`, {

@@ -6,6 +6,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dmId, dmSummary, groupId, msg, world } from './fakeChat.ts';
+import { range } from '../../machines/signedIn.ts';
 import { bulma, goku, me, vegeta } from './fixtures.ts';
 import { useFakeLayout } from './fakeLayout.ts';
 import { useSignedInMessenger } from './renderMessenger.tsx';
@@ -217,6 +218,12 @@ describe('MessengerScreen', () => {
       }),
     );
     expect(article('Be gentle with it.')!.textContent).toContain('YouAfter me.');
+    // The quote goes to the original, named by who wrote it and how it begins.
+    expect(
+      within(article('Be gentle with it.')!).getByRole('button', {
+        name: 'Go to the original message from You: After me.',
+      }),
+    ).toBeTruthy();
     act(() =>
       server.toMessenger({
         type: 'message.changed',
@@ -253,6 +260,12 @@ describe('MessengerScreen', () => {
       server.toMessenger({ type: 'message.hidden', conversationId: groupId, messageId: goku1!.id }),
     );
     expect(article('Be gentle with it.')!.textContent).toContain('A message you deleted');
+    // Nothing to go to: the quote of a message the user deleted for themselves is no button.
+    expect(
+      within(article('Be gentle with it.')!).queryByRole('button', {
+        name: /^Go to the original message/,
+      }),
+    ).toBeNull();
     expect(article('Be gentle with it.')!.textContent).not.toContain('Can I try it first');
     act(() =>
       server.toMessenger({
@@ -413,6 +426,64 @@ describe('MessengerScreen', () => {
     expect(within(dm).getByLabelText('1 unread')).toBeTruthy();
     await userEvent.click(dm);
     expect(within(dm).queryByLabelText('1 unread')).toBeNull();
+  });
+
+  it("a reply's quote goes to the original, loading older pages until it is there (issue 16)", async () => {
+    const server = await renderSignedIn();
+    const data = world();
+    const group = data.conversations.find((conversation) => conversation.id === groupId)!;
+    const page = range(20, 39).map((seq) => msg(groupId, seq, goku.id, `#${seq}`));
+    page[19] = {
+      ...page[19]!,
+      text: 'Like you said',
+      replyTo: {
+        messageId: `${groupId}-2`,
+        seq: 2,
+        authorId: bulma.id,
+        snippet: 'The original',
+        deleted: false,
+      },
+    };
+    group.messages = page;
+    group.lastMessage = page[19]!;
+    group.hasMore = true;
+    act(() => server.sync(data));
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    const log = await openConversation(list, 'Capsule Corp');
+    expect(server.sent('requestMessages')).toEqual([]);
+    await userEvent.click(
+      within(log).getByRole('button', {
+        name: 'Go to the original message from Bulma Briefs: The original',
+      }),
+    );
+    // Not loaded: the page before the oldest is asked for, and the log is busy meanwhile.
+    expect(server.sent('requestMessages')).toEqual([
+      expect.objectContaining({ purpose: 'history', conversationId: groupId, before: 20 }),
+    ]);
+    expect(log.getAttribute('aria-busy')).toBe('true');
+    act(() =>
+      server.history(
+        groupId,
+        range(0, 19).map((seq) =>
+          seq === 2
+            ? msg(groupId, 2, bulma.id, 'The original')
+            : msg(groupId, seq, goku.id, `#${seq}`),
+        ),
+        false,
+      ),
+    );
+    const original = await waitFor(() => {
+      const found = within(log)
+        .getAllByRole('article')
+        .find((article) => article.textContent?.includes('The original'));
+      if (!found) throw new Error('the original is not in view');
+      return found;
+    });
+    // Highlighted as where the reader is, and focused, so the keyboard goes on from it.
+    expect(original.getAttribute('aria-current')).toBe('true');
+    expect(document.activeElement).toBe(original);
+    expect(log.getAttribute('aria-busy')).toBe('false');
+    expect(server.sent('requestMessages')).toHaveLength(1);
   });
 
   it('loads the page before the oldest message and shows it above', async () => {

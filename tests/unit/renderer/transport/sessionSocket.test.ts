@@ -401,6 +401,40 @@ describe('session socket actor against a real server', () => {
     expect(['not_found', 'forbidden']).toContain(failed.error.code);
   });
 
+  it('delivers pages of message changes (listMessageChanges) and their failures to the conversation', async () => {
+    const { sessionToken } = await signUp(server.url);
+    const actor = open(sessionToken);
+    const data = await connectAndSync(actor);
+    const group = data.conversations.find((c) => c.kind === 'group')!;
+    listen(actor, conversationSystemId(group.id));
+    listen(actor, conversationSystemId('nobody-knows-this'));
+
+    let since = command(actor, {
+      type: 'listMessageChanges',
+      conversationId: group.id,
+      since: group.revision ?? 0,
+      limit: 10,
+    });
+    const page = await toConversation(actor, group.id, 'changes.loaded', since);
+    // Nothing changed since the sync: caught up to its revision.
+    expect(page).toEqual({
+      type: 'changes.loaded',
+      messages: [],
+      hasMore: false,
+      revision: group.revision,
+    });
+
+    since = command(actor, {
+      type: 'listMessageChanges',
+      conversationId: 'nobody-knows-this',
+      since: 0,
+      limit: 10,
+    });
+    const failed = await toConversation(actor, 'nobody-knows-this', 'changes.failed', since);
+    expect(['not_found', 'forbidden']).toContain(failed.error.code);
+    expect(deliveriesTo(actor, conversationSystemId(group.id), since)).toEqual([]);
+  });
+
   it('delivers who read a message to receiptList with the number of the request it answers', async () => {
     const { sessionToken } = await signUp(server.url);
     const actor = open(sessionToken);
