@@ -27,9 +27,11 @@ const artifactsDir = path.join(resultsDir, 'mermaid');
 const renderBudgetMs = 20_000;
 /**
  * A diagram larger than this (in CSS pixels, at Mermaid's own scale: the SVG's viewBox, not the
- * page's drawing, which Mermaid scales down to the page width) is not read, only panned.
+ * page's drawing, which Mermaid scales down to the page width) is not read, only panned. Mermaid
+ * draws parallel regions side by side: the conversation's eight (issue 16 added jump and
+ * changes) are 6,054 px wide.
  */
-const maxSidePx = 6_000;
+const maxSidePx = 6_500;
 
 interface Rendered {
   svg: string;

@@ -16,13 +16,11 @@ const groupTitle = 'Capsule Corp';
 const bubble = (page: Page, author: string, text: string): Locator =>
   messages(page).getByRole('article', { name: author }).filter({ hasText: text });
 
-/** Hovers the message and presses one of its toolbar's buttons. */
+/** Hovers the message's bubble (its toolbar shows) and presses one of the toolbar's buttons. */
 async function toolbar(message: Locator, button: 'Reply' | 'React' | 'More actions') {
-  await message.hover();
-  await message
-    .getByRole('toolbar', { name: 'Message actions' })
-    .getByRole('button', { name: button })
-    .click();
+  const bar = message.getByRole('toolbar', { name: 'Message actions' });
+  await bar.locator('xpath=..').hover();
+  await bar.getByRole('button', { name: button }).click();
 }
 
 const wait = (locator: Locator, state: 'visible' | 'detached' = 'visible') =>

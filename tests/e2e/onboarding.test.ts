@@ -10,6 +10,7 @@ import {
   onboard,
   phoneStep,
   readSimulatedSms,
+  stepTimeoutMs,
   waitForCodeStep,
   waitForMessenger,
   waitForNameStep,
@@ -94,8 +95,14 @@ describe('onboarding', () => {
     await phoneStep.phone(page).pressSequentially('+44 20 7946');
     await expect(phoneStep.phone(page).inputValue()).resolves.toBe('+44 20 7946');
     await phoneStep.phone(page).pressSequentially(' 0958');
-    await expect(phoneStep.country(page).inputValue()).resolves.toContain('United Kingdom +44');
-    await expect(phoneStep.phone(page).inputValue()).resolves.toBe('20-7946-0958');
+    // The switch is a render after the last key: waited for, not read at once (a loaded machine
+    // draws it a frame later).
+    await expect
+      .poll(() => phoneStep.country(page).inputValue(), { timeout: stepTimeoutMs })
+      .toContain('United Kingdom +44');
+    await expect
+      .poll(() => phoneStep.phone(page).inputValue(), { timeout: stepTimeoutMs })
+      .toBe('20-7946-0958');
     await expect(phoneStep.next(page).isEnabled()).resolves.toBe(true);
     await shots.take(page, 'typed-international');
     await phoneStep.next(page).click();

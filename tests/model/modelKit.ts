@@ -35,6 +35,12 @@ export interface MachineModel {
   events: (snapshot: AnyMachineSnapshot) => ModelEvent[];
   /** The few context facts that matter (bounded: no counters, no timestamps). */
   facts: (snapshot: AnyMachineSnapshot) => Facts;
+  /**
+   * Mutants (by description) that behave as the machine does in every context they can meet,
+   * each with the reason: not run, not counted (tests/model/mutation/mutation.test.ts checks
+   * every one is still planned).
+   */
+  equivalentMutants?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -241,7 +241,7 @@ const outgoingMessageModel: MachineModel = {
     { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('text_too_long') },
     { type: 'message.rejected', clientMessageId: 'p-1', error: serverError('internal') },
     // Only a reply can be refused so: its original was deleted before the server had it.
-    ...((snapshot.context as OutgoingMessageContext).replyTo
+    ...((snapshot.context as OutgoingMessageContext | undefined)?.replyTo
       ? [
           {
             type: 'message.rejected',
@@ -257,6 +257,14 @@ const outgoingMessageModel: MachineModel = {
   facts: (snapshot) => {
     const context = snapshot.context as OutgoingMessageContext;
     return { failed: context.failure !== null, quoted: context.replyTo !== null };
+  },
+  // `restoring` only passes a message on: to `failed` if it carries a failure, else `queued`.
+  equivalentMutants: {
+    'outgoingMessage: sending on message.rejected[3]: retargeted to restoring':
+      'a transient failure sets no failure, so restoring passes the message on to queued, ' +
+      'its own target, with the same actions',
+    'outgoingMessage: failed on message.retried[0]: retargeted to restoring':
+      'the retry clears the failure first, so restoring passes the message on to queued',
   },
 };
 

@@ -101,14 +101,16 @@ export function WithMessageActions({
   const [menu, setMenu] = useState<Anchor | null>(null);
   const [picker, setPicker] = useState<HTMLElement | null>(null);
   const { isOwn } = message;
+  // The toolbar floats over the bubble's top corner (as in Slack and Teams), so it never takes
+  // the bubble's width; hidden, it lets the pointer through to the message beneath.
   const wrapper = {
-    display: 'flex',
-    alignItems: 'center',
-    flexDirection: isOwn ? 'row-reverse' : 'row',
-    gap: 0.5,
-    maxWidth: '80%',
+    position: 'relative',
+    maxWidth: '70%',
     minWidth: 0,
-    '&:hover .message-toolbar, &:focus-within .message-toolbar': { opacity: 1 },
+    '&:hover .message-toolbar, &:focus-within .message-toolbar': {
+      opacity: 1,
+      pointerEvents: 'auto',
+    },
   } as const;
   if (!actions || message.id === null) return <Box sx={wrapper}>{children}</Box>;
   const now = actions.now();
@@ -181,7 +183,23 @@ export function WithMessageActions({
         aria-label="Message actions"
         className="message-toolbar"
         onKeyDown={moveInToolbar}
-        sx={{ display: 'flex', flexShrink: 0, gap: 0.25, opacity: 0, transition: 'opacity 120ms' }}
+        sx={{
+          position: 'absolute',
+          top: -14,
+          // Out past the bubble's far corner, so the author's name beneath stays readable.
+          [isOwn ? 'right' : 'left']: 'calc(100% - 32px)',
+          zIndex: 1,
+          display: 'flex',
+          gap: 0.25,
+          px: 0.25,
+          borderRadius: 2,
+          bgcolor: 'background.paper',
+          color: 'text.primary',
+          boxShadow: 2,
+          opacity: 0,
+          pointerEvents: 'none',
+          transition: 'opacity 120ms',
+        }}
       >
         {!deleted && (
           <Tooltip title="React">

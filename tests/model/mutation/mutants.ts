@@ -177,12 +177,15 @@ export function planMutants(model: MachineModel): MutantPlan[] {
   const byOperator = new Map<Operator, MutantPlan[]>();
   const add = (plan: Omit<MutantPlan, 'description'> & { where: string; what: string }) => {
     const list = byOperator.get(plan.operator) ?? [];
+    const description = `${model.name}: ${plan.where}: ${plan.what}`;
+    // Equivalent by a rule below, or as the model declares (with its reason).
+    const equivalentBecause = plan.equivalentBecause ?? model.equivalentMutants?.[description];
     list.push({
-      description: `${model.name}: ${plan.where}: ${plan.what}`,
+      description,
       operator: plan.operator,
       stateId: plan.stateId,
       apply: plan.apply,
-      ...(plan.equivalentBecause ? { equivalentBecause: plan.equivalentBecause } : {}),
+      ...(equivalentBecause ? { equivalentBecause } : {}),
     });
     byOperator.set(plan.operator, list);
   };

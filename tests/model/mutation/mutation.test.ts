@@ -38,7 +38,7 @@ describe('mutation testing of outgoingMessage', () => {
     const result = runMutant(
       model,
       baseline,
-      plan('outgoingMessage: sending on message.rejected[1]: retargeted to queued'),
+      plan('outgoingMessage: sending on message.rejected[2]: retargeted to queued'),
     );
     expect(result.status).toBe('killed');
     // Seen where the path expects `failed` after the text_too_long rejection.
@@ -63,9 +63,20 @@ describe('mutation testing of outgoingMessage', () => {
     const result = runMutant(
       model,
       baseline,
-      plan('outgoingMessage: sending on message.rejected[2]: retargeted to queued'),
+      plan('outgoingMessage: sending on message.rejected[3]: retargeted to queued'),
     );
     expect(result).toMatchObject({ status: 'equivalent', pathsRun: 0 });
+  });
+
+  it("declares as equivalent only mutants it plans, and doesn't run them", () => {
+    for (const machineModel of Object.values(models)) {
+      const planned = new Map(planMutants(machineModel).map((m) => [m.description, m]));
+      for (const description of Object.keys(machineModel.equivalentMutants ?? {})) {
+        expect(planned.has(description), description).toBe(true);
+        const result = runMutant(machineModel, baseline, planned.get(description)!);
+        expect(result.status, description).toBe('equivalent');
+      }
+    }
   });
 
   it('gives each mutant a distinct, stable description', () => {
