@@ -1,0 +1,94 @@
+// Issue 17's workload: many small conversations, the bulk of a real server's traffic. 1,000
+// people, each in their own DM (with Vegeta, as onboarding leaves them), each keeping one send
+// in flight for a fixed time: acknowledged messages per second against bare Socket.IO (each
+// token in its own room) in the same run, and the server process's CPU time per acknowledged
+// message (process.cpuUsage inside the server, every thread counted).
+import { type Row, row } from '../lib/rows.ts';
+import type { SaturateEachResult } from '../load/loadGenerator.ts';
+import type { SeededUsers } from '../servers/parleyNode.ts';
+import type { StoreKind } from '../servers/stores.ts';
+import { startLoadGenerator } from './serverLoad.ts';
+import { startBare, startParley } from './targets.ts';
+
+export interface ManyDmsProfile {
+  people: number;
+  /** Unmeasured sends first (JIT, caches, the first WAL pages). */
+  warmupMs: number;
+  durationMs: number;
+  stores: StoreKind[];
+}
+
+export interface ManyDmsMeasurement {
+  saturated: SaturateEachResult;
+  /** Server CPU (user + system) per acknowledged message, in microseconds. */
+  cpuPerMessageUs: number;
+}
+
+type Target = { kind: 'parley'; store: StoreKind } | { kind: 'bare' };
+
+export async function measureManyDms(
+  target: Target,
+  profile: ManyDmsProfile,
+): Promise<ManyDmsMeasurement> {
+  const server =
+    target.kind === 'bare' ? await startBare() : await startParley({ store: target.store });
+  const load = await startLoadGenerator();
+  try {
+    const { tokens, directIds } = await server.request<SeededUsers>('seedUsers', {
+      count: profile.people,
+    });
+    await load.request('connect', { urls: [server.info.url], tokens });
+    await load.request<SaturateEachResult>('saturateEach', {
+      conversationIds: directIds,
+      durationMs: profile.warmupMs,
+    });
+    const before = await server.request<NodeJS.CpuUsage>('cpu');
+    const saturated = await load.request<SaturateEachResult>('saturateEach', {
+      conversationIds: directIds,
+      durationMs: profile.durationMs,
+    });
+    const after = await server.request<NodeJS.CpuUsage>('cpu');
+    await load.request('disconnect');
+    const cpuUs = after.user - before.user + (after.system - before.system);
+    return { saturated, cpuPerMessageUs: cpuUs / Math.max(1, saturated.acked) };
+  } finally {
+    await load.stop();
+    await server.stop();
+    server.cleanup();
+  }
+}
+
+export async function runManyDms(
+  profile: ManyDmsProfile,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const size = `${profile.people} DMs`;
+  log(`many DMs: bare Socket.IO, ${profile.people} people`);
+  const bare = await measureManyDms({ kind: 'bare' }, profile);
+  const rows: Row[] = [];
+  for (const store of profile.stores) {
+    log(`many DMs: Parley (${store} store), ${profile.people} people`);
+    const parley = await measureManyDms({ kind: 'parley', store }, profile);
+    const failed = parley.saturated.failed;
+    rows.push(
+      row(
+        `many DMs, one send in flight each: acked msg/s (${store} store)`,
+        size,
+        parley.saturated.messagesPerSecond,
+        'msg/s',
+        {
+          baseline: bare.saturated.messagesPerSecond,
+          ...(failed > 0 ? { note: `${failed} sends failed` } : {}),
+        },
+      ),
+      row(
+        `many DMs: server CPU per acked message (${store} store)`,
+        size,
+        parley.cpuPerMessageUs,
+        'µs',
+        { baseline: bare.cpuPerMessageUs },
+      ),
+    );
+  }
+  return rows;
+}
