@@ -243,6 +243,8 @@ export interface SaturateEachParams {
 export interface SaturateEachResult {
   /** Sends acknowledged ok, per second of the run. */
   messagesPerSecond: number;
+  /** Send -> ack of the acknowledged sends (a stalled commit shows in the tail). */
+  ack: LatencySummary;
   acked: number;
   failed: number;
   seconds: number;
@@ -257,12 +259,14 @@ async function saturateEach(params: SaturateEachParams): Promise<SaturateEachRes
   resetRun();
   let acked = 0;
   let failed = 0;
+  const acks = new SampleBuffer();
   const started = performance.now();
   const deadline = started + params.durationMs;
   const lane = async (client: Client, conversationId: string) => {
     let sends = 0;
     while (performance.now() < deadline) {
       sends += 1;
+      const sentAt = performance.now();
       const ok = await client.socket
         .timeout(30_000)
         .emitWithAck('sendMessage', {
@@ -274,15 +278,23 @@ async function saturateEach(params: SaturateEachParams): Promise<SaturateEachRes
           (ack: { ok?: boolean }) => ack?.ok === true,
           () => false,
         );
-      if (ok) acked += 1;
-      else failed += 1;
+      if (ok) {
+        acked += 1;
+        acks.push(performance.now() - sentAt);
+      } else failed += 1;
     }
   };
   await Promise.all(
     clients.map((client, index) => lane(client, params.conversationIds[index] ?? '')),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { messagesPerSecond: acked / seconds, acked, failed, seconds };
+  return {
+    messagesPerSecond: acked / seconds,
+    ack: summarize(acks.values()),
+    acked,
+    failed,
+    seconds,
+  };
 }
 
 /** Wire bytes of the `channelUpdate` frame a member receives for one message. */

@@ -177,6 +177,9 @@ serveParent(
     memory: () => measureMemoryAfterGc(),
     // The whole process (every thread, a store's worker included), user + system.
     cpu: () => process.cpuUsage(),
+    // Group commit's counters (SqliteWorkerStore only): calls, commits, checkpoints.
+    storeStats: () =>
+      'stats' in store && typeof store.stats === 'function' ? store.stats() : null,
     connections: () => server.io.engine.clientsCount,
   },
   { url: server.url, groupId: groupConversation.id } satisfies ParleyNodeInfo,

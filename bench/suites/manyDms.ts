@@ -5,6 +5,7 @@
 // message (process.cpuUsage inside the server, every thread counted).
 import { type Row, row } from '../lib/rows.ts';
 import type { SaturateEachResult } from '../load/loadGenerator.ts';
+import type { WorkerStats } from '../../server/store/sqlite/workerStore.ts';
 import type { SeededUsers } from '../servers/parleyNode.ts';
 import type { StoreKind } from '../servers/stores.ts';
 import { startLoadGenerator } from './serverLoad.ts';
@@ -22,6 +23,8 @@ export interface ManyDmsMeasurement {
   saturated: SaturateEachResult;
   /** Server CPU (user + system) per acknowledged message, in microseconds. */
   cpuPerMessageUs: number;
+  /** Group commit during the measured run (the worker store only). */
+  commits: { calls: number; commits: number; checkpoints: number; checkpointMaxMs: number } | null;
 }
 
 type Target = { kind: 'parley'; store: StoreKind } | { kind: 'bare' };
@@ -42,15 +45,32 @@ export async function measureManyDms(
       conversationIds: directIds,
       durationMs: profile.warmupMs,
     });
+    const stats = () =>
+      target.kind === 'bare' ? null : server.request<WorkerStats | null>('storeStats');
+    const statsBefore = await stats();
     const before = await server.request<NodeJS.CpuUsage>('cpu');
     const saturated = await load.request<SaturateEachResult>('saturateEach', {
       conversationIds: directIds,
       durationMs: profile.durationMs,
     });
     const after = await server.request<NodeJS.CpuUsage>('cpu');
+    const statsAfter = await stats();
     await load.request('disconnect');
     const cpuUs = after.user - before.user + (after.system - before.system);
-    return { saturated, cpuPerMessageUs: cpuUs / Math.max(1, saturated.acked) };
+    return {
+      saturated,
+      cpuPerMessageUs: cpuUs / Math.max(1, saturated.acked),
+      commits:
+        statsBefore && statsAfter
+          ? {
+              calls: statsAfter.calls - statsBefore.calls,
+              commits: statsAfter.commits - statsBefore.commits,
+              checkpoints: statsAfter.checkpoints - statsBefore.checkpoints,
+              // Over the whole run, seeding included: the longest stall a batch could see.
+              checkpointMaxMs: statsAfter.checkpointMaxMs,
+            }
+          : null,
+    };
   } finally {
     await load.stop();
     await server.stop();
@@ -70,6 +90,11 @@ export async function runManyDms(
     log(`many DMs: Parley (${store} store), ${profile.people} people`);
     const parley = await measureManyDms({ kind: 'parley', store }, profile);
     const failed = parley.saturated.failed;
+    const batching = parley.commits
+      ? `${parley.commits.calls} store calls in ${parley.commits.commits} commits; ` +
+        `${parley.commits.checkpoints} WAL checkpoints, longest ${Math.round(parley.commits.checkpointMaxMs)} ms`
+      : undefined;
+    const notes = [failed > 0 ? `${failed} sends failed` : undefined, batching].filter(Boolean);
     rows.push(
       row(
         `many DMs, one send in flight each: acked msg/s (${store} store)`,
@@ -78,8 +103,15 @@ export async function runManyDms(
         'msg/s',
         {
           baseline: bare.saturated.messagesPerSecond,
-          ...(failed > 0 ? { note: `${failed} sends failed` } : {}),
+          ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
         },
+      ),
+      row(
+        `many DMs: send->ack p99 at saturation (${store} store)`,
+        size,
+        parley.saturated.ack.p99,
+        'ms',
+        { baseline: bare.saturated.ack.p99 },
       ),
       row(
         `many DMs: server CPU per acked message (${store} store)`,
