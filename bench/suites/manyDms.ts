@@ -24,7 +24,14 @@ export interface ManyDmsMeasurement {
   /** Server CPU (user + system) per acknowledged message, in microseconds. */
   cpuPerMessageUs: number;
   /** Group commit during the measured run (the worker store only). */
-  commits: { calls: number; commits: number; checkpoints: number; checkpointMaxMs: number } | null;
+  commits: {
+    calls: number;
+    commits: number;
+    runMs: number;
+    commitMs: number;
+    checkpoints: number;
+    checkpointMaxMs: number;
+  } | null;
 }
 
 type Target = { kind: 'parley'; store: StoreKind } | { kind: 'bare' };
@@ -65,6 +72,8 @@ export async function measureManyDms(
           ? {
               calls: statsAfter.calls - statsBefore.calls,
               commits: statsAfter.commits - statsBefore.commits,
+              runMs: statsAfter.runMs - statsBefore.runMs,
+              commitMs: statsAfter.commitMs - statsBefore.commitMs,
               checkpoints: statsAfter.checkpoints - statsBefore.checkpoints,
               // Over the whole run, seeding included: the longest stall a batch could see.
               checkpointMaxMs: statsAfter.checkpointMaxMs,
@@ -91,7 +100,9 @@ export async function runManyDms(
     const parley = await measureManyDms({ kind: 'parley', store }, profile);
     const failed = parley.saturated.failed;
     const batching = parley.commits
-      ? `${parley.commits.calls} store calls in ${parley.commits.commits} commits; ` +
+      ? `${parley.commits.calls} store calls in ${parley.commits.commits} commits ` +
+        `(worker: ${Math.round(parley.commits.runMs)} ms running calls, ` +
+        `${Math.round(parley.commits.commitMs)} ms committing); ` +
         `${parley.commits.checkpoints} WAL checkpoints, longest ${Math.round(parley.commits.checkpointMaxMs)} ms`
       : undefined;
     const notes = [failed > 0 ? `${failed} sends failed` : undefined, batching].filter(Boolean);

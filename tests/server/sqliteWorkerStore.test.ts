@@ -138,9 +138,51 @@ describe('SqliteWorkerStore', () => {
     store.crashForTests();
     const waiting = store.listMessages('room', { limit: 10 });
     await expect(waiting).rejects.toThrow(/worker failed: crash requested by a test/);
-    await expect(store.getConversation('room')).rejects.toThrow(/worker failed/);
+    await expect(store.listPositions('room')).rejects.toThrow(/worker failed/);
+    await expect(
+      store.appendSystemMessage({ conversationId: 'room', authorId: 'x', text: 'x', sentAt: 2 }),
+    ).rejects.toThrow(/worker failed/);
     expect(failures).toHaveLength(1);
     await store.close();
+  });
+
+  it('answers a send’s conversation and send count from memory, kept right through changes', async () => {
+    const store = await SqliteWorkerStore.open(tempFile());
+    const room = await store.createConversation({
+      kind: 'group',
+      title: 'Room',
+      memberIds: ['a', 'b'],
+      createdAt: 1,
+    });
+    const send = (clientMessageId: string) =>
+      store.appendUserMessage({
+        conversationId: room.id,
+        senderId: 'a',
+        clientMessageId,
+        text: clientMessageId,
+        sentAt: 1,
+        authorFor: () => 'a',
+      });
+    await send('m1');
+    await send('m2');
+    const before = await store.stats();
+    const read = await store.getConversation(room.id);
+    expect(await store.getSendCount(room.id, 'a')).toBe(2);
+    expect((await store.stats()).calls - before.calls).toBe(1); // only the stats call itself
+    // A copy: changing it changes nothing stored.
+    read?.memberIds.push('mallory');
+    expect((await store.getConversation(room.id))?.memberIds).toEqual(['a', 'b']);
+    await store.addMember(room.id, 'c');
+    await store.removeMember(room.id, 'a');
+    expect((await store.getConversation(room.id))?.memberIds).toEqual(['b', 'c']);
+    await send('m2'); // a resend: counted once
+    await send('m3');
+    expect(await store.getSendCount(room.id, 'a')).toBe(3);
+    await store.close();
+    const reopened = SqliteStore.open(store.file);
+    expect((await reopened.getConversation(room.id))?.memberIds).toEqual(['b', 'c']);
+    expect(await reopened.getSendCount(room.id, 'a')).toBe(3);
+    await reopened.close();
   });
 
   it('drains on close: what was posted before close() is committed', async () => {

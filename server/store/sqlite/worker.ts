@@ -58,6 +58,9 @@ export interface WorkerStats {
   batches: number;
   /** Batches that wrote something (a COMMIT with an fsync). */
   commits: number;
+  /** Time spent running calls, and in COMMIT (the fsync), in ms. */
+  runMs: number;
+  commitMs: number;
   checkpoints: number;
   /** The longest WAL checkpoint, run between batches (never inside a commit acks wait on). */
   checkpointMaxMs: number;
@@ -92,7 +95,15 @@ try {
   process.exit(0);
 }
 
-const stats: WorkerStats = { calls: 0, batches: 0, commits: 0, checkpoints: 0, checkpointMaxMs: 0 };
+const stats: WorkerStats = {
+  calls: 0,
+  batches: 0,
+  commits: 0,
+  runMs: 0,
+  commitMs: 0,
+  checkpoints: 0,
+  checkpointMaxMs: 0,
+};
 const queue: WorkerCall[] = [];
 let scheduled = false;
 let closing: WorkerCall | null = null;
@@ -156,9 +167,13 @@ async function drain(): Promise<void> {
   let replies: WorkerReply[] = [];
   const changesBefore = totalChanges();
   try {
+    const started = performance.now();
     store.beginBatch();
     for (const call of batch) replies.push(await run(call));
+    const ran = performance.now();
+    stats.runMs += ran - started;
     store.commitBatch();
+    stats.commitMs += performance.now() - ran;
     if (totalChanges() !== changesBefore) stats.commits += 1;
   } catch (error) {
     // BEGIN or COMMIT failed: nothing of the batch is durable, so every call fails.

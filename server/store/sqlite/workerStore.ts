@@ -11,6 +11,7 @@ import type {
   MessageEdit,
   NewUserMessage,
   Store,
+  StoredConversation,
 } from '../types.ts';
 import type { SqliteStoreOptions } from './store.ts';
 import type {
@@ -49,8 +50,9 @@ function revive(serialized: SerializedError): Error {
   return error;
 }
 
-/** Send counts remembered per (conversation, sender) so an author is named before the call. */
+/** Send counts and conversations remembered (hot reads of every send), before starting over. */
 const sendCountsKept = 100_000;
+const conversationsKept = 100_000;
 
 export class SqliteWorkerStore implements Store {
   readonly file: string;
@@ -67,6 +69,12 @@ export class SqliteWorkerStore implements Store {
    */
   #sendCounts = new Map<string, number>();
   #sendsInFlight = new Map<string, number>();
+  /**
+   * Conversations as the last reply that read or changed one left them: every send reads its
+   * conversation, and only this store's worker writes the file, so a copy kept here is the
+   * stored one (replies are taken in the order the worker ran their calls).
+   */
+  #conversations = new Map<string, StoredConversation>();
 
   /** Starts the worker, which opens (creating if needed) and migrates the database at `file`. */
   static async open(
@@ -144,6 +152,18 @@ export class SqliteWorkerStore implements Store {
     return reply.value as Result<K>;
   }
 
+  /** A conversation as a reply left it; callers get copies, as from the worker. */
+  #keep(conversation: StoredConversation): void {
+    if (this.#conversations.size >= conversationsKept) this.#conversations.clear();
+    this.#conversations.set(conversation.id, structuredClone(conversation));
+  }
+
+  async #keepConversation(changed: Promise<StoredConversation>): Promise<StoredConversation> {
+    const conversation = await changed;
+    this.#keep(conversation);
+    return conversation;
+  }
+
   /** Test and bench counters: calls, batches and commits so far, checkpoints. */
   async stats(): Promise<WorkerStats> {
     return (await this.#call('stats' as Method, [])) as unknown as WorkerStats;
@@ -172,14 +192,25 @@ export class SqliteWorkerStore implements Store {
   deleteSessionsIdleSince: Store['deleteSessionsIdleSince'] = (...args) =>
     this.#call('deleteSessionsIdleSince', args);
   createConversation: Store['createConversation'] = (...args) =>
-    this.#call('createConversation', args);
-  getConversation: Store['getConversation'] = (...args) => this.#call('getConversation', args);
+    this.#keepConversation(this.#call('createConversation', args));
+  getConversation: Store['getConversation'] = async (id) => {
+    const kept = this.#conversations.get(id);
+    if (kept) return structuredClone(kept);
+    const read = await this.#call('getConversation', [id]);
+    if (read) this.#keep(read);
+    return read;
+  };
   listConversationsOf: Store['listConversationsOf'] = (...args) =>
     this.#call('listConversationsOf', args);
-  addMember: Store['addMember'] = (...args) => this.#call('addMember', args);
-  removeMember: Store['removeMember'] = (...args) => this.#call('removeMember', args);
-  openDirectConversation: Store['openDirectConversation'] = (...args) =>
-    this.#call('openDirectConversation', args);
+  addMember: Store['addMember'] = (...args) =>
+    this.#keepConversation(this.#call('addMember', args));
+  removeMember: Store['removeMember'] = (...args) =>
+    this.#keepConversation(this.#call('removeMember', args));
+  openDirectConversation: Store['openDirectConversation'] = async (...args) => {
+    const opened = await this.#call('openDirectConversation', args);
+    this.#keep(opened.conversation);
+    return opened;
+  };
   advancePosition: Store['advancePosition'] = (...args) => this.#call('advancePosition', args);
   listPositions: Store['listPositions'] = (...args) => this.#call('listPositions', args);
   getPosition: Store['getPosition'] = (...args) => this.#call('getPosition', args);
@@ -197,7 +228,13 @@ export class SqliteWorkerStore implements Store {
   getRevision: Store['getRevision'] = (...args) => this.#call('getRevision', args);
   listMessageChanges: Store['listMessageChanges'] = (...args) =>
     this.#call('listMessageChanges', args);
-  getSendCount: Store['getSendCount'] = (...args) => this.#call('getSendCount', args);
+  /** Known here once this store appended for the pair, and exact while none is in flight. */
+  getSendCount: Store['getSendCount'] = (conversationId, senderId) => {
+    const pair = `${conversationId}\u0000${senderId}`;
+    const known = this.#sendCounts.get(pair);
+    if (known !== undefined && !this.#sendsInFlight.has(pair)) return Promise.resolve(known);
+    return this.#call('getSendCount', [conversationId, senderId]);
+  };
   searchMessages: Store['searchMessages'] = (...args) => this.#call('searchMessages', args);
 
   /**
