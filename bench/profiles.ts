@@ -106,7 +106,7 @@ export const profiles: Record<ProfileName, Profile> = {
       saturateMs: 1_000,
       stores: ['memory', 'sqlite'],
     },
-    manyDms: { ...fullManyDms, people: 50, warmupMs: 300, durationMs: 1_000 },
+    manyDms: { people: 50, warmupMs: 300, durationMs: 1_000, stores: ['memory', 'sqlite'] },
     payloadMembers: [],
     cluster: {
       ...fullLoad,

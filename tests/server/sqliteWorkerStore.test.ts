@@ -68,7 +68,7 @@ async function sendAtOnce(store: Store) {
 }
 
 describe('SqliteWorkerStore', () => {
-  it('commits concurrent sends in fewer transactions than calls, with the plain store’s results', async () => {
+  it('commits concurrent sends in fewer transactions than calls, with the results of the plain store', async () => {
     const plain = SqliteStore.open(tempFile());
     const expected = await sendAtOnce(plain);
     await plain.close();
@@ -86,7 +86,7 @@ describe('SqliteWorkerStore', () => {
     expect(after.commits - before.commits).toBeLessThan(10);
   });
 
-  it('rolls back only the failing call of a batch, keeping its error’s name and message', async () => {
+  it('rolls back only the failing call of a batch, keeping the name and message of its error', async () => {
     const store = await SqliteWorkerStore.open(tempFile());
     await store.createConversation({
       id: 'room',
@@ -146,7 +146,7 @@ describe('SqliteWorkerStore', () => {
     await store.close();
   });
 
-  it('answers a send’s conversation and send count from memory, kept right through changes', async () => {
+  it('answers the conversation and send count of a send from memory, kept right through changes', async () => {
     const store = await SqliteWorkerStore.open(tempFile());
     const room = await store.createConversation({
       kind: 'group',
