@@ -3,7 +3,8 @@
 // in flight for a fixed time: acknowledged messages per second against bare Socket.IO (each
 // token in its own room) in the same run, and the server process's CPU time per acknowledged
 // message (process.cpuUsage inside the server, every thread counted).
-import { type Row, row } from '../lib/rows.ts';
+import { type Row, row, skippedRow } from '../lib/rows.ts';
+import { isolate, servicesUnavailable } from '../lib/services.ts';
 import type { SaturateEachResult } from '../load/loadGenerator.ts';
 import type { WorkerStats } from '../../server/store/sqlite/workerStore.ts';
 import type { SeededUsers } from '../servers/parleyNode.ts';
@@ -40,8 +41,16 @@ export async function measureManyDms(
   target: Target,
   profile: ManyDmsProfile,
 ): Promise<ManyDmsMeasurement> {
+  // PostgreSQL: one node on a fresh schema (dropped afterwards), no Redis.
+  const isolation =
+    target.kind === 'parley' && target.store === 'postgres' ? await isolate() : null;
   const server =
-    target.kind === 'bare' ? await startBare() : await startParley({ store: target.store });
+    target.kind === 'bare'
+      ? await startBare()
+      : await startParley({
+          store: target.store,
+          ...(isolation ? { postgresUrl: isolation.databaseUrl } : {}),
+        });
   const load = await startLoadGenerator();
   try {
     const { tokens, directIds } = await server.request<SeededUsers>('seedUsers', {
@@ -84,6 +93,7 @@ export async function measureManyDms(
     await load.stop();
     await server.stop();
     server.cleanup();
+    await isolation?.drop();
   }
 }
 
@@ -96,6 +106,13 @@ export async function runManyDms(
   const bare = await measureManyDms({ kind: 'bare' }, profile);
   const rows: Row[] = [];
   for (const store of profile.stores) {
+    if (store === 'postgres') {
+      const unavailable = await servicesUnavailable();
+      if (unavailable) {
+        rows.push(skippedRow(`many DMs (${store} store)`, size, 'msg/s', unavailable));
+        continue;
+      }
+    }
     log(`many DMs: Parley (${store} store), ${profile.people} people`);
     const parley = await measureManyDms({ kind: 'parley', store }, profile);
     const failed = parley.saturated.failed;
