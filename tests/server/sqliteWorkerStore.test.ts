@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../server/store/sqlite/migrations.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
 import { SqliteWorkerStore } from '../../server/store/sqlite/workerStore.ts';
 import type { Store } from '../../server/store/types.ts';
@@ -183,6 +184,22 @@ describe('SqliteWorkerStore', () => {
     expect((await reopened.getConversation(room.id))?.memberIds).toEqual(['b', 'c']);
     expect(await reopened.getSendCount(room.id, 'a')).toBe(3);
     await reopened.close();
+  });
+
+  it('refuses to open a database written by a newer Parley, the error named as the worker threw it', async () => {
+    const file = tempFile();
+    await SqliteStore.open(file).close();
+    const db = new DatabaseSync(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      latestSchemaVersion + 1,
+      'from the future',
+      0,
+    );
+    db.close();
+    await expect(SqliteWorkerStore.open(file)).rejects.toMatchObject({
+      name: 'SchemaTooNewError',
+      message: expect.stringContaining('newer than this Parley knows'),
+    });
   });
 
   it('drains on close: what was posted before close() is committed', async () => {
