@@ -4,7 +4,7 @@
 // worker dies, and lose nothing it acknowledged when the process is killed mid-commit.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -200,6 +200,35 @@ describe('SqliteWorkerStore', () => {
       name: 'SchemaTooNewError',
       message: expect.stringContaining('newer than this Parley knows'),
     });
+  });
+
+  it('truncates the WAL itself between batches once it passes its page limit', async () => {
+    const store = await SqliteWorkerStore.open(tempFile(), {
+      checkpointPages: 20,
+      checkpointEveryMs: 20,
+    });
+    await store.createConversation({
+      id: 'room',
+      kind: 'group',
+      title: 'Room',
+      memberIds: ['a'],
+      createdAt: 1,
+    });
+    const text = 'a long enough message to fill WAL pages quickly. '.repeat(20);
+    for (let wave = 0; wave < 20; wave += 1) {
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.appendSystemMessage({ conversationId: 'room', authorId: 'x', text, sentAt: wave }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const stats = await store.stats();
+    expect(stats.checkpoints).toBeGreaterThan(0);
+    // SQLite's own checkpoint (at 1,000 pages by default) is off: the WAL stays near the limit.
+    expect(statSync(`${store.file}-wal`).size / 4096).toBeLessThan(200);
+    expect((await store.listMessages('room', { limit: 500 })).messages).toHaveLength(200);
+    await store.close();
   });
 
   it('drains on close: what was posted before close() is committed', async () => {

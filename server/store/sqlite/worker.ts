@@ -181,6 +181,9 @@ async function drain(): Promise<void> {
     replies = batch.map((call) => ({ id: call.id, error: failure }));
   }
   port?.postMessage({ kind: 'replies', replies } satisfies WorkerMessage);
+  // Under a steady stream of calls the timer may keep finding a batch due: check here too,
+  // after this batch's replies have left and before the next batch begins.
+  if (performance.now() - lastCheckpointCheck >= config.checkpointEveryMs) checkpointIfLarge();
   finishIfClosing();
 }
 
@@ -207,9 +210,15 @@ function walBytes(): number {
   }
 }
 
-/** Truncates the WAL once it is large, between batches (a batch waits for it, a commit not). */
+let lastCheckpointCheck = performance.now();
+
+/**
+ * Truncates the WAL once it is large, never inside a batch: called by the timer when no batch
+ * runs and by drain between batches (the next batch waits for it; no commit acks wait on does).
+ */
 function checkpointIfLarge(): void {
-  if (scheduled || closing || queue.length > 0) return;
+  if (closing) return;
+  lastCheckpointCheck = performance.now();
   if (walBytes() / pageSize <= config.checkpointPages) return;
   const started = performance.now();
   try {
