@@ -1,7 +1,8 @@
 // The baseline: bare Socket.IO doing the least a chat server must do, with Parley's event
-// names so the load generator drives both alike. A token in the handshake joins the one room
-// (no lookup), `sendMessage` is acknowledged with an echo and broadcast to the room as
-// `channelUpdate`: no validation, no store, no rooms per user, default Socket.IO options.
+// names so the load generator drives both alike. A token in the handshake joins the one group
+// room and its own DM room (no lookup), `sendMessage` is acknowledged with an echo and
+// broadcast to the room it names as `channelUpdate`: no validation, no store, default
+// Socket.IO options.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -14,6 +15,8 @@ export interface BareServerInfo {
 }
 
 const groupId = 'bare-group';
+/** Each token's own DM (Parley's seeded people each have one with Vegeta). */
+const directIdOf = (token: string) => `dm-${token}`;
 const httpServer = http.createServer((_request, response) => {
   response.statusCode = 404;
   response.end();
@@ -21,10 +24,12 @@ const httpServer = http.createServer((_request, response) => {
 const io = new Server(httpServer, { serveClient: false });
 
 io.on('connection', (socket) => {
-  if (typeof socket.handshake.auth?.token === 'string') socket.join(groupId);
+  const token: unknown = socket.handshake.auth?.token;
+  if (typeof token === 'string') socket.join([groupId, directIdOf(token)]);
   socket.on('sendMessage', (payload: Record<string, unknown>, ack: (reply: unknown) => void) => {
     const message = { ...payload, sentAt: Date.now() };
-    io.to(groupId).emit('channelUpdate', { message });
+    const room = typeof payload.conversationId === 'string' ? payload.conversationId : groupId;
+    io.to(room).emit('channelUpdate', { message });
     ack({ ok: true, message });
   });
 });
@@ -45,9 +50,10 @@ serveParent(
     // driven through the same calls.
     seedUsers: ({ count }: { count: number }) => {
       const tokens = Array.from({ length: count }, () => `bare-${(issued += 1)}`);
-      return { tokens, userIds: tokens };
+      return { tokens, userIds: tokens, directIds: tokens.map(directIdOf) };
     },
     memory: () => measureMemoryAfterGc(),
+    cpu: () => process.cpuUsage(),
     connections: () => io.engine.clientsCount,
   },
   { url: `http://127.0.0.1:${port}`, groupId } satisfies BareServerInfo,

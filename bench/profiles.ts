@@ -1,6 +1,7 @@
 // Sizes and durations of each kind of run. The full run is what docs/benchmarks.md publishes;
 // quick keeps every figure but shortens and trims it; smoke only proves everything still runs.
 import type { ClusterProfile } from './suites/cluster.ts';
+import type { ManyDmsProfile } from './suites/manyDms.ts';
 import type { RendererProfile } from './suites/renderer.ts';
 import type { SearchProfile } from './suites/search.ts';
 import type { LoadProfile } from './suites/serverLoad.ts';
@@ -9,6 +10,7 @@ export type ProfileName = 'full' | 'quick' | 'smoke';
 
 export interface Profile {
   load: LoadProfile;
+  manyDms: ManyDmsProfile;
   payloadMembers: number[];
   cluster: ClusterProfile;
   renderer: RendererProfile;
@@ -42,9 +44,22 @@ const fullLoad: LoadProfile = {
   stores: ['memory', 'sqlite'],
 };
 
+/**
+ * Issue 17's many-DMs workload: 1,000 people, one send in flight each (about 2 minutes). SQLite
+ * as the server runs it (a worker, group commit) and as it ran before, on the event loop, and
+ * one PostgreSQL node (skipped when the services do not answer).
+ */
+const fullManyDms: ManyDmsProfile = {
+  people: 1000,
+  warmupMs: 2_000,
+  durationMs: 8_000,
+  stores: ['memory', 'sqlite', 'sqlite-event-loop', 'postgres'],
+};
+
 export const profiles: Record<ProfileName, Profile> = {
   full: {
     load: fullLoad,
+    manyDms: fullManyDms,
     payloadMembers: [100, 1000],
     cluster: { ...fullLoad, clients: 1000, nodeCounts: [1, 2, 3] },
     renderer: {
@@ -63,6 +78,12 @@ export const profiles: Record<ProfileName, Profile> = {
       durationMs: 4_000,
       saturateMs: 3_000,
       stores: ['memory'],
+    },
+    manyDms: {
+      ...fullManyDms,
+      warmupMs: 1_000,
+      durationMs: 4_000,
+      stores: ['memory', 'sqlite', 'sqlite-event-loop'],
     },
     payloadMembers: [1000],
     cluster: {
@@ -91,6 +112,7 @@ export const profiles: Record<ProfileName, Profile> = {
       saturateMs: 1_000,
       stores: ['memory', 'sqlite'],
     },
+    manyDms: { people: 50, warmupMs: 300, durationMs: 1_000, stores: ['memory', 'sqlite'] },
     payloadMembers: [],
     cluster: {
       ...fullLoad,

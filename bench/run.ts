@@ -12,6 +12,7 @@ import {
   writeResults,
 } from './lib/rows.ts';
 import { runCluster } from './suites/cluster.ts';
+import { runManyDms } from './suites/manyDms.ts';
 import { runModelTests } from './suites/modelTests.ts';
 import { runPayload } from './suites/payload.ts';
 import { profiles, type ProfileName } from './profiles.ts';
@@ -20,11 +21,12 @@ import { runSearch } from './suites/search.ts';
 import { runServerLoad } from './suites/serverLoad.ts';
 import { judgeTargets } from './targets.ts';
 
-const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer|search]
+const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|renderer|search|dms]
   (none)     the full run: the figures docs/benchmarks.md publishes
   --quick    smaller durations and sizes, under 3 minutes on 2 cores
   --smoke    with --quick in CI: fails only on a crash, writes smoke.tmp.json
-  --only x   just the server part, the renderer part, or message search (a part of server)`;
+  --only x   just the server part, the renderer part, or one part of server: message search
+             or the many-DMs workload (dms)`;
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +40,7 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const parts = ['server', 'renderer', 'search'];
+const parts = ['server', 'renderer', 'search', 'dms'];
 if (values.only !== undefined && !parts.includes(values.only)) {
   console.error(usage);
   process.exit(2);
@@ -66,6 +68,11 @@ const server: Row[] = [];
 const renderer: Row[] = [];
 if (values.only === undefined || values.only === 'server') {
   server.push(...(await guarded('server load', () => runServerLoad(profile.load, log))));
+}
+if (values.only === undefined || values.only === 'server' || values.only === 'dms') {
+  server.push(...(await guarded('many DMs', () => runManyDms(profile.manyDms, log))));
+}
+if (values.only === undefined || values.only === 'server') {
   server.push(
     ...(await guarded('channelUpdate payload', () =>
       runPayload(profile.load.stores, profile.payloadMembers, log),
@@ -73,7 +80,7 @@ if (values.only === undefined || values.only === 'server') {
   );
   server.push(...(await guarded('cluster', () => runCluster(profile.cluster, log))));
 }
-if (values.only !== 'renderer') {
+if (values.only !== 'renderer' && values.only !== 'dms') {
   server.push(...(await guarded('message search', () => runSearch(profile.search, log))));
 }
 if (values.only === undefined || values.only === 'renderer') {

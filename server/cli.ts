@@ -10,7 +10,7 @@ import { redactUrl } from './redactUrl.ts';
 import { createConsoleLogger } from './logger.ts';
 import { MemoryStore } from './store/memory.ts';
 import { databaseFileIn, defaultDataDir } from './store/sqlite/location.ts';
-import { SqliteStore } from './store/sqlite/store.ts';
+import { SqliteWorkerStore } from './store/sqlite/workerStore.ts';
 import type { Store } from './store/types.ts';
 
 const usage = `usage: npm run server -- (--code-webhook <url> | --dev-codes) [--port <n>] [--host <h>]
@@ -158,10 +158,19 @@ function parseCli(argv: string[]): CliOptions {
   };
 }
 
-function openStore(dataDir: string | null): Store {
+/**
+ * SQLite runs on a worker thread with group commit (workerStore.ts). If that worker dies, every
+ * call fails: the process exits so a supervisor restarts it, and clients resend (idempotently).
+ */
+async function openStore(dataDir: string | null): Promise<Store> {
   if (dataDir === null) return new MemoryStore();
   try {
-    return SqliteStore.open(databaseFileIn(dataDir));
+    return await SqliteWorkerStore.open(databaseFileIn(dataDir), {
+      onFailure: (error) => {
+        process.stderr.write(`parley server: the data store failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    });
   } catch (error) {
     process.stderr.write(
       `parley server: cannot open the data folder ${dataDir}: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -195,7 +204,7 @@ async function openClusterNode(postgresUrl: string, options: CliOptions) {
 const options = parseCli(process.argv.slice(2));
 const clusterNode =
   options.postgresUrl === null ? null : await openClusterNode(options.postgresUrl, options);
-const store = clusterNode?.store ?? openStore(options.dataDir);
+const store = clusterNode?.store ?? (await openStore(options.dataDir));
 const clusterOptions: Partial<ChatServerOptions> = clusterNode?.serverOptions ?? {};
 const server = await createChatServer({
   port: options.port,

@@ -234,6 +234,69 @@ async function saturate(params: SaturateParams): Promise<SaturateResult> {
   };
 }
 
+export interface SaturateEachParams {
+  /** Client i sends into conversationIds[i] (its own DM). */
+  conversationIds: string[];
+  durationMs: number;
+}
+
+export interface SaturateEachResult {
+  /** Sends acknowledged ok, per second of the run. */
+  messagesPerSecond: number;
+  /** Send -> ack of the acknowledged sends (a stalled commit shows in the tail). */
+  ack: LatencySummary;
+  acked: number;
+  failed: number;
+  seconds: number;
+}
+
+/**
+ * Closed loop over many conversations: every client keeps one send in flight into its own
+ * conversation for `durationMs`. Only acks are counted: the other member of each DM is a bot
+ * with no connection, so there is nothing to deliver (the sender's own copy is ignored).
+ */
+async function saturateEach(params: SaturateEachParams): Promise<SaturateEachResult> {
+  resetRun();
+  let acked = 0;
+  let failed = 0;
+  const acks = new SampleBuffer();
+  const started = performance.now();
+  const deadline = started + params.durationMs;
+  const lane = async (client: Client, conversationId: string) => {
+    let sends = 0;
+    while (performance.now() < deadline) {
+      sends += 1;
+      const sentAt = performance.now();
+      const ok = await client.socket
+        .timeout(30_000)
+        .emitWithAck('sendMessage', {
+          conversationId,
+          text: 'Benchmark message: how is the gravity room holding up today?',
+          clientMessageId: `e${runCounter}-${client.index}-${sends}`,
+        })
+        .then(
+          (ack: { ok?: boolean }) => ack?.ok === true,
+          () => false,
+        );
+      if (ok) {
+        acked += 1;
+        acks.push(performance.now() - sentAt);
+      } else failed += 1;
+    }
+  };
+  await Promise.all(
+    clients.map((client, index) => lane(client, params.conversationIds[index] ?? '')),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    messagesPerSecond: acked / seconds,
+    ack: summarize(acks.values()),
+    acked,
+    failed,
+    seconds,
+  };
+}
+
 /** Wire bytes of the `channelUpdate` frame a member receives for one message. */
 async function channelUpdateBytes({
   conversationId,
@@ -269,4 +332,7 @@ function disconnect(): number {
   return count;
 }
 
-serveParent({ connect, fixedLoad, saturate, channelUpdateBytes, disconnect }, { pid: process.pid });
+serveParent(
+  { connect, fixedLoad, saturate, saturateEach, channelUpdateBytes, disconnect },
+  { pid: process.pid },
+);

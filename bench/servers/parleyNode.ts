@@ -22,6 +22,8 @@ export interface ParleyNodeInfo {
 export interface SeededUsers {
   tokens: string[];
   userIds: string[];
+  /** Each person's DM with Vegeta, as onboarding creates it. */
+  directIds: string[];
 }
 
 const { values } = parseArgs({
@@ -71,6 +73,7 @@ let seededSoFar = 0;
 async function seedUsers({ count }: { count: number }): Promise<SeededUsers> {
   const tokens: string[] = [];
   const userIds: string[] = [];
+  const directIds: string[] = [];
   for (let index = 0; index < count; index += 1) {
     seededSoFar += 1;
     const number = seededSoFar;
@@ -82,7 +85,7 @@ async function seedUsers({ count }: { count: number }): Promise<SeededUsers> {
       phone: `+1555${String(number).padStart(7, '0')}`,
       createdAt: systemClock.now(),
     });
-    await welcomeNewUser(store, systemClock, user);
+    const { direct } = await welcomeNewUser(store, systemClock, user);
     const token = createToken();
     const now = systemClock.now();
     await store.createSession({
@@ -94,8 +97,9 @@ async function seedUsers({ count }: { count: number }): Promise<SeededUsers> {
     });
     tokens.push(token);
     userIds.push(user.id);
+    directIds.push(direct.id);
   }
-  return { tokens, userIds };
+  return { tokens, userIds, directIds };
 }
 
 /** History written by the group's characters, as if the conversation had run for a while. */
@@ -171,6 +175,11 @@ serveParent(
     seedHistory,
     seedConversations,
     memory: () => measureMemoryAfterGc(),
+    // The whole process (every thread, a store's worker included), user + system.
+    cpu: () => process.cpuUsage(),
+    // Group commit's counters (SqliteWorkerStore only): calls, commits, checkpoints.
+    storeStats: () =>
+      'stats' in store && typeof store.stats === 'function' ? store.stats() : null,
     connections: () => server.io.engine.clientsCount,
   },
   { url: server.url, groupId: groupConversation.id } satisfies ParleyNodeInfo,

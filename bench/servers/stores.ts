@@ -1,14 +1,17 @@
 // The store a bench node runs on: in memory, SQLite (a fresh file), or a PostgreSQL cluster
 // node (with Redis fan-out when a Redis URL is given), each opened the way the CLI opens it.
+// 'sqlite-event-loop' is SqliteStore as the CLI ran it before group commit (issue 17): every
+// transaction and its fsync on the event loop, kept to measure the two side by side.
 import { systemClock } from '../../server/clock.ts';
 import type { Logger } from '../../server/logger.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
 import { SqliteStore } from '../../server/store/sqlite/store.ts';
+import { SqliteWorkerStore } from '../../server/store/sqlite/workerStore.ts';
 import type { Store } from '../../server/store/types.ts';
 import type { ChatServerOptions } from '../../server/chatServer.ts';
 import { benchRateLimits } from './limits.ts';
 
-export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+export type StoreKind = 'memory' | 'sqlite' | 'sqlite-event-loop' | 'postgres';
 
 export interface StoreLocation {
   dataFile?: string | undefined;
@@ -38,9 +41,13 @@ export async function openBenchStore(
         close: () => store.close(),
       };
     }
-    case 'sqlite': {
+    case 'sqlite':
+    case 'sqlite-event-loop': {
       if (!location.dataFile) throw new Error('the SQLite store needs --data <file>');
-      const store = SqliteStore.open(location.dataFile);
+      const store =
+        kind === 'sqlite'
+          ? await SqliteWorkerStore.open(location.dataFile)
+          : SqliteStore.open(location.dataFile);
       return {
         store,
         serverOptions: { rateLimits: benchRateLimits() },

@@ -251,6 +251,7 @@ async function openPostgres(
 const labels: Record<StoreKind, string> = {
   memory: 'memory store',
   sqlite: 'SQLite store',
+  'sqlite-event-loop': 'SQLite store on the event loop',
   postgres: 'PostgreSQL store',
 };
 

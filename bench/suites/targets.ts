@@ -24,7 +24,7 @@ export async function startParley(
 ): Promise<BenchChild<ParleyNodeInfo> & { cleanup(): void }> {
   const args = ['--store', target.store];
   let dataDir: string | undefined;
-  if (target.store === 'sqlite') {
+  if (target.store === 'sqlite' || target.store === 'sqlite-event-loop') {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
     args.push('--data', path.join(dataDir, 'parley.sqlite'));
   }

@@ -1,6 +1,7 @@
 // The SQLite Store (node:sqlite, built into Node and Electron: no native build). Every write
 // commits before its promise resolves, and with WAL + synchronous=FULL a commit is on disk, so
-// whatever the server acknowledged survives kill -9 and power loss.
+// whatever the server acknowledged survives kill -9 and power loss. SqliteWorkerStore
+// (workerStore.ts) runs this store on a worker thread in batch mode: many calls, one commit.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -178,6 +179,8 @@ export class SqliteStore implements Store {
   readonly file: string;
   #db: DatabaseSync;
   #statements = new Map<string, StatementSync>();
+  /** Inside beginBatch..commitBatch: each transaction is a savepoint of the batch's one. */
+  #batching = false;
 
   /** Opens (creating the folder and file if needed) and migrates the database at `file`. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -877,6 +880,54 @@ export class SqliteStore implements Store {
     if (this.#db.isOpen) this.#db.close();
   }
 
+  /**
+   * Group commit (the worker of SqliteWorkerStore): one transaction holds many calls, each run
+   * with `inBatch`, and one commitBatch makes them all durable with one fsync. Nothing a call
+   * returned may be acknowledged before commitBatch has returned.
+   */
+  beginBatch(): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#batching = true;
+  }
+
+  /**
+   * One call of a batch in its own savepoint: if it throws, what it wrote is rolled back and
+   * the batch goes on. The call must do all its work synchronously (every method here does: the
+   * promise only carries the result), so no other call interleaves with it.
+   */
+  async inBatch<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.#batching) throw new Error('inBatch outside beginBatch');
+    // SQLite ends the whole transaction on some errors (disk full, I/O): the batch is lost.
+    if (!this.#db.isTransaction) throw new Error("the batch's transaction was rolled back");
+    this.#db.exec('SAVEPOINT call');
+    try {
+      const result = await call();
+      this.#db.exec('RELEASE call');
+      return result;
+    } catch (error) {
+      this.#rollBackTo('call');
+      throw error;
+    }
+  }
+
+  /** The batch's one COMMIT; if it fails, the whole batch is rolled back and it throws. */
+  commitBatch(): void {
+    this.#batching = false;
+    if (!this.#db.isTransaction) throw new Error("the batch's transaction was rolled back");
+    try {
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs `sql` (the worker's PRAGMAs and checkpoints) outside any batch, returning its rows. */
+  maintenance(sql: string): Row[] {
+    if (this.#batching) throw new Error('maintenance inside a batch');
+    return this.#db.prepare(sql).all() as Row[];
+  }
+
   #sendCount(conversationId: string, senderId: string): number {
     const row = this.#get(
       'SELECT count FROM send_counts WHERE conversation_id = ? AND sender_id = ?',
@@ -981,8 +1032,22 @@ export class SqliteStore implements Store {
     return this.#readMessage(conversationId, message.id, null) ?? message;
   }
 
-  /** BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot interleave. */
+  /**
+   * BEGIN IMMEDIATE takes the write lock up front, so a read-then-write cannot interleave. In a
+   * batch the lock is already the batch's: a savepoint, so a failing call undoes only itself.
+   */
   #transaction<T>(work: () => T): T {
+    if (this.#batching) {
+      this.#db.exec('SAVEPOINT work');
+      try {
+        const result = work();
+        this.#db.exec('RELEASE work');
+        return result;
+      } catch (error) {
+        this.#rollBackTo('work');
+        throw error;
+      }
+    }
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -992,6 +1057,13 @@ export class SqliteStore implements Store {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Undoes a savepoint's writes and ends it (ROLLBACK TO alone would leave it open). */
+  #rollBackTo(savepoint: string): void {
+    if (!this.#db.isTransaction) return;
+    this.#db.exec(`ROLLBACK TO ${savepoint}`);
+    this.#db.exec(`RELEASE ${savepoint}`);
   }
 
   #statement(sql: string): StatementSync {
