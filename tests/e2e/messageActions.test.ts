@@ -59,7 +59,9 @@ describe('message actions between two people', () => {
     const edited = bubble(krillin, 'Ada Lovelace', 'Nice one, Krillin');
     await wait(edited);
     await wait(edited.getByText('edited', { exact: true }));
-    // The draft was kept aside while editing: the composer is empty again.
+    // Once Ada's own answer is in, the edit ends; the draft was kept aside while editing: the
+    // composer is empty again.
+    await wait(ada.getByRole('status', { name: 'Editing message' }), 'detached');
     await expect(composer(ada).inputValue()).resolves.toBe('');
 
     // A reaction from the picker; Krillin hears who reacted; the chip takes it back.

@@ -38,6 +38,7 @@
 //   reactToMessage request awaits its answer; failed <-> the "Message action failed" alert
 //   (`changeError`).
 import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent, { PointerEventsCheckLevel } from '@testing-library/user-event';
 import type { EventObject, StateValue } from 'xstate';
 import type { SocketCommand } from '../../../machines/system.ts';
 import type { ConversationsAndUsers, Message } from '../../../server/protocol.ts';
@@ -154,8 +155,22 @@ const toolbarButton = (seq: number, name: string) =>
     { name },
   );
 
+/**
+ * The toolbar takes the pointer only while its message is hovered (CSS `:hover`, which jsdom
+ * does not apply): the user hovers first, so its buttons are pressed without user-event's
+ * pointer-events check. The e2e tests press them in Chromium, where the check is the browser's.
+ */
+const hovering = userEvent.setup({
+  delay: null,
+  pointerEventsCheck: PointerEventsCheckLevel.Never,
+});
+async function pressInToolbar(seq: number, name: string): Promise<void> {
+  await hovering.hover(article(seq));
+  await hovering.click(toolbarButton(seq, name));
+}
+
 async function fromMenu(world: World, seq: number, item: string): Promise<void> {
-  await world.user.click(toolbarButton(seq, 'More actions'));
+  await pressInToolbar(seq, 'More actions');
   await world.user.click(await screen.findByRole('menuitem', { name: item }));
 }
 
@@ -226,7 +241,7 @@ async function perform(world: World, event: EventObject & Record<string, unknown
     case 'reply.started': {
       if (covered) return direct('the dialog covers the log');
       count('reply.started: the Reply button of the message');
-      await world.user.click(toolbarButton((event.quote as { seq: number }).seq, 'Reply'));
+      await pressInToolbar((event.quote as { seq: number }).seq, 'Reply');
       return;
     }
     case 'edit.started': {
@@ -244,7 +259,7 @@ async function perform(world: World, event: EventObject & Record<string, unknown
     case 'reaction.chosen': {
       if (covered) return direct('the dialog covers the log');
       count('reaction.chosen: React, then the emoji');
-      await world.user.click(toolbarButton(seqOf(event.messageId), 'React'));
+      await pressInToolbar(seqOf(event.messageId), 'React');
       await world.user.click(
         await screen.findByRole('menuitem', { name: `React with ${event.emoji as string}` }),
       );

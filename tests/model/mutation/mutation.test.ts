@@ -72,9 +72,9 @@ describe('mutation testing of outgoingMessage', () => {
     for (const machineModel of Object.values(models)) {
       const planned = new Map(planMutants(machineModel).map((m) => [m.description, m]));
       for (const description of Object.keys(machineModel.equivalentMutants ?? {})) {
-        expect(planned.has(description), description).toBe(true);
+        expect([description, planned.has(description)]).toEqual([description, true]);
         const result = runMutant(machineModel, baseline, planned.get(description)!);
-        expect(result.status, description).toBe('equivalent');
+        expect([description, result.status]).toEqual([description, 'equivalent']);
       }
     }
   });
