@@ -32,9 +32,12 @@ export async function startParley(
   if (target.redisUrl) args.push('--redis', target.redisUrl);
   if (target.redisKeyPrefix) args.push('--redis-prefix', target.redisKeyPrefix);
   if (target.staticDir) args.push('--static', target.staticDir);
+  // PARLEY_BENCH_CPU_PROF=<dir>: each Parley node writes a V8 CPU profile there when it stops
+  // (open it in Chrome DevTools' Performance panel), for the profile findings in benchmarks.md.
+  const profileDir = process.env.PARLEY_BENCH_CPU_PROF;
   const child = await startChild<ParleyNodeInfo>('servers/parleyNode.ts', {
     args,
-    execArgv: gcFlags,
+    execArgv: profileDir ? [...gcFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : gcFlags,
   });
   return {
     ...child,

@@ -23,7 +23,7 @@ import {
 import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf } from '../bots.ts';
 import { advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
-import { authorTurnsFor, conversationsAndUsersOf, fitPage, summaryOf } from '../views.ts';
+import { authorTurnsFor, conversationsAndUsersOf, fitPage } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
 
@@ -70,17 +70,37 @@ export async function broadcastChannelUpdate(
   message: Message | null,
 ): Promise<void> {
   const { store } = context;
-  const last = await store.getLastMessage(conversation.id);
-  const hiderLists = await Promise.all(
-    [...new Set([last?.id, message?.id, last?.replyTo?.messageId, message?.replyTo?.messageId])]
-      .filter((id): id is string => id !== undefined)
-      .map((id) => store.listHidersOf(conversation.id, id)),
+  const hidersOf = (ids: (string | undefined)[]) =>
+    Promise.all(
+      ids
+        .filter((id): id is string => id !== undefined)
+        .map((id) => store.listHidersOf(conversation.id, id)),
+    );
+  // Asked together (one store round trip, one batch of the SQLite worker): the preview is
+  // nearly always the message itself, whose hiders are asked beside it; another preview's
+  // (a later message stored meanwhile) are asked after.
+  const ownIds = [message?.id, message?.replyTo?.messageId];
+  const [last, ownHiders, drafting] = await Promise.all([
+    store.getLastMessage(conversation.id),
+    hidersOf(ownIds),
+    context.drafting.drafting(conversation.id),
+  ]);
+  const previewIds = [last?.id, last?.replyTo?.messageId].filter(
+    (id) => id !== undefined && !ownIds.includes(id),
   );
+  const hiderLists = [...ownHiders, ...(await hidersOf(previewIds))];
   // Only current members: a former member's windows hear nothing more of it.
   const hiders = [...new Set(hiderLists.flat())].filter((id) =>
     conversation.memberIds.includes(id),
   );
-  const summary = await summaryOf(context, conversation);
+  // The summary as summaryOf makes it, from the reads above (not a second read of the preview).
+  const summary = {
+    id: conversation.id,
+    kind: conversation.kind,
+    title: conversation.title,
+    lastMessage: last,
+    drafting,
+  };
   context.io
     .to(conversationRoom(conversation.id))
     .except(hiders.map(userRoom))

@@ -92,8 +92,11 @@ export class MemoryStore implements Store {
   #avatarImages = new Map<string, AvatarImage>();
   /** Sorted pair `${a}\n${b}` -> the pair's direct conversation id. */
   #directByPair = new Map<string, string>();
-  /** `${conversationId}\n${userId}` -> position. */
-  #positions = new Map<string, MemberPosition>();
+  /**
+   * conversationId -> userId -> position: a conversation's positions are read on every send
+   * (the receipt watermarks), so they are found by conversation, not by scanning them all.
+   */
+  #positions = new Map<string, Map<string, MemberPosition>>();
   /** Members who muted a conversation, as `<conversationId>\n<userId>`. */
   #muted = new Set<string>();
   /**
@@ -252,7 +255,7 @@ export class MemoryStore implements Store {
   async removeMember(conversationId: string, userId: string): Promise<StoredConversation> {
     const conversation = this.#requireConversation(conversationId);
     conversation.memberIds = conversation.memberIds.filter((id) => id !== userId);
-    this.#positions.delete(`${conversationId}\n${userId}`);
+    this.#positions.get(conversationId)?.delete(userId);
     this.#muted.delete(`${conversationId}\n${userId}`);
     return copy(conversation);
   }
@@ -281,18 +284,19 @@ export class MemoryStore implements Store {
     userId: string,
     to: { deliveredSeq?: number; readSeq?: number },
   ): Promise<{ position: MemberPosition; changed: boolean }> {
-    const key = `${conversationId}\n${userId}`;
-    const before = this.#positions.get(key) ?? { userId, deliveredSeq: -1, readSeq: -1 };
+    let positions = this.#positions.get(conversationId);
+    if (!positions) this.#positions.set(conversationId, (positions = new Map()));
+    const before = positions.get(userId) ?? { userId, deliveredSeq: -1, readSeq: -1 };
     const readSeq = Math.max(before.readSeq, to.readSeq ?? -1);
     const deliveredSeq = Math.max(before.deliveredSeq, to.deliveredSeq ?? -1, readSeq);
     const position = { userId, deliveredSeq, readSeq };
     const changed = readSeq !== before.readSeq || deliveredSeq !== before.deliveredSeq;
-    if (changed) this.#positions.set(key, position);
+    if (changed) positions.set(userId, position);
     return { position: copy(position), changed };
   }
 
   async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
-    const position = this.#positions.get(`${conversationId}\n${userId}`);
+    const position = this.#positions.get(conversationId)?.get(userId);
     return position ? copy(position) : { userId, deliveredSeq: -1, readSeq: -1 };
   }
 
@@ -313,10 +317,8 @@ export class MemoryStore implements Store {
   }
 
   async listPositions(conversationId: string): Promise<MemberPosition[]> {
-    const prefix = `${conversationId}\n`;
-    return [...this.#positions.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([, position]) => copy(position))
+    return [...(this.#positions.get(conversationId)?.values() ?? [])]
+      .map((position) => copy(position))
       .sort((a, b) => compare(a.userId, b.userId));
   }
 
