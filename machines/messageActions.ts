@@ -4,7 +4,8 @@
 // - composer: idle, replying (the composer shows the quoted message; the next send answers it),
 //   or editing one of the user's own messages (the composer holds the new text, the draft is kept
 //   aside): writing -> saving -> back to idle, or refused with the server's reason and the text
-//   kept, to fix and save again or cancel. Escape cancels a reply or an edit.
+//   kept, to fix and save again or cancel. Escape cancels a reply or an edit (not while the edit
+//   is saving: it is on its way); the message being deleted, here or elsewhere, ends either.
 // - change: idle, confirmingDelete (the dialog: for me, or for everyone where the server would
 //   allow it), deleting, reacting, or failed with the server's reason until dismissed.
 // Each request carries a number: an answer to any other (a request overtaken by a later one, or
