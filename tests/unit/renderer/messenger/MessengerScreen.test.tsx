@@ -176,6 +176,28 @@ describe('MessengerScreen', () => {
     expect(document.activeElement).toBe(more);
   });
 
+  it('Up edits the last message only once the server has it: never the one before (issue 16)', async () => {
+    const { server, list } = await renderSynced();
+    await openConversation(list, 'Capsule Corp');
+    const field = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    await userEvent.type(field, 'Still on its way{Enter}');
+    expect(server.sent('sendMessage')).toHaveLength(1);
+    // On its way (no ack yet): Up does nothing, rather than edit "After me." before it.
+    await userEvent.type(field, '{ArrowUp}');
+    expect(screen.queryByRole('status', { name: 'Editing message' })).toBeNull();
+    act(() => {
+      server.accept(server.sent('sendMessage')[0]!.clientMessageId, me.id, {
+        id: groupId,
+        kind: 'group',
+        title: 'Capsule Corp',
+        drafting: [],
+      });
+    });
+    await userEvent.type(field, '{ArrowUp}');
+    expect(screen.getByRole('status', { name: 'Editing message' })).toBeTruthy();
+    expect(field.value).toBe('Still on its way');
+  });
+
   it('shows edits, reactions, replies and deletions as the server pushes them, and leaves out what the user deleted for themselves (issue 16)', async () => {
     const { server, list } = await renderSynced();
     const log = await openConversation(list, 'Capsule Corp');
