@@ -29,12 +29,25 @@ export async function summaryOf(
   conversation: StoredConversation,
   viewerId?: string,
 ): Promise<ConversationSummary> {
+  return summaryFrom(
+    conversation,
+    await context.store.getLastMessage(conversation.id, viewerId),
+    await context.drafting.drafting(conversation.id),
+  );
+}
+
+/** The summary from its preview and who is drafting, already read. */
+export function summaryFrom(
+  conversation: StoredConversation,
+  lastMessage: ConversationSummary['lastMessage'],
+  drafting: ConversationSummary['drafting'],
+): ConversationSummary {
   return {
     id: conversation.id,
     kind: conversation.kind,
     title: conversation.title,
-    lastMessage: await context.store.getLastMessage(conversation.id, viewerId),
-    drafting: await context.drafting.drafting(conversation.id),
+    lastMessage,
+    drafting,
   };
 }
 

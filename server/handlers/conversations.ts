@@ -23,7 +23,7 @@ import {
 import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf } from '../bots.ts';
 import { advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
-import { authorTurnsFor, conversationsAndUsersOf, fitPage } from '../views.ts';
+import { authorTurnsFor, conversationsAndUsersOf, fitPage, summaryFrom } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError } from '../protocol.ts';
 
@@ -93,18 +93,12 @@ export async function broadcastChannelUpdate(
   const hiders = [...new Set(hiderLists.flat())].filter((id) =>
     conversation.memberIds.includes(id),
   );
-  // The summary as summaryOf makes it, from the reads above (not a second read of the preview).
-  const summary = {
-    id: conversation.id,
-    kind: conversation.kind,
-    title: conversation.title,
-    lastMessage: last,
-    drafting,
-  };
+  // From the reads above: not a second read of the preview.
+  const summary = summaryFrom(conversation, last, drafting);
   context.io
     .to(conversationRoom(conversation.id))
     .except(hiders.map(userRoom))
-    .emit(Events.channelUpdate, { conversation: { ...summary, lastMessage: last }, message });
+    .emit(Events.channelUpdate, { conversation: summary, message });
   for (const hiderId of hiders) {
     const [lastMessage, theirs] = await Promise.all([
       store.getLastMessage(conversation.id, hiderId),
