@@ -4,11 +4,15 @@
 // commit), so 1,000 sends in flight cost a few fsyncs, not 1,000, and the event loop never waits
 // on a disk. A reply comes only after the transaction holding its call is durable.
 import { Worker } from 'node:worker_threads';
+import type { Message } from '../../protocol.ts';
 import type {
   AppendResult,
+  MemberPosition,
   MessageChangeResult,
   MessageDeletion,
   MessageEdit,
+  MessageHide,
+  NewSystemMessage,
   NewUserMessage,
   Store,
   StoredConversation,
@@ -40,6 +44,8 @@ type Result<K extends Method> = Awaited<ReturnType<Store[K]>>;
 interface Pending {
   resolve(reply: WorkerReply): void;
   reject(error: Error): void;
+  /** Updates what this store remembers, as the reply arrives (replies come in run order). */
+  apply?: ((value: unknown) => void) | undefined;
 }
 
 /** An error as thrown in the worker: its message and name (and the worker's stack) kept. */
@@ -53,6 +59,16 @@ function revive(serialized: SerializedError): Error {
 /** Send counts and conversations remembered (hot reads of every send), before starting over. */
 const sendCountsKept = 100_000;
 const conversationsKept = 100_000;
+
+/** A Map that starts over once it holds `limit` entries: what it forgets is read again. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit = conversationsKept): void {
+  if (map.size >= limit && !map.has(key)) map.clear();
+  map.set(key, value);
+}
+
+const copyPosition = (position: MemberPosition): MemberPosition => ({ ...position });
+const byUserId = (a: MemberPosition, b: MemberPosition) =>
+  a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 
 export class SqliteWorkerStore implements Store {
   readonly file: string;
@@ -75,6 +91,16 @@ export class SqliteWorkerStore implements Store {
    * stored one (replies are taken in the order the worker ran their calls).
    */
   #conversations = new Map<string, StoredConversation>();
+  /**
+   * The other reads of every send, kept the same way (only this store writes the file, and each
+   * reply updates them in the order the worker ran its call): a conversation's positions, all
+   * of them once read; its last message as a room sees it; and the last message this store
+   * appended there, until someone hides a message there (until then it has no hiders). A read
+   * answered from here while a write is in flight is the read run before that write.
+   */
+  #positions = new Map<string, Map<string, MemberPosition>>();
+  #lastMessages = new Map<string, Message | null>();
+  #unhiddenLast = new Map<string, string>();
 
   /** Starts the worker, which opens (creating if needed) and migrates the database at `file`. */
   static async open(
@@ -116,6 +142,7 @@ export class SqliteWorkerStore implements Store {
         const waiter = this.#pending.get(reply.id);
         if (!waiter) continue;
         this.#pending.delete(reply.id);
+        if (waiter.apply && 'value' in reply) waiter.apply(reply.value);
         waiter.resolve(reply);
       }
     });
@@ -134,34 +161,58 @@ export class SqliteWorkerStore implements Store {
     this.#onFailure?.(this.#failure);
   }
 
-  #post(method: string, args: unknown[], answers?: Answers): Promise<WorkerReply> {
+  #post(
+    method: string,
+    args: unknown[],
+    answers?: Answers,
+    apply?: (value: unknown) => void,
+  ): Promise<WorkerReply> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error('the SQLite store is closed'));
     const id = this.#nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, apply });
       const call: WorkerCall = answers ? { id, method, args, answers } : { id, method, args };
       this.#worker.postMessage(call);
     });
   }
 
-  async #call<K extends Method>(method: K, args: unknown[]): Promise<Result<K>> {
-    const reply = await this.#post(method, args);
+  /** `apply` runs with the value as the reply arrives, before any caller sees it. */
+  async #call<K extends Method>(
+    method: K,
+    args: unknown[],
+    apply?: (value: Result<K>) => void,
+  ): Promise<Result<K>> {
+    const reply = await this.#post(
+      method,
+      args,
+      undefined,
+      apply as ((value: unknown) => void) | undefined,
+    );
     if ('error' in reply) throw revive(reply.error);
     if ('need' in reply) throw new Error(`${method} asked for a callback it does not have`);
     return reply.value as Result<K>;
   }
 
   /** A conversation as a reply left it; callers get copies, as from the worker. */
-  #keep(conversation: StoredConversation): void {
-    if (this.#conversations.size >= conversationsKept) this.#conversations.clear();
-    this.#conversations.set(conversation.id, structuredClone(conversation));
+  #keep = (conversation: StoredConversation): void => {
+    remember(this.#conversations, conversation.id, structuredClone(conversation));
+  };
+
+  /** A new message is the last of its conversation, and nobody has hidden it yet. */
+  #appended(message: Message): void {
+    remember(this.#lastMessages, message.conversationId, structuredClone(message));
+    remember(this.#unhiddenLast, message.conversationId, message.id);
   }
 
-  async #keepConversation(changed: Promise<StoredConversation>): Promise<StoredConversation> {
-    const conversation = await changed;
-    this.#keep(conversation);
-    return conversation;
+  /** Forgets a conversation's positions (changed in a way not worth following). */
+  #forgetPositions(conversationId: string): void {
+    this.#positions.delete(conversationId);
+  }
+
+  /** Forgets a conversation's last message as the room sees it (a change to some message). */
+  #forgetLast(conversationId: string): void {
+    this.#lastMessages.delete(conversationId);
   }
 
   /** Test and bench counters: calls, batches and commits so far, checkpoints. */
@@ -192,39 +243,75 @@ export class SqliteWorkerStore implements Store {
   deleteSessionsIdleSince: Store['deleteSessionsIdleSince'] = (...args) =>
     this.#call('deleteSessionsIdleSince', args);
   createConversation: Store['createConversation'] = (...args) =>
-    this.#keepConversation(this.#call('createConversation', args));
+    this.#call('createConversation', args, this.#keep);
   getConversation: Store['getConversation'] = async (id) => {
     const kept = this.#conversations.get(id);
     if (kept) return structuredClone(kept);
-    const read = await this.#call('getConversation', [id]);
-    if (read) this.#keep(read);
-    return read;
+    return this.#call('getConversation', [id], (read) => {
+      if (read) this.#keep(read);
+    });
   };
   listConversationsOf: Store['listConversationsOf'] = (...args) =>
     this.#call('listConversationsOf', args);
-  addMember: Store['addMember'] = (...args) =>
-    this.#keepConversation(this.#call('addMember', args));
-  removeMember: Store['removeMember'] = (...args) =>
-    this.#keepConversation(this.#call('removeMember', args));
-  openDirectConversation: Store['openDirectConversation'] = async (...args) => {
-    const opened = await this.#call('openDirectConversation', args);
-    this.#keep(opened.conversation);
-    return opened;
+  addMember: Store['addMember'] = (...args) => this.#call('addMember', args, this.#keep);
+  removeMember: Store['removeMember'] = (conversationId, userId) =>
+    this.#call('removeMember', [conversationId, userId], (conversation) => {
+      this.#keep(conversation);
+      this.#forgetPositions(conversationId);
+    });
+  openDirectConversation: Store['openDirectConversation'] = (...args) =>
+    this.#call('openDirectConversation', args, (opened) => this.#keep(opened.conversation));
+  advancePosition: Store['advancePosition'] = (conversationId, userId, to) =>
+    this.#call('advancePosition', [conversationId, userId, to], ({ position, changed }) => {
+      const known = this.#positions.get(conversationId);
+      if (known && changed) known.set(userId, copyPosition(position));
+    });
+  listPositions: Store['listPositions'] = async (conversationId) => {
+    const known = this.#positions.get(conversationId);
+    // In the stored order (ORDER BY user_id; ids are ASCII, so both orders agree).
+    if (known) return [...known.values()].sort(byUserId).map(copyPosition);
+    return this.#call('listPositions', [conversationId], (positions) => {
+      const all = new Map(positions.map((position) => [position.userId, copyPosition(position)]));
+      remember(this.#positions, conversationId, all);
+    });
   };
-  advancePosition: Store['advancePosition'] = (...args) => this.#call('advancePosition', args);
-  listPositions: Store['listPositions'] = (...args) => this.#call('listPositions', args);
-  getPosition: Store['getPosition'] = (...args) => this.#call('getPosition', args);
-  setMuted: Store['setMuted'] = (...args) => this.#call('setMuted', args);
+  getPosition: Store['getPosition'] = async (conversationId, userId) => {
+    const known = this.#positions.get(conversationId);
+    if (!known) return this.#call('getPosition', [conversationId, userId]);
+    const position = known.get(userId);
+    return position ? copyPosition(position) : { userId, deliveredSeq: -1, readSeq: -1 };
+  };
+  setMuted: Store['setMuted'] = (conversationId, userId, muted) =>
+    // Muting may add a position row (at -1): read the positions afresh.
+    this.#call('setMuted', [conversationId, userId, muted], () =>
+      this.#forgetPositions(conversationId),
+    );
   isMuted: Store['isMuted'] = (...args) => this.#call('isMuted', args);
-  appendSystemMessage: Store['appendSystemMessage'] = (...args) =>
-    this.#call('appendSystemMessage', args);
+  appendSystemMessage: Store['appendSystemMessage'] = (input: NewSystemMessage) =>
+    this.#call('appendSystemMessage', [input], (message) => this.#appended(message));
   findUserMessage: Store['findUserMessage'] = (...args) => this.#call('findUserMessage', args);
-  getLastMessage: Store['getLastMessage'] = (...args) => this.#call('getLastMessage', args);
+  getLastMessage: Store['getLastMessage'] = async (conversationId, viewerId) => {
+    // Only the room's view is kept: a viewer's differs by their hides.
+    if (viewerId !== undefined) return this.#call('getLastMessage', [conversationId, viewerId]);
+    const known = this.#lastMessages.get(conversationId);
+    if (known !== undefined) return structuredClone(known);
+    return this.#call('getLastMessage', [conversationId], (last) => {
+      remember(this.#lastMessages, conversationId, structuredClone(last));
+    });
+  };
   listMessages: Store['listMessages'] = (...args) => this.#call('listMessages', args);
   getMessage: Store['getMessage'] = (...args) => this.#call('getMessage', args);
-  reactToMessage: Store['reactToMessage'] = (...args) => this.#call('reactToMessage', args);
-  hideMessage: Store['hideMessage'] = (...args) => this.#call('hideMessage', args);
-  listHidersOf: Store['listHidersOf'] = (...args) => this.#call('listHidersOf', args);
+  reactToMessage: Store['reactToMessage'] = (reaction) =>
+    this.#call('reactToMessage', [reaction], () => this.#forgetLast(reaction.conversationId));
+  hideMessage: Store['hideMessage'] = (hide: MessageHide) =>
+    this.#call('hideMessage', [hide], () => {
+      this.#forgetLast(hide.conversationId);
+      this.#unhiddenLast.delete(hide.conversationId);
+    });
+  listHidersOf: Store['listHidersOf'] = async (conversationId, messageId) => {
+    if (this.#unhiddenLast.get(conversationId) === messageId) return [];
+    return this.#call('listHidersOf', [conversationId, messageId]);
+  };
   getRevision: Store['getRevision'] = (...args) => this.#call('getRevision', args);
   listMessageChanges: Store['listMessageChanges'] = (...args) =>
     this.#call('listMessageChanges', args);
@@ -262,7 +349,10 @@ export class SqliteWorkerStore implements Store {
       const known = this.#sendCounts.get(pair);
       let answers = known === undefined ? undefined : answersFrom(known);
       for (;;) {
-        const reply = await this.#post('appendUserMessage', [rest], answers);
+        const reply = await this.#post('appendUserMessage', [rest], answers, (value) => {
+          const appended = value as AppendResult;
+          if (!appended.duplicate) this.#appended(appended.message);
+        });
         if ('error' in reply) throw revive(reply.error);
         if ('need' in reply) {
           if (reply.need.kind !== 'author') throw new Error('appendUserMessage asked for a check');
@@ -300,12 +390,15 @@ export class SqliteWorkerStore implements Store {
    */
   async #checked(
     method: 'editMessage' | 'deleteMessage',
-    input: object,
+    input: { conversationId: string },
     check: MessageEdit['check'],
   ): Promise<MessageChangeResult> {
     let answers: Answers | undefined;
+    const { conversationId } = input;
     for (;;) {
-      const reply = await this.#post(method, [input], answers);
+      const reply = await this.#post(method, [input], answers, () =>
+        this.#forgetLast(conversationId),
+      );
       if ('error' in reply) throw revive(reply.error);
       if (!('need' in reply)) return reply.value as MessageChangeResult;
       if (reply.need.kind !== 'check') throw new Error(`${method} asked for an author`);
