@@ -790,6 +790,11 @@ export const ChannelUpdateSchema = z.object({
   conversation: ConversationSummarySchema,
   /** The message that caused the update, or null for drafting-only updates. */
   message: MessageSchema.nullable(),
+  /**
+   * The conversation's watermarks, when the send that caused the update moved them (the
+   * sender's read position moves to their message): instead of a receiptsChanged after it.
+   */
+  receipts: ReceiptsSchema.optional(),
 });
 export type ChannelUpdate = z.infer<typeof ChannelUpdateSchema>;
 

@@ -2,7 +2,8 @@
 // positions are kept by the store; what the members hear is one pair of watermarks per
 // conversation: the lowest delivered and the lowest read position among its people. The
 // watermarks only move when the member who was lowest moves, so a conversation hears at most
-// two receiptsChanged per message, however many members it has. Who read one message is asked
+// two receiptsChanged per message, however many members it has (and a send that moves them
+// carries them in its own channelUpdate instead: one frame per member, not two). Who read one message is asked
 // for by its author (listReceipts), never broadcast.
 //
 // The sender's own position moves to each message they send (sending reads a conversation), so
@@ -49,25 +50,38 @@ export async function receiptsOf(
 }
 
 /**
- * Moves a member's position forwards and, when that moved a watermark, tells the members. The
- * watermark moved exactly when this member was below the new one before: with two members
- * moving at once, the one whose read of the positions comes last sees both and tells.
+ * Moves a member's position forwards; `moved` is the conversation's watermarks when that moved
+ * one (for the caller to tell the members), else null. The watermark moved exactly when this
+ * member was below the new one before: with two members moving at once, the one whose read of
+ * the positions comes last sees both and tells.
  */
+export async function advancePosition(
+  context: ServerContext,
+  conversation: StoredConversation,
+  userId: string,
+  to: { deliveredSeq?: number; readSeq?: number },
+): Promise<{ position: MemberPosition; changed: boolean; moved: Receipts | null }> {
+  const people = await trackedPeopleOf(context, conversation);
+  const before = people ? await context.store.getPosition(conversation.id, userId) : null;
+  const result = await context.store.advancePosition(conversation.id, userId, to);
+  if (!people || !before || !result.changed) return { ...result, moved: null };
+  const receipts = watermarksOf(people, await context.store.listPositions(conversation.id));
+  const moved = before.deliveredSeq < receipts.deliveredSeq || before.readSeq < receipts.readSeq;
+  return { ...result, moved: moved ? receipts : null };
+}
+
+/** advancePosition, then receiptsChanged to the members when a watermark moved. */
 export async function advancePositionAndAnnounce(
   context: ServerContext,
   conversation: StoredConversation,
   userId: string,
   to: { deliveredSeq?: number; readSeq?: number },
 ): Promise<{ position: MemberPosition; changed: boolean }> {
-  const people = await trackedPeopleOf(context, conversation);
-  const before = people ? await context.store.getPosition(conversation.id, userId) : null;
-  const result = await context.store.advancePosition(conversation.id, userId, to);
-  if (!people || !before || !result.changed) return result;
-  const receipts = watermarksOf(people, await context.store.listPositions(conversation.id));
-  if (before.deliveredSeq < receipts.deliveredSeq || before.readSeq < receipts.readSeq) {
+  const { moved, ...result } = await advancePosition(context, conversation, userId, to);
+  if (moved) {
     context.io
       .to(conversationRoom(conversation.id))
-      .emit(Events.receiptsChanged, { conversationId: conversation.id, ...receipts });
+      .emit(Events.receiptsChanged, { conversationId: conversation.id, ...moved });
   }
   return result;
 }

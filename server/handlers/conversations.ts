@@ -22,10 +22,10 @@ import {
 } from '../protocol.ts';
 import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf } from '../bots.ts';
-import { advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
+import { advancePosition, advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
 import { authorTurnsFor, conversationsAndUsersOf, fitPage, summaryFrom } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
-import type { AckError } from '../protocol.ts';
+import type { AckError, Receipts } from '../protocol.ts';
 
 /**
  * Session events are counted per session, not per user: a stolen session spamming them must
@@ -62,12 +62,15 @@ export const isError = (value: StoredConversation | AckError): value is AckError
  * channelUpdate to every member: the summary (never the history) and the message, if any. The
  * members who hid the last message or the message (or the original either quotes) are left out
  * of the room's copy and each sent their own, as they see it (flagged and emptied, the quote
- * empty): a hidden text never reaches the one who hid it.
+ * empty): a hidden text never reaches the one who hid it. `receipts`: the watermarks, when what
+ * caused the update moved them (a send moves the sender's own read position), so the members
+ * hear both in one event.
  */
 export async function broadcastChannelUpdate(
   context: ServerContext,
   conversation: StoredConversation,
   message: Message | null,
+  receipts: Receipts | null = null,
 ): Promise<void> {
   const { store } = context;
   const hidersOf = (ids: (string | undefined)[]) =>
@@ -95,10 +98,11 @@ export async function broadcastChannelUpdate(
   );
   // From the reads above: not a second read of the preview.
   const summary = summaryFrom(conversation, last, drafting);
+  const moved = receipts ? { receipts } : {};
   context.io
     .to(conversationRoom(conversation.id))
     .except(hiders.map(userRoom))
-    .emit(Events.channelUpdate, { conversation: summary, message });
+    .emit(Events.channelUpdate, { conversation: summary, message, ...moved });
   for (const hiderId of hiders) {
     const [lastMessage, theirs] = await Promise.all([
       store.getLastMessage(conversation.id, hiderId),
@@ -107,6 +111,7 @@ export async function broadcastChannelUpdate(
     context.io.to(userRoom(hiderId)).emit(Events.channelUpdate, {
       conversation: { ...summary, lastMessage },
       message: message === null ? null : (theirs ?? message),
+      ...moved,
     });
   }
 }
@@ -179,10 +184,13 @@ export const sendMessage = defineHandler({
     // died before broadcasting it, so tell the members again: clients merge messages by id, so
     // hearing it twice is harmless, while never hearing it would leave a gap until a resync.
     if (!duplicate) await context.drafting.stop(conversationId, userId);
-    await broadcastChannelUpdate(context, conversation, message);
     // Sending reads the conversation (as in Telegram and Signal): the sender's position is at
-    // their message, which the receipt watermarks rely on.
-    await advancePositionAndAnnounce(context, conversation, userId, { readSeq: message.seq });
+    // their message, which the receipt watermarks rely on. Moved first, so the members hear the
+    // message and the watermarks it moved in one channelUpdate.
+    const { moved } = await advancePosition(context, conversation, userId, {
+      readSeq: message.seq,
+    });
+    await broadcastChannelUpdate(context, conversation, message, moved);
     const authorTurns = await authorTurnsFor(context, conversation, userId);
     // A reply's ack as its sender sees it: the quote of an original they hid comes empty.
     const theirs =

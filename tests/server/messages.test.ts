@@ -339,8 +339,9 @@ describe('channelUpdate size', () => {
       sizes.push(JSON.stringify(await update).length);
     }
     const [small = 0, large = 0] = sizes;
-    // Only the digits of `seq` may differ (9 vs 999, twice: message and lastMessage).
-    expect(large - small).toBeLessThanOrEqual(4);
+    // Only the digits of `seq` may differ (9 vs 999, four times: message, lastMessage and the
+    // two watermarks this send moved, Vegeta reading at once).
+    expect(large - small).toBeLessThanOrEqual(8);
     expect(small).toBeLessThan(2_000);
   });
 

@@ -142,13 +142,37 @@ describe('receipts', () => {
     const vegeta = (await fetchWorld(launch.client)).conversations.find(
       (c) => c.kind === 'direct',
     )!;
-    const heard = nextEvent(launch.client, 'receiptsChanged');
+    const update = nextEvent(launch.client, 'channelUpdate');
+    const separately = collect(launch.client, 'receiptsChanged');
     const sent = await send(launch, vegeta.id, 'Hello, Prince');
-    expect(await heard).toEqual({
-      conversationId: vegeta.id,
-      deliveredSeq: sent.message.seq,
-      readSeq: sent.message.seq,
+    // In the send's own channelUpdate: one event for the message and the watermarks it moved.
+    expect(await update).toMatchObject({
+      message: { id: sent.message.id },
+      receipts: { deliveredSeq: sent.message.seq, readSeq: sent.message.seq },
     });
+    await settle(launch.client);
+    expect(separately).toEqual([]);
+  });
+
+  it("carries a send's watermark move in its channelUpdate only when it moved one", async () => {
+    const test = await startTestServer();
+    const [launch, yamcha] = (await people(test, 2)) as [OnboardedUser, OnboardedUser];
+    const directId = await directBetween(launch, yamcha);
+    await send(launch, directId, 'Hi');
+    await request(yamcha.client, 'markRead', { conversationId: directId, seq: 0 });
+    await settle(launch.client);
+    // Yamcha was lowest (at 0); Launch's reply moves Yamcha's own position, so both hear it.
+    const launchHears = nextEvent(launch.client, 'channelUpdate');
+    const yamchaHears = nextEvent(yamcha.client, 'channelUpdate');
+    const separately = collect(launch.client, 'receiptsChanged');
+    const reply = await send(yamcha, directId, 'Hello');
+    for (const heard of [await launchHears, await yamchaHears]) {
+      expect(heard).toMatchObject({ message: { id: reply.message.id } });
+      // Launch's position is at 0, below the reply: no watermark moved, so none is carried.
+      expect(heard).not.toHaveProperty('receipts');
+    }
+    await settle(launch.client);
+    expect(separately).toEqual([]);
   });
 
   it('keeps no watermarks for a conversation too big to price them, and says so in the sync', async () => {

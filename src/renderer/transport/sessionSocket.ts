@@ -124,7 +124,16 @@ export function createSessionSocketActor({
       });
       socket.on('channelUpdate', (payload) => {
         const parsed = ChannelUpdateSchema.safeParse(payload);
-        if (parsed.success) deliver.messenger({ type: 'channel.updated', update: parsed.data });
+        if (!parsed.success) return;
+        deliver.messenger({ type: 'channel.updated', update: parsed.data });
+        // A send that moved the watermarks carries them here rather than in receiptsChanged.
+        const { receipts } = parsed.data;
+        if (receipts) {
+          deliver.messenger({
+            type: 'receipts.changed',
+            receipts: { conversationId: parsed.data.conversation.id, ...receipts },
+          });
+        }
       });
       socket.on('userJoined', (payload) => {
         const parsed = UserJoinedSchema.safeParse(payload);

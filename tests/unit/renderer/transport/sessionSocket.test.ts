@@ -675,7 +675,9 @@ describe('session socket actor against a real server', () => {
     await toOutgoing(actor, 'm-after', 'message.acked', since);
     const update = await toMessenger(actor, 'channel.updated', since);
     expect(update.update.message?.clientMessageId).toBe('m-after');
-    // The send's update, then the receipts it moved (Vegeta reads at once), and nothing else.
+    // The send's update, then the receipts it moved (Vegeta reads at once; they come inside the
+    // update itself, not as a receiptsChanged of their own), and nothing else.
+    expect(update.update.receipts).toEqual({ deliveredSeq: 1, readSeq: 1 });
     expect(deliveriesTo(actor, systemIds.messenger, since)).toEqual([
       update,
       {
