@@ -35,8 +35,9 @@ import type {
   UserPatch,
 } from './types.ts';
 import { boundClient } from './sessionClient.ts';
+import { plainCopy } from './plainCopy.ts';
 
-const copy = <T>(value: T): T => structuredClone(value);
+const copy = plainCopy;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

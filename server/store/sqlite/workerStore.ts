@@ -17,6 +17,7 @@ import type {
   Store,
   StoredConversation,
 } from '../types.ts';
+import { plainCopy } from '../plainCopy.ts';
 import type { SqliteStoreOptions } from './store.ts';
 import type {
   Answers,
@@ -196,12 +197,12 @@ export class SqliteWorkerStore implements Store {
 
   /** A conversation as a reply left it; callers get copies, as from the worker. */
   #keep = (conversation: StoredConversation): void => {
-    remember(this.#conversations, conversation.id, structuredClone(conversation));
+    remember(this.#conversations, conversation.id, plainCopy(conversation));
   };
 
   /** A new message is the last of its conversation, and nobody has hidden it yet. */
   #appended(message: Message): void {
-    remember(this.#lastMessages, message.conversationId, structuredClone(message));
+    remember(this.#lastMessages, message.conversationId, plainCopy(message));
     remember(this.#unhiddenLast, message.conversationId, message.id);
   }
 
@@ -246,7 +247,7 @@ export class SqliteWorkerStore implements Store {
     this.#call('createConversation', args, this.#keep);
   getConversation: Store['getConversation'] = async (id) => {
     const kept = this.#conversations.get(id);
-    if (kept) return structuredClone(kept);
+    if (kept) return plainCopy(kept);
     return this.#call('getConversation', [id], (read) => {
       if (read) this.#keep(read);
     });
@@ -294,9 +295,9 @@ export class SqliteWorkerStore implements Store {
     // Only the room's view is kept: a viewer's differs by their hides.
     if (viewerId !== undefined) return this.#call('getLastMessage', [conversationId, viewerId]);
     const known = this.#lastMessages.get(conversationId);
-    if (known !== undefined) return structuredClone(known);
+    if (known !== undefined) return plainCopy(known);
     return this.#call('getLastMessage', [conversationId], (last) => {
-      remember(this.#lastMessages, conversationId, structuredClone(last));
+      remember(this.#lastMessages, conversationId, plainCopy(last));
     });
   };
   listMessages: Store['listMessages'] = (...args) => this.#call('listMessages', args);
