@@ -50,34 +50,37 @@ export async function receiptsOf(
 }
 
 /**
- * Moves a member's position forwards; `moved` is the conversation's watermarks when that moved
+ * What telling the watermarks needs read before `userId`'s position moves; the function it
+ * returns, given how the position moved, answers the conversation's watermarks when that moved
  * one (for the caller to tell the members), else null. The watermark moved exactly when this
  * member was below the new one before: with two members moving at once, the one whose read of
  * the positions comes last sees both and tells.
  */
-export async function advancePosition(
+export async function beforePositionMoves(
   context: ServerContext,
   conversation: StoredConversation,
   userId: string,
-  to: { deliveredSeq?: number; readSeq?: number },
-): Promise<{ position: MemberPosition; changed: boolean; moved: Receipts | null }> {
+): Promise<(moved: { changed: boolean }) => Promise<Receipts | null>> {
   const people = await trackedPeopleOf(context, conversation);
   const before = people ? await context.store.getPosition(conversation.id, userId) : null;
-  const result = await context.store.advancePosition(conversation.id, userId, to);
-  if (!people || !before || !result.changed) return { ...result, moved: null };
-  const receipts = watermarksOf(people, await context.store.listPositions(conversation.id));
-  const moved = before.deliveredSeq < receipts.deliveredSeq || before.readSeq < receipts.readSeq;
-  return { ...result, moved: moved ? receipts : null };
+  return async ({ changed }) => {
+    if (!people || !before || !changed) return null;
+    const receipts = watermarksOf(people, await context.store.listPositions(conversation.id));
+    const moved = before.deliveredSeq < receipts.deliveredSeq || before.readSeq < receipts.readSeq;
+    return moved ? receipts : null;
+  };
 }
 
-/** advancePosition, then receiptsChanged to the members when a watermark moved. */
+/** Moves a member's position forwards and tells the members when a watermark moved. */
 export async function advancePositionAndAnnounce(
   context: ServerContext,
   conversation: StoredConversation,
   userId: string,
   to: { deliveredSeq?: number; readSeq?: number },
 ): Promise<{ position: MemberPosition; changed: boolean }> {
-  const { moved, ...result } = await advancePosition(context, conversation, userId, to);
+  const movedBy = await beforePositionMoves(context, conversation, userId);
+  const result = await context.store.advancePosition(conversation.id, userId, to);
+  const moved = await movedBy(result);
   if (moved) {
     context.io
       .to(conversationRoom(conversation.id))

@@ -22,7 +22,7 @@ import {
 } from '../protocol.ts';
 import type { StoredConversation } from '../store/types.ts';
 import { botIdsOf } from '../bots.ts';
-import { advancePosition, advancePositionAndAnnounce, receiptListOf } from '../receipts.ts';
+import { advancePositionAndAnnounce, beforePositionMoves, receiptListOf } from '../receipts.ts';
 import { authorTurnsFor, conversationsAndUsersOf, fitPage, summaryFrom } from '../views.ts';
 import { defineHandler, errorAck } from './bind.ts';
 import type { AckError, Receipts } from '../protocol.ts';
@@ -162,7 +162,10 @@ export const sendMessage = defineHandler({
       }
     }
     const botIds = await botIdsOf(context, conversation);
-    const { message, duplicate } = await context.store.appendUserMessage({
+    // Sending reads the conversation (as in Telegram and Signal): the sender's position moves
+    // to their message in the append's own step, which the receipt watermarks rely on.
+    const watermarksMovedBy = await beforePositionMoves(context, conversation, userId);
+    const { message, duplicate, senderPosition } = await context.store.appendUserMessage({
       conversationId,
       senderId: userId,
       clientMessageId,
@@ -170,6 +173,7 @@ export const sendMessage = defineHandler({
       sentAt: context.clock.now(),
       authorFor: (sendIndex) => authorForSend(userId, botIds, sendIndex),
       ...(replyToId === undefined ? {} : { replyToId }),
+      senderReads: true,
     });
     // The idempotency key is (sender, clientMessageId) across all conversations: a repeat into
     // another conversation is not a resend, and broadcasting the original there would put a DM
@@ -184,12 +188,8 @@ export const sendMessage = defineHandler({
     // died before broadcasting it, so tell the members again: clients merge messages by id, so
     // hearing it twice is harmless, while never hearing it would leave a gap until a resync.
     if (!duplicate) await context.drafting.stop(conversationId, userId);
-    // Sending reads the conversation (as in Telegram and Signal): the sender's position is at
-    // their message, which the receipt watermarks rely on. Moved first, so the members hear the
-    // message and the watermarks it moved in one channelUpdate.
-    const { moved } = await advancePosition(context, conversation, userId, {
-      readSeq: message.seq,
-    });
+    // The members hear the message and the watermarks it moved in one channelUpdate.
+    const moved = await watermarksMovedBy(senderPosition ?? { changed: false });
     await broadcastChannelUpdate(context, conversation, message, moved);
     const authorTurns = await authorTurnsFor(context, conversation, userId);
     // A reply's ack as its sender sees it: the quote of an original they hid comes empty.

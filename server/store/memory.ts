@@ -285,6 +285,14 @@ export class MemoryStore implements Store {
     userId: string,
     to: { deliveredSeq?: number; readSeq?: number },
   ): Promise<{ position: MemberPosition; changed: boolean }> {
+    return this.#advance(conversationId, userId, to);
+  }
+
+  #advance(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): { position: MemberPosition; changed: boolean } {
     let positions = this.#positions.get(conversationId);
     if (!positions) this.#positions.set(conversationId, (positions = new Map()));
     const before = positions.get(userId) ?? { userId, deliveredSeq: -1, readSeq: -1 };
@@ -338,7 +346,7 @@ export class MemoryStore implements Store {
     this.#requireConversation(input.conversationId);
     const idempotencyKey = `${input.senderId}\n${input.clientMessageId}`;
     const original = this.#messageByClientId.get(idempotencyKey);
-    if (original) return { message: this.#view(original), duplicate: true };
+    if (original) return this.#appended(input, this.#view(original), true);
 
     const countKey = `${input.conversationId}\n${input.senderId}`;
     const sendIndex = this.#sendCounts.get(countKey) ?? 0;
@@ -353,7 +361,19 @@ export class MemoryStore implements Store {
     );
     this.#sendCounts.set(countKey, sendIndex + 1);
     this.#messageByClientId.set(idempotencyKey, message);
-    return { message: this.#view(message), duplicate: false };
+    return this.#appended(input, this.#view(message), false);
+  }
+
+  /** The result of an append, the sender's position moved to it when asked (senderReads). */
+  #appended(input: NewUserMessage, message: Message, duplicate: boolean): AppendResult {
+    // A duplicate from another conversation is refused by the caller: nothing read here.
+    if (!input.senderReads || message.conversationId !== input.conversationId) {
+      return { message, duplicate };
+    }
+    const senderPosition = this.#advance(input.conversationId, input.senderId, {
+      readSeq: message.seq,
+    });
+    return { message, duplicate, senderPosition };
   }
 
   async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {

@@ -129,12 +129,19 @@ export interface NewUserMessage {
    * reply's quote is only ever read from a message of the reply's own conversation.
    */
   replyToId?: string;
+  /**
+   * Sending reads the conversation: the sender's position moves to the message (the original,
+   * for a duplicate in this conversation), in the same atomic step, as advancePosition would.
+   */
+  senderReads?: boolean;
 }
 
 export interface AppendResult {
   message: Message;
   /** True when (senderId, clientMessageId) was seen before: `message` is the original. */
   duplicate: boolean;
+  /** With `senderReads`: the sender's position after the send, as advancePosition answers. */
+  senderPosition?: { position: MemberPosition; changed: boolean };
 }
 
 export interface PageQuery {

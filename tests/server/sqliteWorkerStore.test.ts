@@ -124,6 +124,64 @@ describe('SqliteWorkerStore', () => {
     await store.close();
   });
 
+  it('runs a batch without a savepoint per call, and replays it when a call fails after writing', async () => {
+    const file = tempFile();
+    // A trigger that fails Bulma's sends after their message row (and its search entry) is
+    // written, as a disk or constraint error halfway through a call would.
+    const plain = SqliteStore.open(file);
+    await plain.close();
+    const db = new DatabaseSync(file);
+    db.exec(`CREATE TRIGGER fail_late AFTER INSERT ON send_counts WHEN new.sender_id = 'bulma'
+             BEGIN SELECT RAISE(ABORT, 'failed after writing'); END`);
+    db.close();
+    const store = await SqliteWorkerStore.open(file);
+    await store.createConversation({
+      id: 'room',
+      kind: 'group',
+      title: 'Room',
+      memberIds: ['goku', 'bulma'],
+      createdAt: 1,
+    });
+    const send = (senderId: string, text: string) =>
+      store.appendUserMessage({
+        conversationId: 'room',
+        senderId,
+        clientMessageId: text,
+        text,
+        sentAt: 1,
+        authorFor: () => senderId,
+      });
+    const before = await store.stats();
+    // A failure that wrote nothing is the call's own: no replay.
+    const clean = await Promise.allSettled([
+      send('goku', 'kamehameha'),
+      store.appendSystemMessage({ conversationId: 'nowhere', authorId: 'x', text: 'x', sentAt: 1 }),
+    ]);
+    expect(clean.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await store.stats()).replays).toBe(before.replays);
+
+    const dirty = await Promise.allSettled([
+      send('goku', 'spirit bomb'),
+      send('bulma', 'capsule corp'),
+      send('goku', 'instant transmission'),
+    ]);
+    expect(dirty.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(dirty[1]).toMatchObject({ reason: { message: 'failed after writing' } });
+    expect((await store.stats()).replays).toBe(before.replays + 1);
+    // Only the failed call was undone: its message, its search entry and its count.
+    const texts = (await store.listMessages('room', { limit: 10 })).messages.map((m) => m.text);
+    expect(texts).toEqual(['kamehameha', 'spirit bomb', 'instant transmission']);
+    expect(await store.searchMessages('bulma', 'capsule', { limit: 10 })).toMatchObject({
+      hits: [],
+    });
+    expect(await store.searchMessages('goku', 'spirit', { limit: 10 })).toMatchObject({
+      hits: [{ message: { text: 'spirit bomb' } }],
+    });
+    expect(await store.getSendCount('room', 'bulma')).toBe(0);
+    expect(await store.getSendCount('room', 'goku')).toBe(3);
+    await store.close();
+  });
+
   it('fails every waiting and later call, and reports it, when its worker dies', async () => {
     const failures: Error[] = [];
     const store = await SqliteWorkerStore.open(tempFile(), {

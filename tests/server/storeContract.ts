@@ -656,6 +656,45 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         expect(otherSender.duplicate).toBe(false);
       });
 
+      it("moves the sender's position to their send with it when asked (sending reads)", async () => {
+        const room = await conversation();
+        const other = await conversation();
+        const send = (conversationId: string, clientMessageId: string, senderReads?: boolean) =>
+          store.appendUserMessage({
+            conversationId,
+            senderId: 'a',
+            clientMessageId,
+            text: clientMessageId,
+            sentAt: 1,
+            authorFor: () => 'a',
+            ...(senderReads === undefined ? {} : { senderReads }),
+          });
+        // Not asked: nothing moves, and nothing is said about it.
+        const plain = await send(room.id, 'r1');
+        expect(plain.senderPosition).toBeUndefined();
+        expect(await store.getPosition(room.id, 'a')).toEqual({
+          userId: 'a',
+          deliveredSeq: -1,
+          readSeq: -1,
+        });
+        const read = await send(room.id, 'r2', true);
+        const at = { userId: 'a', deliveredSeq: 1, readSeq: 1 };
+        expect(read.senderPosition).toEqual({ position: at, changed: true });
+        expect(await store.getPosition(room.id, 'a')).toEqual(at);
+        expect(await store.listPositions(room.id)).toEqual([at]);
+        // A resend reads up to the original again: already there, so unchanged.
+        const again = await send(room.id, 'r2', true);
+        expect(again).toMatchObject({
+          duplicate: true,
+          senderPosition: { position: at, changed: false },
+        });
+        // A resend of it into another conversation moves nothing there (the caller refuses it).
+        const elsewhere = await send(other.id, 'r2', true);
+        expect(elsewhere.duplicate).toBe(true);
+        expect(elsewhere.senderPosition).toBeUndefined();
+        expect(await store.listPositions(other.id)).toEqual([]);
+      });
+
       it('counts sends per sender and conversation, passing the index to authorFor', async () => {
         const room = await conversation();
         const other = await conversation();

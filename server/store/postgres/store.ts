@@ -446,12 +446,21 @@ export class PostgresStore implements Store {
     userId: string,
     to: { deliveredSeq?: number; readSeq?: number },
   ): Promise<{ position: MemberPosition; changed: boolean }> {
+    return this.#advance(this.#pool, conversationId, userId, to);
+  }
+
+  async #advance(
+    queryable: Queryable,
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ position: MemberPosition; changed: boolean }> {
     const readSeq = Math.max(-1, to.readSeq ?? -1);
     const deliveredSeq = Math.max(-1, to.deliveredSeq ?? -1, readSeq);
     if (deliveredSeq >= 0) {
       // One statement, so the row lock makes concurrent advances take turns; the WHERE skips
       // (and RETURNING omits) an update that would move nothing.
-      const { rows } = await this.#pool.query<PositionRow>(
+      const { rows } = await queryable.query<PositionRow>(
         `INSERT INTO member_positions AS p (conversation_id, user_id, delivered_seq, read_seq)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (conversation_id, user_id) DO UPDATE
@@ -463,7 +472,7 @@ export class PostgresStore implements Store {
       );
       if (rows[0]) return { position: toPosition(rows[0]), changed: true };
     }
-    const { rows } = await this.#pool.query<PositionRow>(
+    const { rows } = await queryable.query<PositionRow>(
       `SELECT user_id, delivered_seq, read_seq FROM member_positions
        WHERE conversation_id = $1 AND user_id = $2`,
       [conversationId, userId],
@@ -550,7 +559,7 @@ export class PostgresStore implements Store {
       return await this.#transaction(async (client) => {
         const seq = await this.#lockConversation(client, input.conversationId);
         const original = await this.#findByClientId(client, input.senderId, input.clientMessageId);
-        if (original) return { message: original, duplicate: true };
+        if (original) return this.#appended(client, input, original, true);
         const { rows } = await client.query<{ sends: number }>(
           'SELECT sends FROM send_counts WHERE conversation_id = $1 AND sender_id = $2',
           [input.conversationId, input.senderId],
@@ -570,7 +579,7 @@ export class PostgresStore implements Store {
            ON CONFLICT (conversation_id, sender_id) DO UPDATE SET sends = send_counts.sends + 1`,
           [input.conversationId, input.senderId],
         );
-        return { message, duplicate: false };
+        return this.#appended(client, input, message, false);
       });
     } catch (error) {
       // The same (sender, clientMessageId) raced in through another conversation's lock.
@@ -581,8 +590,25 @@ export class PostgresStore implements Store {
         input.clientMessageId,
       );
       if (!original) throw error;
-      return { message: original, duplicate: true };
+      return this.#appended(this.#pool, input, original, true);
     }
+  }
+
+  /** The result of an append, the sender's position moved with it when asked (senderReads). */
+  async #appended(
+    queryable: Queryable,
+    input: NewUserMessage,
+    message: Message,
+    duplicate: boolean,
+  ): Promise<AppendResult> {
+    // A duplicate from another conversation is refused by the caller: nothing read here.
+    if (!input.senderReads || message.conversationId !== input.conversationId) {
+      return { message, duplicate };
+    }
+    const senderPosition = await this.#advance(queryable, input.conversationId, input.senderId, {
+      readSeq: message.seq,
+    });
+    return { message, duplicate, senderPosition };
   }
 
   async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {

@@ -175,14 +175,23 @@ function fillSearchKeys(db: DatabaseSync): void {
   }
 }
 
+/** A call of a batch failed after writing: the batch must be rolled back and run again. */
+export class BatchReplayNeeded extends Error {
+  constructor(cause: unknown) {
+    super('a call of the batch failed after writing', { cause });
+    this.name = 'BatchReplayNeeded';
+  }
+}
+
 export class SqliteStore implements Store {
   readonly file: string;
   #db: DatabaseSync;
   #statements = new Map<string, StatementSync>();
   /** Inside beginBatch..commitBatch: each transaction is a savepoint of the batch's one. */
   #batching = false;
-  /** Inside inBatch: the call's own savepoint already holds whatever it writes. */
+  /** Inside inBatch: the call is the transaction (its savepoint, or the batch's replay). */
   #inCall = false;
+  #batchSavepoints = false;
 
   /** Opens (creating the folder and file if needed) and migrates the database at `file`. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -460,31 +469,38 @@ export class SqliteStore implements Store {
     userId: string,
     to: { deliveredSeq?: number; readSeq?: number },
   ): Promise<{ position: MemberPosition; changed: boolean }> {
-    return this.#transaction(() => {
-      const row = this.#get(
-        'SELECT * FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+    return this.#transaction(() => this.#advance(conversationId, userId, to));
+  }
+
+  /** Must run inside a transaction. */
+  #advance(
+    conversationId: string,
+    userId: string,
+    to: { deliveredSeq?: number; readSeq?: number },
+  ): { position: MemberPosition; changed: boolean } {
+    const row = this.#get(
+      'SELECT * FROM member_positions WHERE conversation_id = ? AND user_id = ?',
+      conversationId,
+      userId,
+    );
+    const before = row ? positionFromRow(row) : { userId, deliveredSeq: -1, readSeq: -1 };
+    const readSeq = Math.max(before.readSeq, to.readSeq ?? -1);
+    const deliveredSeq = Math.max(before.deliveredSeq, to.deliveredSeq ?? -1, readSeq);
+    const position = { userId, deliveredSeq, readSeq };
+    const changed = readSeq !== before.readSeq || deliveredSeq !== before.deliveredSeq;
+    if (changed) {
+      this.#run(
+        `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (conversation_id, user_id) DO UPDATE
+         SET delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq`,
         conversationId,
         userId,
+        deliveredSeq,
+        readSeq,
       );
-      const before = row ? positionFromRow(row) : { userId, deliveredSeq: -1, readSeq: -1 };
-      const readSeq = Math.max(before.readSeq, to.readSeq ?? -1);
-      const deliveredSeq = Math.max(before.deliveredSeq, to.deliveredSeq ?? -1, readSeq);
-      const position = { userId, deliveredSeq, readSeq };
-      const changed = readSeq !== before.readSeq || deliveredSeq !== before.deliveredSeq;
-      if (changed) {
-        this.#run(
-          `INSERT INTO member_positions (conversation_id, user_id, delivered_seq, read_seq)
-           VALUES (?, ?, ?, ?)
-           ON CONFLICT (conversation_id, user_id) DO UPDATE
-           SET delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq`,
-          conversationId,
-          userId,
-          deliveredSeq,
-          readSeq,
-        );
-      }
-      return { position, changed };
-    });
+    }
+    return { position, changed };
   }
 
   async getPosition(conversationId: string, userId: string): Promise<MemberPosition> {
@@ -564,7 +580,7 @@ export class SqliteStore implements Store {
         input.senderId,
         input.clientMessageId,
       );
-      if (original) return { message: messageFromRow(original), duplicate: true };
+      if (original) return this.#appended(input, messageFromRow(original), true);
 
       const sendIndex = this.#sendCount(input.conversationId, input.senderId);
       const message = this.#append(
@@ -582,8 +598,20 @@ export class SqliteStore implements Store {
         input.conversationId,
         input.senderId,
       );
-      return { message, duplicate: false };
+      return this.#appended(input, message, false);
     });
+  }
+
+  /** Must run inside the append's transaction: the sender's read moves with it (senderReads). */
+  #appended(input: NewUserMessage, message: Message, duplicate: boolean): AppendResult {
+    // A duplicate from another conversation is refused by the caller: nothing read here.
+    if (!input.senderReads || message.conversationId !== input.conversationId) {
+      return { message, duplicate };
+    }
+    const senderPosition = this.#advance(input.conversationId, input.senderId, {
+      readSeq: message.seq,
+    });
+    return { message, duplicate, senderPosition };
   }
 
   async getLastMessage(conversationId: string, viewerId?: string): Promise<Message | null> {
@@ -885,37 +913,57 @@ export class SqliteStore implements Store {
   /**
    * Group commit (the worker of SqliteWorkerStore): one transaction holds many calls, each run
    * with `inBatch`, and one commitBatch makes them all durable with one fsync. Nothing a call
-   * returned may be acknowledged before commitBatch has returned.
+   * returned may be acknowledged before commitBatch has returned. `savepoints`: each call in its
+   * own savepoint (the slow way, for a batch replayed after a call failed having written).
    */
-  beginBatch(): void {
+  beginBatch(options: { savepoints?: boolean } = {}): void {
     this.#db.exec('BEGIN IMMEDIATE');
     this.#batching = true;
+    this.#batchSavepoints = options.savepoints ?? false;
   }
 
   /**
-   * One call of a batch in its own savepoint: if it throws, what it wrote is rolled back and
-   * the batch goes on. The call must do all its work synchronously (every method here does: the
-   * promise only carries the result), so no other call interleaves with it.
+   * One call of a batch. The call must do all its work synchronously (every method here does:
+   * the promise only carries the result), so no other call interleaves with it.
+   *
+   * Without savepoints (the normal way): a call that throws having written nothing (a missing
+   * conversation, a callback the main thread must answer first) leaves the batch as it was and
+   * its error is its own; one that throws after writing cannot be undone alone, so it throws
+   * BatchReplayNeeded and the caller rolls the batch back and runs it again with savepoints.
+   * A savepoint per call was the price of every call: FTS5 flushes its pending index at each
+   * one, which cost the worker a fifth of its time and fragmented the search index.
    */
   async inBatch<T>(call: () => Promise<T>): Promise<T> {
     if (!this.#batching) throw new Error('inBatch outside beginBatch');
     // SQLite ends the whole transaction on some errors (disk full, I/O): the batch is lost.
     if (!this.#db.isTransaction) throw new Error("the batch's transaction was rolled back");
-    // Prepared once: parsing these two for every call cost the worker an eighth of its time.
-    this.#statement('SAVEPOINT call').run();
+    if (this.#batchSavepoints) this.#statement('SAVEPOINT call').run();
+    const changesBefore = this.#batchSavepoints ? 0 : this.totalChanges();
     this.#inCall = true;
     try {
       // The call's work is synchronous (see above): #inCall cannot leak into another call.
       const pending = call();
       this.#inCall = false;
       const result = await pending;
-      this.#statement('RELEASE call').run();
+      if (this.#batchSavepoints) this.#statement('RELEASE call').run();
       return result;
     } catch (error) {
       this.#inCall = false;
-      this.#rollBackTo('call');
+      if (this.#batchSavepoints) this.#rollBackTo('call');
+      else if (this.totalChanges() !== changesBefore) throw new BatchReplayNeeded(error);
       throw error;
     }
+  }
+
+  /** Ends a batch undoing all of it (to replay it with savepoints). */
+  rollbackBatch(): void {
+    this.#batching = false;
+    if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+  }
+
+  /** Rows this connection has inserted, changed or deleted since it opened (triggers' too). */
+  totalChanges(): number {
+    return Number(this.#get('SELECT total_changes() AS n')?.n ?? 0);
   }
 
   /** The batch's one COMMIT; if it fails, the whole batch is rolled back and it throws. */

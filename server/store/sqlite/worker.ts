@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessageRefusal, MessageTarget } from '../types.ts';
-import { SqliteStore, type SqliteStoreOptions } from './store.ts';
+import { BatchReplayNeeded, SqliteStore, type SqliteStoreOptions } from './store.ts';
 
 export interface WorkerData {
   file: string;
@@ -64,6 +64,8 @@ export interface WorkerStats {
   checkpoints: number;
   /** The longest WAL checkpoint, run between batches (never inside a commit acks wait on). */
   checkpointMaxMs: number;
+  /** Batches run a second time, a call in each savepoint, after a call failed having written. */
+  replays: number;
 }
 
 class NeedAnswer extends Error {
@@ -90,6 +92,7 @@ try {
   // Checkpoints are this worker's, timed and between batches; SQLite's own (every 1,000 pages,
   // inside whichever commit crosses the line) stays only as a far-off safety net.
   store.maintenance('PRAGMA wal_autocheckpoint = 100000');
+  store.maintenance('PRAGMA temp_store = MEMORY');
 } catch (error) {
   port.postMessage({ kind: 'openFailed', error: serialize(error) } satisfies WorkerMessage);
   process.exit(0);
@@ -103,13 +106,12 @@ const stats: WorkerStats = {
   commitMs: 0,
   checkpoints: 0,
   checkpointMaxMs: 0,
+  replays: 0,
 };
 const queue: WorkerCall[] = [];
 let scheduled = false;
 let closing: WorkerCall | null = null;
 const pageSize = Number(store.maintenance('PRAGMA page_size')[0]?.page_size ?? 4096);
-/** Rows written on this connection so far: a batch that moved it committed something. */
-const totalChanges = () => Number(store.maintenance('SELECT total_changes() AS n')[0]?.n ?? 0);
 
 /** Rebuilds a call's arguments, its callbacks answering from what the main thread sent. */
 function argumentsOf(call: WorkerCall, used: { sendIndex?: number }): unknown[] {
@@ -153,9 +155,18 @@ async function run(call: WorkerCall): Promise<WorkerReply> {
       ? { id: call.id, value }
       : { id: call.id, value, sendIndex: used.sendIndex };
   } catch (error) {
+    if (error instanceof BatchReplayNeeded) throw error;
     if (error instanceof NeedAnswer) return { id: call.id, need: error.need };
     return { id: call.id, error: serialize(error) };
   }
+}
+
+/** Runs every call of the batch inside one open transaction, answering each. */
+async function runAll(batch: WorkerCall[], savepoints: boolean): Promise<WorkerReply[]> {
+  store.beginBatch({ savepoints });
+  const replies: WorkerReply[] = [];
+  for (const call of batch) replies.push(await run(call));
+  return replies;
 }
 
 async function drain(): Promise<void> {
@@ -164,17 +175,24 @@ async function drain(): Promise<void> {
   if (batch.length === 0) return finishIfClosing();
   stats.batches += 1;
   stats.calls += batch.length;
-  let replies: WorkerReply[] = [];
-  const changesBefore = totalChanges();
+  let replies: WorkerReply[];
+  const changesBefore = store.totalChanges();
   try {
     const started = performance.now();
-    store.beginBatch();
-    for (const call of batch) replies.push(await run(call));
+    try {
+      replies = await runAll(batch, false);
+    } catch (error) {
+      if (!(error instanceof BatchReplayNeeded)) throw error;
+      // Nothing of the first run left the worker: undo it all, then each call in a savepoint.
+      store.rollbackBatch();
+      stats.replays += 1;
+      replies = await runAll(batch, true);
+    }
     const ran = performance.now();
     stats.runMs += ran - started;
     store.commitBatch();
     stats.commitMs += performance.now() - ran;
-    if (totalChanges() !== changesBefore) stats.commits += 1;
+    if (store.totalChanges() !== changesBefore) stats.commits += 1;
   } catch (error) {
     // BEGIN or COMMIT failed: nothing of the batch is durable, so every call fails.
     const failure = serialize(error);

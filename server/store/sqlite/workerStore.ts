@@ -353,6 +353,12 @@ export class SqliteWorkerStore implements Store {
         const reply = await this.#post('appendUserMessage', [rest], answers, (value) => {
           const appended = value as AppendResult;
           if (!appended.duplicate) this.#appended(appended.message);
+          const moved = appended.senderPosition;
+          if (moved?.changed) {
+            this.#positions
+              .get(input.conversationId)
+              ?.set(input.senderId, copyPosition(moved.position));
+          }
         });
         if ('error' in reply) throw revive(reply.error);
         if ('need' in reply) {
