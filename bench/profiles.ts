@@ -1,5 +1,6 @@
 // Sizes and durations of each kind of run. The full run is what docs/benchmarks.md publishes;
 // quick keeps every figure but shortens and trims it; smoke only proves everything still runs.
+import type { BigGroupProfile } from './suites/bigGroup.ts';
 import type { ClusterProfile } from './suites/cluster.ts';
 import type { ManyDmsProfile } from './suites/manyDms.ts';
 import type { RendererProfile } from './suites/renderer.ts';
@@ -11,6 +12,7 @@ export type ProfileName = 'full' | 'quick' | 'smoke';
 export interface Profile {
   load: LoadProfile;
   manyDms: ManyDmsProfile;
+  bigGroup: BigGroupProfile;
   payloadMembers: number[];
   cluster: ClusterProfile;
   renderer: RendererProfile;
@@ -56,10 +58,26 @@ const fullManyDms: ManyDmsProfile = {
   stores: ['memory', 'sqlite', 'sqlite-event-loop', 'postgres'],
 };
 
+/**
+ * Issue 17's group workload: 200 members, 20 messages a second (a very busy group), then
+ * saturating with the server-load suite's senders.
+ */
+const fullBigGroup: BigGroupProfile = {
+  members: 200,
+  ratePerSecond: 20,
+  warmupMs: 2_000,
+  durationMs: 10_000,
+  saturateMs: 6_000,
+  saturateSenders: fullLoad.saturateSenders,
+  saturateWindow: fullLoad.saturateWindow,
+  stores: ['memory', 'sqlite'],
+};
+
 export const profiles: Record<ProfileName, Profile> = {
   full: {
     load: fullLoad,
     manyDms: fullManyDms,
+    bigGroup: fullBigGroup,
     payloadMembers: [100, 1000],
     cluster: { ...fullLoad, clients: 1000, nodeCounts: [1, 2, 3] },
     renderer: {
@@ -85,6 +103,7 @@ export const profiles: Record<ProfileName, Profile> = {
       durationMs: 4_000,
       stores: ['memory', 'sqlite', 'sqlite-event-loop'],
     },
+    bigGroup: { ...fullBigGroup, warmupMs: 1_000, durationMs: 4_000, saturateMs: 3_000 },
     payloadMembers: [1000],
     cluster: {
       ...fullLoad,
@@ -113,6 +132,13 @@ export const profiles: Record<ProfileName, Profile> = {
       stores: ['memory', 'sqlite'],
     },
     manyDms: { people: 50, warmupMs: 300, durationMs: 1_000, stores: ['memory', 'sqlite'] },
+    bigGroup: {
+      ...fullBigGroup,
+      members: 50,
+      warmupMs: 300,
+      durationMs: 1_000,
+      saturateMs: 1_000,
+    },
     payloadMembers: [],
     cluster: {
       ...fullLoad,

@@ -11,6 +11,7 @@ import {
   skippedRow,
   writeResults,
 } from './lib/rows.ts';
+import { runBigGroup } from './suites/bigGroup.ts';
 import { runCluster } from './suites/cluster.ts';
 import { runManyDms } from './suites/manyDms.ts';
 import { runModelTests } from './suites/modelTests.ts';
@@ -26,7 +27,7 @@ const usage = `usage: npm run bench -- [--quick] [--smoke] [--only server|render
   --quick    smaller durations and sizes, under 3 minutes on 2 cores
   --smoke    with --quick in CI: fails only on a crash, writes smoke.tmp.json
   --only x   just the server part, the renderer part, or one part of server: message search
-             or the many-DMs workload (dms)`;
+             or issue 17's workloads (dms: many DMs, then the 200-member group)`;
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +72,7 @@ if (values.only === undefined || values.only === 'server') {
 }
 if (values.only === undefined || values.only === 'server' || values.only === 'dms') {
   server.push(...(await guarded('many DMs', () => runManyDms(profile.manyDms, log))));
+  server.push(...(await guarded('group', () => runBigGroup(profile.bigGroup, log))));
 }
 if (values.only === undefined || values.only === 'server') {
   server.push(
@@ -96,7 +98,7 @@ const results: Results = {
 };
 console.log(formatTable('Server', server));
 console.log(formatTable('Renderer and developer figures', renderer));
-console.log('\nTargets (issues 7 and 16)');
+console.log('\nTargets (issues 7, 16 and 17)');
 for (const { target, result, met } of judgeTargets(results)) {
   console.log(`  ${met === null ? 'n/a   ' : met ? 'met   ' : 'MISSED'}  ${target}: ${result}`);
 }

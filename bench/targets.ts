@@ -1,6 +1,7 @@
 // Issue 7's targets, judged against a results file: the "Targets and results" table of
 // docs/benchmarks.md is generated from the same run as the tables under it.
 import type { Results, Row } from './lib/rows.ts';
+import { bigGroupNames } from './suites/bigGroup.ts';
 
 export interface TargetVerdict {
   target: string;
@@ -26,7 +27,10 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const at1000 = '1000 clients';
   const rate =
-    /@(\d+) msg\/s/.exec(server.find((item) => item.name.includes('@'))?.name ?? '')?.[1] ?? '5';
+    /@(\d+) msg\/s/.exec(
+      server.find((item) => item.name.startsWith('send->ack') && item.name.includes('@'))?.name ??
+        '',
+    )?.[1] ?? '5';
   const ack = (p: string, label: string) =>
     find(server, `send->ack ${p} @${rate} msg/s (${label})`, at1000);
   const ackRatios = [ratioOf(ack('p50', 'memory store')), ratioOf(ack('p99', 'memory store'))];
@@ -90,7 +94,85 @@ export function judgeTargets(results: Results): TargetVerdict[] {
     result: slowest ? `slowest ${shown(slowest)}: ${slowest.name}` : 'not measured',
     met: searches.length === 0 ? null : searches.every((item) => (item.value ?? Infinity) < 100),
   });
+  verdicts.push(...issue17Targets(server));
   return verdicts;
+}
+
+/** A ratio target over rows: met when every one is measured and on the right side of `limit`. */
+function ratioTarget(
+  target: string,
+  rows: (readonly [label: string, item: Row | undefined])[],
+  limit: number,
+  side: 'at least' | 'at most',
+): TargetVerdict {
+  const ratios = rows.map(([, item]) => ratioOf(item));
+  const measured = ratios.every((ratio) => ratio !== null);
+  return {
+    target,
+    result: rows.map(([label, item]) => `${label} ${ratioOf(item) ?? '?'}x`).join(', '),
+    met: !measured
+      ? null
+      : ratios.every((ratio) => (side === 'at least' ? ratio! >= limit : ratio! <= limit)),
+  };
+}
+
+/** Issue 17: ratios to bare Socket.IO in the same run (many DMs, the group, the group sizes). */
+function issue17Targets(server: readonly Row[]): TargetVerdict[] {
+  const dms = (store: string) =>
+    server.find(
+      (item) =>
+        item.name === `many DMs, one send in flight each: acked msg/s (${store} store)` &&
+        item.size === '1000 DMs',
+    );
+  const group = (name: string) =>
+    server.find((item) => item.name === name && item.size === '200 members');
+  const groupAck = server.find(
+    (item) =>
+      item.size === '200 members' &&
+      /^group: send->ack p99 @\d+ msg\/s \(sqlite store\)$/.test(item.name),
+  );
+  const sqliteAt = (clients: number) =>
+    server.find(
+      (item) =>
+        item.size === `${clients} clients` &&
+        /^send->ack p99 @\d+ msg\/s \(sqlite store\)$/.test(item.name),
+    );
+  return [
+    ratioTarget(
+      'many DMs (1,000), saturating: memory store at least 0.9x bare Socket.IO',
+      [['memory', dms('memory')]],
+      0.9,
+      'at least',
+    ),
+    ratioTarget(
+      'many DMs (1,000), saturating: SQLite store at least 0.8x bare Socket.IO',
+      [['SQLite', dms('sqlite')]],
+      0.8,
+      'at least',
+    ),
+    ratioTarget(
+      '200-member group, saturating: SQLite store at least 0.85x bare Socket.IO',
+      [['SQLite', group(bigGroupNames.saturated('sqlite'))]],
+      0.85,
+      'at least',
+    ),
+    ratioTarget(
+      '200-member group at 20 msg/s: SQLite send->ack p99 at most 1.3x bare Socket.IO',
+      [['SQLite', groupAck]],
+      1.3,
+      'at most',
+    ),
+    ratioTarget(
+      'SQLite send->ack p99 at 10, 100 and 1,000 clients at most 1.3x bare Socket.IO',
+      [
+        ['10', sqliteAt(10)],
+        ['100', sqliteAt(100)],
+        ['1,000', sqliteAt(1000)],
+      ],
+      1.3,
+      'at most',
+    ),
+  ];
 }
 
 export function targetsTable(results: Results): string {

@@ -92,7 +92,6 @@ try {
   // Checkpoints are this worker's, timed and between batches; SQLite's own (every 1,000 pages,
   // inside whichever commit crosses the line) stays only as a far-off safety net.
   store.maintenance('PRAGMA wal_autocheckpoint = 100000');
-  store.maintenance('PRAGMA temp_store = MEMORY');
 } catch (error) {
   port.postMessage({ kind: 'openFailed', error: serialize(error) } satisfies WorkerMessage);
   process.exit(0);
